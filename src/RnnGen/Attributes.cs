@@ -1,0 +1,120 @@
+namespace RnnGen;
+
+/// <summary>Activation functions, named as in Keras (<c>activation='tanh'</c>, ...).</summary>
+public enum Activation
+{
+    /// <summary><c>f(x) = x</c> (Keras <c>None</c> / <c>'linear'</c>).</summary>
+    Linear,
+    /// <summary><c>f(x) = tanh(x)</c>.</summary>
+    Tanh,
+    /// <summary><c>f(x) = 1 / (1 + exp(-x))</c>.</summary>
+    Sigmoid,
+    /// <summary><c>f(x) = max(0, x)</c>.</summary>
+    Relu,
+    /// <summary><c>f(x)_j = exp(x_j) / sum_k exp(x_k)</c>. Dense layers only.</summary>
+    Softmax,
+}
+
+/// <summary>How the generator lays out loops (see docs/benchmarks.md for the crossover).</summary>
+public enum UnrollMode
+{
+    /// <summary>Straight-line code for small models, constant-bound loops for large ones.</summary>
+    Auto,
+    /// <summary>Always straight-line code (split into one method per layer and timestep when large).</summary>
+    Full,
+    /// <summary>Always constant-bound loops.</summary>
+    Loops,
+}
+
+/// <summary>
+/// Declares a model: put it on a non-generic, non-static <c>partial class</c>, followed by the
+/// layer attributes in order, as in a Keras <c>Sequential([...])</c> with
+/// <c>input_shape=(timesteps, features)</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class RnnModelAttribute(int timesteps, int features) : Attribute
+{
+    /// <summary>Number of timesteps in one input sequence.</summary>
+    public int Timesteps { get; } = timesteps;
+
+    /// <summary>Number of features per timestep.</summary>
+    public int Features { get; } = features;
+
+    /// <summary>Overrides the unrolling choice. Default <see cref="UnrollMode.Auto"/>.</summary>
+    public UnrollMode Unroll { get; set; } = UnrollMode.Auto;
+}
+
+/// <summary>Keras <c>SimpleRNN(units)</c>: <c>h_t = act(x_t K + h_{t-1} R + b)</c>.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class SimpleRnnAttribute(int units) : Attribute
+{
+    /// <summary>Number of hidden units.</summary>
+    public int Units { get; } = units;
+    /// <summary>Output activation. Default tanh.</summary>
+    public Activation Activation { get; set; } = Activation.Tanh;
+    /// <summary>Return the whole sequence instead of the last state.</summary>
+    public bool ReturnSequences { get; set; }
+    /// <summary>Whether the layer has a bias vector.</summary>
+    public bool UseBias { get; set; } = true;
+    /// <summary>Process the input sequence backwards (the output sequence is in processing order, as in Keras).</summary>
+    public bool GoBackwards { get; set; }
+}
+
+/// <summary>Keras <c>LSTM(units)</c> with sigmoid recurrent activation; gates i, f, c, o.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class LstmAttribute(int units) : Attribute
+{
+    /// <summary>Number of hidden units.</summary>
+    public int Units { get; } = units;
+    /// <summary>Cell and output activation. Default tanh.</summary>
+    public Activation Activation { get; set; } = Activation.Tanh;
+    /// <summary>Return the whole sequence instead of the last state.</summary>
+    public bool ReturnSequences { get; set; }
+    /// <summary>Whether the layer has a bias vector.</summary>
+    public bool UseBias { get; set; } = true;
+    /// <summary>Process the input sequence backwards.</summary>
+    public bool GoBackwards { get; set; }
+}
+
+/// <summary>Keras <c>GRU(units)</c> with sigmoid recurrent activation; gates z, r, h.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class GruAttribute(int units) : Attribute
+{
+    /// <summary>Number of hidden units.</summary>
+    public int Units { get; } = units;
+    /// <summary>Candidate activation. Default tanh.</summary>
+    public Activation Activation { get; set; } = Activation.Tanh;
+    /// <summary>Return the whole sequence instead of the last state.</summary>
+    public bool ReturnSequences { get; set; }
+    /// <summary>Whether the layer has bias vectors.</summary>
+    public bool UseBias { get; set; } = true;
+    /// <summary>Process the input sequence backwards.</summary>
+    public bool GoBackwards { get; set; }
+    /// <summary>Apply the reset gate after the recurrent matmul (Keras 2 default, PyTorch's formulation). Bias is then <c>[2, 3u]</c>.</summary>
+    public bool ResetAfter { get; set; } = true;
+}
+
+/// <summary>Keras <c>Dense(units)</c>: <c>y = act(x W + b)</c>; applied per timestep after a sequence.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class DenseAttribute(int units) : Attribute
+{
+    /// <summary>Number of output units.</summary>
+    public int Units { get; } = units;
+    /// <summary>Output activation. Default linear.</summary>
+    public Activation Activation { get; set; } = Activation.Linear;
+    /// <summary>Whether the layer has a bias vector.</summary>
+    public bool UseBias { get; set; } = true;
+}
+
+/// <summary>
+/// Keras <c>Embedding(input_dim, output_dim)</c>: token id → row of a <c>[inputDim, outputDim]</c> table.
+/// First layer only; the model then takes token ids and <c>features</c> must equal <paramref name="outputDim"/>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class EmbeddingAttribute(int inputDim, int outputDim) : Attribute
+{
+    /// <summary>Vocabulary size: ids are in <c>[0, InputDim)</c>.</summary>
+    public int InputDim { get; } = inputDim;
+    /// <summary>Length of each embedding vector.</summary>
+    public int OutputDim { get; } = outputDim;
+}

@@ -1,0 +1,38 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
+namespace RnnGen.CompilerServices;
+
+/// <summary>Argument checks shared by generated models and the runtime. Public so generated code can call it.</summary>
+public static class Guard
+{
+    /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="actual"/> equals <paramref name="expected"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Length(int actual, int expected, string paramName)
+    {
+        if (actual != expected)
+        {
+            ThrowLength(actual, expected, paramName);
+        }
+    }
+
+    [DoesNotReturn]
+    private static void ThrowLength(int actual, int expected, string paramName) =>
+        throw new ArgumentException($"Expected a span of length {expected} for '{paramName}', but got length {actual}.", paramName);
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a token id outside <c>[0, inputDim)</c>.</summary>
+    [DoesNotReturn]
+    public static void ThrowTokenOutOfRange(string paramName, int position, float id, int inputDim) =>
+        throw new ArgumentOutOfRangeException(paramName, id,
+            $"Token id {id} at position {position} is out of range: expected an integer in [0, {inputDim}).");
+
+    /// <summary>Throws <see cref="InvalidOperationException"/> when Backward is called without a preceding Forward.</summary>
+    [DoesNotReturn]
+    public static void ThrowBackwardWithoutForward() =>
+        throw new InvalidOperationException("Backward needs a preceding Forward call on this instance.");
+
+    /// <summary>Throws <see cref="NotSupportedException"/> for streaming on a model that reads its sequence backwards.</summary>
+    [DoesNotReturn]
+    public static void ThrowStepGoBackwards() =>
+        throw new NotSupportedException("Step is not available for a model with a GoBackwards layer: it needs the whole sequence. Use Predict.");
+}

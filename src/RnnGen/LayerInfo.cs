@@ -1,0 +1,50 @@
+namespace RnnGen;
+
+/// <summary>The kind of a layer.</summary>
+public enum LayerKind
+{
+    /// <summary>Keras <c>SimpleRNN</c>.</summary>
+    SimpleRnn,
+    /// <summary>Keras <c>LSTM</c>.</summary>
+    Lstm,
+    /// <summary>Keras <c>GRU</c>.</summary>
+    Gru,
+    /// <summary>Keras <c>Dense</c>.</summary>
+    Dense,
+    /// <summary>Keras <c>Embedding</c>.</summary>
+    Embedding,
+}
+
+/// <summary>One weight tensor inside <see cref="IRnnModel.Parameters"/>.</summary>
+/// <param name="Name">Keras-style name, for example <c>simple_rnn/kernel</c>.</param>
+/// <param name="Shape">Keras shape, row-major.</param>
+/// <param name="Offset">Offset of the first element in <see cref="IRnnModel.Parameters"/>.</param>
+/// <param name="Length">Number of elements (product of <paramref name="Shape"/>).</param>
+public sealed record TensorInfo(string Name, IReadOnlyList<int> Shape, int Offset, int Length);
+
+/// <summary>Describes one layer of a model: what it is, its shapes and where its weights live.</summary>
+/// <param name="Name">Keras-style layer name (<c>simple_rnn</c>, <c>dense_1</c>, ...).</param>
+/// <param name="Kind">The layer kind.</param>
+/// <param name="Units">Units (for Embedding: output dimension).</param>
+/// <param name="Activation">Output activation.</param>
+/// <param name="ReturnSequences">Whether the layer outputs a sequence (Dense after a sequence: true).</param>
+/// <param name="GoBackwards">Whether a recurrent layer runs backwards.</param>
+/// <param name="UseBias">Whether the layer has a bias.</param>
+/// <param name="InputShape">Input shape, batch excluded.</param>
+/// <param name="OutputShape">Output shape, batch excluded.</param>
+/// <param name="ParameterOffset">Offset of the layer's first weight in <see cref="IRnnModel.Parameters"/>.</param>
+/// <param name="ParameterCount">Number of weights in the layer.</param>
+/// <param name="Tensors">The layer's weights, in Keras <c>get_weights()</c> order.</param>
+public sealed record LayerInfo(
+    string Name,
+    LayerKind Kind,
+    int Units,
+    Activation Activation,
+    bool ReturnSequences,
+    bool GoBackwards,
+    bool UseBias,
+    IReadOnlyList<int> InputShape,
+    IReadOnlyList<int> OutputShape,
+    int ParameterOffset,
+    int ParameterCount,
+    IReadOnlyList<TensorInfo> Tensors);
