@@ -1,0 +1,39 @@
+using BenchmarkDotNet.Attributes;
+
+namespace RnnGen.Benchmarks;
+
+/// <summary>letter (T=1, F=5, SimpleRnn(3) -&gt; Dense(5, softmax)): generated <see cref="LetterModel"/> (the baseline) vs dynamic layers vs ONNX Runtime.</summary>
+public class LetterBenchmarks : ModelBenchmark
+{
+    private LetterModel _generated = null!;
+    private InlineAdam _optimizer = null!;
+
+    protected override string ModelName => "letter";
+
+    protected override IRnnModel CreateGenerated() => _generated = new LetterModel(1);
+
+    protected override void CreateOptimizers() => _optimizer = new InlineAdam(_generated.Parameters.Length);
+
+    [Benchmark(Baseline = true), BenchmarkCategory("Predict")]
+    public void Generated_Predict() => _generated.Predict(Input, Output);
+
+    [Benchmark(Baseline = true), BenchmarkCategory("ForwardBackward")]
+    public void Generated_ForwardBackward()
+    {
+        _generated.Forward(Input, Output);
+        _generated.Backward(OutputGradient);
+    }
+
+    [Benchmark(Baseline = true), BenchmarkCategory("TrainBatch")]
+    public void Generated_TrainBatch()
+    {
+        AccumulateBatch(_generated);
+        _optimizer.Step(_generated.Parameters, _generated.Gradients);
+    }
+
+    [Benchmark(Baseline = true), BenchmarkCategory("Step")]
+    public void Generated_Step() => _generated.Step(StepInput, StepOutput);
+
+    [Benchmark, BenchmarkCategory("Step")]
+    public void Dynamic_Step() => Dynamic.Step(StepInput, StepOutput);
+}

@@ -1,0 +1,33 @@
+using BenchmarkDotNet.Attributes;
+
+namespace RnnGen.Benchmarks;
+
+/// <summary>lstm32 (T=50, F=8, Lstm(32) -&gt; Dense(1)): generated <see cref="Lstm32Model"/> (the baseline) vs dynamic layers vs ONNX Runtime.</summary>
+public class Lstm32Benchmarks : ModelBenchmark
+{
+    private Lstm32Model _generated = null!;
+    private InlineAdam _optimizer = null!;
+
+    protected override string ModelName => "lstm32";
+
+    protected override IRnnModel CreateGenerated() => _generated = new Lstm32Model(1);
+
+    protected override void CreateOptimizers() => _optimizer = new InlineAdam(_generated.Parameters.Length);
+
+    [Benchmark(Baseline = true), BenchmarkCategory("Predict")]
+    public void Generated_Predict() => _generated.Predict(Input, Output);
+
+    [Benchmark(Baseline = true), BenchmarkCategory("ForwardBackward")]
+    public void Generated_ForwardBackward()
+    {
+        _generated.Forward(Input, Output);
+        _generated.Backward(OutputGradient);
+    }
+
+    [Benchmark(Baseline = true), BenchmarkCategory("TrainBatch")]
+    public void Generated_TrainBatch()
+    {
+        AccumulateBatch(_generated);
+        _optimizer.Step(_generated.Parameters, _generated.Gradients);
+    }
+}

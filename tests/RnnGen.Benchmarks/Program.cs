@@ -1,0 +1,36 @@
+using System.Reflection;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Exporters.Json;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using RnnGen.Benchmarks;
+
+// dotnet run -c Release --project tests/RnnGen.Benchmarks -- --filter '*' [--quick]
+//   --quick   BenchmarkDotNet's ShortRun job (1 launch, 3 warm-ups, 3 iterations): the whole suite in minutes
+//   --check   only verify that all engines agree on every model (no timing), then exit
+// Any other arguments go to BenchmarkDotNet (--filter, --list flat, --join, ...).
+var rest = new List<string>(args);
+bool quick = rest.Remove("--quick");
+
+if (rest.Remove("--check"))
+{
+    foreach (Type type in typeof(ModelBenchmark).Assembly.GetTypes())
+    {
+        if (type.IsAbstract || !type.IsSubclassOf(typeof(ModelBenchmark)))
+        {
+            continue;
+        }
+        var benchmark = (ModelBenchmark)Activator.CreateInstance(type)!;
+        benchmark.Setup();
+        benchmark.Cleanup();
+        Console.WriteLine($"{type.Name}: generated, dynamic and ONNX Runtime agree with the PyTorch reference.");
+    }
+    return 0;
+}
+
+Job job = quick ? Job.ShortRun : Job.Default;
+IConfig config = DefaultConfig.Instance
+    .AddJob(job.WithId(quick ? "Quick" : "Default").AsDefault())
+    .AddExporter(JsonExporter.Full);
+BenchmarkSwitcher.FromAssembly(Assembly.GetExecutingAssembly()).Run(rest.ToArray(), config);
+return 0;
