@@ -6,13 +6,11 @@ namespace RnnGen.Benchmarks;
 public class Gru64Benchmarks : ModelBenchmark
 {
     private Gru64Model _generated = null!;
-    private InlineAdam _optimizer = null!;
+    private readonly Adam _optimizer = new();
 
     protected override string ModelName => "gru64";
 
     protected override IRnnModel CreateGenerated() => _generated = new Gru64Model(1);
-
-    protected override void CreateOptimizers() => _optimizer = new InlineAdam(_generated.Parameters.Length);
 
     [Benchmark(Baseline = true), BenchmarkCategory("Predict")]
     public void Generated_Predict() => _generated.Predict(Input, Output);

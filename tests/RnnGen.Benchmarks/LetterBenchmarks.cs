@@ -6,13 +6,11 @@ namespace RnnGen.Benchmarks;
 public class LetterBenchmarks : ModelBenchmark
 {
     private LetterModel _generated = null!;
-    private InlineAdam _optimizer = null!;
+    private readonly Adam _optimizer = new();
 
     protected override string ModelName => "letter";
 
     protected override IRnnModel CreateGenerated() => _generated = new LetterModel(1);
-
-    protected override void CreateOptimizers() => _optimizer = new InlineAdam(_generated.Parameters.Length);
 
     [Benchmark(Baseline = true), BenchmarkCategory("Predict")]
     public void Generated_Predict() => _generated.Predict(Input, Output);

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 
@@ -12,7 +13,7 @@ namespace RnnGen.Benchmarks;
 /// <remarks>
 /// Categories: <c>Predict</c> (one sample, inference), <c>ForwardBackward</c> (one sample,
 /// training forward + backpropagation through time), <c>TrainBatch</c> (32 samples forward +
-/// backward, averaged loss gradient, one Adam step), <c>Step</c> (one streaming timestep).
+/// backward, averaged loss gradient, one runtime <see cref="Adam"/> step), <c>Step</c> (one streaming timestep).
 /// </remarks>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -25,7 +26,7 @@ public abstract class ModelBenchmark
     protected PeerModel Peer = null!;
     protected IRnnModel Dynamic = null!;
     protected OnnxPeer Onnx = null!;
-    protected InlineAdam DynamicOptimizer = null!;
+    protected readonly Adam DynamicOptimizer = new();
 
     /// <summary>The reference input (from the export), used by Predict and ForwardBackward.</summary>
     protected float[] Input = [];
@@ -39,7 +40,7 @@ public abstract class ModelBenchmark
     private float[] _batchInputs = [];
     private float[] _batchTargets = [];
     private float[] _lossGradient = [];
-    private bool _softmaxOutput;
+    private Loss _loss = null!;
 
     /// <summary>The peer name: peers/&lt;name&gt;.weights.json.</summary>
     protected abstract string ModelName { get; }
@@ -54,7 +55,8 @@ public abstract class ModelBenchmark
     public void Setup()
     {
         Peer = PeerModel.Load(ModelName);
-        _softmaxOutput = ModelName == "letter";
+        bool softmaxOutput = ModelName == "letter";
+        _loss = softmaxOutput ? Losses.CategoricalCrossentropy() : Losses.MeanSquaredError();
         GeneratedEngine = CreateGenerated();
         Dynamic = DynamicModels.Create(ModelName);
         Peer.LoadInto(GeneratedEngine, "generated");
@@ -80,7 +82,7 @@ public abstract class ModelBenchmark
         for (int b = 0; b < BatchSize; b++)
         {
             Span<float> target = _batchTargets.AsSpan(b * Peer.OutputSize, Peer.OutputSize);
-            if (_softmaxOutput)
+            if (softmaxOutput)
             {
                 target[random.Next(Peer.OutputSize)] = 1;   // one-hot class
             }
@@ -99,12 +101,7 @@ public abstract class ModelBenchmark
         Dynamic.Gradients.Clear();
         GeneratedEngine.ResetState();
         Dynamic.ResetState();
-        CreateOptimizers();
-        DynamicOptimizer = new InlineAdam(Dynamic.ParameterCount);
     }
-
-    /// <summary>Derived classes create the generated model's optimizer here.</summary>
-    protected abstract void CreateOptimizers();
 
     [GlobalCleanup]
     public void Cleanup() => Onnx.Dispose();
@@ -140,7 +137,8 @@ public abstract class ModelBenchmark
 
     /// <summary>
     /// Zeroes the gradients, then for each of the 32 samples: Forward, dLoss/dOutput of the
-    /// batch-mean loss (categorical cross-entropy on a softmax output, MSE otherwise), Backward.
+    /// batch-mean loss (the runtime's categorical cross-entropy on a softmax output, MSE otherwise), Backward.
+    /// The caller then takes one optimizer step, as <c>Fit</c> does per batch.
     /// </summary>
     protected void AccumulateBatch<TModel>(TModel model) where TModel : IRnnModel
     {
@@ -149,29 +147,10 @@ public abstract class ModelBenchmark
         for (int b = 0; b < BatchSize; b++)
         {
             model.Forward(_batchInputs.AsSpan(b * inputSize, inputSize), Output);
-            LossGradient(Output, _batchTargets.AsSpan(b * outputSize, outputSize), _lossGradient);
+            _loss.Compute(Output, _batchTargets.AsSpan(b * outputSize, outputSize), _lossGradient);
+            // Keras's "sum_over_batch_size": the batch loss is the mean, so each sample's gradient is scaled by 1/B.
+            TensorPrimitives.Multiply(_lossGradient, 1f / BatchSize, _lossGradient);
             model.Backward(_lossGradient);
-        }
-    }
-
-    private void LossGradient(ReadOnlySpan<float> y, ReadOnlySpan<float> target, Span<float> dy)
-    {
-        if (_softmaxOutput)
-        {
-            // CE = -sum t log p  =>  dCE/dp = -t / p   (p clipped to [1e-7, 1 - 1e-7] as Keras)
-            for (int j = 0; j < y.Length; j++)
-            {
-                dy[j] = -target[j] / Math.Clamp(y[j], 1e-7f, 1 - 1e-7f) / BatchSize;
-            }
-        }
-        else
-        {
-            // MSE = mean_j (y - t)^2  =>  dMSE/dy = 2 (y - t) / units
-            float scale = 2f / (y.Length * BatchSize);
-            for (int j = 0; j < y.Length; j++)
-            {
-                dy[j] = (y[j] - target[j]) * scale;
-            }
         }
     }
 }

@@ -6,13 +6,11 @@ namespace RnnGen.Benchmarks;
 public class Srnn32Benchmarks : ModelBenchmark
 {
     private Srnn32Model _generated = null!;
-    private InlineAdam _optimizer = null!;
+    private readonly Adam _optimizer = new();
 
     protected override string ModelName => "srnn32";
 
     protected override IRnnModel CreateGenerated() => _generated = new Srnn32Model(1);
-
-    protected override void CreateOptimizers() => _optimizer = new InlineAdam(_generated.Parameters.Length);
 
     [Benchmark(Baseline = true), BenchmarkCategory("Predict")]
     public void Generated_Predict() => _generated.Predict(Input, Output);
