@@ -360,7 +360,7 @@ public static class WeightFiles
 
         if (begin < 0 || end < begin || end > dataLength)
         {
-            throw Fail(source, $"tensor '{name}' has data_offsets [{begin}, {end}] outside the {dataLength}-byte data section.");
+            throw Fail(source, $"tensor '{name}' has data_offsets [{begin}, {end}] outside the {dataLength}-byte data section; the file is truncated or corrupt.");
         }
 
         if (end - begin != 4L * tensor.Length)
