@@ -7,10 +7,10 @@ public static class DynamicModels
 {
     public static IRnnModel Create(string name) => name switch
     {
-        "letter" => new Sequential(1, 5, new SimpleRnnLayer(3), new DenseLayer(5, Activation.Softmax)),
-        "srnn32" => new Sequential(50, 8, new SimpleRnnLayer(32), new DenseLayer(1)),
-        "lstm32" => new Sequential(50, 8, new LstmLayer(32), new DenseLayer(1)),
-        "gru64" => new Sequential(100, 16, new GruLayer(64), new DenseLayer(4)),
+        "letter" => new Sequential(1, 5, 1, new SimpleRnnLayer(3), new DenseLayer(5, Activation.Softmax)),
+        "srnn32" => new Sequential(50, 8, 1, new SimpleRnnLayer(32), new DenseLayer(1)),
+        "lstm32" => new Sequential(50, 8, 1, new LstmLayer(32), new DenseLayer(1)),
+        "gru64" => new Sequential(100, 16, 1, new GruLayer(64), new DenseLayer(4)),
         _ => throw new ArgumentException($"Unknown benchmark model '{name}'.", nameof(name)),
     };
 }
