@@ -1,0 +1,88 @@
+using System.Numerics.Tensors;
+using RnnGen.CompilerServices;
+
+namespace RnnGen.Dynamic.Runtime;
+
+/// <summary>Dense on every input row: <c>y_r = act(x_r W + b)</c>. Its cache is its output.</summary>
+internal sealed class DenseRuntime : LayerRuntime
+{
+    private readonly Activation _activation;
+    private readonly bool _useBias;
+
+    public DenseRuntime(DenseLayer layer, int steps, int inputWidth, bool inputIsSequence)
+        : base(steps, inputWidth, layer.Units, steps)
+    {
+        _activation = layer.Activation;
+        _useBias = layer.UseBias;
+        OutputIsSequence = inputIsSequence;
+    }
+
+    private int KernelLength => InputWidth * Units;
+
+    public override int ParameterCount => KernelLength + (_useBias ? Units : 0);
+
+    public override int CacheLength => 0;
+
+    public override int StateLength => 0;
+
+    public override int ScratchLength => Units;
+
+    public override TensorSpec[] Tensors() => _useBias
+        ? [new("kernel", [InputWidth, Units], 0), new("bias", [Units], KernelLength)]
+        : [new("kernel", [InputWidth, Units], 0)];
+
+    public override void Initialize(Span<float> p, Random random)
+    {
+        Initializers.GlorotUniform(p[..KernelLength], InputWidth, Units, random);
+        p[KernelLength..].Clear();
+    }
+
+    public override void Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> y, Span<float> cache)
+    {
+        for (int r = 0; r < Steps; r++)
+        {
+            Row(p, x.Slice(r * InputWidth, InputWidth), y.Slice(r * Units, Units));
+        }
+    }
+
+    public override void Backward(
+        ReadOnlySpan<float> p, Span<float> g,
+        ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> cache,
+        ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
+    {
+        int n = Units, m = InputWidth;
+        ReadOnlySpan<float> w = p[..KernelLength];
+        Span<float> gw = g[..KernelLength];
+        Span<float> dz = scratch[..n];
+        for (int r = 0; r < Steps; r++)
+        {
+            // dz = dy * act'(y); dW += x^T dz; db += dz; dx = W dz
+            dy.Slice(r * n, n).CopyTo(dz);
+            Kernels.ActivationBackward(_activation, y.Slice(r * n, n), dz);
+            Kernels.OuterAdd(x.Slice(r * m, m), dz, gw);
+            if (_useBias)
+            {
+                Span<float> gb = g.Slice(KernelLength, n);
+                TensorPrimitives.Add(gb, dz, gb);
+            }
+
+            if (!dx.IsEmpty)
+            {
+                Span<float> dxr = dx.Slice(r * m, m);
+                dxr.Clear();
+                Kernels.MatTransposeVecAdd(w, dz, dxr);
+            }
+        }
+    }
+
+    public override void Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> y, Span<float> state, Span<float> scratch, int position) =>
+        Row(p, x, y);
+
+    private void Row(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> y)
+    {
+        if (_useBias) p.Slice(KernelLength, Units).CopyTo(y);
+        else y.Clear();
+        Kernels.MatVecAdd(x, p[..KernelLength], y);
+        Kernels.Activate(_activation, y);
+    }
+}

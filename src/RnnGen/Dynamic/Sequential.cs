@@ -1,0 +1,342 @@
+using System.Collections.ObjectModel;
+using RnnGen.CompilerServices;
+using RnnGen.Dynamic.Runtime;
+
+namespace RnnGen.Dynamic;
+
+/// <summary>
+/// A Keras-style <c>Sequential</c> model whose shapes are given at run time: the same layers, math and parameter
+/// layout as a generated model, implementing <see cref="IRnnModel"/>.
+/// </summary>
+/// <example>
+/// The Keras model <c>Sequential([SimpleRNN(3, input_shape=(1, 5)), Dense(5, activation='softmax')])</c>:
+/// <code>
+/// var model = new Sequential(timesteps: 1, features: 5, seed: 42,
+///     new SimpleRnnLayer(3),
+///     new DenseLayer(5, Activation.Softmax));
+/// model.Predict(input, output);
+/// </code>
+/// </example>
+/// <remarks>
+/// <para>
+/// <see cref="Parameters"/> is one contiguous array: layer after layer, each in Keras <c>get_weights()</c> order.
+/// All buffers (caches for <see cref="Backward(ReadOnlySpan{float}, Span{float})"/>, gradients, streaming state) are
+/// allocated in the constructor. <see cref="Predict"/> uses a per-thread workspace allocated on the first call on a
+/// thread (and grown if a larger model is used), so it is thread-safe and allocation-free afterwards.
+/// </para>
+/// <para>
+/// Rules, as in Keras: an <see cref="EmbeddingLayer"/> may only be first and needs <c>features == outputDim</c>;
+/// a recurrent layer needs a sequence input (the model input, an Embedding, a recurrent layer with
+/// <c>ReturnSequences</c>, or a Dense applied to a sequence).
+/// </para>
+/// </remarks>
+public sealed class Sequential : IRnnModel
+{
+    [ThreadStatic]
+    private static float[]? t_predictWorkspace;
+
+    private readonly LayerRuntime[] _runtimes;
+    private readonly int[] _parameterOffsets;
+    private readonly float[] _parameters;
+    private readonly float[] _gradients;
+
+    // Workspace for Predict/Forward: per layer [output | cache].
+    private readonly int[] _outputOffsets;
+    private readonly int[] _cacheOffsets;
+    private readonly int _workspaceLength;
+    private readonly float[] _workspace;
+    private readonly float[] _input;
+    private bool _hasForward;
+
+    // Backward: the gradient w.r.t. the output of layer i (i < last), and a shared scratch.
+    private readonly int[] _gradientOffsets;
+    private readonly float[] _outputGradients;
+    private readonly float[] _scratch;
+
+    // Streaming.
+    private readonly bool _canStep;
+    private readonly int[] _stateOffsets;
+    private readonly float[] _state;
+    private readonly int[] _stepOutputOffsets;
+    private readonly float[] _stepOutputs;
+    private int _position;
+
+    private readonly ReadOnlyCollection<LayerInfo> _layers;
+
+    /// <summary>
+    /// Builds the model for inputs of shape <c>(timesteps, features)</c> and initializes the weights as Keras does,
+    /// deterministically for <paramref name="seed"/> (the same weights as a generated model with the same layers and seed).
+    /// </summary>
+    /// <param name="timesteps">Timesteps per input sequence (at least 1).</param>
+    /// <param name="features">Features per timestep (at least 1; with an Embedding: its output dimension).</param>
+    /// <param name="seed">Seed of the one <see cref="Random"/> that initializes every layer in order.</param>
+    /// <param name="layers">The layers, in order (at least one).</param>
+    /// <exception cref="ArgumentException">The stack is not a valid Keras model (see remarks).</exception>
+    public Sequential(int timesteps, int features, int seed, params Layer[] layers)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(timesteps, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
+        ArgumentNullException.ThrowIfNull(layers);
+        if (layers.Length == 0) throw new ArgumentException("A model needs at least one layer.", nameof(layers));
+
+        Timesteps = timesteps;
+        Features = features;
+        int count = layers.Length;
+        _runtimes = new LayerRuntime[count];
+        _parameterOffsets = new int[count];
+        var infos = new LayerInfo[count];
+        var nameCounts = new Dictionary<string, int>();
+        var summaryRows = new (string Name, string Shape, int Params)[count];
+
+        bool isSequence = true;
+        int rows = timesteps, width = features;
+        int parameterCount = 0;
+        for (int i = 0; i < count; i++)
+        {
+            Layer layer = layers[i] ?? throw new ArgumentException($"Layer {i} is null.", nameof(layers));
+            int[] inputShape = isSequence ? [timesteps, width] : [width];
+            if (layer is EmbeddingLayer embedding)
+            {
+                if (i != 0) throw new ArgumentException($"Layer {i} is an Embedding: an Embedding must be the first layer.", nameof(layers));
+                if (features != embedding.OutputDim)
+                {
+                    throw new ArgumentException(
+                        $"With an Embedding first, features must equal its output dimension: expected {embedding.OutputDim}, but got {features}.", nameof(features));
+                }
+
+                width = 1;
+                inputShape = [timesteps];
+            }
+            else if (layer is RecurrentLayer && !isSequence)
+            {
+                throw new ArgumentException(
+                    $"Layer {i} ({layer.KerasClassName}) needs a sequence input: the recurrent layer before it must have ReturnSequences = true.", nameof(layers));
+            }
+
+            LayerRuntime runtime = layer.Bind(rows, width, isSequence);
+            _runtimes[i] = runtime;
+            _parameterOffsets[i] = parameterCount;
+
+            nameCounts.TryGetValue(layer.KerasName, out int seen);
+            nameCounts[layer.KerasName] = seen + 1;
+            string name = seen == 0 ? layer.KerasName : $"{layer.KerasName}_{seen}";
+
+            TensorSpec[] specs = runtime.Tensors();
+            var tensors = new TensorInfo[specs.Length];
+            for (int k = 0; k < specs.Length; k++)
+            {
+                tensors[k] = new TensorInfo($"{name}/{specs[k].Suffix}", Array.AsReadOnly(specs[k].Shape), parameterCount + specs[k].Offset, specs[k].Length);
+            }
+
+            isSequence = runtime.OutputIsSequence;
+            rows = runtime.OutputRows;
+            width = runtime.Units;
+            int[] outputShape = isSequence ? [timesteps, width] : [width];
+            infos[i] = new LayerInfo(
+                name, layer.Kind, layer.Units, layer.Activation, runtime.OutputIsSequence, runtime.GoBackwards, layer.UseBias,
+                Array.AsReadOnly(inputShape), Array.AsReadOnly(outputShape), parameterCount, runtime.ParameterCount, Array.AsReadOnly(tensors));
+            summaryRows[i] = ($"{name} ({layer.KerasClassName})", SummaryWriter.Shape(outputShape), runtime.ParameterCount);
+            parameterCount += runtime.ParameterCount;
+        }
+
+        LayerRuntime first = _runtimes[0], last = _runtimes[count - 1];
+        InputSize = first.InputLength;
+        StepInputSize = first.InputWidth;
+        OutputSize = last.OutputLength;
+        StepOutputSize = last.Units;
+        ParameterCount = parameterCount;
+        _layers = Array.AsReadOnly(infos);
+        Summary = SummaryWriter.Write(summaryRows);
+
+        _parameters = new float[parameterCount];
+        _gradients = new float[parameterCount];
+        var random = new Random(seed);
+        for (int i = 0; i < count; i++)
+        {
+            _runtimes[i].Initialize(LayerParameters(i), random);
+        }
+
+        _outputOffsets = new int[count];
+        _cacheOffsets = new int[count];
+        _gradientOffsets = new int[count];
+        _stateOffsets = new int[count];
+        _stepOutputOffsets = new int[count];
+        int workspace = 0, gradientsLength = 0, scratch = 0, state = 0, stepOutputs = 0;
+        _canStep = true;
+        for (int i = 0; i < count; i++)
+        {
+            LayerRuntime r = _runtimes[i];
+            _outputOffsets[i] = workspace;
+            workspace += r.OutputLength;
+            _cacheOffsets[i] = workspace;
+            workspace += r.CacheLength;
+            _gradientOffsets[i] = gradientsLength;
+            if (i < count - 1) gradientsLength += r.OutputLength;
+            scratch = Math.Max(scratch, r.ScratchLength);
+            _stateOffsets[i] = state;
+            state += r.StateLength;
+            _stepOutputOffsets[i] = stepOutputs;
+            stepOutputs += r.Units;
+            _canStep &= !r.GoBackwards;
+        }
+
+        _workspaceLength = workspace;
+        _workspace = new float[workspace];
+        _input = new float[InputSize];
+        _outputGradients = new float[gradientsLength];
+        _scratch = new float[scratch];
+        _state = new float[state];
+        _stepOutputs = new float[stepOutputs];
+    }
+
+    /// <inheritdoc/>
+    public int Timesteps { get; }
+
+    /// <inheritdoc/>
+    public int Features { get; }
+
+    /// <inheritdoc/>
+    public int InputSize { get; }
+
+    /// <inheritdoc/>
+    public int OutputSize { get; }
+
+    /// <inheritdoc/>
+    public int StepOutputSize { get; }
+
+    /// <summary>Length of the input of one <see cref="Step"/>: <see cref="Features"/>, or 1 (a token id) for an Embedding model.</summary>
+    public int StepInputSize { get; }
+
+    /// <inheritdoc/>
+    public int ParameterCount { get; }
+
+    /// <inheritdoc/>
+    public Span<float> Parameters => _parameters;
+
+    /// <inheritdoc/>
+    public Span<float> Gradients => _gradients;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<LayerInfo> Layers => _layers;
+
+    /// <inheritdoc/>
+    public string Summary { get; }
+
+    /// <inheritdoc/>
+    public void Predict(ReadOnlySpan<float> input, Span<float> output)
+    {
+        Guard.Length(input.Length, InputSize, nameof(input));
+        Guard.Length(output.Length, OutputSize, nameof(output));
+        float[]? workspace = t_predictWorkspace;
+        if (workspace is null || workspace.Length < _workspaceLength)
+        {
+            workspace = t_predictWorkspace = new float[_workspaceLength];
+        }
+
+        Span<float> ws = workspace.AsSpan(0, _workspaceLength);
+        RunForward(input, ws);
+        LastOutput(ws).CopyTo(output);
+    }
+
+    /// <inheritdoc/>
+    public void Forward(ReadOnlySpan<float> input, Span<float> output)
+    {
+        Guard.Length(input.Length, InputSize, nameof(input));
+        Guard.Length(output.Length, OutputSize, nameof(output));
+        _hasForward = false;
+        input.CopyTo(_input);
+        RunForward(_input, _workspace);
+        LastOutput(_workspace).CopyTo(output);
+        _hasForward = true;
+    }
+
+    /// <inheritdoc/>
+    public void Backward(ReadOnlySpan<float> outputGradient)
+    {
+        Guard.Length(outputGradient.Length, OutputSize, nameof(outputGradient));
+        RunBackward(outputGradient, default);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks><paramref name="inputGradient"/> is overwritten (not added to). For an Embedding model it is all zeros: token ids are not differentiable.</remarks>
+    public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+    {
+        Guard.Length(outputGradient.Length, OutputSize, nameof(outputGradient));
+        Guard.Length(inputGradient.Length, InputSize, nameof(inputGradient));
+        RunBackward(outputGradient, inputGradient);
+    }
+
+    /// <inheritdoc/>
+    public void ResetState()
+    {
+        Array.Clear(_state);
+        _position = 0;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// After <see cref="ResetState"/>, feeding the <see cref="Timesteps"/> rows of an input gives at the last step the
+    /// output of <see cref="Predict"/> (or, when the last layer returns sequences, row <c>t</c> of it at step <c>t</c>).
+    /// </remarks>
+    /// <exception cref="NotSupportedException">A layer has <c>GoBackwards</c>: it needs the whole sequence.</exception>
+    public void Step(ReadOnlySpan<float> x, Span<float> y)
+    {
+        if (!_canStep) Guard.ThrowStepGoBackwards();
+        Guard.Length(x.Length, StepInputSize, nameof(x));
+        Guard.Length(y.Length, StepOutputSize, nameof(y));
+        ReadOnlySpan<float> current = x;
+        int last = _runtimes.Length - 1;
+        for (int i = 0; i <= last; i++)
+        {
+            LayerRuntime r = _runtimes[i];
+            Span<float> next = i == last ? y : _stepOutputs.AsSpan(_stepOutputOffsets[i], r.Units);
+            r.Step(LayerParameters(i), current, next, _state.AsSpan(_stateOffsets[i], r.StateLength), _scratch, _position);
+            current = next;
+        }
+
+        _position++;
+    }
+
+    /// <summary>The Keras-style summary.</summary>
+    public override string ToString() => Summary;
+
+    private Span<float> LayerParameters(int i) => _parameters.AsSpan(_parameterOffsets[i], _runtimes[i].ParameterCount);
+
+    private Span<float> LayerGradients(int i) => _gradients.AsSpan(_parameterOffsets[i], _runtimes[i].ParameterCount);
+
+    private Span<float> LastOutput(Span<float> ws)
+    {
+        int last = _runtimes.Length - 1;
+        return ws.Slice(_outputOffsets[last], _runtimes[last].OutputLength);
+    }
+
+    private void RunForward(ReadOnlySpan<float> input, Span<float> ws)
+    {
+        ReadOnlySpan<float> x = input;
+        for (int i = 0; i < _runtimes.Length; i++)
+        {
+            LayerRuntime r = _runtimes[i];
+            Span<float> y = ws.Slice(_outputOffsets[i], r.OutputLength);
+            r.Forward(LayerParameters(i), x, y, ws.Slice(_cacheOffsets[i], r.CacheLength));
+            x = y;
+        }
+    }
+
+    private void RunBackward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+    {
+        if (!_hasForward) Guard.ThrowBackwardWithoutForward();
+        Span<float> ws = _workspace;
+        ReadOnlySpan<float> dy = outputGradient;
+        for (int i = _runtimes.Length - 1; i >= 0; i--)
+        {
+            LayerRuntime r = _runtimes[i];
+            ReadOnlySpan<float> x = i == 0 ? _input : ws.Slice(_outputOffsets[i - 1], r.InputLength);
+            Span<float> dx = i == 0 ? inputGradient : _outputGradients.AsSpan(_gradientOffsets[i - 1], r.InputLength);
+            r.Backward(
+                LayerParameters(i), LayerGradients(i),
+                x, ws.Slice(_outputOffsets[i], r.OutputLength), ws.Slice(_cacheOffsets[i], r.CacheLength),
+                dy, dx, _scratch);
+            dy = dx;
+        }
+    }
+}
