@@ -1,0 +1,250 @@
+namespace RnnGen;
+
+/// <summary>Keras-style training, evaluation and batch prediction for any <see cref="IRnnModel"/>.</summary>
+public static class ModelExtensions
+{
+    /// <summary>
+    /// Trains the model (Keras <c>model.fit</c>).
+    /// </summary>
+    /// <remarks>
+    /// <list type="number">
+    /// <item>Validation samples are the LAST <see cref="TrainingOptions.ValidationSplit"/> of <paramref name="data"/>,
+    /// split off before any shuffling (or <see cref="TrainingOptions.ValidationData"/>).</item>
+    /// <item>Each epoch, if <see cref="TrainingOptions.Shuffle"/>, the sample order is permuted with a
+    /// <see cref="Random"/> seeded once from <see cref="TrainingOptions.Seed"/>: the same seed gives bit-identical weights.</item>
+    /// <item>Each batch: <c>Gradients = 0</c>; per sample <c>Forward</c>, <c>dOut = dLoss/dOutput / batchCount</c>,
+    /// <c>Backward(dOut)</c>; then one <see cref="Optimizer.Step"/>. The batch loss is the mean sample loss.</item>
+    /// <item>Epoch <c>loss</c> is the sample-weighted mean of the batch losses (the mean over samples); metrics cover the
+    /// epoch's pre-update outputs; <c>val_</c> values use <see cref="IRnnModel.Predict"/> after the epoch.</item>
+    /// </list>
+    /// Buffers are allocated before the loop; a batch step allocates nothing.
+    /// </remarks>
+    /// <param name="model">The model to train.</param>
+    /// <param name="data">Training samples (and validation, with <see cref="TrainingOptions.ValidationSplit"/>).</param>
+    /// <param name="options">Loss, optimizer, epochs and the rest.</param>
+    /// <returns>Per-epoch values: <c>history["loss"]</c>, <c>history["val_loss"]</c>, metrics.</returns>
+    public static History Fit(this IRnnModel model, Dataset data, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Loss is null)
+        {
+            throw new ArgumentException("TrainingOptions.Loss is required.", nameof(options));
+        }
+
+        ArgumentNullException.ThrowIfNull(options.Optimizer, "options.Optimizer");
+        if (options.Epochs < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Epochs, "Epochs must be >= 0.");
+        }
+
+        if (options.BatchSize <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be positive.");
+        }
+
+        data.EnsureFits(model);
+        (Dataset train, Dataset? validation) = options.ValidationData is { } given ? (data, given) : data.Split(options.ValidationSplit);
+        validation?.EnsureFits(model);
+
+        Metric[] metrics = [.. options.Metrics];
+        Callback[] callbacks = [.. options.Callbacks];
+        TextWriter output = options.Output ?? Console.Out;
+        var trainer = new Trainer(model, train, options.Loss, options.Optimizer, metrics);
+        var validationOutput = new float[model.OutputSize];
+        var validationScratch = new float[model.OutputSize];
+        var random = new Random(options.Seed);
+        var history = new History();
+        int batchSize = options.BatchSize;
+        int totalBatches = (train.Count + batchSize - 1) / batchSize;
+
+        foreach (Callback callback in callbacks)
+        {
+            callback.Attach(model);
+            callback.OnTrainBegin();
+        }
+
+        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            foreach (Metric metric in metrics)
+            {
+                metric.Reset();
+            }
+
+            if (options.Shuffle)
+            {
+                trainer.Shuffle(random);
+            }
+
+            double lossSum = 0;
+            int seen = 0, batches = 0;
+            Callback? stopper = null;
+            for (int start = 0; start < train.Count && stopper is null; start += batchSize)
+            {
+                int count = Math.Min(batchSize, train.Count - start);
+                float batchLoss = trainer.TrainBatch(start, count);
+                lossSum += (double)batchLoss * count;
+                seen += count;
+                foreach (Callback callback in callbacks)
+                {
+                    callback.OnBatchEnd(batches, batchLoss);
+                    stopper ??= callback.StopTraining ? callback : null;
+                }
+
+                batches++;
+            }
+
+            var logs = new Dictionary<string, float>(StringComparer.Ordinal) { ["loss"] = (float)(lossSum / seen) };
+            foreach (Metric metric in metrics)
+            {
+                logs[metric.Name] = metric.Result;
+            }
+
+            if (validation is not null)
+            {
+                foreach (Metric metric in metrics)
+                {
+                    metric.Reset();
+                }
+
+                logs["val_loss"] = Trainer.Evaluate(model, validation, options.Loss, metrics, validationOutput, validationScratch);
+                foreach (Metric metric in metrics)
+                {
+                    logs["val_" + metric.Name] = metric.Result;
+                }
+            }
+
+            history.Add(logs);
+            var result = new EpochResult(epoch + 1, options.Epochs, batches, totalBatches, logs);
+            if (options.Verbose)
+            {
+                output.WriteLine(result.ToString());
+            }
+
+            options.Progress?.Report(result);
+            foreach (Callback callback in callbacks)
+            {
+                callback.OnEpochEnd(epoch, logs);
+                stopper ??= callback.StopTraining ? callback : null;
+            }
+
+            if (stopper is not null)
+            {
+                history.StopReason = stopper.StopReason;
+                if (options.Verbose)
+                {
+                    output.WriteLine(stopper.StopReason);
+                }
+
+                break;
+            }
+        }
+
+        foreach (Callback callback in callbacks)
+        {
+            callback.OnTrainEnd();
+        }
+
+        return history;
+    }
+
+    /// <summary>
+    /// Mean loss and metrics over <paramref name="data"/> using <see cref="IRnnModel.Predict"/> (Keras <c>model.evaluate</c>).
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="data">Samples.</param>
+    /// <param name="loss">Loss to average.</param>
+    /// <param name="metrics">Metrics to compute (reset first).</param>
+    /// <returns><c>loss</c> and each metric's name, in that order.</returns>
+    public static IReadOnlyDictionary<string, float> Evaluate(this IRnnModel model, Dataset data, Loss loss, params Metric[] metrics)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(metrics);
+        data.EnsureFits(model);
+        foreach (Metric metric in metrics)
+        {
+            metric.Reset();
+        }
+
+        var results = new Dictionary<string, float>(StringComparer.Ordinal)
+        {
+            ["loss"] = Trainer.Evaluate(model, data, loss, metrics, new float[model.OutputSize], new float[model.OutputSize]),
+        };
+        foreach (Metric metric in metrics)
+        {
+            results[metric.Name] = metric.Result;
+        }
+
+        return results;
+    }
+
+    /// <summary>Predicts every sample into one flat span: output <c>i</c> at <c>outputs[i*OutputSize ..]</c>.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="data">Samples (only inputs are used).</param>
+    /// <param name="outputs">Receives <c>data.Count * model.OutputSize</c> floats.</param>
+    public static void PredictBatch(this IRnnModel model, Dataset data, Span<float> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.InputSize != model.InputSize)
+        {
+            throw new ArgumentException($"The model expects inputs of {model.InputSize} floats, but the dataset's inputs have {data.InputSize}.", nameof(data));
+        }
+
+        int size = model.OutputSize;
+        if (outputs.Length != data.Count * size)
+        {
+            throw new ArgumentException(
+                $"Expected outputs of length {data.Count * size} ({data.Count} samples x {size}), but got length {outputs.Length}.", nameof(outputs));
+        }
+
+        for (int i = 0; i < data.Count; i++)
+        {
+            model.Predict(data.Input(i), outputs.Slice(i * size, size));
+        }
+    }
+
+    /// <summary>Predicts every sample (Keras <c>model.predict</c>).</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="data">Samples (only inputs are used).</param>
+    /// <returns>One output array per sample.</returns>
+    public static float[][] PredictBatch(this IRnnModel model, Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var flat = new float[data.Count * model.OutputSize];
+        PredictBatch(model, data, flat);
+        var result = new float[data.Count][];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = flat.AsSpan(i * model.OutputSize, model.OutputSize).ToArray();
+        }
+
+        return result;
+    }
+
+    /// <summary>Predicts each input (Keras <c>model.predict</c>).</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="inputs">One input per sample, each <see cref="IRnnModel.InputSize"/> long.</param>
+    /// <returns>One output array per sample.</returns>
+    public static float[][] PredictBatch(this IRnnModel model, float[][] inputs)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var result = new float[inputs.Length][];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            if (inputs[i] is null || inputs[i].Length != model.InputSize)
+            {
+                throw new ArgumentException($"Input {i} has length {inputs[i]?.Length ?? 0}, but the model expects {model.InputSize}.", nameof(inputs));
+            }
+
+            result[i] = new float[model.OutputSize];
+            model.Predict(inputs[i], result[i]);
+        }
+
+        return result;
+    }
+}

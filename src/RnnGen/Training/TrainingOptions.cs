@@ -1,0 +1,47 @@
+namespace RnnGen;
+
+/// <summary>Settings for <see cref="ModelExtensions.Fit"/>, named after Keras's <c>compile</c> and <c>fit</c> arguments.</summary>
+public sealed class TrainingOptions
+{
+    /// <summary>Passes over the training data (Keras <c>epochs</c>, default 1).</summary>
+    public int Epochs { get; set; } = 1;
+
+    /// <summary>Samples per gradient step (Keras <c>batch_size</c>, default 32); the last batch of an epoch may be smaller.</summary>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>The loss to minimize (Keras <c>compile(loss=...)</c>).</summary>
+    public required Loss Loss { get; set; }
+
+    /// <summary>The optimizer (default <c>new Adam()</c>, Keras's <c>"adam"</c>). Keeps its state across Fit calls.</summary>
+    public Optimizer Optimizer { get; set; } = new Adam();
+
+    /// <summary>Metrics reported per epoch under their <see cref="Metric.Name"/> (and <c>val_</c> + name).</summary>
+    public IList<Metric> Metrics { get; set; } = new List<Metric>();
+
+    /// <summary>
+    /// Fraction of the data held out for validation, taken from the END before shuffling (Keras <c>validation_split</c>).
+    /// Ignored when <see cref="ValidationData"/> is set.
+    /// </summary>
+    public double ValidationSplit { get; set; }
+
+    /// <summary>Separate validation samples (Keras <c>validation_data</c>).</summary>
+    public Dataset? ValidationData { get; set; }
+
+    /// <summary>Whether to shuffle the training samples before each epoch (Keras <c>shuffle</c>, default true).</summary>
+    public bool Shuffle { get; set; } = true;
+
+    /// <summary>Seed for the shuffling: the same seed, model initialization and data give bit-identical weights.</summary>
+    public int Seed { get; set; }
+
+    /// <summary>Callbacks, called in order.</summary>
+    public IList<Callback> Callbacks { get; set; } = new List<Callback>();
+
+    /// <summary>Whether to write one Keras-style progress line per epoch to <see cref="Output"/> (default true).</summary>
+    public bool Verbose { get; set; } = true;
+
+    /// <summary>Where progress goes; <c>null</c> means <see cref="Console.Out"/>.</summary>
+    public TextWriter? Output { get; set; }
+
+    /// <summary>Receives each epoch's result (for apps with their own progress display).</summary>
+    public IProgress<EpochResult>? Progress { get; set; }
+}
