@@ -43,7 +43,7 @@ internal sealed class GruEmitter : LayerEmitter
     public override void EmitForward(CodeWriter w)
     {
         string candidate = ResetAfter ? "f(x K_h + r (h R_h))" : "f(x K_h + (r h) R_h)";
-        string comment = $"layer {Layer.Index} ({Layer.Name}) forward: hh = {candidate}, h_s = z h_(s-1) + (1 - z) hh, {T} timesteps";
+        string comment = $"layer {Layer.Index} ({Layer.Name}) forward: hh = {candidate}, h_s = z h_(s-1) + (1 - z) hh, {Steps(T)}";
         if (Loops)
         {
             w.WriteLine("// " + comment);

@@ -230,5 +230,8 @@ internal abstract class LayerEmitter
     /// <summary><c>Activation.Tanh</c> for loop-mode kernel calls.</summary>
     protected static string EnumName(ActivationKind activation) => "Activation." + activation;
 
+    /// <summary><c>1 timestep</c>, <c>5 timesteps</c>.</summary>
+    protected static string Steps(int count) => count == 1 ? "1 timestep" : count + " timesteps";
+
     protected static string Name(ActivationKind activation) => activation.ToString().ToLowerInvariant();
 }

@@ -37,7 +37,7 @@ internal sealed class LstmEmitter : LayerEmitter
 
     public override void EmitForward(CodeWriter w)
     {
-        string comment = $"layer {Layer.Index} ({Layer.Name}) forward: c_s = f c_(s-1) + i g, h_s = o {Name(Act)}(c_s), {T} timesteps";
+        string comment = $"layer {Layer.Index} ({Layer.Name}) forward: c_s = f c_(s-1) + i g, h_s = o {Name(Act)}(c_s), {Steps(T)}";
         if (Loops)
         {
             w.WriteLine("// " + comment);

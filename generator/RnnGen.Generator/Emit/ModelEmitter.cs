@@ -63,7 +63,6 @@ internal static class ModelEmitter
         };
 
         private bool Tokens => _plan.HasEmbedding;
-        private int StepInputSize => Tokens ? 1 : _plan.Features;
         private int OutputOffset => _workspaceOffsets[_layers.Length - 1] + _layers[_layers.Length - 1].OutputOffset;
 
         /// <summary><c>ws.Slice(o, n)</c> for the output of layer <paramref name="i"/>, as the next layer reads it.</summary>
@@ -318,7 +317,7 @@ internal static class ModelEmitter
             _w.WriteLine("/// <param name=\"y\">StepOutputSize values.</param>");
             using (_w.Block("public void Step(ReadOnlySpan<float> x, Span<float> y)"))
             {
-                GuardLengths("x", StepInputSize.ToString(CultureInfo.InvariantCulture), "y", "StepOutputSize");
+                GuardLengths("x", Tokens ? "1" : "Features", "y", "StepOutputSize");
                 if (_plan.HasGoBackwards)
                 {
                     _w.WriteLine("Guard.ThrowStepGoBackwards();");

@@ -22,7 +22,7 @@ internal sealed class SimpleRnnEmitter : LayerEmitter
 
     public override void EmitForward(CodeWriter w)
     {
-        string comment = $"layer {Layer.Index} ({Layer.Name}) forward: h_s = {Name(Act)}(x_t K + h_(s-1) R{(HasBias ? " + b" : "")}), {T} timesteps";
+        string comment = $"layer {Layer.Index} ({Layer.Name}) forward: h_s = {Name(Act)}(x_t K + h_(s-1) R{(HasBias ? " + b" : "")}), {Steps(T)}";
         if (Loops)
         {
             w.WriteLine("// " + comment);
