@@ -1,11 +1,59 @@
 using Microsoft.CodeAnalysis;
+using RnnGen.Generator.Emit;
+using RnnGen.Generator.Model;
+using RnnGen.Generator.Parsing;
 
 namespace RnnGen.Generator;
 
+/// <summary>
+/// [RnnModel] partial class → validated <see cref="ModelSpec"/> → one specialized source file.
+/// Diagnostics travel apart from the spec, so a change that only moves code re-emits nothing.
+/// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class RnnModelGenerator : IIncrementalGenerator
 {
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        // Parse: one value-equatable result per [RnnModel] class (no symbols past this point).
+        IncrementalValuesProvider<ModelResult> models = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                ModelParser.ModelAttribute,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
+                ModelParser.Parse)
+            .WithTrackingName(TrackingNames.Models);
+
+        // Diagnostics and specs split apart: a diagnostic's location moving never re-emits source.
+        context.RegisterSourceOutput(
+            models.Select(static (m, _) => m.Diagnostics).WithTrackingName(TrackingNames.Diagnostics),
+            static (spc, diagnostics) => Report(spc, diagnostics));
+
+        IncrementalValuesProvider<ModelSpec> specs = models
+            .Select(static (m, _) => m.Spec)
+            .Where(static spec => spec is not null)
+            .Select(static (spec, _) => spec!)
+            .WithTrackingName(TrackingNames.Specs);
+
+        // Emit: the heavy work (planning and unrolling) runs only here.
+        context.RegisterSourceOutput(specs, static (spc, spec) => spc.AddSource(spec.HintName, ModelEmitter.Emit(spec)));
+
+        // Layer attributes on a class without [RnnModel].
+        foreach (var (metadataName, shortName, _) in ModelParser.LayerAttributes)
+        {
+            IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> orphans = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    metadataName,
+                    static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
+                    (ctx, ct) => ModelParser.ParseOrphan(ctx, shortName, ct))
+                .WithTrackingName(TrackingNames.OrphanLayers);
+            context.RegisterSourceOutput(orphans, static (spc, diagnostics) => Report(spc, diagnostics));
+        }
+    }
+
+    private static void Report(SourceProductionContext context, EquatableArray<DiagnosticInfo> diagnostics)
+    {
+        foreach (DiagnosticInfo diagnostic in diagnostics)
+        {
+            context.ReportDiagnostic(diagnostic.ToDiagnostic());
+        }
     }
 }

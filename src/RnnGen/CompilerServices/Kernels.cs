@@ -40,6 +40,46 @@ public static class Kernels
         nint stride = rowStride;
         int j = 0;
 
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // 64 columns at a time in four registers: one pass over the rows per block.
+            for (; j <= n - 64; j += 64)
+            {
+                Vector512<float> a0 = Vector512.LoadUnsafe(ref yr, (nuint)j);
+                Vector512<float> a1 = Vector512.LoadUnsafe(ref yr, (nuint)(j + 16));
+                Vector512<float> a2 = Vector512.LoadUnsafe(ref yr, (nuint)(j + 32));
+                Vector512<float> a3 = Vector512.LoadUnsafe(ref yr, (nuint)(j + 48));
+                ref float col = ref Unsafe.Add(ref wr, j);
+                for (int i = 0; i < m; i++)
+                {
+                    var xi = Vector512.Create(Unsafe.Add(ref xr, i));
+                    ref float row = ref Unsafe.Add(ref col, i * stride);
+                    a0 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref row), xi, a0);
+                    a1 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref row, 16), xi, a1);
+                    a2 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref row, 32), xi, a2);
+                    a3 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref row, 48), xi, a3);
+                }
+
+                a0.StoreUnsafe(ref yr, (nuint)j);
+                a1.StoreUnsafe(ref yr, (nuint)(j + 16));
+                a2.StoreUnsafe(ref yr, (nuint)(j + 32));
+                a3.StoreUnsafe(ref yr, (nuint)(j + 48));
+            }
+
+            for (; j <= n - 16; j += 16)
+            {
+                Vector512<float> a0 = Vector512.LoadUnsafe(ref yr, (nuint)j);
+                ref float col = ref Unsafe.Add(ref wr, j);
+                for (int i = 0; i < m; i++)
+                {
+                    a0 = Vector512.MultiplyAddEstimate(
+                        Vector512.LoadUnsafe(ref Unsafe.Add(ref col, i * stride)), Vector512.Create(Unsafe.Add(ref xr, i)), a0);
+                }
+
+                a0.StoreUnsafe(ref yr, (nuint)j);
+            }
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             // 32 columns at a time in four registers: one pass over the rows per block.
@@ -129,9 +169,67 @@ public static class Kernels
         ref float yr = ref MemoryMarshal.GetReference(y);
         nint stride = rowStride;
 
+        int i = 0;
         if (Vector256.IsHardwareAccelerated && n >= 8)
         {
-            for (int i = 0; i < m; i++)
+            // Four rows at a time: each d vector is loaded once and feeds four independent accumulators.
+            for (; i <= m - 4; i += 4)
+            {
+                ref float r0 = ref Unsafe.Add(ref wr, i * stride);
+                ref float r1 = ref Unsafe.Add(ref r0, stride);
+                ref float r2 = ref Unsafe.Add(ref r1, stride);
+                ref float r3 = ref Unsafe.Add(ref r2, stride);
+                float s0, s1, s2, s3;
+                int j = 0;
+                if (Vector512.IsHardwareAccelerated && n >= 16)
+                {
+                    Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                    for (; j <= n - 16; j += 16)
+                    {
+                        var dv = Vector512.LoadUnsafe(ref dr, (nuint)j);
+                        a0 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref r0, (nuint)j), dv, a0);
+                        a1 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref r1, (nuint)j), dv, a1);
+                        a2 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref r2, (nuint)j), dv, a2);
+                        a3 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref r3, (nuint)j), dv, a3);
+                    }
+
+                    s0 = Vector512.Sum(a0); s1 = Vector512.Sum(a1); s2 = Vector512.Sum(a2); s3 = Vector512.Sum(a3);
+                }
+                else
+                {
+                    s0 = s1 = s2 = s3 = 0f;
+                }
+
+                {
+                    Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                    for (; j <= n - 8; j += 8)
+                    {
+                        var dv = Vector256.LoadUnsafe(ref dr, (nuint)j);
+                        a0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref r0, (nuint)j), dv, a0);
+                        a1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref r1, (nuint)j), dv, a1);
+                        a2 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref r2, (nuint)j), dv, a2);
+                        a3 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref r3, (nuint)j), dv, a3);
+                    }
+
+                    s0 += Vector256.Sum(a0); s1 += Vector256.Sum(a1); s2 += Vector256.Sum(a2); s3 += Vector256.Sum(a3);
+                }
+
+                for (; j < n; j++)
+                {
+                    float dj = Unsafe.Add(ref dr, j);
+                    s0 += Unsafe.Add(ref r0, j) * dj;
+                    s1 += Unsafe.Add(ref r1, j) * dj;
+                    s2 += Unsafe.Add(ref r2, j) * dj;
+                    s3 += Unsafe.Add(ref r3, j) * dj;
+                }
+
+                Unsafe.Add(ref yr, i) += s0;
+                Unsafe.Add(ref yr, i + 1) += s1;
+                Unsafe.Add(ref yr, i + 2) += s2;
+                Unsafe.Add(ref yr, i + 3) += s3;
+            }
+
+            for (; i < m; i++)
             {
                 ref float row = ref Unsafe.Add(ref wr, i * stride);
                 Vector256<float> acc = Vector256<float>.Zero;
@@ -151,7 +249,7 @@ public static class Kernels
 
         if (Vector128.IsHardwareAccelerated && n >= 4)
         {
-            for (int i = 0; i < m; i++)
+            for (; i < m; i++)
             {
                 ref float row = ref Unsafe.Add(ref wr, i * stride);
                 Vector128<float> acc = Vector128<float>.Zero;
@@ -169,7 +267,7 @@ public static class Kernels
             return;
         }
 
-        for (int i = 0; i < m; i++)
+        for (; i < m; i++)
         {
             ref float row = ref Unsafe.Add(ref wr, i * stride);
             float s = 0f;

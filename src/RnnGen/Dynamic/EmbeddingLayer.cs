@@ -15,7 +15,7 @@ public sealed class EmbeddingLayer : Layer
     /// <param name="inputDim">Vocabulary size (at least 1).</param>
     /// <param name="outputDim">Embedding width (at least 1).</param>
     public EmbeddingLayer(int inputDim, int outputDim)
-        : base(outputDim, Activation.Linear, useBias: false)
+        : base(outputDim, Activation.Linear, useBias: false, nameof(outputDim))
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputDim, 1);
         InputDim = inputDim;

@@ -12,9 +12,9 @@ namespace RnnGen.Dynamic;
 /// </remarks>
 public abstract class Layer
 {
-    private protected Layer(int units, Activation activation, bool useBias)
+    private protected Layer(int units, Activation activation, bool useBias, string unitsParamName = "units")
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(units, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(units, 1, unitsParamName);
         if (!Enum.IsDefined(activation))
         {
             throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");

@@ -212,6 +212,7 @@ public static class WeightFiles
         }
 
         var found = new List<(long Begin, long End, TensorInfo Tensor)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         JsonDocument document;
         try
         {
@@ -230,7 +231,6 @@ public static class WeightFiles
                 throw Fail(source, $"the header is a JSON {root.ValueKind}, expected an object.");
             }
 
-            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (JsonProperty property in root.EnumerateObject())
             {
                 if (property.Name == "__metadata__")
@@ -254,7 +254,7 @@ public static class WeightFiles
 
         foreach (TensorInfo t in tensors)
         {
-            if (!found.Exists(f => f.Tensor == t))
+            if (!seen.Contains(t.Name))
             {
                 throw Fail(source, $"missing tensor '{t.Name}' (shape {FormatShape(t.Shape)}).");
             }

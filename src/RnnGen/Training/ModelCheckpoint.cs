@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Numerics.Tensors;
 
 namespace RnnGen;
 
@@ -64,9 +63,12 @@ public sealed class ModelCheckpoint : Callback
             return;
         }
 
-        if (!float.IsFinite(TensorPrimitives.Sum<float>(Model.Parameters)))
+        foreach (float weight in Model.Parameters)
         {
-            return;
+            if (!float.IsFinite(weight))
+            {
+                return;
+            }
         }
 
         if (SaveBestOnly)

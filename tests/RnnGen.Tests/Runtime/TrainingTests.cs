@@ -260,3 +260,51 @@ public sealed class TrainingTests : IDisposable
         public void Report(EpochResult value) => report(value);
     }
 }
+
+public sealed class CallbackAndEvaluateTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("rnngen-cb-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static Dataset Tiny() => Dataset.FromArrays([[0f, 1f], [1f, 0f], [1f, 1f], [0f, 0f]], [[1f], [0f], [1f], [0f]]);
+
+    [Fact]
+    public void EarlyStopping_on_a_missing_key_lists_the_keys_there_are()
+    {
+        var model = new DenseTestModel(2, 1);
+        var options = new TrainingOptions { Loss = Losses.MeanSquaredError(), Epochs = 2, Verbose = false, Callbacks = { new EarlyStopping() } };
+        var e = Assert.Throws<InvalidOperationException>(() => model.Fit(Tiny(), options));
+        Assert.Contains("'val_loss'", e.Message);
+        Assert.Contains("loss", e.Message);
+        Assert.Contains("ValidationSplit", e.Message);
+    }
+
+    [Fact]
+    public void ModelCheckpoint_replaces_epoch_in_the_path()
+    {
+        var model = new DenseTestModel(2, 1);
+        var options = new TrainingOptions
+        {
+            Loss = Losses.MeanSquaredError(),
+            Epochs = 3,
+            Verbose = false,
+            Callbacks = { new ModelCheckpoint(Path.Combine(_dir, "w-{epoch}.safetensors")) },
+        };
+        model.Fit(Tiny(), options);
+        Assert.Equal(["w-1.safetensors", "w-2.safetensors", "w-3.safetensors"],
+            Directory.GetFiles(_dir).Select(f => Path.GetFileName(f)!).Order().ToArray());
+    }
+
+    [Fact]
+    public void Evaluate_reports_loss_and_metrics_by_name()
+    {
+        var model = new DenseTestModel(2, 1, Activation.Sigmoid);
+        model.Parameters.Clear(); // output 0.5 everywhere
+        IReadOnlyDictionary<string, float> r = model.Evaluate(Tiny(), Losses.BinaryCrossentropy(), Metrics.BinaryAccuracy(), Metrics.MeanAbsoluteError());
+        Assert.Equal(["loss", "accuracy", "mae"], r.Keys.ToArray());
+        Assert.Equal(MathF.Log(2), r["loss"], 5);
+        Assert.Equal(0.5f, r["accuracy"]); // 0.5 is not above the threshold: predicts 0
+        Assert.Equal(0.5f, r["mae"]);
+    }
+}

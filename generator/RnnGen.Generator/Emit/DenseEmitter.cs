@@ -1,0 +1,156 @@
+using System.Collections.Generic;
+using RnnGen.Generator.Model;
+
+namespace RnnGen.Generator.Emit;
+
+/// <summary>
+/// Dense: <c>y = f(x W + b)</c>, applied once, or at every timestep when its input is a sequence.
+/// Workspace: <c>y</c> for each application. Backward: <c>dz = dy f'(y)</c> (softmax: <c>dz_j = y_j (dy_j - sum_k dy_k y_k)</c>);
+/// <c>dW += x^T dz</c>, <c>db += dz</c>, <c>dx = dz W^T</c>.
+/// </summary>
+internal sealed class DenseEmitter : LayerEmitter
+{
+    public DenseEmitter(LayerPlan layer, bool loops) : base(layer, loops) { }
+
+    /// <summary>Number of applications: one per timestep after a sequence, else one.</summary>
+    private int N => Layer.InputIsSequence ? T : 1;
+
+    public override int WorkspaceLength => N * U;
+    public override int OutputOffset => 0;
+    public override int ScratchLength => Loops ? U : 0;
+
+    public override string Describe() => $"Dense({U}, {Name(Act)}{(HasBias ? "" : ", no bias")}{(N > 1 ? ", every timestep" : "")})";
+
+    public override void EmitForward(CodeWriter w)
+    {
+        string comment = $"layer {Layer.Index} ({Layer.Name}) forward: y = {Name(Act)}(x W{(HasBias ? " + b" : "")}){(N > 1 ? $", at each of {N} timesteps" : "")}";
+        if (Loops)
+        {
+            w.WriteLine("// " + comment);
+            using (w.Block($"private static void {ForwardMethod}({ForwardParameters})"))
+            {
+                using (w.Block($"for (int n = 0; n < {N}; n++)"))
+                {
+                    w.WriteLine($"Span<float> y = ws.Slice(n * {U}, {U});");
+                    EmitLoopApply(w, $"x.Slice(n * {In}, {In})");
+                }
+            }
+
+            return;
+        }
+
+        EmitChunked(w, ForwardMethod, ForwardParameters, ForwardArguments, comment, Ascending(N), In * U,
+            prologue: () => w.WriteLine("Span<float> y = ws;"),
+            emitStep: n =>
+            {
+                if (N > 1) w.WriteLine($"// timestep {n}");
+                EmitApply(w, "x", n * In, "y", n * U);
+            });
+    }
+
+    public override void EmitBackward(CodeWriter w)
+    {
+        string comment = $"layer {Layer.Index} ({Layer.Name}) backward: dz = dy {(Act == ActivationKind.Softmax ? "J_softmax" : "f'(y)")}; g += x^T dz{(HasBias ? ", dz" : "")}; dx = dz W^T";
+        if (Loops)
+        {
+            w.WriteLine("// " + comment);
+            using (w.Block($"private static void {BackwardMethod}({BackwardParameters})"))
+            {
+                w.WriteLine($"ReadOnlySpan<float> kernel = p.Slice({K}, {In * U});");
+                w.WriteLine($"Span<float> dz = scratch.Slice(0, {U});");
+                using (w.Block($"for (int n = 0; n < {N}; n++)"))
+                {
+                    w.WriteLine($"dy.Slice(n * {U}, {U}).CopyTo(dz);");
+                    if (Act != ActivationKind.Linear) w.WriteLine($"Kernels.ActivationBackward({EnumName(Act)}, ws.Slice(n * {U}, {U}), dz);");
+                    if (HasBias) w.WriteLine($"for (int j = 0; j < {U}; j++) g[{B} + j] += dz[j];");
+                    w.WriteLine($"Kernels.OuterAdd(x.Slice(n * {In}, {In}), dz, g.Slice({K}, {In * U}));");
+                    w.WriteLine($"Span<float> dxn = dx.Slice(n * {In}, {In});");
+                    w.WriteLine("dxn.Clear();");
+                    w.WriteLine("Kernels.MatTransposeVecAdd(kernel, dz, dxn);");
+                }
+            }
+
+            return;
+        }
+
+        EmitChunked(w, BackwardMethod, BackwardParameters, BackwardArguments, comment, Ascending(N), 2 * In * U,
+            prologue: () => w.WriteLine("ReadOnlySpan<float> y = ws;"),
+            emitStep: n =>
+            {
+                if (N > 1) w.WriteLine($"// timestep {n}");
+                using (w.Block())
+                {
+                    int o = n * U;
+                    if (Act == ActivationKind.Softmax)
+                    {
+                        var dot = new List<string>();
+                        for (int j = 0; j < U; j++) dot.Add($"dy[{o + j}] * y[{o + j}]");
+                        w.WriteSum("float dot = ", dot, ";");
+                        for (int j = 0; j < U; j++) w.WriteLine($"float dz{j} = y[{o + j}] * (dy[{o + j}] - dot);");
+                    }
+                    else
+                    {
+                        for (int j = 0; j < U; j++) w.WriteLine($"float dz{j} = {Derivative(Act, $"y[{o + j}]", $"dy[{o + j}]")};");
+                    }
+
+                    if (HasBias)
+                    {
+                        for (int j = 0; j < U; j++) w.WriteLine($"g[{B + j}] += dz{j};");
+                    }
+
+                    for (int i = 0; i < In; i++)
+                    {
+                        for (int j = 0; j < U; j++) w.WriteLine($"g[{K + i * U + j}] += x[{n * In + i}] * dz{j};");
+                    }
+
+                    for (int i = 0; i < In; i++)
+                    {
+                        var terms = new List<string>();
+                        for (int j = 0; j < U; j++) terms.Add($"p[{K + i * U + j}] * dz{j}");
+                        w.WriteSum($"dx[{n * In + i}] = ", terms, ";");
+                    }
+                }
+            });
+    }
+
+    public override void EmitStep(CodeWriter w)
+    {
+        w.WriteLine($"// layer {Layer.Index} ({Layer.Name}) streaming step: y = {Name(Act)}(x W{(HasBias ? " + b" : "")})");
+        using (w.Block($"private static void {StepMethod}({StepParameters})"))
+        {
+            if (Loops) EmitLoopApply(w, "x");
+            else EmitApply(w, "x", 0, "y", 0);
+        }
+    }
+
+    private void EmitLoopApply(CodeWriter w, string x)
+    {
+        w.WriteLine(HasBias ? $"p.Slice({B}, {U}).CopyTo(y);" : "y.Clear();");
+        w.WriteLine($"Kernels.MatVecAdd({x}, p.Slice({K}, {In * U}), y);");
+        if (Act != ActivationKind.Linear) w.WriteLine($"Kernels.Activate({EnumName(Act)}, y);");
+    }
+
+    /// <summary>One application, straight-line: <c>y_j = f(b_j + sum_i x_i W_ij)</c>; softmax normalizes after.</summary>
+    private void EmitApply(CodeWriter w, string x, int xOffset, string y, int yOffset)
+    {
+        for (int j = 0; j < U; j++)
+        {
+            var terms = new List<string>();
+            if (HasBias) terms.Add($"p[{B + j}]");
+            for (int i = 0; i < In; i++) terms.Add($"{x}[{xOffset + i}] * p[{K + i * U + j}]");
+            WriteActivated(w, $"{y}[{yOffset + j}]", Act, terms);
+        }
+
+        if (Act != ActivationKind.Softmax) return;
+        w.WriteLine("// softmax: y = exp(z - max z) / sum exp(z - max z)");
+        using (w.Block())
+        {
+            w.WriteLine($"float max = {y}[{yOffset}];");
+            for (int j = 1; j < U; j++) w.WriteLine($"max = MathF.Max(max, {y}[{yOffset + j}]);");
+            w.WriteLine("float sum = 0f;");
+            for (int j = 0; j < U; j++) w.WriteLine($"sum += {y}[{yOffset + j}] = Activations.Exp({y}[{yOffset + j}] - max);");
+            w.WriteLine("float scale = 1f / sum;");
+            for (int j = 0; j < U; j++) w.WriteLine($"{y}[{yOffset + j}] *= scale;");
+        }
+    }
+}

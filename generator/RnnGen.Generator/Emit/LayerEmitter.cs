@@ -1,0 +1,237 @@
+using System;
+using System.Collections.Generic;
+using RnnGen.Generator.Model;
+
+namespace RnnGen.Generator.Emit;
+
+/// <summary>
+/// Emits one layer's methods: forward over the sequence, backward (BPTT) beside it, and a one-timestep
+/// streaming step. Every method has the same shape for every layer kind, so <see cref="ModelEmitter"/>
+/// can chain them:
+/// <code>
+/// Forward(ReadOnlySpan&lt;float&gt; p, ReadOnlySpan&lt;float&gt; x, Span&lt;float&gt; ws)
+/// Backward(ReadOnlySpan&lt;float&gt; p, Span&lt;float&gt; g, ReadOnlySpan&lt;float&gt; x, ReadOnlySpan&lt;float&gt; ws, ReadOnlySpan&lt;float&gt; dy, Span&lt;float&gt; dx, Span&lt;float&gt; scratch)
+/// Step(ReadOnlySpan&lt;float&gt; p, ReadOnlySpan&lt;float&gt; x, Span&lt;float&gt; state, Span&lt;float&gt; y)
+/// </code>
+/// <c>ws</c> is the layer's slice of the workspace (its forward cache), <c>dy</c> the gradient of its output,
+/// <c>dx</c> receives the gradient of its input (overwritten), <c>g</c> accumulates weight gradients.
+/// </summary>
+internal abstract class LayerEmitter
+{
+    protected LayerEmitter(LayerPlan layer, bool loops)
+    {
+        Layer = layer;
+        Loops = loops;
+    }
+
+    public LayerPlan Layer { get; }
+
+    /// <summary>Constant-bound loops instead of straight-line code.</summary>
+    public bool Loops { get; }
+
+    protected int T => Layer.Timesteps;
+    protected int U => Layer.Units;
+    protected int In => Layer.InputWidth;
+    protected int K => Layer.KernelOffset;
+    protected int R => Layer.RecurrentOffset;
+    protected int B => Layer.BiasOffset;
+    protected bool HasBias => Layer.HasBias;
+    protected ActivationKind Act => Layer.Spec.Activation;
+
+    public string Prefix => "L" + Layer.Index + "_" + Layer.Kind;
+    public string ForwardMethod => Prefix + "_Forward";
+    public string BackwardMethod => Prefix + "_Backward";
+    public string StepMethod => Prefix + "_Step";
+
+    /// <summary>Floats of forward cache this layer keeps in the workspace.</summary>
+    public abstract int WorkspaceLength { get; }
+
+    /// <summary>Offset, inside the layer's workspace, of the output the next layer reads.</summary>
+    public abstract int OutputOffset { get; }
+
+    /// <summary>Floats of scratch the backward pass needs.</summary>
+    public abstract int ScratchLength { get; }
+
+    /// <summary>Floats of recurrent state kept between <c>Step</c> calls.</summary>
+    public virtual int StateLength => 0;
+
+    /// <summary>One-line description for comments: <c>SimpleRnn(3, tanh)</c>.</summary>
+    public abstract string Describe();
+
+    public abstract void EmitForward(CodeWriter w);
+    public abstract void EmitBackward(CodeWriter w);
+    public abstract void EmitStep(CodeWriter w);
+
+    /// <summary>Index of the input timestep read at processing step <paramref name="s"/> (reversed by GoBackwards).</summary>
+    protected int InputStep(int s) => Layer.Spec.GoBackwards ? T - 1 - s : s;
+
+    /// <summary>Loop-mode expression for <see cref="InputStep"/>.</summary>
+    protected string InputStepExpression => Layer.Spec.GoBackwards ? $"{T - 1} - s" : "s";
+
+    protected const string ForwardParameters = "ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws";
+    protected const string ForwardArguments = "p, x, ws";
+    protected const string BackwardParameters = "ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch";
+    protected const string BackwardArguments = "p, g, x, ws, dy, dx, scratch";
+    protected const string StepParameters = "ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y";
+
+    /// <summary>
+    /// Emits a straight-line pass over <paramref name="steps"/> (in the order given) as one method, or, when the
+    /// body would be too large for the JIT to optimize, as one method per chunk of timesteps called in order.
+    /// <paramref name="prologue"/> declares the named slices every method needs.
+    /// </summary>
+    protected void EmitChunked(CodeWriter w, string method, string parameters, string arguments, string comment,
+        IReadOnlyList<int> steps, int termsPerStep, Action prologue, Action<int> emitStep)
+    {
+        int perChunk = Math.Max(1, ModelPlan.MethodTermBudget / Math.Max(1, termsPerStep));
+        if (steps.Count <= perChunk)
+        {
+            w.WriteLine("// " + comment);
+            using (w.Block($"private static void {method}({parameters})"))
+            {
+                prologue();
+                foreach (int s in steps)
+                {
+                    w.WriteLine();
+                    emitStep(s);
+                }
+            }
+
+            return;
+        }
+
+        var chunks = new List<(int First, int Last, string Name)>();
+        for (int i = 0; i < steps.Count; i += perChunk)
+        {
+            int last = Math.Min(steps.Count, i + perChunk) - 1;
+            chunks.Add((i, last, $"{method}_Steps{steps[i]}To{steps[last]}"));
+        }
+
+        w.WriteLine("// " + comment);
+        w.WriteLine($"// Split into {chunks.Count} methods of at most {perChunk} timesteps so each stays small enough for the JIT to optimize.");
+        using (w.Block($"private static void {method}({parameters})"))
+        {
+            foreach (var chunk in chunks)
+            {
+                w.WriteLine($"{chunk.Name}({arguments});");
+            }
+        }
+
+        foreach (var chunk in chunks)
+        {
+            w.WriteLine();
+            using (w.Block($"private static void {chunk.Name}({parameters})"))
+            {
+                prologue();
+                for (int i = chunk.First; i <= chunk.Last; i++)
+                {
+                    w.WriteLine();
+                    emitStep(steps[i]);
+                }
+            }
+        }
+    }
+
+    protected static int[] Ascending(int count)
+    {
+        var steps = new int[count];
+        for (int i = 0; i < count; i++) steps[i] = i;
+        return steps;
+    }
+
+    protected static int[] Descending(int count)
+    {
+        var steps = new int[count];
+        for (int i = 0; i < count; i++) steps[i] = count - 1 - i;
+        return steps;
+    }
+
+    /// <summary>The scalar function for <paramref name="activation"/> (<c>Activations.Tanh</c>), or null for Linear and Softmax.</summary>
+    protected static string? Function(ActivationKind activation) => activation switch
+    {
+        ActivationKind.Tanh => "Activations.Tanh",
+        ActivationKind.Sigmoid => "Activations.Sigmoid",
+        ActivationKind.Relu => "Activations.Relu",
+        _ => null,
+    };
+
+    /// <summary><c>f(z)</c> as C#: <c>Activations.Tanh(z)</c>, or <c>z</c> for Linear.</summary>
+    protected static string Apply(ActivationKind activation, string z) =>
+        Function(activation) is { } f ? $"{f}({z})" : z;
+
+    /// <summary>Writes <c>target = f(t1 + t2 + ...)</c>, wrapping long sums.</summary>
+    protected static void WriteActivated(CodeWriter w, string target, ActivationKind activation, IReadOnlyList<string> terms, string assign = " = ")
+    {
+        string? f = Function(activation);
+        w.WriteSum(target + assign + (f is null ? "" : f + "("), terms, f is null ? ";" : ");");
+    }
+
+    /// <summary><c>d * f'(z)</c> expressed through the output <c>y = f(z)</c>.</summary>
+    protected static string Derivative(ActivationKind activation, string y, string d) => activation switch
+    {
+        ActivationKind.Tanh => $"{d} * (1f - {y} * {y})",
+        ActivationKind.Sigmoid => $"{d} * {y} * (1f - {y})",
+        ActivationKind.Relu => $"({y} > 0f ? {d} : 0f)",
+        _ => d,
+    };
+
+    /// <summary><c>g[offset + c] += da[c]</c> for every non-zero column.</summary>
+    protected static void EmitBiasGradient(CodeWriter w, int offset, IReadOnlyList<string?> da)
+    {
+        for (int c = 0; c < da.Count; c++)
+        {
+            if (da[c] is { } d) w.WriteLine($"g[{offset + c}] += {d};");
+        }
+    }
+
+    /// <summary><c>g[offset + i * cols + c] += rows[i] * da[c]</c>: the weight gradient of <c>rows W</c>.</summary>
+    protected static void EmitOuterGradient(CodeWriter w, int offset, IReadOnlyList<string> rows, IReadOnlyList<string?> da)
+    {
+        for (int i = 0; i < rows.Count; i++)
+        {
+            for (int c = 0; c < da.Count; c++)
+            {
+                if (da[c] is { } d) w.WriteLine($"g[{offset + i * da.Count + c}] += {rows[i]} * {d};");
+            }
+        }
+    }
+
+    /// <summary><c>target_i (=|+=) sum_c p[offset + i * cols + c] * da[c]</c>: the input gradient of <c>x W</c>.</summary>
+    protected static void EmitTransposeProduct(CodeWriter w, IReadOnlyList<string> targets, int offset, IReadOnlyList<string?> da, string assign = " = ")
+    {
+        for (int i = 0; i < targets.Count; i++)
+        {
+            var terms = new List<string>();
+            for (int c = 0; c < da.Count; c++)
+            {
+                if (da[c] is { } d) terms.Add($"p[{offset + i * da.Count + c}] * {d}");
+            }
+
+            w.WriteSum(targets[i] + assign, terms, ";");
+        }
+    }
+
+    /// <summary><c>name[offset + i]</c> for <c>i</c> in <c>[0, count)</c>.</summary>
+    protected static string[] Elements(string name, int offset, int count)
+    {
+        var items = new string[count];
+        for (int i = 0; i < count; i++) items[i] = $"{name}[{offset + i}]";
+        return items;
+    }
+
+    /// <summary>The math comment for <c>f'</c>: <c>1 - y^2</c>.</summary>
+    protected static string DerivativeComment(ActivationKind activation) => activation switch
+    {
+        ActivationKind.Tanh => "(1 - y^2)",
+        ActivationKind.Sigmoid => "y (1 - y)",
+        ActivationKind.Relu => "[y > 0]",
+        _ => "1",
+    };
+
+    /// <summary><c>Activation.Tanh</c> for loop-mode kernel calls.</summary>
+    protected static string EnumName(ActivationKind activation) => "Activation." + activation;
+
+    /// <summary><c>1 timestep</c>, <c>5 timesteps</c>.</summary>
+    protected static string Steps(int count) => count == 1 ? "1 timestep" : count + " timesteps";
+
+    protected static string Name(ActivationKind activation) => activation.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,254 @@
+using System.Collections.Generic;
+using RnnGen.Generator.Model;
+
+namespace RnnGen.Generator.Emit;
+
+/// <summary>
+/// Lstm (Keras gates i, f, c, o): <c>a = x_t K + h_{s-1} R + b</c>; <c>i, f, o = sigmoid(a)</c>, <c>g = f(a_c)</c>;
+/// <c>c_s = f c_{s-1} + i g</c>; <c>h_s = o f(c_s)</c>. Workspace: gates <c>[T, 4u]</c>, c, f(c) and h, each <c>[T, u]</c>.
+/// Backward: <c>dc = dc_next + dh o f'(c)</c>; <c>da_i = dc g i(1-i)</c>, <c>da_f = dc c_{s-1} f(1-f)</c>, <c>da_c = dc i f'(g)</c>,
+/// <c>da_o = dh f(c) o(1-o)</c>; <c>dc_next = dc f</c>; weights and inputs as in SimpleRnn with <c>da</c> in place of <c>dz</c>.
+/// </summary>
+internal sealed class LstmEmitter : LayerEmitter
+{
+    public LstmEmitter(LayerPlan layer, bool loops) : base(layer, loops) { }
+
+    private int G => 4 * U;
+    private int GatesOffset => 0;
+    private int COffset => T * G;
+    private int AcOffset => COffset + T * U;
+    private int HOffset => AcOffset + T * U;
+
+    public override int WorkspaceLength => T * G + 3 * T * U;
+    public override int OutputOffset => HOffset + (Layer.Spec.ReturnSequences ? 0 : (T - 1) * U);
+    public override int ScratchLength => 2 * U + G;
+    public override int StateLength => 2 * U;
+
+    public override string Describe() =>
+        $"Lstm({U}, {Name(Act)}{(Layer.Spec.ReturnSequences ? ", sequences" : "")}{(Layer.Spec.GoBackwards ? ", backwards" : "")}{(HasBias ? "" : ", no bias")})";
+
+    private void DeclareSlices(CodeWriter w, string span)
+    {
+        w.WriteLine($"{span} gates = ws.Slice({GatesOffset}, {T * G}); // i, f, g, o per timestep");
+        w.WriteLine($"{span} c = ws.Slice({COffset}, {T * U});");
+        w.WriteLine($"{span} ac = ws.Slice({AcOffset}, {T * U}); // {Name(Act)}(c)");
+        w.WriteLine($"{span} h = ws.Slice({HOffset}, {T * U});");
+    }
+
+    public override void EmitForward(CodeWriter w)
+    {
+        string comment = $"layer {Layer.Index} ({Layer.Name}) forward: c_s = f c_(s-1) + i g, h_s = o {Name(Act)}(c_s), {Steps(T)}";
+        if (Loops)
+        {
+            w.WriteLine("// " + comment);
+            using (w.Block($"private static void {ForwardMethod}({ForwardParameters})"))
+            {
+                DeclareSlices(w, "Span<float>");
+                w.WriteLine($"ReadOnlySpan<float> kernel = p.Slice({K}, {In * G});");
+                w.WriteLine($"ReadOnlySpan<float> recurrent = p.Slice({R}, {U * G});");
+                using (w.Block($"for (int s = 0; s < {T}; s++)"))
+                {
+                    w.WriteLine($"Span<float> a = gates.Slice(s * {G}, {G});");
+                    w.WriteLine(HasBias ? $"p.Slice({B}, {G}).CopyTo(a);" : "a.Clear();");
+                    w.WriteLine($"Kernels.MatVecAdd(x.Slice(({InputStepExpression}) * {In}, {In}), kernel, a);");
+                    w.WriteLine($"if (s > 0) Kernels.MatVecAdd(h.Slice((s - 1) * {U}, {U}), recurrent, a);");
+                    w.WriteLine($"Kernels.Activate(Activation.Sigmoid, a.Slice(0, {2 * U}));");
+                    if (Act != ActivationKind.Linear) w.WriteLine($"Kernels.Activate({EnumName(Act)}, a.Slice({2 * U}, {U}));");
+                    w.WriteLine($"Kernels.Activate(Activation.Sigmoid, a.Slice({3 * U}, {U}));");
+                    using (w.Block($"for (int j = 0; j < {U}; j++)"))
+                    {
+                        w.WriteLine($"float cPrev = s > 0 ? c[(s - 1) * {U} + j] : 0f;");
+                        w.WriteLine($"float cs = a[{U} + j] * cPrev + a[j] * a[{2 * U} + j];");
+                        w.WriteLine($"c[s * {U} + j] = cs;");
+                        w.WriteLine($"float acs = ac[s * {U} + j] = {Apply(Act, "cs")};");
+                        w.WriteLine($"h[s * {U} + j] = a[{3 * U} + j] * acs;");
+                    }
+                }
+            }
+
+            return;
+        }
+
+        EmitChunked(w, ForwardMethod, ForwardParameters, ForwardArguments, comment, Ascending(T), G * (In + U),
+            prologue: () => DeclareSlices(w, "Span<float>"),
+            emitStep: s =>
+            {
+                w.WriteLine($"// timestep {s}: reads x_{InputStep(s)}{(s == 0 ? ", h_(-1) = c_(-1) = 0" : "")}");
+                using (w.Block())
+                {
+                    EmitGates(w, "x", InputStep(s) * In, s == 0 ? null : "h", (s - 1) * U);
+                    w.WriteLine($"// c = f c_(s-1) + i g; h = o {Name(Act)}(c)");
+                    for (int j = 0; j < U; j++)
+                    {
+                        w.WriteLine(s == 0 ? $"float c{j} = i{j} * g{j};" : $"float c{j} = f{j} * c[{(s - 1) * U + j}] + i{j} * g{j};");
+                    }
+
+                    for (int j = 0; j < U; j++)
+                    {
+                        int o = s * U + j;
+                        w.WriteLine($"gates[{s * G + j}] = i{j}; gates[{s * G + U + j}] = f{j}; gates[{s * G + 2 * U + j}] = g{j}; gates[{s * G + 3 * U + j}] = o{j};");
+                        w.WriteLine($"c[{o}] = c{j}; h[{o}] = o{j} * (ac[{o}] = {Apply(Act, $"c{j}")});");
+                    }
+                }
+            });
+    }
+
+    public override void EmitBackward(CodeWriter w)
+    {
+        bool sequences = Layer.Spec.ReturnSequences;
+        string comment = $"layer {Layer.Index} ({Layer.Name}) backward through time: dc = dc_next + dh o f'(c); da = [dc g i', dc c_(s-1) f', dc i g', dh f(c) o']; g += dK, dR, db; dx = da K^T; dh = da R^T; dc_next = dc f";
+        if (Loops)
+        {
+            w.WriteLine("// " + comment);
+            using (w.Block($"private static void {BackwardMethod}({BackwardParameters})"))
+            {
+                DeclareSlices(w, "ReadOnlySpan<float>");
+                w.WriteLine($"ReadOnlySpan<float> kernel = p.Slice({K}, {In * G});");
+                w.WriteLine($"ReadOnlySpan<float> recurrent = p.Slice({R}, {U * G});");
+                w.WriteLine($"Span<float> dh = scratch.Slice(0, {U});");
+                w.WriteLine($"Span<float> dc = scratch.Slice({U}, {U});");
+                w.WriteLine($"Span<float> da = scratch.Slice({2 * U}, {G});");
+                w.WriteLine(sequences ? "dh.Clear();" : "dy.CopyTo(dh); // only the last state is an output");
+                w.WriteLine("dc.Clear();");
+                using (w.Block($"for (int s = {T - 1}; s >= 0; s--)"))
+                {
+                    w.WriteLine($"int t = {InputStepExpression};");
+                    w.WriteLine($"ReadOnlySpan<float> a = gates.Slice(s * {G}, {G});");
+                    using (w.Block($"for (int j = 0; j < {U}; j++)"))
+                    {
+                        w.WriteLine(sequences ? $"float dhj = dh[j] + dy[s * {U} + j];" : "float dhj = dh[j];");
+                        w.WriteLine($"float i = a[j], f = a[{U} + j], gg = a[{2 * U} + j], o = a[{3 * U} + j];");
+                        w.WriteLine($"float acj = ac[s * {U} + j];");
+                        w.WriteLine($"float dcj = dc[j] + {Derivative(Act, "acj", "dhj * o")};");
+                        w.WriteLine($"float cPrev = s > 0 ? c[(s - 1) * {U} + j] : 0f;");
+                        w.WriteLine("da[j] = dcj * gg * i * (1f - i);");
+                        w.WriteLine($"da[{U} + j] = dcj * cPrev * f * (1f - f);");
+                        w.WriteLine($"da[{2 * U} + j] = {Derivative(Act, "gg", "dcj * i")};");
+                        w.WriteLine($"da[{3 * U} + j] = dhj * acj * o * (1f - o);");
+                        w.WriteLine("dc[j] = dcj * f;");
+                    }
+
+                    if (HasBias) w.WriteLine($"for (int q = 0; q < {G}; q++) g[{B} + q] += da[q];");
+                    w.WriteLine($"Kernels.OuterAdd(x.Slice(t * {In}, {In}), da, g.Slice({K}, {In * G}));");
+                    w.WriteLine($"Span<float> dxt = dx.Slice(t * {In}, {In});");
+                    w.WriteLine("dxt.Clear();");
+                    w.WriteLine("Kernels.MatTransposeVecAdd(kernel, da, dxt);");
+                    using (w.Block("if (s > 0)"))
+                    {
+                        w.WriteLine($"Kernels.OuterAdd(h.Slice((s - 1) * {U}, {U}), da, g.Slice({R}, {U * G}));");
+                        w.WriteLine("dh.Clear();");
+                        w.WriteLine("Kernels.MatTransposeVecAdd(recurrent, da, dh);");
+                    }
+                }
+            }
+
+            return;
+        }
+
+        EmitChunked(w, BackwardMethod, BackwardParameters, BackwardArguments, comment, Descending(T), 2 * G * (In + U),
+            prologue: () =>
+            {
+                DeclareSlices(w, "ReadOnlySpan<float>");
+                w.WriteLine($"Span<float> dh = scratch.Slice(0, {U}); // dLoss/dh_(s-1), carried to the earlier timestep");
+                w.WriteLine($"Span<float> dc = scratch.Slice({U}, {U}); // dLoss/dc_(s-1), carried to the earlier timestep");
+            },
+            emitStep: s =>
+            {
+                int t = InputStep(s);
+                w.WriteLine($"// timestep {s} (input x_{t})");
+                using (w.Block())
+                {
+                    var da = new string?[G];
+                    for (int j = 0; j < U; j++)
+                    {
+                        int o = s * U + j;
+                        w.WriteLine($"float i{j} = gates[{s * G + j}], f{j} = gates[{s * G + U + j}], g{j} = gates[{s * G + 2 * U + j}], o{j} = gates[{s * G + 3 * U + j}], ac{j} = ac[{o}];");
+                        var parts = new List<string>();
+                        if (sequences) parts.Add($"dy[{o}]");
+                        else if (s == T - 1) parts.Add($"dy[{j}]");
+                        if (s < T - 1) parts.Add($"dh[{j}]");
+                        w.WriteLine($"float dh{j} = {string.Join(" + ", parts)};");
+                        string dcNext = s < T - 1 ? $"dc[{j}] + " : "";
+                        w.WriteLine($"float dc{j} = {dcNext}{Derivative(Act, $"ac{j}", $"dh{j} * o{j}")};");
+                        w.WriteLine($"float dai{j} = dc{j} * g{j} * i{j} * (1f - i{j});");
+                        if (s > 0) w.WriteLine($"float daf{j} = dc{j} * c[{o - U}] * f{j} * (1f - f{j});");
+                        w.WriteLine($"float dag{j} = {Derivative(Act, $"g{j}", $"dc{j} * i{j}")};");
+                        w.WriteLine($"float dao{j} = dh{j} * ac{j} * o{j} * (1f - o{j});");
+                        da[j] = $"dai{j}";
+                        da[U + j] = s > 0 ? $"daf{j}" : null;
+                        da[2 * U + j] = $"dag{j}";
+                        da[3 * U + j] = $"dao{j}";
+                    }
+
+                    if (HasBias) EmitBiasGradient(w, B, da);
+                    EmitOuterGradient(w, K, Elements("x", t * In, In), da);
+                    if (s > 0) EmitOuterGradient(w, R, Elements("h", (s - 1) * U, U), da);
+                    EmitTransposeProduct(w, Elements("dx", t * In, In), K, da);
+                    if (s > 0)
+                    {
+                        EmitTransposeProduct(w, Elements("dh", 0, U), R, da);
+                        for (int j = 0; j < U; j++) w.WriteLine($"dc[{j}] = dc{j} * f{j};");
+                    }
+                }
+            });
+    }
+
+    public override void EmitStep(CodeWriter w)
+    {
+        w.WriteLine($"// layer {Layer.Index} ({Layer.Name}) streaming step: state = [h, c]; c = f c + i g; y = h = o {Name(Act)}(c)");
+        using (w.Block($"private static void {StepMethod}({StepParameters})"))
+        {
+            if (Loops)
+            {
+                w.WriteLine($"Span<float> a = stackalloc float[{G}];");
+                w.WriteLine(HasBias ? $"p.Slice({B}, {G}).CopyTo(a);" : "a.Clear();");
+                w.WriteLine($"Kernels.MatVecAdd(x, p.Slice({K}, {In * G}), a);");
+                w.WriteLine($"Kernels.MatVecAdd(state.Slice(0, {U}), p.Slice({R}, {U * G}), a);");
+                w.WriteLine($"Kernels.Activate(Activation.Sigmoid, a.Slice(0, {2 * U}));");
+                if (Act != ActivationKind.Linear) w.WriteLine($"Kernels.Activate({EnumName(Act)}, a.Slice({2 * U}, {U}));");
+                w.WriteLine($"Kernels.Activate(Activation.Sigmoid, a.Slice({3 * U}, {U}));");
+                using (w.Block($"for (int j = 0; j < {U}; j++)"))
+                {
+                    w.WriteLine($"float cs = state[{U} + j] = a[{U} + j] * state[{U} + j] + a[j] * a[{2 * U} + j];");
+                    w.WriteLine($"y[j] = a[{3 * U} + j] * {Apply(Act, "cs")};");
+                }
+            }
+            else
+            {
+                EmitGates(w, "x", 0, "state", 0);
+                for (int j = 0; j < U; j++)
+                {
+                    w.WriteLine($"float c{j} = state[{U + j}] = f{j} * state[{U + j}] + i{j} * g{j};");
+                }
+
+                for (int j = 0; j < U; j++) w.WriteLine($"y[{j}] = o{j} * {Apply(Act, $"c{j}")};");
+            }
+
+            w.WriteLine($"y.CopyTo(state.Slice(0, {U}));");
+        }
+    }
+
+    /// <summary>Locals <c>i_j, f_j, g_j, o_j</c>: the activated gates of one timestep, straight-line.</summary>
+    private void EmitGates(CodeWriter w, string x, int xOffset, string? prev, int prevOffset)
+    {
+        w.WriteLine($"// gates: a = x K + h R{(HasBias ? " + b" : "")}; i, f, o = sigmoid(a), g = {Name(Act)}(a)");
+        string[] names = { "i", "f", "g", "o" };
+        for (int q = 0; q < 4; q++)
+        {
+            ActivationKind activation = q == 2 ? Act : ActivationKind.Sigmoid;
+            for (int j = 0; j < U; j++)
+            {
+                int column = q * U + j;
+                var terms = new List<string>();
+                if (HasBias) terms.Add($"p[{B + column}]");
+                for (int i = 0; i < In; i++) terms.Add($"{x}[{xOffset + i}] * p[{K + i * G + column}]");
+                if (prev is not null)
+                {
+                    for (int k = 0; k < U; k++) terms.Add($"{prev}[{prevOffset + k}] * p[{R + k * G + column}]");
+                }
+
+                WriteActivated(w, $"float {names[q]}{j}", activation, terms);
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+using System;
+using System.Collections.Generic;
+
+namespace RnnGen.Generator.Model;
+
+/// <summary>
+/// Shapes, offsets and costs derived from a <see cref="ModelSpec"/>: where each layer's weights live in
+/// <c>Parameters</c>, what each layer reads and writes, and how much arithmetic one pass costs.
+/// </summary>
+internal sealed class LayerPlan
+{
+    public LayerPlan(int index, LayerSpec spec, string name, int inputWidth, bool inputIsSequence, int timesteps, int offset)
+    {
+        Index = index;
+        Spec = spec;
+        Name = name;
+        InputWidth = inputWidth;
+        InputIsSequence = inputIsSequence;
+        Timesteps = timesteps;
+
+        int u = spec.Units;
+        int gates = Gates;
+        switch (spec.Kind)
+        {
+            case LayerKind.Embedding:
+                KernelOffset = offset;
+                KernelLength = spec.InputDim * u;
+                break;
+            case LayerKind.Dense:
+                KernelOffset = offset;
+                KernelLength = inputWidth * u;
+                BiasOffset = offset + KernelLength;
+                BiasLength = spec.UseBias ? u : 0;
+                break;
+            default:
+                KernelOffset = offset;
+                KernelLength = inputWidth * gates * u;
+                RecurrentOffset = offset + KernelLength;
+                RecurrentLength = u * gates * u;
+                BiasOffset = RecurrentOffset + RecurrentLength;
+                BiasLength = !spec.UseBias ? 0 : spec.Kind == LayerKind.Gru && spec.ResetAfter ? 2 * gates * u : gates * u;
+                break;
+        }
+
+        ParameterOffset = offset;
+        ParameterCount = KernelLength + RecurrentLength + BiasLength;
+    }
+
+    public int Index { get; }
+    public LayerSpec Spec { get; }
+    public LayerKind Kind => Spec.Kind;
+    public int Units => Spec.Units;
+
+    /// <summary>Keras layer name: <c>simple_rnn</c>, <c>dense_1</c>, ...</summary>
+    public string Name { get; }
+
+    /// <summary>Width of one input vector (features per timestep).</summary>
+    public int InputWidth { get; }
+
+    /// <summary>Whether the input is a sequence of <see cref="Timesteps"/> vectors.</summary>
+    public bool InputIsSequence { get; }
+
+    public int Timesteps { get; }
+
+    public bool IsRecurrent => Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
+
+    /// <summary>Gate blocks in the kernel: 1 (SimpleRnn), 4 (Lstm: i, f, c, o), 3 (Gru: z, r, h).</summary>
+    public int Gates => Kind switch { LayerKind.Lstm => 4, LayerKind.Gru => 3, _ => 1 };
+
+    /// <summary>Whether the layer's output is a sequence: recurrent with ReturnSequences, or Embedding / Dense on a sequence.</summary>
+    public bool OutputIsSequence => IsRecurrent ? Spec.ReturnSequences : InputIsSequence || Kind == LayerKind.Embedding;
+
+    /// <summary>Length of the layer output as the next layer sees it.</summary>
+    public int OutputLength => OutputIsSequence ? Timesteps * Units : Units;
+
+    /// <summary>Length of the per-timestep state sequence kept for training (recurrent layers keep every h_t).</summary>
+    public int SequenceLength => IsRecurrent || OutputIsSequence ? Timesteps * Units : Units;
+
+    public int ParameterOffset { get; }
+    public int ParameterCount { get; }
+    public int KernelOffset { get; }
+    public int KernelLength { get; }
+    public int RecurrentOffset { get; }
+    public int RecurrentLength { get; }
+    public int BiasOffset { get; }
+    public int BiasLength { get; }
+    public bool HasBias => BiasLength > 0;
+
+    /// <summary>Multiply-adds for one timestep (one application for Dense).</summary>
+    public int MacsPerStep => Kind switch
+    {
+        LayerKind.Embedding => 0,
+        LayerKind.Dense => InputWidth * Units,
+        _ => Gates * Units * (InputWidth + Units),
+    };
+
+    /// <summary>Multiply-adds for one forward pass of this layer.</summary>
+    public long ForwardMacs => (long)MacsPerStep * (IsRecurrent || InputIsSequence ? Timesteps : 1);
+}
+
+internal sealed class ModelPlan
+{
+    /// <summary>Auto unrolls while one forward pass needs at most this many multiply-adds.</summary>
+    public const int UnrollMacLimit = 20000;
+
+    /// <summary>
+    /// Terms per generated method (about 12 bytes of IL each). RyuJIT optimizes methods of ~2,000 such
+    /// statements and falls back to MinOpts near 4,000, so straight-line code is chunked to this budget.
+    /// </summary>
+    public const int MethodTermBudget = 2400;
+
+    public ModelPlan(ModelSpec spec)
+    {
+        Spec = spec;
+        var layers = new List<LayerPlan>();
+        var counters = new Dictionary<string, int>();
+        int width = spec.Features;
+        bool sequence = true;
+        int offset = 0;
+        for (int i = 0; i < spec.Layers.Count; i++)
+        {
+            LayerSpec layer = spec.Layers[i];
+            string baseName = KerasName(layer.Kind);
+            counters.TryGetValue(baseName, out int n);
+            counters[baseName] = n + 1;
+            string name = n == 0 ? baseName : baseName + "_" + n;
+
+            var plan = new LayerPlan(i, layer, name, layer.Kind == LayerKind.Embedding ? 1 : width, sequence, spec.Timesteps, offset);
+            layers.Add(plan);
+            offset += plan.ParameterCount;
+            width = layer.Units;
+            sequence = plan.OutputIsSequence;
+        }
+
+        Layers = layers;
+        ParameterCount = offset;
+    }
+
+    public ModelSpec Spec { get; }
+    public IReadOnlyList<LayerPlan> Layers { get; }
+    public int ParameterCount { get; }
+    public int Timesteps => Spec.Timesteps;
+    public int Features => Spec.Features;
+    public bool HasEmbedding => Layers.Count > 0 && Layers[0].Kind == LayerKind.Embedding;
+    public int InputSize => HasEmbedding ? Timesteps : Timesteps * Features;
+    public LayerPlan Last => Layers[Layers.Count - 1];
+    public int OutputSize => Last.OutputLength;
+    public int StepOutputSize => Last.Units;
+    public bool HasGoBackwards
+    {
+        get
+        {
+            foreach (LayerPlan layer in Layers)
+            {
+                if (layer.IsRecurrent && layer.Spec.GoBackwards) return true;
+            }
+
+            return false;
+        }
+    }
+
+    public long ForwardMacs
+    {
+        get
+        {
+            long total = 0;
+            foreach (LayerPlan layer in Layers) total += layer.ForwardMacs;
+            return total;
+        }
+    }
+
+    public int MaxMacsPerStep
+    {
+        get
+        {
+            int max = 0;
+            foreach (LayerPlan layer in Layers) max = Math.Max(max, layer.MacsPerStep);
+            return max;
+        }
+    }
+
+    /// <summary>Whether <see cref="UnrollKind.Auto"/> would choose straight-line code.</summary>
+    public bool AutoUnrolls => ForwardMacs <= UnrollMacLimit && 2 * MaxMacsPerStep <= MethodTermBudget;
+
+    public static string KerasName(LayerKind kind) => kind switch
+    {
+        LayerKind.SimpleRnn => "simple_rnn",
+        LayerKind.Lstm => "lstm",
+        LayerKind.Gru => "gru",
+        LayerKind.Dense => "dense",
+        _ => "embedding",
+    };
+}

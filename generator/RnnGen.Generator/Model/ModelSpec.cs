@@ -1,0 +1,71 @@
+namespace RnnGen.Generator.Model;
+
+/// <summary>Mirror of <c>RnnGen.LayerKind</c> (same order), so no runtime type is needed at build time.</summary>
+internal enum LayerKind
+{
+    SimpleRnn,
+    Lstm,
+    Gru,
+    Dense,
+    Embedding,
+}
+
+/// <summary>Mirror of <c>RnnGen.Activation</c> (same order).</summary>
+internal enum ActivationKind
+{
+    Linear,
+    Tanh,
+    Sigmoid,
+    Relu,
+    Softmax,
+}
+
+/// <summary>Mirror of <c>RnnGen.UnrollMode</c> (same order).</summary>
+internal enum UnrollKind
+{
+    Auto,
+    Full,
+    Loops,
+}
+
+/// <summary>One layer attribute, as written. <see cref="InputDim"/> is used by Embedding only.</summary>
+internal sealed record LayerSpec(
+    LayerKind Kind,
+    int Units,
+    ActivationKind Activation,
+    bool ReturnSequences,
+    bool UseBias,
+    bool GoBackwards,
+    bool ResetAfter,
+    int InputDim);
+
+/// <summary>A containing type of the model class, for re-opening it as <c>partial</c>.</summary>
+internal sealed record ContainingType(string Keyword, string Name);
+
+/// <summary>
+/// Everything the emitter needs, as plain values: no symbols, no syntax, no locations.
+/// Two specs are equal exactly when they would produce the same source.
+/// </summary>
+internal sealed record ModelSpec(
+    string? Namespace,
+    EquatableArray<ContainingType> ContainingTypes,
+    string ClassName,
+    int Timesteps,
+    int Features,
+    UnrollKind Unroll,
+    bool UseLoops,
+    EquatableArray<LayerSpec> Layers)
+{
+    /// <summary>Hint name of the generated file: <c>Namespace.Outer.Class.g.cs</c>.</summary>
+    public string HintName
+    {
+        get
+        {
+            var parts = new System.Collections.Generic.List<string>();
+            if (Namespace is not null) parts.Add(Namespace);
+            foreach (ContainingType type in ContainingTypes) parts.Add(type.Name);
+            parts.Add(ClassName);
+            return string.Join(".", parts) + ".g.cs";
+        }
+    }
+}

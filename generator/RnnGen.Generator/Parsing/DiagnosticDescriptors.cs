@@ -1,0 +1,93 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace RnnGen.Generator.Parsing;
+
+/// <summary>Every diagnostic the generator reports. Entries are documented in docs/diagnostics.md.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "RnnGen";
+    private const string HelpBase = "https://github.com/rnngen/rnngen/blob/main/docs/diagnostics.md#";
+
+    public static readonly DiagnosticDescriptor NotPartial = Error(
+        "RNNG001", "Model class must be partial",
+        "The class '{0}' with [RnnModel] must be declared 'partial' (and so must every type that contains it)");
+
+    public static readonly DiagnosticDescriptor Generic = Error(
+        "RNNG002", "Model class must not be generic",
+        "The class '{0}' with [RnnModel] must not be generic or nested in a generic type");
+
+    public static readonly DiagnosticDescriptor Static = Error(
+        "RNNG003", "Model class must not be static",
+        "The class '{0}' with [RnnModel] must not be static: a model is an instance that owns its weights");
+
+    public static readonly DiagnosticDescriptor NoLayers = Error(
+        "RNNG004", "Model has no layers",
+        "The model '{0}' has no layers: add layer attributes such as [SimpleRnn(8)] and [Dense(1)] after [RnnModel]");
+
+    public static readonly DiagnosticDescriptor ShapeNotPositive = Error(
+        "RNNG005", "Model shape must be positive",
+        "[RnnModel] {0} must be at least 1, but is {1}");
+
+    public static readonly DiagnosticDescriptor SizeNotPositive = Error(
+        "RNNG006", "Layer size must be positive",
+        "[{0}] {1} must be at least 1, but is {2}");
+
+    public static readonly DiagnosticDescriptor SoftmaxOnRecurrent = Error(
+        "RNNG007", "Softmax is only allowed on Dense",
+        "[{0}] (layer {1}) uses Activation.Softmax, which is only allowed on a Dense layer; use Tanh, Sigmoid, Relu or Linear");
+
+    public static readonly DiagnosticDescriptor ExpectedSequence = Error(
+        "RNNG008", "Recurrent layer needs a sequence input",
+        "[{0}] (layer {1}) expects a sequence (ndim=3), but layer {2} ([{3}]) returns only its last state: set ReturnSequences = true on layer {2}");
+
+    public static readonly DiagnosticDescriptor LayersSplit = Error(
+        "RNNG009", "Layers are spread over several declarations",
+        "The layers of '{0}' are spread over {1} partial declarations; put all layer attributes on one declaration so their order is defined");
+
+    public static readonly DiagnosticDescriptor LayerWithoutModel = Error(
+        "RNNG010", "Layer attribute without [RnnModel]",
+        "[{0}] on '{1}' has no effect: the class has no [RnnModel(timesteps, features)] attribute");
+
+    public static readonly DiagnosticDescriptor TooBigToUnroll = new(
+        "RNNG011", "Model too big to unroll",
+        "The model '{0}' needs {1} multiply-adds per forward pass (more than {2}) or {3} in one layer timestep (more than {4}); it is emitted with constant-bound loops instead of straight-line code",
+        Category, DiagnosticSeverity.Info, isEnabledByDefault: true, helpLinkUri: HelpBase + "rnng011");
+
+    public static readonly DiagnosticDescriptor EmbeddingNotFirst = Error(
+        "RNNG012", "Embedding must be the first layer",
+        "[Embedding] is layer {0}; it is only allowed as the first layer (layer 0), because it turns token ids into vectors");
+
+    public static readonly DiagnosticDescriptor EmbeddingFeatures = Error(
+        "RNNG013", "Features must equal the embedding width",
+        "[RnnModel] features is {0}, but [Embedding] outputDim is {1}; with an Embedding first, features is the embedding width and must equal outputDim");
+
+    public static readonly DiagnosticDescriptor InvalidEnum = Error(
+        "RNNG014", "Unknown enum value",
+        "[{0}] {1} has the value {2}, which is not a member of {1}");
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
+    {
+        [NotPartial.Id] = NotPartial,
+        [Generic.Id] = Generic,
+        [Static.Id] = Static,
+        [NoLayers.Id] = NoLayers,
+        [ShapeNotPositive.Id] = ShapeNotPositive,
+        [SizeNotPositive.Id] = SizeNotPositive,
+        [SoftmaxOnRecurrent.Id] = SoftmaxOnRecurrent,
+        [ExpectedSequence.Id] = ExpectedSequence,
+        [LayersSplit.Id] = LayersSplit,
+        [LayerWithoutModel.Id] = LayerWithoutModel,
+        [TooBigToUnroll.Id] = TooBigToUnroll,
+        [EmbeddingNotFirst.Id] = EmbeddingNotFirst,
+        [EmbeddingFeatures.Id] = EmbeddingFeatures,
+        [InvalidEnum.Id] = InvalidEnum,
+    };
+
+    public static DiagnosticDescriptor ById(string id) => s_byId[id];
+
+    public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+}

@@ -1,0 +1,235 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using RnnGen.Generator.Model;
+
+namespace RnnGen.Generator.Parsing;
+
+/// <summary>Turns the symbol of an <c>[RnnModel]</c> class into a validated <see cref="ModelSpec"/> plus diagnostics.</summary>
+internal static class ModelParser
+{
+    public const string ModelAttribute = "RnnGen.RnnModelAttribute";
+
+    /// <summary>Layer attributes by metadata name, with the kind each declares.</summary>
+    public static readonly IReadOnlyList<(string MetadataName, string ShortName, LayerKind Kind)> LayerAttributes =
+    [
+        ("RnnGen.SimpleRnnAttribute", "SimpleRnn", LayerKind.SimpleRnn),
+        ("RnnGen.LstmAttribute", "Lstm", LayerKind.Lstm),
+        ("RnnGen.GruAttribute", "Gru", LayerKind.Gru),
+        ("RnnGen.DenseAttribute", "Dense", LayerKind.Dense),
+        ("RnnGen.EmbeddingAttribute", "Embedding", LayerKind.Embedding),
+    ];
+
+    public static ModelResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        var symbol = (INamedTypeSymbol)context.TargetSymbol;
+        var declaration = (TypeDeclarationSyntax)context.TargetNode;
+        AttributeData modelAttribute = context.Attributes[0];
+        LocationInfo? modelLocation = LocationInfo.From(modelAttribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken));
+        string className = symbol.Name;
+
+        void Report(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] args) =>
+            diagnostics.Add(new DiagnosticInfo(descriptor.Id, location, args.Select(a => a.ToString()!).ToEquatableArray()));
+
+        // The class itself: partial, non-generic, non-static, in partial non-generic containers.
+        if (!IsPartial(declaration) || ContainingTypes(symbol).Any(t => !t.DeclaringSyntaxReferences.All(r => r.GetSyntax(cancellationToken) is TypeDeclarationSyntax d && IsPartial(d))))
+        {
+            Report(DiagnosticDescriptors.NotPartial, modelLocation, className);
+        }
+
+        if (symbol.IsGenericType || ContainingTypes(symbol).Any(t => t.IsGenericType))
+        {
+            Report(DiagnosticDescriptors.Generic, modelLocation, className);
+        }
+
+        if (symbol.IsStatic)
+        {
+            Report(DiagnosticDescriptors.Static, modelLocation, className);
+        }
+
+        // [RnnModel(timesteps, features, Unroll = ...)]
+        int timesteps = IntArgument(modelAttribute, 0);
+        int features = IntArgument(modelAttribute, 1);
+        if (timesteps < 1) Report(DiagnosticDescriptors.ShapeNotPositive, modelLocation, "timesteps", timesteps);
+        if (features < 1) Report(DiagnosticDescriptors.ShapeNotPositive, modelLocation, "features", features);
+        int unroll = NamedInt(modelAttribute, "Unroll", 0);
+        if (unroll is < 0 or > 2)
+        {
+            Report(DiagnosticDescriptors.InvalidEnum, modelLocation, "RnnModel", "UnrollMode", unroll);
+        }
+
+        // Layer attributes, in source order, all on one declaration.
+        var layerAttributes = new List<(AttributeData Data, LayerKind Kind, string ShortName, AttributeSyntax? Syntax)>();
+        foreach (AttributeData attribute in symbol.GetAttributes())
+        {
+            string? name = attribute.AttributeClass?.ToDisplayString();
+            foreach (var (metadataName, shortName, kind) in LayerAttributes)
+            {
+                if (name == metadataName)
+                {
+                    layerAttributes.Add((attribute, kind, shortName, attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax));
+                }
+            }
+        }
+
+        layerAttributes.Sort((a, b) =>
+        {
+            int byFile = string.CompareOrdinal(a.Syntax?.SyntaxTree.FilePath, b.Syntax?.SyntaxTree.FilePath);
+            return byFile != 0 ? byFile : (a.Syntax?.SpanStart ?? 0).CompareTo(b.Syntax?.SpanStart ?? 0);
+        });
+
+        var owners = layerAttributes.Select(a => a.Syntax?.Parent?.Parent).Where(n => n is not null).Distinct().ToList();
+        if (owners.Count > 1)
+        {
+            AttributeSyntax? firstElsewhere = layerAttributes.First(a => a.Syntax?.Parent?.Parent != owners[0]).Syntax;
+            Report(DiagnosticDescriptors.LayersSplit, LocationInfo.From(firstElsewhere), className, owners.Count);
+        }
+
+        if (layerAttributes.Count == 0)
+        {
+            Report(DiagnosticDescriptors.NoLayers, modelLocation, className);
+        }
+
+        var layers = new List<LayerSpec>();
+        bool sequence = true;
+        string? previousName = null;
+        for (int i = 0; i < layerAttributes.Count; i++)
+        {
+            var (data, kind, shortName, syntax) = layerAttributes[i];
+            LocationInfo? location = LocationInfo.From(syntax);
+            int activation = NamedInt(data, "Activation", kind == LayerKind.Dense ? (int)ActivationKind.Linear : (int)ActivationKind.Tanh);
+            bool returnSequences = NamedBool(data, "ReturnSequences", false);
+            var layer = new LayerSpec(
+                kind,
+                kind == LayerKind.Embedding ? IntArgument(data, 1) : IntArgument(data, 0),
+                kind == LayerKind.Embedding ? ActivationKind.Linear : (ActivationKind)activation,
+                ReturnSequences: returnSequences,
+                UseBias: NamedBool(data, "UseBias", true),
+                GoBackwards: NamedBool(data, "GoBackwards", false),
+                ResetAfter: NamedBool(data, "ResetAfter", true),
+                InputDim: kind == LayerKind.Embedding ? IntArgument(data, 0) : 0);
+
+            if (kind == LayerKind.Embedding)
+            {
+                if (layer.InputDim < 1) Report(DiagnosticDescriptors.SizeNotPositive, location, shortName, "inputDim", layer.InputDim);
+                if (layer.Units < 1) Report(DiagnosticDescriptors.SizeNotPositive, location, shortName, "outputDim", layer.Units);
+                if (i != 0) Report(DiagnosticDescriptors.EmbeddingNotFirst, location, i);
+                else if (layer.Units >= 1 && features >= 1 && features != layer.Units) Report(DiagnosticDescriptors.EmbeddingFeatures, location, features, layer.Units);
+            }
+            else if (layer.Units < 1)
+            {
+                Report(DiagnosticDescriptors.SizeNotPositive, location, shortName, "units", layer.Units);
+            }
+
+            if (activation is < 0 or > 4)
+            {
+                Report(DiagnosticDescriptors.InvalidEnum, location, shortName, "Activation", activation);
+            }
+            else if (layer.Activation == ActivationKind.Softmax && kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru)
+            {
+                Report(DiagnosticDescriptors.SoftmaxOnRecurrent, location, shortName, i);
+            }
+
+            bool recurrent = kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
+            if (recurrent && !sequence)
+            {
+                Report(DiagnosticDescriptors.ExpectedSequence, location, shortName, i, i - 1, previousName!);
+            }
+
+            sequence = recurrent ? returnSequences : sequence || kind == LayerKind.Embedding;
+            previousName = shortName;
+            layers.Add(layer);
+        }
+
+        bool hasErrors = diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
+        if (hasErrors)
+        {
+            return new ModelResult(null, diagnostics.ToEquatableArray());
+        }
+
+        var spec = new ModelSpec(
+            symbol.ContainingNamespace.IsGlobalNamespace ? null : symbol.ContainingNamespace.ToDisplayString(),
+            ContainingTypes(symbol).Reverse().Select(t => new ContainingType(Keyword(t), t.Name)).ToEquatableArray(),
+            className,
+            timesteps,
+            features,
+            (UnrollKind)unroll,
+            UseLoops: false,
+            layers.ToEquatableArray());
+
+        var plan = new ModelPlan(spec);
+        bool useLoops = spec.Unroll == UnrollKind.Loops || (spec.Unroll == UnrollKind.Auto && !plan.AutoUnrolls);
+        if (spec.Unroll == UnrollKind.Auto && !plan.AutoUnrolls)
+        {
+            Report(DiagnosticDescriptors.TooBigToUnroll, modelLocation, className, plan.ForwardMacs, ModelPlan.UnrollMacLimit, plan.MaxMacsPerStep, ModelPlan.MethodTermBudget / 2);
+        }
+
+        return new ModelResult(spec with { UseLoops = useLoops }, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>For a class with a layer attribute but no [RnnModel]: one RNNG010 per layer attribute.</summary>
+    public static EquatableArray<DiagnosticInfo> ParseOrphan(GeneratorAttributeSyntaxContext context, string shortName, CancellationToken cancellationToken)
+    {
+        foreach (AttributeData attribute in context.TargetSymbol.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == ModelAttribute)
+            {
+                return EquatableArray<DiagnosticInfo>.Empty;
+            }
+        }
+
+        return context.Attributes
+            .Select(a => new DiagnosticInfo(
+                DiagnosticDescriptors.LayerWithoutModel.Id,
+                LocationInfo.From(a.ApplicationSyntaxReference?.GetSyntax(cancellationToken)),
+                new[] { shortName, context.TargetSymbol.Name }.ToEquatableArray()))
+            .ToEquatableArray();
+    }
+
+    private static bool IsPartial(TypeDeclarationSyntax declaration) =>
+        declaration.Modifiers.Any(m => m.IsKind(SyntaxKind.PartialKeyword));
+
+    private static IEnumerable<INamedTypeSymbol> ContainingTypes(INamedTypeSymbol symbol)
+    {
+        for (INamedTypeSymbol? type = symbol.ContainingType; type is not null; type = type.ContainingType)
+        {
+            yield return type;
+        }
+    }
+
+    private static string Keyword(INamedTypeSymbol type) => type switch
+    {
+        { IsRecord: true, TypeKind: TypeKind.Struct } => "record struct",
+        { IsRecord: true } => "record",
+        { TypeKind: TypeKind.Struct } => "struct",
+        { TypeKind: TypeKind.Interface } => "interface",
+        _ => "class",
+    };
+
+    private static int IntArgument(AttributeData attribute, int index) =>
+        attribute.ConstructorArguments.Length > index && attribute.ConstructorArguments[index].Value is int value ? value : 0;
+
+    private static int NamedInt(AttributeData attribute, string name, int fallback)
+    {
+        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+        {
+            if (argument.Key == name && argument.Value.Value is int value) return value;
+        }
+
+        return fallback;
+    }
+
+    private static bool NamedBool(AttributeData attribute, string name, bool fallback)
+    {
+        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+        {
+            if (argument.Key == name && argument.Value.Value is bool value) return value;
+        }
+
+        return fallback;
+    }
+}

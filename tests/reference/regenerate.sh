@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Regenerates every fixture in tests/reference/fixtures/ (order matters: the node scripts read
+# what the python scripts wrote). Needs PyTorch 1.13 at /usr/bin/python3 and @tensorflow/tfjs 4.22.0
+# (NODE_PATH, or `npm install` in this folder).
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=${PYTHON:-/usr/bin/python3}
+export NODE_PATH=${NODE_PATH:-/work/refenv/node_modules}
+"$PY" layers_pytorch.py
+node layers_keras.js
+"$PY" optimizers.py
+node optimizers_tfjs.js
+node fit_tfjs.js
+node losses_tfjs.js
+"$PY" losses_check.py
