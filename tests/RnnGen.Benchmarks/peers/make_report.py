@@ -12,7 +12,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from models import SPECS  # noqa: E402
+from specs import SPECS  # noqa: E402
 
 TYPES = {"LetterBenchmarks": "letter", "Srnn32Benchmarks": "srnn32",
          "Lstm32Benchmarks": "lstm32", "Gru64Benchmarks": "gru64"}

@@ -12,13 +12,7 @@ tests/RnnGen.Benchmarks/Models.cs:
 import torch
 from torch import nn
 
-# name: (kind, timesteps, features, units, dense units, dense activation)
-SPECS = {
-    "letter": ("rnn", 1, 5, 3, 5, "softmax"),
-    "srnn32": ("rnn", 50, 8, 32, 1, "linear"),
-    "lstm32": ("lstm", 50, 8, 32, 1, "linear"),
-    "gru64": ("gru", 100, 16, 64, 4, "linear"),
-}
+from specs import SPECS  # noqa: F401  (re-exported)
 
 
 class RnnDense(nn.Module):
