@@ -7,8 +7,9 @@ Produce the log by running benchmarks in process with the JIT summary on (from t
       --filter '*Generated*' --quick --inProcess
     python3 tests/RnnGen.Benchmarks/jit_check.py /tmp/jit.txt
 Prints, per generated model class (LetterModel, Srnn32Model, Lstm32Model, Gru64Model), each method's final tier, its IL size
-and whether any compilation of it was MinOpts. Exits 1 if a method's final tier is MinOpts or Tier0
-(after a benchmark the hot methods must have been re-jitted at Tier1).
+and whether any compilation of it was MinOpts. Exits 1 if any compilation of a generated method was MinOpts
+(the JIT gave up on it). Methods the filtered benchmarks do not call stay Tier0, which is expected;
+"Tier-0 switched to FullOpts" means optimized at once (a method with loops that OSR cannot take).
 """
 import re
 import sys
@@ -33,10 +34,9 @@ def main(path):
     for (cls, meth), e in sorted(methods.items()):
         final = e["tiers"][-1]
         flag = "YES" if e["minopts"] else "no"
-        # Cold members (constructor, property getters run once) legitimately stay Tier0.
-        hot = meth.split("(")[0] in ("Predict", "Forward", "Backward", "Step", "RunForward", "RunBackward") \
-            or meth.startswith("L")
-        if e["minopts"] or (hot and ("Tier0" in final or "MinOpts" in final)):
+        # A method only run by [GlobalSetup] (or not by the filtered benchmarks) legitimately stays
+        # Tier0; what must never happen is MinOpts (the JIT gave up optimizing: method too large).
+        if e["minopts"]:
             bad += 1
             flag += "  <-- check"
         print(f"{cls:14} {meth:40} {e['il']:6} {final:36} {flag}")
