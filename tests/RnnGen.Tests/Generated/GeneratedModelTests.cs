@@ -267,6 +267,22 @@ public class GeneratedModelTests
         Assert.Equal("x", e.ParamName);
     }
 
+    [Theory]
+    [InlineData("Auto")]
+    [InlineData("Loops")]
+    public void Softmax_output_stays_finite_for_huge_logits(string mode)
+    {
+        IRnnModel model = ReferenceModels.Create("srnn_letter", mode);
+        model.Parameters[^5] = 500f; // dense bias of class 0
+        model.Parameters[^4] = 450f;
+        var output = new float[model.OutputSize];
+
+        model.Predict([1, 0, 0, 0, 0], output);
+
+        Assert.All(output, v => Assert.True(float.IsFinite(v)));
+        Assert.Equal(1f, output[0], 5);
+    }
+
     [Fact]
     public void Backward_without_Forward_throws()
     {
