@@ -335,9 +335,21 @@ public static class Kernels
             case Activation.Tanh: TensorPrimitives.Tanh(z, z); break;
             case Activation.Sigmoid: TensorPrimitives.Sigmoid(z, z); break;
             case Activation.Relu: TensorPrimitives.Max(z, 0f, z); break;
-            case Activation.Softmax: TensorPrimitives.SoftMax(z, z); break;
+            case Activation.Softmax: Softmax(z); break;
             default: break;
         }
+    }
+
+    /// <summary>
+    /// Softmax in place, shifted by the maximum so large logits cannot overflow: <c>exp(z_j - max z) / sum_k exp(z_k - max z)</c>.
+    /// (<see cref="TensorPrimitives.SoftMax{T}(ReadOnlySpan{T}, Span{T})"/> does not shift and returns NaN for logits near 89 and above.)
+    /// </summary>
+    public static void Softmax(Span<float> z)
+    {
+        float max = TensorPrimitives.Max(z);
+        TensorPrimitives.Subtract(z, max, z);
+        TensorPrimitives.Exp(z, z);
+        TensorPrimitives.Divide(z, TensorPrimitives.Sum(z), z);
     }
 
     /// <summary>

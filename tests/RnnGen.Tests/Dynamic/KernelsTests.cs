@@ -140,3 +140,17 @@ public class KernelsTests
         }
     }
 }
+
+public class SoftmaxStabilityTests
+{
+    [Fact]
+    public void Softmax_stays_finite_for_large_logits()
+    {
+        float[] z = [1000f, 0f, -1000f, 999f];
+        RnnGen.CompilerServices.Kernels.Activate(Activation.Softmax, z);
+
+        Assert.All(z, v => Assert.True(float.IsFinite(v), $"softmax gave {v}"));
+        Assert.Equal(1f, z.Sum(), 5);
+        Assert.Equal(1f / (1f + MathF.Exp(-1f)), z[0], 5);
+    }
+}
