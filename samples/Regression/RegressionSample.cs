@@ -41,7 +41,7 @@ public static class RegressionSample
             Seed = options.Seed,
             Verbose = options.Verbose,
             Output = output,
-            Progress = options.Verbose ? null : new EveryNth(output, every),
+            Progress = options.Verbose ? null : new EveryNthEpoch(output, every),
         });
 
         float loss = history["loss"][^1];
@@ -63,17 +63,5 @@ public static class RegressionSample
         output.WriteLine($"saved {weightsPath} and {plotPath}");
 
         return new RegressionResult(history.Epochs, loss, targets, predictions);
-    }
-
-    /// <summary>Prints every <c>n</c>-th epoch line (and the last), so a long run stays readable.</summary>
-    private sealed class EveryNth(TextWriter output, int n) : IProgress<EpochResult>
-    {
-        public void Report(EpochResult value)
-        {
-            if (value.Epoch % n == 0 || value.Epoch == value.Epochs)
-            {
-                output.WriteLine(value.ToString());
-            }
-        }
     }
 }
