@@ -21,50 +21,34 @@ internal sealed class SampleArgs
     public static SampleArgs? Parse(string[] args, string sampleName)
     {
         var parsed = new SampleArgs();
-        for (int i = 0; i < args.Length; i++)
+        for (int i = 0; i < args.Length; i += 2)
         {
             string name = args[i];
             string? value = i + 1 < args.Length ? args[i + 1] : null;
-            bool ok = name switch
+            switch (name)
             {
-                "--epochs" => TryInt(value, v => parsed.Epochs = v),
-                "--seed" => TryInt(value, v => parsed.Seed = v),
-                "--seconds" => TryDouble(value, v => parsed.Seconds = v),
-                "--output" => value is not null && (parsed.Output = value) is not null,
-                _ => false,
-            };
-            if (!ok)
-            {
-                Console.Error.WriteLine($"{sampleName}: bad argument '{name}'{(value is null ? "" : $" '{value}'")}.");
-                Console.Error.WriteLine($"usage: dotnet run --project samples/{sampleName} -c Release [-- [--epochs N] [--seed N] [--seconds S] [--output DIR]]");
-                return null;
+                case "--epochs" when TryCount(value, out int epochs) && epochs > 0:
+                    parsed.Epochs = epochs;
+                    break;
+                case "--seed" when TryCount(value, out int seed):
+                    parsed.Seed = seed;
+                    break;
+                case "--seconds" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds > 0:
+                    parsed.Seconds = seconds;
+                    break;
+                case "--output" when !string.IsNullOrWhiteSpace(value):
+                    parsed.Output = value;
+                    break;
+                default:
+                    Console.Error.WriteLine($"{sampleName}: bad argument '{name}'{(value is null ? "" : $" '{value}'")}.");
+                    Console.Error.WriteLine($"usage: dotnet run --project samples/{sampleName} -c Release [-- [--epochs N] [--seed N] [--seconds S] [--output DIR]]");
+                    return null;
             }
-
-            i++;
         }
 
         return parsed;
     }
 
-    private static bool TryInt(string? text, Action<int> set)
-    {
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v < 0)
-        {
-            return false;
-        }
-
-        set(v);
-        return true;
-    }
-
-    private static bool TryDouble(string? text, Action<double> set)
-    {
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || v <= 0)
-        {
-            return false;
-        }
-
-        set(v);
-        return true;
-    }
+    private static bool TryCount(string? text, out int value) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value >= 0;
 }
