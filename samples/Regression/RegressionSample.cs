@@ -52,7 +52,7 @@ public static class RegressionSample
         {
             model.Predict(inputs[i], predictions.AsSpan(i, 1));
             output.WriteLine(FormattableString.Invariant(
-                $"[{inputs[i][0]}, {inputs[i][1]}, {inputs[i][2]}] -> {predictions[i],8:0.000}   (target {targets[i]}, error {predictions[i] - targets[i]:0.000})"));
+                $"[{inputs[i][0]}, {inputs[i][1]}, {inputs[i][2]}] -> {predictions[i],8:0.000}   (target {targets[i]}, error {Math.Round(predictions[i] - targets[i], 3) + 0f:0.000})"));
         }
 
         Directory.CreateDirectory(options.OutputDirectory);
