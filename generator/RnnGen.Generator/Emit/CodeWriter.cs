@@ -40,7 +40,11 @@ internal sealed class CodeWriter
         return new Scope(this, null);
     }
 
-    /// <summary>Writes <c>head</c> followed by the terms joined with <c> + </c>, wrapping every few terms.</summary>
+    /// <summary>
+    /// Writes <c>head</c> followed by the terms joined with <c> + </c>. A long sum is wrapped every <paramref name="perLine"/>
+    /// terms and each line is parenthesized: the lines are independent add chains the CPU overlaps, instead of one chain
+    /// as long as the sum (floating-point addition is not reassociated by the JIT, so the grouping is ours to choose).
+    /// </summary>
     public void WriteSum(string head, System.Collections.Generic.IReadOnlyList<string> terms, string tail, int perLine = 6)
     {
         if (terms.Count <= perLine)
@@ -49,12 +53,14 @@ internal sealed class CodeWriter
             return;
         }
 
-        WriteLine(head + string.Join(" + ", Slice(terms, 0, perLine)));
+        WriteLine(head + "(" + string.Join(" + ", Slice(terms, 0, perLine)) + ")");
         _depth++;
         for (int i = perLine; i < terms.Count; i += perLine)
         {
             bool last = i + perLine >= terms.Count;
-            WriteLine("+ " + string.Join(" + ", Slice(terms, i, Math.Min(perLine, terms.Count - i))) + (last ? tail : ""));
+            int count = Math.Min(perLine, terms.Count - i);
+            string line = string.Join(" + ", Slice(terms, i, count));
+            WriteLine("+ " + (count > 1 ? "(" + line + ")" : line) + (last ? tail : ""));
         }
 
         _depth--;

@@ -116,12 +116,18 @@ internal sealed class DenseEmitter : LayerEmitter
     public override void EmitStep(CodeWriter w)
     {
         w.WriteLine($"// layer {Layer.Index} ({Layer.Name}) streaming step: y = {Name(Act)}(x W{(HasBias ? " + b" : "")})");
+        WriteInliningHint(w, In * U);
         using (w.Block($"private static void {StepMethod}({StepParameters})"))
         {
             if (Loops) EmitLoopApply(w, "x");
             else EmitApply(w, "x", 0, "y", 0);
         }
     }
+
+    /// <summary><c>MathF.Max(MathF.Max(y0, y1), MathF.Max(y2, y3))</c>: a balanced tree, log-depth instead of a chain.</summary>
+    private static string MaxTree(string y, int offset, int count) => count == 1
+        ? $"{y}[{offset}]"
+        : $"MathF.Max({MaxTree(y, offset, count / 2)}, {MaxTree(y, offset + count / 2, count - count / 2)})";
 
     private void EmitLoopApply(CodeWriter w, string x)
     {
@@ -145,8 +151,7 @@ internal sealed class DenseEmitter : LayerEmitter
         w.WriteLine("// softmax: y = exp(z - max z) / sum exp(z - max z)");
         using (w.Block())
         {
-            w.WriteLine($"float max = {y}[{yOffset}];");
-            for (int j = 1; j < U; j++) w.WriteLine($"max = MathF.Max(max, {y}[{yOffset + j}]);");
+            w.WriteLine($"float max = {MaxTree(y, yOffset, U)};");
             w.WriteLine("float sum = 0f;");
             for (int j = 0; j < U; j++) w.WriteLine($"sum += {y}[{yOffset + j}] = Activations.Exp({y}[{yOffset + j}] - max);");
             w.WriteLine("float scale = 1f / sum;");

@@ -310,6 +310,7 @@ internal sealed class GruEmitter : LayerEmitter
     public override void EmitStep(CodeWriter w)
     {
         w.WriteLine($"// layer {Layer.Index} ({Layer.Name}) streaming step: y = h = z state + (1 - z) hh; state = y");
+        WriteInliningHint(w, G * (In + U));
         using (w.Block($"private static void {StepMethod}({StepParameters})"))
         {
             if (Loops)

@@ -86,6 +86,7 @@ internal abstract class LayerEmitter
         if (steps.Count <= perChunk)
         {
             w.WriteLine("// " + comment);
+            WriteInliningHint(w, steps.Count * termsPerStep);
             using (w.Block($"private static void {method}({parameters})"))
             {
                 prologue();
@@ -128,6 +129,18 @@ internal abstract class LayerEmitter
                     emitStep(steps[i]);
                 }
             }
+        }
+    }
+
+    /// <summary>Methods of at most this many terms are inlined into their caller: for tiny models the calls cost more than the math.</summary>
+    public const int InlineTermLimit = 240;
+
+    /// <summary>Writes <c>[MethodImpl(AggressiveInlining)]</c> for a straight-line method of <paramref name="terms"/> terms when it is small.</summary>
+    protected void WriteInliningHint(CodeWriter w, int terms)
+    {
+        if (!Loops && terms <= InlineTermLimit)
+        {
+            w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
         }
     }
 

@@ -196,6 +196,7 @@ internal sealed class LstmEmitter : LayerEmitter
     public override void EmitStep(CodeWriter w)
     {
         w.WriteLine($"// layer {Layer.Index} ({Layer.Name}) streaming step: state = [h, c]; c = f c + i g; y = h = o {Name(Act)}(c)");
+        WriteInliningHint(w, G * (In + U));
         using (w.Block($"private static void {StepMethod}({StepParameters})"))
         {
             if (Loops)

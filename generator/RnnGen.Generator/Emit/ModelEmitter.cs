@@ -81,6 +81,7 @@ internal static class ModelEmitter
             _w.WriteLine();
             _w.WriteLine("using System;");
             _w.WriteLine("using System.Collections.Generic;");
+            _w.WriteLine("using System.Runtime.CompilerServices;");
             _w.WriteLine("using RnnGen;");
             _w.WriteLine("using RnnGen.CompilerServices;");
             _w.WriteLine();

@@ -122,6 +122,7 @@ internal sealed class SimpleRnnEmitter : LayerEmitter
     public override void EmitStep(CodeWriter w)
     {
         w.WriteLine($"// layer {Layer.Index} ({Layer.Name}) streaming step: y = {Name(Act)}(x K + state R{(HasBias ? " + b" : "")}); state = y");
+        WriteInliningHint(w, U * (In + U));
         using (w.Block($"private static void {StepMethod}({StepParameters})"))
         {
             if (Loops)

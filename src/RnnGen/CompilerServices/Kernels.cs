@@ -462,23 +462,3 @@ public static class Kernels
     private static void ThrowTooShort(string paramName, int expected, int actual) =>
         throw new ArgumentException($"Expected a span of length at least {expected} for '{paramName}', but got length {actual}.", paramName);
 }
-
-/// <summary>Scalar activations used by straight-line generated code. One place to swap in faster approximations.</summary>
-public static class Activations
-{
-    /// <summary><c>tanh(x)</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Tanh(float x) => MathF.Tanh(x);
-
-    /// <summary><c>1 / (1 + exp(-x))</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
-
-    /// <summary><c>max(0, x)</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Relu(float x) => x > 0f ? x : 0f;
-
-    /// <summary><c>exp(x)</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Exp(float x) => MathF.Exp(x);
-}

@@ -6,6 +6,7 @@
 
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using RnnGen;
 using RnnGen.CompilerServices;
 
@@ -152,6 +153,7 @@ partial class BackwardsModel : global::RnnGen.IRnnModel
     // ---- layer 0: simple_rnn, SimpleRnn(2, tanh, backwards, no bias) ----
 
     // layer 0 (simple_rnn) forward: h_s = tanh(x_t K + h_(s-1) R), 3 timesteps
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L0_SimpleRnn_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
     {
         Span<float> h = ws;
@@ -170,6 +172,7 @@ partial class BackwardsModel : global::RnnGen.IRnnModel
     }
 
     // layer 0 (simple_rnn) backward through time: dz = (dy + dh) f'(h); g += dK, dR, db; dx = dz K^T; dh = dz R^T
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L0_SimpleRnn_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
     {
         ReadOnlySpan<float> h = ws;
@@ -225,6 +228,7 @@ partial class BackwardsModel : global::RnnGen.IRnnModel
     }
 
     // layer 0 (simple_rnn) streaming step: y = tanh(x K + state R); state = y
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L0_SimpleRnn_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
     {
         y[0] = Activations.Tanh(x[0] * p[0] + x[1] * p[2] + state[0] * p[4] + state[1] * p[6]);
@@ -235,6 +239,7 @@ partial class BackwardsModel : global::RnnGen.IRnnModel
     // ---- layer 1: dense, Dense(1, linear, no bias) ----
 
     // layer 1 (dense) forward: y = linear(x W)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
     {
         Span<float> y = ws;
@@ -243,6 +248,7 @@ partial class BackwardsModel : global::RnnGen.IRnnModel
     }
 
     // layer 1 (dense) backward: dz = dy f'(y); g += x^T dz; dx = dz W^T
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
     {
         ReadOnlySpan<float> y = ws;
@@ -257,6 +263,7 @@ partial class BackwardsModel : global::RnnGen.IRnnModel
     }
 
     // layer 1 (dense) streaming step: y = linear(x W)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
     {
         y[0] = x[0] * p[8] + x[1] * p[9];

@@ -6,6 +6,7 @@
 
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using RnnGen;
 using RnnGen.CompilerServices;
 
@@ -156,6 +157,7 @@ partial class GruModel : global::RnnGen.IRnnModel
     // ---- layer 0: gru, Gru(2, tanh) ----
 
     // layer 0 (gru) forward: hh = f(x K_h + r (h R_h)), h_s = z h_(s-1) + (1 - z) hh, 2 timesteps
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L0_Gru_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
     {
         Span<float> gates = ws.Slice(0, 12); // z, r, hh per timestep
@@ -200,6 +202,7 @@ partial class GruModel : global::RnnGen.IRnnModel
     }
 
     // layer 0 (gru) backward through time: da_z = dh (h_(s-1) - hh) z', da_h = dh (1 - z) f'(hh), da_r = da_h rh r'; dh_(s-1) = dh z + da R^T
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L0_Gru_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
     {
         ReadOnlySpan<float> gates = ws.Slice(0, 12); // z, r, hh per timestep
@@ -259,9 +262,9 @@ partial class GruModel : global::RnnGen.IRnnModel
             g[21] += h[1] * dar1;
             g[22] += h[1] * darh0;
             g[23] += h[1] * darh1;
-            dh[0] = dh0 * z0 + p[12] * daz0 + p[13] * daz1 + p[14] * dar0 + p[15] * dar1 + p[16] * darh0
+            dh[0] = (dh0 * z0 + p[12] * daz0 + p[13] * daz1 + p[14] * dar0 + p[15] * dar1 + p[16] * darh0)
                 + p[17] * darh1;
-            dh[1] = dh1 * z1 + p[18] * daz0 + p[19] * daz1 + p[20] * dar0 + p[21] * dar1 + p[22] * darh0
+            dh[1] = (dh1 * z1 + p[18] * daz0 + p[19] * daz1 + p[20] * dar0 + p[21] * dar1 + p[22] * darh0)
                 + p[23] * darh1;
         }
 
@@ -309,6 +312,7 @@ partial class GruModel : global::RnnGen.IRnnModel
     }
 
     // layer 0 (gru) streaming step: y = h = z state + (1 - z) hh; state = y
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L0_Gru_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
     {
         // gates: z, r = sigmoid(x K + h R + biases)
@@ -329,6 +333,7 @@ partial class GruModel : global::RnnGen.IRnnModel
     // ---- layer 1: dense, Dense(1, linear) ----
 
     // layer 1 (dense) forward: y = linear(x W + b)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
     {
         Span<float> y = ws;
@@ -337,6 +342,7 @@ partial class GruModel : global::RnnGen.IRnnModel
     }
 
     // layer 1 (dense) backward: dz = dy f'(y); g += x^T dz, dz; dx = dz W^T
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
     {
         ReadOnlySpan<float> y = ws;
@@ -352,6 +358,7 @@ partial class GruModel : global::RnnGen.IRnnModel
     }
 
     // layer 1 (dense) streaming step: y = linear(x W + b)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
     {
         y[0] = p[38] + x[0] * p[36] + x[1] * p[37];

@@ -6,6 +6,7 @@
 
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using RnnGen;
 using RnnGen.CompilerServices;
 
@@ -156,6 +157,7 @@ partial class LetterModel : global::RnnGen.IRnnModel
     // ---- layer 0: simple_rnn, SimpleRnn(3, tanh) ----
 
     // layer 0 (simple_rnn) forward: h_s = tanh(x_t K + h_(s-1) R + b), 1 timestep
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L0_SimpleRnn_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
     {
         Span<float> h = ws;
@@ -167,6 +169,7 @@ partial class LetterModel : global::RnnGen.IRnnModel
     }
 
     // layer 0 (simple_rnn) backward through time: dz = (dy + dh) f'(h); g += dK, dR, db; dx = dz K^T; dh = dz R^T
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L0_SimpleRnn_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
     {
         ReadOnlySpan<float> h = ws;
@@ -204,20 +207,22 @@ partial class LetterModel : global::RnnGen.IRnnModel
     }
 
     // layer 0 (simple_rnn) streaming step: y = tanh(x K + state R + b); state = y
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L0_SimpleRnn_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
     {
-        y[0] = Activations.Tanh(p[24] + x[0] * p[0] + x[1] * p[3] + x[2] * p[6] + x[3] * p[9] + x[4] * p[12]
-            + state[0] * p[15] + state[1] * p[18] + state[2] * p[21]);
-        y[1] = Activations.Tanh(p[25] + x[0] * p[1] + x[1] * p[4] + x[2] * p[7] + x[3] * p[10] + x[4] * p[13]
-            + state[0] * p[16] + state[1] * p[19] + state[2] * p[22]);
-        y[2] = Activations.Tanh(p[26] + x[0] * p[2] + x[1] * p[5] + x[2] * p[8] + x[3] * p[11] + x[4] * p[14]
-            + state[0] * p[17] + state[1] * p[20] + state[2] * p[23]);
+        y[0] = Activations.Tanh((p[24] + x[0] * p[0] + x[1] * p[3] + x[2] * p[6] + x[3] * p[9] + x[4] * p[12])
+            + (state[0] * p[15] + state[1] * p[18] + state[2] * p[21]));
+        y[1] = Activations.Tanh((p[25] + x[0] * p[1] + x[1] * p[4] + x[2] * p[7] + x[3] * p[10] + x[4] * p[13])
+            + (state[0] * p[16] + state[1] * p[19] + state[2] * p[22]));
+        y[2] = Activations.Tanh((p[26] + x[0] * p[2] + x[1] * p[5] + x[2] * p[8] + x[3] * p[11] + x[4] * p[14])
+            + (state[0] * p[17] + state[1] * p[20] + state[2] * p[23]));
         y.CopyTo(state);
     }
 
     // ---- layer 1: dense, Dense(5, softmax) ----
 
     // layer 1 (dense) forward: y = softmax(x W + b)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
     {
         Span<float> y = ws;
@@ -229,11 +234,7 @@ partial class LetterModel : global::RnnGen.IRnnModel
         y[4] = p[46] + x[0] * p[31] + x[1] * p[36] + x[2] * p[41];
         // softmax: y = exp(z - max z) / sum exp(z - max z)
         {
-            float max = y[0];
-            max = MathF.Max(max, y[1]);
-            max = MathF.Max(max, y[2]);
-            max = MathF.Max(max, y[3]);
-            max = MathF.Max(max, y[4]);
+            float max = MathF.Max(MathF.Max(y[0], y[1]), MathF.Max(y[2], MathF.Max(y[3], y[4])));
             float sum = 0f;
             sum += y[0] = Activations.Exp(y[0] - max);
             sum += y[1] = Activations.Exp(y[1] - max);
@@ -250,6 +251,7 @@ partial class LetterModel : global::RnnGen.IRnnModel
     }
 
     // layer 1 (dense) backward: dz = dy J_softmax; g += x^T dz, dz; dx = dz W^T
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
     {
         ReadOnlySpan<float> y = ws;
@@ -288,6 +290,7 @@ partial class LetterModel : global::RnnGen.IRnnModel
     }
 
     // layer 1 (dense) streaming step: y = softmax(x W + b)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
     {
         y[0] = p[42] + x[0] * p[27] + x[1] * p[32] + x[2] * p[37];
@@ -297,11 +300,7 @@ partial class LetterModel : global::RnnGen.IRnnModel
         y[4] = p[46] + x[0] * p[31] + x[1] * p[36] + x[2] * p[41];
         // softmax: y = exp(z - max z) / sum exp(z - max z)
         {
-            float max = y[0];
-            max = MathF.Max(max, y[1]);
-            max = MathF.Max(max, y[2]);
-            max = MathF.Max(max, y[3]);
-            max = MathF.Max(max, y[4]);
+            float max = MathF.Max(MathF.Max(y[0], y[1]), MathF.Max(y[2], MathF.Max(y[3], y[4])));
             float sum = 0f;
             sum += y[0] = Activations.Exp(y[0] - max);
             sum += y[1] = Activations.Exp(y[1] - max);

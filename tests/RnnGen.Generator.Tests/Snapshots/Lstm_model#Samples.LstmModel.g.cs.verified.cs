@@ -6,6 +6,7 @@
 
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using RnnGen;
 using RnnGen.CompilerServices;
 
@@ -157,6 +158,7 @@ partial class LstmModel : global::RnnGen.IRnnModel
     // ---- layer 0: lstm, Lstm(2, tanh) ----
 
     // layer 0 (lstm) forward: c_s = f c_(s-1) + i g, h_s = o tanh(c_s), 2 timesteps
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L0_Lstm_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
     {
         Span<float> gates = ws.Slice(0, 16); // i, f, g, o per timestep
@@ -206,6 +208,7 @@ partial class LstmModel : global::RnnGen.IRnnModel
     }
 
     // layer 0 (lstm) backward through time: dc = dc_next + dh o f'(c); da = [dc g i', dc c_(s-1) f', dc i g', dh f(c) o']; g += dK, dR, db; dx = da K^T; dh = da R^T; dc_next = dc f
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L0_Lstm_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
     {
         ReadOnlySpan<float> gates = ws.Slice(0, 16); // i, f, g, o per timestep
@@ -271,14 +274,14 @@ partial class LstmModel : global::RnnGen.IRnnModel
             g[29] += h[1] * dag1;
             g[30] += h[1] * dao0;
             g[31] += h[1] * dao1;
-            dx[2] = p[0] * dai0 + p[1] * dai1 + p[2] * daf0 + p[3] * daf1 + p[4] * dag0 + p[5] * dag1
-                + p[6] * dao0 + p[7] * dao1;
-            dx[3] = p[8] * dai0 + p[9] * dai1 + p[10] * daf0 + p[11] * daf1 + p[12] * dag0 + p[13] * dag1
-                + p[14] * dao0 + p[15] * dao1;
-            dh[0] = p[16] * dai0 + p[17] * dai1 + p[18] * daf0 + p[19] * daf1 + p[20] * dag0 + p[21] * dag1
-                + p[22] * dao0 + p[23] * dao1;
-            dh[1] = p[24] * dai0 + p[25] * dai1 + p[26] * daf0 + p[27] * daf1 + p[28] * dag0 + p[29] * dag1
-                + p[30] * dao0 + p[31] * dao1;
+            dx[2] = (p[0] * dai0 + p[1] * dai1 + p[2] * daf0 + p[3] * daf1 + p[4] * dag0 + p[5] * dag1)
+                + (p[6] * dao0 + p[7] * dao1);
+            dx[3] = (p[8] * dai0 + p[9] * dai1 + p[10] * daf0 + p[11] * daf1 + p[12] * dag0 + p[13] * dag1)
+                + (p[14] * dao0 + p[15] * dao1);
+            dh[0] = (p[16] * dai0 + p[17] * dai1 + p[18] * daf0 + p[19] * daf1 + p[20] * dag0 + p[21] * dag1)
+                + (p[22] * dao0 + p[23] * dao1);
+            dh[1] = (p[24] * dai0 + p[25] * dai1 + p[26] * daf0 + p[27] * daf1 + p[28] * dag0 + p[29] * dag1)
+                + (p[30] * dao0 + p[31] * dao1);
             dc[0] = dc0 * f0;
             dc[1] = dc1 * f1;
         }
@@ -321,6 +324,7 @@ partial class LstmModel : global::RnnGen.IRnnModel
     }
 
     // layer 0 (lstm) streaming step: state = [h, c]; c = f c + i g; y = h = o tanh(c)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L0_Lstm_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
     {
         // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
@@ -342,6 +346,7 @@ partial class LstmModel : global::RnnGen.IRnnModel
     // ---- layer 1: dense, Dense(1, linear) ----
 
     // layer 1 (dense) forward: y = linear(x W + b)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
     {
         Span<float> y = ws;
@@ -350,6 +355,7 @@ partial class LstmModel : global::RnnGen.IRnnModel
     }
 
     // layer 1 (dense) backward: dz = dy f'(y); g += x^T dz, dz; dx = dz W^T
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
     {
         ReadOnlySpan<float> y = ws;
@@ -365,6 +371,7 @@ partial class LstmModel : global::RnnGen.IRnnModel
     }
 
     // layer 1 (dense) streaming step: y = linear(x W + b)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
     {
         y[0] = p[42] + x[0] * p[40] + x[1] * p[41];

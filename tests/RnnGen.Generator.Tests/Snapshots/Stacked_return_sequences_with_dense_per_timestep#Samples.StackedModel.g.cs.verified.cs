@@ -6,6 +6,7 @@
 
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using RnnGen;
 using RnnGen.CompilerServices;
 
@@ -163,6 +164,7 @@ partial class StackedModel : global::RnnGen.IRnnModel
     // ---- layer 0: simple_rnn, SimpleRnn(3, tanh, sequences) ----
 
     // layer 0 (simple_rnn) forward: h_s = tanh(x_t K + h_(s-1) R + b), 3 timesteps
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L0_SimpleRnn_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
     {
         Span<float> h = ws;
@@ -184,6 +186,7 @@ partial class StackedModel : global::RnnGen.IRnnModel
     }
 
     // layer 0 (simple_rnn) backward through time: dz = (dy + dh) f'(h); g += dK, dR, db; dx = dz K^T; dh = dz R^T
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L0_SimpleRnn_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
     {
         ReadOnlySpan<float> h = ws;
@@ -269,6 +272,7 @@ partial class StackedModel : global::RnnGen.IRnnModel
     }
 
     // layer 0 (simple_rnn) streaming step: y = tanh(x K + state R + b); state = y
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L0_SimpleRnn_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
     {
         y[0] = Activations.Tanh(p[15] + x[0] * p[0] + x[1] * p[3] + state[0] * p[6] + state[1] * p[9] + state[2] * p[12]);
@@ -280,6 +284,7 @@ partial class StackedModel : global::RnnGen.IRnnModel
     // ---- layer 1: simple_rnn_1, SimpleRnn(2, relu, sequences) ----
 
     // layer 1 (simple_rnn_1) forward: h_s = relu(x_t K + h_(s-1) R + b), 3 timesteps
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L1_SimpleRnn_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
     {
         Span<float> h = ws;
@@ -298,6 +303,7 @@ partial class StackedModel : global::RnnGen.IRnnModel
     }
 
     // layer 1 (simple_rnn_1) backward through time: dz = (dy + dh) f'(h); g += dK, dR, db; dx = dz K^T; dh = dz R^T
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L1_SimpleRnn_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
     {
         ReadOnlySpan<float> h = ws;
@@ -368,6 +374,7 @@ partial class StackedModel : global::RnnGen.IRnnModel
     }
 
     // layer 1 (simple_rnn_1) streaming step: y = relu(x K + state R + b); state = y
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L1_SimpleRnn_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
     {
         y[0] = Activations.Relu(p[28] + x[0] * p[18] + x[1] * p[20] + x[2] * p[22] + state[0] * p[24] + state[1] * p[26]);
@@ -378,6 +385,7 @@ partial class StackedModel : global::RnnGen.IRnnModel
     // ---- layer 2: dense, Dense(2, sigmoid, every timestep) ----
 
     // layer 2 (dense) forward: y = sigmoid(x W + b), at each of 3 timesteps
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L2_Dense_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
     {
         Span<float> y = ws;
@@ -396,6 +404,7 @@ partial class StackedModel : global::RnnGen.IRnnModel
     }
 
     // layer 2 (dense) backward: dz = dy f'(y); g += x^T dz, dz; dx = dz W^T
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L2_Dense_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
     {
         ReadOnlySpan<float> y = ws;
@@ -444,6 +453,7 @@ partial class StackedModel : global::RnnGen.IRnnModel
     }
 
     // layer 2 (dense) streaming step: y = sigmoid(x W + b)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void L2_Dense_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
     {
         y[0] = Activations.Sigmoid(p[34] + x[0] * p[30] + x[1] * p[32]);

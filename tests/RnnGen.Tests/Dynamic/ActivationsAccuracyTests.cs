@@ -1,0 +1,56 @@
+using RnnGen.CompilerServices;
+
+namespace RnnGen.Tests.Dynamic;
+
+/// <summary>The fast scalar activations of straight-line code, held to 2 float ulp of the exact function.</summary>
+public class ActivationsAccuracyTests
+{
+    /// <summary>Every float in [-lo, lo] on a fine logarithmic grid, both signs, plus exact edge values.</summary>
+    private static IEnumerable<float> Sweep(float limit)
+    {
+        yield return 0f;
+        for (double a = 1e-30; a < limit; a *= 1.0007)
+        {
+            yield return (float)a;
+            yield return -(float)a;
+        }
+    }
+
+    private static double UlpError(float actual, double exact)
+    {
+        float rounded = (float)exact;
+        if (actual == rounded) return 0;
+        double ulp = Math.Max(Math.Abs(MathF.BitIncrement(rounded) - rounded), float.Epsilon);
+        return Math.Abs(actual - exact) / ulp;
+    }
+
+    [Fact]
+    public void Tanh_is_within_2_ulp()
+    {
+        double worst = 0;
+        foreach (float x in Sweep(20f)) worst = Math.Max(worst, UlpError(Activations.Tanh(x), Math.Tanh(x)));
+        Assert.True(worst <= 2, $"worst tanh error {worst:F2} ulp");
+    }
+
+    [Fact]
+    public void Sigmoid_is_within_2_ulp()
+    {
+        double worst = 0;
+        foreach (float x in Sweep(120f)) worst = Math.Max(worst, UlpError(Activations.Sigmoid(x), 1.0 / (1.0 + Math.Exp(-(double)x))));
+        Assert.True(worst <= 2, $"worst sigmoid error {worst:F2} ulp");
+    }
+
+    [Fact]
+    public void Exp_is_within_2_ulp_and_saturates_like_MathF()
+    {
+        double worst = 0;
+        foreach (float x in Sweep(88.7f)) worst = Math.Max(worst, UlpError(Activations.Exp(x), Math.Exp(x)));
+        Assert.True(worst <= 2, $"worst exp error {worst:F2} ulp");
+        Assert.Equal(float.PositiveInfinity, Activations.Exp(89f));
+        Assert.Equal(0f, Activations.Exp(-105f));
+        Assert.True(float.IsNaN(Activations.Exp(float.NaN)));
+        Assert.True(float.IsNaN(Activations.Tanh(float.NaN)));
+        Assert.Equal(1f, Activations.Tanh(float.PositiveInfinity));
+        Assert.Equal(0f, Activations.Sigmoid(float.NegativeInfinity));
+    }
+}
