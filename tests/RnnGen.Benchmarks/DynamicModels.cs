@@ -5,6 +5,7 @@ namespace RnnGen.Benchmarks;
 /// <summary>The benchmark models built from the runtime-shaped layers in <c>RnnGen.Dynamic</c>.</summary>
 public static class DynamicModels
 {
+    /// <summary>The dynamic twin of the generated model <paramref name="name"/> (same layers; weights are loaded afterwards).</summary>
     public static IRnnModel Create(string name) => name switch
     {
         "letter" => new Sequential(1, 5, 1, new SimpleRnnLayer(3), new DenseLayer(5, Activation.Softmax)),

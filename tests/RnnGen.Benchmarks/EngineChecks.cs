@@ -11,6 +11,7 @@ public static class EngineChecks
     /// <summary>Tolerance for gradients: |a - b| &lt;= tol * max(1, |a|).</summary>
     public const float GradientTolerance = 1e-3f;
 
+    /// <summary>Throws <see cref="InvalidOperationException"/> naming the engine and element unless all engines agree.</summary>
     public static void AssertAllAgree(PeerModel peer, IRnnModel generated, IRnnModel dynamic, OnnxPeer onnx)
     {
         var output = new float[peer.OutputSize];

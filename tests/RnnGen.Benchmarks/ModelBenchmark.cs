@@ -51,6 +51,7 @@ public abstract class ModelBenchmark
     /// <summary>The generated model as created by <see cref="CreateGenerated"/>.</summary>
     protected IRnnModel GeneratedEngine { get; private set; } = null!;
 
+    /// <summary>Loads the peer weights into every engine, builds the buffers and runs <see cref="EngineChecks"/>.</summary>
     [GlobalSetup]
     public void Setup()
     {
@@ -103,6 +104,7 @@ public abstract class ModelBenchmark
         Dynamic.ResetState();
     }
 
+    /// <summary>Disposes the ONNX Runtime session.</summary>
     [GlobalCleanup]
     public void Cleanup() => Onnx.Dispose();
 

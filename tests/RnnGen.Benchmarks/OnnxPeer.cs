@@ -24,6 +24,7 @@ public sealed class OnnxPeer : IDisposable
     /// <summary>Output buffer [1, outputSize] (pinned); <see cref="Run"/> writes here.</summary>
     public float[] Output { get; }
 
+    /// <summary>Opens peers/&lt;name&gt;.onnx with single-threaded options, pins the buffers and warms the session up.</summary>
     public OnnxPeer(PeerModel model)
     {
         using var options = new SessionOptions
@@ -55,6 +56,7 @@ public sealed class OnnxPeer : IDisposable
     /// <summary>The same inference through an <see cref="OrtIoBinding"/> bound once to the same OrtValues (measured: 0 managed bytes per call).</summary>
     public void RunBound() => _session.RunWithBinding(_runOptions, _binding);
 
+    /// <summary>Releases the OrtValues, the binding, the run options and the session.</summary>
     public void Dispose()
     {
         foreach (OrtValue v in _inputs) v.Dispose();

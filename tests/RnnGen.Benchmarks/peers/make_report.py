@@ -65,8 +65,20 @@ def fmt_ns(ns):
     return f"{ns:,.1f} ns"
 
 
+OUT = []
+
+
+def emit(line=""):
+    OUT.append(line)
+
+
 def main():
     args = [a for a in sys.argv[1:]]
+    splice = None
+    if "--splice" in args:
+        i = args.index("--splice")
+        splice = args[i + 1]
+        del args[i:i + 2]
     ghz = 2.6
     if "--ghz" in args:
         i = args.index("--ghz")
@@ -86,9 +98,9 @@ def main():
         return rows.get((model, case, engine), (None, None))
 
     for model in SPECS:
-        print(f"\n### {model}\n")
-        print("| case | engine | time / call | allocated | engine / generated |")
-        print("|---|---|---:|---:|---:|")
+        emit(); emit(f"### `{model}`"); emit()
+        emit("| case | engine | time / call | allocated | engine / generated |")
+        emit("|---|---|---:|---:|---:|")
         for case in CASES:
             gen, _ = get(model, case, "Generated")
             entries = [(e, *get(model, case, e)) for e in ENGINES]
@@ -102,16 +114,16 @@ def main():
                     continue
                 ratio = f"{ns / gen:,.1f}x" if gen else "pending"
                 alloc = "n/a" if mem is None else f"{mem} B"
-                print(f"| {case} | {engine} | {fmt_ns(ns)} | {alloc} | {ratio} |")
+                emit(f"| {case} | {engine} | {fmt_ns(ns)} | {alloc} | {ratio} |")
         gen_pred, _ = get(model, "Predict", "Generated")
         flops = predict_flops(model)
         if gen_pred:
             gf = flops / gen_pred
-            print(f"\nPredict: {flops:,} FLOP -> {gf:.2f} GFLOP/s generated "
+            emit(); emit(f"Predict: {flops:,} FLOP -> {gf:.2f} GFLOP/s generated "
                   f"({100 * gf / peak_avx2:.1f}% of the {peak_avx2:.0f} GFLOP/s AVX2-FMA single-core peak, "
                   f"{100 * gf / peak_avx512:.1f}% of {peak_avx512:.0f} AVX-512).")
         else:
-            print(f"\nPredict: {flops:,} FLOP; generated: pending.")
+            emit(); emit(f"Predict: {flops:,} FLOP; generated: pending.")
 
     def ratio(model, case, engine, base="Generated"):
         a, _ = get(model, case, engine)
@@ -141,11 +153,30 @@ def main():
     te = torch_res.get("srnn32", {}).get("train_eager", {}).get("ns")
     check("srnn32 training throughput >= 20x PyTorch eager", te / tb if tb and te else None,
           lambda v: v >= 20, lambda v: f"{v:,.1f}x ({32e9 / tb:,.0f} vs {32e9 / te:,.0f} samples/s)")
-    print("\n### Targets\n")
-    print("| target | status | measured |")
-    print("|---|---|---|")
+    targets_at = len(OUT)
+    emit("| target | status | measured |")
+    emit("|---|---|---|")
     for label, status, text in checks:
-        print(f"| {label} | **{status}** | {text} |")
+        emit(f"| {label} | **{status}** | {text} |")
+
+
+    tables = "\n".join(OUT[:targets_at]).strip() + "\n"
+    targets = "\n".join(OUT[targets_at:]).strip() + "\n"
+    if splice is None:
+        print(tables)
+        print("### Targets\n")
+        print(targets)
+        return
+    # Replace the text between the <!-- results:begin/end --> and <!-- targets:begin/end --> markers.
+    with open(splice) as fp:
+        doc = fp.read()
+    for name, text in (("results", tables), ("targets", targets)):
+        begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+        a, b = doc.index(begin) + len(begin), doc.index(end)
+        doc = doc[:a] + "\n" + text + doc[b:]
+    with open(splice, "w") as fp:
+        fp.write(doc)
+    print(f"updated {splice}")
 
 
 if __name__ == "__main__":
