@@ -55,14 +55,16 @@ internal sealed class LstmEmitter : LayerEmitter
                     w.WriteLine($"Kernels.Activate(Activation.Sigmoid, a.Slice(0, {2 * U}));");
                     if (Act != ActivationKind.Linear) w.WriteLine($"Kernels.Activate({EnumName(Act)}, a.Slice({2 * U}, {U}));");
                     w.WriteLine($"Kernels.Activate(Activation.Sigmoid, a.Slice({3 * U}, {U}));");
+                    w.WriteLine($"Span<float> cs = c.Slice(s * {U}, {U}), acs = ac.Slice(s * {U}, {U}), hs = h.Slice(s * {U}, {U});");
+                    w.WriteLine("// c = f c_(s-1) + i g, then f(c) over the whole vector, then h = o f(c)");
                     using (w.Block($"for (int j = 0; j < {U}; j++)"))
                     {
                         w.WriteLine($"float cPrev = s > 0 ? c[(s - 1) * {U} + j] : 0f;");
-                        w.WriteLine($"float cs = a[{U} + j] * cPrev + a[j] * a[{2 * U} + j];");
-                        w.WriteLine($"c[s * {U} + j] = cs;");
-                        w.WriteLine($"float acs = ac[s * {U} + j] = {Apply(Act, "cs")};");
-                        w.WriteLine($"h[s * {U} + j] = a[{3 * U} + j] * acs;");
+                        w.WriteLine($"cs[j] = acs[j] = a[{U} + j] * cPrev + a[j] * a[{2 * U} + j];");
                     }
+
+                    if (Act != ActivationKind.Linear) w.WriteLine($"Kernels.Activate({EnumName(Act)}, acs);");
+                    w.WriteLine($"for (int j = 0; j < {U}; j++) hs[j] = a[{3 * U} + j] * acs[j];");
                 }
             }
 
@@ -208,11 +210,9 @@ internal sealed class LstmEmitter : LayerEmitter
                 w.WriteLine($"Kernels.Activate(Activation.Sigmoid, a.Slice(0, {2 * U}));");
                 if (Act != ActivationKind.Linear) w.WriteLine($"Kernels.Activate({EnumName(Act)}, a.Slice({2 * U}, {U}));");
                 w.WriteLine($"Kernels.Activate(Activation.Sigmoid, a.Slice({3 * U}, {U}));");
-                using (w.Block($"for (int j = 0; j < {U}; j++)"))
-                {
-                    w.WriteLine($"float cs = state[{U} + j] = a[{U} + j] * state[{U} + j] + a[j] * a[{2 * U} + j];");
-                    w.WriteLine($"y[j] = a[{3 * U} + j] * {Apply(Act, "cs")};");
-                }
+                w.WriteLine($"for (int j = 0; j < {U}; j++) y[j] = state[{U} + j] = a[{U} + j] * state[{U} + j] + a[j] * a[{2 * U} + j];");
+                if (Act != ActivationKind.Linear) w.WriteLine($"Kernels.Activate({EnumName(Act)}, y);");
+                w.WriteLine($"for (int j = 0; j < {U}; j++) y[j] *= a[{3 * U} + j];");
             }
             else
             {

@@ -11,8 +11,12 @@ internal static class ModelEmitter
 {
     public const string Version = "0.1.0";
 
-    /// <summary>Predict keeps its workspace on the stack up to this many floats, else in a per-thread buffer.</summary>
-    private const int StackWorkspaceLimit = 16384;
+    /// <summary>
+    /// Predict keeps its workspace on the stack up to this many floats (zeroing a small stackalloc is cheaper than a
+    /// thread-static lookup); above it, a per-thread buffer allocated on first use, so large models neither zero
+    /// kilobytes per call nor risk the stack.
+    /// </summary>
+    private const int StackWorkspaceLimit = 1024;
 
     public static string Emit(ModelSpec spec) => new Builder(spec).Build();
 
