@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 
 namespace RnnGen.Benchmarks;
 
@@ -9,6 +10,7 @@ namespace RnnGen.Benchmarks;
 /// Run: dotnet run -c Release --project tests/RnnGen.Benchmarks -- --filter '*Crossover*' --quick
 /// </summary>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 public class CrossoverBenchmarks
 {
     private IRnnModel _full = null!;
