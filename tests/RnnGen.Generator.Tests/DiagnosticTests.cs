@@ -133,7 +133,7 @@ public class DiagnosticTests
 
         Diagnostic d = Assert.Single(result.Diagnostics, x => x.Id == "RNNG011");
         Assert.Equal(DiagnosticSeverity.Info, d.Severity);
-        Assert.Contains("needs 230464 multiply-adds per forward pass (more than 20000)", d.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("needs 230464 multiply-adds per forward pass (more than 512)", d.GetMessage(), StringComparison.Ordinal);
         Assert.Equal("RnnModel(50, 8)", source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
         Assert.Single(result.GeneratedTrees);
         Assert.Empty(GeneratorHarness.CompilationErrors(output));
@@ -185,7 +185,7 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void Valid_models_report_nothing_and_compile()
+    public void Valid_models_report_no_warning_or_error_and_compile()
     {
         var (result, output) = GeneratorHarness.Run(Usings + """
             namespace N;
@@ -205,7 +205,8 @@ public class DiagnosticTests
             public partial class Mixed;
             """);
 
-        Assert.Empty(result.Diagnostics);
+        // The mixed model is above the unroll crossover: only the RNNG011 info may appear.
+        Assert.All(result.Diagnostics, d => Assert.Equal(("RNNG011", DiagnosticSeverity.Info), (d.Id, d.Severity)));
         Assert.Equal(2, result.GeneratedTrees.Length);
         Assert.Empty(GeneratorHarness.CompilationErrors(output));
     }

@@ -100,8 +100,12 @@ internal sealed class LayerPlan
 
 internal sealed class ModelPlan
 {
-    /// <summary>Auto unrolls while one forward pass needs at most this many multiply-adds.</summary>
-    public const int UnrollMacLimit = 20000;
+    /// <summary>
+    /// Auto unrolls while one forward pass needs at most this many multiply-adds. Measured (docs/benchmarks.md,
+    /// CrossoverBenchmarks): straight-line scalar code wins below ~500 (SimpleRnn(2) x 20 steps: 2x faster than the
+    /// vectorized loops) and loses from ~1,000 on (SimpleRnn(4) x 20: 1.5x slower; 8+ units: 5-25x slower).
+    /// </summary>
+    public const int UnrollMacLimit = 512;
 
     /// <summary>
     /// Terms per generated method (about 12 bytes of IL each). RyuJIT optimizes methods of ~2,000 such

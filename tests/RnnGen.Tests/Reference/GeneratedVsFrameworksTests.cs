@@ -24,7 +24,6 @@ public class GeneratedVsFrameworksTests
             }
         }
 
-        data.Add("layers_pytorch.json", "srnn_64", "Full");
         return data;
     }
 

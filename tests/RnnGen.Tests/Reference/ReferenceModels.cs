@@ -1,6 +1,6 @@
 // Models matching every case of tests/reference/fixtures/layers_pytorch.json (and layers_keras.json).
-// Each case is declared twice: as the generator chooses (Auto) and forced into constant-bound loops,
-// so both emission strategies are checked against PyTorch and Keras.
+// Each case is declared three times: as the generator chooses (Auto), forced into constant-bound loops and
+// forced into straight-line code, so every emission strategy are checked against PyTorch and Keras.
 namespace RnnGen.Tests.Reference;
 
 [RnnModel(1, 5)]
@@ -290,10 +290,146 @@ public partial class MixedResetBefore;
 [Dense(2)]
 public partial class MixedResetBeforeLoops;
 
+[RnnModel(1, 5, Unroll = UnrollMode.Full)]
+[SimpleRnn(3)]
+[Dense(5, Activation = Activation.Softmax)]
+public partial class SrnnLetterFull;
+
+[RnnModel(4, 3, Unroll = UnrollMode.Full)]
+[SimpleRnn(5, ReturnSequences = true)]
+[SimpleRnn(4)]
+[Dense(2)]
+public partial class SrnnStackedFull;
+
+[RnnModel(5, 2, Unroll = UnrollMode.Full)]
+[SimpleRnn(4, ReturnSequences = true)]
+[Dense(3, Activation = Activation.Sigmoid)]
+public partial class SrnnSeqDenseFull;
+
+[RnnModel(6, 3, Unroll = UnrollMode.Full)]
+[SimpleRnn(4, Activation = Activation.Relu)]
+[Dense(1)]
+public partial class SrnnReluFull;
+
+[RnnModel(5, 3, Unroll = UnrollMode.Full)]
+[SimpleRnn(4, ReturnSequences = true, GoBackwards = true)]
+[SimpleRnn(3, GoBackwards = true)]
+[Dense(2, Activation = Activation.Tanh)]
+public partial class SrnnBackwardsFull;
+
+[RnnModel(3, 4, Unroll = UnrollMode.Full)]
+[SimpleRnn(3, Activation = Activation.Sigmoid, UseBias = false)]
+[Dense(2, Activation = Activation.Relu, UseBias = false)]
+public partial class SrnnNobiasFull;
+
+[RnnModel(40, 3, Unroll = UnrollMode.Full)]
+[SimpleRnn(8)]
+[Dense(1)]
+public partial class SrnnLong40Full;
+
+[RnnModel(3, 2, Unroll = UnrollMode.Full)]
+[SimpleRnn(3, Activation = Activation.Linear, ReturnSequences = true)]
+public partial class SrnnLinearSeqFull;
+
+[RnnModel(5, 3, Unroll = UnrollMode.Full)]
+[Lstm(4)]
+[Dense(2)]
+public partial class LstmBasicFull;
+
+[RnnModel(6, 2, Unroll = UnrollMode.Full)]
+[Lstm(5, ReturnSequences = true)]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class LstmSeqFull;
+
+[RnnModel(5, 3, Unroll = UnrollMode.Full)]
+[Lstm(4, ReturnSequences = true, GoBackwards = true)]
+[Lstm(3)]
+[Dense(1)]
+public partial class LstmStackedBackwardsFull;
+
+[RnnModel(45, 2, Unroll = UnrollMode.Full)]
+[Lstm(6)]
+[Dense(1)]
+public partial class LstmLong45Full;
+
+[RnnModel(4, 3, Unroll = UnrollMode.Full)]
+[Lstm(4, Activation = Activation.Relu, UseBias = false)]
+[Dense(2)]
+public partial class LstmReluNobiasFull;
+
+[RnnModel(5, 3, Unroll = UnrollMode.Full)]
+[Gru(4)]
+[Dense(2)]
+public partial class GruBasicFull;
+
+[RnnModel(6, 2, Unroll = UnrollMode.Full)]
+[Gru(5, ReturnSequences = true, GoBackwards = true)]
+[Dense(2, Activation = Activation.Sigmoid)]
+public partial class GruSeqBackwardsFull;
+
+[RnnModel(42, 2, Unroll = UnrollMode.Full)]
+[Gru(6)]
+[Dense(1)]
+public partial class GruLong42Full;
+
+[RnnModel(5, 3, Unroll = UnrollMode.Full)]
+[Gru(4, ResetAfter = false)]
+[Dense(2)]
+public partial class GruResetBeforeFull;
+
+[RnnModel(4, 3, Unroll = UnrollMode.Full)]
+[Gru(3, UseBias = false)]
+[Dense(1)]
+public partial class GruNobiasFull;
+
+[RnnModel(7, 4, Unroll = UnrollMode.Full)]
+[Embedding(11, 4)]
+[Gru(5, ReturnSequences = true)]
+[Lstm(3)]
+[Dense(1, Activation = Activation.Sigmoid)]
+public partial class EmbGruLstmFull;
+
+[RnnModel(6, 3, Unroll = UnrollMode.Full)]
+[Embedding(9, 3)]
+[SimpleRnn(4)]
+[Dense(2, Activation = Activation.Softmax)]
+public partial class EmbSrnnFull;
+
+[RnnModel(5, 3, Unroll = UnrollMode.Full)]
+[SimpleRnn(4, ReturnSequences = true)]
+[Gru(3, ReturnSequences = true)]
+[Lstm(3)]
+[Dense(2)]
+public partial class MixedFull;
+
+[RnnModel(6, 2, Unroll = UnrollMode.Full)]
+[Gru(5, ReturnSequences = true, GoBackwards = true, ResetAfter = false)]
+[Dense(2, Activation = Activation.Sigmoid)]
+public partial class GruSeqBackwardsResetBeforeFull;
+
+[RnnModel(4, 3, Unroll = UnrollMode.Full)]
+[Gru(3, UseBias = false, ResetAfter = false)]
+[Dense(1)]
+public partial class GruNobiasResetBeforeFull;
+
+[RnnModel(7, 4, Unroll = UnrollMode.Full)]
+[Embedding(11, 4)]
+[Gru(5, ReturnSequences = true, ResetAfter = false)]
+[Lstm(3)]
+[Dense(1, Activation = Activation.Sigmoid)]
+public partial class EmbGruLstmResetBeforeFull;
+
+[RnnModel(5, 3, Unroll = UnrollMode.Full)]
+[SimpleRnn(4, ReturnSequences = true)]
+[Gru(3, ReturnSequences = true, ResetAfter = false)]
+[Lstm(3)]
+[Dense(2)]
+public partial class MixedResetBeforeFull;
+
 /// <summary>Creates the generated model for a fixture case.</summary>
 public static class ReferenceModels
 {
-    public static readonly string[] Modes = ["Auto", "Loops"];
+    public static readonly string[] Modes = ["Auto", "Loops", "Full"];
 
     public static IRnnModel Create(string name, string mode) => (name, mode) switch
     {
@@ -350,6 +486,31 @@ public static class ReferenceModels
         ("emb_gru_lstm_reset_before", "Loops") => new EmbGruLstmResetBeforeLoops(),
         ("mixed_reset_before", "Auto") => new MixedResetBefore(),
         ("mixed_reset_before", "Loops") => new MixedResetBeforeLoops(),
+        ("srnn_letter", "Full") => new SrnnLetterFull(),
+        ("srnn_stacked", "Full") => new SrnnStackedFull(),
+        ("srnn_seq_dense", "Full") => new SrnnSeqDenseFull(),
+        ("srnn_relu", "Full") => new SrnnReluFull(),
+        ("srnn_backwards", "Full") => new SrnnBackwardsFull(),
+        ("srnn_nobias", "Full") => new SrnnNobiasFull(),
+        ("srnn_long40", "Full") => new SrnnLong40Full(),
+        ("srnn_linear_seq", "Full") => new SrnnLinearSeqFull(),
+        ("lstm_basic", "Full") => new LstmBasicFull(),
+        ("lstm_seq", "Full") => new LstmSeqFull(),
+        ("lstm_stacked_backwards", "Full") => new LstmStackedBackwardsFull(),
+        ("lstm_long45", "Full") => new LstmLong45Full(),
+        ("lstm_relu_nobias", "Full") => new LstmReluNobiasFull(),
+        ("gru_basic", "Full") => new GruBasicFull(),
+        ("gru_seq_backwards", "Full") => new GruSeqBackwardsFull(),
+        ("gru_long42", "Full") => new GruLong42Full(),
+        ("gru_reset_before", "Full") => new GruResetBeforeFull(),
+        ("gru_nobias", "Full") => new GruNobiasFull(),
+        ("emb_gru_lstm", "Full") => new EmbGruLstmFull(),
+        ("emb_srnn", "Full") => new EmbSrnnFull(),
+        ("mixed", "Full") => new MixedFull(),
+        ("gru_seq_backwards_reset_before", "Full") => new GruSeqBackwardsResetBeforeFull(),
+        ("gru_nobias_reset_before", "Full") => new GruNobiasResetBeforeFull(),
+        ("emb_gru_lstm_reset_before", "Full") => new EmbGruLstmResetBeforeFull(),
+        ("mixed_reset_before", "Full") => new MixedResetBeforeFull(),
         _ => throw new ArgumentException($"No generated model for fixture case '{name}' in mode {mode}."),
     };
 }
