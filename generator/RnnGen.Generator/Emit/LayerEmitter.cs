@@ -231,15 +231,6 @@ internal abstract class LayerEmitter
         return items;
     }
 
-    /// <summary>The math comment for <c>f'</c>: <c>1 - y^2</c>.</summary>
-    protected static string DerivativeComment(ActivationKind activation) => activation switch
-    {
-        ActivationKind.Tanh => "(1 - y^2)",
-        ActivationKind.Sigmoid => "y (1 - y)",
-        ActivationKind.Relu => "[y > 0]",
-        _ => "1",
-    };
-
     /// <summary><c>Activation.Tanh</c> for loop-mode kernel calls.</summary>
     protected static string EnumName(ActivationKind activation) => "Activation." + activation;
 

@@ -73,9 +73,6 @@ internal sealed class LayerPlan
     /// <summary>Length of the layer output as the next layer sees it.</summary>
     public int OutputLength => OutputIsSequence ? Timesteps * Units : Units;
 
-    /// <summary>Length of the per-timestep state sequence kept for training (recurrent layers keep every h_t).</summary>
-    public int SequenceLength => IsRecurrent || OutputIsSequence ? Timesteps * Units : Units;
-
     public int ParameterOffset { get; }
     public int ParameterCount { get; }
     public int KernelOffset { get; }
