@@ -187,6 +187,26 @@ internal abstract class LayerEmitter
         _ => d,
     };
 
+    /// <summary>
+    /// Loop mode, inside the timestep loop: the weight and input gradients of one timestep from the pre-activation
+    /// gradient <paramref name="da"/> (<paramref name="columns"/> wide): <c>db += da</c>, <c>dK += x_t^T da</c>, <c>dx_t = da K^T</c>,
+    /// and, after the first timestep, <c>dR += h_(s-1)^T da</c> and the carried <c>dh = da R^T</c>.
+    /// </summary>
+    protected void EmitLoopGradients(CodeWriter w, string da, int columns, string hPrevious)
+    {
+        if (HasBias) w.WriteLine($"for (int q = 0; q < {columns}; q++) g[{B} + q] += {da}[q];");
+        w.WriteLine($"Kernels.OuterAdd(x.Slice(t * {In}, {In}), {da}, g.Slice({K}, {In * columns}));");
+        w.WriteLine($"Span<float> dxt = dx.Slice(t * {In}, {In});");
+        w.WriteLine("dxt.Clear();");
+        w.WriteLine($"Kernels.MatTransposeVecAdd(kernel, {da}, dxt);");
+        using (w.Block("if (s > 0)"))
+        {
+            w.WriteLine($"Kernels.OuterAdd({hPrevious}, {da}, g.Slice({R}, {U * columns}));");
+            w.WriteLine("dh.Clear();");
+            w.WriteLine($"Kernels.MatTransposeVecAdd(recurrent, {da}, dh);");
+        }
+    }
+
     /// <summary><c>g[offset + c] += da[c]</c> for every non-zero column.</summary>
     protected static void EmitBiasGradient(CodeWriter w, int offset, IReadOnlyList<string?> da)
     {

@@ -130,17 +130,7 @@ internal sealed class LstmEmitter : LayerEmitter
                         w.WriteLine("dc[j] = dcj * f;");
                     }
 
-                    if (HasBias) w.WriteLine($"for (int q = 0; q < {G}; q++) g[{B} + q] += da[q];");
-                    w.WriteLine($"Kernels.OuterAdd(x.Slice(t * {In}, {In}), da, g.Slice({K}, {In * G}));");
-                    w.WriteLine($"Span<float> dxt = dx.Slice(t * {In}, {In});");
-                    w.WriteLine("dxt.Clear();");
-                    w.WriteLine("Kernels.MatTransposeVecAdd(kernel, da, dxt);");
-                    using (w.Block("if (s > 0)"))
-                    {
-                        w.WriteLine($"Kernels.OuterAdd(h.Slice((s - 1) * {U}, {U}), da, g.Slice({R}, {U * G}));");
-                        w.WriteLine("dh.Clear();");
-                        w.WriteLine("Kernels.MatTransposeVecAdd(recurrent, da, dh);");
-                    }
+                    EmitLoopGradients(w, "da", G, $"h.Slice((s - 1) * {U}, {U})");
                 }
             }
 

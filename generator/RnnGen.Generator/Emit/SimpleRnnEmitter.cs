@@ -72,17 +72,7 @@ internal sealed class SimpleRnnEmitter : LayerEmitter
                     w.WriteLine($"ReadOnlySpan<float> h = ws.Slice(s * {U}, {U});");
                     w.WriteLine(sequences ? $"for (int j = 0; j < {U}; j++) dz[j] = dh[j] + dy[s * {U} + j];" : "dh.CopyTo(dz);");
                     if (Act != ActivationKind.Linear) w.WriteLine($"Kernels.ActivationBackward({EnumName(Act)}, h, dz);");
-                    if (HasBias) w.WriteLine($"for (int j = 0; j < {U}; j++) g[{B} + j] += dz[j];");
-                    w.WriteLine($"Kernels.OuterAdd(x.Slice(t * {In}, {In}), dz, g.Slice({K}, {In * U}));");
-                    w.WriteLine($"Span<float> dxt = dx.Slice(t * {In}, {In});");
-                    w.WriteLine("dxt.Clear();");
-                    w.WriteLine("Kernels.MatTransposeVecAdd(kernel, dz, dxt);");
-                    using (w.Block("if (s > 0)"))
-                    {
-                        w.WriteLine($"Kernels.OuterAdd(ws.Slice((s - 1) * {U}, {U}), dz, g.Slice({R}, {U * U}));");
-                        w.WriteLine("dh.Clear();");
-                        w.WriteLine("Kernels.MatTransposeVecAdd(recurrent, dz, dh);");
-                    }
+                    EmitLoopGradients(w, "dz", U, $"ws.Slice((s - 1) * {U}, {U})");
                 }
             }
 

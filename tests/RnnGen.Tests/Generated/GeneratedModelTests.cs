@@ -61,7 +61,7 @@ public class GeneratedModelTests
             LetterModel.Layers.SelectMany(l => l.Tensors).Select(t => t.Name));
         Assert.Equal(
             ["embedding/embeddings", "gru/kernel", "gru/recurrent_kernel", "gru/bias", "lstm/kernel", "lstm/recurrent_kernel", "lstm/bias", "dense/kernel", "dense/bias"],
-            new EmbGruLstm().Layers().SelectMany(l => l.Tensors).Select(t => t.Name));
+            EmbGruLstm.Layers.SelectMany(l => l.Tensors).Select(t => t.Name));
         Assert.Equal([2, 15], EmbGruLstm.Layers[1].Tensors[2].Shape);
     }
 
@@ -364,9 +364,4 @@ public class GeneratedModelTests
 
     private static void AssertClose(float[] expected, float[] actual, string what) =>
         GeneratedVsFrameworksTests.AssertClose(expected.Select(v => (double)v).ToArray(), actual, 1e-5, what);
-}
-
-internal static class ModelExtensionsForTests
-{
-    public static IReadOnlyList<LayerInfo> Layers(this IRnnModel model) => model.Layers;
 }
