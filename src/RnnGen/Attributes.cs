@@ -22,8 +22,13 @@ public enum UnrollMode
     Auto,
     /// <summary>Always straight-line code (split into one method per layer and timestep when large).</summary>
     Full,
-    /// <summary>Always constant-bound loops.</summary>
+    /// <summary>Always constant-bound loops over the runtime's vectorized kernels.</summary>
     Loops,
+    /// <summary>
+    /// Vector code for the recurrent layers: unrolled within a timestep, the state in vector registers, the input projection
+    /// hoisted out of the recurrence, a loop over time; the widest accelerated vector width is picked at JIT time.
+    /// </summary>
+    Vector,
 }
 
 /// <summary>

@@ -87,6 +87,14 @@ CASES = [
                                          dense(1, "sigmoid")]),
     ("mixed_reset_before", 5, 3, [srnn(4, returnSequences=True), gru(3, returnSequences=True, resetAfter=False),
                                   lstm(3), dense(2)]),
+    # unit counts that split into every vector chunk width of the vector tier (16, 8, 4 and 1 lanes: 29 = 16 + 8 + 4 + 1)
+    ("srnn_lanes29", 6, 5, [srnn(29), dense(3)]),
+    ("lstm_lanes20_13", 5, 3, [lstm(20, returnSequences=True), lstm(13), dense(2)]),
+    ("lstm_lanes32_nobias", 4, 2, [lstm(32, useBias=False, goBackwards=True), dense(1)]),
+    ("gru_lanes21_backwards", 5, 4, [gru(21, goBackwards=True, returnSequences=True), dense(2)]),
+    ("gru_lanes_reset_before", 4, 3, [gru(12, resetAfter=False, returnSequences=True), gru(9),
+                                      dense(1)]),
+    ("emb_gru_lanes16", 6, 8, [emb(20, 8), gru(16), dense(2, "softmax")]),
 ]
 
 

@@ -39,9 +39,13 @@ internal abstract class LayerEmitter
     protected ActivationKind Act => Layer.Spec.Activation;
 
     public string Prefix => "L" + Layer.Index + "_" + Layer.Kind;
-    public string ForwardMethod => Prefix + "_Forward";
-    public string BackwardMethod => Prefix + "_Backward";
-    public string StepMethod => Prefix + "_Step";
+
+    /// <summary>Appended to the method names when this emitter serves another tier (<c>Loops</c>: the vector tier's fallback).</summary>
+    public string MethodSuffix { get; init; } = "";
+
+    public string ForwardMethod => Prefix + "_Forward" + MethodSuffix;
+    public virtual string BackwardMethod => Prefix + "_Backward" + MethodSuffix;
+    public string StepMethod => Prefix + "_Step" + MethodSuffix;
 
     /// <summary>Floats of forward cache this layer keeps in the workspace.</summary>
     public abstract int WorkspaceLength { get; }

@@ -180,6 +180,17 @@ internal sealed class ModelPlan
         }
     }
 
+    /// <summary>
+    /// The vector tier keeps a recurrent layer's gate accumulators in registers: up to this many kernel columns
+    /// (gates x units) it is chosen over the constant-bound loops (16 Vector512 or 32 Vector256 accumulators).
+    /// </summary>
+    public const int VectorColumnLimit = 256;
+
+    /// <summary>Whether recurrent layer <paramref name="layer"/> is emitted by the vector tier.</summary>
+    public bool UsesVectorTier(LayerPlan layer) =>
+        layer.IsRecurrent && (Spec.Unroll == UnrollKind.Vector
+            || (Spec.Unroll == UnrollKind.Auto && !AutoUnrolls && layer.Gates * layer.Units <= VectorColumnLimit));
+
     /// <summary>Whether <see cref="UnrollKind.Auto"/> would choose straight-line code.</summary>
     public bool AutoUnrolls => ForwardMacs <= UnrollMacLimit && 2 * MaxMacsPerStep <= MethodTermBudget;
 

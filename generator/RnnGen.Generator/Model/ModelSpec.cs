@@ -26,6 +26,7 @@ internal enum UnrollKind
     Auto,
     Full,
     Loops,
+    Vector,
 }
 
 /// <summary>One layer attribute, as written. <see cref="InputDim"/> is used by Embedding only.</summary>

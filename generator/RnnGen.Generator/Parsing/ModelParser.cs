@@ -57,7 +57,7 @@ internal static class ModelParser
         if (timesteps < 1) Report(DiagnosticDescriptors.ShapeNotPositive, modelLocation, "timesteps", timesteps);
         if (features < 1) Report(DiagnosticDescriptors.ShapeNotPositive, modelLocation, "features", features);
         int unroll = NamedInt(modelAttribute, "Unroll", 0);
-        if (unroll is < 0 or > 2)
+        if (unroll is < 0 or > 3)
         {
             Report(DiagnosticDescriptors.InvalidEnum, modelLocation, "RnnModel", "UnrollMode", unroll);
         }
@@ -162,7 +162,7 @@ internal static class ModelParser
             layers.ToEquatableArray());
 
         var plan = new ModelPlan(spec);
-        bool useLoops = spec.Unroll == UnrollKind.Loops || (spec.Unroll == UnrollKind.Auto && !plan.AutoUnrolls);
+        bool useLoops = spec.Unroll is UnrollKind.Loops or UnrollKind.Vector || (spec.Unroll == UnrollKind.Auto && !plan.AutoUnrolls);
         if (spec.Unroll == UnrollKind.Auto && !plan.AutoUnrolls)
         {
             Report(DiagnosticDescriptors.TooBigToUnroll, modelLocation, className, plan.ForwardMacs, ModelPlan.UnrollMacLimit, plan.MaxMacsPerStep, ModelPlan.MethodTermBudget / 2);

@@ -35,4 +35,9 @@ public static class Guard
     [DoesNotReturn]
     public static void ThrowStepGoBackwards() =>
         throw new NotSupportedException("Step is not available for a model with a GoBackwards layer: it needs the whole sequence. Use Predict.");
+
+    /// <summary>Throws <see cref="ArgumentException"/> when a vector-tier layer method gets slices shorter than its constant offsets need.</summary>
+    [DoesNotReturn]
+    public static void ThrowBadSlice() =>
+        throw new ArgumentException("A generated layer method was given a slice shorter than its shapes need.");
 }

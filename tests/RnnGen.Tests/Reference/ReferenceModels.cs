@@ -1,6 +1,6 @@
 // Models matching every case of tests/reference/fixtures/layers_pytorch.json (and layers_keras.json).
-// Each case is declared three times: as the generator chooses (Auto), forced into constant-bound loops and
-// forced into straight-line code, so every emission strategy are checked against PyTorch and Keras.
+// Each case is declared four times: as the generator chooses (Auto), forced into constant-bound loops, forced into
+// straight-line code and forced into the vector tier, so every emission tier is checked against PyTorch and Keras.
 namespace RnnGen.Tests.Reference;
 
 [RnnModel(1, 5)]
@@ -426,10 +426,256 @@ public partial class EmbGruLstmResetBeforeFull;
 [Dense(2)]
 public partial class MixedResetBeforeFull;
 
+[RnnModel(8, 6, Unroll = UnrollMode.Vector)]
+[SimpleRnn(64)]
+[Dense(4, Activation = Activation.Softmax)]
+public partial class Srnn64Vector;
+
+[RnnModel(1, 5, Unroll = UnrollMode.Vector)]
+[SimpleRnn(3)]
+[Dense(5, Activation = Activation.Softmax)]
+public partial class SrnnLetterVector;
+
+[RnnModel(4, 3, Unroll = UnrollMode.Vector)]
+[SimpleRnn(5, ReturnSequences = true)]
+[SimpleRnn(4)]
+[Dense(2)]
+public partial class SrnnStackedVector;
+
+[RnnModel(5, 2, Unroll = UnrollMode.Vector)]
+[SimpleRnn(4, ReturnSequences = true)]
+[Dense(3, Activation = Activation.Sigmoid)]
+public partial class SrnnSeqDenseVector;
+
+[RnnModel(6, 3, Unroll = UnrollMode.Vector)]
+[SimpleRnn(4, Activation = Activation.Relu)]
+[Dense(1)]
+public partial class SrnnReluVector;
+
+[RnnModel(5, 3, Unroll = UnrollMode.Vector)]
+[SimpleRnn(4, ReturnSequences = true, GoBackwards = true)]
+[SimpleRnn(3, GoBackwards = true)]
+[Dense(2, Activation = Activation.Tanh)]
+public partial class SrnnBackwardsVector;
+
+[RnnModel(3, 4, Unroll = UnrollMode.Vector)]
+[SimpleRnn(3, Activation = Activation.Sigmoid, UseBias = false)]
+[Dense(2, Activation = Activation.Relu, UseBias = false)]
+public partial class SrnnNobiasVector;
+
+[RnnModel(40, 3, Unroll = UnrollMode.Vector)]
+[SimpleRnn(8)]
+[Dense(1)]
+public partial class SrnnLong40Vector;
+
+[RnnModel(3, 2, Unroll = UnrollMode.Vector)]
+[SimpleRnn(3, Activation = Activation.Linear, ReturnSequences = true)]
+public partial class SrnnLinearSeqVector;
+
+[RnnModel(5, 3, Unroll = UnrollMode.Vector)]
+[Lstm(4)]
+[Dense(2)]
+public partial class LstmBasicVector;
+
+[RnnModel(6, 2, Unroll = UnrollMode.Vector)]
+[Lstm(5, ReturnSequences = true)]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class LstmSeqVector;
+
+[RnnModel(5, 3, Unroll = UnrollMode.Vector)]
+[Lstm(4, ReturnSequences = true, GoBackwards = true)]
+[Lstm(3)]
+[Dense(1)]
+public partial class LstmStackedBackwardsVector;
+
+[RnnModel(45, 2, Unroll = UnrollMode.Vector)]
+[Lstm(6)]
+[Dense(1)]
+public partial class LstmLong45Vector;
+
+[RnnModel(4, 3, Unroll = UnrollMode.Vector)]
+[Lstm(4, Activation = Activation.Relu, UseBias = false)]
+[Dense(2)]
+public partial class LstmReluNobiasVector;
+
+[RnnModel(5, 3, Unroll = UnrollMode.Vector)]
+[Gru(4)]
+[Dense(2)]
+public partial class GruBasicVector;
+
+[RnnModel(6, 2, Unroll = UnrollMode.Vector)]
+[Gru(5, ReturnSequences = true, GoBackwards = true)]
+[Dense(2, Activation = Activation.Sigmoid)]
+public partial class GruSeqBackwardsVector;
+
+[RnnModel(42, 2, Unroll = UnrollMode.Vector)]
+[Gru(6)]
+[Dense(1)]
+public partial class GruLong42Vector;
+
+[RnnModel(5, 3, Unroll = UnrollMode.Vector)]
+[Gru(4, ResetAfter = false)]
+[Dense(2)]
+public partial class GruResetBeforeVector;
+
+[RnnModel(4, 3, Unroll = UnrollMode.Vector)]
+[Gru(3, UseBias = false)]
+[Dense(1)]
+public partial class GruNobiasVector;
+
+[RnnModel(7, 4, Unroll = UnrollMode.Vector)]
+[Embedding(11, 4)]
+[Gru(5, ReturnSequences = true)]
+[Lstm(3)]
+[Dense(1, Activation = Activation.Sigmoid)]
+public partial class EmbGruLstmVector;
+
+[RnnModel(6, 3, Unroll = UnrollMode.Vector)]
+[Embedding(9, 3)]
+[SimpleRnn(4)]
+[Dense(2, Activation = Activation.Softmax)]
+public partial class EmbSrnnVector;
+
+[RnnModel(5, 3, Unroll = UnrollMode.Vector)]
+[SimpleRnn(4, ReturnSequences = true)]
+[Gru(3, ReturnSequences = true)]
+[Lstm(3)]
+[Dense(2)]
+public partial class MixedVector;
+
+[RnnModel(6, 2, Unroll = UnrollMode.Vector)]
+[Gru(5, ReturnSequences = true, GoBackwards = true, ResetAfter = false)]
+[Dense(2, Activation = Activation.Sigmoid)]
+public partial class GruSeqBackwardsResetBeforeVector;
+
+[RnnModel(4, 3, Unroll = UnrollMode.Vector)]
+[Gru(3, UseBias = false, ResetAfter = false)]
+[Dense(1)]
+public partial class GruNobiasResetBeforeVector;
+
+[RnnModel(7, 4, Unroll = UnrollMode.Vector)]
+[Embedding(11, 4)]
+[Gru(5, ReturnSequences = true, ResetAfter = false)]
+[Lstm(3)]
+[Dense(1, Activation = Activation.Sigmoid)]
+public partial class EmbGruLstmResetBeforeVector;
+
+[RnnModel(5, 3, Unroll = UnrollMode.Vector)]
+[SimpleRnn(4, ReturnSequences = true)]
+[Gru(3, ReturnSequences = true, ResetAfter = false)]
+[Lstm(3)]
+[Dense(2)]
+public partial class MixedResetBeforeVector;
+
+
+// Unit counts that split into every chunk width of the vector tier (16, 8, 4 and 1 lanes). Straight-line code
+// would be large for these, so they are declared in the three other modes only.
+[RnnModel(6, 5)]
+[SimpleRnn(29)]
+[Dense(3)]
+public partial class SrnnLanes29;
+
+[RnnModel(6, 5, Unroll = UnrollMode.Loops)]
+[SimpleRnn(29)]
+[Dense(3)]
+public partial class SrnnLanes29Loops;
+
+[RnnModel(6, 5, Unroll = UnrollMode.Vector)]
+[SimpleRnn(29)]
+[Dense(3)]
+public partial class SrnnLanes29Vector;
+
+[RnnModel(5, 3)]
+[Lstm(20, ReturnSequences = true)]
+[Lstm(13)]
+[Dense(2)]
+public partial class LstmLanes20x13;
+
+[RnnModel(5, 3, Unroll = UnrollMode.Loops)]
+[Lstm(20, ReturnSequences = true)]
+[Lstm(13)]
+[Dense(2)]
+public partial class LstmLanes20x13Loops;
+
+[RnnModel(5, 3, Unroll = UnrollMode.Vector)]
+[Lstm(20, ReturnSequences = true)]
+[Lstm(13)]
+[Dense(2)]
+public partial class LstmLanes20x13Vector;
+
+[RnnModel(4, 2)]
+[Lstm(32, UseBias = false, GoBackwards = true)]
+[Dense(1)]
+public partial class LstmLanes32Nobias;
+
+[RnnModel(4, 2, Unroll = UnrollMode.Loops)]
+[Lstm(32, UseBias = false, GoBackwards = true)]
+[Dense(1)]
+public partial class LstmLanes32NobiasLoops;
+
+[RnnModel(4, 2, Unroll = UnrollMode.Vector)]
+[Lstm(32, UseBias = false, GoBackwards = true)]
+[Dense(1)]
+public partial class LstmLanes32NobiasVector;
+
+[RnnModel(5, 4)]
+[Gru(21, GoBackwards = true, ReturnSequences = true)]
+[Dense(2)]
+public partial class GruLanes21Backwards;
+
+[RnnModel(5, 4, Unroll = UnrollMode.Loops)]
+[Gru(21, GoBackwards = true, ReturnSequences = true)]
+[Dense(2)]
+public partial class GruLanes21BackwardsLoops;
+
+[RnnModel(5, 4, Unroll = UnrollMode.Vector)]
+[Gru(21, GoBackwards = true, ReturnSequences = true)]
+[Dense(2)]
+public partial class GruLanes21BackwardsVector;
+
+[RnnModel(4, 3)]
+[Gru(12, ResetAfter = false, ReturnSequences = true)]
+[Gru(9)]
+[Dense(1)]
+public partial class GruLanesResetBefore;
+
+[RnnModel(4, 3, Unroll = UnrollMode.Loops)]
+[Gru(12, ResetAfter = false, ReturnSequences = true)]
+[Gru(9)]
+[Dense(1)]
+public partial class GruLanesResetBeforeLoops;
+
+[RnnModel(4, 3, Unroll = UnrollMode.Vector)]
+[Gru(12, ResetAfter = false, ReturnSequences = true)]
+[Gru(9)]
+[Dense(1)]
+public partial class GruLanesResetBeforeVector;
+
+[RnnModel(6, 8)]
+[Embedding(20, 8)]
+[Gru(16)]
+[Dense(2, Activation = Activation.Softmax)]
+public partial class EmbGruLanes16;
+
+[RnnModel(6, 8, Unroll = UnrollMode.Loops)]
+[Embedding(20, 8)]
+[Gru(16)]
+[Dense(2, Activation = Activation.Softmax)]
+public partial class EmbGruLanes16Loops;
+
+[RnnModel(6, 8, Unroll = UnrollMode.Vector)]
+[Embedding(20, 8)]
+[Gru(16)]
+[Dense(2, Activation = Activation.Softmax)]
+public partial class EmbGruLanes16Vector;
+
 /// <summary>Creates the generated model for a fixture case.</summary>
 public static class ReferenceModels
 {
-    public static readonly string[] Modes = ["Auto", "Loops", "Full"];
+    public static readonly string[] Modes = ["Auto", "Loops", "Full", "Vector"];
+
+    /// <summary>Whether the case is declared in <paramref name="mode"/> (the large lane cases have no straight-line twin).</summary>
+    public static bool Has(string name, string mode) => !(name.Contains("_lanes") && mode == "Full");
 
     public static IRnnModel Create(string name, string mode) => (name, mode) switch
     {
@@ -511,6 +757,50 @@ public static class ReferenceModels
         ("gru_nobias_reset_before", "Full") => new GruNobiasResetBeforeFull(),
         ("emb_gru_lstm_reset_before", "Full") => new EmbGruLstmResetBeforeFull(),
         ("mixed_reset_before", "Full") => new MixedResetBeforeFull(),
+        ("srnn_64", "Vector") => new Srnn64Vector(),
+        ("srnn_letter", "Vector") => new SrnnLetterVector(),
+        ("srnn_stacked", "Vector") => new SrnnStackedVector(),
+        ("srnn_seq_dense", "Vector") => new SrnnSeqDenseVector(),
+        ("srnn_relu", "Vector") => new SrnnReluVector(),
+        ("srnn_backwards", "Vector") => new SrnnBackwardsVector(),
+        ("srnn_nobias", "Vector") => new SrnnNobiasVector(),
+        ("srnn_long40", "Vector") => new SrnnLong40Vector(),
+        ("srnn_linear_seq", "Vector") => new SrnnLinearSeqVector(),
+        ("lstm_basic", "Vector") => new LstmBasicVector(),
+        ("lstm_seq", "Vector") => new LstmSeqVector(),
+        ("lstm_stacked_backwards", "Vector") => new LstmStackedBackwardsVector(),
+        ("lstm_long45", "Vector") => new LstmLong45Vector(),
+        ("lstm_relu_nobias", "Vector") => new LstmReluNobiasVector(),
+        ("gru_basic", "Vector") => new GruBasicVector(),
+        ("gru_seq_backwards", "Vector") => new GruSeqBackwardsVector(),
+        ("gru_long42", "Vector") => new GruLong42Vector(),
+        ("gru_reset_before", "Vector") => new GruResetBeforeVector(),
+        ("gru_nobias", "Vector") => new GruNobiasVector(),
+        ("emb_gru_lstm", "Vector") => new EmbGruLstmVector(),
+        ("emb_srnn", "Vector") => new EmbSrnnVector(),
+        ("mixed", "Vector") => new MixedVector(),
+        ("gru_seq_backwards_reset_before", "Vector") => new GruSeqBackwardsResetBeforeVector(),
+        ("gru_nobias_reset_before", "Vector") => new GruNobiasResetBeforeVector(),
+        ("emb_gru_lstm_reset_before", "Vector") => new EmbGruLstmResetBeforeVector(),
+        ("mixed_reset_before", "Vector") => new MixedResetBeforeVector(),
+        ("srnn_lanes29", "Auto") => new SrnnLanes29(),
+        ("srnn_lanes29", "Loops") => new SrnnLanes29Loops(),
+        ("srnn_lanes29", "Vector") => new SrnnLanes29Vector(),
+        ("lstm_lanes20_13", "Auto") => new LstmLanes20x13(),
+        ("lstm_lanes20_13", "Loops") => new LstmLanes20x13Loops(),
+        ("lstm_lanes20_13", "Vector") => new LstmLanes20x13Vector(),
+        ("lstm_lanes32_nobias", "Auto") => new LstmLanes32Nobias(),
+        ("lstm_lanes32_nobias", "Loops") => new LstmLanes32NobiasLoops(),
+        ("lstm_lanes32_nobias", "Vector") => new LstmLanes32NobiasVector(),
+        ("gru_lanes21_backwards", "Auto") => new GruLanes21Backwards(),
+        ("gru_lanes21_backwards", "Loops") => new GruLanes21BackwardsLoops(),
+        ("gru_lanes21_backwards", "Vector") => new GruLanes21BackwardsVector(),
+        ("gru_lanes_reset_before", "Auto") => new GruLanesResetBefore(),
+        ("gru_lanes_reset_before", "Loops") => new GruLanesResetBeforeLoops(),
+        ("gru_lanes_reset_before", "Vector") => new GruLanesResetBeforeVector(),
+        ("emb_gru_lanes16", "Auto") => new EmbGruLanes16(),
+        ("emb_gru_lanes16", "Loops") => new EmbGruLanes16Loops(),
+        ("emb_gru_lanes16", "Vector") => new EmbGruLanes16Vector(),
         _ => throw new ArgumentException($"No generated model for fixture case '{name}' in mode {mode}."),
     };
 }

@@ -1,0 +1,89 @@
+using RnnGen.Generator.Model;
+
+namespace RnnGen.Generator.Emit.Cells;
+
+/// <summary>
+/// The vector tier of a recurrent layer: its <see cref="CellProgram"/> lowered three times (16, 8 and 4 lanes at most),
+/// with a dispatcher that picks the widest accelerated width at JIT time (the JIT folds the checks to one call).
+/// The constant-bound-loop emitter of the same layer defines the training cache layout, serves Backward, and runs
+/// where no vector width is accelerated.
+/// </summary>
+internal sealed class VectorCellEmitter : LayerEmitter
+{
+    private static readonly (int Width, string Name)[] Widths = { (16, "Vector512"), (8, "Vector256"), (4, "Vector128") };
+
+    private readonly LayerEmitter _loops;
+    private readonly CellProgram _cell;
+
+    public VectorCellEmitter(LayerPlan layer, LayerEmitter loops) : base(layer, loops: true)
+    {
+        _loops = loops;
+        _cell = CellProgram.For(layer);
+    }
+
+    public override int WorkspaceLength => _loops.WorkspaceLength;
+    public override int OutputOffset => _loops.OutputOffset;
+    public override int ScratchLength => _loops.ScratchLength;
+    public override int StateLength => _loops.StateLength;
+    public override string BackwardMethod => _loops.BackwardMethod;
+
+    public override string Describe() => _loops.Describe() + ", vector tier";
+
+    public override void EmitForward(CodeWriter w)
+    {
+        EmitDispatch(w, ForwardMethod, ForwardParameters, ForwardArguments, _loops.ForwardMethod,
+            $"layer {Layer.Index} ({Layer.Name}) forward, vector tier: the input projection hoisted, then the recurrence with the state in registers");
+        foreach (var (width, name) in Widths)
+        {
+            w.WriteLine();
+            w.WriteLine($"// layer {Layer.Index} forward with {name} (at most {width} lanes per value)");
+            using (w.Block($"private static void {ForwardMethod}{name}({ForwardParameters})"))
+            {
+                w.WriteLine($"// bounds checked once: the loops below read through refs at constant offsets");
+                w.WriteLine($"if (p.Length < {Layer.ParameterOffset + Layer.ParameterCount} || x.Length < {Layer.Timesteps * Layer.InputWidth} || ws.Length < {WorkspaceLength}) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();");
+                new VectorLowering(_cell, width).EmitForwardBody(w);
+            }
+        }
+
+        w.WriteLine();
+        _loops.EmitForward(w);
+    }
+
+    public override void EmitBackward(CodeWriter w) => _loops.EmitBackward(w);
+
+    public override void EmitStep(CodeWriter w)
+    {
+        EmitDispatch(w, StepMethod, StepParameters, "p, x, state, y", _loops.StepMethod,
+            $"layer {Layer.Index} ({Layer.Name}) streaming step, vector tier");
+        foreach (var (width, name) in Widths)
+        {
+            w.WriteLine();
+            w.WriteLine($"// layer {Layer.Index} step with {name} (at most {width} lanes per value)");
+            using (w.Block($"private static void {StepMethod}{name}({StepParameters})"))
+            {
+                w.WriteLine($"if (p.Length < {Layer.ParameterOffset + Layer.ParameterCount} || x.Length < {Layer.InputWidth} || state.Length < {StateLength} || y.Length < {Layer.Units}) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();");
+                new VectorLowering(_cell, width).EmitStepBody(w);
+            }
+        }
+
+        w.WriteLine();
+        _loops.EmitStep(w);
+    }
+
+    private void EmitDispatch(CodeWriter w, string method, string parameters, string arguments, string fallback, string comment)
+    {
+        w.WriteLine("// " + comment);
+        w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        using (w.Block($"private static void {method}({parameters})"))
+        {
+            string keyword = "if";
+            foreach (var (_, name) in Widths)
+            {
+                w.WriteLine($"{keyword} (global::System.Runtime.Intrinsics.{name}.IsHardwareAccelerated) {method}{name}({arguments});");
+                keyword = "else if";
+            }
+
+            w.WriteLine($"else {fallback}({arguments});");
+        }
+    }
+}

@@ -1,0 +1,353 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using RnnGen.Generator.Model;
+
+namespace RnnGen.Generator.Emit.Cells;
+
+/// <summary>
+/// Lowers a <see cref="CellProgram"/> to vector code of one maximum width (16, 8 or 4 lanes): the units are split into
+/// chunks of 16, 8, 4 and 1 lanes (largest first), every chunk of every value is a local, the state and the gate
+/// accumulators stay in registers within a timestep, and weights are read through refs at constant offsets.
+/// </summary>
+internal sealed class VectorLowering
+{
+    /// <summary>Prefix of the runtime's vector helpers.</summary>
+    public const string S = "global::RnnGen.CompilerServices.Simd";
+
+    /// <summary>Matrix-vector products with at most this many multiply-add lines are unrolled over the rows.</summary>
+    private const int UnrollLimit = 192;
+
+    /// <summary>Independent accumulator chains wanted in flight to hide multiply-add latency.</summary>
+    private const int ChainsWanted = 8;
+
+    private readonly CellProgram _cell;
+    private readonly (int Offset, int Width)[] _chunks;
+
+    public VectorLowering(CellProgram cell, int maxWidth)
+    {
+        _cell = cell;
+        MaxWidth = maxWidth;
+        var chunks = new List<(int, int)>();
+        int offset = 0;
+        foreach (int width in new[] { 16, 8, 4, 1 })
+        {
+            if (width > maxWidth) continue;
+            while (cell.Units - offset >= width)
+            {
+                chunks.Add((offset, width));
+                offset += width;
+            }
+        }
+
+        _chunks = chunks.ToArray();
+    }
+
+    public int MaxWidth { get; }
+
+    private int U => _cell.Units;
+    private int In => _cell.InputWidth;
+    private int Columns => _cell.Columns;
+    private LayerPlan Layer => _cell.Layer;
+
+    private static string Suffix(int width) => width == 1 ? "1" : (width * 32).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static string Load(int width, string source, string offset) => $"{S}.Load{Suffix(width)}(ref {source}, {offset})";
+    private static string Splat(int width, string value) => $"{S}.Splat{Suffix(width)}({value})";
+    private static string Zero(int width) => width == 1 ? "0f" : $"{S}.Splat{Suffix(width)}(0f)";
+    private static string OneOf(int width) => width == 1 ? "1f" : $"{S}.Splat{Suffix(width)}(1f)";
+
+    /// <summary>Every (gate, chunk) column block of the kernels, in layout order.</summary>
+    private IEnumerable<(int Gate, int Chunk, int Column, int Width)> ColumnChunks(Func<GateForm, bool> include)
+    {
+        for (int g = 0; g < _cell.Gates.Count; g++)
+        {
+            if (!include(_cell.Gates[g])) continue;
+            for (int c = 0; c < _chunks.Length; c++) yield return (g, c, g * U + _chunks[c].Offset, _chunks[c].Width);
+        }
+    }
+
+    /// <summary>The bias of column block <paramref name="column"/> as the accumulator's start: input bias, plus the recurrent bias of a fused gate.</summary>
+    private string ProjectionStart(int gate, int column, int width)
+    {
+        var terms = new List<string>();
+        if (_cell.InputBiasOffset >= 0) terms.Add(Load(width, "pr", (_cell.InputBiasOffset + column).ToString()));
+        if (_cell.RecurrentBiasOffset >= 0 && _cell.Gates[gate] == GateForm.Fused) terms.Add(Load(width, "pr", (_cell.RecurrentBiasOffset + column).ToString()));
+        return terms.Count == 0 ? Zero(width) : string.Join(" + ", terms);
+    }
+
+    private string RecurrentStart(int column, int width) =>
+        _cell.RecurrentBiasOffset >= 0 ? Load(width, "pr", (_cell.RecurrentBiasOffset + column).ToString()) : Zero(width);
+
+    /// <summary>The variant's method body for the training / inference forward pass over the whole sequence.</summary>
+    public void EmitForwardBody(CodeWriter w)
+    {
+        int t = Layer.Timesteps;
+        w.WriteLine("ref float pr = ref " + S + ".Ref(p);");
+        w.WriteLine("ref float xr = ref " + S + ".Ref(x);");
+        w.WriteLine("ref float wr = ref " + S + ".Ref(ws);");
+        if (HasProduct) w.WriteLine($"ref float mr = ref {S}.Ref(stackalloc float[{U}]); // r h_(s-1), the source of the second product");
+
+        // The input projection of every timestep, one blocked pass before the recurrence: ws[s] = x_t K + b.
+        w.WriteLine();
+        w.WriteLine($"// input projection of all {t} timesteps, hoisted out of the recurrence: ws[s, :] = x_t K + b");
+        using (w.Block($"for (int s = 0; s < {t}; s++)"))
+        {
+            w.WriteLine($"ref float xt = ref {S}.At(ref xr, {(Layer.Spec.GoBackwards ? $"({t - 1} - s)" : "s")} * {In});");
+            w.WriteLine($"ref float slot = ref {S}.At(ref wr, s * {Columns});");
+            var columns = ColumnChunks(_ => true).ToList();
+            foreach (var block in Blocks(columns))
+            {
+                foreach (var c in block) w.WriteLine($"var q{c.Gate}_{c.Chunk} = {ProjectionStart(c.Gate, c.Column, c.Width)};");
+                EmitProduct(w, "xt", In, $"{Layer.KernelOffset}", block.Select(c => ($"q{c.Gate}_{c.Chunk}", c.Column, c.Width)).ToList());
+                foreach (var c in block) w.WriteLine($"{S}.Store(q{c.Gate}_{c.Chunk}, ref slot, {c.Column});");
+            }
+        }
+
+        // The recurrence: only h_(s-1) R and the element-wise cell remain on the critical path.
+        w.WriteLine();
+        w.WriteLine("// state, carried in registers from step to step: zero before the first");
+        DeclareStates(w, fromSpan: null);
+        CacheSlot output = _cell.OutputSlot;
+        using (w.Block($"for (int s = 0; s < {t}; s++)"))
+        {
+            w.WriteLine($"ref float slot = ref {S}.At(ref wr, s * {Columns});");
+            w.WriteLine("// gate pre-activations start from the projection (and the recurrent bias of a split gate)");
+            foreach (var c in ColumnChunks(_ => true)) w.WriteLine($"var a{c.Gate}_{c.Chunk} = {Load(c.Width, "slot", c.Column.ToString())};");
+            foreach (var c in ColumnChunks(f => f == GateForm.Split)) w.WriteLine($"var r{c.Gate}_{c.Chunk} = {RecurrentStart(c.Column, c.Width)};");
+            using (w.Block("if (s > 0)"))
+            {
+                w.WriteLine($"// + h_(s-1) R, reading h_(s-1) where the previous step cached it");
+                w.WriteLine($"ref float hp = ref {S}.At(ref wr, {output.Offset} + (s - 1) * {output.Stride});");
+                EmitProduct(w, "hp", U, $"{Layer.RecurrentOffset}", RecurrentAccumulators());
+            }
+
+            EmitCellStatements(w, cache: true);
+            EmitStateUpdate(w);
+        }
+    }
+
+    /// <summary>The variant's method body for one streaming step: state in, output and new state out.</summary>
+    public void EmitStepBody(CodeWriter w)
+    {
+        w.WriteLine("ref float pr = ref " + S + ".Ref(p);");
+        w.WriteLine("ref float xr = ref " + S + ".Ref(x);");
+        w.WriteLine("ref float st = ref " + S + ".Ref(state);");
+        w.WriteLine("ref float yr = ref " + S + ".Ref(y);");
+        if (HasProduct) w.WriteLine($"ref float mr = ref {S}.Ref(stackalloc float[{U}]); // r h, the source of the second product");
+        DeclareStates(w, fromSpan: "st");
+        w.WriteLine("// gate pre-activations: b + x K (+ the recurrent bias), then + h R");
+        var all = ColumnChunks(_ => true).ToList();
+        foreach (var c in all) w.WriteLine($"var a{c.Gate}_{c.Chunk} = {ProjectionStart(c.Gate, c.Column, c.Width)};");
+        foreach (var c in ColumnChunks(f => f == GateForm.Split)) w.WriteLine($"var r{c.Gate}_{c.Chunk} = {RecurrentStart(c.Column, c.Width)};");
+        EmitProduct(w, "xr", In, $"{Layer.KernelOffset}", all.Select(c => ($"a{c.Gate}_{c.Chunk}", c.Column, c.Width)).ToList());
+        EmitProduct(w, "st", U, $"{Layer.RecurrentOffset}", RecurrentAccumulators());
+        EmitCellStatements(w, cache: false);
+        w.WriteLine("// output and new state");
+        foreach (var (o, c) in Chunked()) w.WriteLine($"{S}.Store({_cell.Output}_{c}, ref yr, {o});");
+        for (int i = 0; i < _cell.States.Count; i++)
+        {
+            foreach (var (o, c) in Chunked()) w.WriteLine($"{S}.Store({_cell.States[i].Next}_{c}, ref st, {i * U + o});");
+        }
+    }
+
+    private bool HasProduct => _cell.Statements.Any(st => Contains<RecurrentProduct>(st.Expression));
+
+    /// <summary>The accumulators <c>h R</c> adds into: fused gates' <c>a</c>, split gates' <c>r</c>.</summary>
+    private List<(string Name, int Column, int Width)> RecurrentAccumulators() =>
+        ColumnChunks(f => f != GateForm.InputOnly)
+            .Select(c => (_cell.Gates[c.Gate] == GateForm.Split ? $"r{c.Gate}_{c.Chunk}" : $"a{c.Gate}_{c.Chunk}", c.Column, c.Width))
+            .ToList();
+
+    private IEnumerable<(int Offset, int Chunk)> Chunked() => _chunks.Select((c, i) => (c.Offset, i));
+
+    /// <summary>Whether a statement reads state <paramref name="name"/> element-wise (h also feeds the product, from memory).</summary>
+    private bool ReadsState(string name) => _cell.Statements.Any(st => Find<Value>(st.Expression).Any(v => v.Name == name));
+
+    private void DeclareStates(CodeWriter w, string? fromSpan)
+    {
+        for (int i = 0; i < _cell.States.Count; i++)
+        {
+            string name = _cell.States[i].State;
+            if (!ReadsState(name)) continue;
+            foreach (var (o, c) in Chunked())
+            {
+                int width = _chunks[c].Width;
+                w.WriteLine($"var {name}_{c} = {(fromSpan is null ? Zero(width) : Load(width, fromSpan, (i * U + o).ToString()))};");
+            }
+        }
+    }
+
+    private void EmitStateUpdate(CodeWriter w)
+    {
+        w.WriteLine("// carry the state to the next step");
+        foreach (var (state, next) in _cell.States)
+        {
+            if (!ReadsState(state)) continue;
+            w.WriteLine(string.Join(" ", Chunked().Select(c => $"{state}_{c.Chunk} = {next}_{c.Chunk};")));
+        }
+    }
+
+    /// <summary>The element-wise statements, chunk by chunk; cached values are stored to their training slot.</summary>
+    private void EmitCellStatements(CodeWriter w, bool cache)
+    {
+        foreach (CellStatement statement in _cell.Statements)
+        {
+            foreach (RecurrentProduct product in Find<RecurrentProduct>(statement.Expression))
+            {
+                w.WriteLine($"// {product.Source} R_{product.Gate}: a second product, once {product.Source} is known");
+                foreach (var (o, c) in Chunked()) w.WriteLine($"{S}.Store({product.Source}_{c}, ref mr, {o});");
+                var acc = Chunked().Select(c => ($"m{product.Gate}_{c.Chunk}", product.Gate * U + c.Offset, _chunks[c.Chunk].Width)).ToList();
+                foreach (var a in acc) w.WriteLine($"var {a.Item1} = {Zero(a.Item3)};");
+                EmitProduct(w, "mr", U, $"{Layer.RecurrentOffset}", acc);
+            }
+
+            w.WriteLine($"// {statement.Name} = {Describe(statement.Expression)}");
+            foreach (var (o, c) in Chunked()) w.WriteLine($"var {statement.Name}_{c} = {Lower(statement.Expression, c, top: true)};");
+            if (cache && statement.Cache is { } slot)
+            {
+                string at = slot.Stride == Columns && slot.Offset < Columns ? "slot" : $"{statement.Name}Slot";
+                int baseOffset = at == "slot" ? slot.Offset : 0;
+                if (at != "slot") w.WriteLine($"ref float {at} = ref {S}.At(ref wr, {slot.Offset} + s * {slot.Stride});");
+                foreach (var (o, c) in Chunked()) w.WriteLine($"{S}.Store({statement.Name}_{c}, ref {at}, {baseOffset + o});");
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>acc_j += sum_k source[k] * W[k, column_j]</c> for <c>k</c> in <c>[0, length)</c>, W at <c>pr[weights + k * Columns]</c>.
+    /// With few accumulators, the rows are split over several partial sums so enough multiply-add chains overlap.
+    /// Small products are unrolled; larger ones loop over the rows, a few rows per iteration.
+    /// </summary>
+    private void EmitProduct(CodeWriter w, string source, int length, string weights, IReadOnlyList<(string Name, int Column, int Width)> acc)
+    {
+        if (acc.Count == 0 || length == 0) return;
+        int sets = Math.Max(1, Math.Min(Math.Min(4, length), (ChainsWanted + acc.Count - 1) / acc.Count));
+        using var scope = sets > 1 ? w.Block() : default(CodeWriter.Scope?);
+        for (int j = 1; j < sets; j++)
+        {
+            foreach (var a in acc) w.WriteLine($"var {a.Name}_{j} = {Zero(a.Width)};");
+        }
+
+        string Partial(string name, int j) => j == 0 ? name : $"{name}_{j}";
+
+        void Row(string rowRef, string index, int j, bool inLoop)
+        {
+            // One row k: broadcast source[k] once (per width), then one multiply-add per accumulator.
+            string offset(int column) => inLoop ? $"{j} * {Columns} + {column}" : $"{column}";
+            foreach (int width in acc.Select(a => a.Width).Distinct())
+            {
+                w.WriteLine($"var b{Suffix(width)}_{j} = {Splat(width, $"{S}.Load1(ref {source}, {index})")};");
+            }
+
+            foreach (var a in acc)
+            {
+                w.WriteLine($"{Partial(a.Name, j)} = {S}.MultiplyAdd(b{Suffix(a.Width)}_{j}, {Load(a.Width, rowRef, offset(a.Column))}, {Partial(a.Name, j)});");
+            }
+        }
+
+        if (length * acc.Count <= UnrollLimit)
+        {
+            for (int k = 0; k < length; k++)
+            {
+                using (w.Block())
+                {
+                    w.WriteLine($"ref float row = ref {S}.At(ref pr, {weights} + {k * Columns});");
+                    Row("row", k.ToString(), k % sets, inLoop: false);
+                }
+            }
+        }
+        else
+        {
+            int full = length - length % sets;
+            using (w.Block($"for (int k = 0; k < {full}; k += {sets})"))
+            {
+                w.WriteLine($"ref float row = ref {S}.At(ref pr, {weights} + k * {Columns});");
+                for (int j = 0; j < sets; j++) Row("row", j == 0 ? "k" : $"k + {j}", j, inLoop: true);
+            }
+
+            for (int k = full; k < length; k++)
+            {
+                using (w.Block())
+                {
+                    w.WriteLine($"ref float row = ref {S}.At(ref pr, {weights} + {k * Columns});");
+                    Row("row", k.ToString(), 0, inLoop: false);
+                }
+            }
+        }
+
+        if (sets > 1)
+        {
+            foreach (var a in acc)
+            {
+                w.WriteLine($"{a.Name} = {string.Join(" + ", Enumerable.Range(0, sets).Select(j => j == 0 ? a.Name : $"{a.Name}_{j}"))};");
+            }
+        }
+    }
+
+    /// <summary>Column chunks in blocks of at most 12 accumulators (what the registers hold beside the operands).</summary>
+    private static IEnumerable<List<T>> Blocks<T>(List<T> items)
+    {
+        for (int i = 0; i < items.Count; i += 12) yield return items.GetRange(i, Math.Min(12, items.Count - i));
+    }
+
+    private string Lower(CellExpr e, int chunk, bool top = false)
+    {
+        int width = _chunks[chunk].Width;
+        switch (e)
+        {
+            case GateInput g: return $"a{g.Index}_{chunk}";
+            case GateRecurrent g: return $"r{g.Index}_{chunk}";
+            case RecurrentProduct m: return $"m{m.Gate}_{chunk}";
+            case Value v: return $"{v.Name}_{chunk}";
+            case One: return OneOf(width);
+            case Activated a:
+                string inner = Lower(a.Argument, chunk, top: true);
+                return a.Activation switch
+                {
+                    ActivationKind.Tanh => $"{S}.Tanh({inner})",
+                    ActivationKind.Sigmoid => $"{S}.Sigmoid({inner})",
+                    ActivationKind.Relu => $"{S}.Relu({inner})",
+                    _ => inner,
+                };
+            case Binary { Operator: '+', Left: Binary { Operator: '*' } m } b:
+                // a * b + c as one fused multiply-add.
+                return $"{S}.MultiplyAdd({Lower(m.Left, chunk)}, {Lower(m.Right, chunk)}, {Lower(b.Right, chunk, top: true)})";
+            case Binary b:
+                string text = $"{Lower(b.Left, chunk)} {b.Operator} {Lower(b.Right, chunk)}";
+                return top ? text : "(" + text + ")";
+            default:
+                throw new InvalidOperationException("Unknown cell expression " + e);
+        }
+    }
+
+    /// <summary>The expression as a comment: <c>sigmoid(gate 0)</c>, <c>f * c + i * g</c>.</summary>
+    public static string Describe(CellExpr e, bool top = true) => e switch
+    {
+        GateInput g => $"gate {g.Index}",
+        GateRecurrent g => $"h R_{g.Index} + b'_{g.Index}",
+        RecurrentProduct m => $"{m.Source} R_{m.Gate}",
+        Value v => v.Name,
+        Cells.One => "1",
+        Activated a => a.Activation == ActivationKind.Linear ? Describe(a.Argument) : $"{a.Activation.ToString().ToLowerInvariant()}({Describe(a.Argument)})",
+        Binary b when top || b.Operator == '*' => $"{Describe(b.Left, false)} {b.Operator} {Describe(b.Right, false)}",
+        Binary b => $"({Describe(b.Left, false)} {b.Operator} {Describe(b.Right, false)})",
+        _ => e.ToString(),
+    };
+
+    private static bool Contains<T>(CellExpr e) where T : CellExpr => Find<T>(e).Any();
+
+    private static IEnumerable<T> Find<T>(CellExpr e) where T : CellExpr
+    {
+        if (e is T match) yield return match;
+        IEnumerable<CellExpr> children = e switch
+        {
+            Activated a => new[] { a.Argument },
+            Binary b => new[] { b.Left, b.Right },
+            _ => Array.Empty<CellExpr>(),
+        };
+        foreach (CellExpr child in children)
+        {
+            foreach (T found in Find<T>(child)) yield return found;
+        }
+    }
+}
