@@ -8,9 +8,11 @@ using RnnGen.Benchmarks;
 // dotnet run -c Release --project tests/RnnGen.Benchmarks -- --filter '*' [--quick]
 //   --quick   BenchmarkDotNet's ShortRun job (1 launch, 3 warm-ups, 3 iterations): the whole suite in minutes
 //   --check   only verify that all engines agree on every model (no timing), then exit
+//   --inprocess  run in this process (no generated boilerplate project to build: for a busy machine)
 // Any other arguments go to BenchmarkDotNet (--filter, --list flat, --join, ...).
 var rest = new List<string>(args);
 bool quick = rest.Remove("--quick");
+bool inProcess = rest.Remove("--inprocess");
 
 if (rest.Remove("--check"))
 {
@@ -29,6 +31,7 @@ if (rest.Remove("--check"))
 }
 
 Job job = quick ? Job.ShortRun : Job.Default;
+if (inProcess) job = job.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance);
 IConfig config = DefaultConfig.Instance
     .AddJob(job.WithId(quick ? "Quick" : "Default").AsDefault())
     .AddExporter(JsonExporter.Full);

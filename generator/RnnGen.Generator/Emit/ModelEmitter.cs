@@ -66,8 +66,14 @@ internal static class ModelEmitter
                 return new Cells.VectorCellEmitter(layer, Create(layer, loops: true, suffix: "Loops"));
             }
 
-            return Create(layer, _spec.UseLoops, suffix: "");
+            // Beside vector-tier layers, a small Dense on the last state is cheaper as straight-line code than as kernel calls.
+            bool straightDense = layer.Kind == LayerKind.Dense && !layer.InputIsSequence && layer.MacsPerStep <= SmallDenseMacs
+                && _plan.Layers.Any(_plan.UsesVectorTier);
+            return Create(layer, _spec.UseLoops && !straightDense, suffix: "");
         }
+
+        /// <summary>Multiply-adds up to which a Dense on a single vector is emitted straight-line in a vector-tier model.</summary>
+        private const int SmallDenseMacs = 256;
 
         private static LayerEmitter Create(LayerPlan layer, bool loops, string suffix) => layer.Kind switch
         {
@@ -104,6 +110,7 @@ internal static class ModelEmitter
             _w.WriteLine("using System.Runtime.CompilerServices;");
             _w.WriteLine("using RnnGen;");
             _w.WriteLine("using RnnGen.CompilerServices;");
+            if (_plan.Layers.Any(_plan.UsesVectorTier)) _w.WriteLine(Cells.VectorLowering.AliasDirective);
             _w.WriteLine();
             if (_spec.Namespace is not null)
             {

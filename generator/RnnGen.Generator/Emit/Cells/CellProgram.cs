@@ -30,8 +30,6 @@ internal sealed record Activated(ActivationKind Activation, CellExpr Argument) :
 
 internal sealed record Binary(char Operator, CellExpr Left, CellExpr Right) : CellExpr;
 
-internal sealed record One : CellExpr;
-
 /// <summary>
 /// Where a value of the step is kept for Backward: <c>ws[Offset + s * Stride ...]</c>, <c>Units</c> floats. The layout is the
 /// one every tier's backward pass reads (the constant-bound-loop emitters define it).
@@ -141,7 +139,7 @@ internal sealed class CellProgram
             default:
             {
                 // Gates z, r, h; hh = f(x K_h + r (h R_h + b'_h)) (reset after) or f(x K_h + (r h) R_h + b_h);
-                // h_s = z h + (1 - z) hh. Cache: z, r, hh [T, 3u], rh [T, u] (reset after only), h [T, u].
+                // h_s = z h + (1 - z) hh = hh + z (h - hh). Cache: z, r, hh [T, 3u], rh [T, u] (reset after only), h [T, u].
                 int g3 = 3 * u;
                 bool after = layer.Spec.ResetAfter;
                 int hOffset = t * g3 + (after ? t * u : 0);
@@ -161,7 +159,8 @@ internal sealed class CellProgram
                     statements.Add(new("hh", new Activated(act, new GateInput(2) + new RecurrentProduct(2, "rhPrev")), new CacheSlot(2 * u, g3)));
                 }
 
-                statements.Add(new("hNew", new Value("z") * h + (new One() - new Value("z")) * new Value("hh"), new CacheSlot(hOffset, u)));
+                // z h + (1 - z) hh, written hh + z (h - hh): the same value, one multiply-add on the critical path.
+                statements.Add(new("hNew", new Value("hh") + new Value("z") * (h - new Value("hh")), new CacheSlot(hOffset, u)));
                 return new CellProgram(layer,
                     new[] { GateForm.Fused, GateForm.Fused, after ? GateForm.Split : GateForm.InputOnly },
                     statements.ToArray(),

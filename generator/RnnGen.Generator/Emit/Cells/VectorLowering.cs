@@ -12,8 +12,14 @@ namespace RnnGen.Generator.Emit.Cells;
 /// </summary>
 internal sealed class VectorLowering
 {
-    /// <summary>Prefix of the runtime's vector helpers.</summary>
-    public const string S = "global::RnnGen.CompilerServices.Simd";
+    /// <summary>
+    /// The runtime's vector helpers, through the file's alias <c>using RnnSimd = global::RnnGen.CompilerServices.Simd;</c>
+    /// (an alias with a reserved-looking name, so user types such as <c>Simd</c> in the model's namespace cannot shadow it).
+    /// </summary>
+    public const string S = "RnnSimd";
+
+    /// <summary>The alias directive every file with vector code carries.</summary>
+    public const string AliasDirective = "using RnnSimd = global::RnnGen.CompilerServices.Simd;";
 
     /// <summary>Matrix-vector products with at most this many multiply-add lines are unrolled over the rows.</summary>
     private const int UnrollLimit = 192;
@@ -54,7 +60,6 @@ internal sealed class VectorLowering
     private static string Load(int width, string source, string offset) => $"{S}.Load{Suffix(width)}(ref {source}, {offset})";
     private static string Splat(int width, string value) => $"{S}.Splat{Suffix(width)}({value})";
     private static string Zero(int width) => width == 1 ? "0f" : $"{S}.Splat{Suffix(width)}(0f)";
-    private static string OneOf(int width) => width == 1 ? "1f" : $"{S}.Splat{Suffix(width)}(1f)";
 
     /// <summary>Every (gate, chunk) column block of the kernels, in layout order.</summary>
     private IEnumerable<(int Gate, int Chunk, int Column, int Width)> ColumnChunks(Func<GateForm, bool> include)
@@ -299,7 +304,6 @@ internal sealed class VectorLowering
             case GateRecurrent g: return $"r{g.Index}_{chunk}";
             case RecurrentProduct m: return $"m{m.Gate}_{chunk}";
             case Value v: return $"{v.Name}_{chunk}";
-            case One: return OneOf(width);
             case Activated a:
                 string inner = Lower(a.Argument, chunk, top: true);
                 return a.Activation switch
@@ -312,6 +316,9 @@ internal sealed class VectorLowering
             case Binary { Operator: '+', Left: Binary { Operator: '*' } m } b:
                 // a * b + c as one fused multiply-add.
                 return $"{S}.MultiplyAdd({Lower(m.Left, chunk)}, {Lower(m.Right, chunk)}, {Lower(b.Right, chunk, top: true)})";
+            case Binary { Operator: '+', Right: Binary { Operator: '*' } m } b:
+                // c + a * b likewise.
+                return $"{S}.MultiplyAdd({Lower(m.Left, chunk)}, {Lower(m.Right, chunk)}, {Lower(b.Left, chunk, top: true)})";
             case Binary b:
                 string text = $"{Lower(b.Left, chunk)} {b.Operator} {Lower(b.Right, chunk)}";
                 return top ? text : "(" + text + ")";
@@ -327,7 +334,6 @@ internal sealed class VectorLowering
         GateRecurrent g => $"h R_{g.Index} + b'_{g.Index}",
         RecurrentProduct m => $"{m.Source} R_{m.Gate}",
         Value v => v.Name,
-        Cells.One => "1",
         Activated a => a.Activation == ActivationKind.Linear ? Describe(a.Argument) : $"{a.Activation.ToString().ToLowerInvariant()}({Describe(a.Argument)})",
         Binary b when top || b.Operator == '*' => $"{Describe(b.Left, false)} {b.Operator} {Describe(b.Right, false)}",
         Binary b => $"({Describe(b.Left, false)} {b.Operator} {Describe(b.Right, false)})",

@@ -1,0 +1,101 @@
+using System.Runtime.Intrinsics;
+using RnnGen.CompilerServices;
+
+namespace RnnGen.Tests.Dynamic;
+
+/// <summary>
+/// The vector activations of the vector tier, held to their documented bound over a dense sweep, at every width
+/// (a width the CPU does not accelerate still runs, in software, so all three are checked on any machine):
+/// <c>|f(x) - exact| &lt;= 1e-6 |exact| + 1e-37</c>; exp also to 3e-7 relative on [-87, 88].
+/// </summary>
+public class SimdAccuracyTests
+{
+    private const double Relative = 1e-6;
+    private const double Floor = 1e-37;
+
+    private static float[] Sweep(float limit)
+    {
+        var values = new List<float> { 0f };
+        for (double a = 1e-30; a < limit; a *= 1.0007)
+        {
+            values.Add((float)a);
+            values.Add(-(float)a);
+        }
+
+        while (values.Count % 16 != 0) values.Add(0f);
+        return values.ToArray();
+    }
+
+    private delegate void Apply(ReadOnlySpan<float> x, Span<float> y);
+
+    /// <summary>The function at each width, lane by lane over the sweep.</summary>
+    private static IEnumerable<(string Width, Apply Apply)> Widths(Func<Vector128<float>, Vector128<float>> f128,
+        Func<Vector256<float>, Vector256<float>> f256, Func<Vector512<float>, Vector512<float>> f512)
+    {
+        yield return ("Vector128", (x, y) => { for (int i = 0; i < x.Length; i += 4) f128(Vector128.Create(x.Slice(i, 4))).CopyTo(y.Slice(i, 4)); });
+        yield return ("Vector256", (x, y) => { for (int i = 0; i < x.Length; i += 8) f256(Vector256.Create(x.Slice(i, 8))).CopyTo(y.Slice(i, 8)); });
+        yield return ("Vector512", (x, y) => { for (int i = 0; i < x.Length; i += 16) f512(Vector512.Create(x.Slice(i, 16))).CopyTo(y.Slice(i, 16)); });
+    }
+
+    private static void AssertBound(float[] x, Apply apply, Func<double, double> exact, double relative, string what)
+    {
+        var y = new float[x.Length];
+        apply(x, y);
+        double worst = 0;
+        float worstX = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double e = exact(x[i]);
+            double excess = Math.Abs(y[i] - e) / (relative * Math.Abs(e) + Floor);
+            if (excess > worst)
+            {
+                worst = excess;
+                worstX = x[i];
+            }
+        }
+
+        Assert.True(worst <= 1, $"{what}: at x = {worstX:R} the error is {worst:F2} times the bound");
+    }
+
+    [Fact]
+    public void Tanh_is_within_the_bound_at_every_width()
+    {
+        float[] x = Sweep(30f);
+        foreach (var (width, apply) in Widths(Simd.Tanh, Simd.Tanh, Simd.Tanh))
+        {
+            AssertBound(x, apply, Math.Tanh, Relative, "tanh " + width);
+        }
+    }
+
+    [Fact]
+    public void Sigmoid_is_within_the_bound_at_every_width()
+    {
+        float[] x = Sweep(120f);
+        foreach (var (width, apply) in Widths(Simd.Sigmoid, Simd.Sigmoid, Simd.Sigmoid))
+        {
+            AssertBound(x, apply, v => 1.0 / (1.0 + Math.Exp(-v)), Relative, "sigmoid " + width);
+        }
+    }
+
+    [Fact]
+    public void Exp_is_within_3e_7_on_its_range_at_every_width()
+    {
+        float[] x = Sweep(87f).Where(v => v <= 87f).ToArray();
+        Array.Resize(ref x, x.Length / 16 * 16);
+        foreach (var (width, apply) in Widths(Simd.Exp, Simd.Exp, Simd.Exp))
+        {
+            AssertBound(x, apply, Math.Exp, 3e-7, "exp " + width);
+        }
+    }
+
+    [Fact]
+    public void Saturation_and_relu_behave_at_the_edges()
+    {
+        Assert.Equal(1f, Simd.Tanh(Vector256.Create(1e30f)).GetElement(0));
+        Assert.Equal(-1f, Simd.Tanh(Vector256.Create(-1e30f)).GetElement(0));
+        Assert.Equal(1f, Simd.Sigmoid(Vector512.Create(200f)).GetElement(3));
+        Assert.True(Simd.Sigmoid(Vector128.Create(-200f)).GetElement(1) < 1e-37f);
+        Assert.Equal(0f, Simd.Relu(Vector128.Create(-2f)).GetElement(2));
+        Assert.Equal(2f, Simd.Relu(Vector512.Create(2f)).GetElement(15));
+    }
+}
