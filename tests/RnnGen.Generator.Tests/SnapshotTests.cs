@@ -61,6 +61,14 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void Gru_vector_tier() => VerifyModel(nameof(Gru_vector_tier), """
+        [RnnModel(timesteps: 5, features: 2, Unroll = UnrollMode.Vector)]
+        [Gru(12)]
+        [Dense(1)]
+        public partial class VectorGruModel;
+        """);
+
+    [Fact]
     public void Generation_is_deterministic()
     {
         const string source = "using RnnGen;\n[RnnModel(4, 3)]\n[Lstm(4, ReturnSequences = true)]\n[Gru(3)]\n[Dense(2)]\npublic partial class M;";

@@ -87,8 +87,8 @@ internal static class ModelEmitter
         private bool Tokens => _plan.HasEmbedding;
 
         private string TierDescription =>
-            _plan.Layers.Any(_plan.UsesVectorTier) ? "vector code for the recurrent layers, constant-bound loops for the rest"
-            : _spec.UseLoops ? "constant-bound loops" : "straight-line code";
+            (_plan.Layers.Any(_plan.UsesVectorTier) ? "vector code for the recurrent layers and " : "")
+            + (_spec.UseLoops ? "constant-bound loops" : "straight-line code") + (_plan.Layers.Any(_plan.UsesVectorTier) ? " for the rest" : "");
         private int OutputOffset => _workspaceOffsets[_layers.Length - 1] + _layers[_layers.Length - 1].OutputOffset;
 
         /// <summary><c>ws.Slice(o, n)</c> for the output of layer <paramref name="i"/>, as the next layer reads it.</summary>

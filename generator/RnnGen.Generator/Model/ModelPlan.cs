@@ -186,10 +186,14 @@ internal sealed class ModelPlan
     /// </summary>
     public const int VectorColumnLimit = 256;
 
-    /// <summary>Whether recurrent layer <paramref name="layer"/> is emitted by the vector tier.</summary>
+    /// <summary>
+    /// Whether recurrent layer <paramref name="layer"/> is emitted by the vector tier: when forced, or under Auto when
+    /// its gate columns fit in registers and it has at least one 4-lane chunk (a cell of 1-3 units is all scalar lanes,
+    /// where straight-line code is as fast and smaller; measured in docs/benchmarks.md).
+    /// </summary>
     public bool UsesVectorTier(LayerPlan layer) =>
         layer.IsRecurrent && (Spec.Unroll == UnrollKind.Vector
-            || (Spec.Unroll == UnrollKind.Auto && !AutoUnrolls && layer.Gates * layer.Units <= VectorColumnLimit));
+            || (Spec.Unroll == UnrollKind.Auto && layer.Gates * layer.Units <= VectorColumnLimit && (layer.Units >= 4 || !AutoUnrolls)));
 
     /// <summary>Whether <see cref="UnrollKind.Auto"/> would choose straight-line code.</summary>
     public bool AutoUnrolls => ForwardMacs <= UnrollMacLimit && 2 * MaxMacsPerStep <= MethodTermBudget;

@@ -51,7 +51,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor TooBigToUnroll = new(
         "RNNG011", "Model too big to unroll",
-        "The model '{0}' needs {1} multiply-adds per forward pass (more than {2}) or {3} in one layer timestep (more than {4}); it is emitted with constant-bound loops instead of straight-line code",
+        "The model '{0}' needs {1} multiply-adds per forward pass (more than {2}) or {3} in one layer timestep (more than {4}); it is emitted as vector code (recurrent layers of up to 256 gate columns) and constant-bound loops instead of straight-line code",
         Category, DiagnosticSeverity.Info, isEnabledByDefault: true, helpLinkUri: HelpBase + "rnng011");
 
     public static readonly DiagnosticDescriptor EmbeddingNotFirst = Error(

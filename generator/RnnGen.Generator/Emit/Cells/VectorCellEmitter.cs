@@ -10,15 +10,28 @@ namespace RnnGen.Generator.Emit.Cells;
 /// </summary>
 internal sealed class VectorCellEmitter : LayerEmitter
 {
-    private static readonly (int Width, string Name)[] Widths = { (16, "Vector512"), (8, "Vector256"), (4, "Vector128") };
+    private static readonly (int Width, string Name)[] AllWidths = { (16, "Vector512"), (8, "Vector256"), (4, "Vector128") };
 
     private readonly LayerEmitter _loops;
     private readonly CellProgram _cell;
+
+    /// <summary>The distinct variants: 12 units split as 8 + 4 whether 16 lanes are available or not, so one variant serves both.</summary>
+    private readonly (int Width, string Name)[] Widths;
+
 
     public VectorCellEmitter(LayerPlan layer, LayerEmitter loops) : base(layer, loops: true)
     {
         _loops = loops;
         _cell = CellProgram.For(layer);
+        var widths = new System.Collections.Generic.List<(int Width, string Name)>();
+        foreach (var (width, _) in AllWidths)
+        {
+            // The width this variant really needs (at least Vector128, which also gates the all-scalar split).
+            int needed = System.Math.Max(4, new VectorLowering(_cell, width).WidestChunk);
+            if (!widths.Exists(v => v.Width == needed)) widths.Add(System.Array.Find(AllWidths, v => v.Width == needed));
+        }
+
+        Widths = widths.ToArray();
     }
 
     public override int WorkspaceLength => _loops.WorkspaceLength;

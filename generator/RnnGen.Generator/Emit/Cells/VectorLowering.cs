@@ -22,7 +22,7 @@ internal sealed class VectorLowering
     public const string AliasDirective = "using RnnSimd = global::RnnGen.CompilerServices.Simd;";
 
     /// <summary>Matrix-vector products with at most this many multiply-add lines are unrolled over the rows.</summary>
-    private const int UnrollLimit = 192;
+    private const int UnrollLimit = 64;
 
     /// <summary>Independent accumulator chains wanted in flight to hide multiply-add latency.</summary>
     private const int ChainsWanted = 8;
@@ -50,6 +50,9 @@ internal sealed class VectorLowering
     }
 
     public int MaxWidth { get; }
+
+    /// <summary>The widest chunk used: a narrower maximum width gives the same code when the units have no wider chunk.</summary>
+    public int WidestChunk => _chunks.Max(c => c.Width);
 
     private int U => _cell.Units;
     private int In => _cell.InputWidth;
@@ -238,7 +241,7 @@ internal sealed class VectorLowering
         void Row(string rowRef, string index, int j, bool inLoop)
         {
             // One row k: broadcast source[k] once (per width), then one multiply-add per accumulator.
-            string offset(int column) => inLoop ? $"{j} * {Columns} + {column}" : $"{column}";
+            string offset(int column) => (inLoop ? j * Columns + column : column).ToString();
             foreach (int width in acc.Select(a => a.Width).Distinct())
             {
                 w.WriteLine($"var b{Suffix(width)}_{j} = {Splat(width, $"{S}.Load1(ref {source}, {index})")};");
@@ -315,10 +318,10 @@ internal sealed class VectorLowering
                 };
             case Binary { Operator: '+', Left: Binary { Operator: '*' } m } b:
                 // a * b + c as one fused multiply-add.
-                return $"{S}.MultiplyAdd({Lower(m.Left, chunk)}, {Lower(m.Right, chunk)}, {Lower(b.Right, chunk, top: true)})";
+                return $"{S}.MultiplyAdd({Lower(m.Left, chunk, top: true)}, {Lower(m.Right, chunk, top: true)}, {Lower(b.Right, chunk, top: true)})";
             case Binary { Operator: '+', Right: Binary { Operator: '*' } m } b:
                 // c + a * b likewise.
-                return $"{S}.MultiplyAdd({Lower(m.Left, chunk)}, {Lower(m.Right, chunk)}, {Lower(b.Left, chunk, top: true)})";
+                return $"{S}.MultiplyAdd({Lower(m.Left, chunk, top: true)}, {Lower(m.Right, chunk, top: true)}, {Lower(b.Left, chunk, top: true)})";
             case Binary b:
                 string text = $"{Lower(b.Left, chunk)} {b.Operator} {Lower(b.Right, chunk)}";
                 return top ? text : "(" + text + ")";
