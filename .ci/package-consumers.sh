@@ -26,6 +26,7 @@ check "package-layout" bash -c "unzip -l '$work/feed/RnnGen.$version.nupkg' | gr
   && unzip -p '$work/feed/RnnGen.$version.nupkg' RnnGen.nuspec | grep -q '<license type=\"expression\">MIT</license>' \
   && unzip -p '$work/feed/RnnGen.$version.nupkg' RnnGen.nuspec | grep -q '<readme>README.md</readme>' \
   && unzip -p '$work/feed/RnnGen.$version.nupkg' RnnGen.nuspec | grep -q '<repository type=\"git\" url=\"https://github.com/rnngen/rnngen\"'"
+check "source-link" bash -c "unzip -p '$work/feed/RnnGen.$version.snupkg' lib/net10.0/RnnGen.pdb | grep -aq 'https://raw.githubusercontent.com/rnngen/rnngen/'"
 
 for tfm in net8.0 net10.0; do
   app="$work/consumer-$tfm"

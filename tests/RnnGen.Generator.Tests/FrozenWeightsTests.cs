@@ -159,9 +159,9 @@ public class FrozenWeightsTests
     }
 
     [Fact]
-    public void Editing_the_weights_file_re_emits_the_model()
+    public void Editing_the_weights_file_re_emits_the_model_and_only_it()
     {
-        CSharpCompilation compilation = GeneratorHarness.Compile(Frozen, "namespace App; public class Other { }");
+        CSharpCompilation compilation = GeneratorHarness.Compile(Frozen, Loaded);
         AdditionalText before = Converted("w.safetensors", Safetensors(GoodTensors(seed: 3)));
         AdditionalText after = Converted("w.safetensors", Safetensors(GoodTensors(seed: 4)));
         GeneratorDriver driver = GeneratorHarness.CreateDriver(before).RunGenerators(compilation);
@@ -170,7 +170,7 @@ public class FrozenWeightsTests
 
         Assert.Contains(IncrementalStepRunReason.Modified, Reasons(second, TrackingNames.WeightFiles));
         Assert.Contains(IncrementalStepRunReason.Modified, Reasons(second, TrackingNames.Specs));
-        Assert.Contains(IncrementalStepRunReason.Modified, SourceOutputReasons(second));
+        Assert.Single(SourceOutputReasons(second), r => r == IncrementalStepRunReason.Modified); // Frozen, not Loaded
     }
 
     [Fact]
@@ -187,6 +187,24 @@ public class FrozenWeightsTests
         Assert.All(Reasons(second, TrackingNames.Specs), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
         Assert.All(SourceOutputReasons(second), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
         Assert.NotEmpty(SourceOutputReasons(second));
+    }
+
+    [Fact]
+    public void No_compilation_symbol_or_syntax_node_travels_through_the_weights_steps()
+    {
+        var (result, _) = GeneratorHarness.Run([Converted("w.safetensors", Safetensors(GoodTensors()))], Frozen);
+        string[] steps = [TrackingNames.WeightFiles, TrackingNames.BoundModels];
+        Assert.All(steps, s => Assert.True(result.Results[0].TrackedSteps.ContainsKey(s), s));
+        foreach (string step in steps)
+        {
+            foreach (IncrementalGeneratorRunStep run in result.Results[0].TrackedSteps[step])
+            {
+                foreach (var (value, _) in run.Outputs)
+                {
+                    IncrementalityTests.AssertNoRoslynObjects(value, step, new HashSet<object>(ReferenceEqualityComparer.Instance), depth: 0);
+                }
+            }
+        }
     }
 
     private static IEnumerable<IncrementalStepRunReason> Reasons(GeneratorDriverRunResult result, string step) =>
