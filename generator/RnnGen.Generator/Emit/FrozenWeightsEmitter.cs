@@ -27,7 +27,7 @@ internal static class FrozenWeightsEmitter
         w.WriteLine($"// ---- frozen weights: {spec.WeightsFile}, {plan.ParameterCount} floats ----");
         w.WriteLine();
         w.WriteLine($"/// <summary>Weights frozen from <c>{Escape(spec.WeightsFile!)}</c>, in <see cref=\"Parameters\"/> layout; static data in the assembly.</summary>");
-        w.WriteLine("private static ReadOnlySpan<float> FrozenParameters => new float[]");
+        w.WriteLine("private static global::System.ReadOnlySpan<float> FrozenParameters => new float[]");
         using (w.Block(suffix: ";"))
         {
             foreach (LayerPlan layer in plan.Layers)

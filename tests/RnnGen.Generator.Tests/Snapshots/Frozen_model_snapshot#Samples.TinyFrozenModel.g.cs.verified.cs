@@ -276,7 +276,7 @@ partial class TinyFrozenModel : global::RnnGen.IRnnModel
     // ---- frozen weights: tiny.safetensors, 13 floats ----
 
     /// <summary>Weights frozen from <c>tiny.safetensors</c>, in <see cref="Parameters"/> layout; static data in the assembly.</summary>
-    private static ReadOnlySpan<float> FrozenParameters => new float[]
+    private static global::System.ReadOnlySpan<float> FrozenParameters => new float[]
     {
         // simple_rnn/kernel [2, 2], Parameters[0..4]
         -0.50266284f, -0.77851206f, -0.06597864f, 0.54320824f,
