@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using RnnGen.Generator.Emit;
 using RnnGen.Generator.Model;
@@ -22,12 +23,25 @@ public sealed class RnnModelGenerator : IIncrementalGenerator
                 ModelParser.Parse)
             .WithTrackingName(TrackingNames.Models);
 
+        // Frozen weights: each <RnnGenWeights> item, converted to text by RnnGen.targets, read once per edit of the file.
+        IncrementalValueProvider<ImmutableArray<WeightsFile>> weightFiles = context.AdditionalTextsProvider
+            .Where(static text => WeightsFileReader.IsWeightsFile(text.Path))
+            .Select(static (text, ct) => WeightsFileReader.Read(text.Path, text.GetText(ct), ct))
+            .WithTrackingName(TrackingNames.WeightFiles)
+            .Collect();
+
+        // Bind: a model with Weights = "..." gets its checked parameters (or RNNG04x); others pass through.
+        IncrementalValuesProvider<ModelResult> bound = models
+            .Combine(weightFiles)
+            .Select(static (pair, _) => WeightsBinder.Bind(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.BoundModels);
+
         // Diagnostics and specs split apart: a diagnostic's location moving never re-emits source.
         context.RegisterSourceOutput(
-            models.Select(static (m, _) => m.Diagnostics).WithTrackingName(TrackingNames.Diagnostics),
+            bound.Select(static (m, _) => m.Diagnostics).WithTrackingName(TrackingNames.Diagnostics),
             static (spc, diagnostics) => Report(spc, diagnostics));
 
-        IncrementalValuesProvider<ModelSpec> specs = models
+        IncrementalValuesProvider<ModelSpec> specs = bound
             .Select(static (m, _) => m.Spec)
             .Where(static spec => spec is not null)
             .Select(static (spec, _) => spec!)

@@ -47,6 +47,14 @@ public sealed class RnnModelAttribute(int timesteps, int features) : Attribute
 
     /// <summary>Overrides the unrolling choice. Default <see cref="UnrollMode.Auto"/>.</summary>
     public UnrollMode Unroll { get; set; } = UnrollMode.Auto;
+
+    /// <summary>
+    /// Freezes the weights at build time: a safetensors file (Keras tensor names) that is also the project item
+    /// <c>&lt;RnnGenWeights Include="..." /&gt;</c>. The generator checks every tensor against the declaration and
+    /// embeds the values in the assembly; the parameterless constructor starts from them, with no file read at run
+    /// time. <c>Parameters</c> stays writable, so a frozen model can still be trained further. Default: none.
+    /// </summary>
+    public string? Weights { get; set; }
 }
 
 /// <summary>Keras <c>SimpleRNN(units)</c>: <c>h_t = act(x_t K + h_{t-1} R + b)</c>.</summary>

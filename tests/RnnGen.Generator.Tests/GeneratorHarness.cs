@@ -28,11 +28,20 @@ internal static class GeneratorHarness
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorDriver CreateDriver() =>
+    public static GeneratorDriver CreateDriver(params AdditionalText[] additionalTexts) =>
         CSharpGeneratorDriver.Create(
             new[] { new RnnModelGenerator().AsSourceGenerator() },
+            additionalTexts: additionalTexts,
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    /// <summary>Runs the generator with additional files (for example converted weights, see <see cref="WeightsFiles"/>).</summary>
+    public static (GeneratorDriverRunResult Result, Compilation Output) Run(AdditionalText[] additionalTexts, params string[] sources)
+    {
+        CSharpCompilation input = Compile(sources);
+        GeneratorDriver driver = CreateDriver(additionalTexts).RunGeneratorsAndUpdateCompilation(input, out Compilation output, out _);
+        return (driver.GetRunResult(), output);
+    }
 
     /// <summary>Runs the generator; returns the result, and the compilation with the generated files added.</summary>
     public static (GeneratorDriverRunResult Result, Compilation Output) Run(params string[] sources)

@@ -117,7 +117,7 @@ public class IncrementalityTests
         }
     }
 
-    private static void AssertNoRoslynObjects(object? value, string step, HashSet<object> seen, int depth)
+    internal static void AssertNoRoslynObjects(object? value, string step, HashSet<object> seen, int depth)
     {
         if (value is null || depth > 12 || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum) return;
         if (!value.GetType().IsValueType && !seen.Add(value)) return;

@@ -150,6 +150,7 @@ internal static class ModelEmitter
                 }
 
                 EmitSummaryAndLayers();
+                if (_spec.WeightsFile is not null) FrozenWeightsEmitter.EmitData(_w, _spec, _plan);
             }
 
             for (int i = scopes.Count - 1; i >= 0; i--)
@@ -216,8 +217,16 @@ internal static class ModelEmitter
         private void EmitConstructors()
         {
             _w.WriteLine();
-            _w.WriteLine("/// <summary>Creates the model with Keras's default initializers and seed 0.</summary>");
-            _w.WriteLine($"public {_spec.ClassName}() : this(0) {{ }}");
+            if (_spec.WeightsFile is not null)
+            {
+                FrozenWeightsEmitter.EmitConstructor(_w, _spec);
+            }
+            else
+            {
+                _w.WriteLine("/// <summary>Creates the model with Keras's default initializers and seed 0.</summary>");
+                _w.WriteLine($"public {_spec.ClassName}() : this(0) {{ }}");
+            }
+
             _w.WriteLine();
             _w.WriteLine("/// <summary>");
             _w.WriteLine("/// Creates the model with Keras's default initializers, deterministic for <paramref name=\"seed\"/>: glorot_uniform");

@@ -39,4 +39,8 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
 }
 
 /// <summary>What the transform returns: a spec (null when the model has errors) and its diagnostics.</summary>
-internal sealed record ModelResult(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+internal sealed record ModelResult(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics)
+{
+    /// <summary>The <c>Weights = "..."</c> asked for, bound to its file by <see cref="Parsing.WeightsBinder"/>; null without one.</summary>
+    public WeightsRequest? Weights { get; init; }
+}

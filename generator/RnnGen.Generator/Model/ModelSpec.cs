@@ -57,6 +57,12 @@ internal sealed record ModelSpec(
     bool UseLoops,
     EquatableArray<LayerSpec> Layers)
 {
+    /// <summary>The <c>&lt;RnnGenWeights&gt;</c> item the weights are frozen from, or null for a model without <c>Weights</c>.</summary>
+    public string? WeightsFile { get; init; }
+
+    /// <summary>With <see cref="WeightsFile"/>: every parameter, in <c>Parameters</c> layout, checked against the declaration.</summary>
+    public EquatableArray<float> FrozenParameters { get; init; }
+
     /// <summary>Hint name of the generated file: <c>Namespace.Outer.Class.g.cs</c>.</summary>
     public string HintName
     {

@@ -7,4 +7,6 @@ internal static class TrackingNames
     public const string Specs = nameof(Specs);
     public const string Diagnostics = nameof(Diagnostics);
     public const string OrphanLayers = nameof(OrphanLayers);
+    public const string WeightFiles = nameof(WeightFiles);
+    public const string BoundModels = nameof(BoundModels);
 }

@@ -66,6 +66,34 @@ internal static class DiagnosticDescriptors
         "RNNG014", "Unknown enum value",
         "[{0}] {1} has the value {2}, which is not a member of {1}");
 
+    public static readonly DiagnosticDescriptor WeightsNotAnItem = Error(
+        "RNNG040", "Weights file is not an RnnGenWeights item",
+        "[RnnModel] Weights = \"{0}\" names no <RnnGenWeights> item of the project (items: {1}); add <RnnGenWeights Include=\"{0}\" /> and make sure RnnGen.targets is imported");
+
+    public static readonly DiagnosticDescriptor WeightsUnreadable = Error(
+        "RNNG041", "Weights file is not a valid safetensors file",
+        "The weights file '{0}' is not a valid safetensors file: {1}");
+
+    public static readonly DiagnosticDescriptor WeightsMissingTensor = Error(
+        "RNNG042", "Weights file lacks a tensor",
+        "The weights file '{0}' has no tensor '{1}'; the model expects it with shape {2}");
+
+    public static readonly DiagnosticDescriptor WeightsExtraTensor = Error(
+        "RNNG043", "Weights file has a tensor the model lacks",
+        "The weights file '{0}' has a tensor '{1}' (shape {2}) that the model does not have; the model's tensors are: {3}");
+
+    public static readonly DiagnosticDescriptor WeightsShape = Error(
+        "RNNG044", "Tensor shape differs from the model",
+        "The weights file '{0}' has tensor '{1}' with shape {2}, but the model expects shape {3}");
+
+    public static readonly DiagnosticDescriptor WeightsDtype = Error(
+        "RNNG045", "Tensor is not float32",
+        "The weights file '{0}' has tensor '{1}' with dtype {2}, but the model expects F32");
+
+    public static readonly DiagnosticDescriptor WeightsNonFinite = Error(
+        "RNNG046", "Tensor holds a non-finite value",
+        "The weights file '{0}' has tensor '{1}' holding {2} at flat index {3}; frozen weights must be finite");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
     {
         [NotPartial.Id] = NotPartial,
@@ -82,6 +110,13 @@ internal static class DiagnosticDescriptors
         [EmbeddingNotFirst.Id] = EmbeddingNotFirst,
         [EmbeddingFeatures.Id] = EmbeddingFeatures,
         [InvalidEnum.Id] = InvalidEnum,
+        [WeightsNotAnItem.Id] = WeightsNotAnItem,
+        [WeightsUnreadable.Id] = WeightsUnreadable,
+        [WeightsMissingTensor.Id] = WeightsMissingTensor,
+        [WeightsExtraTensor.Id] = WeightsExtraTensor,
+        [WeightsShape.Id] = WeightsShape,
+        [WeightsDtype.Id] = WeightsDtype,
+        [WeightsNonFinite.Id] = WeightsNonFinite,
     };
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];

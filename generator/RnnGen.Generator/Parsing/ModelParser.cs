@@ -62,6 +62,9 @@ internal static class ModelParser
             Report(DiagnosticDescriptors.InvalidEnum, modelLocation, "RnnModel", "UnrollMode", unroll);
         }
 
+        // Weights = "file.safetensors": bound to its <RnnGenWeights> item by WeightsBinder, after parsing.
+        WeightsRequest? weights = WeightsRequestOf(modelAttribute, modelLocation, cancellationToken);
+
         // Layer attributes, in source order, all on one declaration.
         var layerAttributes = new List<(AttributeData Data, LayerKind Kind, string ShortName, AttributeSyntax? Syntax)>();
         foreach (AttributeData attribute in symbol.GetAttributes())
@@ -148,7 +151,7 @@ internal static class ModelParser
         bool hasErrors = diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
         if (hasErrors)
         {
-            return new ModelResult(null, diagnostics.ToEquatableArray());
+            return new ModelResult(null, diagnostics.ToEquatableArray()) { Weights = weights };
         }
 
         var spec = new ModelSpec(
@@ -168,7 +171,7 @@ internal static class ModelParser
             Report(DiagnosticDescriptors.TooBigToUnroll, modelLocation, className, plan.ForwardMacs, ModelPlan.UnrollMacLimit, plan.MaxMacsPerStep, ModelPlan.MethodTermBudget / 2);
         }
 
-        return new ModelResult(spec with { UseLoops = useLoops }, diagnostics.ToEquatableArray());
+        return new ModelResult(spec with { UseLoops = useLoops }, diagnostics.ToEquatableArray()) { Weights = weights };
     }
 
     /// <summary>For a class with a layer attribute but no [RnnModel]: one RNNG010 per layer attribute.</summary>
@@ -188,6 +191,21 @@ internal static class ModelParser
                 LocationInfo.From(a.ApplicationSyntaxReference?.GetSyntax(cancellationToken)),
                 new[] { shortName, context.TargetSymbol.Name }.ToEquatableArray()))
             .ToEquatableArray();
+    }
+
+    /// <summary>The <c>Weights</c> named argument, located at the argument itself (or the attribute when not found).</summary>
+    private static WeightsRequest? WeightsRequestOf(AttributeData attribute, LocationInfo? fallback, CancellationToken cancellationToken)
+    {
+        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+        {
+            if (argument.Key != "Weights") continue;
+            if (argument.Value.Value is not string file) return null;
+            AttributeArgumentSyntax? syntax = (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax)?
+                .ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "Weights");
+            return new WeightsRequest(file, LocationInfo.From(syntax) ?? fallback);
+        }
+
+        return null;
     }
 
     private static bool IsPartial(TypeDeclarationSyntax declaration) =>

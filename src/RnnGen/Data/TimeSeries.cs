@@ -31,7 +31,7 @@ public static class TimeSeries
 
     /// <summary>
     /// Multi-feature windows: <paramref name="columns"/> holds one equally long series per feature (as returned by
-    /// <see cref="Csv.ReadColumns"/>). Input <c>i</c> is <c>window</c> timesteps of <c>F = columns.Count</c> features,
+    /// <c>Csv.ReadColumns</c> in the RnnGen.Data package). Input <c>i</c> is <c>window</c> timesteps of <c>F = columns.Count</c> features,
     /// <c>input[t * F + f] = columns[f][s + t]</c>; the target is <c>columns[targetColumn][s + window - 1 + horizon]</c>.
     /// </summary>
     /// <param name="columns">One series per feature, all the same length.</param>
