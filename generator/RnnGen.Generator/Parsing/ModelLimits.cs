@@ -27,10 +27,10 @@ internal static class ModelLimits
     /// <summary>
     /// Most multiply-adds of one forward pass that <c>UnrollMode.Full</c> writes out as straight-line code. Measured:
     /// source grows about 90-100 bytes per multiply-add (forward, backward and Step), and csc takes a few seconds per
-    /// megabyte, so this keeps a Full model under ~3.5 MB of source (the largest crossover benchmark, 25,632, fits).
+    /// megabyte, so this keeps a Full model under ~6.5 MB of source (the largest Full test model, 36,096, fits).
     /// Auto switches to loops far below it (512).
     /// </summary>
-    public const long MaxFullUnrollMacs = 32_768;
+    public const long MaxFullUnrollMacs = 65_536;
 
     /// <summary>Largest Embedding vocabulary: token ids travel as floats, which hold every integer below 2^24 exactly.</summary>
     public const long MaxVocabulary = 16_777_216;
