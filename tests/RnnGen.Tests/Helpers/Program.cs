@@ -34,6 +34,11 @@ public static class Program
                 }
             }
 
+            // Trains the determinism test's model and prints the hash of its weights.
+            case ["train-hash"]:
+                Console.WriteLine(TrainingHardeningTests.TrainAndHash());
+                return 0;
+
             default:
                 return 2;
         }
