@@ -13,6 +13,16 @@ namespace RnnGen.Generator;
 [Generator(LanguageNames.CSharp)]
 public sealed class RnnModelGenerator : IIncrementalGenerator
 {
+    private readonly Func<ModelSpec, string> _emit;
+
+    public RnnModelGenerator()
+        : this(ModelEmitter.Emit)
+    {
+    }
+
+    /// <summary>For tests: a generator whose emitter is <paramref name="emit"/> (to prove a failure stays in its model).</summary>
+    internal RnnModelGenerator(Func<ModelSpec, string> emit) => _emit = emit;
+
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         // Parse: one value-equatable result per [RnnModel] class (no symbols past this point).
@@ -56,16 +66,6 @@ public sealed class RnnModelGenerator : IIncrementalGenerator
             context.RegisterSourceOutput(orphans, static (spc, diagnostics) => Report(spc, diagnostics));
         }
     }
-
-    private readonly Func<ModelSpec, string> _emit;
-
-    public RnnModelGenerator()
-        : this(ModelEmitter.Emit)
-    {
-    }
-
-    /// <summary>For tests: a generator whose emitter is <paramref name="emit"/> (to prove a failure stays in its model).</summary>
-    internal RnnModelGenerator(Func<ModelSpec, string> emit) => _emit = emit;
 
     /// <summary>Emits one model. A failure becomes RNNG020 for this model only; the others still generate.</summary>
     private static void EmitModel(SourceProductionContext context, ModelSpec spec, EquatableArray<string> allNames, Func<ModelSpec, string> emit)
