@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using RnnGen.Generator.Emit;
@@ -13,6 +14,16 @@ namespace RnnGen.Generator;
 [Generator(LanguageNames.CSharp)]
 public sealed class RnnModelGenerator : IIncrementalGenerator
 {
+    private readonly Func<ModelSpec, string> _emit;
+
+    public RnnModelGenerator()
+        : this(ModelEmitter.Emit)
+    {
+    }
+
+    /// <summary>For tests: a generator whose emitter is <paramref name="emit"/> (to prove a failure stays in its model).</summary>
+    internal RnnModelGenerator(Func<ModelSpec, string> emit) => _emit = emit;
+
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         // Parse: one value-equatable result per [RnnModel] class (no symbols past this point).
@@ -47,8 +58,15 @@ public sealed class RnnModelGenerator : IIncrementalGenerator
             .Select(static (spec, _) => spec!)
             .WithTrackingName(TrackingNames.Specs);
 
-        // Emit: the heavy work (planning and unrolling) runs only here.
-        context.RegisterSourceOutput(specs, static (spc, spec) => spc.AddSource(spec.HintName, ModelEmitter.Emit(spec)));
+        // Hint names must be unique ignoring case, so each model sees every model's name (a small, rarely changing list).
+        IncrementalValueProvider<EquatableArray<string>> names = specs
+            .Select(static (spec, _) => spec.FullName)
+            .Collect()
+            .Select(static (all, _) => all.ToEquatableArray());
+
+        // Emit: the heavy work (planning and unrolling) runs only here, one model at a time.
+        Func<ModelSpec, string> emit = _emit;
+        context.RegisterSourceOutput(specs.Combine(names), (spc, input) => EmitModel(spc, input.Left, input.Right, emit));
 
         // Layer attributes on a class without [RnnModel].
         foreach (var (metadataName, shortName, _) in ModelParser.LayerAttributes)
@@ -60,6 +78,19 @@ public sealed class RnnModelGenerator : IIncrementalGenerator
                     (ctx, ct) => ModelParser.ParseOrphan(ctx, shortName, ct))
                 .WithTrackingName(TrackingNames.OrphanLayers);
             context.RegisterSourceOutput(orphans, static (spc, diagnostics) => Report(spc, diagnostics));
+        }
+    }
+
+    /// <summary>Emits one model. A failure becomes RNNG020 for this model only; the others still generate.</summary>
+    private static void EmitModel(SourceProductionContext context, ModelSpec spec, EquatableArray<string> allNames, Func<ModelSpec, string> emit)
+    {
+        try
+        {
+            context.AddSource(Identifiers.HintName(spec.FullName, allNames), emit(spec));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            context.ReportDiagnostic(ModelParser.Failure(spec.FullName, exception, location: null).ToDiagnostic());
         }
     }
 

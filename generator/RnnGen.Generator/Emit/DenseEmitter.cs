@@ -31,7 +31,7 @@ internal sealed class DenseEmitter : LayerEmitter
             {
                 using (w.Block($"for (int n = 0; n < {N}; n++)"))
                 {
-                    w.WriteLine($"Span<float> y = ws.Slice(n * {U}, {U});");
+                    w.WriteLine($"global::System.Span<float> y = ws.Slice(n * {U}, {U});");
                     EmitLoopApply(w, $"x.Slice(n * {In}, {In})");
                 }
             }
@@ -40,7 +40,7 @@ internal sealed class DenseEmitter : LayerEmitter
         }
 
         EmitChunked(w, ForwardMethod, ForwardParameters, ForwardArguments, comment, Ascending(N), In * U,
-            prologue: () => w.WriteLine("Span<float> y = ws;"),
+            prologue: () => w.WriteLine("global::System.Span<float> y = ws;"),
             emitStep: n =>
             {
                 if (N > 1) w.WriteLine($"// timestep {n}");
@@ -56,17 +56,17 @@ internal sealed class DenseEmitter : LayerEmitter
             w.WriteLine("// " + comment);
             using (w.Block($"private static void {BackwardMethod}({BackwardParameters})"))
             {
-                w.WriteLine($"ReadOnlySpan<float> kernel = p.Slice({K}, {In * U});");
-                w.WriteLine($"Span<float> dz = scratch.Slice(0, {U});");
+                w.WriteLine($"global::System.ReadOnlySpan<float> kernel = p.Slice({K}, {In * U});");
+                w.WriteLine($"global::System.Span<float> dz = scratch.Slice(0, {U});");
                 using (w.Block($"for (int n = 0; n < {N}; n++)"))
                 {
                     w.WriteLine($"dy.Slice(n * {U}, {U}).CopyTo(dz);");
-                    if (Act != ActivationKind.Linear) w.WriteLine($"Kernels.ActivationBackward({EnumName(Act)}, ws.Slice(n * {U}, {U}), dz);");
+                    if (Act != ActivationKind.Linear) w.WriteLine($"global::RnnGen.CompilerServices.Kernels.ActivationBackward({EnumName(Act)}, ws.Slice(n * {U}, {U}), dz);");
                     if (HasBias) w.WriteLine($"for (int j = 0; j < {U}; j++) g[{B} + j] += dz[j];");
-                    w.WriteLine($"Kernels.OuterAdd(x.Slice(n * {In}, {In}), dz, g.Slice({K}, {In * U}));");
-                    w.WriteLine($"Span<float> dxn = dx.Slice(n * {In}, {In});");
+                    w.WriteLine($"global::RnnGen.CompilerServices.Kernels.OuterAdd(x.Slice(n * {In}, {In}), dz, g.Slice({K}, {In * U}));");
+                    w.WriteLine($"global::System.Span<float> dxn = dx.Slice(n * {In}, {In});");
                     w.WriteLine("dxn.Clear();");
-                    w.WriteLine("Kernels.MatTransposeVecAdd(kernel, dz, dxn);");
+                    w.WriteLine("global::RnnGen.CompilerServices.Kernels.MatTransposeVecAdd(kernel, dz, dxn);");
                 }
             }
 
@@ -74,7 +74,7 @@ internal sealed class DenseEmitter : LayerEmitter
         }
 
         EmitChunked(w, BackwardMethod, BackwardParameters, BackwardArguments, comment, Ascending(N), 2 * In * U,
-            prologue: () => w.WriteLine("ReadOnlySpan<float> y = ws;"),
+            prologue: () => w.WriteLine("global::System.ReadOnlySpan<float> y = ws;"),
             emitStep: n =>
             {
                 if (N > 1) w.WriteLine($"// timestep {n}");
@@ -127,13 +127,13 @@ internal sealed class DenseEmitter : LayerEmitter
     /// <summary><c>MathF.Max(MathF.Max(y0, y1), MathF.Max(y2, y3))</c>: a balanced tree, log-depth instead of a chain.</summary>
     private static string MaxTree(string y, int offset, int count) => count == 1
         ? $"{y}[{offset}]"
-        : $"MathF.Max({MaxTree(y, offset, count / 2)}, {MaxTree(y, offset + count / 2, count - count / 2)})";
+        : $"global::System.MathF.Max({MaxTree(y, offset, count / 2)}, {MaxTree(y, offset + count / 2, count - count / 2)})";
 
     private void EmitLoopApply(CodeWriter w, string x)
     {
         w.WriteLine(HasBias ? $"p.Slice({B}, {U}).CopyTo(y);" : "y.Clear();");
-        w.WriteLine($"Kernels.MatVecAdd({x}, p.Slice({K}, {In * U}), y);");
-        if (Act != ActivationKind.Linear) w.WriteLine($"Kernels.Activate({EnumName(Act)}, y);");
+        w.WriteLine($"global::RnnGen.CompilerServices.Kernels.MatVecAdd({x}, p.Slice({K}, {In * U}), y);");
+        if (Act != ActivationKind.Linear) w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate({EnumName(Act)}, y);");
     }
 
     /// <summary>One application, straight-line: <c>y_j = f(b_j + sum_i x_i W_ij)</c>; softmax normalizes after.</summary>
@@ -153,7 +153,7 @@ internal sealed class DenseEmitter : LayerEmitter
         {
             w.WriteLine($"float max = {MaxTree(y, yOffset, U)};");
             w.WriteLine("float sum = 0f;");
-            for (int j = 0; j < U; j++) w.WriteLine($"sum += {y}[{yOffset + j}] = Activations.Exp({y}[{yOffset + j}] - max);");
+            for (int j = 0; j < U; j++) w.WriteLine($"sum += {y}[{yOffset + j}] = global::RnnGen.CompilerServices.Activations.Exp({y}[{yOffset + j}] - max);");
             w.WriteLine("float scale = 1f / sum;");
             for (int j = 0; j < U; j++) w.WriteLine($"{y}[{yOffset + j}] *= scale;");
         }

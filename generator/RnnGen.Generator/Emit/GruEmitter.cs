@@ -28,6 +28,8 @@ internal sealed class GruEmitter : LayerEmitter
     public override int WorkspaceLength => HOffset + T * U;
     public override int OutputOffset => HOffset + (Layer.Spec.ReturnSequences ? 0 : (T - 1) * U);
     public override int ScratchLength => 3 * U + 2 * G;
+    /// <summary>Loop-mode backward without ResetAfter needs the model's one <c>TensorDot</c> helper.</summary>
+    public override bool UsesTensorDot => Loops && !ResetAfter;
     public override int StateLength => U;
 
     public override string Describe() =>
@@ -49,20 +51,20 @@ internal sealed class GruEmitter : LayerEmitter
             w.WriteLine("// " + comment);
             using (w.Block($"private static void {ForwardMethod}({ForwardParameters})"))
             {
-                DeclareSlices(w, "Span<float>");
-                w.WriteLine($"ReadOnlySpan<float> kernel = p.Slice({K}, {In * G});");
-                w.WriteLine($"ReadOnlySpan<float> recurrent = p.Slice({R}, {U * G});");
-                w.WriteLine($"Span<float> rec = stackalloc float[{G}]; // h_(s-1) R (+ recurrent bias)");
-                w.WriteLine($"Span<float> rhp = stackalloc float[{U}]; // r h_(s-1)");
+                DeclareSlices(w, "global::System.Span<float>");
+                w.WriteLine($"global::System.ReadOnlySpan<float> kernel = p.Slice({K}, {In * G});");
+                w.WriteLine($"global::System.ReadOnlySpan<float> recurrent = p.Slice({R}, {U * G});");
+                w.WriteLine($"global::System.Span<float> rec = stackalloc float[{G}]; // h_(s-1) R (+ recurrent bias)");
+                w.WriteLine($"global::System.Span<float> rhp = stackalloc float[{U}]; // r h_(s-1)");
                 using (w.Block($"for (int s = 0; s < {T}; s++)"))
                 {
-                    w.WriteLine($"Span<float> a = gates.Slice(s * {G}, {G});");
+                    w.WriteLine($"global::System.Span<float> a = gates.Slice(s * {G}, {G});");
                     w.WriteLine(HasBias ? $"p.Slice({InputBias}, {G}).CopyTo(a);" : "a.Clear();");
-                    w.WriteLine($"Kernels.MatVecAdd(x.Slice(({InputStepExpression}) * {In}, {In}), kernel, a);");
+                    w.WriteLine($"global::RnnGen.CompilerServices.Kernels.MatVecAdd(x.Slice(({InputStepExpression}) * {In}, {In}), kernel, a);");
                     w.WriteLine(ResetAfter && HasBias ? $"p.Slice({RecurrentBias}, {G}).CopyTo(rec);" : "rec.Clear();");
-                    w.WriteLine($"if (s > 0) Kernels.MatVecAdd(h.Slice((s - 1) * {U}, {U}), recurrent, rec);");
+                    w.WriteLine($"if (s > 0) global::RnnGen.CompilerServices.Kernels.MatVecAdd(h.Slice((s - 1) * {U}, {U}), recurrent, rec);");
                     w.WriteLine($"for (int j = 0; j < {2 * U}; j++) a[j] += rec[j];");
-                    w.WriteLine($"Kernels.Activate(Activation.Sigmoid, a.Slice(0, {2 * U}));");
+                    w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate(global::RnnGen.Activation.Sigmoid, a.Slice(0, {2 * U}));");
                     if (ResetAfter)
                     {
                         using (w.Block($"for (int j = 0; j < {U}; j++)"))
@@ -76,11 +78,11 @@ internal sealed class GruEmitter : LayerEmitter
                         using (w.Block("if (s > 0)"))
                         {
                             w.WriteLine($"for (int k = 0; k < {U}; k++) rhp[k] = a[{U} + k] * h[(s - 1) * {U} + k];");
-                            w.WriteLine($"for (int k = 0; k < {U}; k++) Kernels.MatVecAdd(rhp.Slice(k, 1), recurrent.Slice(k * {G} + {2 * U}, {U}), a.Slice({2 * U}, {U}));");
+                            w.WriteLine($"for (int k = 0; k < {U}; k++) global::RnnGen.CompilerServices.Kernels.MatVecAdd(rhp.Slice(k, 1), recurrent.Slice(k * {G} + {2 * U}, {U}), a.Slice({2 * U}, {U}));");
                         }
                     }
 
-                    if (Act != ActivationKind.Linear) w.WriteLine($"Kernels.Activate({EnumName(Act)}, a.Slice({2 * U}, {U}));");
+                    if (Act != ActivationKind.Linear) w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate({EnumName(Act)}, a.Slice({2 * U}, {U}));");
                     using (w.Block($"for (int j = 0; j < {U}; j++)"))
                     {
                         w.WriteLine($"float hPrev = s > 0 ? h[(s - 1) * {U} + j] : 0f;");
@@ -93,7 +95,7 @@ internal sealed class GruEmitter : LayerEmitter
         }
 
         EmitChunked(w, ForwardMethod, ForwardParameters, ForwardArguments, comment, Ascending(T), G * (In + U),
-            prologue: () => DeclareSlices(w, "Span<float>"),
+            prologue: () => DeclareSlices(w, "global::System.Span<float>"),
             emitStep: s =>
             {
                 w.WriteLine($"// timestep {s}: reads x_{InputStep(s)}{(s == 0 ? ", h_(-1) = 0" : "")}");
@@ -120,17 +122,17 @@ internal sealed class GruEmitter : LayerEmitter
             w.WriteLine("// " + comment);
             using (w.Block($"private static void {BackwardMethod}({BackwardParameters})"))
             {
-                DeclareSlices(w, "ReadOnlySpan<float>");
-                w.WriteLine($"ReadOnlySpan<float> kernel = p.Slice({K}, {In * G});");
-                w.WriteLine($"ReadOnlySpan<float> recurrent = p.Slice({R}, {U * G});");
-                w.WriteLine($"Span<float> dh = scratch.Slice(0, {U});");
-                w.WriteLine($"Span<float> dax = scratch.Slice({U}, {G}); // gradient of the input-side pre-activations");
-                w.WriteLine($"Span<float> dar = scratch.Slice({U + G}, {G}); // gradient of the recurrent-side pre-activations");
+                DeclareSlices(w, "global::System.ReadOnlySpan<float>");
+                w.WriteLine($"global::System.ReadOnlySpan<float> kernel = p.Slice({K}, {In * G});");
+                w.WriteLine($"global::System.ReadOnlySpan<float> recurrent = p.Slice({R}, {U * G});");
+                w.WriteLine($"global::System.Span<float> dh = scratch.Slice(0, {U});");
+                w.WriteLine($"global::System.Span<float> dax = scratch.Slice({U}, {G}); // gradient of the input-side pre-activations");
+                w.WriteLine($"global::System.Span<float> dar = scratch.Slice({U + G}, {G}); // gradient of the recurrent-side pre-activations");
                 w.WriteLine(sequences ? "dh.Clear();" : "dy.CopyTo(dh); // only the last state is an output");
                 using (w.Block($"for (int s = {T - 1}; s >= 0; s--)"))
                 {
                     w.WriteLine($"int t = {InputStepExpression};");
-                    w.WriteLine($"ReadOnlySpan<float> a = gates.Slice(s * {G}, {G});");
+                    w.WriteLine($"global::System.ReadOnlySpan<float> a = gates.Slice(s * {G}, {G});");
                     using (w.Block($"for (int j = 0; j < {U}; j++)"))
                     {
                         w.WriteLine(sequences ? $"float dhj = dh[j] + dy[s * {U} + j];" : "float dhj = dh[j];");
@@ -166,17 +168,17 @@ internal sealed class GruEmitter : LayerEmitter
                         if (ResetAfter) w.WriteLine($"for (int q = 0; q < {G}; q++) g[{RecurrentBias} + q] += dar[q];");
                     }
 
-                    w.WriteLine($"Kernels.OuterAdd(x.Slice(t * {In}, {In}), dax, g.Slice({K}, {In * G}));");
-                    w.WriteLine($"Span<float> dxt = dx.Slice(t * {In}, {In});");
+                    w.WriteLine($"global::RnnGen.CompilerServices.Kernels.OuterAdd(x.Slice(t * {In}, {In}), dax, g.Slice({K}, {In * G}));");
+                    w.WriteLine($"global::System.Span<float> dxt = dx.Slice(t * {In}, {In});");
                     w.WriteLine("dxt.Clear();");
-                    w.WriteLine("Kernels.MatTransposeVecAdd(kernel, dax, dxt);");
+                    w.WriteLine("global::RnnGen.CompilerServices.Kernels.MatTransposeVecAdd(kernel, dax, dxt);");
                     using (w.Block("if (s > 0)"))
                     {
-                        w.WriteLine($"ReadOnlySpan<float> hPrev = h.Slice((s - 1) * {U}, {U});");
+                        w.WriteLine($"global::System.ReadOnlySpan<float> hPrev = h.Slice((s - 1) * {U}, {U});");
                         if (ResetAfter)
                         {
-                            w.WriteLine($"Kernels.OuterAdd(hPrev, dar, g.Slice({R}, {U * G}));");
-                            w.WriteLine("Kernels.MatTransposeVecAdd(recurrent, dar, dh);");
+                            w.WriteLine($"global::RnnGen.CompilerServices.Kernels.OuterAdd(hPrev, dar, g.Slice({R}, {U * G}));");
+                            w.WriteLine("global::RnnGen.CompilerServices.Kernels.MatTransposeVecAdd(recurrent, dar, dh);");
                         }
                         else
                         {
@@ -193,25 +195,14 @@ internal sealed class GruEmitter : LayerEmitter
                 }
             }
 
-            if (!ResetAfter)
-            {
-                w.WriteLine();
-                using (w.Block("private static float TensorDot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)"))
-                {
-                    w.WriteLine("float sum = 0f;");
-                    w.WriteLine("for (int i = 0; i < a.Length; i++) sum += a[i] * b[i];");
-                    w.WriteLine("return sum;");
-                }
-            }
-
             return;
         }
 
         EmitChunked(w, BackwardMethod, BackwardParameters, BackwardArguments, comment, Descending(T), 2 * G * (In + U),
             prologue: () =>
             {
-                DeclareSlices(w, "ReadOnlySpan<float>");
-                w.WriteLine($"Span<float> dh = scratch.Slice(0, {U}); // dLoss/dh_(s-1), carried to the earlier timestep");
+                DeclareSlices(w, "global::System.ReadOnlySpan<float>");
+                w.WriteLine($"global::System.Span<float> dh = scratch.Slice(0, {U}); // dLoss/dh_(s-1), carried to the earlier timestep");
             },
             emitStep: s => EmitBackwardStep(w, s, sequences));
     }
@@ -315,26 +306,26 @@ internal sealed class GruEmitter : LayerEmitter
         {
             if (Loops)
             {
-                w.WriteLine($"Span<float> a = stackalloc float[{G}];");
-                w.WriteLine($"Span<float> rec = stackalloc float[{G}];");
+                w.WriteLine($"global::System.Span<float> a = stackalloc float[{G}];");
+                w.WriteLine($"global::System.Span<float> rec = stackalloc float[{G}];");
                 w.WriteLine(HasBias ? $"p.Slice({InputBias}, {G}).CopyTo(a);" : "a.Clear();");
-                w.WriteLine($"Kernels.MatVecAdd(x, p.Slice({K}, {In * G}), a);");
+                w.WriteLine($"global::RnnGen.CompilerServices.Kernels.MatVecAdd(x, p.Slice({K}, {In * G}), a);");
                 w.WriteLine(ResetAfter && HasBias ? $"p.Slice({RecurrentBias}, {G}).CopyTo(rec);" : "rec.Clear();");
-                w.WriteLine($"Kernels.MatVecAdd(state, p.Slice({R}, {U * G}), rec);");
+                w.WriteLine($"global::RnnGen.CompilerServices.Kernels.MatVecAdd(state, p.Slice({R}, {U * G}), rec);");
                 w.WriteLine($"for (int j = 0; j < {2 * U}; j++) a[j] += rec[j];");
-                w.WriteLine($"Kernels.Activate(Activation.Sigmoid, a.Slice(0, {2 * U}));");
+                w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate(global::RnnGen.Activation.Sigmoid, a.Slice(0, {2 * U}));");
                 if (ResetAfter)
                 {
                     w.WriteLine($"for (int j = 0; j < {U}; j++) a[{2 * U} + j] += a[{U} + j] * rec[{2 * U} + j];");
                 }
                 else
                 {
-                    w.WriteLine($"Span<float> rhp = stackalloc float[{U}];");
+                    w.WriteLine($"global::System.Span<float> rhp = stackalloc float[{U}];");
                     w.WriteLine($"for (int k = 0; k < {U}; k++) rhp[k] = a[{U} + k] * state[k];");
-                    w.WriteLine($"for (int k = 0; k < {U}; k++) Kernels.MatVecAdd(rhp.Slice(k, 1), p.Slice({R} + k * {G} + {2 * U}, {U}), a.Slice({2 * U}, {U}));");
+                    w.WriteLine($"for (int k = 0; k < {U}; k++) global::RnnGen.CompilerServices.Kernels.MatVecAdd(rhp.Slice(k, 1), p.Slice({R} + k * {G} + {2 * U}, {U}), a.Slice({2 * U}, {U}));");
                 }
 
-                if (Act != ActivationKind.Linear) w.WriteLine($"Kernels.Activate({EnumName(Act)}, a.Slice({2 * U}, {U}));");
+                if (Act != ActivationKind.Linear) w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate({EnumName(Act)}, a.Slice({2 * U}, {U}));");
                 w.WriteLine($"for (int j = 0; j < {U}; j++) y[j] = a[j] * state[j] + (1f - a[j]) * a[{2 * U} + j];");
             }
             else

@@ -59,6 +59,21 @@ internal abstract class LayerEmitter
     /// <summary>Floats of recurrent state kept between <c>Step</c> calls.</summary>
     public virtual int StateLength => 0;
 
+    /// <summary>Whether the layer calls the shared <c>TensorDot</c> helper, which <see cref="ModelEmitter"/> emits once per model.</summary>
+    public virtual bool UsesTensorDot => false;
+
+    /// <summary>The shared <c>TensorDot</c> helper: a plain sequential dot product.</summary>
+    public static void EmitTensorDot(CodeWriter w)
+    {
+        w.WriteLine("// Dot product, shared by every layer that calls it.");
+        using (w.Block("private static float TensorDot(global::System.ReadOnlySpan<float> a, global::System.ReadOnlySpan<float> b)"))
+        {
+            w.WriteLine("float sum = 0f;");
+            w.WriteLine("for (int i = 0; i < a.Length; i++) sum += a[i] * b[i];");
+            w.WriteLine("return sum;");
+        }
+    }
+
     /// <summary>One-line description for comments: <c>SimpleRnn(3, tanh)</c>.</summary>
     public abstract string Describe();
 
@@ -72,11 +87,11 @@ internal abstract class LayerEmitter
     /// <summary>Loop-mode expression for <see cref="InputStep"/>.</summary>
     protected string InputStepExpression => Layer.Spec.GoBackwards ? $"{T - 1} - s" : "s";
 
-    protected const string ForwardParameters = "ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws";
+    protected const string ForwardParameters = "global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws";
     protected const string ForwardArguments = "p, x, ws";
-    protected const string BackwardParameters = "ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch";
+    protected const string BackwardParameters = "global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch";
     protected const string BackwardArguments = "p, g, x, ws, dy, dx, scratch";
-    protected const string StepParameters = "ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y";
+    protected const string StepParameters = "global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y";
 
     /// <summary>
     /// Emits a straight-line pass over <paramref name="steps"/> (in the order given) as one method, or, when the
@@ -144,7 +159,7 @@ internal abstract class LayerEmitter
     {
         if (!Loops && terms <= InlineTermLimit)
         {
-            w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            w.WriteLine("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         }
     }
 
@@ -165,9 +180,9 @@ internal abstract class LayerEmitter
     /// <summary>The scalar function for <paramref name="activation"/> (<c>Activations.Tanh</c>), or null for Linear and Softmax.</summary>
     protected static string? Function(ActivationKind activation) => activation switch
     {
-        ActivationKind.Tanh => "Activations.Tanh",
-        ActivationKind.Sigmoid => "Activations.Sigmoid",
-        ActivationKind.Relu => "Activations.Relu",
+        ActivationKind.Tanh => "global::RnnGen.CompilerServices.Activations.Tanh",
+        ActivationKind.Sigmoid => "global::RnnGen.CompilerServices.Activations.Sigmoid",
+        ActivationKind.Relu => "global::RnnGen.CompilerServices.Activations.Relu",
         _ => null,
     };
 
@@ -199,15 +214,15 @@ internal abstract class LayerEmitter
     protected void EmitLoopGradients(CodeWriter w, string da, int columns, string hPrevious)
     {
         if (HasBias) w.WriteLine($"for (int q = 0; q < {columns}; q++) g[{B} + q] += {da}[q];");
-        w.WriteLine($"Kernels.OuterAdd(x.Slice(t * {In}, {In}), {da}, g.Slice({K}, {In * columns}));");
-        w.WriteLine($"Span<float> dxt = dx.Slice(t * {In}, {In});");
+        w.WriteLine($"global::RnnGen.CompilerServices.Kernels.OuterAdd(x.Slice(t * {In}, {In}), {da}, g.Slice({K}, {In * columns}));");
+        w.WriteLine($"global::System.Span<float> dxt = dx.Slice(t * {In}, {In});");
         w.WriteLine("dxt.Clear();");
-        w.WriteLine($"Kernels.MatTransposeVecAdd(kernel, {da}, dxt);");
+        w.WriteLine($"global::RnnGen.CompilerServices.Kernels.MatTransposeVecAdd(kernel, {da}, dxt);");
         using (w.Block("if (s > 0)"))
         {
-            w.WriteLine($"Kernels.OuterAdd({hPrevious}, {da}, g.Slice({R}, {U * columns}));");
+            w.WriteLine($"global::RnnGen.CompilerServices.Kernels.OuterAdd({hPrevious}, {da}, g.Slice({R}, {U * columns}));");
             w.WriteLine("dh.Clear();");
-            w.WriteLine($"Kernels.MatTransposeVecAdd(recurrent, {da}, dh);");
+            w.WriteLine($"global::RnnGen.CompilerServices.Kernels.MatTransposeVecAdd(recurrent, {da}, dh);");
         }
     }
 
@@ -256,7 +271,7 @@ internal abstract class LayerEmitter
     }
 
     /// <summary><c>Activation.Tanh</c> for loop-mode kernel calls.</summary>
-    protected static string EnumName(ActivationKind activation) => "Activation." + activation;
+    protected static string EnumName(ActivationKind activation) => "global::RnnGen.Activation." + activation;
 
     /// <summary><c>1 timestep</c>, <c>5 timesteps</c>.</summary>
     protected static string Steps(int count) => count == 1 ? "1 timestep" : count + " timesteps";

@@ -43,19 +43,19 @@ internal sealed class LstmEmitter : LayerEmitter
             w.WriteLine("// " + comment);
             using (w.Block($"private static void {ForwardMethod}({ForwardParameters})"))
             {
-                DeclareSlices(w, "Span<float>");
-                w.WriteLine($"ReadOnlySpan<float> kernel = p.Slice({K}, {In * G});");
-                w.WriteLine($"ReadOnlySpan<float> recurrent = p.Slice({R}, {U * G});");
+                DeclareSlices(w, "global::System.Span<float>");
+                w.WriteLine($"global::System.ReadOnlySpan<float> kernel = p.Slice({K}, {In * G});");
+                w.WriteLine($"global::System.ReadOnlySpan<float> recurrent = p.Slice({R}, {U * G});");
                 using (w.Block($"for (int s = 0; s < {T}; s++)"))
                 {
-                    w.WriteLine($"Span<float> a = gates.Slice(s * {G}, {G});");
+                    w.WriteLine($"global::System.Span<float> a = gates.Slice(s * {G}, {G});");
                     w.WriteLine(HasBias ? $"p.Slice({B}, {G}).CopyTo(a);" : "a.Clear();");
-                    w.WriteLine($"Kernels.MatVecAdd(x.Slice(({InputStepExpression}) * {In}, {In}), kernel, a);");
-                    w.WriteLine($"if (s > 0) Kernels.MatVecAdd(h.Slice((s - 1) * {U}, {U}), recurrent, a);");
-                    w.WriteLine($"Kernels.Activate(Activation.Sigmoid, a.Slice(0, {2 * U}));");
-                    if (Act != ActivationKind.Linear) w.WriteLine($"Kernels.Activate({EnumName(Act)}, a.Slice({2 * U}, {U}));");
-                    w.WriteLine($"Kernels.Activate(Activation.Sigmoid, a.Slice({3 * U}, {U}));");
-                    w.WriteLine($"Span<float> cs = c.Slice(s * {U}, {U}), acs = ac.Slice(s * {U}, {U}), hs = h.Slice(s * {U}, {U});");
+                    w.WriteLine($"global::RnnGen.CompilerServices.Kernels.MatVecAdd(x.Slice(({InputStepExpression}) * {In}, {In}), kernel, a);");
+                    w.WriteLine($"if (s > 0) global::RnnGen.CompilerServices.Kernels.MatVecAdd(h.Slice((s - 1) * {U}, {U}), recurrent, a);");
+                    w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate(global::RnnGen.Activation.Sigmoid, a.Slice(0, {2 * U}));");
+                    if (Act != ActivationKind.Linear) w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate({EnumName(Act)}, a.Slice({2 * U}, {U}));");
+                    w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate(global::RnnGen.Activation.Sigmoid, a.Slice({3 * U}, {U}));");
+                    w.WriteLine($"global::System.Span<float> cs = c.Slice(s * {U}, {U}), acs = ac.Slice(s * {U}, {U}), hs = h.Slice(s * {U}, {U});");
                     w.WriteLine("// c = f c_(s-1) + i g, then f(c) over the whole vector, then h = o f(c)");
                     using (w.Block($"for (int j = 0; j < {U}; j++)"))
                     {
@@ -63,7 +63,7 @@ internal sealed class LstmEmitter : LayerEmitter
                         w.WriteLine($"cs[j] = acs[j] = a[{U} + j] * cPrev + a[j] * a[{2 * U} + j];");
                     }
 
-                    if (Act != ActivationKind.Linear) w.WriteLine($"Kernels.Activate({EnumName(Act)}, acs);");
+                    if (Act != ActivationKind.Linear) w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate({EnumName(Act)}, acs);");
                     w.WriteLine($"for (int j = 0; j < {U}; j++) hs[j] = a[{3 * U} + j] * acs[j];");
                 }
             }
@@ -72,7 +72,7 @@ internal sealed class LstmEmitter : LayerEmitter
         }
 
         EmitChunked(w, ForwardMethod, ForwardParameters, ForwardArguments, comment, Ascending(T), G * (In + U),
-            prologue: () => DeclareSlices(w, "Span<float>"),
+            prologue: () => DeclareSlices(w, "global::System.Span<float>"),
             emitStep: s =>
             {
                 w.WriteLine($"// timestep {s}: reads x_{InputStep(s)}{(s == 0 ? ", h_(-1) = c_(-1) = 0" : "")}");
@@ -104,18 +104,18 @@ internal sealed class LstmEmitter : LayerEmitter
             w.WriteLine("// " + comment);
             using (w.Block($"private static void {BackwardMethod}({BackwardParameters})"))
             {
-                DeclareSlices(w, "ReadOnlySpan<float>");
-                w.WriteLine($"ReadOnlySpan<float> kernel = p.Slice({K}, {In * G});");
-                w.WriteLine($"ReadOnlySpan<float> recurrent = p.Slice({R}, {U * G});");
-                w.WriteLine($"Span<float> dh = scratch.Slice(0, {U});");
-                w.WriteLine($"Span<float> dc = scratch.Slice({U}, {U});");
-                w.WriteLine($"Span<float> da = scratch.Slice({2 * U}, {G});");
+                DeclareSlices(w, "global::System.ReadOnlySpan<float>");
+                w.WriteLine($"global::System.ReadOnlySpan<float> kernel = p.Slice({K}, {In * G});");
+                w.WriteLine($"global::System.ReadOnlySpan<float> recurrent = p.Slice({R}, {U * G});");
+                w.WriteLine($"global::System.Span<float> dh = scratch.Slice(0, {U});");
+                w.WriteLine($"global::System.Span<float> dc = scratch.Slice({U}, {U});");
+                w.WriteLine($"global::System.Span<float> da = scratch.Slice({2 * U}, {G});");
                 w.WriteLine(sequences ? "dh.Clear();" : "dy.CopyTo(dh); // only the last state is an output");
                 w.WriteLine("dc.Clear();");
                 using (w.Block($"for (int s = {T - 1}; s >= 0; s--)"))
                 {
                     w.WriteLine($"int t = {InputStepExpression};");
-                    w.WriteLine($"ReadOnlySpan<float> a = gates.Slice(s * {G}, {G});");
+                    w.WriteLine($"global::System.ReadOnlySpan<float> a = gates.Slice(s * {G}, {G});");
                     using (w.Block($"for (int j = 0; j < {U}; j++)"))
                     {
                         w.WriteLine(sequences ? $"float dhj = dh[j] + dy[s * {U} + j];" : "float dhj = dh[j];");
@@ -140,9 +140,9 @@ internal sealed class LstmEmitter : LayerEmitter
         EmitChunked(w, BackwardMethod, BackwardParameters, BackwardArguments, comment, Descending(T), 2 * G * (In + U),
             prologue: () =>
             {
-                DeclareSlices(w, "ReadOnlySpan<float>");
-                w.WriteLine($"Span<float> dh = scratch.Slice(0, {U}); // dLoss/dh_(s-1), carried to the earlier timestep");
-                w.WriteLine($"Span<float> dc = scratch.Slice({U}, {U}); // dLoss/dc_(s-1), carried to the earlier timestep");
+                DeclareSlices(w, "global::System.ReadOnlySpan<float>");
+                w.WriteLine($"global::System.Span<float> dh = scratch.Slice(0, {U}); // dLoss/dh_(s-1), carried to the earlier timestep");
+                w.WriteLine($"global::System.Span<float> dc = scratch.Slice({U}, {U}); // dLoss/dc_(s-1), carried to the earlier timestep");
             },
             emitStep: s =>
             {
@@ -193,15 +193,15 @@ internal sealed class LstmEmitter : LayerEmitter
         {
             if (Loops)
             {
-                w.WriteLine($"Span<float> a = stackalloc float[{G}];");
+                w.WriteLine($"global::System.Span<float> a = stackalloc float[{G}];");
                 w.WriteLine(HasBias ? $"p.Slice({B}, {G}).CopyTo(a);" : "a.Clear();");
-                w.WriteLine($"Kernels.MatVecAdd(x, p.Slice({K}, {In * G}), a);");
-                w.WriteLine($"Kernels.MatVecAdd(state.Slice(0, {U}), p.Slice({R}, {U * G}), a);");
-                w.WriteLine($"Kernels.Activate(Activation.Sigmoid, a.Slice(0, {2 * U}));");
-                if (Act != ActivationKind.Linear) w.WriteLine($"Kernels.Activate({EnumName(Act)}, a.Slice({2 * U}, {U}));");
-                w.WriteLine($"Kernels.Activate(Activation.Sigmoid, a.Slice({3 * U}, {U}));");
+                w.WriteLine($"global::RnnGen.CompilerServices.Kernels.MatVecAdd(x, p.Slice({K}, {In * G}), a);");
+                w.WriteLine($"global::RnnGen.CompilerServices.Kernels.MatVecAdd(state.Slice(0, {U}), p.Slice({R}, {U * G}), a);");
+                w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate(global::RnnGen.Activation.Sigmoid, a.Slice(0, {2 * U}));");
+                if (Act != ActivationKind.Linear) w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate({EnumName(Act)}, a.Slice({2 * U}, {U}));");
+                w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate(global::RnnGen.Activation.Sigmoid, a.Slice({3 * U}, {U}));");
                 w.WriteLine($"for (int j = 0; j < {U}; j++) y[j] = state[{U} + j] = a[{U} + j] * state[{U} + j] + a[j] * a[{2 * U} + j];");
-                if (Act != ActivationKind.Linear) w.WriteLine($"Kernels.Activate({EnumName(Act)}, y);");
+                if (Act != ActivationKind.Linear) w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate({EnumName(Act)}, y);");
                 w.WriteLine($"for (int j = 0; j < {U}; j++) y[j] *= a[{3 * U} + j];");
             }
             else

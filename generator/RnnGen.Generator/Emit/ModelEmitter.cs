@@ -114,18 +114,18 @@ internal static class ModelEmitter
             _w.WriteLine();
             if (_spec.Namespace is not null)
             {
-                _w.WriteLine($"namespace {_spec.Namespace};");
+                _w.WriteLine($"namespace {Identifiers.EscapeNamespace(_spec.Namespace)};");
                 _w.WriteLine();
             }
 
             var scopes = new List<CodeWriter.Scope>();
             foreach (ContainingType type in _spec.ContainingTypes)
             {
-                scopes.Add(_w.Block($"partial {type.Keyword} {type.Name}"));
+                scopes.Add(_w.Block($"partial {type.Keyword} {Identifiers.Escape(type.Name)}"));
             }
 
             _w.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"RnnGen\", \"{Version}\")]");
-            using (_w.Block($"partial class {_spec.ClassName} : global::RnnGen.IRnnModel"))
+            using (_w.Block($"partial class {Identifiers.Escape(_spec.ClassName)} : global::RnnGen.IRnnModel"))
             {
                 EmitConstants();
                 EmitFields();
@@ -147,6 +147,13 @@ internal static class ModelEmitter
                     _layers[i].EmitBackward(_w);
                     _w.WriteLine();
                     _layers[i].EmitStep(_w);
+                }
+
+                // Helpers shared between layers: once per model.
+                if (_layers.Any(l => l.UsesTensorDot))
+                {
+                    _w.WriteLine();
+                    LayerEmitter.EmitTensorDot(_w);
                 }
 
                 EmitSummaryAndLayers();
@@ -209,7 +216,7 @@ internal static class ModelEmitter
             {
                 _w.WriteLine();
                 _w.WriteLine("// Predict's workspace is too large for the stack: one buffer per thread, allocated on first use.");
-                _w.WriteLine("[ThreadStatic]");
+                _w.WriteLine("[global::System.ThreadStatic]");
                 _w.WriteLine("private static float[]? t_predictWorkspace;");
             }
         }
@@ -224,7 +231,7 @@ internal static class ModelEmitter
             else
             {
                 _w.WriteLine("/// <summary>Creates the model with Keras's default initializers and seed 0.</summary>");
-                _w.WriteLine($"public {_spec.ClassName}() : this(0) {{ }}");
+                _w.WriteLine($"public {Identifiers.Escape(_spec.ClassName)}() : this(0) {{ }}");
             }
 
             _w.WriteLine();
@@ -233,10 +240,10 @@ internal static class ModelEmitter
             _w.WriteLine("/// kernels, orthogonal recurrent kernels, zero biases (LSTM forget gate 1), embeddings uniform(-0.05, 0.05).");
             _w.WriteLine("/// </summary>");
             _w.WriteLine("/// <param name=\"seed\">Seed of the random generator; the same seed gives the same weights.</param>");
-            using (_w.Block($"public {_spec.ClassName}(int seed)"))
+            using (_w.Block($"public {Identifiers.Escape(_spec.ClassName)}(int seed)"))
             {
-                _w.WriteLine("var random = new Random(seed);");
-                _w.WriteLine("Span<float> p = _parameters;");
+                _w.WriteLine("global::System.Random random = new global::System.Random(seed);");
+                _w.WriteLine("global::System.Span<float> p = _parameters;");
                 foreach (LayerPlan layer in _plan.Layers)
                 {
                     _w.WriteLine($"// layer {layer.Index}: {layer.Name}");
@@ -244,14 +251,14 @@ internal static class ModelEmitter
                     switch (layer.Kind)
                     {
                         case LayerKind.Embedding:
-                            _w.WriteLine($"Initializers.Uniform(p.Slice({layer.KernelOffset}, {layer.KernelLength}), 0.05f, random);");
+                            _w.WriteLine($"global::RnnGen.CompilerServices.Initializers.Uniform(p.Slice({layer.KernelOffset}, {layer.KernelLength}), 0.05f, random);");
                             break;
                         case LayerKind.Dense:
-                            _w.WriteLine($"Initializers.GlorotUniform(p.Slice({layer.KernelOffset}, {layer.KernelLength}), {layer.InputWidth}, {layer.Units}, random);");
+                            _w.WriteLine($"global::RnnGen.CompilerServices.Initializers.GlorotUniform(p.Slice({layer.KernelOffset}, {layer.KernelLength}), {layer.InputWidth}, {layer.Units}, random);");
                             break;
                         default:
-                            _w.WriteLine($"Initializers.GlorotUniform(p.Slice({layer.KernelOffset}, {layer.KernelLength}), {layer.InputWidth}, {gates * layer.Units}, random);");
-                            _w.WriteLine($"Initializers.Orthogonal(p.Slice({layer.RecurrentOffset}, {layer.RecurrentLength}), {layer.Units}, {gates * layer.Units}, random);");
+                            _w.WriteLine($"global::RnnGen.CompilerServices.Initializers.GlorotUniform(p.Slice({layer.KernelOffset}, {layer.KernelLength}), {layer.InputWidth}, {gates * layer.Units}, random);");
+                            _w.WriteLine($"global::RnnGen.CompilerServices.Initializers.Orthogonal(p.Slice({layer.RecurrentOffset}, {layer.RecurrentLength}), {layer.Units}, {gates * layer.Units}, random);");
                             if (layer.Kind == LayerKind.Lstm && layer.HasBias)
                             {
                                 _w.WriteLine($"p.Slice({layer.BiasOffset + layer.Units}, {layer.Units}).Fill(1f); // unit_forget_bias");
@@ -267,25 +274,25 @@ internal static class ModelEmitter
         {
             _w.WriteLine();
             _w.WriteLine("/// <summary>Every weight, in Keras <c>get_weights()</c> order, flattened (see <see cref=\"Layers\"/> for offsets).</summary>");
-            _w.WriteLine("public Span<float> Parameters => _parameters;");
+            _w.WriteLine("public global::System.Span<float> Parameters => _parameters;");
             _w.WriteLine();
             _w.WriteLine("/// <summary>Gradient accumulator with the layout of <see cref=\"Parameters\"/>; Backward adds into it.</summary>");
-            _w.WriteLine("public Span<float> Gradients => _gradients;");
+            _w.WriteLine("public global::System.Span<float> Gradients => _gradients;");
             _w.WriteLine();
-            _w.WriteLine("int IRnnModel.Timesteps => Timesteps;");
-            _w.WriteLine("int IRnnModel.Features => Features;");
-            _w.WriteLine("int IRnnModel.InputSize => InputSize;");
-            _w.WriteLine("int IRnnModel.OutputSize => OutputSize;");
-            _w.WriteLine("int IRnnModel.StepOutputSize => StepOutputSize;");
-            _w.WriteLine("int IRnnModel.ParameterCount => ParameterCount;");
-            _w.WriteLine("IReadOnlyList<LayerInfo> IRnnModel.Layers => Layers;");
-            _w.WriteLine("string IRnnModel.Summary => Summary;");
+            _w.WriteLine("int global::RnnGen.IRnnModel.Timesteps => Timesteps;");
+            _w.WriteLine("int global::RnnGen.IRnnModel.Features => Features;");
+            _w.WriteLine("int global::RnnGen.IRnnModel.InputSize => InputSize;");
+            _w.WriteLine("int global::RnnGen.IRnnModel.OutputSize => OutputSize;");
+            _w.WriteLine("int global::RnnGen.IRnnModel.StepOutputSize => StepOutputSize;");
+            _w.WriteLine("int global::RnnGen.IRnnModel.ParameterCount => ParameterCount;");
+            _w.WriteLine("global::System.Collections.Generic.IReadOnlyList<global::RnnGen.LayerInfo> global::RnnGen.IRnnModel.Layers => Layers;");
+            _w.WriteLine("string global::RnnGen.IRnnModel.Summary => Summary;");
         }
 
         private void GuardLengths(string input, string inputSize, string output, string outputSize)
         {
-            _w.WriteLine($"Guard.Length({input}.Length, {inputSize}, nameof({input}));");
-            _w.WriteLine($"Guard.Length({output}.Length, {outputSize}, nameof({output}));");
+            _w.WriteLine($"global::RnnGen.CompilerServices.Guard.Length({input}.Length, {inputSize}, nameof({input}));");
+            _w.WriteLine($"global::RnnGen.CompilerServices.Guard.Length({output}.Length, {outputSize}, nameof({output}));");
         }
 
         private void EmitPredictAndForward()
@@ -296,20 +303,20 @@ internal static class ModelEmitter
                 ? "/// <param name=\"input\">InputSize token ids, as floats.</param>"
                 : "/// <param name=\"input\">InputSize values, <c>input[t * Features + f]</c>.</param>");
             _w.WriteLine("/// <param name=\"output\">OutputSize values.</param>");
-            using (_w.Block("public void Predict(ReadOnlySpan<float> input, Span<float> output)"))
+            using (_w.Block("public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)"))
             {
                 GuardLengths("input", "InputSize", "output", "OutputSize");
                 if (Tokens) _w.WriteLine("CheckTokens(input, nameof(input));");
                 _w.WriteLine(_workspaceSize > StackWorkspaceLimit
-                    ? "Span<float> ws = t_predictWorkspace ??= new float[WorkspaceSize];"
-                    : "Span<float> ws = stackalloc float[WorkspaceSize];");
+                    ? "global::System.Span<float> ws = t_predictWorkspace ??= new float[WorkspaceSize];"
+                    : "global::System.Span<float> ws = stackalloc float[WorkspaceSize];");
                 _w.WriteLine("RunForward(_parameters, input, ws);");
                 _w.WriteLine("ws.Slice(OutputOffset, OutputSize).CopyTo(output);");
             }
 
             _w.WriteLine();
             _w.WriteLine("/// <summary>Training forward pass: like Predict, and keeps the activations Backward needs. Not thread-safe.</summary>");
-            using (_w.Block("public void Forward(ReadOnlySpan<float> input, Span<float> output)"))
+            using (_w.Block("public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)"))
             {
                 GuardLengths("input", "InputSize", "output", "OutputSize");
                 if (Tokens) _w.WriteLine("CheckTokens(input, nameof(input));");
@@ -325,17 +332,17 @@ internal static class ModelEmitter
             _w.WriteLine();
             _w.WriteLine("/// <summary>Adds dLoss/dParameters for the last Forward into <see cref=\"Gradients\"/>.</summary>");
             _w.WriteLine("/// <param name=\"outputGradient\">dLoss/dOutput, OutputSize values.</param>");
-            _w.WriteLine("public void Backward(ReadOnlySpan<float> outputGradient) => Backward(outputGradient, _inputGradient);");
+            _w.WriteLine("public void Backward(global::System.ReadOnlySpan<float> outputGradient) => Backward(outputGradient, _inputGradient);");
             _w.WriteLine();
             _w.WriteLine("/// <summary>Adds dLoss/dParameters for the last Forward into <see cref=\"Gradients\"/> and writes dLoss/dInput.</summary>");
             _w.WriteLine("/// <param name=\"outputGradient\">dLoss/dOutput, OutputSize values.</param>");
             _w.WriteLine(Tokens
                 ? "/// <param name=\"inputGradient\">Receives zeros: token ids have no gradient (InputSize values).</param>"
                 : "/// <param name=\"inputGradient\">Receives dLoss/dInput (InputSize values, overwritten).</param>");
-            using (_w.Block("public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)"))
+            using (_w.Block("public void Backward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)"))
             {
                 GuardLengths("outputGradient", "OutputSize", "inputGradient", "InputSize");
-                _w.WriteLine("if (!_hasForward) Guard.ThrowBackwardWithoutForward();");
+                _w.WriteLine("if (!_hasForward) global::RnnGen.CompilerServices.Guard.ThrowBackwardWithoutForward();");
                 if (Tokens) _w.WriteLine("inputGradient.Clear();");
                 _w.WriteLine("RunBackward(outputGradient, inputGradient);");
             }
@@ -345,32 +352,32 @@ internal static class ModelEmitter
         {
             _w.WriteLine();
             _w.WriteLine("/// <summary>Streaming: zeroes the recurrent state used by <see cref=\"Step\"/>.</summary>");
-            _w.WriteLine("public void ResetState() => Array.Clear(_state);");
+            _w.WriteLine("public void ResetState() => global::System.Array.Clear(_state);");
             _w.WriteLine();
             _w.WriteLine("/// <summary>Streaming: feeds one timestep and writes the last layer's output for it. Not thread-safe.</summary>");
             _w.WriteLine(Tokens
                 ? "/// <param name=\"x\">One token id, as a float.</param>"
                 : "/// <param name=\"x\">Features values for this timestep.</param>");
             _w.WriteLine("/// <param name=\"y\">StepOutputSize values.</param>");
-            using (_w.Block("public void Step(ReadOnlySpan<float> x, Span<float> y)"))
+            using (_w.Block("public void Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)"))
             {
                 GuardLengths("x", Tokens ? "1" : "Features", "y", "StepOutputSize");
                 if (_plan.HasGoBackwards)
                 {
-                    _w.WriteLine("Guard.ThrowStepGoBackwards();");
+                    _w.WriteLine("global::RnnGen.CompilerServices.Guard.ThrowStepGoBackwards();");
                     return;
                 }
 
                 if (Tokens) _w.WriteLine("CheckTokens(x, nameof(x));");
-                _w.WriteLine("ReadOnlySpan<float> p = _parameters;");
-                _w.WriteLine("Span<float> state = _state;");
+                _w.WriteLine("global::System.ReadOnlySpan<float> p = _parameters;");
+                _w.WriteLine("global::System.Span<float> state = _state;");
                 string input = "x";
                 for (int i = 0; i < _layers.Length; i++)
                 {
                     bool last = i == _layers.Length - 1;
                     string output = last ? "y" : "y" + i;
-                    if (!last) _w.WriteLine($"Span<float> {output} = stackalloc float[{_plan.Layers[i].Units}];");
-                    string state = _layers[i].StateLength > 0 ? $"state.Slice({_stateOffsets[i]}, {_layers[i].StateLength})" : "Span<float>.Empty";
+                    if (!last) _w.WriteLine($"global::System.Span<float> {output} = stackalloc float[{_plan.Layers[i].Units}];");
+                    string state = _layers[i].StateLength > 0 ? $"state.Slice({_stateOffsets[i]}, {_layers[i].StateLength})" : "global::System.Span<float>.Empty";
                     _w.WriteLine($"{_layers[i].StepMethod}(p, {input}, {state}, {output});");
                     input = output;
                 }
@@ -382,41 +389,41 @@ internal static class ModelEmitter
             int vocabulary = _plan.Layers[0].Spec.InputDim;
             _w.WriteLine();
             _w.WriteLine("/// <summary>Inference on token ids.</summary>");
-            using (_w.Block("public void Predict(ReadOnlySpan<int> tokens, Span<float> output)"))
+            using (_w.Block("public void Predict(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> output)"))
             {
-                _w.WriteLine("Guard.Length(tokens.Length, InputSize, nameof(tokens));");
-                _w.WriteLine("Span<float> ids = stackalloc float[InputSize];");
+                _w.WriteLine("global::RnnGen.CompilerServices.Guard.Length(tokens.Length, InputSize, nameof(tokens));");
+                _w.WriteLine("global::System.Span<float> ids = stackalloc float[InputSize];");
                 _w.WriteLine("for (int t = 0; t < InputSize; t++) ids[t] = tokens[t];");
                 _w.WriteLine("Predict(ids, output);");
             }
 
             _w.WriteLine();
             _w.WriteLine("/// <summary>Training forward pass on token ids.</summary>");
-            using (_w.Block("public void Forward(ReadOnlySpan<int> tokens, Span<float> output)"))
+            using (_w.Block("public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> output)"))
             {
-                _w.WriteLine("Guard.Length(tokens.Length, InputSize, nameof(tokens));");
-                _w.WriteLine("Span<float> ids = stackalloc float[InputSize];");
+                _w.WriteLine("global::RnnGen.CompilerServices.Guard.Length(tokens.Length, InputSize, nameof(tokens));");
+                _w.WriteLine("global::System.Span<float> ids = stackalloc float[InputSize];");
                 _w.WriteLine("for (int t = 0; t < InputSize; t++) ids[t] = tokens[t];");
                 _w.WriteLine("Forward(ids, output);");
             }
 
             _w.WriteLine();
             _w.WriteLine("/// <summary>Streaming step on one token id.</summary>");
-            using (_w.Block("public void Step(int token, Span<float> y)"))
+            using (_w.Block("public void Step(int token, global::System.Span<float> y)"))
             {
-                _w.WriteLine("Span<float> id = stackalloc float[1];");
+                _w.WriteLine("global::System.Span<float> id = stackalloc float[1];");
                 _w.WriteLine("id[0] = token;");
                 _w.WriteLine("Step(id, y);");
             }
 
             _w.WriteLine();
             _w.WriteLine($"// Every id must be an integer in [0, {vocabulary}).");
-            using (_w.Block("private static void CheckTokens(ReadOnlySpan<float> tokens, string paramName)"))
+            using (_w.Block("private static void CheckTokens(global::System.ReadOnlySpan<float> tokens, string paramName)"))
             {
                 using (_w.Block("for (int t = 0; t < tokens.Length; t++)"))
                 {
                     _w.WriteLine("float id = tokens[t];");
-                    _w.WriteLine($"if (!(id >= 0f && id < {vocabulary}f) || id != MathF.Floor(id)) Guard.ThrowTokenOutOfRange(paramName, t, id, {vocabulary});");
+                    _w.WriteLine($"if (!(id >= 0f && id < {vocabulary}f) || id != global::System.MathF.Floor(id)) global::RnnGen.CompilerServices.Guard.ThrowTokenOutOfRange(paramName, t, id, {vocabulary});");
                 }
             }
         }
@@ -425,7 +432,7 @@ internal static class ModelEmitter
         {
             _w.WriteLine();
             _w.WriteLine("// Forward through every layer; each layer's activations land in its slice of ws.");
-            using (_w.Block("private static void RunForward(ReadOnlySpan<float> p, ReadOnlySpan<float> input, Span<float> ws)"))
+            using (_w.Block("private static void RunForward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)"))
             {
                 for (int i = 0; i < _layers.Length; i++)
                 {
@@ -439,13 +446,13 @@ internal static class ModelEmitter
         {
             _w.WriteLine();
             _w.WriteLine("// Backward through every layer, last to first; each layer's input gradient is the previous layer's output gradient.");
-            using (_w.Block("private void RunBackward(ReadOnlySpan<float> dOut, Span<float> dIn)"))
+            using (_w.Block("private void RunBackward(global::System.ReadOnlySpan<float> dOut, global::System.Span<float> dIn)"))
             {
-                _w.WriteLine("ReadOnlySpan<float> p = _parameters;");
-                _w.WriteLine("Span<float> g = _gradients;");
-                _w.WriteLine("ReadOnlySpan<float> ws = _workspace;");
-                _w.WriteLine("Span<float> d = _deltas;");
-                _w.WriteLine("Span<float> scratch = _scratch;");
+                _w.WriteLine("global::System.ReadOnlySpan<float> p = _parameters;");
+                _w.WriteLine("global::System.Span<float> g = _gradients;");
+                _w.WriteLine("global::System.ReadOnlySpan<float> ws = _workspace;");
+                _w.WriteLine("global::System.Span<float> d = _deltas;");
+                _w.WriteLine("global::System.Span<float> scratch = _scratch;");
                 for (int i = _layers.Length - 1; i >= 0; i--)
                 {
                     string x = i == 0 ? "_input" : OutputSlice("ws", i - 1);
@@ -474,7 +481,7 @@ internal static class ModelEmitter
 
             _w.WriteLine();
             _w.WriteLine("/// <summary>The layers, in order: kind, units, shapes, parameter offsets and Keras tensor names.</summary>");
-            _w.WriteLine("public static IReadOnlyList<LayerInfo> Layers { get; } = new LayerInfo[]");
+            _w.WriteLine("public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.LayerInfo> Layers { get; } = new global::RnnGen.LayerInfo[]");
             _w.WriteLine("{");
             using (_w.Indent())
             {
@@ -492,19 +499,19 @@ internal static class ModelEmitter
             LayerSpec s = layer.Spec;
             string inputShape = layer.InputIsSequence ? $"{layer.Timesteps}, {(layer.Kind == LayerKind.Embedding ? "" : layer.InputWidth.ToString(CultureInfo.InvariantCulture))}".TrimEnd(',', ' ') : $"{layer.InputWidth}";
             string outputShape = layer.OutputIsSequence ? $"{layer.Timesteps}, {layer.Units}" : $"{layer.Units}";
-            _w.WriteLine($"new LayerInfo(\"{layer.Name}\", LayerKind.{layer.Kind}, Units: {layer.Units}, Activation.{s.Activation},");
+            _w.WriteLine($"new global::RnnGen.LayerInfo(\"{layer.Name}\", global::RnnGen.LayerKind.{layer.Kind}, Units: {layer.Units}, global::RnnGen.Activation.{s.Activation},");
             using (_w.Indent())
             {
                 _w.WriteLine($"ReturnSequences: {Bool(layer.OutputIsSequence)}, GoBackwards: {Bool(s.GoBackwards)}, UseBias: {Bool(layer.Kind == LayerKind.Embedding ? false : s.UseBias)},");
                 _w.WriteLine($"InputShape: new[] {{ {inputShape} }}, OutputShape: new[] {{ {outputShape} }},");
                 _w.WriteLine($"ParameterOffset: {layer.ParameterOffset}, ParameterCount: {layer.ParameterCount},");
-                _w.WriteLine("Tensors: new TensorInfo[]");
+                _w.WriteLine("Tensors: new global::RnnGen.TensorInfo[]");
                 _w.WriteLine("{");
                 using (_w.Indent())
                 {
                     foreach (var (name, shape, offset, length) in SummaryTable.Tensors(layer))
                     {
-                        _w.WriteLine($"new TensorInfo(\"{layer.Name}/{name}\", new[] {{ {string.Join(", ", shape)} }}, {offset}, {length}),");
+                        _w.WriteLine($"new global::RnnGen.TensorInfo(\"{layer.Name}/{name}\", new[] {{ {string.Join(", ", shape)} }}, {offset}, {length}),");
                     }
                 }
 

@@ -28,15 +28,15 @@ internal sealed class SimpleRnnEmitter : LayerEmitter
             w.WriteLine("// " + comment);
             using (w.Block($"private static void {ForwardMethod}({ForwardParameters})"))
             {
-                w.WriteLine($"ReadOnlySpan<float> kernel = p.Slice({K}, {In * U});");
-                w.WriteLine($"ReadOnlySpan<float> recurrent = p.Slice({R}, {U * U});");
+                w.WriteLine($"global::System.ReadOnlySpan<float> kernel = p.Slice({K}, {In * U});");
+                w.WriteLine($"global::System.ReadOnlySpan<float> recurrent = p.Slice({R}, {U * U});");
                 using (w.Block($"for (int s = 0; s < {T}; s++)"))
                 {
-                    w.WriteLine($"Span<float> h = ws.Slice(s * {U}, {U});");
+                    w.WriteLine($"global::System.Span<float> h = ws.Slice(s * {U}, {U});");
                     w.WriteLine(HasBias ? $"p.Slice({B}, {U}).CopyTo(h);" : "h.Clear();");
-                    w.WriteLine($"Kernels.MatVecAdd(x.Slice(({InputStepExpression}) * {In}, {In}), kernel, h);");
-                    w.WriteLine($"if (s > 0) Kernels.MatVecAdd(ws.Slice((s - 1) * {U}, {U}), recurrent, h);");
-                    if (Act != ActivationKind.Linear) w.WriteLine($"Kernels.Activate({EnumName(Act)}, h);");
+                    w.WriteLine($"global::RnnGen.CompilerServices.Kernels.MatVecAdd(x.Slice(({InputStepExpression}) * {In}, {In}), kernel, h);");
+                    w.WriteLine($"if (s > 0) global::RnnGen.CompilerServices.Kernels.MatVecAdd(ws.Slice((s - 1) * {U}, {U}), recurrent, h);");
+                    if (Act != ActivationKind.Linear) w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate({EnumName(Act)}, h);");
                 }
             }
 
@@ -44,7 +44,7 @@ internal sealed class SimpleRnnEmitter : LayerEmitter
         }
 
         EmitChunked(w, ForwardMethod, ForwardParameters, ForwardArguments, comment, Ascending(T), U * (In + U),
-            prologue: () => w.WriteLine("Span<float> h = ws;"),
+            prologue: () => w.WriteLine("global::System.Span<float> h = ws;"),
             emitStep: s =>
             {
                 w.WriteLine($"// timestep {s}: reads x_{InputStep(s)}{(s == 0 ? ", h_(-1) = 0" : "")}");
@@ -61,17 +61,17 @@ internal sealed class SimpleRnnEmitter : LayerEmitter
             w.WriteLine("// " + comment);
             using (w.Block($"private static void {BackwardMethod}({BackwardParameters})"))
             {
-                w.WriteLine($"ReadOnlySpan<float> kernel = p.Slice({K}, {In * U});");
-                w.WriteLine($"ReadOnlySpan<float> recurrent = p.Slice({R}, {U * U});");
-                w.WriteLine($"Span<float> dh = scratch.Slice(0, {U});");
-                w.WriteLine($"Span<float> dz = scratch.Slice({U}, {U});");
+                w.WriteLine($"global::System.ReadOnlySpan<float> kernel = p.Slice({K}, {In * U});");
+                w.WriteLine($"global::System.ReadOnlySpan<float> recurrent = p.Slice({R}, {U * U});");
+                w.WriteLine($"global::System.Span<float> dh = scratch.Slice(0, {U});");
+                w.WriteLine($"global::System.Span<float> dz = scratch.Slice({U}, {U});");
                 w.WriteLine(sequences ? "dh.Clear();" : "dy.CopyTo(dh); // only the last state is an output");
                 using (w.Block($"for (int s = {T - 1}; s >= 0; s--)"))
                 {
                     w.WriteLine($"int t = {InputStepExpression};");
-                    w.WriteLine($"ReadOnlySpan<float> h = ws.Slice(s * {U}, {U});");
+                    w.WriteLine($"global::System.ReadOnlySpan<float> h = ws.Slice(s * {U}, {U});");
                     w.WriteLine(sequences ? $"for (int j = 0; j < {U}; j++) dz[j] = dh[j] + dy[s * {U} + j];" : "dh.CopyTo(dz);");
-                    if (Act != ActivationKind.Linear) w.WriteLine($"Kernels.ActivationBackward({EnumName(Act)}, h, dz);");
+                    if (Act != ActivationKind.Linear) w.WriteLine($"global::RnnGen.CompilerServices.Kernels.ActivationBackward({EnumName(Act)}, h, dz);");
                     EmitLoopGradients(w, "dz", U, $"ws.Slice((s - 1) * {U}, {U})");
                 }
             }
@@ -82,8 +82,8 @@ internal sealed class SimpleRnnEmitter : LayerEmitter
         EmitChunked(w, BackwardMethod, BackwardParameters, BackwardArguments, comment, Descending(T), 2 * U * (In + U),
             prologue: () =>
             {
-                w.WriteLine("ReadOnlySpan<float> h = ws;");
-                w.WriteLine($"Span<float> dh = scratch.Slice(0, {U}); // dLoss/dh_(s-1), carried to the earlier timestep");
+                w.WriteLine("global::System.ReadOnlySpan<float> h = ws;");
+                w.WriteLine($"global::System.Span<float> dh = scratch.Slice(0, {U}); // dLoss/dh_(s-1), carried to the earlier timestep");
             },
             emitStep: s =>
             {
@@ -118,9 +118,9 @@ internal sealed class SimpleRnnEmitter : LayerEmitter
             if (Loops)
             {
                 w.WriteLine(HasBias ? $"p.Slice({B}, {U}).CopyTo(y);" : "y.Clear();");
-                w.WriteLine($"Kernels.MatVecAdd(x, p.Slice({K}, {In * U}), y);");
-                w.WriteLine($"Kernels.MatVecAdd(state, p.Slice({R}, {U * U}), y);");
-                if (Act != ActivationKind.Linear) w.WriteLine($"Kernels.Activate({EnumName(Act)}, y);");
+                w.WriteLine($"global::RnnGen.CompilerServices.Kernels.MatVecAdd(x, p.Slice({K}, {In * U}), y);");
+                w.WriteLine($"global::RnnGen.CompilerServices.Kernels.MatVecAdd(state, p.Slice({R}, {U * U}), y);");
+                if (Act != ActivationKind.Linear) w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate({EnumName(Act)}, y);");
             }
             else
             {

@@ -48,7 +48,7 @@ internal sealed record ContainingType(string Keyword, string Name);
 /// Two specs are equal exactly when they would produce the same source.
 /// </summary>
 internal sealed record ModelSpec(
-    string? Namespace,
+    string? Namespace, // unescaped identifiers joined by dots
     EquatableArray<ContainingType> ContainingTypes,
     string ClassName,
     int Timesteps,
@@ -63,8 +63,11 @@ internal sealed record ModelSpec(
     /// <summary>With <see cref="WeightsFile"/>: every parameter, in <c>Parameters</c> layout, checked against the declaration.</summary>
     public EquatableArray<float> FrozenParameters { get; init; }
 
-    /// <summary>Hint name of the generated file: <c>Namespace.Outer.Class.g.cs</c>.</summary>
-    public string HintName
+    /// <summary>
+    /// <c>Namespace.Outer.Class</c> with unescaped identifiers: unique per model (the hint name is derived from it,
+    /// sanitized and made unique ignoring case, by <c>Emit.Identifiers.HintName</c>).
+    /// </summary>
+    public string FullName
     {
         get
         {
@@ -72,7 +75,7 @@ internal sealed record ModelSpec(
             if (Namespace is not null) parts.Add(Namespace);
             foreach (ContainingType type in ContainingTypes) parts.Add(type.Name);
             parts.Add(ClassName);
-            return string.Join(".", parts) + ".g.cs";
+            return string.Join(".", parts);
         }
     }
 }

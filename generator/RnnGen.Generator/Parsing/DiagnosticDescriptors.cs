@@ -66,6 +66,29 @@ internal static class DiagnosticDescriptors
         "RNNG014", "Unknown enum value",
         "[{0}] {1} has the value {2}, which is not a member of {1}");
 
+    public static readonly DiagnosticDescriptor SizeLimit = Error(
+        "RNNG015", "Model exceeds a size limit",
+        "The model '{0}' is too large: {1} is {2}, more than the limit of {3}");
+
+    public static readonly DiagnosticDescriptor FullUnrollTooLarge = Error(
+        "RNNG016", "Model too big for UnrollMode.Full",
+        "The model '{0}' needs {1} multiply-adds per forward pass, more than the {2} that UnrollMode.Full writes out as straight-line code; use UnrollMode.Loops (or Auto), which emits constant-bound loops");
+
+    public static readonly DiagnosticDescriptor VocabularyTooLarge = Error(
+        "RNNG017", "Embedding vocabulary too large",
+        "[Embedding] inputDim is {0}, more than {1}: token ids travel as floats, which hold every integer exactly only below 2^24");
+
+    public static readonly DiagnosticDescriptor Record = Error(
+        "RNNG018", "Model must be a class, not a record",
+        "'{0}' is a record; put [RnnModel] on a partial class");
+
+    public static readonly DiagnosticDescriptor FileLocal = Error(
+        "RNNG019", "Model class must not be file-local",
+        "'{0}' is a file-local type (or nested in one); the generated code lives in another file, so remove the 'file' modifier");
+
+    public static readonly DiagnosticDescriptor GeneratorFailure = Error(
+        "RNNG020", "The generator failed on this model",
+        "RnnGen could not generate '{0}': {1}; no code was generated for this model, the other models are not affected (please report this)");
     public static readonly DiagnosticDescriptor WeightsNotAnItem = Error(
         "RNNG040", "Weights file is not an RnnGenWeights item",
         "[RnnModel] Weights = \"{0}\" names no <RnnGenWeights> item of the project (items: {1}); add <RnnGenWeights Include=\"{0}\" /> and make sure RnnGen.targets is imported");
@@ -110,6 +133,12 @@ internal static class DiagnosticDescriptors
         [EmbeddingNotFirst.Id] = EmbeddingNotFirst,
         [EmbeddingFeatures.Id] = EmbeddingFeatures,
         [InvalidEnum.Id] = InvalidEnum,
+        [SizeLimit.Id] = SizeLimit,
+        [FullUnrollTooLarge.Id] = FullUnrollTooLarge,
+        [VocabularyTooLarge.Id] = VocabularyTooLarge,
+        [Record.Id] = Record,
+        [FileLocal.Id] = FileLocal,
+        [GeneratorFailure.Id] = GeneratorFailure,
         [WeightsNotAnItem.Id] = WeightsNotAnItem,
         [WeightsUnreadable.Id] = WeightsUnreadable,
         [WeightsMissingTensor.Id] = WeightsMissingTensor,

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -23,7 +24,28 @@ internal static class ModelParser
         ("RnnGen.EmbeddingAttribute", "Embedding", LayerKind.Embedding),
     ];
 
+    /// <summary>
+    /// The transform. Never throws: an unexpected failure becomes RNNG020 on this model alone, so every other model
+    /// in the compilation still generates.
+    /// </summary>
     public static ModelResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return ParseModel(context, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LocationInfo? location = LocationInfo.From(context.Attributes.FirstOrDefault()?.ApplicationSyntaxReference?.GetSyntax(cancellationToken));
+            return new ModelResult(null, new[] { Failure(context.TargetSymbol.Name, exception, location) }.ToEquatableArray());
+        }
+    }
+
+    /// <summary>RNNG020 for an exception inside the generator.</summary>
+    public static DiagnosticInfo Failure(string className, Exception exception, LocationInfo? location) =>
+        new(DiagnosticDescriptors.GeneratorFailure.Id, location, new[] { className, exception.GetType().Name + ": " + exception.Message }.ToEquatableArray());
+
+    private static ModelResult ParseModel(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
         var symbol = (INamedTypeSymbol)context.TargetSymbol;
@@ -34,6 +56,23 @@ internal static class ModelParser
 
         void Report(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] args) =>
             diagnostics.Add(new DiagnosticInfo(descriptor.Id, location, args.Select(a => a.ToString()!).ToEquatableArray()));
+
+        // Declarations the compiler already rejects get no RNNG message beside its own error: an attribute on a
+        // struct or interface (CS0592), a second [RnnModel] (CS0579), an argument that is not a constant (CS0182).
+        if (symbol.TypeKind != TypeKind.Class || CountModelAttributes(symbol) > 1 || HasErroneousAttribute(symbol))
+        {
+            return new ModelResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        if (symbol.IsRecord)
+        {
+            Report(DiagnosticDescriptors.Record, modelLocation, className);
+        }
+
+        if (IsFileLocal(symbol) || ContainingTypes(symbol).Any(IsFileLocal))
+        {
+            Report(DiagnosticDescriptors.FileLocal, modelLocation, className);
+        }
 
         // The class itself: partial, non-generic, non-static, in partial non-generic containers.
         if (!IsPartial(declaration) || ContainingTypes(symbol).Any(t => !t.DeclaringSyntaxReferences.All(r => r.GetSyntax(cancellationToken) is TypeDeclarationSyntax d && IsPartial(d))))
@@ -119,6 +158,7 @@ internal static class ModelParser
             if (kind == LayerKind.Embedding)
             {
                 if (layer.InputDim < 1) Report(DiagnosticDescriptors.SizeNotPositive, location, shortName, "inputDim", layer.InputDim);
+                if (layer.InputDim > ModelLimits.MaxVocabulary) Report(DiagnosticDescriptors.VocabularyTooLarge, location, ModelLimits.Format(layer.InputDim), ModelLimits.Format(ModelLimits.MaxVocabulary));
                 if (layer.Units < 1) Report(DiagnosticDescriptors.SizeNotPositive, location, shortName, "outputDim", layer.Units);
                 if (i != 0) Report(DiagnosticDescriptors.EmbeddingNotFirst, location, i);
                 else if (layer.Units >= 1 && features >= 1 && features != layer.Units) Report(DiagnosticDescriptors.EmbeddingFeatures, location, features, layer.Units);
@@ -148,14 +188,31 @@ internal static class ModelParser
             layers.Add(layer);
         }
 
-        bool hasErrors = diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
-        if (hasErrors)
+        bool HasErrors() => diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
+        if (HasErrors())
+        {
+            return new ModelResult(null, diagnostics.ToEquatableArray());
+        }
+
+        // Size limits, in checked 64-bit arithmetic, before anything is planned: past this point every shape fits an int.
+        foreach (ModelLimits.Violation violation in ModelLimits.Check(timesteps, features, layers))
+        {
+            Report(DiagnosticDescriptors.SizeLimit, modelLocation, className, violation.What, ModelLimits.Format(violation.Value), ModelLimits.Format(violation.Limit));
+        }
+
+        long forwardMacs = ModelLimits.ForwardMacs(timesteps, features, layers);
+        if (!HasErrors() && (UnrollKind)unroll == UnrollKind.Full && forwardMacs > ModelLimits.MaxFullUnrollMacs)
+        {
+            Report(DiagnosticDescriptors.FullUnrollTooLarge, modelLocation, className, ModelLimits.Format(forwardMacs), ModelLimits.Format(ModelLimits.MaxFullUnrollMacs));
+        }
+
+        if (HasErrors())
         {
             return new ModelResult(null, diagnostics.ToEquatableArray()) { Weights = weights };
         }
 
         var spec = new ModelSpec(
-            symbol.ContainingNamespace.IsGlobalNamespace ? null : symbol.ContainingNamespace.ToDisplayString(),
+            NamespaceOf(symbol),
             ContainingTypes(symbol).Reverse().Select(t => new ContainingType(Keyword(t), t.Name)).ToEquatableArray(),
             className,
             timesteps,
@@ -207,6 +264,50 @@ internal static class ModelParser
 
         return null;
     }
+
+    /// <summary>The namespace as its identifiers joined by dots, unescaped (<c>event.Models</c>); null for the global namespace.</summary>
+    private static string? NamespaceOf(INamedTypeSymbol symbol)
+    {
+        var parts = new List<string>();
+        for (INamespaceSymbol? ns = symbol.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+        {
+            parts.Insert(0, ns.Name);
+        }
+
+        return parts.Count == 0 ? null : string.Join(".", parts);
+    }
+
+    private static int CountModelAttributes(INamedTypeSymbol symbol) =>
+        symbol.GetAttributes().Count(a => a.AttributeClass?.ToDisplayString() == ModelAttribute);
+
+    /// <summary>Whether an RnnGen attribute on the class failed to bind (the compiler reports why).</summary>
+    private static bool HasErroneousAttribute(INamedTypeSymbol symbol)
+    {
+        foreach (AttributeData attribute in symbol.GetAttributes())
+        {
+            string? name = attribute.AttributeClass?.ToDisplayString();
+            if (name != ModelAttribute && !LayerAttributes.Any(l => l.MetadataName == name))
+            {
+                continue;
+            }
+
+            if (attribute.AttributeConstructor is null
+                || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
+                || attribute.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// <c>file class M</c>: the generated <c>partial class M</c> would be another type in another file. Read from the
+    /// syntax, which works on every supported compiler (<c>IsFileLocal</c> needs Roslyn 4.4+ symbols).
+    /// </summary>
+    private static bool IsFileLocal(INamedTypeSymbol type) =>
+        type.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is TypeDeclarationSyntax d && d.Modifiers.Any(m => m.Text == "file"));
 
     private static bool IsPartial(TypeDeclarationSyntax declaration) =>
         declaration.Modifiers.Any(m => m.IsKind(SyntaxKind.PartialKeyword));

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
@@ -28,6 +29,11 @@ public static class WeightFiles
     /// same directory, flushed to disk, then renamed over <paramref name="path"/>. If anything fails, the temporary file is
     /// deleted and an existing file at <paramref name="path"/> is left as it was.
     /// </summary>
+    /// <remarks>
+    /// A save holds an exclusive lock on its temporary file until the rename. A process killed mid-save leaves its
+    /// temporary file behind unlocked, and the next save to the same path deletes every such orphan first, so a crash
+    /// loop cannot fill the disk; temporary files of saves still running (locked) are left alone.
+    /// </remarks>
     /// <param name="model">The model.</param>
     /// <param name="path">Destination file.</param>
     public static void SaveWeights(this IRnnModel model, string path) => SaveWeights(model, path, static s => s);
@@ -50,19 +56,53 @@ public static class WeightFiles
     /// <param name="model">The model to load into.</param>
     /// <param name="path">Source file.</param>
     /// <exception cref="WeightFileException">The file is malformed or does not match the model; the message says what and where.</exception>
-    public static void LoadWeights(this IRnnModel model, string path)
+    public static void LoadWeights(this IRnnModel model, string path) => LoadWeights(model, path, allowNonFinite: false);
+
+    /// <summary>
+    /// Loads weights as <see cref="LoadWeights(IRnnModel, string)"/> does. A NaN or infinite weight is refused (naming the
+    /// tensor and the index) unless <paramref name="allowNonFinite"/> is true.
+    /// </summary>
+    /// <param name="model">The model to load into.</param>
+    /// <param name="path">Source file.</param>
+    /// <param name="allowNonFinite">Load NaN and infinite values instead of refusing the file.</param>
+    /// <exception cref="WeightFileException">The file cannot be read, is malformed or does not match the model.</exception>
+    public static void LoadWeights(this IRnnModel model, string path, bool allowNonFinite)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.SequentialScan);
-        Read(model, stream, path);
+        if (Directory.Exists(path))
+        {
+            throw new WeightFileException($"{path}: is a directory, expected a safetensors file.");
+        }
+
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            throw new WeightFileException($"{path}: cannot be opened ({e.Message}).", e);
+        }
+
+        using (stream)
+        {
+            Read(model, stream, path, allowNonFinite);
+        }
     }
 
     /// <summary>Loads weights from a seekable stream positioned at the start of the file; see <see cref="LoadWeights(IRnnModel, string)"/>.</summary>
     /// <param name="model">The model to load into.</param>
     /// <param name="stream">A readable, seekable stream.</param>
     /// <exception cref="WeightFileException">The data is malformed or does not match the model.</exception>
-    public static void LoadWeights(this IRnnModel model, Stream stream)
+    public static void LoadWeights(this IRnnModel model, Stream stream) => LoadWeights(model, stream, allowNonFinite: false);
+
+    /// <summary>Loads weights from a seekable stream; see <see cref="LoadWeights(IRnnModel, string, bool)"/>.</summary>
+    /// <param name="model">The model to load into.</param>
+    /// <param name="stream">A readable, seekable stream.</param>
+    /// <param name="allowNonFinite">Load NaN and infinite values instead of refusing the data.</param>
+    /// <exception cref="WeightFileException">The data is malformed or does not match the model.</exception>
+    public static void LoadWeights(this IRnnModel model, Stream stream, bool allowNonFinite)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(stream);
@@ -71,7 +111,7 @@ public static class WeightFiles
             throw new ArgumentException("Expected a seekable stream (its length is checked against the header).", nameof(stream));
         }
 
-        Read(model, stream, "weights");
+        Read(model, stream, "weights", allowNonFinite);
     }
 
     /// <summary>Atomic save with a seam: <paramref name="wrap"/> may wrap the file stream (tests inject a crashing stream).</summary>
@@ -80,21 +120,31 @@ public static class WeightFiles
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(path);
         string full = Path.GetFullPath(path);
-        string temp = full + ".tmp-" + Guid.NewGuid().ToString("N");
+        RemoveOrphanedTemporaries(full);
+        string temp = full + TemporaryMarker + Guid.NewGuid().ToString("N");
+        FileStream? file = null;
         try
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            // FileShare.None is an exclusive lock (flock on Unix) that marks this temporary file as in use.
+            file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            Stream target = wrap(file);
+            Write(model, target);
+            target.Flush();
+            file.Flush(flushToDisk: true);
+            if (OperatingSystem.IsWindows())
             {
-                Stream target = wrap(file);
-                Write(model, target);
-                target.Flush();
-                file.Flush(flushToDisk: true);
+                file.Dispose(); // Windows cannot rename a file open without FILE_SHARE_DELETE
+                File.Move(temp, full, overwrite: true);
             }
-
-            File.Move(temp, full, overwrite: true);
+            else
+            {
+                File.Move(temp, full, overwrite: true); // renamed while still locked: no other save can take it for an orphan
+                file.Dispose();
+            }
         }
         catch
         {
+            file?.Dispose();
             try
             {
                 File.Delete(temp);
@@ -109,6 +159,50 @@ public static class WeightFiles
 
             throw;
         }
+    }
+
+    private const string TemporaryMarker = ".tmp-";
+
+    /// <summary>
+    /// Deletes <c>path.tmp-&lt;guid&gt;</c> files that no save holds: each one that can be opened exclusively belongs to a
+    /// process that died before its rename.
+    /// </summary>
+    private static void RemoveOrphanedTemporaries(string full)
+    {
+        string? directory = Path.GetDirectoryName(full);
+        if (directory is null || !Directory.Exists(directory))
+        {
+            return;
+        }
+
+        string prefix = Path.GetFileName(full) + TemporaryMarker;
+        foreach (string candidate in Directory.EnumerateFiles(directory, "*" + TemporaryMarker + "*"))
+        {
+            string name = Path.GetFileName(candidate);
+            if (!name.StartsWith(prefix, StringComparison.Ordinal) || name.Length != prefix.Length + 32 || !IsHex(name.AsSpan(prefix.Length)))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var orphan = new FileStream(candidate, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Locked by a save that is still running, or not ours to delete.
+            }
+        }
+    }
+
+    private static bool IsHex(ReadOnlySpan<char> text)
+    {
+        foreach (char c in text)
+        {
+            if (!char.IsAsciiHexDigitLower(c)) return false;
+        }
+
+        return true;
     }
 
     private static void Write(IRnnModel model, Stream stream)
@@ -179,7 +273,20 @@ public static class WeightFiles
         return header;
     }
 
-    private static void Read(IRnnModel model, Stream stream, string source)
+    /// <summary>Every failure while reading becomes a <see cref="WeightFileException"/> that names the file.</summary>
+    private static void Read(IRnnModel model, Stream stream, string source, bool allowNonFinite)
+    {
+        try
+        {
+            ReadValidated(model, stream, source, allowNonFinite);
+        }
+        catch (Exception e) when (e is not WeightFileException and (IOException or InvalidOperationException or ArgumentException or FormatException or OverflowException or JsonException or NotSupportedException or UnauthorizedAccessException))
+        {
+            throw new WeightFileException($"{source}: cannot be read ({e.Message}).", e);
+        }
+    }
+
+    private static void ReadValidated(IRnnModel model, Stream stream, string source, bool allowNonFinite)
     {
         List<TensorInfo> tensors = TensorsOf(model);
         long fileLength = stream.Length - stream.Position;
@@ -298,6 +405,20 @@ public static class WeightFiles
             }
         }
 
+        if (!allowNonFinite)
+        {
+            foreach (TensorInfo t in tensors)
+            {
+                ReadOnlySpan<float> values = buffer.AsSpan(t.Offset, t.Length);
+                if (!TensorPrimitives.IsFiniteAll(values))
+                {
+                    int index = 0;
+                    while (float.IsFinite(values[index])) index++;
+                    throw Fail(source, $"tensor '{t.Name}' holds {(float.IsNaN(values[index]) ? "NaN" : values[index] > 0 ? "+Infinity" : "-Infinity")} at index {index} (shape {FormatShape(t.Shape)}); NaN and infinite weights are refused unless loaded with allowNonFinite: true.");
+                }
+            }
+        }
+
         Span<float> parameters = model.Parameters;
         foreach (TensorInfo t in tensors)
         {
@@ -353,9 +474,11 @@ public static class WeightFiles
 
         if (!entry.TryGetProperty("data_offsets", out JsonElement offsets) || offsets.ValueKind != JsonValueKind.Array
             || offsets.GetArrayLength() != 2
+            || offsets[0].ValueKind != JsonValueKind.Number || offsets[1].ValueKind != JsonValueKind.Number
             || !offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end))
         {
-            throw Fail(source, $"tensor '{name}' needs data_offsets [begin, end] as two integers.");
+            string given = entry.TryGetProperty("data_offsets", out JsonElement raw) ? raw.GetRawText() : "nothing";
+            throw Fail(source, $"tensor '{name}' needs data_offsets [begin, end] as two integers, but has {given}.");
         }
 
         if (begin < 0 || end < begin || end > dataLength)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics.Tensors;
 
 namespace RnnGen;
 
@@ -9,7 +10,9 @@ namespace RnnGen;
 /// Each epoch: an improvement is <c>current + minDelta &lt; best</c> (minimized) or <c>current - minDelta &gt; best</c>
 /// (maximized, for monitors containing "acc"). Otherwise a wait counter grows; when it reaches
 /// <see cref="Patience"/> (and it is not the first epoch) training stops, and with
-/// <see cref="RestoreBestWeights"/> the weights of the best epoch are copied back — as in Keras 3.
+/// <see cref="RestoreBestWeights"/> the weights of the best epoch are copied back — as in Keras 3. Only finite
+/// weights are ever kept: the weights at the start of training are the first snapshot, and an epoch whose weights hold
+/// a NaN or an infinity never replaces it, so a restore never brings back non-finite weights.
 /// </remarks>
 public sealed class EarlyStopping : Callback
 {
@@ -67,6 +70,21 @@ public sealed class EarlyStopping : Callback
         {
             _bestWeights = new float[Model.ParameterCount];
         }
+
+        if (RestoreBestWeights)
+        {
+            Snapshot();
+        }
+    }
+
+    /// <summary>Keeps the current weights as the best, if they are all finite.</summary>
+    private void Snapshot()
+    {
+        if (TensorPrimitives.IsFiniteAll(Model.Parameters))
+        {
+            Model.Parameters.CopyTo(_bestWeights);
+            _haveBestWeights = true;
+        }
     }
 
     /// <inheritdoc/>
@@ -75,8 +93,7 @@ public sealed class EarlyStopping : Callback
         float current = Monitored(logs, Monitor, nameof(EarlyStopping));
         if (RestoreBestWeights && !_haveBestWeights)
         {
-            Model.Parameters.CopyTo(_bestWeights);
-            _haveBestWeights = true;
+            Snapshot();
         }
 
         Wait++;
@@ -88,7 +105,7 @@ public sealed class EarlyStopping : Callback
             Wait = 0;
             if (RestoreBestWeights)
             {
-                Model.Parameters.CopyTo(_bestWeights);
+                Snapshot();
             }
 
             return;

@@ -11,9 +11,16 @@ public static class ModelExtensions
     /// <item>Validation samples are the LAST <see cref="TrainingOptions.ValidationSplit"/> of <paramref name="data"/>,
     /// split off before any shuffling (or <see cref="TrainingOptions.ValidationData"/>).</item>
     /// <item>Each epoch, if <see cref="TrainingOptions.Shuffle"/>, the sample order is permuted with a
-    /// <see cref="Random"/> seeded once from <see cref="TrainingOptions.Seed"/>: the same seed gives bit-identical weights.</item>
+    /// <see cref="Random"/> seeded once from <see cref="TrainingOptions.Seed"/>. Determinism: the same seed gives
+    /// bit-identical weights on the same thread count and the same instruction set (the vector width the JIT picks,
+    /// AVX-512, AVX2, SSE or scalar, changes the order of floating-point sums); see docs/determinism.md.</item>
+    /// <item>Before the first step the whole dataset (and the validation data) is validated: not empty, sizes, finite
+    /// inputs and targets, token ids and sparse labels in range. A bad dataset is one <see cref="ArgumentException"/>
+    /// naming the first bad sample, and nothing is trained.</item>
     /// <item>Each batch: <c>Gradients = 0</c>; per sample <c>Forward</c>, <c>dOut = dLoss/dOutput / batchCount</c>,
-    /// <c>Backward(dOut)</c>; then one <see cref="Optimizer.Step"/>. The batch loss is the mean sample loss.</item>
+    /// <c>Backward(dOut)</c>; then one <see cref="Optimizer.Step"/>. The batch loss is the mean sample loss. A batch whose
+    /// loss or gradients are not finite is never applied (no optimizer step): its loss is reported as NaN or infinite,
+    /// which <see cref="TerminateOnNaN"/> stops on, and the weights stay those of the last finite step.</item>
     /// <item>Epoch <c>loss</c> is the sample-weighted mean of the batch losses (the mean over samples); metrics cover the
     /// epoch's pre-update outputs; <c>val_</c> values use <see cref="IRnnModel.Predict"/> after the epoch.</item>
     /// </list>
@@ -44,9 +51,13 @@ public static class ModelExtensions
             throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be positive.");
         }
 
-        data.EnsureFits(model);
+        // The whole dataset is checked before the first step: a bad sample never meets a half-trained model.
+        DataValidation.Validate(data, model, options.Loss, "training data", nameof(data));
         (Dataset train, Dataset? validation) = options.ValidationData is { } given ? (data, given) : data.Split(options.ValidationSplit);
-        validation?.EnsureFits(model);
+        if (validation is not null)
+        {
+            DataValidation.Validate(validation, model, options.Loss, "validation data", nameof(options));
+        }
 
         Metric[] metrics = [.. options.Metrics];
         Callback[] callbacks = [.. options.Callbacks];
@@ -163,7 +174,7 @@ public static class ModelExtensions
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(metrics);
-        data.EnsureFits(model);
+        DataValidation.Validate(data, model, loss, "data", nameof(data));
         foreach (Metric metric in metrics)
         {
             metric.Reset();

@@ -37,6 +37,9 @@ internal sealed class Trainer
 
     public int Count => _data.Count;
 
+    /// <summary>Batches not applied because their loss or gradients were not finite.</summary>
+    public int SkippedBatches { get; private set; }
+
     /// <summary>Permutes the sample order in place (Fisher-Yates).</summary>
     public void Shuffle(Random random) => Dataset.Permute(_order, random);
 
@@ -44,7 +47,7 @@ internal sealed class Trainer
     /// One gradient step on the samples <c>order[start .. start + count)</c>: zero the gradients, add each sample's
     /// gradient of <c>loss / count</c>, then one optimizer step. Metrics see the pre-step outputs, as in Keras.
     /// </summary>
-    /// <returns>The batch's mean loss.</returns>
+    /// <returns>The batch's mean loss (NaN or infinite when the batch was not applied).</returns>
     public float TrainBatch(int start, int count)
     {
         IRnnModel model = _model;
@@ -66,6 +69,14 @@ internal sealed class Trainer
             // mean over the batch: d(loss / count)/dOut
             TensorPrimitives.Multiply(dOut, scale, dOut);
             model.Backward(dOut);
+        }
+
+        // A batch whose loss or gradients are not finite is never applied: the weights (and the optimizer's state)
+        // stay those of the last finite step. Finite loss with non-finite gradients is reported as a NaN loss.
+        if (!double.IsFinite(sum) || !TensorPrimitives.IsFiniteAll(model.Gradients))
+        {
+            SkippedBatches++;
+            return double.IsFinite(sum) ? float.NaN : (float)(sum / count);
         }
 
         _optimizer.Step(model.Parameters, model.Gradients);

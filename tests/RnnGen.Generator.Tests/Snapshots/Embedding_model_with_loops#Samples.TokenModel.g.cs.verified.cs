@@ -58,50 +58,50 @@ partial class TokenModel : global::RnnGen.IRnnModel
     /// <param name="seed">Seed of the random generator; the same seed gives the same weights.</param>
     public TokenModel(int seed)
     {
-        var random = new Random(seed);
-        Span<float> p = _parameters;
+        global::System.Random random = new global::System.Random(seed);
+        global::System.Span<float> p = _parameters;
         // layer 0: embedding
-        Initializers.Uniform(p.Slice(0, 30), 0.05f, random);
+        global::RnnGen.CompilerServices.Initializers.Uniform(p.Slice(0, 30), 0.05f, random);
         // layer 1: gru
-        Initializers.GlorotUniform(p.Slice(30, 36), 3, 12, random);
-        Initializers.Orthogonal(p.Slice(66, 48), 4, 12, random);
+        global::RnnGen.CompilerServices.Initializers.GlorotUniform(p.Slice(30, 36), 3, 12, random);
+        global::RnnGen.CompilerServices.Initializers.Orthogonal(p.Slice(66, 48), 4, 12, random);
         // layer 2: dense
-        Initializers.GlorotUniform(p.Slice(126, 8), 4, 2, random);
+        global::RnnGen.CompilerServices.Initializers.GlorotUniform(p.Slice(126, 8), 4, 2, random);
     }
 
     /// <summary>Every weight, in Keras <c>get_weights()</c> order, flattened (see <see cref="Layers"/> for offsets).</summary>
-    public Span<float> Parameters => _parameters;
+    public global::System.Span<float> Parameters => _parameters;
 
     /// <summary>Gradient accumulator with the layout of <see cref="Parameters"/>; Backward adds into it.</summary>
-    public Span<float> Gradients => _gradients;
+    public global::System.Span<float> Gradients => _gradients;
 
-    int IRnnModel.Timesteps => Timesteps;
-    int IRnnModel.Features => Features;
-    int IRnnModel.InputSize => InputSize;
-    int IRnnModel.OutputSize => OutputSize;
-    int IRnnModel.StepOutputSize => StepOutputSize;
-    int IRnnModel.ParameterCount => ParameterCount;
-    IReadOnlyList<LayerInfo> IRnnModel.Layers => Layers;
-    string IRnnModel.Summary => Summary;
+    int global::RnnGen.IRnnModel.Timesteps => Timesteps;
+    int global::RnnGen.IRnnModel.Features => Features;
+    int global::RnnGen.IRnnModel.InputSize => InputSize;
+    int global::RnnGen.IRnnModel.OutputSize => OutputSize;
+    int global::RnnGen.IRnnModel.StepOutputSize => StepOutputSize;
+    int global::RnnGen.IRnnModel.ParameterCount => ParameterCount;
+    global::System.Collections.Generic.IReadOnlyList<global::RnnGen.LayerInfo> global::RnnGen.IRnnModel.Layers => Layers;
+    string global::RnnGen.IRnnModel.Summary => Summary;
 
     /// <summary>Inference. Allocation-free; safe to call concurrently on one instance (its workspace is per call).</summary>
     /// <param name="input">InputSize token ids, as floats.</param>
     /// <param name="output">OutputSize values.</param>
-    public void Predict(ReadOnlySpan<float> input, Span<float> output)
+    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        Guard.Length(input.Length, InputSize, nameof(input));
-        Guard.Length(output.Length, OutputSize, nameof(output));
+        global::RnnGen.CompilerServices.Guard.Length(input.Length, InputSize, nameof(input));
+        global::RnnGen.CompilerServices.Guard.Length(output.Length, OutputSize, nameof(output));
         CheckTokens(input, nameof(input));
-        Span<float> ws = stackalloc float[WorkspaceSize];
+        global::System.Span<float> ws = stackalloc float[WorkspaceSize];
         RunForward(_parameters, input, ws);
         ws.Slice(OutputOffset, OutputSize).CopyTo(output);
     }
 
     /// <summary>Training forward pass: like Predict, and keeps the activations Backward needs. Not thread-safe.</summary>
-    public void Forward(ReadOnlySpan<float> input, Span<float> output)
+    public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        Guard.Length(input.Length, InputSize, nameof(input));
-        Guard.Length(output.Length, OutputSize, nameof(output));
+        global::RnnGen.CompilerServices.Guard.Length(input.Length, InputSize, nameof(input));
+        global::RnnGen.CompilerServices.Guard.Length(output.Length, OutputSize, nameof(output));
         CheckTokens(input, nameof(input));
         input.CopyTo(_input);
         RunForward(_parameters, _input, _workspace);
@@ -111,78 +111,78 @@ partial class TokenModel : global::RnnGen.IRnnModel
 
     /// <summary>Adds dLoss/dParameters for the last Forward into <see cref="Gradients"/>.</summary>
     /// <param name="outputGradient">dLoss/dOutput, OutputSize values.</param>
-    public void Backward(ReadOnlySpan<float> outputGradient) => Backward(outputGradient, _inputGradient);
+    public void Backward(global::System.ReadOnlySpan<float> outputGradient) => Backward(outputGradient, _inputGradient);
 
     /// <summary>Adds dLoss/dParameters for the last Forward into <see cref="Gradients"/> and writes dLoss/dInput.</summary>
     /// <param name="outputGradient">dLoss/dOutput, OutputSize values.</param>
     /// <param name="inputGradient">Receives zeros: token ids have no gradient (InputSize values).</param>
-    public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+    public void Backward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
     {
-        Guard.Length(outputGradient.Length, OutputSize, nameof(outputGradient));
-        Guard.Length(inputGradient.Length, InputSize, nameof(inputGradient));
-        if (!_hasForward) Guard.ThrowBackwardWithoutForward();
+        global::RnnGen.CompilerServices.Guard.Length(outputGradient.Length, OutputSize, nameof(outputGradient));
+        global::RnnGen.CompilerServices.Guard.Length(inputGradient.Length, InputSize, nameof(inputGradient));
+        if (!_hasForward) global::RnnGen.CompilerServices.Guard.ThrowBackwardWithoutForward();
         inputGradient.Clear();
         RunBackward(outputGradient, inputGradient);
     }
 
     /// <summary>Streaming: zeroes the recurrent state used by <see cref="Step"/>.</summary>
-    public void ResetState() => Array.Clear(_state);
+    public void ResetState() => global::System.Array.Clear(_state);
 
     /// <summary>Streaming: feeds one timestep and writes the last layer's output for it. Not thread-safe.</summary>
     /// <param name="x">One token id, as a float.</param>
     /// <param name="y">StepOutputSize values.</param>
-    public void Step(ReadOnlySpan<float> x, Span<float> y)
+    public void Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
-        Guard.Length(x.Length, 1, nameof(x));
-        Guard.Length(y.Length, StepOutputSize, nameof(y));
+        global::RnnGen.CompilerServices.Guard.Length(x.Length, 1, nameof(x));
+        global::RnnGen.CompilerServices.Guard.Length(y.Length, StepOutputSize, nameof(y));
         CheckTokens(x, nameof(x));
-        ReadOnlySpan<float> p = _parameters;
-        Span<float> state = _state;
-        Span<float> y0 = stackalloc float[3];
-        L0_Embedding_Step(p, x, Span<float>.Empty, y0);
-        Span<float> y1 = stackalloc float[4];
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> state = _state;
+        global::System.Span<float> y0 = stackalloc float[3];
+        L0_Embedding_Step(p, x, global::System.Span<float>.Empty, y0);
+        global::System.Span<float> y1 = stackalloc float[4];
         L1_Gru_Step(p, y0, state.Slice(0, 4), y1);
-        L2_Dense_Step(p, y1, Span<float>.Empty, y);
+        L2_Dense_Step(p, y1, global::System.Span<float>.Empty, y);
     }
 
     /// <summary>Inference on token ids.</summary>
-    public void Predict(ReadOnlySpan<int> tokens, Span<float> output)
+    public void Predict(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> output)
     {
-        Guard.Length(tokens.Length, InputSize, nameof(tokens));
-        Span<float> ids = stackalloc float[InputSize];
+        global::RnnGen.CompilerServices.Guard.Length(tokens.Length, InputSize, nameof(tokens));
+        global::System.Span<float> ids = stackalloc float[InputSize];
         for (int t = 0; t < InputSize; t++) ids[t] = tokens[t];
         Predict(ids, output);
     }
 
     /// <summary>Training forward pass on token ids.</summary>
-    public void Forward(ReadOnlySpan<int> tokens, Span<float> output)
+    public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> output)
     {
-        Guard.Length(tokens.Length, InputSize, nameof(tokens));
-        Span<float> ids = stackalloc float[InputSize];
+        global::RnnGen.CompilerServices.Guard.Length(tokens.Length, InputSize, nameof(tokens));
+        global::System.Span<float> ids = stackalloc float[InputSize];
         for (int t = 0; t < InputSize; t++) ids[t] = tokens[t];
         Forward(ids, output);
     }
 
     /// <summary>Streaming step on one token id.</summary>
-    public void Step(int token, Span<float> y)
+    public void Step(int token, global::System.Span<float> y)
     {
-        Span<float> id = stackalloc float[1];
+        global::System.Span<float> id = stackalloc float[1];
         id[0] = token;
         Step(id, y);
     }
 
     // Every id must be an integer in [0, 10).
-    private static void CheckTokens(ReadOnlySpan<float> tokens, string paramName)
+    private static void CheckTokens(global::System.ReadOnlySpan<float> tokens, string paramName)
     {
         for (int t = 0; t < tokens.Length; t++)
         {
             float id = tokens[t];
-            if (!(id >= 0f && id < 10f) || id != MathF.Floor(id)) Guard.ThrowTokenOutOfRange(paramName, t, id, 10);
+            if (!(id >= 0f && id < 10f) || id != global::System.MathF.Floor(id)) global::RnnGen.CompilerServices.Guard.ThrowTokenOutOfRange(paramName, t, id, 10);
         }
     }
 
     // Forward through every layer; each layer's activations land in its slice of ws.
-    private static void RunForward(ReadOnlySpan<float> p, ReadOnlySpan<float> input, Span<float> ws)
+    private static void RunForward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
     {
         L0_Embedding_Forward(p, input, ws.Slice(0, 12));
         L1_Gru_Forward(p, ws.Slice(0, 12), ws.Slice(12, 64));
@@ -190,13 +190,13 @@ partial class TokenModel : global::RnnGen.IRnnModel
     }
 
     // Backward through every layer, last to first; each layer's input gradient is the previous layer's output gradient.
-    private void RunBackward(ReadOnlySpan<float> dOut, Span<float> dIn)
+    private void RunBackward(global::System.ReadOnlySpan<float> dOut, global::System.Span<float> dIn)
     {
-        ReadOnlySpan<float> p = _parameters;
-        Span<float> g = _gradients;
-        ReadOnlySpan<float> ws = _workspace;
-        Span<float> d = _deltas;
-        Span<float> scratch = _scratch;
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> g = _gradients;
+        global::System.ReadOnlySpan<float> ws = _workspace;
+        global::System.Span<float> d = _deltas;
+        global::System.Span<float> scratch = _scratch;
         L2_Dense_Backward(p, g, ws.Slice(72, 4), ws.Slice(76, 2), dOut, d.Slice(12, 4), scratch);
         L1_Gru_Backward(p, g, ws.Slice(0, 12), ws.Slice(12, 64), d.Slice(12, 4), d.Slice(0, 12), scratch);
         L0_Embedding_Backward(p, g, _input, ws.Slice(0, 12), d.Slice(0, 12), dIn, scratch);
@@ -205,13 +205,13 @@ partial class TokenModel : global::RnnGen.IRnnModel
     // ---- layer 0: embedding, Embedding(10, 3) ----
 
     // layer 0 (embedding) forward: y_t = E[id_t], E = p[0..30) as [10, 3]
-    private static void L0_Embedding_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
+    private static void L0_Embedding_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
         for (int t = 0; t < 4; t++) p.Slice(0 + (int)x[t] * 3, 3).CopyTo(ws.Slice(t * 3, 3));
     }
 
     // layer 0 (embedding) backward: dE[id_t] += dy_t (only the rows that were used)
-    private static void L0_Embedding_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
+    private static void L0_Embedding_Backward(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
     {
         for (int t = 0; t < 4; t++)
         {
@@ -221,7 +221,7 @@ partial class TokenModel : global::RnnGen.IRnnModel
     }
 
     // layer 0 (embedding) streaming step: y = E[id]
-    private static void L0_Embedding_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
+    private static void L0_Embedding_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
         p.Slice(0 + (int)x[0] * 3, 3).CopyTo(y);
     }
@@ -229,29 +229,29 @@ partial class TokenModel : global::RnnGen.IRnnModel
     // ---- layer 1: gru, Gru(4, tanh, reset before) ----
 
     // layer 1 (gru) forward: hh = f(x K_h + (r h) R_h), h_s = z h_(s-1) + (1 - z) hh, 4 timesteps
-    private static void L1_Gru_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
+    private static void L1_Gru_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        Span<float> gates = ws.Slice(0, 48); // z, r, hh per timestep
-        Span<float> h = ws.Slice(48, 16);
-        ReadOnlySpan<float> kernel = p.Slice(30, 36);
-        ReadOnlySpan<float> recurrent = p.Slice(66, 48);
-        Span<float> rec = stackalloc float[12]; // h_(s-1) R (+ recurrent bias)
-        Span<float> rhp = stackalloc float[4]; // r h_(s-1)
+        global::System.Span<float> gates = ws.Slice(0, 48); // z, r, hh per timestep
+        global::System.Span<float> h = ws.Slice(48, 16);
+        global::System.ReadOnlySpan<float> kernel = p.Slice(30, 36);
+        global::System.ReadOnlySpan<float> recurrent = p.Slice(66, 48);
+        global::System.Span<float> rec = stackalloc float[12]; // h_(s-1) R (+ recurrent bias)
+        global::System.Span<float> rhp = stackalloc float[4]; // r h_(s-1)
         for (int s = 0; s < 4; s++)
         {
-            Span<float> a = gates.Slice(s * 12, 12);
+            global::System.Span<float> a = gates.Slice(s * 12, 12);
             p.Slice(114, 12).CopyTo(a);
-            Kernels.MatVecAdd(x.Slice((s) * 3, 3), kernel, a);
+            global::RnnGen.CompilerServices.Kernels.MatVecAdd(x.Slice((s) * 3, 3), kernel, a);
             rec.Clear();
-            if (s > 0) Kernels.MatVecAdd(h.Slice((s - 1) * 4, 4), recurrent, rec);
+            if (s > 0) global::RnnGen.CompilerServices.Kernels.MatVecAdd(h.Slice((s - 1) * 4, 4), recurrent, rec);
             for (int j = 0; j < 8; j++) a[j] += rec[j];
-            Kernels.Activate(Activation.Sigmoid, a.Slice(0, 8));
+            global::RnnGen.CompilerServices.Kernels.Activate(global::RnnGen.Activation.Sigmoid, a.Slice(0, 8));
             if (s > 0)
             {
                 for (int k = 0; k < 4; k++) rhp[k] = a[4 + k] * h[(s - 1) * 4 + k];
-                for (int k = 0; k < 4; k++) Kernels.MatVecAdd(rhp.Slice(k, 1), recurrent.Slice(k * 12 + 8, 4), a.Slice(8, 4));
+                for (int k = 0; k < 4; k++) global::RnnGen.CompilerServices.Kernels.MatVecAdd(rhp.Slice(k, 1), recurrent.Slice(k * 12 + 8, 4), a.Slice(8, 4));
             }
-            Kernels.Activate(Activation.Tanh, a.Slice(8, 4));
+            global::RnnGen.CompilerServices.Kernels.Activate(global::RnnGen.Activation.Tanh, a.Slice(8, 4));
             for (int j = 0; j < 4; j++)
             {
                 float hPrev = s > 0 ? h[(s - 1) * 4 + j] : 0f;
@@ -261,20 +261,20 @@ partial class TokenModel : global::RnnGen.IRnnModel
     }
 
     // layer 1 (gru) backward through time: da_z = dh (h_(s-1) - hh) z', da_h = dh (1 - z) f'(hh), da_r = (da_h R_h^T) h_(s-1) r'; dh_(s-1) = dh z + da R^T
-    private static void L1_Gru_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
+    private static void L1_Gru_Backward(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
     {
-        ReadOnlySpan<float> gates = ws.Slice(0, 48); // z, r, hh per timestep
-        ReadOnlySpan<float> h = ws.Slice(48, 16);
-        ReadOnlySpan<float> kernel = p.Slice(30, 36);
-        ReadOnlySpan<float> recurrent = p.Slice(66, 48);
-        Span<float> dh = scratch.Slice(0, 4);
-        Span<float> dax = scratch.Slice(4, 12); // gradient of the input-side pre-activations
-        Span<float> dar = scratch.Slice(16, 12); // gradient of the recurrent-side pre-activations
+        global::System.ReadOnlySpan<float> gates = ws.Slice(0, 48); // z, r, hh per timestep
+        global::System.ReadOnlySpan<float> h = ws.Slice(48, 16);
+        global::System.ReadOnlySpan<float> kernel = p.Slice(30, 36);
+        global::System.ReadOnlySpan<float> recurrent = p.Slice(66, 48);
+        global::System.Span<float> dh = scratch.Slice(0, 4);
+        global::System.Span<float> dax = scratch.Slice(4, 12); // gradient of the input-side pre-activations
+        global::System.Span<float> dar = scratch.Slice(16, 12); // gradient of the recurrent-side pre-activations
         dy.CopyTo(dh); // only the last state is an output
         for (int s = 3; s >= 0; s--)
         {
             int t = s;
-            ReadOnlySpan<float> a = gates.Slice(s * 12, 12);
+            global::System.ReadOnlySpan<float> a = gates.Slice(s * 12, 12);
             for (int j = 0; j < 4; j++)
             {
                 float dhj = dh[j];
@@ -294,13 +294,13 @@ partial class TokenModel : global::RnnGen.IRnnModel
                 dh[k] += drh * r;
             }
             for (int q = 0; q < 12; q++) g[114 + q] += dax[q];
-            Kernels.OuterAdd(x.Slice(t * 3, 3), dax, g.Slice(30, 36));
-            Span<float> dxt = dx.Slice(t * 3, 3);
+            global::RnnGen.CompilerServices.Kernels.OuterAdd(x.Slice(t * 3, 3), dax, g.Slice(30, 36));
+            global::System.Span<float> dxt = dx.Slice(t * 3, 3);
             dxt.Clear();
-            Kernels.MatTransposeVecAdd(kernel, dax, dxt);
+            global::RnnGen.CompilerServices.Kernels.MatTransposeVecAdd(kernel, dax, dxt);
             if (s > 0)
             {
-                ReadOnlySpan<float> hPrev = h.Slice((s - 1) * 4, 4);
+                global::System.ReadOnlySpan<float> hPrev = h.Slice((s - 1) * 4, 4);
                 for (int k = 0; k < 4; k++)
                 {
                     float hk = hPrev[k], rhk = a[4 + k] * hk;
@@ -313,28 +313,21 @@ partial class TokenModel : global::RnnGen.IRnnModel
         }
     }
 
-    private static float TensorDot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        float sum = 0f;
-        for (int i = 0; i < a.Length; i++) sum += a[i] * b[i];
-        return sum;
-    }
-
     // layer 1 (gru) streaming step: y = h = z state + (1 - z) hh; state = y
-    private static void L1_Gru_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
+    private static void L1_Gru_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
-        Span<float> a = stackalloc float[12];
-        Span<float> rec = stackalloc float[12];
+        global::System.Span<float> a = stackalloc float[12];
+        global::System.Span<float> rec = stackalloc float[12];
         p.Slice(114, 12).CopyTo(a);
-        Kernels.MatVecAdd(x, p.Slice(30, 36), a);
+        global::RnnGen.CompilerServices.Kernels.MatVecAdd(x, p.Slice(30, 36), a);
         rec.Clear();
-        Kernels.MatVecAdd(state, p.Slice(66, 48), rec);
+        global::RnnGen.CompilerServices.Kernels.MatVecAdd(state, p.Slice(66, 48), rec);
         for (int j = 0; j < 8; j++) a[j] += rec[j];
-        Kernels.Activate(Activation.Sigmoid, a.Slice(0, 8));
-        Span<float> rhp = stackalloc float[4];
+        global::RnnGen.CompilerServices.Kernels.Activate(global::RnnGen.Activation.Sigmoid, a.Slice(0, 8));
+        global::System.Span<float> rhp = stackalloc float[4];
         for (int k = 0; k < 4; k++) rhp[k] = a[4 + k] * state[k];
-        for (int k = 0; k < 4; k++) Kernels.MatVecAdd(rhp.Slice(k, 1), p.Slice(66 + k * 12 + 8, 4), a.Slice(8, 4));
-        Kernels.Activate(Activation.Tanh, a.Slice(8, 4));
+        for (int k = 0; k < 4; k++) global::RnnGen.CompilerServices.Kernels.MatVecAdd(rhp.Slice(k, 1), p.Slice(66 + k * 12 + 8, 4), a.Slice(8, 4));
+        global::RnnGen.CompilerServices.Kernels.Activate(global::RnnGen.Activation.Tanh, a.Slice(8, 4));
         for (int j = 0; j < 4; j++) y[j] = a[j] * state[j] + (1f - a[j]) * a[8 + j];
         y.CopyTo(state);
     }
@@ -342,40 +335,48 @@ partial class TokenModel : global::RnnGen.IRnnModel
     // ---- layer 2: dense, Dense(2, softmax) ----
 
     // layer 2 (dense) forward: y = softmax(x W + b)
-    private static void L2_Dense_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
+    private static void L2_Dense_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
         for (int n = 0; n < 1; n++)
         {
-            Span<float> y = ws.Slice(n * 2, 2);
+            global::System.Span<float> y = ws.Slice(n * 2, 2);
             p.Slice(134, 2).CopyTo(y);
-            Kernels.MatVecAdd(x.Slice(n * 4, 4), p.Slice(126, 8), y);
-            Kernels.Activate(Activation.Softmax, y);
+            global::RnnGen.CompilerServices.Kernels.MatVecAdd(x.Slice(n * 4, 4), p.Slice(126, 8), y);
+            global::RnnGen.CompilerServices.Kernels.Activate(global::RnnGen.Activation.Softmax, y);
         }
     }
 
     // layer 2 (dense) backward: dz = dy J_softmax; g += x^T dz, dz; dx = dz W^T
-    private static void L2_Dense_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
+    private static void L2_Dense_Backward(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
     {
-        ReadOnlySpan<float> kernel = p.Slice(126, 8);
-        Span<float> dz = scratch.Slice(0, 2);
+        global::System.ReadOnlySpan<float> kernel = p.Slice(126, 8);
+        global::System.Span<float> dz = scratch.Slice(0, 2);
         for (int n = 0; n < 1; n++)
         {
             dy.Slice(n * 2, 2).CopyTo(dz);
-            Kernels.ActivationBackward(Activation.Softmax, ws.Slice(n * 2, 2), dz);
+            global::RnnGen.CompilerServices.Kernels.ActivationBackward(global::RnnGen.Activation.Softmax, ws.Slice(n * 2, 2), dz);
             for (int j = 0; j < 2; j++) g[134 + j] += dz[j];
-            Kernels.OuterAdd(x.Slice(n * 4, 4), dz, g.Slice(126, 8));
-            Span<float> dxn = dx.Slice(n * 4, 4);
+            global::RnnGen.CompilerServices.Kernels.OuterAdd(x.Slice(n * 4, 4), dz, g.Slice(126, 8));
+            global::System.Span<float> dxn = dx.Slice(n * 4, 4);
             dxn.Clear();
-            Kernels.MatTransposeVecAdd(kernel, dz, dxn);
+            global::RnnGen.CompilerServices.Kernels.MatTransposeVecAdd(kernel, dz, dxn);
         }
     }
 
     // layer 2 (dense) streaming step: y = softmax(x W + b)
-    private static void L2_Dense_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
+    private static void L2_Dense_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
         p.Slice(134, 2).CopyTo(y);
-        Kernels.MatVecAdd(x, p.Slice(126, 8), y);
-        Kernels.Activate(Activation.Softmax, y);
+        global::RnnGen.CompilerServices.Kernels.MatVecAdd(x, p.Slice(126, 8), y);
+        global::RnnGen.CompilerServices.Kernels.Activate(global::RnnGen.Activation.Softmax, y);
+    }
+
+    // Dot product, shared by every layer that calls it.
+    private static float TensorDot(global::System.ReadOnlySpan<float> a, global::System.ReadOnlySpan<float> b)
+    {
+        float sum = 0f;
+        for (int i = 0; i < a.Length; i++) sum += a[i] * b[i];
+        return sum;
     }
 
     /// <summary>Keras-style summary: Layer (type), Output Shape, Param #.</summary>
@@ -398,34 +399,34 @@ partial class TokenModel : global::RnnGen.IRnnModel
         "_________________________________________________________________\n";
 
     /// <summary>The layers, in order: kind, units, shapes, parameter offsets and Keras tensor names.</summary>
-    public static IReadOnlyList<LayerInfo> Layers { get; } = new LayerInfo[]
+    public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.LayerInfo> Layers { get; } = new global::RnnGen.LayerInfo[]
     {
-        new LayerInfo("embedding", LayerKind.Embedding, Units: 3, Activation.Linear,
+        new global::RnnGen.LayerInfo("embedding", global::RnnGen.LayerKind.Embedding, Units: 3, global::RnnGen.Activation.Linear,
             ReturnSequences: true, GoBackwards: false, UseBias: false,
             InputShape: new[] { 4 }, OutputShape: new[] { 4, 3 },
             ParameterOffset: 0, ParameterCount: 30,
-            Tensors: new TensorInfo[]
+            Tensors: new global::RnnGen.TensorInfo[]
             {
-                new TensorInfo("embedding/embeddings", new[] { 10, 3 }, 0, 30),
+                new global::RnnGen.TensorInfo("embedding/embeddings", new[] { 10, 3 }, 0, 30),
             }),
-        new LayerInfo("gru", LayerKind.Gru, Units: 4, Activation.Tanh,
+        new global::RnnGen.LayerInfo("gru", global::RnnGen.LayerKind.Gru, Units: 4, global::RnnGen.Activation.Tanh,
             ReturnSequences: false, GoBackwards: false, UseBias: true,
             InputShape: new[] { 4, 3 }, OutputShape: new[] { 4 },
             ParameterOffset: 30, ParameterCount: 96,
-            Tensors: new TensorInfo[]
+            Tensors: new global::RnnGen.TensorInfo[]
             {
-                new TensorInfo("gru/kernel", new[] { 3, 12 }, 30, 36),
-                new TensorInfo("gru/recurrent_kernel", new[] { 4, 12 }, 66, 48),
-                new TensorInfo("gru/bias", new[] { 12 }, 114, 12),
+                new global::RnnGen.TensorInfo("gru/kernel", new[] { 3, 12 }, 30, 36),
+                new global::RnnGen.TensorInfo("gru/recurrent_kernel", new[] { 4, 12 }, 66, 48),
+                new global::RnnGen.TensorInfo("gru/bias", new[] { 12 }, 114, 12),
             }),
-        new LayerInfo("dense", LayerKind.Dense, Units: 2, Activation.Softmax,
+        new global::RnnGen.LayerInfo("dense", global::RnnGen.LayerKind.Dense, Units: 2, global::RnnGen.Activation.Softmax,
             ReturnSequences: false, GoBackwards: false, UseBias: true,
             InputShape: new[] { 4 }, OutputShape: new[] { 2 },
             ParameterOffset: 126, ParameterCount: 10,
-            Tensors: new TensorInfo[]
+            Tensors: new global::RnnGen.TensorInfo[]
             {
-                new TensorInfo("dense/kernel", new[] { 4, 2 }, 126, 8),
-                new TensorInfo("dense/bias", new[] { 2 }, 134, 2),
+                new global::RnnGen.TensorInfo("dense/kernel", new[] { 4, 2 }, 126, 8),
+                new global::RnnGen.TensorInfo("dense/bias", new[] { 2 }, 134, 2),
             }),
     };
 }

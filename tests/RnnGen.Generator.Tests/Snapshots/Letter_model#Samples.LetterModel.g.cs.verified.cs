@@ -56,47 +56,47 @@ partial class LetterModel : global::RnnGen.IRnnModel
     /// <param name="seed">Seed of the random generator; the same seed gives the same weights.</param>
     public LetterModel(int seed)
     {
-        var random = new Random(seed);
-        Span<float> p = _parameters;
+        global::System.Random random = new global::System.Random(seed);
+        global::System.Span<float> p = _parameters;
         // layer 0: simple_rnn
-        Initializers.GlorotUniform(p.Slice(0, 15), 5, 3, random);
-        Initializers.Orthogonal(p.Slice(15, 9), 3, 3, random);
+        global::RnnGen.CompilerServices.Initializers.GlorotUniform(p.Slice(0, 15), 5, 3, random);
+        global::RnnGen.CompilerServices.Initializers.Orthogonal(p.Slice(15, 9), 3, 3, random);
         // layer 1: dense
-        Initializers.GlorotUniform(p.Slice(27, 15), 3, 5, random);
+        global::RnnGen.CompilerServices.Initializers.GlorotUniform(p.Slice(27, 15), 3, 5, random);
     }
 
     /// <summary>Every weight, in Keras <c>get_weights()</c> order, flattened (see <see cref="Layers"/> for offsets).</summary>
-    public Span<float> Parameters => _parameters;
+    public global::System.Span<float> Parameters => _parameters;
 
     /// <summary>Gradient accumulator with the layout of <see cref="Parameters"/>; Backward adds into it.</summary>
-    public Span<float> Gradients => _gradients;
+    public global::System.Span<float> Gradients => _gradients;
 
-    int IRnnModel.Timesteps => Timesteps;
-    int IRnnModel.Features => Features;
-    int IRnnModel.InputSize => InputSize;
-    int IRnnModel.OutputSize => OutputSize;
-    int IRnnModel.StepOutputSize => StepOutputSize;
-    int IRnnModel.ParameterCount => ParameterCount;
-    IReadOnlyList<LayerInfo> IRnnModel.Layers => Layers;
-    string IRnnModel.Summary => Summary;
+    int global::RnnGen.IRnnModel.Timesteps => Timesteps;
+    int global::RnnGen.IRnnModel.Features => Features;
+    int global::RnnGen.IRnnModel.InputSize => InputSize;
+    int global::RnnGen.IRnnModel.OutputSize => OutputSize;
+    int global::RnnGen.IRnnModel.StepOutputSize => StepOutputSize;
+    int global::RnnGen.IRnnModel.ParameterCount => ParameterCount;
+    global::System.Collections.Generic.IReadOnlyList<global::RnnGen.LayerInfo> global::RnnGen.IRnnModel.Layers => Layers;
+    string global::RnnGen.IRnnModel.Summary => Summary;
 
     /// <summary>Inference. Allocation-free; safe to call concurrently on one instance (its workspace is per call).</summary>
     /// <param name="input">InputSize values, <c>input[t * Features + f]</c>.</param>
     /// <param name="output">OutputSize values.</param>
-    public void Predict(ReadOnlySpan<float> input, Span<float> output)
+    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        Guard.Length(input.Length, InputSize, nameof(input));
-        Guard.Length(output.Length, OutputSize, nameof(output));
-        Span<float> ws = stackalloc float[WorkspaceSize];
+        global::RnnGen.CompilerServices.Guard.Length(input.Length, InputSize, nameof(input));
+        global::RnnGen.CompilerServices.Guard.Length(output.Length, OutputSize, nameof(output));
+        global::System.Span<float> ws = stackalloc float[WorkspaceSize];
         RunForward(_parameters, input, ws);
         ws.Slice(OutputOffset, OutputSize).CopyTo(output);
     }
 
     /// <summary>Training forward pass: like Predict, and keeps the activations Backward needs. Not thread-safe.</summary>
-    public void Forward(ReadOnlySpan<float> input, Span<float> output)
+    public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        Guard.Length(input.Length, InputSize, nameof(input));
-        Guard.Length(output.Length, OutputSize, nameof(output));
+        global::RnnGen.CompilerServices.Guard.Length(input.Length, InputSize, nameof(input));
+        global::RnnGen.CompilerServices.Guard.Length(output.Length, OutputSize, nameof(output));
         input.CopyTo(_input);
         RunForward(_parameters, _input, _workspace);
         _workspace.AsSpan(OutputOffset, OutputSize).CopyTo(output);
@@ -105,51 +105,51 @@ partial class LetterModel : global::RnnGen.IRnnModel
 
     /// <summary>Adds dLoss/dParameters for the last Forward into <see cref="Gradients"/>.</summary>
     /// <param name="outputGradient">dLoss/dOutput, OutputSize values.</param>
-    public void Backward(ReadOnlySpan<float> outputGradient) => Backward(outputGradient, _inputGradient);
+    public void Backward(global::System.ReadOnlySpan<float> outputGradient) => Backward(outputGradient, _inputGradient);
 
     /// <summary>Adds dLoss/dParameters for the last Forward into <see cref="Gradients"/> and writes dLoss/dInput.</summary>
     /// <param name="outputGradient">dLoss/dOutput, OutputSize values.</param>
     /// <param name="inputGradient">Receives dLoss/dInput (InputSize values, overwritten).</param>
-    public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+    public void Backward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
     {
-        Guard.Length(outputGradient.Length, OutputSize, nameof(outputGradient));
-        Guard.Length(inputGradient.Length, InputSize, nameof(inputGradient));
-        if (!_hasForward) Guard.ThrowBackwardWithoutForward();
+        global::RnnGen.CompilerServices.Guard.Length(outputGradient.Length, OutputSize, nameof(outputGradient));
+        global::RnnGen.CompilerServices.Guard.Length(inputGradient.Length, InputSize, nameof(inputGradient));
+        if (!_hasForward) global::RnnGen.CompilerServices.Guard.ThrowBackwardWithoutForward();
         RunBackward(outputGradient, inputGradient);
     }
 
     /// <summary>Streaming: zeroes the recurrent state used by <see cref="Step"/>.</summary>
-    public void ResetState() => Array.Clear(_state);
+    public void ResetState() => global::System.Array.Clear(_state);
 
     /// <summary>Streaming: feeds one timestep and writes the last layer's output for it. Not thread-safe.</summary>
     /// <param name="x">Features values for this timestep.</param>
     /// <param name="y">StepOutputSize values.</param>
-    public void Step(ReadOnlySpan<float> x, Span<float> y)
+    public void Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
-        Guard.Length(x.Length, Features, nameof(x));
-        Guard.Length(y.Length, StepOutputSize, nameof(y));
-        ReadOnlySpan<float> p = _parameters;
-        Span<float> state = _state;
-        Span<float> y0 = stackalloc float[3];
+        global::RnnGen.CompilerServices.Guard.Length(x.Length, Features, nameof(x));
+        global::RnnGen.CompilerServices.Guard.Length(y.Length, StepOutputSize, nameof(y));
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> state = _state;
+        global::System.Span<float> y0 = stackalloc float[3];
         L0_SimpleRnn_Step(p, x, state.Slice(0, 3), y0);
-        L1_Dense_Step(p, y0, Span<float>.Empty, y);
+        L1_Dense_Step(p, y0, global::System.Span<float>.Empty, y);
     }
 
     // Forward through every layer; each layer's activations land in its slice of ws.
-    private static void RunForward(ReadOnlySpan<float> p, ReadOnlySpan<float> input, Span<float> ws)
+    private static void RunForward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
     {
         L0_SimpleRnn_Forward(p, input, ws.Slice(0, 3));
         L1_Dense_Forward(p, ws.Slice(0, 3), ws.Slice(3, 5));
     }
 
     // Backward through every layer, last to first; each layer's input gradient is the previous layer's output gradient.
-    private void RunBackward(ReadOnlySpan<float> dOut, Span<float> dIn)
+    private void RunBackward(global::System.ReadOnlySpan<float> dOut, global::System.Span<float> dIn)
     {
-        ReadOnlySpan<float> p = _parameters;
-        Span<float> g = _gradients;
-        ReadOnlySpan<float> ws = _workspace;
-        Span<float> d = _deltas;
-        Span<float> scratch = _scratch;
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> g = _gradients;
+        global::System.ReadOnlySpan<float> ws = _workspace;
+        global::System.Span<float> d = _deltas;
+        global::System.Span<float> scratch = _scratch;
         L1_Dense_Backward(p, g, ws.Slice(0, 3), ws.Slice(3, 5), dOut, d.Slice(0, 3), scratch);
         L0_SimpleRnn_Backward(p, g, _input, ws.Slice(0, 3), d.Slice(0, 3), dIn, scratch);
     }
@@ -157,23 +157,23 @@ partial class LetterModel : global::RnnGen.IRnnModel
     // ---- layer 0: simple_rnn, SimpleRnn(3, tanh) ----
 
     // layer 0 (simple_rnn) forward: h_s = tanh(x_t K + h_(s-1) R + b), 1 timestep
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L0_SimpleRnn_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L0_SimpleRnn_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        Span<float> h = ws;
+        global::System.Span<float> h = ws;
 
         // timestep 0: reads x_0, h_(-1) = 0
-        h[0] = Activations.Tanh(p[24] + x[0] * p[0] + x[1] * p[3] + x[2] * p[6] + x[3] * p[9] + x[4] * p[12]);
-        h[1] = Activations.Tanh(p[25] + x[0] * p[1] + x[1] * p[4] + x[2] * p[7] + x[3] * p[10] + x[4] * p[13]);
-        h[2] = Activations.Tanh(p[26] + x[0] * p[2] + x[1] * p[5] + x[2] * p[8] + x[3] * p[11] + x[4] * p[14]);
+        h[0] = global::RnnGen.CompilerServices.Activations.Tanh(p[24] + x[0] * p[0] + x[1] * p[3] + x[2] * p[6] + x[3] * p[9] + x[4] * p[12]);
+        h[1] = global::RnnGen.CompilerServices.Activations.Tanh(p[25] + x[0] * p[1] + x[1] * p[4] + x[2] * p[7] + x[3] * p[10] + x[4] * p[13]);
+        h[2] = global::RnnGen.CompilerServices.Activations.Tanh(p[26] + x[0] * p[2] + x[1] * p[5] + x[2] * p[8] + x[3] * p[11] + x[4] * p[14]);
     }
 
     // layer 0 (simple_rnn) backward through time: dz = (dy + dh) f'(h); g += dK, dR, db; dx = dz K^T; dh = dz R^T
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L0_SimpleRnn_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L0_SimpleRnn_Backward(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
     {
-        ReadOnlySpan<float> h = ws;
-        Span<float> dh = scratch.Slice(0, 3); // dLoss/dh_(s-1), carried to the earlier timestep
+        global::System.ReadOnlySpan<float> h = ws;
+        global::System.Span<float> dh = scratch.Slice(0, 3); // dLoss/dh_(s-1), carried to the earlier timestep
 
         // timestep 0 (input x_0)
         {
@@ -207,14 +207,14 @@ partial class LetterModel : global::RnnGen.IRnnModel
     }
 
     // layer 0 (simple_rnn) streaming step: y = tanh(x K + state R + b); state = y
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L0_SimpleRnn_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L0_SimpleRnn_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
-        y[0] = Activations.Tanh((p[24] + x[0] * p[0] + x[1] * p[3] + x[2] * p[6] + x[3] * p[9] + x[4] * p[12])
+        y[0] = global::RnnGen.CompilerServices.Activations.Tanh((p[24] + x[0] * p[0] + x[1] * p[3] + x[2] * p[6] + x[3] * p[9] + x[4] * p[12])
             + (state[0] * p[15] + state[1] * p[18] + state[2] * p[21]));
-        y[1] = Activations.Tanh((p[25] + x[0] * p[1] + x[1] * p[4] + x[2] * p[7] + x[3] * p[10] + x[4] * p[13])
+        y[1] = global::RnnGen.CompilerServices.Activations.Tanh((p[25] + x[0] * p[1] + x[1] * p[4] + x[2] * p[7] + x[3] * p[10] + x[4] * p[13])
             + (state[0] * p[16] + state[1] * p[19] + state[2] * p[22]));
-        y[2] = Activations.Tanh((p[26] + x[0] * p[2] + x[1] * p[5] + x[2] * p[8] + x[3] * p[11] + x[4] * p[14])
+        y[2] = global::RnnGen.CompilerServices.Activations.Tanh((p[26] + x[0] * p[2] + x[1] * p[5] + x[2] * p[8] + x[3] * p[11] + x[4] * p[14])
             + (state[0] * p[17] + state[1] * p[20] + state[2] * p[23]));
         y.CopyTo(state);
     }
@@ -222,10 +222,10 @@ partial class LetterModel : global::RnnGen.IRnnModel
     // ---- layer 1: dense, Dense(5, softmax) ----
 
     // layer 1 (dense) forward: y = softmax(x W + b)
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L1_Dense_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L1_Dense_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        Span<float> y = ws;
+        global::System.Span<float> y = ws;
 
         y[0] = p[42] + x[0] * p[27] + x[1] * p[32] + x[2] * p[37];
         y[1] = p[43] + x[0] * p[28] + x[1] * p[33] + x[2] * p[38];
@@ -234,13 +234,13 @@ partial class LetterModel : global::RnnGen.IRnnModel
         y[4] = p[46] + x[0] * p[31] + x[1] * p[36] + x[2] * p[41];
         // softmax: y = exp(z - max z) / sum exp(z - max z)
         {
-            float max = MathF.Max(MathF.Max(y[0], y[1]), MathF.Max(y[2], MathF.Max(y[3], y[4])));
+            float max = global::System.MathF.Max(global::System.MathF.Max(y[0], y[1]), global::System.MathF.Max(y[2], global::System.MathF.Max(y[3], y[4])));
             float sum = 0f;
-            sum += y[0] = Activations.Exp(y[0] - max);
-            sum += y[1] = Activations.Exp(y[1] - max);
-            sum += y[2] = Activations.Exp(y[2] - max);
-            sum += y[3] = Activations.Exp(y[3] - max);
-            sum += y[4] = Activations.Exp(y[4] - max);
+            sum += y[0] = global::RnnGen.CompilerServices.Activations.Exp(y[0] - max);
+            sum += y[1] = global::RnnGen.CompilerServices.Activations.Exp(y[1] - max);
+            sum += y[2] = global::RnnGen.CompilerServices.Activations.Exp(y[2] - max);
+            sum += y[3] = global::RnnGen.CompilerServices.Activations.Exp(y[3] - max);
+            sum += y[4] = global::RnnGen.CompilerServices.Activations.Exp(y[4] - max);
             float scale = 1f / sum;
             y[0] *= scale;
             y[1] *= scale;
@@ -251,10 +251,10 @@ partial class LetterModel : global::RnnGen.IRnnModel
     }
 
     // layer 1 (dense) backward: dz = dy J_softmax; g += x^T dz, dz; dx = dz W^T
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L1_Dense_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L1_Dense_Backward(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
     {
-        ReadOnlySpan<float> y = ws;
+        global::System.ReadOnlySpan<float> y = ws;
 
         {
             float dot = dy[0] * y[0] + dy[1] * y[1] + dy[2] * y[2] + dy[3] * y[3] + dy[4] * y[4];
@@ -290,8 +290,8 @@ partial class LetterModel : global::RnnGen.IRnnModel
     }
 
     // layer 1 (dense) streaming step: y = softmax(x W + b)
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L1_Dense_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L1_Dense_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
         y[0] = p[42] + x[0] * p[27] + x[1] * p[32] + x[2] * p[37];
         y[1] = p[43] + x[0] * p[28] + x[1] * p[33] + x[2] * p[38];
@@ -300,13 +300,13 @@ partial class LetterModel : global::RnnGen.IRnnModel
         y[4] = p[46] + x[0] * p[31] + x[1] * p[36] + x[2] * p[41];
         // softmax: y = exp(z - max z) / sum exp(z - max z)
         {
-            float max = MathF.Max(MathF.Max(y[0], y[1]), MathF.Max(y[2], MathF.Max(y[3], y[4])));
+            float max = global::System.MathF.Max(global::System.MathF.Max(y[0], y[1]), global::System.MathF.Max(y[2], global::System.MathF.Max(y[3], y[4])));
             float sum = 0f;
-            sum += y[0] = Activations.Exp(y[0] - max);
-            sum += y[1] = Activations.Exp(y[1] - max);
-            sum += y[2] = Activations.Exp(y[2] - max);
-            sum += y[3] = Activations.Exp(y[3] - max);
-            sum += y[4] = Activations.Exp(y[4] - max);
+            sum += y[0] = global::RnnGen.CompilerServices.Activations.Exp(y[0] - max);
+            sum += y[1] = global::RnnGen.CompilerServices.Activations.Exp(y[1] - max);
+            sum += y[2] = global::RnnGen.CompilerServices.Activations.Exp(y[2] - max);
+            sum += y[3] = global::RnnGen.CompilerServices.Activations.Exp(y[3] - max);
+            sum += y[4] = global::RnnGen.CompilerServices.Activations.Exp(y[4] - max);
             float scale = 1f / sum;
             y[0] *= scale;
             y[1] *= scale;
@@ -334,26 +334,26 @@ partial class LetterModel : global::RnnGen.IRnnModel
         "_________________________________________________________________\n";
 
     /// <summary>The layers, in order: kind, units, shapes, parameter offsets and Keras tensor names.</summary>
-    public static IReadOnlyList<LayerInfo> Layers { get; } = new LayerInfo[]
+    public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.LayerInfo> Layers { get; } = new global::RnnGen.LayerInfo[]
     {
-        new LayerInfo("simple_rnn", LayerKind.SimpleRnn, Units: 3, Activation.Tanh,
+        new global::RnnGen.LayerInfo("simple_rnn", global::RnnGen.LayerKind.SimpleRnn, Units: 3, global::RnnGen.Activation.Tanh,
             ReturnSequences: false, GoBackwards: false, UseBias: true,
             InputShape: new[] { 1, 5 }, OutputShape: new[] { 3 },
             ParameterOffset: 0, ParameterCount: 27,
-            Tensors: new TensorInfo[]
+            Tensors: new global::RnnGen.TensorInfo[]
             {
-                new TensorInfo("simple_rnn/kernel", new[] { 5, 3 }, 0, 15),
-                new TensorInfo("simple_rnn/recurrent_kernel", new[] { 3, 3 }, 15, 9),
-                new TensorInfo("simple_rnn/bias", new[] { 3 }, 24, 3),
+                new global::RnnGen.TensorInfo("simple_rnn/kernel", new[] { 5, 3 }, 0, 15),
+                new global::RnnGen.TensorInfo("simple_rnn/recurrent_kernel", new[] { 3, 3 }, 15, 9),
+                new global::RnnGen.TensorInfo("simple_rnn/bias", new[] { 3 }, 24, 3),
             }),
-        new LayerInfo("dense", LayerKind.Dense, Units: 5, Activation.Softmax,
+        new global::RnnGen.LayerInfo("dense", global::RnnGen.LayerKind.Dense, Units: 5, global::RnnGen.Activation.Softmax,
             ReturnSequences: false, GoBackwards: false, UseBias: true,
             InputShape: new[] { 3 }, OutputShape: new[] { 5 },
             ParameterOffset: 27, ParameterCount: 20,
-            Tensors: new TensorInfo[]
+            Tensors: new global::RnnGen.TensorInfo[]
             {
-                new TensorInfo("dense/kernel", new[] { 3, 5 }, 27, 15),
-                new TensorInfo("dense/bias", new[] { 5 }, 42, 5),
+                new global::RnnGen.TensorInfo("dense/kernel", new[] { 3, 5 }, 27, 15),
+                new global::RnnGen.TensorInfo("dense/bias", new[] { 5 }, 42, 5),
             }),
     };
 }

@@ -56,48 +56,48 @@ partial class LstmModel : global::RnnGen.IRnnModel
     /// <param name="seed">Seed of the random generator; the same seed gives the same weights.</param>
     public LstmModel(int seed)
     {
-        var random = new Random(seed);
-        Span<float> p = _parameters;
+        global::System.Random random = new global::System.Random(seed);
+        global::System.Span<float> p = _parameters;
         // layer 0: lstm
-        Initializers.GlorotUniform(p.Slice(0, 16), 2, 8, random);
-        Initializers.Orthogonal(p.Slice(16, 16), 2, 8, random);
+        global::RnnGen.CompilerServices.Initializers.GlorotUniform(p.Slice(0, 16), 2, 8, random);
+        global::RnnGen.CompilerServices.Initializers.Orthogonal(p.Slice(16, 16), 2, 8, random);
         p.Slice(34, 2).Fill(1f); // unit_forget_bias
         // layer 1: dense
-        Initializers.GlorotUniform(p.Slice(40, 2), 2, 1, random);
+        global::RnnGen.CompilerServices.Initializers.GlorotUniform(p.Slice(40, 2), 2, 1, random);
     }
 
     /// <summary>Every weight, in Keras <c>get_weights()</c> order, flattened (see <see cref="Layers"/> for offsets).</summary>
-    public Span<float> Parameters => _parameters;
+    public global::System.Span<float> Parameters => _parameters;
 
     /// <summary>Gradient accumulator with the layout of <see cref="Parameters"/>; Backward adds into it.</summary>
-    public Span<float> Gradients => _gradients;
+    public global::System.Span<float> Gradients => _gradients;
 
-    int IRnnModel.Timesteps => Timesteps;
-    int IRnnModel.Features => Features;
-    int IRnnModel.InputSize => InputSize;
-    int IRnnModel.OutputSize => OutputSize;
-    int IRnnModel.StepOutputSize => StepOutputSize;
-    int IRnnModel.ParameterCount => ParameterCount;
-    IReadOnlyList<LayerInfo> IRnnModel.Layers => Layers;
-    string IRnnModel.Summary => Summary;
+    int global::RnnGen.IRnnModel.Timesteps => Timesteps;
+    int global::RnnGen.IRnnModel.Features => Features;
+    int global::RnnGen.IRnnModel.InputSize => InputSize;
+    int global::RnnGen.IRnnModel.OutputSize => OutputSize;
+    int global::RnnGen.IRnnModel.StepOutputSize => StepOutputSize;
+    int global::RnnGen.IRnnModel.ParameterCount => ParameterCount;
+    global::System.Collections.Generic.IReadOnlyList<global::RnnGen.LayerInfo> global::RnnGen.IRnnModel.Layers => Layers;
+    string global::RnnGen.IRnnModel.Summary => Summary;
 
     /// <summary>Inference. Allocation-free; safe to call concurrently on one instance (its workspace is per call).</summary>
     /// <param name="input">InputSize values, <c>input[t * Features + f]</c>.</param>
     /// <param name="output">OutputSize values.</param>
-    public void Predict(ReadOnlySpan<float> input, Span<float> output)
+    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        Guard.Length(input.Length, InputSize, nameof(input));
-        Guard.Length(output.Length, OutputSize, nameof(output));
-        Span<float> ws = stackalloc float[WorkspaceSize];
+        global::RnnGen.CompilerServices.Guard.Length(input.Length, InputSize, nameof(input));
+        global::RnnGen.CompilerServices.Guard.Length(output.Length, OutputSize, nameof(output));
+        global::System.Span<float> ws = stackalloc float[WorkspaceSize];
         RunForward(_parameters, input, ws);
         ws.Slice(OutputOffset, OutputSize).CopyTo(output);
     }
 
     /// <summary>Training forward pass: like Predict, and keeps the activations Backward needs. Not thread-safe.</summary>
-    public void Forward(ReadOnlySpan<float> input, Span<float> output)
+    public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        Guard.Length(input.Length, InputSize, nameof(input));
-        Guard.Length(output.Length, OutputSize, nameof(output));
+        global::RnnGen.CompilerServices.Guard.Length(input.Length, InputSize, nameof(input));
+        global::RnnGen.CompilerServices.Guard.Length(output.Length, OutputSize, nameof(output));
         input.CopyTo(_input);
         RunForward(_parameters, _input, _workspace);
         _workspace.AsSpan(OutputOffset, OutputSize).CopyTo(output);
@@ -106,51 +106,51 @@ partial class LstmModel : global::RnnGen.IRnnModel
 
     /// <summary>Adds dLoss/dParameters for the last Forward into <see cref="Gradients"/>.</summary>
     /// <param name="outputGradient">dLoss/dOutput, OutputSize values.</param>
-    public void Backward(ReadOnlySpan<float> outputGradient) => Backward(outputGradient, _inputGradient);
+    public void Backward(global::System.ReadOnlySpan<float> outputGradient) => Backward(outputGradient, _inputGradient);
 
     /// <summary>Adds dLoss/dParameters for the last Forward into <see cref="Gradients"/> and writes dLoss/dInput.</summary>
     /// <param name="outputGradient">dLoss/dOutput, OutputSize values.</param>
     /// <param name="inputGradient">Receives dLoss/dInput (InputSize values, overwritten).</param>
-    public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+    public void Backward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
     {
-        Guard.Length(outputGradient.Length, OutputSize, nameof(outputGradient));
-        Guard.Length(inputGradient.Length, InputSize, nameof(inputGradient));
-        if (!_hasForward) Guard.ThrowBackwardWithoutForward();
+        global::RnnGen.CompilerServices.Guard.Length(outputGradient.Length, OutputSize, nameof(outputGradient));
+        global::RnnGen.CompilerServices.Guard.Length(inputGradient.Length, InputSize, nameof(inputGradient));
+        if (!_hasForward) global::RnnGen.CompilerServices.Guard.ThrowBackwardWithoutForward();
         RunBackward(outputGradient, inputGradient);
     }
 
     /// <summary>Streaming: zeroes the recurrent state used by <see cref="Step"/>.</summary>
-    public void ResetState() => Array.Clear(_state);
+    public void ResetState() => global::System.Array.Clear(_state);
 
     /// <summary>Streaming: feeds one timestep and writes the last layer's output for it. Not thread-safe.</summary>
     /// <param name="x">Features values for this timestep.</param>
     /// <param name="y">StepOutputSize values.</param>
-    public void Step(ReadOnlySpan<float> x, Span<float> y)
+    public void Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
-        Guard.Length(x.Length, Features, nameof(x));
-        Guard.Length(y.Length, StepOutputSize, nameof(y));
-        ReadOnlySpan<float> p = _parameters;
-        Span<float> state = _state;
-        Span<float> y0 = stackalloc float[2];
+        global::RnnGen.CompilerServices.Guard.Length(x.Length, Features, nameof(x));
+        global::RnnGen.CompilerServices.Guard.Length(y.Length, StepOutputSize, nameof(y));
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> state = _state;
+        global::System.Span<float> y0 = stackalloc float[2];
         L0_Lstm_Step(p, x, state.Slice(0, 4), y0);
-        L1_Dense_Step(p, y0, Span<float>.Empty, y);
+        L1_Dense_Step(p, y0, global::System.Span<float>.Empty, y);
     }
 
     // Forward through every layer; each layer's activations land in its slice of ws.
-    private static void RunForward(ReadOnlySpan<float> p, ReadOnlySpan<float> input, Span<float> ws)
+    private static void RunForward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
     {
         L0_Lstm_Forward(p, input, ws.Slice(0, 28));
         L1_Dense_Forward(p, ws.Slice(26, 2), ws.Slice(28, 1));
     }
 
     // Backward through every layer, last to first; each layer's input gradient is the previous layer's output gradient.
-    private void RunBackward(ReadOnlySpan<float> dOut, Span<float> dIn)
+    private void RunBackward(global::System.ReadOnlySpan<float> dOut, global::System.Span<float> dIn)
     {
-        ReadOnlySpan<float> p = _parameters;
-        Span<float> g = _gradients;
-        ReadOnlySpan<float> ws = _workspace;
-        Span<float> d = _deltas;
-        Span<float> scratch = _scratch;
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> g = _gradients;
+        global::System.ReadOnlySpan<float> ws = _workspace;
+        global::System.Span<float> d = _deltas;
+        global::System.Span<float> scratch = _scratch;
         L1_Dense_Backward(p, g, ws.Slice(26, 2), ws.Slice(28, 1), dOut, d.Slice(0, 2), scratch);
         L0_Lstm_Backward(p, g, _input, ws.Slice(0, 28), d.Slice(0, 2), dIn, scratch);
     }
@@ -158,65 +158,65 @@ partial class LstmModel : global::RnnGen.IRnnModel
     // ---- layer 0: lstm, Lstm(2, tanh) ----
 
     // layer 0 (lstm) forward: c_s = f c_(s-1) + i g, h_s = o tanh(c_s), 2 timesteps
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L0_Lstm_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L0_Lstm_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        Span<float> gates = ws.Slice(0, 16); // i, f, g, o per timestep
-        Span<float> c = ws.Slice(16, 4);
-        Span<float> ac = ws.Slice(20, 4); // tanh(c)
-        Span<float> h = ws.Slice(24, 4);
+        global::System.Span<float> gates = ws.Slice(0, 16); // i, f, g, o per timestep
+        global::System.Span<float> c = ws.Slice(16, 4);
+        global::System.Span<float> ac = ws.Slice(20, 4); // tanh(c)
+        global::System.Span<float> h = ws.Slice(24, 4);
 
         // timestep 0: reads x_0, h_(-1) = c_(-1) = 0
         {
             // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-            float i0 = Activations.Sigmoid(p[32] + x[0] * p[0] + x[1] * p[8]);
-            float i1 = Activations.Sigmoid(p[33] + x[0] * p[1] + x[1] * p[9]);
-            float f0 = Activations.Sigmoid(p[34] + x[0] * p[2] + x[1] * p[10]);
-            float f1 = Activations.Sigmoid(p[35] + x[0] * p[3] + x[1] * p[11]);
-            float g0 = Activations.Tanh(p[36] + x[0] * p[4] + x[1] * p[12]);
-            float g1 = Activations.Tanh(p[37] + x[0] * p[5] + x[1] * p[13]);
-            float o0 = Activations.Sigmoid(p[38] + x[0] * p[6] + x[1] * p[14]);
-            float o1 = Activations.Sigmoid(p[39] + x[0] * p[7] + x[1] * p[15]);
+            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[32] + x[0] * p[0] + x[1] * p[8]);
+            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[33] + x[0] * p[1] + x[1] * p[9]);
+            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + x[0] * p[2] + x[1] * p[10]);
+            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + x[0] * p[3] + x[1] * p[11]);
+            float g0 = global::RnnGen.CompilerServices.Activations.Tanh(p[36] + x[0] * p[4] + x[1] * p[12]);
+            float g1 = global::RnnGen.CompilerServices.Activations.Tanh(p[37] + x[0] * p[5] + x[1] * p[13]);
+            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[38] + x[0] * p[6] + x[1] * p[14]);
+            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[39] + x[0] * p[7] + x[1] * p[15]);
             // c = f c_(s-1) + i g; h = o tanh(c)
             float c0 = i0 * g0;
             float c1 = i1 * g1;
             gates[0] = i0; gates[2] = f0; gates[4] = g0; gates[6] = o0;
-            c[0] = c0; h[0] = o0 * (ac[0] = Activations.Tanh(c0));
+            c[0] = c0; h[0] = o0 * (ac[0] = global::RnnGen.CompilerServices.Activations.Tanh(c0));
             gates[1] = i1; gates[3] = f1; gates[5] = g1; gates[7] = o1;
-            c[1] = c1; h[1] = o1 * (ac[1] = Activations.Tanh(c1));
+            c[1] = c1; h[1] = o1 * (ac[1] = global::RnnGen.CompilerServices.Activations.Tanh(c1));
         }
 
         // timestep 1: reads x_1
         {
             // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-            float i0 = Activations.Sigmoid(p[32] + x[2] * p[0] + x[3] * p[8] + h[0] * p[16] + h[1] * p[24]);
-            float i1 = Activations.Sigmoid(p[33] + x[2] * p[1] + x[3] * p[9] + h[0] * p[17] + h[1] * p[25]);
-            float f0 = Activations.Sigmoid(p[34] + x[2] * p[2] + x[3] * p[10] + h[0] * p[18] + h[1] * p[26]);
-            float f1 = Activations.Sigmoid(p[35] + x[2] * p[3] + x[3] * p[11] + h[0] * p[19] + h[1] * p[27]);
-            float g0 = Activations.Tanh(p[36] + x[2] * p[4] + x[3] * p[12] + h[0] * p[20] + h[1] * p[28]);
-            float g1 = Activations.Tanh(p[37] + x[2] * p[5] + x[3] * p[13] + h[0] * p[21] + h[1] * p[29]);
-            float o0 = Activations.Sigmoid(p[38] + x[2] * p[6] + x[3] * p[14] + h[0] * p[22] + h[1] * p[30]);
-            float o1 = Activations.Sigmoid(p[39] + x[2] * p[7] + x[3] * p[15] + h[0] * p[23] + h[1] * p[31]);
+            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[32] + x[2] * p[0] + x[3] * p[8] + h[0] * p[16] + h[1] * p[24]);
+            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[33] + x[2] * p[1] + x[3] * p[9] + h[0] * p[17] + h[1] * p[25]);
+            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + x[2] * p[2] + x[3] * p[10] + h[0] * p[18] + h[1] * p[26]);
+            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + x[2] * p[3] + x[3] * p[11] + h[0] * p[19] + h[1] * p[27]);
+            float g0 = global::RnnGen.CompilerServices.Activations.Tanh(p[36] + x[2] * p[4] + x[3] * p[12] + h[0] * p[20] + h[1] * p[28]);
+            float g1 = global::RnnGen.CompilerServices.Activations.Tanh(p[37] + x[2] * p[5] + x[3] * p[13] + h[0] * p[21] + h[1] * p[29]);
+            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[38] + x[2] * p[6] + x[3] * p[14] + h[0] * p[22] + h[1] * p[30]);
+            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[39] + x[2] * p[7] + x[3] * p[15] + h[0] * p[23] + h[1] * p[31]);
             // c = f c_(s-1) + i g; h = o tanh(c)
             float c0 = f0 * c[0] + i0 * g0;
             float c1 = f1 * c[1] + i1 * g1;
             gates[8] = i0; gates[10] = f0; gates[12] = g0; gates[14] = o0;
-            c[2] = c0; h[2] = o0 * (ac[2] = Activations.Tanh(c0));
+            c[2] = c0; h[2] = o0 * (ac[2] = global::RnnGen.CompilerServices.Activations.Tanh(c0));
             gates[9] = i1; gates[11] = f1; gates[13] = g1; gates[15] = o1;
-            c[3] = c1; h[3] = o1 * (ac[3] = Activations.Tanh(c1));
+            c[3] = c1; h[3] = o1 * (ac[3] = global::RnnGen.CompilerServices.Activations.Tanh(c1));
         }
     }
 
     // layer 0 (lstm) backward through time: dc = dc_next + dh o f'(c); da = [dc g i', dc c_(s-1) f', dc i g', dh f(c) o']; g += dK, dR, db; dx = da K^T; dh = da R^T; dc_next = dc f
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L0_Lstm_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L0_Lstm_Backward(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
     {
-        ReadOnlySpan<float> gates = ws.Slice(0, 16); // i, f, g, o per timestep
-        ReadOnlySpan<float> c = ws.Slice(16, 4);
-        ReadOnlySpan<float> ac = ws.Slice(20, 4); // tanh(c)
-        ReadOnlySpan<float> h = ws.Slice(24, 4);
-        Span<float> dh = scratch.Slice(0, 2); // dLoss/dh_(s-1), carried to the earlier timestep
-        Span<float> dc = scratch.Slice(2, 2); // dLoss/dc_(s-1), carried to the earlier timestep
+        global::System.ReadOnlySpan<float> gates = ws.Slice(0, 16); // i, f, g, o per timestep
+        global::System.ReadOnlySpan<float> c = ws.Slice(16, 4);
+        global::System.ReadOnlySpan<float> ac = ws.Slice(20, 4); // tanh(c)
+        global::System.ReadOnlySpan<float> h = ws.Slice(24, 4);
+        global::System.Span<float> dh = scratch.Slice(0, 2); // dLoss/dh_(s-1), carried to the earlier timestep
+        global::System.Span<float> dc = scratch.Slice(2, 2); // dLoss/dc_(s-1), carried to the earlier timestep
 
         // timestep 1 (input x_1)
         {
@@ -324,41 +324,41 @@ partial class LstmModel : global::RnnGen.IRnnModel
     }
 
     // layer 0 (lstm) streaming step: state = [h, c]; c = f c + i g; y = h = o tanh(c)
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L0_Lstm_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L0_Lstm_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
         // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-        float i0 = Activations.Sigmoid(p[32] + x[0] * p[0] + x[1] * p[8] + state[0] * p[16] + state[1] * p[24]);
-        float i1 = Activations.Sigmoid(p[33] + x[0] * p[1] + x[1] * p[9] + state[0] * p[17] + state[1] * p[25]);
-        float f0 = Activations.Sigmoid(p[34] + x[0] * p[2] + x[1] * p[10] + state[0] * p[18] + state[1] * p[26]);
-        float f1 = Activations.Sigmoid(p[35] + x[0] * p[3] + x[1] * p[11] + state[0] * p[19] + state[1] * p[27]);
-        float g0 = Activations.Tanh(p[36] + x[0] * p[4] + x[1] * p[12] + state[0] * p[20] + state[1] * p[28]);
-        float g1 = Activations.Tanh(p[37] + x[0] * p[5] + x[1] * p[13] + state[0] * p[21] + state[1] * p[29]);
-        float o0 = Activations.Sigmoid(p[38] + x[0] * p[6] + x[1] * p[14] + state[0] * p[22] + state[1] * p[30]);
-        float o1 = Activations.Sigmoid(p[39] + x[0] * p[7] + x[1] * p[15] + state[0] * p[23] + state[1] * p[31]);
+        float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[32] + x[0] * p[0] + x[1] * p[8] + state[0] * p[16] + state[1] * p[24]);
+        float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[33] + x[0] * p[1] + x[1] * p[9] + state[0] * p[17] + state[1] * p[25]);
+        float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + x[0] * p[2] + x[1] * p[10] + state[0] * p[18] + state[1] * p[26]);
+        float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + x[0] * p[3] + x[1] * p[11] + state[0] * p[19] + state[1] * p[27]);
+        float g0 = global::RnnGen.CompilerServices.Activations.Tanh(p[36] + x[0] * p[4] + x[1] * p[12] + state[0] * p[20] + state[1] * p[28]);
+        float g1 = global::RnnGen.CompilerServices.Activations.Tanh(p[37] + x[0] * p[5] + x[1] * p[13] + state[0] * p[21] + state[1] * p[29]);
+        float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[38] + x[0] * p[6] + x[1] * p[14] + state[0] * p[22] + state[1] * p[30]);
+        float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[39] + x[0] * p[7] + x[1] * p[15] + state[0] * p[23] + state[1] * p[31]);
         float c0 = state[2] = f0 * state[2] + i0 * g0;
         float c1 = state[3] = f1 * state[3] + i1 * g1;
-        y[0] = o0 * Activations.Tanh(c0);
-        y[1] = o1 * Activations.Tanh(c1);
+        y[0] = o0 * global::RnnGen.CompilerServices.Activations.Tanh(c0);
+        y[1] = o1 * global::RnnGen.CompilerServices.Activations.Tanh(c1);
         y.CopyTo(state.Slice(0, 2));
     }
 
     // ---- layer 1: dense, Dense(1, linear) ----
 
     // layer 1 (dense) forward: y = linear(x W + b)
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L1_Dense_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L1_Dense_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        Span<float> y = ws;
+        global::System.Span<float> y = ws;
 
         y[0] = p[42] + x[0] * p[40] + x[1] * p[41];
     }
 
     // layer 1 (dense) backward: dz = dy f'(y); g += x^T dz, dz; dx = dz W^T
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L1_Dense_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L1_Dense_Backward(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
     {
-        ReadOnlySpan<float> y = ws;
+        global::System.ReadOnlySpan<float> y = ws;
 
         {
             float dz0 = dy[0];
@@ -371,8 +371,8 @@ partial class LstmModel : global::RnnGen.IRnnModel
     }
 
     // layer 1 (dense) streaming step: y = linear(x W + b)
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L1_Dense_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L1_Dense_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
         y[0] = p[42] + x[0] * p[40] + x[1] * p[41];
     }
@@ -395,26 +395,26 @@ partial class LstmModel : global::RnnGen.IRnnModel
         "_________________________________________________________________\n";
 
     /// <summary>The layers, in order: kind, units, shapes, parameter offsets and Keras tensor names.</summary>
-    public static IReadOnlyList<LayerInfo> Layers { get; } = new LayerInfo[]
+    public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.LayerInfo> Layers { get; } = new global::RnnGen.LayerInfo[]
     {
-        new LayerInfo("lstm", LayerKind.Lstm, Units: 2, Activation.Tanh,
+        new global::RnnGen.LayerInfo("lstm", global::RnnGen.LayerKind.Lstm, Units: 2, global::RnnGen.Activation.Tanh,
             ReturnSequences: false, GoBackwards: false, UseBias: true,
             InputShape: new[] { 2, 2 }, OutputShape: new[] { 2 },
             ParameterOffset: 0, ParameterCount: 40,
-            Tensors: new TensorInfo[]
+            Tensors: new global::RnnGen.TensorInfo[]
             {
-                new TensorInfo("lstm/kernel", new[] { 2, 8 }, 0, 16),
-                new TensorInfo("lstm/recurrent_kernel", new[] { 2, 8 }, 16, 16),
-                new TensorInfo("lstm/bias", new[] { 8 }, 32, 8),
+                new global::RnnGen.TensorInfo("lstm/kernel", new[] { 2, 8 }, 0, 16),
+                new global::RnnGen.TensorInfo("lstm/recurrent_kernel", new[] { 2, 8 }, 16, 16),
+                new global::RnnGen.TensorInfo("lstm/bias", new[] { 8 }, 32, 8),
             }),
-        new LayerInfo("dense", LayerKind.Dense, Units: 1, Activation.Linear,
+        new global::RnnGen.LayerInfo("dense", global::RnnGen.LayerKind.Dense, Units: 1, global::RnnGen.Activation.Linear,
             ReturnSequences: false, GoBackwards: false, UseBias: true,
             InputShape: new[] { 2 }, OutputShape: new[] { 1 },
             ParameterOffset: 40, ParameterCount: 3,
-            Tensors: new TensorInfo[]
+            Tensors: new global::RnnGen.TensorInfo[]
             {
-                new TensorInfo("dense/kernel", new[] { 2, 1 }, 40, 2),
-                new TensorInfo("dense/bias", new[] { 1 }, 42, 1),
+                new global::RnnGen.TensorInfo("dense/kernel", new[] { 2, 1 }, 40, 2),
+                new global::RnnGen.TensorInfo("dense/bias", new[] { 1 }, 42, 1),
             }),
     };
 }

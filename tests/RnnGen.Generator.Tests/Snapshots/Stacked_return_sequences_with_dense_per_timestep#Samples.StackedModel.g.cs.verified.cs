@@ -56,50 +56,50 @@ partial class StackedModel : global::RnnGen.IRnnModel
     /// <param name="seed">Seed of the random generator; the same seed gives the same weights.</param>
     public StackedModel(int seed)
     {
-        var random = new Random(seed);
-        Span<float> p = _parameters;
+        global::System.Random random = new global::System.Random(seed);
+        global::System.Span<float> p = _parameters;
         // layer 0: simple_rnn
-        Initializers.GlorotUniform(p.Slice(0, 6), 2, 3, random);
-        Initializers.Orthogonal(p.Slice(6, 9), 3, 3, random);
+        global::RnnGen.CompilerServices.Initializers.GlorotUniform(p.Slice(0, 6), 2, 3, random);
+        global::RnnGen.CompilerServices.Initializers.Orthogonal(p.Slice(6, 9), 3, 3, random);
         // layer 1: simple_rnn_1
-        Initializers.GlorotUniform(p.Slice(18, 6), 3, 2, random);
-        Initializers.Orthogonal(p.Slice(24, 4), 2, 2, random);
+        global::RnnGen.CompilerServices.Initializers.GlorotUniform(p.Slice(18, 6), 3, 2, random);
+        global::RnnGen.CompilerServices.Initializers.Orthogonal(p.Slice(24, 4), 2, 2, random);
         // layer 2: dense
-        Initializers.GlorotUniform(p.Slice(30, 4), 2, 2, random);
+        global::RnnGen.CompilerServices.Initializers.GlorotUniform(p.Slice(30, 4), 2, 2, random);
     }
 
     /// <summary>Every weight, in Keras <c>get_weights()</c> order, flattened (see <see cref="Layers"/> for offsets).</summary>
-    public Span<float> Parameters => _parameters;
+    public global::System.Span<float> Parameters => _parameters;
 
     /// <summary>Gradient accumulator with the layout of <see cref="Parameters"/>; Backward adds into it.</summary>
-    public Span<float> Gradients => _gradients;
+    public global::System.Span<float> Gradients => _gradients;
 
-    int IRnnModel.Timesteps => Timesteps;
-    int IRnnModel.Features => Features;
-    int IRnnModel.InputSize => InputSize;
-    int IRnnModel.OutputSize => OutputSize;
-    int IRnnModel.StepOutputSize => StepOutputSize;
-    int IRnnModel.ParameterCount => ParameterCount;
-    IReadOnlyList<LayerInfo> IRnnModel.Layers => Layers;
-    string IRnnModel.Summary => Summary;
+    int global::RnnGen.IRnnModel.Timesteps => Timesteps;
+    int global::RnnGen.IRnnModel.Features => Features;
+    int global::RnnGen.IRnnModel.InputSize => InputSize;
+    int global::RnnGen.IRnnModel.OutputSize => OutputSize;
+    int global::RnnGen.IRnnModel.StepOutputSize => StepOutputSize;
+    int global::RnnGen.IRnnModel.ParameterCount => ParameterCount;
+    global::System.Collections.Generic.IReadOnlyList<global::RnnGen.LayerInfo> global::RnnGen.IRnnModel.Layers => Layers;
+    string global::RnnGen.IRnnModel.Summary => Summary;
 
     /// <summary>Inference. Allocation-free; safe to call concurrently on one instance (its workspace is per call).</summary>
     /// <param name="input">InputSize values, <c>input[t * Features + f]</c>.</param>
     /// <param name="output">OutputSize values.</param>
-    public void Predict(ReadOnlySpan<float> input, Span<float> output)
+    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        Guard.Length(input.Length, InputSize, nameof(input));
-        Guard.Length(output.Length, OutputSize, nameof(output));
-        Span<float> ws = stackalloc float[WorkspaceSize];
+        global::RnnGen.CompilerServices.Guard.Length(input.Length, InputSize, nameof(input));
+        global::RnnGen.CompilerServices.Guard.Length(output.Length, OutputSize, nameof(output));
+        global::System.Span<float> ws = stackalloc float[WorkspaceSize];
         RunForward(_parameters, input, ws);
         ws.Slice(OutputOffset, OutputSize).CopyTo(output);
     }
 
     /// <summary>Training forward pass: like Predict, and keeps the activations Backward needs. Not thread-safe.</summary>
-    public void Forward(ReadOnlySpan<float> input, Span<float> output)
+    public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        Guard.Length(input.Length, InputSize, nameof(input));
-        Guard.Length(output.Length, OutputSize, nameof(output));
+        global::RnnGen.CompilerServices.Guard.Length(input.Length, InputSize, nameof(input));
+        global::RnnGen.CompilerServices.Guard.Length(output.Length, OutputSize, nameof(output));
         input.CopyTo(_input);
         RunForward(_parameters, _input, _workspace);
         _workspace.AsSpan(OutputOffset, OutputSize).CopyTo(output);
@@ -108,40 +108,40 @@ partial class StackedModel : global::RnnGen.IRnnModel
 
     /// <summary>Adds dLoss/dParameters for the last Forward into <see cref="Gradients"/>.</summary>
     /// <param name="outputGradient">dLoss/dOutput, OutputSize values.</param>
-    public void Backward(ReadOnlySpan<float> outputGradient) => Backward(outputGradient, _inputGradient);
+    public void Backward(global::System.ReadOnlySpan<float> outputGradient) => Backward(outputGradient, _inputGradient);
 
     /// <summary>Adds dLoss/dParameters for the last Forward into <see cref="Gradients"/> and writes dLoss/dInput.</summary>
     /// <param name="outputGradient">dLoss/dOutput, OutputSize values.</param>
     /// <param name="inputGradient">Receives dLoss/dInput (InputSize values, overwritten).</param>
-    public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+    public void Backward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
     {
-        Guard.Length(outputGradient.Length, OutputSize, nameof(outputGradient));
-        Guard.Length(inputGradient.Length, InputSize, nameof(inputGradient));
-        if (!_hasForward) Guard.ThrowBackwardWithoutForward();
+        global::RnnGen.CompilerServices.Guard.Length(outputGradient.Length, OutputSize, nameof(outputGradient));
+        global::RnnGen.CompilerServices.Guard.Length(inputGradient.Length, InputSize, nameof(inputGradient));
+        if (!_hasForward) global::RnnGen.CompilerServices.Guard.ThrowBackwardWithoutForward();
         RunBackward(outputGradient, inputGradient);
     }
 
     /// <summary>Streaming: zeroes the recurrent state used by <see cref="Step"/>.</summary>
-    public void ResetState() => Array.Clear(_state);
+    public void ResetState() => global::System.Array.Clear(_state);
 
     /// <summary>Streaming: feeds one timestep and writes the last layer's output for it. Not thread-safe.</summary>
     /// <param name="x">Features values for this timestep.</param>
     /// <param name="y">StepOutputSize values.</param>
-    public void Step(ReadOnlySpan<float> x, Span<float> y)
+    public void Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
-        Guard.Length(x.Length, Features, nameof(x));
-        Guard.Length(y.Length, StepOutputSize, nameof(y));
-        ReadOnlySpan<float> p = _parameters;
-        Span<float> state = _state;
-        Span<float> y0 = stackalloc float[3];
+        global::RnnGen.CompilerServices.Guard.Length(x.Length, Features, nameof(x));
+        global::RnnGen.CompilerServices.Guard.Length(y.Length, StepOutputSize, nameof(y));
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> state = _state;
+        global::System.Span<float> y0 = stackalloc float[3];
         L0_SimpleRnn_Step(p, x, state.Slice(0, 3), y0);
-        Span<float> y1 = stackalloc float[2];
+        global::System.Span<float> y1 = stackalloc float[2];
         L1_SimpleRnn_Step(p, y0, state.Slice(3, 2), y1);
-        L2_Dense_Step(p, y1, Span<float>.Empty, y);
+        L2_Dense_Step(p, y1, global::System.Span<float>.Empty, y);
     }
 
     // Forward through every layer; each layer's activations land in its slice of ws.
-    private static void RunForward(ReadOnlySpan<float> p, ReadOnlySpan<float> input, Span<float> ws)
+    private static void RunForward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
     {
         L0_SimpleRnn_Forward(p, input, ws.Slice(0, 9));
         L1_SimpleRnn_Forward(p, ws.Slice(0, 9), ws.Slice(9, 6));
@@ -149,13 +149,13 @@ partial class StackedModel : global::RnnGen.IRnnModel
     }
 
     // Backward through every layer, last to first; each layer's input gradient is the previous layer's output gradient.
-    private void RunBackward(ReadOnlySpan<float> dOut, Span<float> dIn)
+    private void RunBackward(global::System.ReadOnlySpan<float> dOut, global::System.Span<float> dIn)
     {
-        ReadOnlySpan<float> p = _parameters;
-        Span<float> g = _gradients;
-        ReadOnlySpan<float> ws = _workspace;
-        Span<float> d = _deltas;
-        Span<float> scratch = _scratch;
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> g = _gradients;
+        global::System.ReadOnlySpan<float> ws = _workspace;
+        global::System.Span<float> d = _deltas;
+        global::System.Span<float> scratch = _scratch;
         L2_Dense_Backward(p, g, ws.Slice(9, 6), ws.Slice(15, 6), dOut, d.Slice(9, 6), scratch);
         L1_SimpleRnn_Backward(p, g, ws.Slice(0, 9), ws.Slice(9, 6), d.Slice(9, 6), d.Slice(0, 9), scratch);
         L0_SimpleRnn_Backward(p, g, _input, ws.Slice(0, 9), d.Slice(0, 9), dIn, scratch);
@@ -164,33 +164,33 @@ partial class StackedModel : global::RnnGen.IRnnModel
     // ---- layer 0: simple_rnn, SimpleRnn(3, tanh, sequences) ----
 
     // layer 0 (simple_rnn) forward: h_s = tanh(x_t K + h_(s-1) R + b), 3 timesteps
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L0_SimpleRnn_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L0_SimpleRnn_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        Span<float> h = ws;
+        global::System.Span<float> h = ws;
 
         // timestep 0: reads x_0, h_(-1) = 0
-        h[0] = Activations.Tanh(p[15] + x[0] * p[0] + x[1] * p[3]);
-        h[1] = Activations.Tanh(p[16] + x[0] * p[1] + x[1] * p[4]);
-        h[2] = Activations.Tanh(p[17] + x[0] * p[2] + x[1] * p[5]);
+        h[0] = global::RnnGen.CompilerServices.Activations.Tanh(p[15] + x[0] * p[0] + x[1] * p[3]);
+        h[1] = global::RnnGen.CompilerServices.Activations.Tanh(p[16] + x[0] * p[1] + x[1] * p[4]);
+        h[2] = global::RnnGen.CompilerServices.Activations.Tanh(p[17] + x[0] * p[2] + x[1] * p[5]);
 
         // timestep 1: reads x_1
-        h[3] = Activations.Tanh(p[15] + x[2] * p[0] + x[3] * p[3] + h[0] * p[6] + h[1] * p[9] + h[2] * p[12]);
-        h[4] = Activations.Tanh(p[16] + x[2] * p[1] + x[3] * p[4] + h[0] * p[7] + h[1] * p[10] + h[2] * p[13]);
-        h[5] = Activations.Tanh(p[17] + x[2] * p[2] + x[3] * p[5] + h[0] * p[8] + h[1] * p[11] + h[2] * p[14]);
+        h[3] = global::RnnGen.CompilerServices.Activations.Tanh(p[15] + x[2] * p[0] + x[3] * p[3] + h[0] * p[6] + h[1] * p[9] + h[2] * p[12]);
+        h[4] = global::RnnGen.CompilerServices.Activations.Tanh(p[16] + x[2] * p[1] + x[3] * p[4] + h[0] * p[7] + h[1] * p[10] + h[2] * p[13]);
+        h[5] = global::RnnGen.CompilerServices.Activations.Tanh(p[17] + x[2] * p[2] + x[3] * p[5] + h[0] * p[8] + h[1] * p[11] + h[2] * p[14]);
 
         // timestep 2: reads x_2
-        h[6] = Activations.Tanh(p[15] + x[4] * p[0] + x[5] * p[3] + h[3] * p[6] + h[4] * p[9] + h[5] * p[12]);
-        h[7] = Activations.Tanh(p[16] + x[4] * p[1] + x[5] * p[4] + h[3] * p[7] + h[4] * p[10] + h[5] * p[13]);
-        h[8] = Activations.Tanh(p[17] + x[4] * p[2] + x[5] * p[5] + h[3] * p[8] + h[4] * p[11] + h[5] * p[14]);
+        h[6] = global::RnnGen.CompilerServices.Activations.Tanh(p[15] + x[4] * p[0] + x[5] * p[3] + h[3] * p[6] + h[4] * p[9] + h[5] * p[12]);
+        h[7] = global::RnnGen.CompilerServices.Activations.Tanh(p[16] + x[4] * p[1] + x[5] * p[4] + h[3] * p[7] + h[4] * p[10] + h[5] * p[13]);
+        h[8] = global::RnnGen.CompilerServices.Activations.Tanh(p[17] + x[4] * p[2] + x[5] * p[5] + h[3] * p[8] + h[4] * p[11] + h[5] * p[14]);
     }
 
     // layer 0 (simple_rnn) backward through time: dz = (dy + dh) f'(h); g += dK, dR, db; dx = dz K^T; dh = dz R^T
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L0_SimpleRnn_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L0_SimpleRnn_Backward(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
     {
-        ReadOnlySpan<float> h = ws;
-        Span<float> dh = scratch.Slice(0, 3); // dLoss/dh_(s-1), carried to the earlier timestep
+        global::System.ReadOnlySpan<float> h = ws;
+        global::System.Span<float> dh = scratch.Slice(0, 3); // dLoss/dh_(s-1), carried to the earlier timestep
 
         // timestep 2 (input x_2)
         {
@@ -272,42 +272,42 @@ partial class StackedModel : global::RnnGen.IRnnModel
     }
 
     // layer 0 (simple_rnn) streaming step: y = tanh(x K + state R + b); state = y
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L0_SimpleRnn_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L0_SimpleRnn_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
-        y[0] = Activations.Tanh(p[15] + x[0] * p[0] + x[1] * p[3] + state[0] * p[6] + state[1] * p[9] + state[2] * p[12]);
-        y[1] = Activations.Tanh(p[16] + x[0] * p[1] + x[1] * p[4] + state[0] * p[7] + state[1] * p[10] + state[2] * p[13]);
-        y[2] = Activations.Tanh(p[17] + x[0] * p[2] + x[1] * p[5] + state[0] * p[8] + state[1] * p[11] + state[2] * p[14]);
+        y[0] = global::RnnGen.CompilerServices.Activations.Tanh(p[15] + x[0] * p[0] + x[1] * p[3] + state[0] * p[6] + state[1] * p[9] + state[2] * p[12]);
+        y[1] = global::RnnGen.CompilerServices.Activations.Tanh(p[16] + x[0] * p[1] + x[1] * p[4] + state[0] * p[7] + state[1] * p[10] + state[2] * p[13]);
+        y[2] = global::RnnGen.CompilerServices.Activations.Tanh(p[17] + x[0] * p[2] + x[1] * p[5] + state[0] * p[8] + state[1] * p[11] + state[2] * p[14]);
         y.CopyTo(state);
     }
 
     // ---- layer 1: simple_rnn_1, SimpleRnn(2, relu, sequences) ----
 
     // layer 1 (simple_rnn_1) forward: h_s = relu(x_t K + h_(s-1) R + b), 3 timesteps
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L1_SimpleRnn_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L1_SimpleRnn_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        Span<float> h = ws;
+        global::System.Span<float> h = ws;
 
         // timestep 0: reads x_0, h_(-1) = 0
-        h[0] = Activations.Relu(p[28] + x[0] * p[18] + x[1] * p[20] + x[2] * p[22]);
-        h[1] = Activations.Relu(p[29] + x[0] * p[19] + x[1] * p[21] + x[2] * p[23]);
+        h[0] = global::RnnGen.CompilerServices.Activations.Relu(p[28] + x[0] * p[18] + x[1] * p[20] + x[2] * p[22]);
+        h[1] = global::RnnGen.CompilerServices.Activations.Relu(p[29] + x[0] * p[19] + x[1] * p[21] + x[2] * p[23]);
 
         // timestep 1: reads x_1
-        h[2] = Activations.Relu(p[28] + x[3] * p[18] + x[4] * p[20] + x[5] * p[22] + h[0] * p[24] + h[1] * p[26]);
-        h[3] = Activations.Relu(p[29] + x[3] * p[19] + x[4] * p[21] + x[5] * p[23] + h[0] * p[25] + h[1] * p[27]);
+        h[2] = global::RnnGen.CompilerServices.Activations.Relu(p[28] + x[3] * p[18] + x[4] * p[20] + x[5] * p[22] + h[0] * p[24] + h[1] * p[26]);
+        h[3] = global::RnnGen.CompilerServices.Activations.Relu(p[29] + x[3] * p[19] + x[4] * p[21] + x[5] * p[23] + h[0] * p[25] + h[1] * p[27]);
 
         // timestep 2: reads x_2
-        h[4] = Activations.Relu(p[28] + x[6] * p[18] + x[7] * p[20] + x[8] * p[22] + h[2] * p[24] + h[3] * p[26]);
-        h[5] = Activations.Relu(p[29] + x[6] * p[19] + x[7] * p[21] + x[8] * p[23] + h[2] * p[25] + h[3] * p[27]);
+        h[4] = global::RnnGen.CompilerServices.Activations.Relu(p[28] + x[6] * p[18] + x[7] * p[20] + x[8] * p[22] + h[2] * p[24] + h[3] * p[26]);
+        h[5] = global::RnnGen.CompilerServices.Activations.Relu(p[29] + x[6] * p[19] + x[7] * p[21] + x[8] * p[23] + h[2] * p[25] + h[3] * p[27]);
     }
 
     // layer 1 (simple_rnn_1) backward through time: dz = (dy + dh) f'(h); g += dK, dR, db; dx = dz K^T; dh = dz R^T
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L1_SimpleRnn_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L1_SimpleRnn_Backward(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
     {
-        ReadOnlySpan<float> h = ws;
-        Span<float> dh = scratch.Slice(0, 2); // dLoss/dh_(s-1), carried to the earlier timestep
+        global::System.ReadOnlySpan<float> h = ws;
+        global::System.Span<float> dh = scratch.Slice(0, 2); // dLoss/dh_(s-1), carried to the earlier timestep
 
         // timestep 2 (input x_2)
         {
@@ -374,40 +374,40 @@ partial class StackedModel : global::RnnGen.IRnnModel
     }
 
     // layer 1 (simple_rnn_1) streaming step: y = relu(x K + state R + b); state = y
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L1_SimpleRnn_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L1_SimpleRnn_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
-        y[0] = Activations.Relu(p[28] + x[0] * p[18] + x[1] * p[20] + x[2] * p[22] + state[0] * p[24] + state[1] * p[26]);
-        y[1] = Activations.Relu(p[29] + x[0] * p[19] + x[1] * p[21] + x[2] * p[23] + state[0] * p[25] + state[1] * p[27]);
+        y[0] = global::RnnGen.CompilerServices.Activations.Relu(p[28] + x[0] * p[18] + x[1] * p[20] + x[2] * p[22] + state[0] * p[24] + state[1] * p[26]);
+        y[1] = global::RnnGen.CompilerServices.Activations.Relu(p[29] + x[0] * p[19] + x[1] * p[21] + x[2] * p[23] + state[0] * p[25] + state[1] * p[27]);
         y.CopyTo(state);
     }
 
     // ---- layer 2: dense, Dense(2, sigmoid, every timestep) ----
 
     // layer 2 (dense) forward: y = sigmoid(x W + b), at each of 3 timesteps
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L2_Dense_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L2_Dense_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        Span<float> y = ws;
+        global::System.Span<float> y = ws;
 
         // timestep 0
-        y[0] = Activations.Sigmoid(p[34] + x[0] * p[30] + x[1] * p[32]);
-        y[1] = Activations.Sigmoid(p[35] + x[0] * p[31] + x[1] * p[33]);
+        y[0] = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + x[0] * p[30] + x[1] * p[32]);
+        y[1] = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + x[0] * p[31] + x[1] * p[33]);
 
         // timestep 1
-        y[2] = Activations.Sigmoid(p[34] + x[2] * p[30] + x[3] * p[32]);
-        y[3] = Activations.Sigmoid(p[35] + x[2] * p[31] + x[3] * p[33]);
+        y[2] = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + x[2] * p[30] + x[3] * p[32]);
+        y[3] = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + x[2] * p[31] + x[3] * p[33]);
 
         // timestep 2
-        y[4] = Activations.Sigmoid(p[34] + x[4] * p[30] + x[5] * p[32]);
-        y[5] = Activations.Sigmoid(p[35] + x[4] * p[31] + x[5] * p[33]);
+        y[4] = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + x[4] * p[30] + x[5] * p[32]);
+        y[5] = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + x[4] * p[31] + x[5] * p[33]);
     }
 
     // layer 2 (dense) backward: dz = dy f'(y); g += x^T dz, dz; dx = dz W^T
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L2_Dense_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L2_Dense_Backward(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
     {
-        ReadOnlySpan<float> y = ws;
+        global::System.ReadOnlySpan<float> y = ws;
 
         // timestep 0
         {
@@ -453,11 +453,11 @@ partial class StackedModel : global::RnnGen.IRnnModel
     }
 
     // layer 2 (dense) streaming step: y = sigmoid(x W + b)
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L2_Dense_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L2_Dense_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
-        y[0] = Activations.Sigmoid(p[34] + x[0] * p[30] + x[1] * p[32]);
-        y[1] = Activations.Sigmoid(p[35] + x[0] * p[31] + x[1] * p[33]);
+        y[0] = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + x[0] * p[30] + x[1] * p[32]);
+        y[1] = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + x[0] * p[31] + x[1] * p[33]);
     }
 
     /// <summary>Keras-style summary: Layer (type), Output Shape, Param #.</summary>
@@ -480,36 +480,36 @@ partial class StackedModel : global::RnnGen.IRnnModel
         "_________________________________________________________________\n";
 
     /// <summary>The layers, in order: kind, units, shapes, parameter offsets and Keras tensor names.</summary>
-    public static IReadOnlyList<LayerInfo> Layers { get; } = new LayerInfo[]
+    public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.LayerInfo> Layers { get; } = new global::RnnGen.LayerInfo[]
     {
-        new LayerInfo("simple_rnn", LayerKind.SimpleRnn, Units: 3, Activation.Tanh,
+        new global::RnnGen.LayerInfo("simple_rnn", global::RnnGen.LayerKind.SimpleRnn, Units: 3, global::RnnGen.Activation.Tanh,
             ReturnSequences: true, GoBackwards: false, UseBias: true,
             InputShape: new[] { 3, 2 }, OutputShape: new[] { 3, 3 },
             ParameterOffset: 0, ParameterCount: 18,
-            Tensors: new TensorInfo[]
+            Tensors: new global::RnnGen.TensorInfo[]
             {
-                new TensorInfo("simple_rnn/kernel", new[] { 2, 3 }, 0, 6),
-                new TensorInfo("simple_rnn/recurrent_kernel", new[] { 3, 3 }, 6, 9),
-                new TensorInfo("simple_rnn/bias", new[] { 3 }, 15, 3),
+                new global::RnnGen.TensorInfo("simple_rnn/kernel", new[] { 2, 3 }, 0, 6),
+                new global::RnnGen.TensorInfo("simple_rnn/recurrent_kernel", new[] { 3, 3 }, 6, 9),
+                new global::RnnGen.TensorInfo("simple_rnn/bias", new[] { 3 }, 15, 3),
             }),
-        new LayerInfo("simple_rnn_1", LayerKind.SimpleRnn, Units: 2, Activation.Relu,
+        new global::RnnGen.LayerInfo("simple_rnn_1", global::RnnGen.LayerKind.SimpleRnn, Units: 2, global::RnnGen.Activation.Relu,
             ReturnSequences: true, GoBackwards: false, UseBias: true,
             InputShape: new[] { 3, 3 }, OutputShape: new[] { 3, 2 },
             ParameterOffset: 18, ParameterCount: 12,
-            Tensors: new TensorInfo[]
+            Tensors: new global::RnnGen.TensorInfo[]
             {
-                new TensorInfo("simple_rnn_1/kernel", new[] { 3, 2 }, 18, 6),
-                new TensorInfo("simple_rnn_1/recurrent_kernel", new[] { 2, 2 }, 24, 4),
-                new TensorInfo("simple_rnn_1/bias", new[] { 2 }, 28, 2),
+                new global::RnnGen.TensorInfo("simple_rnn_1/kernel", new[] { 3, 2 }, 18, 6),
+                new global::RnnGen.TensorInfo("simple_rnn_1/recurrent_kernel", new[] { 2, 2 }, 24, 4),
+                new global::RnnGen.TensorInfo("simple_rnn_1/bias", new[] { 2 }, 28, 2),
             }),
-        new LayerInfo("dense", LayerKind.Dense, Units: 2, Activation.Sigmoid,
+        new global::RnnGen.LayerInfo("dense", global::RnnGen.LayerKind.Dense, Units: 2, global::RnnGen.Activation.Sigmoid,
             ReturnSequences: true, GoBackwards: false, UseBias: true,
             InputShape: new[] { 3, 2 }, OutputShape: new[] { 3, 2 },
             ParameterOffset: 30, ParameterCount: 6,
-            Tensors: new TensorInfo[]
+            Tensors: new global::RnnGen.TensorInfo[]
             {
-                new TensorInfo("dense/kernel", new[] { 2, 2 }, 30, 4),
-                new TensorInfo("dense/bias", new[] { 2 }, 34, 2),
+                new global::RnnGen.TensorInfo("dense/kernel", new[] { 2, 2 }, 30, 4),
+                new global::RnnGen.TensorInfo("dense/bias", new[] { 2 }, 34, 2),
             }),
     };
 }

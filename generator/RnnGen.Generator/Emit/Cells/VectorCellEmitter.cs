@@ -39,6 +39,7 @@ internal sealed class VectorCellEmitter : LayerEmitter
     public override int ScratchLength => _loops.ScratchLength;
     public override int StateLength => _loops.StateLength;
     public override string BackwardMethod => _loops.BackwardMethod;
+    public override bool UsesTensorDot => _loops.UsesTensorDot;
 
     public override string Describe() => _loops.Describe() + ", vector tier";
 
@@ -86,7 +87,7 @@ internal sealed class VectorCellEmitter : LayerEmitter
     private void EmitDispatch(CodeWriter w, string method, string parameters, string arguments, string fallback, string comment)
     {
         w.WriteLine("// " + comment);
-        w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        w.WriteLine("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         using (w.Block($"private static void {method}({parameters})"))
         {
             string keyword = "if";
