@@ -144,13 +144,14 @@ public class HardeningTests
         public class Math { } public class MathF { } public class Activations { } public class Kernels { } public class Initializers { }
         public class Array { } public class LayerInfo { } public class TensorInfo { } public class LayerKind { } public class IRnnModel { }
         public class IReadOnlyList<T> { } public class MethodImpl { } public class MethodImplOptions { } public class ThreadStatic { }
-        public class System { } public class RnnGen { } public class Activation { } public class Microsoft { }
+        public class System { } public class RnnGen { } public class Activation { } public class Microsoft { } public class Simd { } public class Vector128 { } public class Vector256 { } public class Vector512 { } public class Unsafe { } public class MemoryMarshal { }
         """;
 
     [Theory]
     [InlineData("Auto")]
     [InlineData("Full")]
     [InlineData("Loops")]
+    [InlineData("Vector")]
     public void User_types_named_like_ours_do_not_break_the_generated_code(string unroll)
     {
         Clean($$"""

@@ -110,7 +110,10 @@ internal static class ModelEmitter
             _w.WriteLine("using System.Runtime.CompilerServices;");
             _w.WriteLine("using RnnGen;");
             _w.WriteLine("using RnnGen.CompilerServices;");
-            if (_plan.Layers.Any(_plan.UsesVectorTier)) _w.WriteLine(Cells.VectorLowering.AliasDirective);
+            if (_plan.Layers.Any(_plan.UsesVectorTier))
+            {
+                foreach (string alias in Cells.VectorLowering.AliasDirectives) _w.WriteLine(alias);
+            }
             _w.WriteLine();
             if (_spec.Namespace is not null)
             {

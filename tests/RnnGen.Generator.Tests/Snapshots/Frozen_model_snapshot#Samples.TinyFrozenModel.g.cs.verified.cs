@@ -56,47 +56,47 @@ partial class TinyFrozenModel : global::RnnGen.IRnnModel
     /// <param name="seed">Seed of the random generator; the same seed gives the same weights.</param>
     public TinyFrozenModel(int seed)
     {
-        var random = new Random(seed);
-        Span<float> p = _parameters;
+        global::System.Random random = new global::System.Random(seed);
+        global::System.Span<float> p = _parameters;
         // layer 0: simple_rnn
-        Initializers.GlorotUniform(p.Slice(0, 4), 2, 2, random);
-        Initializers.Orthogonal(p.Slice(4, 4), 2, 2, random);
+        global::RnnGen.CompilerServices.Initializers.GlorotUniform(p.Slice(0, 4), 2, 2, random);
+        global::RnnGen.CompilerServices.Initializers.Orthogonal(p.Slice(4, 4), 2, 2, random);
         // layer 1: dense
-        Initializers.GlorotUniform(p.Slice(10, 2), 2, 1, random);
+        global::RnnGen.CompilerServices.Initializers.GlorotUniform(p.Slice(10, 2), 2, 1, random);
     }
 
     /// <summary>Every weight, in Keras <c>get_weights()</c> order, flattened (see <see cref="Layers"/> for offsets).</summary>
-    public Span<float> Parameters => _parameters;
+    public global::System.Span<float> Parameters => _parameters;
 
     /// <summary>Gradient accumulator with the layout of <see cref="Parameters"/>; Backward adds into it.</summary>
-    public Span<float> Gradients => _gradients;
+    public global::System.Span<float> Gradients => _gradients;
 
-    int IRnnModel.Timesteps => Timesteps;
-    int IRnnModel.Features => Features;
-    int IRnnModel.InputSize => InputSize;
-    int IRnnModel.OutputSize => OutputSize;
-    int IRnnModel.StepOutputSize => StepOutputSize;
-    int IRnnModel.ParameterCount => ParameterCount;
-    IReadOnlyList<LayerInfo> IRnnModel.Layers => Layers;
-    string IRnnModel.Summary => Summary;
+    int global::RnnGen.IRnnModel.Timesteps => Timesteps;
+    int global::RnnGen.IRnnModel.Features => Features;
+    int global::RnnGen.IRnnModel.InputSize => InputSize;
+    int global::RnnGen.IRnnModel.OutputSize => OutputSize;
+    int global::RnnGen.IRnnModel.StepOutputSize => StepOutputSize;
+    int global::RnnGen.IRnnModel.ParameterCount => ParameterCount;
+    global::System.Collections.Generic.IReadOnlyList<global::RnnGen.LayerInfo> global::RnnGen.IRnnModel.Layers => Layers;
+    string global::RnnGen.IRnnModel.Summary => Summary;
 
     /// <summary>Inference. Allocation-free; safe to call concurrently on one instance (its workspace is per call).</summary>
     /// <param name="input">InputSize values, <c>input[t * Features + f]</c>.</param>
     /// <param name="output">OutputSize values.</param>
-    public void Predict(ReadOnlySpan<float> input, Span<float> output)
+    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        Guard.Length(input.Length, InputSize, nameof(input));
-        Guard.Length(output.Length, OutputSize, nameof(output));
-        Span<float> ws = stackalloc float[WorkspaceSize];
+        global::RnnGen.CompilerServices.Guard.Length(input.Length, InputSize, nameof(input));
+        global::RnnGen.CompilerServices.Guard.Length(output.Length, OutputSize, nameof(output));
+        global::System.Span<float> ws = stackalloc float[WorkspaceSize];
         RunForward(_parameters, input, ws);
         ws.Slice(OutputOffset, OutputSize).CopyTo(output);
     }
 
     /// <summary>Training forward pass: like Predict, and keeps the activations Backward needs. Not thread-safe.</summary>
-    public void Forward(ReadOnlySpan<float> input, Span<float> output)
+    public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        Guard.Length(input.Length, InputSize, nameof(input));
-        Guard.Length(output.Length, OutputSize, nameof(output));
+        global::RnnGen.CompilerServices.Guard.Length(input.Length, InputSize, nameof(input));
+        global::RnnGen.CompilerServices.Guard.Length(output.Length, OutputSize, nameof(output));
         input.CopyTo(_input);
         RunForward(_parameters, _input, _workspace);
         _workspace.AsSpan(OutputOffset, OutputSize).CopyTo(output);
@@ -105,51 +105,51 @@ partial class TinyFrozenModel : global::RnnGen.IRnnModel
 
     /// <summary>Adds dLoss/dParameters for the last Forward into <see cref="Gradients"/>.</summary>
     /// <param name="outputGradient">dLoss/dOutput, OutputSize values.</param>
-    public void Backward(ReadOnlySpan<float> outputGradient) => Backward(outputGradient, _inputGradient);
+    public void Backward(global::System.ReadOnlySpan<float> outputGradient) => Backward(outputGradient, _inputGradient);
 
     /// <summary>Adds dLoss/dParameters for the last Forward into <see cref="Gradients"/> and writes dLoss/dInput.</summary>
     /// <param name="outputGradient">dLoss/dOutput, OutputSize values.</param>
     /// <param name="inputGradient">Receives dLoss/dInput (InputSize values, overwritten).</param>
-    public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+    public void Backward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
     {
-        Guard.Length(outputGradient.Length, OutputSize, nameof(outputGradient));
-        Guard.Length(inputGradient.Length, InputSize, nameof(inputGradient));
-        if (!_hasForward) Guard.ThrowBackwardWithoutForward();
+        global::RnnGen.CompilerServices.Guard.Length(outputGradient.Length, OutputSize, nameof(outputGradient));
+        global::RnnGen.CompilerServices.Guard.Length(inputGradient.Length, InputSize, nameof(inputGradient));
+        if (!_hasForward) global::RnnGen.CompilerServices.Guard.ThrowBackwardWithoutForward();
         RunBackward(outputGradient, inputGradient);
     }
 
     /// <summary>Streaming: zeroes the recurrent state used by <see cref="Step"/>.</summary>
-    public void ResetState() => Array.Clear(_state);
+    public void ResetState() => global::System.Array.Clear(_state);
 
     /// <summary>Streaming: feeds one timestep and writes the last layer's output for it. Not thread-safe.</summary>
     /// <param name="x">Features values for this timestep.</param>
     /// <param name="y">StepOutputSize values.</param>
-    public void Step(ReadOnlySpan<float> x, Span<float> y)
+    public void Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
-        Guard.Length(x.Length, Features, nameof(x));
-        Guard.Length(y.Length, StepOutputSize, nameof(y));
-        ReadOnlySpan<float> p = _parameters;
-        Span<float> state = _state;
-        Span<float> y0 = stackalloc float[2];
+        global::RnnGen.CompilerServices.Guard.Length(x.Length, Features, nameof(x));
+        global::RnnGen.CompilerServices.Guard.Length(y.Length, StepOutputSize, nameof(y));
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> state = _state;
+        global::System.Span<float> y0 = stackalloc float[2];
         L0_SimpleRnn_Step(p, x, state.Slice(0, 2), y0);
-        L1_Dense_Step(p, y0, Span<float>.Empty, y);
+        L1_Dense_Step(p, y0, global::System.Span<float>.Empty, y);
     }
 
     // Forward through every layer; each layer's activations land in its slice of ws.
-    private static void RunForward(ReadOnlySpan<float> p, ReadOnlySpan<float> input, Span<float> ws)
+    private static void RunForward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
     {
         L0_SimpleRnn_Forward(p, input, ws.Slice(0, 2));
         L1_Dense_Forward(p, ws.Slice(0, 2), ws.Slice(2, 1));
     }
 
     // Backward through every layer, last to first; each layer's input gradient is the previous layer's output gradient.
-    private void RunBackward(ReadOnlySpan<float> dOut, Span<float> dIn)
+    private void RunBackward(global::System.ReadOnlySpan<float> dOut, global::System.Span<float> dIn)
     {
-        ReadOnlySpan<float> p = _parameters;
-        Span<float> g = _gradients;
-        ReadOnlySpan<float> ws = _workspace;
-        Span<float> d = _deltas;
-        Span<float> scratch = _scratch;
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> g = _gradients;
+        global::System.ReadOnlySpan<float> ws = _workspace;
+        global::System.Span<float> d = _deltas;
+        global::System.Span<float> scratch = _scratch;
         L1_Dense_Backward(p, g, ws.Slice(0, 2), ws.Slice(2, 1), dOut, d.Slice(0, 2), scratch);
         L0_SimpleRnn_Backward(p, g, _input, ws.Slice(0, 2), d.Slice(0, 2), dIn, scratch);
     }
@@ -157,22 +157,22 @@ partial class TinyFrozenModel : global::RnnGen.IRnnModel
     // ---- layer 0: simple_rnn, SimpleRnn(2, tanh) ----
 
     // layer 0 (simple_rnn) forward: h_s = tanh(x_t K + h_(s-1) R + b), 1 timestep
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L0_SimpleRnn_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L0_SimpleRnn_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        Span<float> h = ws;
+        global::System.Span<float> h = ws;
 
         // timestep 0: reads x_0, h_(-1) = 0
-        h[0] = Activations.Tanh(p[8] + x[0] * p[0] + x[1] * p[2]);
-        h[1] = Activations.Tanh(p[9] + x[0] * p[1] + x[1] * p[3]);
+        h[0] = global::RnnGen.CompilerServices.Activations.Tanh(p[8] + x[0] * p[0] + x[1] * p[2]);
+        h[1] = global::RnnGen.CompilerServices.Activations.Tanh(p[9] + x[0] * p[1] + x[1] * p[3]);
     }
 
     // layer 0 (simple_rnn) backward through time: dz = (dy + dh) f'(h); g += dK, dR, db; dx = dz K^T; dh = dz R^T
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L0_SimpleRnn_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L0_SimpleRnn_Backward(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
     {
-        ReadOnlySpan<float> h = ws;
-        Span<float> dh = scratch.Slice(0, 2); // dLoss/dh_(s-1), carried to the earlier timestep
+        global::System.ReadOnlySpan<float> h = ws;
+        global::System.Span<float> dh = scratch.Slice(0, 2); // dLoss/dh_(s-1), carried to the earlier timestep
 
         // timestep 0 (input x_0)
         {
@@ -190,30 +190,30 @@ partial class TinyFrozenModel : global::RnnGen.IRnnModel
     }
 
     // layer 0 (simple_rnn) streaming step: y = tanh(x K + state R + b); state = y
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L0_SimpleRnn_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L0_SimpleRnn_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
-        y[0] = Activations.Tanh(p[8] + x[0] * p[0] + x[1] * p[2] + state[0] * p[4] + state[1] * p[6]);
-        y[1] = Activations.Tanh(p[9] + x[0] * p[1] + x[1] * p[3] + state[0] * p[5] + state[1] * p[7]);
+        y[0] = global::RnnGen.CompilerServices.Activations.Tanh(p[8] + x[0] * p[0] + x[1] * p[2] + state[0] * p[4] + state[1] * p[6]);
+        y[1] = global::RnnGen.CompilerServices.Activations.Tanh(p[9] + x[0] * p[1] + x[1] * p[3] + state[0] * p[5] + state[1] * p[7]);
         y.CopyTo(state);
     }
 
     // ---- layer 1: dense, Dense(1, linear) ----
 
     // layer 1 (dense) forward: y = linear(x W + b)
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L1_Dense_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L1_Dense_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        Span<float> y = ws;
+        global::System.Span<float> y = ws;
 
         y[0] = p[12] + x[0] * p[10] + x[1] * p[11];
     }
 
     // layer 1 (dense) backward: dz = dy f'(y); g += x^T dz, dz; dx = dz W^T
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L1_Dense_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L1_Dense_Backward(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
     {
-        ReadOnlySpan<float> y = ws;
+        global::System.ReadOnlySpan<float> y = ws;
 
         {
             float dz0 = dy[0];
@@ -226,8 +226,8 @@ partial class TinyFrozenModel : global::RnnGen.IRnnModel
     }
 
     // layer 1 (dense) streaming step: y = linear(x W + b)
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L1_Dense_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L1_Dense_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
         y[0] = p[12] + x[0] * p[10] + x[1] * p[11];
     }
@@ -250,26 +250,26 @@ partial class TinyFrozenModel : global::RnnGen.IRnnModel
         "_________________________________________________________________\n";
 
     /// <summary>The layers, in order: kind, units, shapes, parameter offsets and Keras tensor names.</summary>
-    public static IReadOnlyList<LayerInfo> Layers { get; } = new LayerInfo[]
+    public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.LayerInfo> Layers { get; } = new global::RnnGen.LayerInfo[]
     {
-        new LayerInfo("simple_rnn", LayerKind.SimpleRnn, Units: 2, Activation.Tanh,
+        new global::RnnGen.LayerInfo("simple_rnn", global::RnnGen.LayerKind.SimpleRnn, Units: 2, global::RnnGen.Activation.Tanh,
             ReturnSequences: false, GoBackwards: false, UseBias: true,
             InputShape: new[] { 1, 2 }, OutputShape: new[] { 2 },
             ParameterOffset: 0, ParameterCount: 10,
-            Tensors: new TensorInfo[]
+            Tensors: new global::RnnGen.TensorInfo[]
             {
-                new TensorInfo("simple_rnn/kernel", new[] { 2, 2 }, 0, 4),
-                new TensorInfo("simple_rnn/recurrent_kernel", new[] { 2, 2 }, 4, 4),
-                new TensorInfo("simple_rnn/bias", new[] { 2 }, 8, 2),
+                new global::RnnGen.TensorInfo("simple_rnn/kernel", new[] { 2, 2 }, 0, 4),
+                new global::RnnGen.TensorInfo("simple_rnn/recurrent_kernel", new[] { 2, 2 }, 4, 4),
+                new global::RnnGen.TensorInfo("simple_rnn/bias", new[] { 2 }, 8, 2),
             }),
-        new LayerInfo("dense", LayerKind.Dense, Units: 1, Activation.Linear,
+        new global::RnnGen.LayerInfo("dense", global::RnnGen.LayerKind.Dense, Units: 1, global::RnnGen.Activation.Linear,
             ReturnSequences: false, GoBackwards: false, UseBias: true,
             InputShape: new[] { 2 }, OutputShape: new[] { 1 },
             ParameterOffset: 10, ParameterCount: 3,
-            Tensors: new TensorInfo[]
+            Tensors: new global::RnnGen.TensorInfo[]
             {
-                new TensorInfo("dense/kernel", new[] { 2, 1 }, 10, 2),
-                new TensorInfo("dense/bias", new[] { 1 }, 12, 1),
+                new global::RnnGen.TensorInfo("dense/kernel", new[] { 2, 1 }, 10, 2),
+                new global::RnnGen.TensorInfo("dense/bias", new[] { 1 }, 12, 1),
             }),
     };
 

@@ -10,6 +10,9 @@ using System.Runtime.CompilerServices;
 using RnnGen;
 using RnnGen.CompilerServices;
 using RnnSimd = global::RnnGen.CompilerServices.Simd;
+using RnnVector128 = global::System.Runtime.Intrinsics.Vector128<float>;
+using RnnVector256 = global::System.Runtime.Intrinsics.Vector256<float>;
+using RnnVector512 = global::System.Runtime.Intrinsics.Vector512<float>;
 
 namespace Samples;
 
@@ -57,47 +60,47 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
     /// <param name="seed">Seed of the random generator; the same seed gives the same weights.</param>
     public VectorGruModel(int seed)
     {
-        var random = new Random(seed);
-        Span<float> p = _parameters;
+        global::System.Random random = new global::System.Random(seed);
+        global::System.Span<float> p = _parameters;
         // layer 0: gru
-        Initializers.GlorotUniform(p.Slice(0, 72), 2, 36, random);
-        Initializers.Orthogonal(p.Slice(72, 432), 12, 36, random);
+        global::RnnGen.CompilerServices.Initializers.GlorotUniform(p.Slice(0, 72), 2, 36, random);
+        global::RnnGen.CompilerServices.Initializers.Orthogonal(p.Slice(72, 432), 12, 36, random);
         // layer 1: dense
-        Initializers.GlorotUniform(p.Slice(576, 12), 12, 1, random);
+        global::RnnGen.CompilerServices.Initializers.GlorotUniform(p.Slice(576, 12), 12, 1, random);
     }
 
     /// <summary>Every weight, in Keras <c>get_weights()</c> order, flattened (see <see cref="Layers"/> for offsets).</summary>
-    public Span<float> Parameters => _parameters;
+    public global::System.Span<float> Parameters => _parameters;
 
     /// <summary>Gradient accumulator with the layout of <see cref="Parameters"/>; Backward adds into it.</summary>
-    public Span<float> Gradients => _gradients;
+    public global::System.Span<float> Gradients => _gradients;
 
-    int IRnnModel.Timesteps => Timesteps;
-    int IRnnModel.Features => Features;
-    int IRnnModel.InputSize => InputSize;
-    int IRnnModel.OutputSize => OutputSize;
-    int IRnnModel.StepOutputSize => StepOutputSize;
-    int IRnnModel.ParameterCount => ParameterCount;
-    IReadOnlyList<LayerInfo> IRnnModel.Layers => Layers;
-    string IRnnModel.Summary => Summary;
+    int global::RnnGen.IRnnModel.Timesteps => Timesteps;
+    int global::RnnGen.IRnnModel.Features => Features;
+    int global::RnnGen.IRnnModel.InputSize => InputSize;
+    int global::RnnGen.IRnnModel.OutputSize => OutputSize;
+    int global::RnnGen.IRnnModel.StepOutputSize => StepOutputSize;
+    int global::RnnGen.IRnnModel.ParameterCount => ParameterCount;
+    global::System.Collections.Generic.IReadOnlyList<global::RnnGen.LayerInfo> global::RnnGen.IRnnModel.Layers => Layers;
+    string global::RnnGen.IRnnModel.Summary => Summary;
 
     /// <summary>Inference. Allocation-free; safe to call concurrently on one instance (its workspace is per call).</summary>
     /// <param name="input">InputSize values, <c>input[t * Features + f]</c>.</param>
     /// <param name="output">OutputSize values.</param>
-    public void Predict(ReadOnlySpan<float> input, Span<float> output)
+    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        Guard.Length(input.Length, InputSize, nameof(input));
-        Guard.Length(output.Length, OutputSize, nameof(output));
-        Span<float> ws = stackalloc float[WorkspaceSize];
+        global::RnnGen.CompilerServices.Guard.Length(input.Length, InputSize, nameof(input));
+        global::RnnGen.CompilerServices.Guard.Length(output.Length, OutputSize, nameof(output));
+        global::System.Span<float> ws = stackalloc float[WorkspaceSize];
         RunForward(_parameters, input, ws);
         ws.Slice(OutputOffset, OutputSize).CopyTo(output);
     }
 
     /// <summary>Training forward pass: like Predict, and keeps the activations Backward needs. Not thread-safe.</summary>
-    public void Forward(ReadOnlySpan<float> input, Span<float> output)
+    public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        Guard.Length(input.Length, InputSize, nameof(input));
-        Guard.Length(output.Length, OutputSize, nameof(output));
+        global::RnnGen.CompilerServices.Guard.Length(input.Length, InputSize, nameof(input));
+        global::RnnGen.CompilerServices.Guard.Length(output.Length, OutputSize, nameof(output));
         input.CopyTo(_input);
         RunForward(_parameters, _input, _workspace);
         _workspace.AsSpan(OutputOffset, OutputSize).CopyTo(output);
@@ -106,51 +109,51 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
 
     /// <summary>Adds dLoss/dParameters for the last Forward into <see cref="Gradients"/>.</summary>
     /// <param name="outputGradient">dLoss/dOutput, OutputSize values.</param>
-    public void Backward(ReadOnlySpan<float> outputGradient) => Backward(outputGradient, _inputGradient);
+    public void Backward(global::System.ReadOnlySpan<float> outputGradient) => Backward(outputGradient, _inputGradient);
 
     /// <summary>Adds dLoss/dParameters for the last Forward into <see cref="Gradients"/> and writes dLoss/dInput.</summary>
     /// <param name="outputGradient">dLoss/dOutput, OutputSize values.</param>
     /// <param name="inputGradient">Receives dLoss/dInput (InputSize values, overwritten).</param>
-    public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+    public void Backward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
     {
-        Guard.Length(outputGradient.Length, OutputSize, nameof(outputGradient));
-        Guard.Length(inputGradient.Length, InputSize, nameof(inputGradient));
-        if (!_hasForward) Guard.ThrowBackwardWithoutForward();
+        global::RnnGen.CompilerServices.Guard.Length(outputGradient.Length, OutputSize, nameof(outputGradient));
+        global::RnnGen.CompilerServices.Guard.Length(inputGradient.Length, InputSize, nameof(inputGradient));
+        if (!_hasForward) global::RnnGen.CompilerServices.Guard.ThrowBackwardWithoutForward();
         RunBackward(outputGradient, inputGradient);
     }
 
     /// <summary>Streaming: zeroes the recurrent state used by <see cref="Step"/>.</summary>
-    public void ResetState() => Array.Clear(_state);
+    public void ResetState() => global::System.Array.Clear(_state);
 
     /// <summary>Streaming: feeds one timestep and writes the last layer's output for it. Not thread-safe.</summary>
     /// <param name="x">Features values for this timestep.</param>
     /// <param name="y">StepOutputSize values.</param>
-    public void Step(ReadOnlySpan<float> x, Span<float> y)
+    public void Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
     {
-        Guard.Length(x.Length, Features, nameof(x));
-        Guard.Length(y.Length, StepOutputSize, nameof(y));
-        ReadOnlySpan<float> p = _parameters;
-        Span<float> state = _state;
-        Span<float> y0 = stackalloc float[12];
+        global::RnnGen.CompilerServices.Guard.Length(x.Length, Features, nameof(x));
+        global::RnnGen.CompilerServices.Guard.Length(y.Length, StepOutputSize, nameof(y));
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> state = _state;
+        global::System.Span<float> y0 = stackalloc float[12];
         L0_Gru_Step(p, x, state.Slice(0, 12), y0);
-        L1_Dense_Step(p, y0, Span<float>.Empty, y);
+        L1_Dense_Step(p, y0, global::System.Span<float>.Empty, y);
     }
 
     // Forward through every layer; each layer's activations land in its slice of ws.
-    private static void RunForward(ReadOnlySpan<float> p, ReadOnlySpan<float> input, Span<float> ws)
+    private static void RunForward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
     {
         L0_Gru_Forward(p, input, ws.Slice(0, 300));
         L1_Dense_Forward(p, ws.Slice(288, 12), ws.Slice(300, 1));
     }
 
     // Backward through every layer, last to first; each layer's input gradient is the previous layer's output gradient.
-    private void RunBackward(ReadOnlySpan<float> dOut, Span<float> dIn)
+    private void RunBackward(global::System.ReadOnlySpan<float> dOut, global::System.Span<float> dIn)
     {
-        ReadOnlySpan<float> p = _parameters;
-        Span<float> g = _gradients;
-        ReadOnlySpan<float> ws = _workspace;
-        Span<float> d = _deltas;
-        Span<float> scratch = _scratch;
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> g = _gradients;
+        global::System.ReadOnlySpan<float> ws = _workspace;
+        global::System.Span<float> d = _deltas;
+        global::System.Span<float> scratch = _scratch;
         L1_Dense_Backward(p, g, ws.Slice(288, 12), ws.Slice(300, 1), dOut, d.Slice(0, 12), scratch);
         L0_Gru_BackwardLoops(p, g, _input, ws.Slice(0, 300), d.Slice(0, 12), dIn, scratch);
     }
@@ -158,8 +161,8 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
     // ---- layer 0: gru, Gru(12, tanh), vector tier ----
 
     // layer 0 (gru) forward, vector tier: the input projection hoisted, then the recurrence with the state in registers
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L0_Gru_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L0_Gru_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
         if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) L0_Gru_ForwardVector256(p, x, ws);
         else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) L0_Gru_ForwardVector128(p, x, ws);
@@ -167,7 +170,7 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
     }
 
     // layer 0 forward with Vector256 (at most 8 lanes per value)
-    private static void L0_Gru_ForwardVector256(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
+    private static void L0_Gru_ForwardVector256(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
         // bounds checked once: the loops below read through refs at constant offsets
         if (p.Length < 576 || x.Length < 10 || ws.Length < 300) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
@@ -180,23 +183,23 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
         {
             ref float xt = ref RnnSimd.At(ref xr, s * 2);
             ref float slot = ref RnnSimd.At(ref wr, s * 36);
-            var q0_0 = RnnSimd.Load256(ref pr, 504) + RnnSimd.Load256(ref pr, 540);
-            var q0_1 = RnnSimd.Load128(ref pr, 512) + RnnSimd.Load128(ref pr, 548);
-            var q1_0 = RnnSimd.Load256(ref pr, 516) + RnnSimd.Load256(ref pr, 552);
-            var q1_1 = RnnSimd.Load128(ref pr, 524) + RnnSimd.Load128(ref pr, 560);
-            var q2_0 = RnnSimd.Load256(ref pr, 528);
-            var q2_1 = RnnSimd.Load128(ref pr, 536);
+            RnnVector256 q0_0 = RnnSimd.Load256(ref pr, 504) + RnnSimd.Load256(ref pr, 540);
+            RnnVector128 q0_1 = RnnSimd.Load128(ref pr, 512) + RnnSimd.Load128(ref pr, 548);
+            RnnVector256 q1_0 = RnnSimd.Load256(ref pr, 516) + RnnSimd.Load256(ref pr, 552);
+            RnnVector128 q1_1 = RnnSimd.Load128(ref pr, 524) + RnnSimd.Load128(ref pr, 560);
+            RnnVector256 q2_0 = RnnSimd.Load256(ref pr, 528);
+            RnnVector128 q2_1 = RnnSimd.Load128(ref pr, 536);
             {
-                var q0_0_1 = RnnSimd.Splat256(0f);
-                var q0_1_1 = RnnSimd.Splat128(0f);
-                var q1_0_1 = RnnSimd.Splat256(0f);
-                var q1_1_1 = RnnSimd.Splat128(0f);
-                var q2_0_1 = RnnSimd.Splat256(0f);
-                var q2_1_1 = RnnSimd.Splat128(0f);
+                RnnVector256 q0_0_1 = RnnSimd.Splat256(0f);
+                RnnVector128 q0_1_1 = RnnSimd.Splat128(0f);
+                RnnVector256 q1_0_1 = RnnSimd.Splat256(0f);
+                RnnVector128 q1_1_1 = RnnSimd.Splat128(0f);
+                RnnVector256 q2_0_1 = RnnSimd.Splat256(0f);
+                RnnVector128 q2_1_1 = RnnSimd.Splat128(0f);
                 {
                     ref float row = ref RnnSimd.At(ref pr, 0 + 0);
-                    var b256_0 = RnnSimd.Splat256(RnnSimd.Load1(ref xt, 0));
-                    var b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref xt, 0));
+                    RnnVector256 b256_0 = RnnSimd.Splat256(RnnSimd.Load1(ref xt, 0));
+                    RnnVector128 b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref xt, 0));
                     q0_0 = RnnSimd.MultiplyAdd(b256_0, RnnSimd.Load256(ref row, 0), q0_0);
                     q0_1 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 8), q0_1);
                     q1_0 = RnnSimd.MultiplyAdd(b256_0, RnnSimd.Load256(ref row, 12), q1_0);
@@ -206,8 +209,8 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
                 }
                 {
                     ref float row = ref RnnSimd.At(ref pr, 0 + 36);
-                    var b256_1 = RnnSimd.Splat256(RnnSimd.Load1(ref xt, 1));
-                    var b128_1 = RnnSimd.Splat128(RnnSimd.Load1(ref xt, 1));
+                    RnnVector256 b256_1 = RnnSimd.Splat256(RnnSimd.Load1(ref xt, 1));
+                    RnnVector128 b128_1 = RnnSimd.Splat128(RnnSimd.Load1(ref xt, 1));
                     q0_0_1 = RnnSimd.MultiplyAdd(b256_1, RnnSimd.Load256(ref row, 0), q0_0_1);
                     q0_1_1 = RnnSimd.MultiplyAdd(b128_1, RnnSimd.Load128(ref row, 8), q0_1_1);
                     q1_0_1 = RnnSimd.MultiplyAdd(b256_1, RnnSimd.Load256(ref row, 12), q1_0_1);
@@ -231,44 +234,44 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
         }
 
         // state, carried in registers from step to step: zero before the first
-        var h_0 = RnnSimd.Splat256(0f);
-        var h_1 = RnnSimd.Splat128(0f);
+        RnnVector256 h_0 = RnnSimd.Splat256(0f);
+        RnnVector128 h_1 = RnnSimd.Splat128(0f);
         for (int s = 0; s < 5; s++)
         {
             ref float slot = ref RnnSimd.At(ref wr, s * 36);
             // gate pre-activations start from the projection (and the recurrent bias of a split gate)
-            var a0_0 = RnnSimd.Load256(ref slot, 0);
-            var a0_1 = RnnSimd.Load128(ref slot, 8);
-            var a1_0 = RnnSimd.Load256(ref slot, 12);
-            var a1_1 = RnnSimd.Load128(ref slot, 20);
-            var a2_0 = RnnSimd.Load256(ref slot, 24);
-            var a2_1 = RnnSimd.Load128(ref slot, 32);
-            var r2_0 = RnnSimd.Load256(ref pr, 564);
-            var r2_1 = RnnSimd.Load128(ref pr, 572);
+            RnnVector256 a0_0 = RnnSimd.Load256(ref slot, 0);
+            RnnVector128 a0_1 = RnnSimd.Load128(ref slot, 8);
+            RnnVector256 a1_0 = RnnSimd.Load256(ref slot, 12);
+            RnnVector128 a1_1 = RnnSimd.Load128(ref slot, 20);
+            RnnVector256 a2_0 = RnnSimd.Load256(ref slot, 24);
+            RnnVector128 a2_1 = RnnSimd.Load128(ref slot, 32);
+            RnnVector256 r2_0 = RnnSimd.Load256(ref pr, 564);
+            RnnVector128 r2_1 = RnnSimd.Load128(ref pr, 572);
             if (s > 0)
             {
                 // + h_(s-1) R, reading h_(s-1) where the previous step cached it
                 ref float hp = ref RnnSimd.At(ref wr, 240 + (s - 1) * 12);
                 {
-                    var a0_0_1 = RnnSimd.Splat256(0f);
-                    var a0_1_1 = RnnSimd.Splat128(0f);
-                    var a1_0_1 = RnnSimd.Splat256(0f);
-                    var a1_1_1 = RnnSimd.Splat128(0f);
-                    var r2_0_1 = RnnSimd.Splat256(0f);
-                    var r2_1_1 = RnnSimd.Splat128(0f);
+                    RnnVector256 a0_0_1 = RnnSimd.Splat256(0f);
+                    RnnVector128 a0_1_1 = RnnSimd.Splat128(0f);
+                    RnnVector256 a1_0_1 = RnnSimd.Splat256(0f);
+                    RnnVector128 a1_1_1 = RnnSimd.Splat128(0f);
+                    RnnVector256 r2_0_1 = RnnSimd.Splat256(0f);
+                    RnnVector128 r2_1_1 = RnnSimd.Splat128(0f);
                     for (int k = 0; k < 12; k += 2)
                     {
                         ref float row = ref RnnSimd.At(ref pr, 72 + k * 36);
-                        var b256_0 = RnnSimd.Splat256(RnnSimd.Load1(ref hp, k));
-                        var b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref hp, k));
+                        RnnVector256 b256_0 = RnnSimd.Splat256(RnnSimd.Load1(ref hp, k));
+                        RnnVector128 b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref hp, k));
                         a0_0 = RnnSimd.MultiplyAdd(b256_0, RnnSimd.Load256(ref row, 0), a0_0);
                         a0_1 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 8), a0_1);
                         a1_0 = RnnSimd.MultiplyAdd(b256_0, RnnSimd.Load256(ref row, 12), a1_0);
                         a1_1 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 20), a1_1);
                         r2_0 = RnnSimd.MultiplyAdd(b256_0, RnnSimd.Load256(ref row, 24), r2_0);
                         r2_1 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 32), r2_1);
-                        var b256_1 = RnnSimd.Splat256(RnnSimd.Load1(ref hp, k + 1));
-                        var b128_1 = RnnSimd.Splat128(RnnSimd.Load1(ref hp, k + 1));
+                        RnnVector256 b256_1 = RnnSimd.Splat256(RnnSimd.Load1(ref hp, k + 1));
+                        RnnVector128 b128_1 = RnnSimd.Splat128(RnnSimd.Load1(ref hp, k + 1));
                         a0_0_1 = RnnSimd.MultiplyAdd(b256_1, RnnSimd.Load256(ref row, 36), a0_0_1);
                         a0_1_1 = RnnSimd.MultiplyAdd(b128_1, RnnSimd.Load128(ref row, 44), a0_1_1);
                         a1_0_1 = RnnSimd.MultiplyAdd(b256_1, RnnSimd.Load256(ref row, 48), a1_0_1);
@@ -285,29 +288,29 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
                 }
             }
             // z = sigmoid(gate 0)
-            var z_0 = RnnSimd.Sigmoid(a0_0);
-            var z_1 = RnnSimd.Sigmoid(a0_1);
+            RnnVector256 z_0 = RnnSimd.Sigmoid(a0_0);
+            RnnVector128 z_1 = RnnSimd.Sigmoid(a0_1);
             RnnSimd.Store(z_0, ref slot, 0);
             RnnSimd.Store(z_1, ref slot, 8);
             // r = sigmoid(gate 1)
-            var r_0 = RnnSimd.Sigmoid(a1_0);
-            var r_1 = RnnSimd.Sigmoid(a1_1);
+            RnnVector256 r_0 = RnnSimd.Sigmoid(a1_0);
+            RnnVector128 r_1 = RnnSimd.Sigmoid(a1_1);
             RnnSimd.Store(r_0, ref slot, 12);
             RnnSimd.Store(r_1, ref slot, 20);
             // rh = h R_2 + b'_2
-            var rh_0 = r2_0;
-            var rh_1 = r2_1;
+            RnnVector256 rh_0 = r2_0;
+            RnnVector128 rh_1 = r2_1;
             ref float rhSlot = ref RnnSimd.At(ref wr, 180 + s * 12);
             RnnSimd.Store(rh_0, ref rhSlot, 0);
             RnnSimd.Store(rh_1, ref rhSlot, 8);
             // hh = tanh(gate 2 + r * rh)
-            var hh_0 = RnnSimd.Tanh(RnnSimd.MultiplyAdd(r_0, rh_0, a2_0));
-            var hh_1 = RnnSimd.Tanh(RnnSimd.MultiplyAdd(r_1, rh_1, a2_1));
+            RnnVector256 hh_0 = RnnSimd.Tanh(RnnSimd.MultiplyAdd(r_0, rh_0, a2_0));
+            RnnVector128 hh_1 = RnnSimd.Tanh(RnnSimd.MultiplyAdd(r_1, rh_1, a2_1));
             RnnSimd.Store(hh_0, ref slot, 24);
             RnnSimd.Store(hh_1, ref slot, 32);
             // hNew = hh + z * (h - hh)
-            var hNew_0 = RnnSimd.MultiplyAdd(z_0, h_0 - hh_0, hh_0);
-            var hNew_1 = RnnSimd.MultiplyAdd(z_1, h_1 - hh_1, hh_1);
+            RnnVector256 hNew_0 = RnnSimd.MultiplyAdd(z_0, h_0 - hh_0, hh_0);
+            RnnVector128 hNew_1 = RnnSimd.MultiplyAdd(z_1, h_1 - hh_1, hh_1);
             ref float hNewSlot = ref RnnSimd.At(ref wr, 240 + s * 12);
             RnnSimd.Store(hNew_0, ref hNewSlot, 0);
             RnnSimd.Store(hNew_1, ref hNewSlot, 8);
@@ -317,7 +320,7 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
     }
 
     // layer 0 forward with Vector128 (at most 4 lanes per value)
-    private static void L0_Gru_ForwardVector128(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
+    private static void L0_Gru_ForwardVector128(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
         // bounds checked once: the loops below read through refs at constant offsets
         if (p.Length < 576 || x.Length < 10 || ws.Length < 300) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
@@ -330,18 +333,18 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
         {
             ref float xt = ref RnnSimd.At(ref xr, s * 2);
             ref float slot = ref RnnSimd.At(ref wr, s * 36);
-            var q0_0 = RnnSimd.Load128(ref pr, 504) + RnnSimd.Load128(ref pr, 540);
-            var q0_1 = RnnSimd.Load128(ref pr, 508) + RnnSimd.Load128(ref pr, 544);
-            var q0_2 = RnnSimd.Load128(ref pr, 512) + RnnSimd.Load128(ref pr, 548);
-            var q1_0 = RnnSimd.Load128(ref pr, 516) + RnnSimd.Load128(ref pr, 552);
-            var q1_1 = RnnSimd.Load128(ref pr, 520) + RnnSimd.Load128(ref pr, 556);
-            var q1_2 = RnnSimd.Load128(ref pr, 524) + RnnSimd.Load128(ref pr, 560);
-            var q2_0 = RnnSimd.Load128(ref pr, 528);
-            var q2_1 = RnnSimd.Load128(ref pr, 532);
-            var q2_2 = RnnSimd.Load128(ref pr, 536);
+            RnnVector128 q0_0 = RnnSimd.Load128(ref pr, 504) + RnnSimd.Load128(ref pr, 540);
+            RnnVector128 q0_1 = RnnSimd.Load128(ref pr, 508) + RnnSimd.Load128(ref pr, 544);
+            RnnVector128 q0_2 = RnnSimd.Load128(ref pr, 512) + RnnSimd.Load128(ref pr, 548);
+            RnnVector128 q1_0 = RnnSimd.Load128(ref pr, 516) + RnnSimd.Load128(ref pr, 552);
+            RnnVector128 q1_1 = RnnSimd.Load128(ref pr, 520) + RnnSimd.Load128(ref pr, 556);
+            RnnVector128 q1_2 = RnnSimd.Load128(ref pr, 524) + RnnSimd.Load128(ref pr, 560);
+            RnnVector128 q2_0 = RnnSimd.Load128(ref pr, 528);
+            RnnVector128 q2_1 = RnnSimd.Load128(ref pr, 532);
+            RnnVector128 q2_2 = RnnSimd.Load128(ref pr, 536);
             {
                 ref float row = ref RnnSimd.At(ref pr, 0 + 0);
-                var b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref xt, 0));
+                RnnVector128 b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref xt, 0));
                 q0_0 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 0), q0_0);
                 q0_1 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 4), q0_1);
                 q0_2 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 8), q0_2);
@@ -354,7 +357,7 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
             }
             {
                 ref float row = ref RnnSimd.At(ref pr, 0 + 36);
-                var b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref xt, 1));
+                RnnVector128 b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref xt, 1));
                 q0_0 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 0), q0_0);
                 q0_1 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 4), q0_1);
                 q0_2 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 8), q0_2);
@@ -377,25 +380,25 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
         }
 
         // state, carried in registers from step to step: zero before the first
-        var h_0 = RnnSimd.Splat128(0f);
-        var h_1 = RnnSimd.Splat128(0f);
-        var h_2 = RnnSimd.Splat128(0f);
+        RnnVector128 h_0 = RnnSimd.Splat128(0f);
+        RnnVector128 h_1 = RnnSimd.Splat128(0f);
+        RnnVector128 h_2 = RnnSimd.Splat128(0f);
         for (int s = 0; s < 5; s++)
         {
             ref float slot = ref RnnSimd.At(ref wr, s * 36);
             // gate pre-activations start from the projection (and the recurrent bias of a split gate)
-            var a0_0 = RnnSimd.Load128(ref slot, 0);
-            var a0_1 = RnnSimd.Load128(ref slot, 4);
-            var a0_2 = RnnSimd.Load128(ref slot, 8);
-            var a1_0 = RnnSimd.Load128(ref slot, 12);
-            var a1_1 = RnnSimd.Load128(ref slot, 16);
-            var a1_2 = RnnSimd.Load128(ref slot, 20);
-            var a2_0 = RnnSimd.Load128(ref slot, 24);
-            var a2_1 = RnnSimd.Load128(ref slot, 28);
-            var a2_2 = RnnSimd.Load128(ref slot, 32);
-            var r2_0 = RnnSimd.Load128(ref pr, 564);
-            var r2_1 = RnnSimd.Load128(ref pr, 568);
-            var r2_2 = RnnSimd.Load128(ref pr, 572);
+            RnnVector128 a0_0 = RnnSimd.Load128(ref slot, 0);
+            RnnVector128 a0_1 = RnnSimd.Load128(ref slot, 4);
+            RnnVector128 a0_2 = RnnSimd.Load128(ref slot, 8);
+            RnnVector128 a1_0 = RnnSimd.Load128(ref slot, 12);
+            RnnVector128 a1_1 = RnnSimd.Load128(ref slot, 16);
+            RnnVector128 a1_2 = RnnSimd.Load128(ref slot, 20);
+            RnnVector128 a2_0 = RnnSimd.Load128(ref slot, 24);
+            RnnVector128 a2_1 = RnnSimd.Load128(ref slot, 28);
+            RnnVector128 a2_2 = RnnSimd.Load128(ref slot, 32);
+            RnnVector128 r2_0 = RnnSimd.Load128(ref pr, 564);
+            RnnVector128 r2_1 = RnnSimd.Load128(ref pr, 568);
+            RnnVector128 r2_2 = RnnSimd.Load128(ref pr, 572);
             if (s > 0)
             {
                 // + h_(s-1) R, reading h_(s-1) where the previous step cached it
@@ -403,7 +406,7 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
                 for (int k = 0; k < 12; k += 1)
                 {
                     ref float row = ref RnnSimd.At(ref pr, 72 + k * 36);
-                    var b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref hp, k));
+                    RnnVector128 b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref hp, k));
                     a0_0 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 0), a0_0);
                     a0_1 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 4), a0_1);
                     a0_2 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 8), a0_2);
@@ -416,38 +419,38 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
                 }
             }
             // z = sigmoid(gate 0)
-            var z_0 = RnnSimd.Sigmoid(a0_0);
-            var z_1 = RnnSimd.Sigmoid(a0_1);
-            var z_2 = RnnSimd.Sigmoid(a0_2);
+            RnnVector128 z_0 = RnnSimd.Sigmoid(a0_0);
+            RnnVector128 z_1 = RnnSimd.Sigmoid(a0_1);
+            RnnVector128 z_2 = RnnSimd.Sigmoid(a0_2);
             RnnSimd.Store(z_0, ref slot, 0);
             RnnSimd.Store(z_1, ref slot, 4);
             RnnSimd.Store(z_2, ref slot, 8);
             // r = sigmoid(gate 1)
-            var r_0 = RnnSimd.Sigmoid(a1_0);
-            var r_1 = RnnSimd.Sigmoid(a1_1);
-            var r_2 = RnnSimd.Sigmoid(a1_2);
+            RnnVector128 r_0 = RnnSimd.Sigmoid(a1_0);
+            RnnVector128 r_1 = RnnSimd.Sigmoid(a1_1);
+            RnnVector128 r_2 = RnnSimd.Sigmoid(a1_2);
             RnnSimd.Store(r_0, ref slot, 12);
             RnnSimd.Store(r_1, ref slot, 16);
             RnnSimd.Store(r_2, ref slot, 20);
             // rh = h R_2 + b'_2
-            var rh_0 = r2_0;
-            var rh_1 = r2_1;
-            var rh_2 = r2_2;
+            RnnVector128 rh_0 = r2_0;
+            RnnVector128 rh_1 = r2_1;
+            RnnVector128 rh_2 = r2_2;
             ref float rhSlot = ref RnnSimd.At(ref wr, 180 + s * 12);
             RnnSimd.Store(rh_0, ref rhSlot, 0);
             RnnSimd.Store(rh_1, ref rhSlot, 4);
             RnnSimd.Store(rh_2, ref rhSlot, 8);
             // hh = tanh(gate 2 + r * rh)
-            var hh_0 = RnnSimd.Tanh(RnnSimd.MultiplyAdd(r_0, rh_0, a2_0));
-            var hh_1 = RnnSimd.Tanh(RnnSimd.MultiplyAdd(r_1, rh_1, a2_1));
-            var hh_2 = RnnSimd.Tanh(RnnSimd.MultiplyAdd(r_2, rh_2, a2_2));
+            RnnVector128 hh_0 = RnnSimd.Tanh(RnnSimd.MultiplyAdd(r_0, rh_0, a2_0));
+            RnnVector128 hh_1 = RnnSimd.Tanh(RnnSimd.MultiplyAdd(r_1, rh_1, a2_1));
+            RnnVector128 hh_2 = RnnSimd.Tanh(RnnSimd.MultiplyAdd(r_2, rh_2, a2_2));
             RnnSimd.Store(hh_0, ref slot, 24);
             RnnSimd.Store(hh_1, ref slot, 28);
             RnnSimd.Store(hh_2, ref slot, 32);
             // hNew = hh + z * (h - hh)
-            var hNew_0 = RnnSimd.MultiplyAdd(z_0, h_0 - hh_0, hh_0);
-            var hNew_1 = RnnSimd.MultiplyAdd(z_1, h_1 - hh_1, hh_1);
-            var hNew_2 = RnnSimd.MultiplyAdd(z_2, h_2 - hh_2, hh_2);
+            RnnVector128 hNew_0 = RnnSimd.MultiplyAdd(z_0, h_0 - hh_0, hh_0);
+            RnnVector128 hNew_1 = RnnSimd.MultiplyAdd(z_1, h_1 - hh_1, hh_1);
+            RnnVector128 hNew_2 = RnnSimd.MultiplyAdd(z_2, h_2 - hh_2, hh_2);
             ref float hNewSlot = ref RnnSimd.At(ref wr, 240 + s * 12);
             RnnSimd.Store(hNew_0, ref hNewSlot, 0);
             RnnSimd.Store(hNew_1, ref hNewSlot, 4);
@@ -458,30 +461,30 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
     }
 
     // layer 0 (gru) forward: hh = f(x K_h + r (h R_h)), h_s = z h_(s-1) + (1 - z) hh, 5 timesteps
-    private static void L0_Gru_ForwardLoops(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
+    private static void L0_Gru_ForwardLoops(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        Span<float> gates = ws.Slice(0, 180); // z, r, hh per timestep
-        Span<float> rh = ws.Slice(180, 60); // h_(s-1) R_h + b'_h per timestep
-        Span<float> h = ws.Slice(240, 60);
-        ReadOnlySpan<float> kernel = p.Slice(0, 72);
-        ReadOnlySpan<float> recurrent = p.Slice(72, 432);
-        Span<float> rec = stackalloc float[36]; // h_(s-1) R (+ recurrent bias)
-        Span<float> rhp = stackalloc float[12]; // r h_(s-1)
+        global::System.Span<float> gates = ws.Slice(0, 180); // z, r, hh per timestep
+        global::System.Span<float> rh = ws.Slice(180, 60); // h_(s-1) R_h + b'_h per timestep
+        global::System.Span<float> h = ws.Slice(240, 60);
+        global::System.ReadOnlySpan<float> kernel = p.Slice(0, 72);
+        global::System.ReadOnlySpan<float> recurrent = p.Slice(72, 432);
+        global::System.Span<float> rec = stackalloc float[36]; // h_(s-1) R (+ recurrent bias)
+        global::System.Span<float> rhp = stackalloc float[12]; // r h_(s-1)
         for (int s = 0; s < 5; s++)
         {
-            Span<float> a = gates.Slice(s * 36, 36);
+            global::System.Span<float> a = gates.Slice(s * 36, 36);
             p.Slice(504, 36).CopyTo(a);
-            Kernels.MatVecAdd(x.Slice((s) * 2, 2), kernel, a);
+            global::RnnGen.CompilerServices.Kernels.MatVecAdd(x.Slice((s) * 2, 2), kernel, a);
             p.Slice(540, 36).CopyTo(rec);
-            if (s > 0) Kernels.MatVecAdd(h.Slice((s - 1) * 12, 12), recurrent, rec);
+            if (s > 0) global::RnnGen.CompilerServices.Kernels.MatVecAdd(h.Slice((s - 1) * 12, 12), recurrent, rec);
             for (int j = 0; j < 24; j++) a[j] += rec[j];
-            Kernels.Activate(Activation.Sigmoid, a.Slice(0, 24));
+            global::RnnGen.CompilerServices.Kernels.Activate(global::RnnGen.Activation.Sigmoid, a.Slice(0, 24));
             for (int j = 0; j < 12; j++)
             {
                 rh[s * 12 + j] = rec[24 + j];
                 a[24 + j] += a[12 + j] * rec[24 + j];
             }
-            Kernels.Activate(Activation.Tanh, a.Slice(24, 12));
+            global::RnnGen.CompilerServices.Kernels.Activate(global::RnnGen.Activation.Tanh, a.Slice(24, 12));
             for (int j = 0; j < 12; j++)
             {
                 float hPrev = s > 0 ? h[(s - 1) * 12 + j] : 0f;
@@ -491,21 +494,21 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
     }
 
     // layer 0 (gru) backward through time: da_z = dh (h_(s-1) - hh) z', da_h = dh (1 - z) f'(hh), da_r = da_h rh r'; dh_(s-1) = dh z + da R^T
-    private static void L0_Gru_BackwardLoops(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
+    private static void L0_Gru_BackwardLoops(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
     {
-        ReadOnlySpan<float> gates = ws.Slice(0, 180); // z, r, hh per timestep
-        ReadOnlySpan<float> rh = ws.Slice(180, 60); // h_(s-1) R_h + b'_h per timestep
-        ReadOnlySpan<float> h = ws.Slice(240, 60);
-        ReadOnlySpan<float> kernel = p.Slice(0, 72);
-        ReadOnlySpan<float> recurrent = p.Slice(72, 432);
-        Span<float> dh = scratch.Slice(0, 12);
-        Span<float> dax = scratch.Slice(12, 36); // gradient of the input-side pre-activations
-        Span<float> dar = scratch.Slice(48, 36); // gradient of the recurrent-side pre-activations
+        global::System.ReadOnlySpan<float> gates = ws.Slice(0, 180); // z, r, hh per timestep
+        global::System.ReadOnlySpan<float> rh = ws.Slice(180, 60); // h_(s-1) R_h + b'_h per timestep
+        global::System.ReadOnlySpan<float> h = ws.Slice(240, 60);
+        global::System.ReadOnlySpan<float> kernel = p.Slice(0, 72);
+        global::System.ReadOnlySpan<float> recurrent = p.Slice(72, 432);
+        global::System.Span<float> dh = scratch.Slice(0, 12);
+        global::System.Span<float> dax = scratch.Slice(12, 36); // gradient of the input-side pre-activations
+        global::System.Span<float> dar = scratch.Slice(48, 36); // gradient of the recurrent-side pre-activations
         dy.CopyTo(dh); // only the last state is an output
         for (int s = 4; s >= 0; s--)
         {
             int t = s;
-            ReadOnlySpan<float> a = gates.Slice(s * 36, 36);
+            global::System.ReadOnlySpan<float> a = gates.Slice(s * 36, 36);
             for (int j = 0; j < 12; j++)
             {
                 float dhj = dh[j];
@@ -520,22 +523,22 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
             }
             for (int q = 0; q < 36; q++) g[504 + q] += dax[q];
             for (int q = 0; q < 36; q++) g[540 + q] += dar[q];
-            Kernels.OuterAdd(x.Slice(t * 2, 2), dax, g.Slice(0, 72));
-            Span<float> dxt = dx.Slice(t * 2, 2);
+            global::RnnGen.CompilerServices.Kernels.OuterAdd(x.Slice(t * 2, 2), dax, g.Slice(0, 72));
+            global::System.Span<float> dxt = dx.Slice(t * 2, 2);
             dxt.Clear();
-            Kernels.MatTransposeVecAdd(kernel, dax, dxt);
+            global::RnnGen.CompilerServices.Kernels.MatTransposeVecAdd(kernel, dax, dxt);
             if (s > 0)
             {
-                ReadOnlySpan<float> hPrev = h.Slice((s - 1) * 12, 12);
-                Kernels.OuterAdd(hPrev, dar, g.Slice(72, 432));
-                Kernels.MatTransposeVecAdd(recurrent, dar, dh);
+                global::System.ReadOnlySpan<float> hPrev = h.Slice((s - 1) * 12, 12);
+                global::RnnGen.CompilerServices.Kernels.OuterAdd(hPrev, dar, g.Slice(72, 432));
+                global::RnnGen.CompilerServices.Kernels.MatTransposeVecAdd(recurrent, dar, dh);
             }
         }
     }
 
     // layer 0 (gru) streaming step, vector tier
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L0_Gru_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L0_Gru_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
         if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) L0_Gru_StepVector256(p, x, state, y);
         else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) L0_Gru_StepVector128(p, x, state, y);
@@ -543,35 +546,35 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
     }
 
     // layer 0 step with Vector256 (at most 8 lanes per value)
-    private static void L0_Gru_StepVector256(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
+    private static void L0_Gru_StepVector256(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
         if (p.Length < 576 || x.Length < 2 || state.Length < 12 || y.Length < 12) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
         ref float pr = ref RnnSimd.Ref(p);
         ref float xr = ref RnnSimd.Ref(x);
         ref float st = ref RnnSimd.Ref(state);
         ref float yr = ref RnnSimd.Ref(y);
-        var h_0 = RnnSimd.Load256(ref st, 0);
-        var h_1 = RnnSimd.Load128(ref st, 8);
+        RnnVector256 h_0 = RnnSimd.Load256(ref st, 0);
+        RnnVector128 h_1 = RnnSimd.Load128(ref st, 8);
         // gate pre-activations: b + x K (+ the recurrent bias), then + h R
-        var a0_0 = RnnSimd.Load256(ref pr, 504) + RnnSimd.Load256(ref pr, 540);
-        var a0_1 = RnnSimd.Load128(ref pr, 512) + RnnSimd.Load128(ref pr, 548);
-        var a1_0 = RnnSimd.Load256(ref pr, 516) + RnnSimd.Load256(ref pr, 552);
-        var a1_1 = RnnSimd.Load128(ref pr, 524) + RnnSimd.Load128(ref pr, 560);
-        var a2_0 = RnnSimd.Load256(ref pr, 528);
-        var a2_1 = RnnSimd.Load128(ref pr, 536);
-        var r2_0 = RnnSimd.Load256(ref pr, 564);
-        var r2_1 = RnnSimd.Load128(ref pr, 572);
+        RnnVector256 a0_0 = RnnSimd.Load256(ref pr, 504) + RnnSimd.Load256(ref pr, 540);
+        RnnVector128 a0_1 = RnnSimd.Load128(ref pr, 512) + RnnSimd.Load128(ref pr, 548);
+        RnnVector256 a1_0 = RnnSimd.Load256(ref pr, 516) + RnnSimd.Load256(ref pr, 552);
+        RnnVector128 a1_1 = RnnSimd.Load128(ref pr, 524) + RnnSimd.Load128(ref pr, 560);
+        RnnVector256 a2_0 = RnnSimd.Load256(ref pr, 528);
+        RnnVector128 a2_1 = RnnSimd.Load128(ref pr, 536);
+        RnnVector256 r2_0 = RnnSimd.Load256(ref pr, 564);
+        RnnVector128 r2_1 = RnnSimd.Load128(ref pr, 572);
         {
-            var a0_0_1 = RnnSimd.Splat256(0f);
-            var a0_1_1 = RnnSimd.Splat128(0f);
-            var a1_0_1 = RnnSimd.Splat256(0f);
-            var a1_1_1 = RnnSimd.Splat128(0f);
-            var a2_0_1 = RnnSimd.Splat256(0f);
-            var a2_1_1 = RnnSimd.Splat128(0f);
+            RnnVector256 a0_0_1 = RnnSimd.Splat256(0f);
+            RnnVector128 a0_1_1 = RnnSimd.Splat128(0f);
+            RnnVector256 a1_0_1 = RnnSimd.Splat256(0f);
+            RnnVector128 a1_1_1 = RnnSimd.Splat128(0f);
+            RnnVector256 a2_0_1 = RnnSimd.Splat256(0f);
+            RnnVector128 a2_1_1 = RnnSimd.Splat128(0f);
             {
                 ref float row = ref RnnSimd.At(ref pr, 0 + 0);
-                var b256_0 = RnnSimd.Splat256(RnnSimd.Load1(ref xr, 0));
-                var b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref xr, 0));
+                RnnVector256 b256_0 = RnnSimd.Splat256(RnnSimd.Load1(ref xr, 0));
+                RnnVector128 b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref xr, 0));
                 a0_0 = RnnSimd.MultiplyAdd(b256_0, RnnSimd.Load256(ref row, 0), a0_0);
                 a0_1 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 8), a0_1);
                 a1_0 = RnnSimd.MultiplyAdd(b256_0, RnnSimd.Load256(ref row, 12), a1_0);
@@ -581,8 +584,8 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
             }
             {
                 ref float row = ref RnnSimd.At(ref pr, 0 + 36);
-                var b256_1 = RnnSimd.Splat256(RnnSimd.Load1(ref xr, 1));
-                var b128_1 = RnnSimd.Splat128(RnnSimd.Load1(ref xr, 1));
+                RnnVector256 b256_1 = RnnSimd.Splat256(RnnSimd.Load1(ref xr, 1));
+                RnnVector128 b128_1 = RnnSimd.Splat128(RnnSimd.Load1(ref xr, 1));
                 a0_0_1 = RnnSimd.MultiplyAdd(b256_1, RnnSimd.Load256(ref row, 0), a0_0_1);
                 a0_1_1 = RnnSimd.MultiplyAdd(b128_1, RnnSimd.Load128(ref row, 8), a0_1_1);
                 a1_0_1 = RnnSimd.MultiplyAdd(b256_1, RnnSimd.Load256(ref row, 12), a1_0_1);
@@ -598,25 +601,25 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
             a2_1 = a2_1 + a2_1_1;
         }
         {
-            var a0_0_1 = RnnSimd.Splat256(0f);
-            var a0_1_1 = RnnSimd.Splat128(0f);
-            var a1_0_1 = RnnSimd.Splat256(0f);
-            var a1_1_1 = RnnSimd.Splat128(0f);
-            var r2_0_1 = RnnSimd.Splat256(0f);
-            var r2_1_1 = RnnSimd.Splat128(0f);
+            RnnVector256 a0_0_1 = RnnSimd.Splat256(0f);
+            RnnVector128 a0_1_1 = RnnSimd.Splat128(0f);
+            RnnVector256 a1_0_1 = RnnSimd.Splat256(0f);
+            RnnVector128 a1_1_1 = RnnSimd.Splat128(0f);
+            RnnVector256 r2_0_1 = RnnSimd.Splat256(0f);
+            RnnVector128 r2_1_1 = RnnSimd.Splat128(0f);
             for (int k = 0; k < 12; k += 2)
             {
                 ref float row = ref RnnSimd.At(ref pr, 72 + k * 36);
-                var b256_0 = RnnSimd.Splat256(RnnSimd.Load1(ref st, k));
-                var b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref st, k));
+                RnnVector256 b256_0 = RnnSimd.Splat256(RnnSimd.Load1(ref st, k));
+                RnnVector128 b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref st, k));
                 a0_0 = RnnSimd.MultiplyAdd(b256_0, RnnSimd.Load256(ref row, 0), a0_0);
                 a0_1 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 8), a0_1);
                 a1_0 = RnnSimd.MultiplyAdd(b256_0, RnnSimd.Load256(ref row, 12), a1_0);
                 a1_1 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 20), a1_1);
                 r2_0 = RnnSimd.MultiplyAdd(b256_0, RnnSimd.Load256(ref row, 24), r2_0);
                 r2_1 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 32), r2_1);
-                var b256_1 = RnnSimd.Splat256(RnnSimd.Load1(ref st, k + 1));
-                var b128_1 = RnnSimd.Splat128(RnnSimd.Load1(ref st, k + 1));
+                RnnVector256 b256_1 = RnnSimd.Splat256(RnnSimd.Load1(ref st, k + 1));
+                RnnVector128 b128_1 = RnnSimd.Splat128(RnnSimd.Load1(ref st, k + 1));
                 a0_0_1 = RnnSimd.MultiplyAdd(b256_1, RnnSimd.Load256(ref row, 36), a0_0_1);
                 a0_1_1 = RnnSimd.MultiplyAdd(b128_1, RnnSimd.Load128(ref row, 44), a0_1_1);
                 a1_0_1 = RnnSimd.MultiplyAdd(b256_1, RnnSimd.Load256(ref row, 48), a1_0_1);
@@ -632,20 +635,20 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
             r2_1 = r2_1 + r2_1_1;
         }
         // z = sigmoid(gate 0)
-        var z_0 = RnnSimd.Sigmoid(a0_0);
-        var z_1 = RnnSimd.Sigmoid(a0_1);
+        RnnVector256 z_0 = RnnSimd.Sigmoid(a0_0);
+        RnnVector128 z_1 = RnnSimd.Sigmoid(a0_1);
         // r = sigmoid(gate 1)
-        var r_0 = RnnSimd.Sigmoid(a1_0);
-        var r_1 = RnnSimd.Sigmoid(a1_1);
+        RnnVector256 r_0 = RnnSimd.Sigmoid(a1_0);
+        RnnVector128 r_1 = RnnSimd.Sigmoid(a1_1);
         // rh = h R_2 + b'_2
-        var rh_0 = r2_0;
-        var rh_1 = r2_1;
+        RnnVector256 rh_0 = r2_0;
+        RnnVector128 rh_1 = r2_1;
         // hh = tanh(gate 2 + r * rh)
-        var hh_0 = RnnSimd.Tanh(RnnSimd.MultiplyAdd(r_0, rh_0, a2_0));
-        var hh_1 = RnnSimd.Tanh(RnnSimd.MultiplyAdd(r_1, rh_1, a2_1));
+        RnnVector256 hh_0 = RnnSimd.Tanh(RnnSimd.MultiplyAdd(r_0, rh_0, a2_0));
+        RnnVector128 hh_1 = RnnSimd.Tanh(RnnSimd.MultiplyAdd(r_1, rh_1, a2_1));
         // hNew = hh + z * (h - hh)
-        var hNew_0 = RnnSimd.MultiplyAdd(z_0, h_0 - hh_0, hh_0);
-        var hNew_1 = RnnSimd.MultiplyAdd(z_1, h_1 - hh_1, hh_1);
+        RnnVector256 hNew_0 = RnnSimd.MultiplyAdd(z_0, h_0 - hh_0, hh_0);
+        RnnVector128 hNew_1 = RnnSimd.MultiplyAdd(z_1, h_1 - hh_1, hh_1);
         // output and new state
         RnnSimd.Store(hNew_0, ref yr, 0);
         RnnSimd.Store(hNew_1, ref yr, 8);
@@ -654,32 +657,32 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
     }
 
     // layer 0 step with Vector128 (at most 4 lanes per value)
-    private static void L0_Gru_StepVector128(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
+    private static void L0_Gru_StepVector128(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
         if (p.Length < 576 || x.Length < 2 || state.Length < 12 || y.Length < 12) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
         ref float pr = ref RnnSimd.Ref(p);
         ref float xr = ref RnnSimd.Ref(x);
         ref float st = ref RnnSimd.Ref(state);
         ref float yr = ref RnnSimd.Ref(y);
-        var h_0 = RnnSimd.Load128(ref st, 0);
-        var h_1 = RnnSimd.Load128(ref st, 4);
-        var h_2 = RnnSimd.Load128(ref st, 8);
+        RnnVector128 h_0 = RnnSimd.Load128(ref st, 0);
+        RnnVector128 h_1 = RnnSimd.Load128(ref st, 4);
+        RnnVector128 h_2 = RnnSimd.Load128(ref st, 8);
         // gate pre-activations: b + x K (+ the recurrent bias), then + h R
-        var a0_0 = RnnSimd.Load128(ref pr, 504) + RnnSimd.Load128(ref pr, 540);
-        var a0_1 = RnnSimd.Load128(ref pr, 508) + RnnSimd.Load128(ref pr, 544);
-        var a0_2 = RnnSimd.Load128(ref pr, 512) + RnnSimd.Load128(ref pr, 548);
-        var a1_0 = RnnSimd.Load128(ref pr, 516) + RnnSimd.Load128(ref pr, 552);
-        var a1_1 = RnnSimd.Load128(ref pr, 520) + RnnSimd.Load128(ref pr, 556);
-        var a1_2 = RnnSimd.Load128(ref pr, 524) + RnnSimd.Load128(ref pr, 560);
-        var a2_0 = RnnSimd.Load128(ref pr, 528);
-        var a2_1 = RnnSimd.Load128(ref pr, 532);
-        var a2_2 = RnnSimd.Load128(ref pr, 536);
-        var r2_0 = RnnSimd.Load128(ref pr, 564);
-        var r2_1 = RnnSimd.Load128(ref pr, 568);
-        var r2_2 = RnnSimd.Load128(ref pr, 572);
+        RnnVector128 a0_0 = RnnSimd.Load128(ref pr, 504) + RnnSimd.Load128(ref pr, 540);
+        RnnVector128 a0_1 = RnnSimd.Load128(ref pr, 508) + RnnSimd.Load128(ref pr, 544);
+        RnnVector128 a0_2 = RnnSimd.Load128(ref pr, 512) + RnnSimd.Load128(ref pr, 548);
+        RnnVector128 a1_0 = RnnSimd.Load128(ref pr, 516) + RnnSimd.Load128(ref pr, 552);
+        RnnVector128 a1_1 = RnnSimd.Load128(ref pr, 520) + RnnSimd.Load128(ref pr, 556);
+        RnnVector128 a1_2 = RnnSimd.Load128(ref pr, 524) + RnnSimd.Load128(ref pr, 560);
+        RnnVector128 a2_0 = RnnSimd.Load128(ref pr, 528);
+        RnnVector128 a2_1 = RnnSimd.Load128(ref pr, 532);
+        RnnVector128 a2_2 = RnnSimd.Load128(ref pr, 536);
+        RnnVector128 r2_0 = RnnSimd.Load128(ref pr, 564);
+        RnnVector128 r2_1 = RnnSimd.Load128(ref pr, 568);
+        RnnVector128 r2_2 = RnnSimd.Load128(ref pr, 572);
         {
             ref float row = ref RnnSimd.At(ref pr, 0 + 0);
-            var b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref xr, 0));
+            RnnVector128 b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref xr, 0));
             a0_0 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 0), a0_0);
             a0_1 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 4), a0_1);
             a0_2 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 8), a0_2);
@@ -692,7 +695,7 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
         }
         {
             ref float row = ref RnnSimd.At(ref pr, 0 + 36);
-            var b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref xr, 1));
+            RnnVector128 b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref xr, 1));
             a0_0 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 0), a0_0);
             a0_1 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 4), a0_1);
             a0_2 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 8), a0_2);
@@ -706,7 +709,7 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
         for (int k = 0; k < 12; k += 1)
         {
             ref float row = ref RnnSimd.At(ref pr, 72 + k * 36);
-            var b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref st, k));
+            RnnVector128 b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref st, k));
             a0_0 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 0), a0_0);
             a0_1 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 4), a0_1);
             a0_2 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 8), a0_2);
@@ -718,25 +721,25 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
             r2_2 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 32), r2_2);
         }
         // z = sigmoid(gate 0)
-        var z_0 = RnnSimd.Sigmoid(a0_0);
-        var z_1 = RnnSimd.Sigmoid(a0_1);
-        var z_2 = RnnSimd.Sigmoid(a0_2);
+        RnnVector128 z_0 = RnnSimd.Sigmoid(a0_0);
+        RnnVector128 z_1 = RnnSimd.Sigmoid(a0_1);
+        RnnVector128 z_2 = RnnSimd.Sigmoid(a0_2);
         // r = sigmoid(gate 1)
-        var r_0 = RnnSimd.Sigmoid(a1_0);
-        var r_1 = RnnSimd.Sigmoid(a1_1);
-        var r_2 = RnnSimd.Sigmoid(a1_2);
+        RnnVector128 r_0 = RnnSimd.Sigmoid(a1_0);
+        RnnVector128 r_1 = RnnSimd.Sigmoid(a1_1);
+        RnnVector128 r_2 = RnnSimd.Sigmoid(a1_2);
         // rh = h R_2 + b'_2
-        var rh_0 = r2_0;
-        var rh_1 = r2_1;
-        var rh_2 = r2_2;
+        RnnVector128 rh_0 = r2_0;
+        RnnVector128 rh_1 = r2_1;
+        RnnVector128 rh_2 = r2_2;
         // hh = tanh(gate 2 + r * rh)
-        var hh_0 = RnnSimd.Tanh(RnnSimd.MultiplyAdd(r_0, rh_0, a2_0));
-        var hh_1 = RnnSimd.Tanh(RnnSimd.MultiplyAdd(r_1, rh_1, a2_1));
-        var hh_2 = RnnSimd.Tanh(RnnSimd.MultiplyAdd(r_2, rh_2, a2_2));
+        RnnVector128 hh_0 = RnnSimd.Tanh(RnnSimd.MultiplyAdd(r_0, rh_0, a2_0));
+        RnnVector128 hh_1 = RnnSimd.Tanh(RnnSimd.MultiplyAdd(r_1, rh_1, a2_1));
+        RnnVector128 hh_2 = RnnSimd.Tanh(RnnSimd.MultiplyAdd(r_2, rh_2, a2_2));
         // hNew = hh + z * (h - hh)
-        var hNew_0 = RnnSimd.MultiplyAdd(z_0, h_0 - hh_0, hh_0);
-        var hNew_1 = RnnSimd.MultiplyAdd(z_1, h_1 - hh_1, hh_1);
-        var hNew_2 = RnnSimd.MultiplyAdd(z_2, h_2 - hh_2, hh_2);
+        RnnVector128 hNew_0 = RnnSimd.MultiplyAdd(z_0, h_0 - hh_0, hh_0);
+        RnnVector128 hNew_1 = RnnSimd.MultiplyAdd(z_1, h_1 - hh_1, hh_1);
+        RnnVector128 hNew_2 = RnnSimd.MultiplyAdd(z_2, h_2 - hh_2, hh_2);
         // output and new state
         RnnSimd.Store(hNew_0, ref yr, 0);
         RnnSimd.Store(hNew_1, ref yr, 4);
@@ -747,18 +750,18 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
     }
 
     // layer 0 (gru) streaming step: y = h = z state + (1 - z) hh; state = y
-    private static void L0_Gru_StepLoops(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
+    private static void L0_Gru_StepLoops(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
-        Span<float> a = stackalloc float[36];
-        Span<float> rec = stackalloc float[36];
+        global::System.Span<float> a = stackalloc float[36];
+        global::System.Span<float> rec = stackalloc float[36];
         p.Slice(504, 36).CopyTo(a);
-        Kernels.MatVecAdd(x, p.Slice(0, 72), a);
+        global::RnnGen.CompilerServices.Kernels.MatVecAdd(x, p.Slice(0, 72), a);
         p.Slice(540, 36).CopyTo(rec);
-        Kernels.MatVecAdd(state, p.Slice(72, 432), rec);
+        global::RnnGen.CompilerServices.Kernels.MatVecAdd(state, p.Slice(72, 432), rec);
         for (int j = 0; j < 24; j++) a[j] += rec[j];
-        Kernels.Activate(Activation.Sigmoid, a.Slice(0, 24));
+        global::RnnGen.CompilerServices.Kernels.Activate(global::RnnGen.Activation.Sigmoid, a.Slice(0, 24));
         for (int j = 0; j < 12; j++) a[24 + j] += a[12 + j] * rec[24 + j];
-        Kernels.Activate(Activation.Tanh, a.Slice(24, 12));
+        global::RnnGen.CompilerServices.Kernels.Activate(global::RnnGen.Activation.Tanh, a.Slice(24, 12));
         for (int j = 0; j < 12; j++) y[j] = a[j] * state[j] + (1f - a[j]) * a[24 + j];
         y.CopyTo(state);
     }
@@ -766,10 +769,10 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
     // ---- layer 1: dense, Dense(1, linear) ----
 
     // layer 1 (dense) forward: y = linear(x W + b)
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L1_Dense_Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> ws)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L1_Dense_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        Span<float> y = ws;
+        global::System.Span<float> y = ws;
 
         y[0] = (p[588] + x[0] * p[576] + x[1] * p[577] + x[2] * p[578] + x[3] * p[579] + x[4] * p[580])
             + (x[5] * p[581] + x[6] * p[582] + x[7] * p[583] + x[8] * p[584] + x[9] * p[585] + x[10] * p[586])
@@ -777,10 +780,10 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
     }
 
     // layer 1 (dense) backward: dz = dy f'(y); g += x^T dz, dz; dx = dz W^T
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L1_Dense_Backward(ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> ws, ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L1_Dense_Backward(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
     {
-        ReadOnlySpan<float> y = ws;
+        global::System.ReadOnlySpan<float> y = ws;
 
         {
             float dz0 = dy[0];
@@ -813,8 +816,8 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
     }
 
     // layer 1 (dense) streaming step: y = linear(x W + b)
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void L1_Dense_Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> state, Span<float> y)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L1_Dense_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
         y[0] = (p[588] + x[0] * p[576] + x[1] * p[577] + x[2] * p[578] + x[3] * p[579] + x[4] * p[580])
             + (x[5] * p[581] + x[6] * p[582] + x[7] * p[583] + x[8] * p[584] + x[9] * p[585] + x[10] * p[586])
@@ -839,26 +842,26 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
         "_________________________________________________________________\n";
 
     /// <summary>The layers, in order: kind, units, shapes, parameter offsets and Keras tensor names.</summary>
-    public static IReadOnlyList<LayerInfo> Layers { get; } = new LayerInfo[]
+    public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.LayerInfo> Layers { get; } = new global::RnnGen.LayerInfo[]
     {
-        new LayerInfo("gru", LayerKind.Gru, Units: 12, Activation.Tanh,
+        new global::RnnGen.LayerInfo("gru", global::RnnGen.LayerKind.Gru, Units: 12, global::RnnGen.Activation.Tanh,
             ReturnSequences: false, GoBackwards: false, UseBias: true,
             InputShape: new[] { 5, 2 }, OutputShape: new[] { 12 },
             ParameterOffset: 0, ParameterCount: 576,
-            Tensors: new TensorInfo[]
+            Tensors: new global::RnnGen.TensorInfo[]
             {
-                new TensorInfo("gru/kernel", new[] { 2, 36 }, 0, 72),
-                new TensorInfo("gru/recurrent_kernel", new[] { 12, 36 }, 72, 432),
-                new TensorInfo("gru/bias", new[] { 2, 36 }, 504, 72),
+                new global::RnnGen.TensorInfo("gru/kernel", new[] { 2, 36 }, 0, 72),
+                new global::RnnGen.TensorInfo("gru/recurrent_kernel", new[] { 12, 36 }, 72, 432),
+                new global::RnnGen.TensorInfo("gru/bias", new[] { 2, 36 }, 504, 72),
             }),
-        new LayerInfo("dense", LayerKind.Dense, Units: 1, Activation.Linear,
+        new global::RnnGen.LayerInfo("dense", global::RnnGen.LayerKind.Dense, Units: 1, global::RnnGen.Activation.Linear,
             ReturnSequences: false, GoBackwards: false, UseBias: true,
             InputShape: new[] { 12 }, OutputShape: new[] { 1 },
             ParameterOffset: 576, ParameterCount: 13,
-            Tensors: new TensorInfo[]
+            Tensors: new global::RnnGen.TensorInfo[]
             {
-                new TensorInfo("dense/kernel", new[] { 12, 1 }, 576, 12),
-                new TensorInfo("dense/bias", new[] { 1 }, 588, 1),
+                new global::RnnGen.TensorInfo("dense/kernel", new[] { 12, 1 }, 576, 12),
+                new global::RnnGen.TensorInfo("dense/bias", new[] { 1 }, 588, 1),
             }),
     };
 }

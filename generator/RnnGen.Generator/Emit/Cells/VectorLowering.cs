@@ -18,8 +18,14 @@ internal sealed class VectorLowering
     /// </summary>
     public const string S = "RnnSimd";
 
-    /// <summary>The alias directive every file with vector code carries.</summary>
-    public const string AliasDirective = "using RnnSimd = global::RnnGen.CompilerServices.Simd;";
+    /// <summary>The alias directives every file with vector code carries.</summary>
+    public static readonly string[] AliasDirectives =
+    {
+        "using RnnSimd = global::RnnGen.CompilerServices.Simd;",
+        "using RnnVector128 = global::System.Runtime.Intrinsics.Vector128<float>;",
+        "using RnnVector256 = global::System.Runtime.Intrinsics.Vector256<float>;",
+        "using RnnVector512 = global::System.Runtime.Intrinsics.Vector512<float>;",
+    };
 
     /// <summary>Matrix-vector products with at most this many multiply-add lines are unrolled over the rows.</summary>
     private const int UnrollLimit = 64;
@@ -58,6 +64,9 @@ internal sealed class VectorLowering
     private int In => _cell.InputWidth;
     private int Columns => _cell.Columns;
     private LayerPlan Layer => _cell.Layer;
+
+    /// <summary>The local's type for a chunk of <paramref name="width"/> lanes (the file's aliases; never <c>var</c>, which a user type may be named).</summary>
+    private static string TypeOf(int width) => width == 1 ? "float" : "RnnVector" + Suffix(width);
 
     private static string Suffix(int width) => width == 1 ? "1" : (width * 32).ToString(System.Globalization.CultureInfo.InvariantCulture);
     private static string Load(int width, string source, string offset) => $"{S}.Load{Suffix(width)}(ref {source}, {offset})";
@@ -105,7 +114,7 @@ internal sealed class VectorLowering
             var columns = ColumnChunks(_ => true).ToList();
             foreach (var block in Blocks(columns))
             {
-                foreach (var c in block) w.WriteLine($"var q{c.Gate}_{c.Chunk} = {ProjectionStart(c.Gate, c.Column, c.Width)};");
+                foreach (var c in block) w.WriteLine($"{TypeOf(c.Width)} q{c.Gate}_{c.Chunk} = {ProjectionStart(c.Gate, c.Column, c.Width)};");
                 EmitProduct(w, "xt", In, $"{Layer.KernelOffset}", block.Select(c => ($"q{c.Gate}_{c.Chunk}", c.Column, c.Width)).ToList());
                 foreach (var c in block) w.WriteLine($"{S}.Store(q{c.Gate}_{c.Chunk}, ref slot, {c.Column});");
             }
@@ -120,8 +129,8 @@ internal sealed class VectorLowering
         {
             w.WriteLine($"ref float slot = ref {S}.At(ref wr, s * {Columns});");
             w.WriteLine("// gate pre-activations start from the projection (and the recurrent bias of a split gate)");
-            foreach (var c in ColumnChunks(_ => true)) w.WriteLine($"var a{c.Gate}_{c.Chunk} = {Load(c.Width, "slot", c.Column.ToString())};");
-            foreach (var c in ColumnChunks(f => f == GateForm.Split)) w.WriteLine($"var r{c.Gate}_{c.Chunk} = {RecurrentStart(c.Column, c.Width)};");
+            foreach (var c in ColumnChunks(_ => true)) w.WriteLine($"{TypeOf(c.Width)} a{c.Gate}_{c.Chunk} = {Load(c.Width, "slot", c.Column.ToString())};");
+            foreach (var c in ColumnChunks(f => f == GateForm.Split)) w.WriteLine($"{TypeOf(c.Width)} r{c.Gate}_{c.Chunk} = {RecurrentStart(c.Column, c.Width)};");
             using (w.Block("if (s > 0)"))
             {
                 w.WriteLine($"// + h_(s-1) R, reading h_(s-1) where the previous step cached it");
@@ -145,8 +154,8 @@ internal sealed class VectorLowering
         DeclareStates(w, fromSpan: "st");
         w.WriteLine("// gate pre-activations: b + x K (+ the recurrent bias), then + h R");
         var all = ColumnChunks(_ => true).ToList();
-        foreach (var c in all) w.WriteLine($"var a{c.Gate}_{c.Chunk} = {ProjectionStart(c.Gate, c.Column, c.Width)};");
-        foreach (var c in ColumnChunks(f => f == GateForm.Split)) w.WriteLine($"var r{c.Gate}_{c.Chunk} = {RecurrentStart(c.Column, c.Width)};");
+        foreach (var c in all) w.WriteLine($"{TypeOf(c.Width)} a{c.Gate}_{c.Chunk} = {ProjectionStart(c.Gate, c.Column, c.Width)};");
+        foreach (var c in ColumnChunks(f => f == GateForm.Split)) w.WriteLine($"{TypeOf(c.Width)} r{c.Gate}_{c.Chunk} = {RecurrentStart(c.Column, c.Width)};");
         EmitProduct(w, "xr", In, $"{Layer.KernelOffset}", all.Select(c => ($"a{c.Gate}_{c.Chunk}", c.Column, c.Width)).ToList());
         EmitProduct(w, "st", U, $"{Layer.RecurrentOffset}", RecurrentAccumulators());
         EmitCellStatements(w, cache: false);
@@ -180,7 +189,7 @@ internal sealed class VectorLowering
             foreach (var (o, c) in Chunked())
             {
                 int width = _chunks[c].Width;
-                w.WriteLine($"var {name}_{c} = {(fromSpan is null ? Zero(width) : Load(width, fromSpan, (i * U + o).ToString()))};");
+                w.WriteLine($"{TypeOf(width)} {name}_{c} = {(fromSpan is null ? Zero(width) : Load(width, fromSpan, (i * U + o).ToString()))};");
             }
         }
     }
@@ -205,12 +214,12 @@ internal sealed class VectorLowering
                 w.WriteLine($"// {product.Source} R_{product.Gate}: a second product, once {product.Source} is known");
                 foreach (var (o, c) in Chunked()) w.WriteLine($"{S}.Store({product.Source}_{c}, ref mr, {o});");
                 var acc = Chunked().Select(c => ($"m{product.Gate}_{c.Chunk}", product.Gate * U + c.Offset, _chunks[c.Chunk].Width)).ToList();
-                foreach (var a in acc) w.WriteLine($"var {a.Item1} = {Zero(a.Item3)};");
+                foreach (var a in acc) w.WriteLine($"{TypeOf(a.Item3)} {a.Item1} = {Zero(a.Item3)};");
                 EmitProduct(w, "mr", U, $"{Layer.RecurrentOffset}", acc);
             }
 
             w.WriteLine($"// {statement.Name} = {Describe(statement.Expression)}");
-            foreach (var (o, c) in Chunked()) w.WriteLine($"var {statement.Name}_{c} = {Lower(statement.Expression, c, top: true)};");
+            foreach (var (o, c) in Chunked()) w.WriteLine($"{TypeOf(_chunks[c].Width)} {statement.Name}_{c} = {Lower(statement.Expression, c, top: true)};");
             if (cache && statement.Cache is { } slot)
             {
                 string at = slot.Stride == Columns && slot.Offset < Columns ? "slot" : $"{statement.Name}Slot";
@@ -233,7 +242,7 @@ internal sealed class VectorLowering
         using var scope = sets > 1 ? w.Block() : default(CodeWriter.Scope?);
         for (int j = 1; j < sets; j++)
         {
-            foreach (var a in acc) w.WriteLine($"var {a.Name}_{j} = {Zero(a.Width)};");
+            foreach (var a in acc) w.WriteLine($"{TypeOf(a.Width)} {a.Name}_{j} = {Zero(a.Width)};");
         }
 
         string Partial(string name, int j) => j == 0 ? name : $"{name}_{j}";
@@ -244,7 +253,7 @@ internal sealed class VectorLowering
             string offset(int column) => (inLoop ? j * Columns + column : column).ToString();
             foreach (int width in acc.Select(a => a.Width).Distinct())
             {
-                w.WriteLine($"var b{Suffix(width)}_{j} = {Splat(width, $"{S}.Load1(ref {source}, {index})")};");
+                w.WriteLine($"{TypeOf(width)} b{Suffix(width)}_{j} = {Splat(width, $"{S}.Load1(ref {source}, {index})")};");
             }
 
             foreach (var a in acc)
