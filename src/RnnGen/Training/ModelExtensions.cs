@@ -12,13 +12,16 @@ public static class ModelExtensions
     /// split off before any shuffling (or <see cref="TrainingOptions.ValidationData"/>).</item>
     /// <item>Each epoch, if <see cref="TrainingOptions.Shuffle"/>, the sample order is permuted with a
     /// <see cref="Random"/> seeded once from <see cref="TrainingOptions.Seed"/>: the same seed gives bit-identical weights.</item>
-    /// <item>Each batch: <c>Gradients = 0</c>; per sample <c>Forward</c>, <c>dOut = dLoss/dOutput / batchCount</c>,
-    /// <c>Backward(dOut)</c>; then one <see cref="Optimizer.Step"/>. The batch loss is the mean sample loss.</item>
+    /// <item>Each batch: <c>Gradients = 0</c>; per sample <c>Forward</c>, <c>dOut = w · dLoss/dOutput / batchCount</c>,
+    /// <c>Backward(dOut)</c>; then one <see cref="Optimizer.Step"/>. The batch loss is <c>Σ w · loss / batchCount</c>, where
+    /// <c>w</c> is the sample's <see cref="TrainingOptions.ClassWeights"/> entry (1 without class weights).</item>
     /// <item>Epoch <c>loss</c> is the sample-weighted mean of the batch losses (the mean over samples); metrics cover the
     /// epoch's pre-update outputs; <c>val_</c> values use <see cref="IRnnModel.Predict"/> after the epoch.</item>
     /// </list>
     /// Buffers are allocated before the loop; a batch step allocates nothing.
     /// </remarks>
+    /// <exception cref="ArgumentException">The loss or a metric does not fit the output layer (for example a
+    /// categorical cross-entropy on a 1-unit output), or a size does not fit.</exception>
     /// <param name="model">The model to train.</param>
     /// <param name="data">Training samples (and validation, with <see cref="TrainingOptions.ValidationSplit"/>).</param>
     /// <param name="options">Loss, optimizer, epochs and the rest.</param>
@@ -49,9 +52,11 @@ public static class ModelExtensions
         validation?.EnsureFits(model);
 
         Metric[] metrics = [.. options.Metrics];
+        OutputChecks.EnsureLossFits(model, options.Loss, metrics);
+        float[]? sampleWeights = options.ClassWeights is { } classWeights ? OutputChecks.SampleWeights(model, train, classWeights) : null;
         Callback[] callbacks = [.. options.Callbacks];
         TextWriter output = options.Output ?? Console.Out;
-        var trainer = new Trainer(model, train, options.Loss, options.Optimizer, metrics);
+        var trainer = new Trainer(model, train, options.Loss, options.Optimizer, metrics, sampleWeights);
         var validationOutput = new float[model.OutputSize];
         var validationScratch = new float[model.OutputSize];
         var random = new Random(options.Seed);
@@ -61,7 +66,7 @@ public static class ModelExtensions
 
         foreach (Callback callback in callbacks)
         {
-            callback.Attach(model);
+            callback.Attach(model, options.Optimizer);
             callback.OnTrainBegin();
         }
 
@@ -70,6 +75,11 @@ public static class ModelExtensions
             foreach (Metric metric in metrics)
             {
                 metric.Reset();
+            }
+
+            foreach (Callback callback in callbacks)
+            {
+                callback.OnEpochBegin(epoch);
             }
 
             if (options.Shuffle)
@@ -164,6 +174,7 @@ public static class ModelExtensions
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(metrics);
         data.EnsureFits(model);
+        OutputChecks.EnsureLossFits(model, loss, metrics);
         foreach (Metric metric in metrics)
         {
             metric.Reset();
