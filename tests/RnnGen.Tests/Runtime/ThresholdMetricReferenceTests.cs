@@ -93,3 +93,39 @@ public class ThresholdMetricReferenceTests
     private static JsonElement[] Cases(string file, string property) =>
         [.. ReferenceFixtureTests.LoadFixture(file).GetProperty(property).EnumerateArray()];
 }
+
+public class ToolkitAllocationTests
+{
+    [Fact]
+    public void A_weighted_batch_step_with_precision_recall_and_auc_allocates_nothing_after_warm_up()
+    {
+        var model = new DenseTestModel(4, 1, Activation.Sigmoid);
+        var x = new float[128][];
+        var y = new float[128][];
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = [i % 3, 1, i % 5 - 2, 0.5f];
+            y[i] = [i % 3 == 0 ? 1f : 0f];
+        }
+
+        Dataset data = Dataset.FromArrays(x, y);
+        float[] weights = OutputChecks.SampleWeights(model, data, new Dictionary<int, float> { [0] = 0.5f, [1] = 2f });
+        Metric[] metrics = [Metrics.Precision(), Metrics.Recall(), Metrics.Auc()];
+        var trainer = new Trainer(model, data, Losses.BinaryCrossentropy(), new RmsProp(), metrics, weights);
+        var random = new Random(1);
+        trainer.Shuffle(random);
+        trainer.TrainBatch(0, 32); // warm-up: optimizer state
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        float sum = 0;
+        for (int epoch = 0; epoch < 3; epoch++)
+        {
+            trainer.Shuffle(random);
+            for (int start = 0; start < 128; start += 32) trainer.TrainBatch(start, 32);
+            foreach (Metric m in metrics) sum += m.Result;
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(float.IsFinite(sum));
+    }
+}
