@@ -9,6 +9,7 @@ namespace RnnGen.Samples.SpamFilter;
 /// <param name="ValidationAccuracy">Accuracy after the last epoch.</param>
 /// <param name="ValidationPrecision">Spam precision after the last epoch.</param>
 /// <param name="ValidationRecall">Spam recall after the last epoch.</param>
+/// <param name="ValidationAuc">Area under the ROC curve of the validation predictions (Keras <c>AUC()</c>).</param>
 /// <param name="BaselineAccuracy">Accuracy of always answering the majority class of the training messages (ham).</param>
 /// <param name="Confusion">Validation confusion matrix: [actual, predicted], 0 = ham, 1 = spam.</param>
 /// <param name="Live">Messages classified after training: text and spam probability.</param>
@@ -21,6 +22,7 @@ public sealed record SpamFilterResult(
     float ValidationAccuracy,
     float ValidationPrecision,
     float ValidationRecall,
+    float ValidationAuc,
     float BaselineAccuracy,
     int[,] Confusion,
     IReadOnlyList<(string Text, float Spam)> Live);

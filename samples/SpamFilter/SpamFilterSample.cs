@@ -94,9 +94,11 @@ public static class SpamFilterSample
         var predictions = new float[validation.Count];
         model.PredictBatch(validation, predictions);
         var confusion = new int[2, 2];
+        var auc = new Auc(); // Keras's AUC(): ROC, 200 thresholds
         for (int i = 0; i < predictions.Length; i++)
         {
             confusion[(int)validation.Target(i)[0], predictions[i] > 0.5f ? 1 : 0]++;
+            auc.Update(predictions.AsSpan(i, 1), validation.Target(i));
         }
 
         float accuracy = history["val_accuracy"][^1], precision = history["val_precision"][^1], recall = history["val_recall"][^1];
@@ -105,6 +107,7 @@ public static class SpamFilterSample
         output.WriteLine("validation        accuracy  precision  recall");
         output.WriteLine(FormattableString.Invariant($"  {name,-15} {accuracy,8:0.0000}  {precision,9:0.0000}  {recall,6:0.0000}"));
         output.WriteLine(FormattableString.Invariant($"  {"always " + (majorityIsSpam ? "spam" : "ham"),-15} {baseline,8:0.0000}  {(majorityIsSpam ? (float)validationSpam / validation.Count : 0f),9:0.0000}  {(majorityIsSpam ? 1f : 0f),6:0.0000}"));
+        output.WriteLine(FormattableString.Invariant($"  ROC AUC {auc.Result:0.0000} (always-ham: 0.5000)"));
         output.WriteLine();
         output.WriteLine("confusion matrix (validation)   predicted ham   predicted spam");
         output.WriteLine(FormattableString.Invariant($"  actual ham                      {confusion[0, 0],13}   {confusion[0, 1],14}"));
@@ -144,7 +147,7 @@ public static class SpamFilterSample
         output.WriteLine($"saved {weightsPath} and {plotPath}");
 
         return new SpamFilterResult(name, train.Count, validation.Count, history.Epochs, clock.MeanSeconds,
-            accuracy, precision, recall, baseline, confusion, live);
+            accuracy, precision, recall, auc.Result, baseline, confusion, live);
     }
 
     /// <summary>Reads <c>label TAB id TAB text</c> lines (see <c>data/prepare.py</c>); at most <paramref name="limit"/> when positive.</summary>

@@ -24,6 +24,8 @@ public sealed class SpamFilterSampleTests(ITestOutputHelper log)
             $"validation accuracy {result.ValidationAccuracy:0.000} should clearly beat the always-ham baseline {result.BaselineAccuracy:0.000}");
         Assert.True(result.ValidationPrecision > 0.7f && result.ValidationRecall > 0.7f, $"precision {result.ValidationPrecision}, recall {result.ValidationRecall}");
 
+        Assert.InRange(result.ValidationAuc, 0.9f, 1f);
+
         // the confusion matrix agrees with the reported accuracy
         float accuracy = (float)(result.Confusion[0, 0] + result.Confusion[1, 1]) / result.ValidationMessages;
         Assert.Equal(result.ValidationAccuracy, accuracy, 4);
