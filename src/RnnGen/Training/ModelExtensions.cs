@@ -16,7 +16,8 @@ public static class ModelExtensions
     /// <c>Backward(dOut)</c>; then one <see cref="Optimizer.Step"/>. The batch loss is <c>Σ w · loss / batchCount</c>, where
     /// <c>w</c> is the sample's <see cref="TrainingOptions.ClassWeights"/> entry (1 without class weights).</item>
     /// <item>Epoch <c>loss</c> is the sample-weighted mean of the batch losses (the mean over samples); metrics cover the
-    /// epoch's pre-update outputs; <c>val_</c> values use <see cref="IRnnModel.Predict"/> after the epoch.</item>
+    /// epoch's pre-update outputs; <c>val_</c> values use <see cref="IRnnModel.Predict"/> after the epoch. With a
+    /// <see cref="ReduceLROnPlateau"/> or <see cref="LearningRateScheduler"/>, <c>learning_rate</c> records the epoch's rate, as in Keras 3.</item>
     /// </list>
     /// Buffers are allocated before the loop; a batch step allocates nothing.
     /// </remarks>
@@ -55,6 +56,7 @@ public static class ModelExtensions
         OutputChecks.EnsureLossFits(model, options.Loss, metrics);
         float[]? sampleWeights = options.ClassWeights is { } classWeights ? OutputChecks.SampleWeights(model, train, classWeights) : null;
         Callback[] callbacks = [.. options.Callbacks];
+        bool reportRate = callbacks.Any(c => c is ReduceLROnPlateau or LearningRateScheduler);
         TextWriter output = options.Output ?? Console.Out;
         var trainer = new Trainer(model, train, options.Loss, options.Optimizer, metrics, sampleWeights);
         var validationOutput = new float[model.OutputSize];
@@ -123,6 +125,12 @@ public static class ModelExtensions
                 {
                     logs["val_" + metric.Name] = metric.Result;
                 }
+            }
+
+            if (reportRate)
+            {
+                // Keras 3: a learning-rate callback logs the rate this epoch used, before any change at its end
+                logs["learning_rate"] = options.Optimizer.LearningRate;
             }
 
             history.Add(logs);

@@ -72,7 +72,7 @@ public class LearningRateCallbackTests
         var net = new RnnGen.Dynamic.Sequential(1, 1, 0, new RnnGen.Dynamic.DenseLayer(1));
         var seen = new List<(int Epoch, float Lr)>();
         var optimizer = new Sgd(0.1f);
-        net.Fit(Dataset.FromArrays([[1f]], [[1f]]), new TrainingOptions
+        History history = net.Fit(Dataset.FromArrays([[1f]], [[1f]]), new TrainingOptions
         {
             Loss = Losses.MeanSquaredError(),
             Optimizer = optimizer,
@@ -82,6 +82,7 @@ public class LearningRateCallbackTests
         });
         Assert.Equal([(0, 0.1f), (1, 0.2f), (2, 0.4f)], seen);
         Assert.Equal(0.8f, optimizer.LearningRate);
+        Assert.Equal([0.2f, 0.4f, 0.8f], history["learning_rate"]); // the rate each epoch trained with, as Keras logs it
     }
 
     /// <summary>Attaches the callback as Fit does and feeds it scripted logs; returns the rate after each epoch.</summary>
