@@ -13,3 +13,5 @@ node optimizers_tfjs.js
 node fit_tfjs.js
 node losses_tfjs.js
 "$PY" losses_check.py
+node toolkit_tfjs.js
+"$PY" toolkit_keras_formulas.py

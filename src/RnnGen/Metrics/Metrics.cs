@@ -26,4 +26,25 @@ public static class Metrics
     /// <summary>Mean of <c>|output - target|</c>. History key <c>mae</c>.</summary>
     /// <returns>A new <see cref="RnnGen.MeanAbsoluteError"/>.</returns>
     public static Metric MeanAbsoluteError() => new MeanAbsoluteError();
+
+    /// <summary>
+    /// <c>TP / (TP + FP)</c> at threshold 0.5 over every output element (Keras <c>keras.metrics.Precision()</c>).
+    /// History key <c>precision</c>.
+    /// </summary>
+    /// <returns>A new <see cref="RnnGen.Precision"/>.</returns>
+    public static Metric Precision() => new Precision();
+
+    /// <summary>
+    /// <c>TP / (TP + FN)</c> at threshold 0.5 over every output element (Keras <c>keras.metrics.Recall()</c>).
+    /// History key <c>recall</c>.
+    /// </summary>
+    /// <returns>A new <see cref="RnnGen.Recall"/>.</returns>
+    public static Metric Recall() => new Recall();
+
+    /// <summary>
+    /// Area under the ROC curve from 200 thresholds with trapezoidal interpolation (Keras <c>keras.metrics.AUC()</c>).
+    /// History key <c>auc</c>.
+    /// </summary>
+    /// <returns>A new <see cref="RnnGen.Auc"/>.</returns>
+    public static Metric Auc() => new Auc();
 }

@@ -7,9 +7,13 @@ namespace RnnGen;
 public abstract class Callback
 {
     private IRnnModel? _model;
+    private Optimizer? _optimizer;
 
     /// <summary>The model being trained (available from <see cref="OnTrainBegin"/> on).</summary>
     protected IRnnModel Model => _model ?? throw new InvalidOperationException("The callback is not attached to a Fit call.");
+
+    /// <summary>The optimizer of the Fit call (available from <see cref="OnTrainBegin"/> on); its learning rate may be changed.</summary>
+    protected Optimizer Optimizer => _optimizer ?? throw new InvalidOperationException("The callback is not attached to a Fit call with an optimizer.");
 
     /// <summary>Whether this callback asked training to stop.</summary>
     public bool StopTraining { get; private set; }
@@ -19,6 +23,12 @@ public abstract class Callback
 
     /// <summary>Called once before the first epoch.</summary>
     public virtual void OnTrainBegin()
+    {
+    }
+
+    /// <summary>Called at the start of each epoch, before its first batch (Keras <c>on_epoch_begin</c>).</summary>
+    /// <param name="epoch">0-based epoch index.</param>
+    public virtual void OnEpochBegin(int epoch)
     {
     }
 
@@ -49,9 +59,10 @@ public abstract class Callback
         StopReason = reason;
     }
 
-    internal void Attach(IRnnModel model)
+    internal void Attach(IRnnModel model, Optimizer? optimizer = null)
     {
         _model = model;
+        _optimizer = optimizer;
         StopTraining = false;
         StopReason = null;
     }

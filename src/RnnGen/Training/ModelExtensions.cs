@@ -17,15 +17,19 @@ public static class ModelExtensions
     /// <item>Before the first step the whole dataset (and the validation data) is validated: not empty, sizes, finite
     /// inputs and targets, token ids and sparse labels in range. A bad dataset is one <see cref="ArgumentException"/>
     /// naming the first bad sample, and nothing is trained.</item>
-    /// <item>Each batch: <c>Gradients = 0</c>; per sample <c>Forward</c>, <c>dOut = dLoss/dOutput / batchCount</c>,
-    /// <c>Backward(dOut)</c>; then one <see cref="Optimizer.Step"/>. The batch loss is the mean sample loss. A batch whose
+    /// <item>Each batch: <c>Gradients = 0</c>; per sample <c>Forward</c>, <c>dOut = w · dLoss/dOutput / batchCount</c>,
+    /// <c>Backward(dOut)</c>; then one <see cref="Optimizer.Step"/>. The batch loss is <c>Σ w · loss / batchCount</c>, where
+    /// <c>w</c> is the sample's <see cref="TrainingOptions.ClassWeights"/> entry (1 without class weights). A batch whose
     /// loss or gradients are not finite is never applied (no optimizer step): its loss is reported as NaN or infinite,
     /// which <see cref="TerminateOnNaN"/> stops on, and the weights stay those of the last finite step.</item>
     /// <item>Epoch <c>loss</c> is the sample-weighted mean of the batch losses (the mean over samples); metrics cover the
-    /// epoch's pre-update outputs; <c>val_</c> values use <see cref="IRnnModel.Predict"/> after the epoch.</item>
+    /// epoch's pre-update outputs; <c>val_</c> values use <see cref="IRnnModel.Predict"/> after the epoch. With a
+    /// <see cref="ReduceLROnPlateau"/> or <see cref="LearningRateScheduler"/>, <c>learning_rate</c> records the epoch's rate, as in Keras 3.</item>
     /// </list>
     /// Buffers are allocated before the loop; a batch step allocates nothing.
     /// </remarks>
+    /// <exception cref="ArgumentException">The loss or a metric does not fit the output layer (for example a
+    /// categorical cross-entropy on a 1-unit output), or a size does not fit.</exception>
     /// <param name="model">The model to train.</param>
     /// <param name="data">Training samples (and validation, with <see cref="TrainingOptions.ValidationSplit"/>).</param>
     /// <param name="options">Loss, optimizer, epochs and the rest.</param>
@@ -51,7 +55,10 @@ public static class ModelExtensions
             throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be positive.");
         }
 
-        // The whole dataset is checked before the first step: a bad sample never meets a half-trained model.
+        // The loss must fit the output layer, and the whole dataset is checked, before the first step: a bad sample
+        // never meets a half-trained model.
+        Metric[] metrics = [.. options.Metrics];
+        OutputChecks.EnsureLossFits(model, options.Loss, metrics);
         DataValidation.Validate(data, model, options.Loss, "training data", nameof(data));
         (Dataset train, Dataset? validation) = options.ValidationData is { } given ? (data, given) : data.Split(options.ValidationSplit);
         if (validation is not null)
@@ -59,10 +66,11 @@ public static class ModelExtensions
             DataValidation.Validate(validation, model, options.Loss, "validation data", nameof(options));
         }
 
-        Metric[] metrics = [.. options.Metrics];
+        float[]? sampleWeights = options.ClassWeights is { } classWeights ? OutputChecks.SampleWeights(model, train, classWeights) : null;
         Callback[] callbacks = [.. options.Callbacks];
+        bool reportRate = callbacks.Any(c => c is ReduceLROnPlateau or LearningRateScheduler);
         TextWriter output = options.Output ?? Console.Out;
-        var trainer = new Trainer(model, train, options.Loss, options.Optimizer, metrics);
+        var trainer = new Trainer(model, train, options.Loss, options.Optimizer, metrics, sampleWeights);
         var validationOutput = new float[model.OutputSize];
         var validationScratch = new float[model.OutputSize];
         var random = new Random(options.Seed);
@@ -72,7 +80,7 @@ public static class ModelExtensions
 
         foreach (Callback callback in callbacks)
         {
-            callback.Attach(model);
+            callback.Attach(model, options.Optimizer);
             callback.OnTrainBegin();
         }
 
@@ -81,6 +89,11 @@ public static class ModelExtensions
             foreach (Metric metric in metrics)
             {
                 metric.Reset();
+            }
+
+            foreach (Callback callback in callbacks)
+            {
+                callback.OnEpochBegin(epoch);
             }
 
             if (options.Shuffle)
@@ -124,6 +137,12 @@ public static class ModelExtensions
                 {
                     logs["val_" + metric.Name] = metric.Result;
                 }
+            }
+
+            if (reportRate)
+            {
+                // Keras 3: a learning-rate callback logs the rate this epoch used, before any change at its end
+                logs["learning_rate"] = options.Optimizer.LearningRate;
             }
 
             history.Add(logs);
@@ -174,6 +193,7 @@ public static class ModelExtensions
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(metrics);
+        OutputChecks.EnsureLossFits(model, loss, metrics);
         DataValidation.Validate(data, model, loss, "data", nameof(data));
         foreach (Metric metric in metrics)
         {

@@ -17,9 +17,11 @@ internal sealed class Trainer
     private readonly float[] _output;
     private readonly float[] _outputGradient;
     private readonly int[] _order;
+    private readonly float[]? _sampleWeights;
 
-    public Trainer(IRnnModel model, Dataset data, Loss loss, Optimizer optimizer, Metric[] metrics)
+    public Trainer(IRnnModel model, Dataset data, Loss loss, Optimizer optimizer, Metric[] metrics, float[]? sampleWeights = null)
     {
+        _sampleWeights = sampleWeights;
         _model = model;
         _data = data;
         _loss = loss;
@@ -45,9 +47,9 @@ internal sealed class Trainer
 
     /// <summary>
     /// One gradient step on the samples <c>order[start .. start + count)</c>: zero the gradients, add each sample's
-    /// gradient of <c>loss / count</c>, then one optimizer step. Metrics see the pre-step outputs, as in Keras.
+    /// gradient of <c>w * loss / count</c> (w: the sample weight, 1 without class weights), then one optimizer step. Metrics see the pre-step outputs, as in Keras.
     /// </summary>
-    /// <returns>The batch's mean loss (NaN or infinite when the batch was not applied).</returns>
+    /// <returns>The batch's loss, <c>Σ w * loss / count</c> (NaN or infinite when the batch was not applied).</returns>
     public float TrainBatch(int start, int count)
     {
         IRnnModel model = _model;
@@ -60,14 +62,15 @@ internal sealed class Trainer
             int i = _order[k];
             ReadOnlySpan<float> target = _data.Target(i);
             model.Forward(_data.Input(i), output);
-            sum += _loss.Compute(output, target, dOut, _stepSize);
+            float weight = _sampleWeights is null ? 1f : _sampleWeights[i];
+            sum += (double)weight * _loss.Compute(output, target, dOut, _stepSize);
             foreach (Metric metric in _metrics)
             {
                 metric.Update(output, target, _stepSize);
             }
 
-            // mean over the batch: d(loss / count)/dOut
-            TensorPrimitives.Multiply(dOut, scale, dOut);
+            // Keras "sum_over_batch_size" of the weighted losses: d(w * loss / count)/dOut
+            TensorPrimitives.Multiply(dOut, weight * scale, dOut);
             model.Backward(dOut);
         }
 

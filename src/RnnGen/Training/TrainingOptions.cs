@@ -33,6 +33,15 @@ public sealed class TrainingOptions
     /// <summary>Seed for the shuffling: the same seed, model initialization and data give bit-identical weights.</summary>
     public int Seed { get; set; }
 
+    /// <summary>
+    /// Weight of each class in the training loss (Keras <c>fit(class_weight=...)</c>): a sample whose class is
+    /// <c>c</c> has its loss and gradient multiplied by <c>ClassWeights[c]</c> (1 for a class that is not listed, as in
+    /// Keras 3). The class is the label of a sparse target, the rounded target of a single binary output, or the argmax
+    /// of a one-hot target. The batch loss stays Keras's <c>sum(w_i · loss_i) / batch size</c>; validation is unweighted.
+    /// Metrics are not weighted. Not supported for sequence outputs (neither is it in Keras).
+    /// </summary>
+    public IReadOnlyDictionary<int, float>? ClassWeights { get; set; }
+
     /// <summary>Callbacks, called in order.</summary>
     public IList<Callback> Callbacks { get; set; } = new List<Callback>();
 
