@@ -170,7 +170,8 @@ internal sealed class OnnxExporter
             Activation.Tanh => "Tanh",
             Activation.Sigmoid => "Sigmoid",
             Activation.Relu => "Relu",
-            _ => throw new NotSupportedException($"Layer '{layer.Name}' ({layer.Kind}) uses activation {layer.Activation}, which ONNX Runtime's recurrent operators do not run; use Tanh, Sigmoid or Relu to export it."),
+            Activation.Linear => "Affine", // alpha * x + beta with alpha 1, beta 0
+            _ => throw new NotSupportedException($"Layer '{layer.Name}' ({layer.Kind}) uses activation {layer.Activation}, which ONNX's recurrent operators cannot express."),
         };
         string[] activations = layer.Kind switch
         {
@@ -183,6 +184,13 @@ internal sealed class OnnxExporter
             Int("hidden_size", units),
             Strings("activations", activations),
         };
+        if (layer.Activation == Activation.Linear)
+        {
+            // Alpha and beta are consumed in order by the functions that take them: one pair per Affine.
+            attributes.Add(Floats("activation_alpha", [.. activations.Where(a => a == "Affine").Select(_ => 1f)]));
+            attributes.Add(Floats("activation_beta", [.. activations.Where(a => a == "Affine").Select(_ => 0f)]));
+        }
+
         if (layer.Kind == LayerKind.Gru)
         {
             attributes.Add(Int("linear_before_reset", layer.ResetAfter ? 1 : 0));
@@ -257,6 +265,13 @@ internal sealed class OnnxExporter
     {
         var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
         a.Ints.AddRange(values);
+        return a;
+    }
+
+    private static AttributeProto Floats(string name, float[] values)
+    {
+        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Floats };
+        a.Floats.AddRange(values);
         return a;
     }
 
