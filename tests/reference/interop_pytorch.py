@@ -51,6 +51,11 @@ torch.manual_seed(1234)
 np.random.seed(1234)
 
 
+def zwrite(zf, name, data):
+    """zf.writestr with a fixed timestamp, so reruns give identical bytes."""
+    zf.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data)
+
+
 def srnn(u, rs=False, act="tanh"):
     return dict(kind="SimpleRnn", units=u, activation=act, returnSequences=rs, useBias=True, goBackwards=False)
 
@@ -277,11 +282,11 @@ def torch_case(name, net, specs, timesteps, features, token_input=False, safeten
             with h5py.File(bio, "w") as f:
                 write_keras3_weights(f, named)
             with zipfile.ZipFile(os.path.join(OUT, file), "w") as zf:
-                zf.writestr("metadata.json", json.dumps(dict(keras_version="3.6.0", date_saved="2026-12-01@07:00:00")))
+                zwrite(zf, "metadata.json", json.dumps(dict(keras_version="3.6.0", date_saved="2026-12-01@07:00:00")))
                 cfg = model_config(named, specs, timesteps, features, True, token_input)
                 cfg["compile_config"] = None
-                zf.writestr("config.json", json.dumps(cfg))
-                zf.writestr("model.weights.h5", bio.getvalue())
+                zwrite(zf, "config.json", json.dumps(cfg))
+                zwrite(zf, "model.weights.h5", bio.getvalue())
         add_case(file.split(".")[0], file, timesteps, features, specs, xs, y, dict(format="keras"))
     return net
 
@@ -335,8 +340,8 @@ def hostile(name, payload_pickle):
     """A torch-style zip whose data.pkl is the given pickle."""
     path = os.path.join(OUT, name)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
-        zf.writestr(name.split(".")[0] + "/data.pkl", payload_pickle)
-        zf.writestr(name.split(".")[0] + "/version", "3\n")
+        zwrite(zf, name.split(".")[0] + "/data.pkl", payload_pickle)
+        zwrite(zf, name.split(".")[0] + "/version", "3\n")
     return path
 
 
@@ -348,8 +353,9 @@ torch.save(evil_sd, os.path.join(OUT, "hostile_torch_save.pt"))
 # 2. a pickle written by hand: GLOBAL 'os system', then REDUCE.
 hostile("hostile_os_system.pt", b"\x80\x02cos\nsystem\nq\x00X" + struct.pack("<I", len("touch " + MARKER))
         + ("touch " + MARKER).encode() + b"\x85q\x01Rq\x02.")
-# 3. builtins.eval of an expression that creates the marker.
-hostile("hostile_eval.pt", pickle.dumps(Evil(eval, "open(%r, 'w').close()" % MARKER), protocol=2))
+# 3. builtins.eval of an expression that creates the marker (written by hand: protocol 2 would spell it __builtin__).
+EXPR = ("open(%r, 'w').close()" % MARKER).encode()
+hostile("hostile_eval.pt", b"\x80\x02cbuiltins\neval\nq\x00X" + struct.pack("<I", len(EXPR)) + EXPR + b"\x85q\x01Rq\x02.")
 # 4. an allowed callable's name spelled through STACK_GLOBAL (protocol 4) to reach builtins.exec.
 hostile("hostile_exec_proto4.pt", pickle.dumps(Evil(exec, "open(%r, 'w').close()" % MARKER), protocol=4))
 

@@ -13,3 +13,5 @@ node optimizers_tfjs.js
 node fit_tfjs.js
 node losses_tfjs.js
 "$PY" losses_check.py
+"$PY" interop_pytorch.py
+node interop_tfjs.js
