@@ -419,6 +419,16 @@ keras_negative("keras_neg_bidirectional.h5", wrap_bidi)
 keras_negative("keras_neg_masking.h5", lambda ls: ls.insert(1, dict(class_name="Masking",
                                                                      config=dict(name="masking", mask_value=0.0))))
 
+# tools/export_pytorch.py on two of the state_dicts: RnnGen-named safetensors for LoadWeights.
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
+import export_pytorch  # noqa: E402
+
+for case in ("torch_lstm", "torch_embedding"):
+    sd = torch.load(os.path.join(OUT, case + ".pt"), weights_only=True)
+    export_pytorch.export(sd, os.path.join(OUT, "tool_%s.safetensors" % case))
+    base = next(c for c in CASES if c["name"] == case)
+    CASES.append(dict(base, name="tool_" + case, file="tool_%s.safetensors" % case, format="export_pytorch.py"))
+
 jsonfmt.write(os.path.join(OUT, "interop_pytorch.json"), dict(generator="tests/reference/interop_pytorch.py",
                                                                torch=torch.__version__, cases=CASES))
 print("wrote %d cases to %s" % (len(CASES), OUT))
