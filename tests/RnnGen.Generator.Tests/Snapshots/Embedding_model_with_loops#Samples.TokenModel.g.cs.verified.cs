@@ -417,7 +417,7 @@ partial class TokenModel : global::RnnGen.IRnnModel
                 new TensorInfo("gru/kernel", new[] { 3, 12 }, 30, 36),
                 new TensorInfo("gru/recurrent_kernel", new[] { 4, 12 }, 66, 48),
                 new TensorInfo("gru/bias", new[] { 12 }, 114, 12),
-            }),
+            }) { ResetAfter = false },
         new LayerInfo("dense", LayerKind.Dense, Units: 2, Activation.Softmax,
             ReturnSequences: false, GoBackwards: false, UseBias: true,
             InputShape: new[] { 4 }, OutputShape: new[] { 2 },

@@ -393,7 +393,7 @@ partial class GruModel : global::RnnGen.IRnnModel
                 new TensorInfo("gru/kernel", new[] { 2, 6 }, 0, 12),
                 new TensorInfo("gru/recurrent_kernel", new[] { 2, 6 }, 12, 12),
                 new TensorInfo("gru/bias", new[] { 2, 6 }, 24, 12),
-            }),
+            }) { ResetAfter = true },
         new LayerInfo("dense", LayerKind.Dense, Units: 1, Activation.Linear,
             ReturnSequences: false, GoBackwards: false, UseBias: true,
             InputShape: new[] { 2 }, OutputShape: new[] { 1 },
