@@ -1,3 +1,5 @@
+using Xunit.Abstractions;
+
 namespace RnnGen.Tests.Interop;
 
 // Generated twins of fixture models: ImportWeights works on generated code, not only on dynamic layers.
@@ -17,7 +19,7 @@ public partial class ImportEmbeddingGruModel;
 /// TensorFlow.js 4.22 save handler, Keras layouts written with h5py): <c>Predict</c> equals the framework's output
 /// within 1e-5 for every file of the manifests.
 /// </summary>
-public class ImportWeightsTests
+public class ImportWeightsTests(ITestOutputHelper testOutput)
 {
     public static TheoryData<string> Cases()
     {
@@ -37,6 +39,7 @@ public class ImportWeightsTests
         var output = new float[model.OutputSize];
         model.Predict(Array.ConvertAll(c.Input, v => (float)v), output);
         double error = InteropFixtures.MaxError(c.Output, output);
+        testOutput.WriteLine($"{c.Name} ({c.Format}, {c.File}): max |predict - framework| = {error:E2}");
         Assert.True(error <= 1e-5, $"{c.Name}: max |predict - {c.Format}| = {error:E2}");
     }
 
