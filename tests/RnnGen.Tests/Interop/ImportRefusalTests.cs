@@ -155,6 +155,11 @@ public class ImportRefusalTests
     }
 
     [Fact]
+    public void Keras2_weights_without_config_are_checked_by_shape() =>
+        AssertRefused(new Sequential(5, 3, 0, new LstmLayer(4), new DenseLayer(2)), InteropFixtures.PathOf("keras_srnn_k2_weights.h5"),
+            "'simple_rnn/simple_rnn/simple_rnn_cell/kernel:0' has shape [3, 4]", "'lstm/kernel'", "[3, 16]");
+
+    [Fact]
     public void Missing_keras3_layer_weights_are_refused() =>
         AssertRefused(new Sequential(4, 3, 0, new LstmLayer(5), new DenseLayer(3, Activation.Softmax), new DenseLayer(2)),
             InteropFixtures.PathOf("keras_lstm_k3_weights.weights.h5"), "no weights for layer 'dense_1'");
