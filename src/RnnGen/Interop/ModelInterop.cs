@@ -97,7 +97,7 @@ public static class ModelInterop
         }
         else if (IsSafetensors(bytes))
         {
-            TorchMapper.Map(model, SafetensorsFile.Read(bytes, buffer.Source), buffer);
+            TorchMapper.Map(model, Guarded(() => SafetensorsFile.Read(bytes, buffer.Source), "safetensors header", buffer), buffer);
         }
         else if (FirstNonSpace(head) == (byte)'{')
         {
@@ -113,7 +113,7 @@ public static class ModelInterop
 
             using (doc)
             {
-                TfjsModel.Import(model, doc.RootElement, path, buffer);
+                Guarded(() => { TfjsModel.Import(model, doc.RootElement, path, buffer); return 0; }, "model.json", buffer);
             }
         }
         else if (head.Length >= 2 && head[0] == 0x80 && head[1] <= 5)
@@ -151,6 +151,19 @@ public static class ModelInterop
             }
 
             TorchMapper.Map(model, TorchArchive.Read(zip, buffer.Source), buffer);
+        }
+    }
+
+    /// <summary>Turns a JSON document of the wrong shape (a missing key, a string where a number belongs) into a <see cref="WeightFileException"/>.</summary>
+    private static T Guarded<T>(Func<T> read, string what, ParameterBuffer buffer)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException)
+        {
+            throw buffer.Fail($"the {what} is malformed ({e.Message}).", e);
         }
     }
 
@@ -195,7 +208,7 @@ public static class ModelInterop
     private static byte[] ReadFile(string path, string source)
     {
         var info = new FileInfo(path);
-        if (!info.Exists) throw new FileNotFoundException($"Weight file '{path}' does not exist.", path);
+        if (!info.Exists) throw new WeightFileException($"{source}: the file does not exist (full path {info.FullName}).", new FileNotFoundException(null, path));
         if (info.Length > MaxFileBytes) throw new WeightFileException($"{source}: the file is {info.Length} bytes, more than the {MaxFileBytes}-byte limit.");
         return File.ReadAllBytes(path);
     }

@@ -213,6 +213,23 @@ public class ImportRefusalTests
         }
     }
 
+    [Fact]
+    public void Malformed_tfjs_manifest_and_missing_file_are_refused()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"rnngen-{Guid.NewGuid():N}.json");
+        try
+        {
+            File.WriteAllText(path, "{\"weightsManifest\": [{\"weights\": []}]}");
+            AssertRefused(LstmModel(), path, "model.json is malformed");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        AssertRefused(LstmModel(), path, "does not exist");
+    }
+
     private static (string Name, int[] Shape, float[] Data)[] SrnnTensors() =>
     [
         ("rnn.weight_ih_l0", [4, 3], new float[12]),
