@@ -140,18 +140,31 @@ public static class ModelInterop
 
         using (zip)
         {
-            if (zip.GetEntry("config.json") is { } configEntry && zip.GetEntry("model.weights.h5") is { } weightsEntry)
+            try
             {
-                // Keras 3 .keras: config.json (the architecture) and model.weights.h5.
-                using JsonDocument doc = KerasHdf5.ParseJson(System.Text.Encoding.UTF8.GetString(TorchArchive.ReadAll(configEntry, 64L << 20, buffer.Source)), buffer.Source);
-                List<KerasLayerConfig> config = KerasLayerConfig.Parse(doc.RootElement, buffer.Source);
-                using var h5 = new MemoryStream(TorchArchive.ReadAll(weightsEntry, MaxFileBytes, buffer.Source), writable: false);
-                KerasHdf5.Import(model, h5, config, buffer);
-                return;
+                ImportZipEntries(model, zip, buffer);
             }
-
-            TorchMapper.Map(model, TorchArchive.Read(zip, buffer.Source), buffer);
+            catch (InvalidDataException e)
+            {
+                // ZipArchive reads its central directory and entry headers lazily.
+                throw buffer.Fail($"the zip cannot be read ({e.Message}); the file is truncated or corrupt.", e);
+            }
         }
+    }
+
+    private static void ImportZipEntries(IRnnModel model, ZipArchive zip, ParameterBuffer buffer)
+    {
+        if (zip.GetEntry("config.json") is { } configEntry && zip.GetEntry("model.weights.h5") is { } weightsEntry)
+        {
+            // Keras 3 .keras: config.json (the architecture) and model.weights.h5.
+            using JsonDocument doc = KerasHdf5.ParseJson(System.Text.Encoding.UTF8.GetString(TorchArchive.ReadAll(configEntry, 64L << 20, buffer.Source)), buffer.Source);
+            List<KerasLayerConfig> config = KerasLayerConfig.Parse(doc.RootElement, buffer.Source);
+            using var h5 = new MemoryStream(TorchArchive.ReadAll(weightsEntry, MaxFileBytes, buffer.Source), writable: false);
+            KerasHdf5.Import(model, h5, config, buffer);
+            return;
+        }
+
+        TorchMapper.Map(model, TorchArchive.Read(zip, buffer.Source), buffer);
     }
 
     /// <summary>Turns a JSON document of the wrong shape (a missing key, a string where a number belongs) into a <see cref="WeightFileException"/>.</summary>
