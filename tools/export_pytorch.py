@@ -4,7 +4,7 @@
 Needs only torch and the Python standard library (no safetensors, no numpy).
 
     python3 tools/export_pytorch.py model_state.pt weights.safetensors
-    python3 tools/export_pytorch.py model_state.pt weights.safetensors --reset-before  # (refused: see below)
+    python3 tools/export_pytorch.py model_state.pt weights.safetensors --embedding encoder.tok
 
 or from Python:
 
@@ -43,8 +43,12 @@ def _modules(state_dict):
     return modules
 
 
-def keras_tensors(state_dict):
-    """[(keras name, tensor)] in RnnGen parameter order."""
+def keras_tensors(state_dict, embeddings=None):
+    """[(keras name, tensor)] in RnnGen parameter order.
+
+    A module with a lone `weight` is an nn.Embedding if its name is in `embeddings` (export() fills that from the
+    module types); without that list, a module named embedding/embed/emb/embeddings is taken as one, any other as a
+    bias-free nn.Linear."""
     out, counts = [], collections.Counter()
 
     def name(base):
@@ -83,7 +87,9 @@ def keras_tensors(state_dict):
         elif "weight" in ps:
             w = ps["weight"]
             used.add("weight")
-            if "bias" in ps or module.split(".")[-1] not in ("embedding", "embed", "emb", "embeddings"):
+            is_embedding = module in embeddings if embeddings is not None else \
+                module.split(".")[-1] in ("embedding", "embed", "emb", "embeddings")
+            if "bias" in ps or not is_embedding:
                 layer = name("dense")
                 out.append((layer + "/kernel", w.t().contiguous()))
                 if "bias" in ps:
@@ -114,9 +120,15 @@ def write_safetensors(path, tensors):
             f.write(b)
 
 
-def export(model_or_state_dict, path):
-    sd = model_or_state_dict.state_dict() if isinstance(model_or_state_dict, torch.nn.Module) else model_or_state_dict
-    tensors = keras_tensors(sd)
+def export(model_or_state_dict, path, embeddings=None):
+    """Writes the RnnGen weight file; returns the tensor names. `embeddings`: names of nn.Embedding modules (taken
+    from the module types when an nn.Module is given)."""
+    if isinstance(model_or_state_dict, torch.nn.Module):
+        sd = model_or_state_dict.state_dict()
+        embeddings = [n for n, m in model_or_state_dict.named_modules() if isinstance(m, torch.nn.Embedding)]
+    else:
+        sd = model_or_state_dict
+    tensors = keras_tensors(sd, embeddings)
     write_safetensors(path, tensors)
     return [k for k, _ in tensors]
 
@@ -125,12 +137,14 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("state_dict", help="a torch.save(model.state_dict(), path) file")
     ap.add_argument("output", help="the .safetensors file to write")
+    ap.add_argument("--embedding", action="append", metavar="MODULE",
+                    help="a module that is an nn.Embedding (repeatable; default: modules named embedding/embed/emb)")
     args = ap.parse_args(argv)
     try:
         sd = torch.load(args.state_dict, map_location="cpu", weights_only=True)
     except TypeError:  # torch < 1.13 has no weights_only
         sd = torch.load(args.state_dict, map_location="cpu")
-    for key in export(sd, args.output):
+    for key in export(sd, args.output, args.embedding):
         print(key)
 
 
