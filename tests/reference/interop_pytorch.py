@@ -249,6 +249,11 @@ def torch_case(name, net, specs, timesteps, features, token_input=False, safeten
         write_safetensors(os.path.join(OUT, name + ".safetensors"), net.state_dict())
         add_case(name + "_safetensors", name + ".safetensors", timesteps, features, specs, xs, y,
                  dict(format="safetensors"))
+        # The safetensors library sorts keys (fc.* before rnn.*): the importer must not rely on module order.
+        write_safetensors(os.path.join(OUT, name + "_sorted.safetensors"),
+                          collections.OrderedDict(sorted(net.state_dict().items())))
+        add_case(name + "_sorted_safetensors", name + "_sorted.safetensors", timesteps, features, specs, xs, y,
+                 dict(format="safetensors"))
     named = keras_weights(net)
     for kind in keras or []:
         file = "%s_%s" % (name.replace("torch_", "keras_"), kind)
