@@ -47,4 +47,12 @@ public sealed record LayerInfo(
     IReadOnlyList<int> OutputShape,
     int ParameterOffset,
     int ParameterCount,
-    IReadOnlyList<TensorInfo> Tensors);
+    IReadOnlyList<TensorInfo> Tensors)
+{
+    /// <summary>
+    /// For a <see cref="LayerKind.Gru"/>: whether the reset gate is applied after the recurrent matrix product
+    /// (Keras <c>reset_after=True</c>, the Keras 2 / PyTorch variant, bias <c>[2, 3u]</c>). <see langword="true"/> for
+    /// every other kind.
+    /// </summary>
+    public bool ResetAfter { get; init; } = true;
+}

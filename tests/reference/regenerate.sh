@@ -15,3 +15,5 @@ node losses_tfjs.js
 "$PY" losses_check.py
 node toolkit_tfjs.js
 "$PY" toolkit_keras_formulas.py
+"$PY" interop_pytorch.py
+node interop_tfjs.js

@@ -518,7 +518,7 @@ internal static class ModelEmitter
                     }
                 }
 
-                _w.WriteLine("}),");
+                _w.WriteLine(layer.Kind == LayerKind.Gru ? $"}}) {{ ResetAfter = {Bool(s.ResetAfter)} }}," : "}),");
             }
         }
 

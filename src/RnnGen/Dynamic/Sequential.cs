@@ -134,7 +134,10 @@ public sealed class Sequential : IRnnModel
             int[] outputShape = isSequence ? [timesteps, width] : [width];
             infos[i] = new LayerInfo(
                 name, layer.Kind, layer.Units, layer.Activation, runtime.OutputIsSequence, runtime.GoBackwards, layer.UseBias,
-                Array.AsReadOnly(inputShape), Array.AsReadOnly(outputShape), parameterCount, runtime.ParameterCount, Array.AsReadOnly(tensors));
+                Array.AsReadOnly(inputShape), Array.AsReadOnly(outputShape), parameterCount, runtime.ParameterCount, Array.AsReadOnly(tensors))
+            {
+                ResetAfter = layer is not GruLayer gru || gru.ResetAfter,
+            };
             summaryRows[i] = ($"{name} ({layer.KerasClassName})", SummaryWriter.Shape(outputShape), runtime.ParameterCount);
             parameterCount += runtime.ParameterCount;
         }

@@ -1,0 +1,295 @@
+using System.Runtime.InteropServices;
+using Google.Protobuf;
+
+namespace RnnGen.Interop.Onnx;
+
+/// <summary>
+/// Lowers a model to an ONNX graph. Tensors between recurrent layers stay time-major (<c>[T, 1, W]</c>, as ONNX's
+/// <c>RNN</c>/<c>LSTM</c>/<c>GRU</c> take them); the graph input and a sequence output are batch-major.
+/// <list type="bullet">
+/// <item>Recurrent weights: <c>W = kernel.T</c>, <c>R = recurrent_kernel.T</c> per gate block, <c>B = [Wb; Rb]</c>
+/// (Keras's single bias in <c>Wb</c>, <c>Rb = 0</c>; a <c>reset_after</c> GRU's two rows as <c>Wb</c>, <c>Rb</c> with
+/// <c>linear_before_reset = 1</c>). LSTM gates are reordered from Keras's i, f, c, o to ONNX's i, o, f, c; GRU's z, r, h
+/// is the same in both.</item>
+/// <item><c>GoBackwards</c>: the input is reversed along time (<c>Slice</c> with step -1) and the layer runs forward, so
+/// a returned sequence is in processing order, as Keras returns it.</item>
+/// <item>Dense on a vector is <c>Gemm</c>; on a sequence, <c>MatMul</c> + <c>Add</c> per timestep; then the activation.</item>
+/// </list>
+/// </summary>
+internal sealed class OnnxExporter
+{
+    /// <summary>The ONNX operator set the graph uses.</summary>
+    public const int Opset = 21;
+
+    /// <summary>The ONNX IR version of opset 21.</summary>
+    private const int IrVersion = 10;
+
+    private readonly GraphProto _graph = new() { Name = "rnngen" };
+    private int _next;
+
+    private enum Layout
+    {
+        BatchMajor, // [1, T, W]
+        TimeMajor,  // [T, 1, W]
+        Vector,     // [1, W]
+    }
+
+    public static byte[] Export(IRnnModel model)
+    {
+        var exporter = new OnnxExporter();
+        var proto = new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = "RnnGen",
+            ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0",
+            Graph = exporter.Build(model),
+        };
+        proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        return proto.ToByteArray();
+    }
+
+    private GraphProto Build(IRnnModel model)
+    {
+        IReadOnlyList<LayerInfo> layers = model.Layers;
+        bool tokens = layers[0].Kind == LayerKind.Embedding;
+        _graph.Input.Add(ValueInfo("input", tokens ? [1, model.Timesteps] : [1, model.Timesteps, model.Features]));
+        string x = "input";
+        Layout layout = Layout.BatchMajor;
+        ReadOnlySpan<float> p = model.Parameters;
+        foreach (LayerInfo layer in layers)
+        {
+            switch (layer.Kind)
+            {
+                case LayerKind.Embedding:
+                    string ids = Node("Cast", [x], Int("to", (int)TensorProto.Types.DataType.Int64));
+                    x = Node("Gather", [Initializer(layer.Name + "/embeddings", layer.Tensors[0].Shape, Slice(p, layer.Tensors[0])), ids], Int("axis", 0));
+                    layout = Layout.BatchMajor;
+                    break;
+                case LayerKind.SimpleRnn:
+                case LayerKind.Lstm:
+                case LayerKind.Gru:
+                    if (layout == Layout.BatchMajor)
+                    {
+                        x = Node("Transpose", [x], Ints("perm", 1, 0, 2));
+                    }
+
+                    if (layer.GoBackwards)
+                    {
+                        x = Node("Slice", [x, Longs("starts", -1), Longs("ends", long.MinValue), Longs("axes", 0), Longs("steps", -1)]);
+                    }
+
+                    (string y, string yh) = Recurrent(layer, x, p);
+                    if (layer.ReturnSequences)
+                    {
+                        x = Node("Squeeze", [y, Longs("axes", 1)]); // [T, 1, 1, H] -> [T, 1, H]
+                        layout = Layout.TimeMajor;
+                    }
+                    else
+                    {
+                        x = Node("Reshape", [yh, Longs("shape", 1, layer.Units)]); // [1, 1, H] -> [1, H]
+                        layout = Layout.Vector;
+                    }
+
+                    break;
+                case LayerKind.Dense:
+                    string kernel = Initializer(layer.Name + "/kernel", layer.Tensors[0].Shape, Slice(p, layer.Tensors[0]));
+                    string? bias = layer.UseBias ? Initializer(layer.Name + "/bias", layer.Tensors[1].Shape, Slice(p, layer.Tensors[1])) : null;
+                    if (layout == Layout.Vector)
+                    {
+                        x = Node("Gemm", bias is null ? [x, kernel] : [x, kernel, bias]);
+                    }
+                    else
+                    {
+                        x = Node("MatMul", [x, kernel]);
+                        if (bias is not null) x = Node("Add", [x, bias]);
+                    }
+
+                    x = Activate(layer, x);
+                    break;
+                default:
+                    throw new NotSupportedException($"Layer '{layer.Name}' ({layer.Kind}) has no ONNX lowering.");
+            }
+        }
+
+        if (layout == Layout.TimeMajor)
+        {
+            x = Node("Transpose", [x], Ints("perm", 1, 0, 2));
+        }
+
+        LayerInfo last = layers[^1];
+        _graph.Node[^1].Output[0] = "output";
+        _graph.Output.Add(ValueInfo("output", last.ReturnSequences ? [1, model.Timesteps, last.Units] : [1, last.Units]));
+        return _graph;
+    }
+
+    /// <summary>One ONNX RNN / LSTM / GRU node; returns its outputs Y and Y_h.</summary>
+    private (string Y, string Yh) Recurrent(LayerInfo layer, string x, ReadOnlySpan<float> p)
+    {
+        int units = layer.Units;
+        int inWidth = layer.Tensors[0].Shape[0];
+        (string op, int gates, int[] order) = layer.Kind switch
+        {
+            LayerKind.SimpleRnn => ("RNN", 1, new[] { 0 }),
+            LayerKind.Lstm => ("LSTM", 4, new[] { 0, 3, 1, 2 }), // ONNX i, o, f, c from Keras i, f, c, o
+            _ => ("GRU", 3, new[] { 0, 1, 2 }),                  // z, r, h in both
+        };
+        int g = gates * units;
+        ReadOnlySpan<float> kernel = Slice(p, layer.Tensors[0]), recurrent = Slice(p, layer.Tensors[1]);
+        var w = new float[g * inWidth];
+        var r = new float[g * units];
+        for (int b = 0; b < gates; b++)
+        {
+            for (int j = 0; j < units; j++)
+            {
+                int row = b * units + j, column = order[b] * units + j;
+                for (int i = 0; i < inWidth; i++) w[row * inWidth + i] = kernel[i * g + column];
+                for (int k = 0; k < units; k++) r[row * units + k] = recurrent[k * g + column];
+            }
+        }
+
+        string bias = "";
+        if (layer.UseBias)
+        {
+            ReadOnlySpan<float> kb = Slice(p, layer.Tensors[2]);
+            bool twoRows = kb.Length == 2 * g;
+            var bb = new float[2 * g];
+            for (int b = 0; b < gates; b++)
+            {
+                for (int j = 0; j < units; j++)
+                {
+                    bb[b * units + j] = kb[order[b] * units + j];
+                    if (twoRows) bb[g + b * units + j] = kb[g + order[b] * units + j];
+                }
+            }
+
+            bias = Initializer(layer.Name + "/B", [1, 2 * g], bb);
+        }
+
+        string act = layer.Activation switch
+        {
+            Activation.Tanh => "Tanh",
+            Activation.Sigmoid => "Sigmoid",
+            Activation.Relu => "Relu",
+            Activation.Linear => "Affine", // alpha * x + beta with alpha 1, beta 0
+            _ => throw new NotSupportedException($"Layer '{layer.Name}' ({layer.Kind}) uses activation {layer.Activation}, which ONNX's recurrent operators cannot express."),
+        };
+        string[] activations = layer.Kind switch
+        {
+            LayerKind.SimpleRnn => [act],
+            LayerKind.Lstm => ["Sigmoid", act, act],
+            _ => ["Sigmoid", act],
+        };
+        var attributes = new List<AttributeProto>
+        {
+            Int("hidden_size", units),
+            Strings("activations", activations),
+        };
+        if (layer.Activation == Activation.Linear)
+        {
+            // Alpha and beta are consumed in order by the functions that take them: one pair per Affine.
+            attributes.Add(Floats("activation_alpha", [.. activations.Where(a => a == "Affine").Select(_ => 1f)]));
+            attributes.Add(Floats("activation_beta", [.. activations.Where(a => a == "Affine").Select(_ => 0f)]));
+        }
+
+        if (layer.Kind == LayerKind.Gru)
+        {
+            attributes.Add(Int("linear_before_reset", layer.ResetAfter ? 1 : 0));
+        }
+
+        string y = Name(), yh = Name();
+        var node = new NodeProto { OpType = op, Name = $"{layer.Name}/{op}" };
+        node.Input.AddRange([x, Initializer(layer.Name + "/W", [1, g, inWidth], w), Initializer(layer.Name + "/R", [1, g, units], r), bias]);
+        node.Output.AddRange([y, yh]);
+        node.Attribute.AddRange(attributes);
+        _graph.Node.Add(node);
+        return (y, yh);
+    }
+
+    private string Activate(LayerInfo layer, string x) => layer.Activation switch
+    {
+        Activation.Linear => x,
+        Activation.Tanh => Node("Tanh", [x]),
+        Activation.Sigmoid => Node("Sigmoid", [x]),
+        Activation.Relu => Node("Relu", [x]),
+        Activation.Softmax => Node("Softmax", [x], Int("axis", -1)),
+        _ => throw new NotSupportedException($"Layer '{layer.Name}' uses activation {layer.Activation}, which the ONNX exporter does not lower."),
+    };
+
+    private string Node(string op, string[] inputs, params AttributeProto[] attributes)
+    {
+        string output = Name();
+        var node = new NodeProto { OpType = op, Name = $"{op}_{_next}" };
+        node.Input.AddRange(inputs);
+        node.Output.Add(output);
+        node.Attribute.AddRange(attributes);
+        _graph.Node.Add(node);
+        return output;
+    }
+
+    private string Name() => $"t{_next++}";
+
+    private string Initializer(string name, IReadOnlyList<int> shape, ReadOnlySpan<float> data)
+    {
+        var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        foreach (int d in shape) t.Dims.Add(d);
+        t.RawData = LittleEndianBytes(data);
+        _graph.Initializer.Add(t);
+        return name;
+    }
+
+    /// <summary>An int64 constant initializer (axes, shapes, slice bounds).</summary>
+    private string Longs(string what, params long[] values)
+    {
+        var t = new TensorProto { Name = $"{what}_{_next++}", DataType = (int)TensorProto.Types.DataType.Int64 };
+        t.Dims.Add(values.Length);
+        t.Int64Data.AddRange(values);
+        _graph.Initializer.Add(t);
+        return t.Name;
+    }
+
+    private static ByteString LittleEndianBytes(ReadOnlySpan<float> data)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("ONNX export writes little-endian raw data; this platform is big-endian.");
+        }
+
+        return ByteString.CopyFrom(MemoryMarshal.AsBytes(data));
+    }
+
+    private static ReadOnlySpan<float> Slice(ReadOnlySpan<float> parameters, TensorInfo t) => parameters.Slice(t.Offset, t.Length);
+
+    private static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    private static AttributeProto Ints(string name, params long[] values)
+    {
+        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        a.Ints.AddRange(values);
+        return a;
+    }
+
+    private static AttributeProto Floats(string name, float[] values)
+    {
+        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Floats };
+        a.Floats.AddRange(values);
+        return a;
+    }
+
+    private static AttributeProto Strings(string name, string[] values)
+    {
+        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Strings };
+        foreach (string v in values) a.Strings.Add(ByteString.CopyFromUtf8(v));
+        return a;
+    }
+
+    private static ValueInfoProto ValueInfo(string name, int[] shape)
+    {
+        var tensorShape = new TensorShapeProto();
+        foreach (int d in shape) tensorShape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = tensorShape } },
+        };
+    }
+}
