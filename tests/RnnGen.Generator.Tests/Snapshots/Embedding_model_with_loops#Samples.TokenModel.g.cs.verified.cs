@@ -418,7 +418,7 @@ partial class TokenModel : global::RnnGen.IRnnModel
                 new global::RnnGen.TensorInfo("gru/kernel", new[] { 3, 12 }, 30, 36),
                 new global::RnnGen.TensorInfo("gru/recurrent_kernel", new[] { 4, 12 }, 66, 48),
                 new global::RnnGen.TensorInfo("gru/bias", new[] { 12 }, 114, 12),
-            }),
+            }) { ResetAfter = false },
         new global::RnnGen.LayerInfo("dense", global::RnnGen.LayerKind.Dense, Units: 2, global::RnnGen.Activation.Softmax,
             ReturnSequences: false, GoBackwards: false, UseBias: true,
             InputShape: new[] { 4 }, OutputShape: new[] { 2 },

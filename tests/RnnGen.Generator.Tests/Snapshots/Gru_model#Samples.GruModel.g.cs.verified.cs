@@ -393,7 +393,7 @@ partial class GruModel : global::RnnGen.IRnnModel
                 new global::RnnGen.TensorInfo("gru/kernel", new[] { 2, 6 }, 0, 12),
                 new global::RnnGen.TensorInfo("gru/recurrent_kernel", new[] { 2, 6 }, 12, 12),
                 new global::RnnGen.TensorInfo("gru/bias", new[] { 2, 6 }, 24, 12),
-            }),
+            }) { ResetAfter = true },
         new global::RnnGen.LayerInfo("dense", global::RnnGen.LayerKind.Dense, Units: 1, global::RnnGen.Activation.Linear,
             ReturnSequences: false, GoBackwards: false, UseBias: true,
             InputShape: new[] { 2 }, OutputShape: new[] { 1 },

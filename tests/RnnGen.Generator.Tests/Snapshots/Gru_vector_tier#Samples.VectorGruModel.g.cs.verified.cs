@@ -853,7 +853,7 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
                 new global::RnnGen.TensorInfo("gru/kernel", new[] { 2, 36 }, 0, 72),
                 new global::RnnGen.TensorInfo("gru/recurrent_kernel", new[] { 12, 36 }, 72, 432),
                 new global::RnnGen.TensorInfo("gru/bias", new[] { 2, 36 }, 504, 72),
-            }),
+            }) { ResetAfter = true },
         new global::RnnGen.LayerInfo("dense", global::RnnGen.LayerKind.Dense, Units: 1, global::RnnGen.Activation.Linear,
             ReturnSequences: false, GoBackwards: false, UseBias: true,
             InputShape: new[] { 12 }, OutputShape: new[] { 1 },
