@@ -93,6 +93,41 @@ public static class Simd
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Splat512(float x) => Vector512.Create(x);
 
+    /// <summary><paramref name="x"/> itself: the one-lane case of the horizontal sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(float x) => x;
+
+    /// <summary>The sum of the lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector128<float> x) => Vector128.Sum(x);
+
+    /// <summary>The sum of the lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector256<float> x) => Vector256.Sum(x);
+
+    /// <summary>The sum of the lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector512<float> x) => Vector512.Sum(x);
+
+    /// <summary><c>d * relu'(z)</c> from the output <c>y = relu(z)</c>: <c>d</c> where <c>y &gt; 0</c>, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ReluBackward(float y, float d) => y > 0f ? d : 0f;
+
+    /// <summary><c>d * relu'(z)</c> from the output <c>y = relu(z)</c>, per lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> ReluBackward(Vector128<float> y, Vector128<float> d) =>
+        Vector128.ConditionalSelect(Vector128.GreaterThan(y, Vector128<float>.Zero), d, Vector128<float>.Zero);
+
+    /// <summary><c>d * relu'(z)</c> from the output <c>y = relu(z)</c>, per lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ReluBackward(Vector256<float> y, Vector256<float> d) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(y, Vector256<float>.Zero), d, Vector256<float>.Zero);
+
+    /// <summary><c>d * relu'(z)</c> from the output <c>y = relu(z)</c>, per lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> ReluBackward(Vector512<float> y, Vector512<float> d) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThan(y, Vector512<float>.Zero), d, Vector512<float>.Zero);
+
     // ---- float: the one-lane width, so a unit count that is not a multiple of 4 lowers like the rest ----
 
     /// <summary><c>a * b + c</c> (not fused: a software fused multiply-add would be slow where the hardware lacks one).</summary>

@@ -36,7 +36,7 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
     // between layers, of backward scratch, and of streaming state.
     private const int WorkspaceSize = 301;
     private const int DeltaSize = 12;
-    private const int ScratchSize = 108;
+    private const int ScratchSize = 372;
     private const int StateSize = 12;
     private const int OutputOffset = 300;
 
@@ -155,7 +155,7 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
         global::System.Span<float> d = _deltas;
         global::System.Span<float> scratch = _scratch;
         L1_Dense_Backward(p, g, ws.Slice(288, 12), ws.Slice(300, 1), dOut, d.Slice(0, 12), scratch);
-        L0_Gru_BackwardLoops(p, g, _input, ws.Slice(0, 300), d.Slice(0, 12), dIn, scratch);
+        L0_Gru_Backward(p, g, _input, ws.Slice(0, 300), d.Slice(0, 12), dIn, scratch);
     }
 
     // ---- layer 0: gru, Gru(12, tanh), vector tier ----
@@ -489,6 +489,557 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
             {
                 float hPrev = s > 0 ? h[(s - 1) * 12 + j] : 0f;
                 h[s * 12 + j] = a[j] * hPrev + (1f - a[j]) * a[24 + j];
+            }
+        }
+    }
+
+    // layer 0 (gru) backward through time, vector tier: reverse mode over the cell, weight gradients as outer products after the recurrence
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L0_Gru_Backward(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) L0_Gru_BackwardVector256(p, g, x, ws, dy, dx, scratch);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) L0_Gru_BackwardVector128(p, g, x, ws, dy, dx, scratch);
+        else L0_Gru_BackwardLoops(p, g, x, ws, dy, dx, scratch);
+    }
+
+    // layer 0 backward with Vector256 (at most 8 lanes per value)
+    private static void L0_Gru_BackwardVector256(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        if (p.Length < 576 || g.Length < 576 || x.Length < 10 || ws.Length < 300 || dy.Length < 12 || dx.Length < 10 || scratch.Length < 372) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dxr = ref RnnSimd.Ref(dx);
+        ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations), input side, [T, 36]
+        ref float drr = ref RnnSimd.At(ref dar, 180); // the same, recurrent side (split gates differ), [T, 36]
+        ref float dhr = ref RnnSimd.At(ref dar, 360); // dLoss/dh_(s-1), carried to the earlier step
+        dy.CopyTo(scratch.Slice(360, 12)); // only the last state is an output
+
+        // backward through time, last step first
+        for (int s = 4; s >= 0; s--)
+        {
+            ref float slot = ref RnnSimd.At(ref wr, s * 36);
+            // this step's forward values, from the cache, and the previous state
+            RnnVector256 z_0 = RnnSimd.Load256(ref slot, 0);
+            RnnVector128 z_1 = RnnSimd.Load128(ref slot, 8);
+            RnnVector256 r_0 = RnnSimd.Load256(ref slot, 12);
+            RnnVector128 r_1 = RnnSimd.Load128(ref slot, 20);
+            ref float rhSlot = ref RnnSimd.At(ref wr, 180 + s * 12);
+            RnnVector256 rh_0 = RnnSimd.Load256(ref rhSlot, 0);
+            RnnVector128 rh_1 = RnnSimd.Load128(ref rhSlot, 8);
+            RnnVector256 hh_0 = RnnSimd.Load256(ref slot, 24);
+            RnnVector128 hh_1 = RnnSimd.Load128(ref slot, 32);
+            ref float hNewSlot = ref RnnSimd.At(ref wr, 240 + s * 12);
+            RnnVector256 hNew_0 = RnnSimd.Load256(ref hNewSlot, 0);
+            RnnVector128 hNew_1 = RnnSimd.Load128(ref hNewSlot, 8);
+            RnnVector256 h_0 = s > 0 ? RnnSimd.Load256(ref wr, 240 + (s - 1) * 12) : RnnSimd.Splat256(0f);
+            RnnVector128 h_1 = s > 0 ? RnnSimd.Load128(ref wr, 248 + (s - 1) * 12) : RnnSimd.Splat128(0f);
+            // the gradient arriving at the new state: from the output and from the later step
+            RnnVector256 dhNew_0 = RnnSimd.Load256(ref dhr, 0);
+            RnnVector128 dhNew_1 = RnnSimd.Load128(ref dhr, 8);
+            // through hNew = hh + z * (h - hh)
+            RnnVector256 dhh_0 = dhNew_0;
+            RnnVector128 dhh_1 = dhNew_1;
+            RnnVector256 dz_0 = dhNew_0 * (h_0 - hh_0);
+            RnnVector128 dz_1 = dhNew_1 * (h_1 - hh_1);
+            RnnVector256 dh_0 = dhNew_0 * z_0;
+            RnnVector128 dh_1 = dhNew_1 * z_1;
+            dhh_0 = dhh_0 + -dhNew_0 * z_0;
+            dhh_1 = dhh_1 + -dhNew_1 * z_1;
+            // through hh = tanh(gate 2 + r * rh)
+            RnnVector256 ghh_0 = dhh_0 * (RnnSimd.Splat256(1f) - hh_0 * hh_0);
+            RnnVector128 ghh_1 = dhh_1 * (RnnSimd.Splat128(1f) - hh_1 * hh_1);
+            RnnVector256 da2_0 = ghh_0;
+            RnnVector128 da2_1 = ghh_1;
+            RnnVector256 dr_0 = ghh_0 * rh_0;
+            RnnVector128 dr_1 = ghh_1 * rh_1;
+            RnnVector256 drh_0 = ghh_0 * r_0;
+            RnnVector128 drh_1 = ghh_1 * r_1;
+            // through rh = h R_2 + b'_2
+            RnnVector256 dr2_0 = drh_0;
+            RnnVector128 dr2_1 = drh_1;
+            // through r = sigmoid(gate 1)
+            RnnVector256 gr_0 = dr_0 * r_0 * (RnnSimd.Splat256(1f) - r_0);
+            RnnVector128 gr_1 = dr_1 * r_1 * (RnnSimd.Splat128(1f) - r_1);
+            RnnVector256 da1_0 = gr_0;
+            RnnVector128 da1_1 = gr_1;
+            // through z = sigmoid(gate 0)
+            RnnVector256 gz_0 = dz_0 * z_0 * (RnnSimd.Splat256(1f) - z_0);
+            RnnVector128 gz_1 = dz_1 * z_1 * (RnnSimd.Splat128(1f) - z_1);
+            RnnVector256 da0_0 = gz_0;
+            RnnVector128 da0_1 = gz_1;
+            // keep dA of this step for the weight gradients
+            ref float daSlot = ref RnnSimd.At(ref dar, s * 36);
+            ref float drSlot = ref RnnSimd.At(ref drr, s * 36);
+            RnnSimd.Store(da0_0, ref daSlot, 0);
+            RnnSimd.Store(da0_0, ref drSlot, 0);
+            RnnSimd.Store(da0_1, ref daSlot, 8);
+            RnnSimd.Store(da0_1, ref drSlot, 8);
+            RnnSimd.Store(da1_0, ref daSlot, 12);
+            RnnSimd.Store(da1_0, ref drSlot, 12);
+            RnnSimd.Store(da1_1, ref daSlot, 20);
+            RnnSimd.Store(da1_1, ref drSlot, 20);
+            RnnSimd.Store(da2_0, ref daSlot, 24);
+            RnnSimd.Store(dr2_0, ref drSlot, 24);
+            RnnSimd.Store(da2_1, ref daSlot, 32);
+            RnnSimd.Store(dr2_1, ref drSlot, 32);
+            if (s > 0)
+            {
+                // dLoss/dh_(s-1) = (element-wise part) + dA_recurrent R^T, one dot product per unit
+                RnnSimd.Store(dh_0, ref dhr, 0);
+                RnnSimd.Store(dh_1, ref dhr, 8);
+                for (int k = 0; k < 12; k++)
+                {
+                    ref float row = ref RnnSimd.At(ref pr, 72 + k * 36);
+                    RnnVector256 e256 = da0_0 * RnnSimd.Load256(ref row, 0);
+                    e256 = RnnSimd.MultiplyAdd(da1_0, RnnSimd.Load256(ref row, 12), e256);
+                    e256 = RnnSimd.MultiplyAdd(dr2_0, RnnSimd.Load256(ref row, 24), e256);
+                    RnnVector128 e128 = da0_1 * RnnSimd.Load128(ref row, 8);
+                    e128 = RnnSimd.MultiplyAdd(da1_1, RnnSimd.Load128(ref row, 20), e128);
+                    e128 = RnnSimd.MultiplyAdd(dr2_1, RnnSimd.Load128(ref row, 32), e128);
+                    RnnSimd.Store(RnnSimd.Load1(ref dhr, k) + RnnSimd.Sum(e256) + RnnSimd.Sum(e128), ref dhr, k);
+                }
+            }
+        }
+
+        // db += sum_s dA
+        {
+            RnnVector256 w0_0 = RnnSimd.Splat256(0f);
+            RnnVector128 w0_1 = RnnSimd.Splat128(0f);
+            RnnVector256 w1_0 = RnnSimd.Splat256(0f);
+            RnnVector128 w1_1 = RnnSimd.Splat128(0f);
+            RnnVector256 w2_0 = RnnSimd.Splat256(0f);
+            RnnVector128 w2_1 = RnnSimd.Splat128(0f);
+            for (int s = 0; s < 5; s++)
+            {
+                ref float at = ref RnnSimd.At(ref dar, s * 36);
+                w0_0 = w0_0 + RnnSimd.Load256(ref at, 0);
+                w0_1 = w0_1 + RnnSimd.Load128(ref at, 8);
+                w1_0 = w1_0 + RnnSimd.Load256(ref at, 12);
+                w1_1 = w1_1 + RnnSimd.Load128(ref at, 20);
+                w2_0 = w2_0 + RnnSimd.Load256(ref at, 24);
+                w2_1 = w2_1 + RnnSimd.Load128(ref at, 32);
+            }
+            RnnSimd.Store(RnnSimd.Load256(ref gr, 504 + 0) + w0_0, ref gr, 504 + 0);
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 504 + 8) + w0_1, ref gr, 504 + 8);
+            RnnSimd.Store(RnnSimd.Load256(ref gr, 504 + 12) + w1_0, ref gr, 504 + 12);
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 504 + 20) + w1_1, ref gr, 504 + 20);
+            RnnSimd.Store(RnnSimd.Load256(ref gr, 504 + 24) + w2_0, ref gr, 504 + 24);
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 504 + 32) + w2_1, ref gr, 504 + 32);
+        }
+        // db' (recurrent bias row) += sum_s dA_recurrent
+        {
+            RnnVector256 w0_0 = RnnSimd.Splat256(0f);
+            RnnVector128 w0_1 = RnnSimd.Splat128(0f);
+            RnnVector256 w1_0 = RnnSimd.Splat256(0f);
+            RnnVector128 w1_1 = RnnSimd.Splat128(0f);
+            RnnVector256 w2_0 = RnnSimd.Splat256(0f);
+            RnnVector128 w2_1 = RnnSimd.Splat128(0f);
+            for (int s = 0; s < 5; s++)
+            {
+                ref float at = ref RnnSimd.At(ref drr, s * 36);
+                w0_0 = w0_0 + RnnSimd.Load256(ref at, 0);
+                w0_1 = w0_1 + RnnSimd.Load128(ref at, 8);
+                w1_0 = w1_0 + RnnSimd.Load256(ref at, 12);
+                w1_1 = w1_1 + RnnSimd.Load128(ref at, 20);
+                w2_0 = w2_0 + RnnSimd.Load256(ref at, 24);
+                w2_1 = w2_1 + RnnSimd.Load128(ref at, 32);
+            }
+            RnnSimd.Store(RnnSimd.Load256(ref gr, 540 + 0) + w0_0, ref gr, 540 + 0);
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 540 + 8) + w0_1, ref gr, 540 + 8);
+            RnnSimd.Store(RnnSimd.Load256(ref gr, 540 + 12) + w1_0, ref gr, 540 + 12);
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 540 + 20) + w1_1, ref gr, 540 + 20);
+            RnnSimd.Store(RnnSimd.Load256(ref gr, 540 + 24) + w2_0, ref gr, 540 + 24);
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 540 + 32) + w2_1, ref gr, 540 + 32);
+        }
+        for (int i = 0; i < 2; i++)
+        {
+            // dK[i, :] += sum_s x_t[i] dA_s
+            {
+                RnnVector256 w0_0 = RnnSimd.Splat256(0f);
+                RnnVector128 w0_1 = RnnSimd.Splat128(0f);
+                RnnVector256 w1_0 = RnnSimd.Splat256(0f);
+                RnnVector128 w1_1 = RnnSimd.Splat128(0f);
+                RnnVector256 w2_0 = RnnSimd.Splat256(0f);
+                RnnVector128 w2_1 = RnnSimd.Splat128(0f);
+                for (int s = 0; s < 5; s++)
+                {
+                    ref float at = ref RnnSimd.At(ref dar, s * 36);
+                    RnnVector256 v256 = RnnSimd.Splat256(RnnSimd.Load1(ref xr, (s) * 2 + i));
+                    RnnVector128 v128 = RnnSimd.Splat128(RnnSimd.Load1(ref xr, (s) * 2 + i));
+                    w0_0 = RnnSimd.MultiplyAdd(v256, RnnSimd.Load256(ref at, 0), w0_0);
+                    w0_1 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 8), w0_1);
+                    w1_0 = RnnSimd.MultiplyAdd(v256, RnnSimd.Load256(ref at, 12), w1_0);
+                    w1_1 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 20), w1_1);
+                    w2_0 = RnnSimd.MultiplyAdd(v256, RnnSimd.Load256(ref at, 24), w2_0);
+                    w2_1 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 32), w2_1);
+                }
+                RnnSimd.Store(RnnSimd.Load256(ref gr, 0 + i * 36 + 0) + w0_0, ref gr, 0 + i * 36 + 0);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + i * 36 + 8) + w0_1, ref gr, 0 + i * 36 + 8);
+                RnnSimd.Store(RnnSimd.Load256(ref gr, 0 + i * 36 + 12) + w1_0, ref gr, 0 + i * 36 + 12);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + i * 36 + 20) + w1_1, ref gr, 0 + i * 36 + 20);
+                RnnSimd.Store(RnnSimd.Load256(ref gr, 0 + i * 36 + 24) + w2_0, ref gr, 0 + i * 36 + 24);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + i * 36 + 32) + w2_1, ref gr, 0 + i * 36 + 32);
+            }
+        }
+        for (int k = 0; k < 12; k++)
+        {
+            // dR[k, :] += sum_(s>0) h_(s-1)[k] dA_recurrent_s
+            {
+                RnnVector256 w0_0 = RnnSimd.Splat256(0f);
+                RnnVector128 w0_1 = RnnSimd.Splat128(0f);
+                RnnVector256 w1_0 = RnnSimd.Splat256(0f);
+                RnnVector128 w1_1 = RnnSimd.Splat128(0f);
+                RnnVector256 w2_0 = RnnSimd.Splat256(0f);
+                RnnVector128 w2_1 = RnnSimd.Splat128(0f);
+                for (int s = 1; s < 5; s++)
+                {
+                    ref float at = ref RnnSimd.At(ref drr, s * 36);
+                    RnnVector256 v256 = RnnSimd.Splat256(RnnSimd.Load1(ref wr, 240 + (s - 1) * 12 + k));
+                    RnnVector128 v128 = RnnSimd.Splat128(RnnSimd.Load1(ref wr, 240 + (s - 1) * 12 + k));
+                    w0_0 = RnnSimd.MultiplyAdd(v256, RnnSimd.Load256(ref at, 0), w0_0);
+                    w0_1 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 8), w0_1);
+                    w1_0 = RnnSimd.MultiplyAdd(v256, RnnSimd.Load256(ref at, 12), w1_0);
+                    w1_1 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 20), w1_1);
+                    w2_0 = RnnSimd.MultiplyAdd(v256, RnnSimd.Load256(ref at, 24), w2_0);
+                    w2_1 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 32), w2_1);
+                }
+                RnnSimd.Store(RnnSimd.Load256(ref gr, 72 + k * 36 + 0) + w0_0, ref gr, 72 + k * 36 + 0);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 72 + k * 36 + 8) + w0_1, ref gr, 72 + k * 36 + 8);
+                RnnSimd.Store(RnnSimd.Load256(ref gr, 72 + k * 36 + 12) + w1_0, ref gr, 72 + k * 36 + 12);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 72 + k * 36 + 20) + w1_1, ref gr, 72 + k * 36 + 20);
+                RnnSimd.Store(RnnSimd.Load256(ref gr, 72 + k * 36 + 24) + w2_0, ref gr, 72 + k * 36 + 24);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 72 + k * 36 + 32) + w2_1, ref gr, 72 + k * 36 + 32);
+            }
+        }
+        // dx_t = dA_s K^T, one dot product per input feature
+        for (int s = 0; s < 5; s++)
+        {
+            ref float at = ref RnnSimd.At(ref dar, s * 36);
+            RnnVector256 v0_0 = RnnSimd.Load256(ref at, 0);
+            RnnVector128 v0_1 = RnnSimd.Load128(ref at, 8);
+            RnnVector256 v1_0 = RnnSimd.Load256(ref at, 12);
+            RnnVector128 v1_1 = RnnSimd.Load128(ref at, 20);
+            RnnVector256 v2_0 = RnnSimd.Load256(ref at, 24);
+            RnnVector128 v2_1 = RnnSimd.Load128(ref at, 32);
+            for (int i = 0; i < 2; i++)
+            {
+                ref float row = ref RnnSimd.At(ref pr, 0 + i * 36);
+                RnnVector256 e256 = v0_0 * RnnSimd.Load256(ref row, 0);
+                e256 = RnnSimd.MultiplyAdd(v1_0, RnnSimd.Load256(ref row, 12), e256);
+                e256 = RnnSimd.MultiplyAdd(v2_0, RnnSimd.Load256(ref row, 24), e256);
+                RnnVector128 e128 = v0_1 * RnnSimd.Load128(ref row, 8);
+                e128 = RnnSimd.MultiplyAdd(v1_1, RnnSimd.Load128(ref row, 20), e128);
+                e128 = RnnSimd.MultiplyAdd(v2_1, RnnSimd.Load128(ref row, 32), e128);
+                RnnSimd.Store(RnnSimd.Sum(e256) + RnnSimd.Sum(e128), ref dxr, (s) * 2 + i);
+            }
+        }
+    }
+
+    // layer 0 backward with Vector128 (at most 4 lanes per value)
+    private static void L0_Gru_BackwardVector128(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        if (p.Length < 576 || g.Length < 576 || x.Length < 10 || ws.Length < 300 || dy.Length < 12 || dx.Length < 10 || scratch.Length < 372) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dxr = ref RnnSimd.Ref(dx);
+        ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations), input side, [T, 36]
+        ref float drr = ref RnnSimd.At(ref dar, 180); // the same, recurrent side (split gates differ), [T, 36]
+        ref float dhr = ref RnnSimd.At(ref dar, 360); // dLoss/dh_(s-1), carried to the earlier step
+        dy.CopyTo(scratch.Slice(360, 12)); // only the last state is an output
+
+        // backward through time, last step first
+        for (int s = 4; s >= 0; s--)
+        {
+            ref float slot = ref RnnSimd.At(ref wr, s * 36);
+            // this step's forward values, from the cache, and the previous state
+            RnnVector128 z_0 = RnnSimd.Load128(ref slot, 0);
+            RnnVector128 z_1 = RnnSimd.Load128(ref slot, 4);
+            RnnVector128 z_2 = RnnSimd.Load128(ref slot, 8);
+            RnnVector128 r_0 = RnnSimd.Load128(ref slot, 12);
+            RnnVector128 r_1 = RnnSimd.Load128(ref slot, 16);
+            RnnVector128 r_2 = RnnSimd.Load128(ref slot, 20);
+            ref float rhSlot = ref RnnSimd.At(ref wr, 180 + s * 12);
+            RnnVector128 rh_0 = RnnSimd.Load128(ref rhSlot, 0);
+            RnnVector128 rh_1 = RnnSimd.Load128(ref rhSlot, 4);
+            RnnVector128 rh_2 = RnnSimd.Load128(ref rhSlot, 8);
+            RnnVector128 hh_0 = RnnSimd.Load128(ref slot, 24);
+            RnnVector128 hh_1 = RnnSimd.Load128(ref slot, 28);
+            RnnVector128 hh_2 = RnnSimd.Load128(ref slot, 32);
+            ref float hNewSlot = ref RnnSimd.At(ref wr, 240 + s * 12);
+            RnnVector128 hNew_0 = RnnSimd.Load128(ref hNewSlot, 0);
+            RnnVector128 hNew_1 = RnnSimd.Load128(ref hNewSlot, 4);
+            RnnVector128 hNew_2 = RnnSimd.Load128(ref hNewSlot, 8);
+            RnnVector128 h_0 = s > 0 ? RnnSimd.Load128(ref wr, 240 + (s - 1) * 12) : RnnSimd.Splat128(0f);
+            RnnVector128 h_1 = s > 0 ? RnnSimd.Load128(ref wr, 244 + (s - 1) * 12) : RnnSimd.Splat128(0f);
+            RnnVector128 h_2 = s > 0 ? RnnSimd.Load128(ref wr, 248 + (s - 1) * 12) : RnnSimd.Splat128(0f);
+            // the gradient arriving at the new state: from the output and from the later step
+            RnnVector128 dhNew_0 = RnnSimd.Load128(ref dhr, 0);
+            RnnVector128 dhNew_1 = RnnSimd.Load128(ref dhr, 4);
+            RnnVector128 dhNew_2 = RnnSimd.Load128(ref dhr, 8);
+            // through hNew = hh + z * (h - hh)
+            RnnVector128 dhh_0 = dhNew_0;
+            RnnVector128 dhh_1 = dhNew_1;
+            RnnVector128 dhh_2 = dhNew_2;
+            RnnVector128 dz_0 = dhNew_0 * (h_0 - hh_0);
+            RnnVector128 dz_1 = dhNew_1 * (h_1 - hh_1);
+            RnnVector128 dz_2 = dhNew_2 * (h_2 - hh_2);
+            RnnVector128 dh_0 = dhNew_0 * z_0;
+            RnnVector128 dh_1 = dhNew_1 * z_1;
+            RnnVector128 dh_2 = dhNew_2 * z_2;
+            dhh_0 = dhh_0 + -dhNew_0 * z_0;
+            dhh_1 = dhh_1 + -dhNew_1 * z_1;
+            dhh_2 = dhh_2 + -dhNew_2 * z_2;
+            // through hh = tanh(gate 2 + r * rh)
+            RnnVector128 ghh_0 = dhh_0 * (RnnSimd.Splat128(1f) - hh_0 * hh_0);
+            RnnVector128 ghh_1 = dhh_1 * (RnnSimd.Splat128(1f) - hh_1 * hh_1);
+            RnnVector128 ghh_2 = dhh_2 * (RnnSimd.Splat128(1f) - hh_2 * hh_2);
+            RnnVector128 da2_0 = ghh_0;
+            RnnVector128 da2_1 = ghh_1;
+            RnnVector128 da2_2 = ghh_2;
+            RnnVector128 dr_0 = ghh_0 * rh_0;
+            RnnVector128 dr_1 = ghh_1 * rh_1;
+            RnnVector128 dr_2 = ghh_2 * rh_2;
+            RnnVector128 drh_0 = ghh_0 * r_0;
+            RnnVector128 drh_1 = ghh_1 * r_1;
+            RnnVector128 drh_2 = ghh_2 * r_2;
+            // through rh = h R_2 + b'_2
+            RnnVector128 dr2_0 = drh_0;
+            RnnVector128 dr2_1 = drh_1;
+            RnnVector128 dr2_2 = drh_2;
+            // through r = sigmoid(gate 1)
+            RnnVector128 gr_0 = dr_0 * r_0 * (RnnSimd.Splat128(1f) - r_0);
+            RnnVector128 gr_1 = dr_1 * r_1 * (RnnSimd.Splat128(1f) - r_1);
+            RnnVector128 gr_2 = dr_2 * r_2 * (RnnSimd.Splat128(1f) - r_2);
+            RnnVector128 da1_0 = gr_0;
+            RnnVector128 da1_1 = gr_1;
+            RnnVector128 da1_2 = gr_2;
+            // through z = sigmoid(gate 0)
+            RnnVector128 gz_0 = dz_0 * z_0 * (RnnSimd.Splat128(1f) - z_0);
+            RnnVector128 gz_1 = dz_1 * z_1 * (RnnSimd.Splat128(1f) - z_1);
+            RnnVector128 gz_2 = dz_2 * z_2 * (RnnSimd.Splat128(1f) - z_2);
+            RnnVector128 da0_0 = gz_0;
+            RnnVector128 da0_1 = gz_1;
+            RnnVector128 da0_2 = gz_2;
+            // keep dA of this step for the weight gradients
+            ref float daSlot = ref RnnSimd.At(ref dar, s * 36);
+            ref float drSlot = ref RnnSimd.At(ref drr, s * 36);
+            RnnSimd.Store(da0_0, ref daSlot, 0);
+            RnnSimd.Store(da0_0, ref drSlot, 0);
+            RnnSimd.Store(da0_1, ref daSlot, 4);
+            RnnSimd.Store(da0_1, ref drSlot, 4);
+            RnnSimd.Store(da0_2, ref daSlot, 8);
+            RnnSimd.Store(da0_2, ref drSlot, 8);
+            RnnSimd.Store(da1_0, ref daSlot, 12);
+            RnnSimd.Store(da1_0, ref drSlot, 12);
+            RnnSimd.Store(da1_1, ref daSlot, 16);
+            RnnSimd.Store(da1_1, ref drSlot, 16);
+            RnnSimd.Store(da1_2, ref daSlot, 20);
+            RnnSimd.Store(da1_2, ref drSlot, 20);
+            RnnSimd.Store(da2_0, ref daSlot, 24);
+            RnnSimd.Store(dr2_0, ref drSlot, 24);
+            RnnSimd.Store(da2_1, ref daSlot, 28);
+            RnnSimd.Store(dr2_1, ref drSlot, 28);
+            RnnSimd.Store(da2_2, ref daSlot, 32);
+            RnnSimd.Store(dr2_2, ref drSlot, 32);
+            if (s > 0)
+            {
+                // dLoss/dh_(s-1) = (element-wise part) + dA_recurrent R^T, one dot product per unit
+                RnnSimd.Store(dh_0, ref dhr, 0);
+                RnnSimd.Store(dh_1, ref dhr, 4);
+                RnnSimd.Store(dh_2, ref dhr, 8);
+                for (int k = 0; k < 12; k++)
+                {
+                    ref float row = ref RnnSimd.At(ref pr, 72 + k * 36);
+                    RnnVector128 e128 = da0_0 * RnnSimd.Load128(ref row, 0);
+                    e128 = RnnSimd.MultiplyAdd(da0_1, RnnSimd.Load128(ref row, 4), e128);
+                    e128 = RnnSimd.MultiplyAdd(da0_2, RnnSimd.Load128(ref row, 8), e128);
+                    e128 = RnnSimd.MultiplyAdd(da1_0, RnnSimd.Load128(ref row, 12), e128);
+                    e128 = RnnSimd.MultiplyAdd(da1_1, RnnSimd.Load128(ref row, 16), e128);
+                    e128 = RnnSimd.MultiplyAdd(da1_2, RnnSimd.Load128(ref row, 20), e128);
+                    e128 = RnnSimd.MultiplyAdd(dr2_0, RnnSimd.Load128(ref row, 24), e128);
+                    e128 = RnnSimd.MultiplyAdd(dr2_1, RnnSimd.Load128(ref row, 28), e128);
+                    e128 = RnnSimd.MultiplyAdd(dr2_2, RnnSimd.Load128(ref row, 32), e128);
+                    RnnSimd.Store(RnnSimd.Load1(ref dhr, k) + RnnSimd.Sum(e128), ref dhr, k);
+                }
+            }
+        }
+
+        // db += sum_s dA
+        {
+            RnnVector128 w0_0 = RnnSimd.Splat128(0f);
+            RnnVector128 w0_1 = RnnSimd.Splat128(0f);
+            RnnVector128 w0_2 = RnnSimd.Splat128(0f);
+            RnnVector128 w1_0 = RnnSimd.Splat128(0f);
+            RnnVector128 w1_1 = RnnSimd.Splat128(0f);
+            RnnVector128 w1_2 = RnnSimd.Splat128(0f);
+            RnnVector128 w2_0 = RnnSimd.Splat128(0f);
+            RnnVector128 w2_1 = RnnSimd.Splat128(0f);
+            RnnVector128 w2_2 = RnnSimd.Splat128(0f);
+            for (int s = 0; s < 5; s++)
+            {
+                ref float at = ref RnnSimd.At(ref dar, s * 36);
+                w0_0 = w0_0 + RnnSimd.Load128(ref at, 0);
+                w0_1 = w0_1 + RnnSimd.Load128(ref at, 4);
+                w0_2 = w0_2 + RnnSimd.Load128(ref at, 8);
+                w1_0 = w1_0 + RnnSimd.Load128(ref at, 12);
+                w1_1 = w1_1 + RnnSimd.Load128(ref at, 16);
+                w1_2 = w1_2 + RnnSimd.Load128(ref at, 20);
+                w2_0 = w2_0 + RnnSimd.Load128(ref at, 24);
+                w2_1 = w2_1 + RnnSimd.Load128(ref at, 28);
+                w2_2 = w2_2 + RnnSimd.Load128(ref at, 32);
+            }
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 504 + 0) + w0_0, ref gr, 504 + 0);
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 504 + 4) + w0_1, ref gr, 504 + 4);
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 504 + 8) + w0_2, ref gr, 504 + 8);
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 504 + 12) + w1_0, ref gr, 504 + 12);
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 504 + 16) + w1_1, ref gr, 504 + 16);
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 504 + 20) + w1_2, ref gr, 504 + 20);
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 504 + 24) + w2_0, ref gr, 504 + 24);
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 504 + 28) + w2_1, ref gr, 504 + 28);
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 504 + 32) + w2_2, ref gr, 504 + 32);
+        }
+        // db' (recurrent bias row) += sum_s dA_recurrent
+        {
+            RnnVector128 w0_0 = RnnSimd.Splat128(0f);
+            RnnVector128 w0_1 = RnnSimd.Splat128(0f);
+            RnnVector128 w0_2 = RnnSimd.Splat128(0f);
+            RnnVector128 w1_0 = RnnSimd.Splat128(0f);
+            RnnVector128 w1_1 = RnnSimd.Splat128(0f);
+            RnnVector128 w1_2 = RnnSimd.Splat128(0f);
+            RnnVector128 w2_0 = RnnSimd.Splat128(0f);
+            RnnVector128 w2_1 = RnnSimd.Splat128(0f);
+            RnnVector128 w2_2 = RnnSimd.Splat128(0f);
+            for (int s = 0; s < 5; s++)
+            {
+                ref float at = ref RnnSimd.At(ref drr, s * 36);
+                w0_0 = w0_0 + RnnSimd.Load128(ref at, 0);
+                w0_1 = w0_1 + RnnSimd.Load128(ref at, 4);
+                w0_2 = w0_2 + RnnSimd.Load128(ref at, 8);
+                w1_0 = w1_0 + RnnSimd.Load128(ref at, 12);
+                w1_1 = w1_1 + RnnSimd.Load128(ref at, 16);
+                w1_2 = w1_2 + RnnSimd.Load128(ref at, 20);
+                w2_0 = w2_0 + RnnSimd.Load128(ref at, 24);
+                w2_1 = w2_1 + RnnSimd.Load128(ref at, 28);
+                w2_2 = w2_2 + RnnSimd.Load128(ref at, 32);
+            }
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 540 + 0) + w0_0, ref gr, 540 + 0);
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 540 + 4) + w0_1, ref gr, 540 + 4);
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 540 + 8) + w0_2, ref gr, 540 + 8);
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 540 + 12) + w1_0, ref gr, 540 + 12);
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 540 + 16) + w1_1, ref gr, 540 + 16);
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 540 + 20) + w1_2, ref gr, 540 + 20);
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 540 + 24) + w2_0, ref gr, 540 + 24);
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 540 + 28) + w2_1, ref gr, 540 + 28);
+            RnnSimd.Store(RnnSimd.Load128(ref gr, 540 + 32) + w2_2, ref gr, 540 + 32);
+        }
+        for (int i = 0; i < 2; i++)
+        {
+            // dK[i, :] += sum_s x_t[i] dA_s
+            {
+                RnnVector128 w0_0 = RnnSimd.Splat128(0f);
+                RnnVector128 w0_1 = RnnSimd.Splat128(0f);
+                RnnVector128 w0_2 = RnnSimd.Splat128(0f);
+                RnnVector128 w1_0 = RnnSimd.Splat128(0f);
+                RnnVector128 w1_1 = RnnSimd.Splat128(0f);
+                RnnVector128 w1_2 = RnnSimd.Splat128(0f);
+                RnnVector128 w2_0 = RnnSimd.Splat128(0f);
+                RnnVector128 w2_1 = RnnSimd.Splat128(0f);
+                RnnVector128 w2_2 = RnnSimd.Splat128(0f);
+                for (int s = 0; s < 5; s++)
+                {
+                    ref float at = ref RnnSimd.At(ref dar, s * 36);
+                    RnnVector128 v128 = RnnSimd.Splat128(RnnSimd.Load1(ref xr, (s) * 2 + i));
+                    w0_0 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 0), w0_0);
+                    w0_1 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 4), w0_1);
+                    w0_2 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 8), w0_2);
+                    w1_0 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 12), w1_0);
+                    w1_1 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 16), w1_1);
+                    w1_2 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 20), w1_2);
+                    w2_0 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 24), w2_0);
+                    w2_1 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 28), w2_1);
+                    w2_2 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 32), w2_2);
+                }
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + i * 36 + 0) + w0_0, ref gr, 0 + i * 36 + 0);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + i * 36 + 4) + w0_1, ref gr, 0 + i * 36 + 4);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + i * 36 + 8) + w0_2, ref gr, 0 + i * 36 + 8);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + i * 36 + 12) + w1_0, ref gr, 0 + i * 36 + 12);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + i * 36 + 16) + w1_1, ref gr, 0 + i * 36 + 16);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + i * 36 + 20) + w1_2, ref gr, 0 + i * 36 + 20);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + i * 36 + 24) + w2_0, ref gr, 0 + i * 36 + 24);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + i * 36 + 28) + w2_1, ref gr, 0 + i * 36 + 28);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + i * 36 + 32) + w2_2, ref gr, 0 + i * 36 + 32);
+            }
+        }
+        for (int k = 0; k < 12; k++)
+        {
+            // dR[k, :] += sum_(s>0) h_(s-1)[k] dA_recurrent_s
+            {
+                RnnVector128 w0_0 = RnnSimd.Splat128(0f);
+                RnnVector128 w0_1 = RnnSimd.Splat128(0f);
+                RnnVector128 w0_2 = RnnSimd.Splat128(0f);
+                RnnVector128 w1_0 = RnnSimd.Splat128(0f);
+                RnnVector128 w1_1 = RnnSimd.Splat128(0f);
+                RnnVector128 w1_2 = RnnSimd.Splat128(0f);
+                RnnVector128 w2_0 = RnnSimd.Splat128(0f);
+                RnnVector128 w2_1 = RnnSimd.Splat128(0f);
+                RnnVector128 w2_2 = RnnSimd.Splat128(0f);
+                for (int s = 1; s < 5; s++)
+                {
+                    ref float at = ref RnnSimd.At(ref drr, s * 36);
+                    RnnVector128 v128 = RnnSimd.Splat128(RnnSimd.Load1(ref wr, 240 + (s - 1) * 12 + k));
+                    w0_0 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 0), w0_0);
+                    w0_1 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 4), w0_1);
+                    w0_2 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 8), w0_2);
+                    w1_0 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 12), w1_0);
+                    w1_1 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 16), w1_1);
+                    w1_2 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 20), w1_2);
+                    w2_0 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 24), w2_0);
+                    w2_1 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 28), w2_1);
+                    w2_2 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 32), w2_2);
+                }
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 72 + k * 36 + 0) + w0_0, ref gr, 72 + k * 36 + 0);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 72 + k * 36 + 4) + w0_1, ref gr, 72 + k * 36 + 4);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 72 + k * 36 + 8) + w0_2, ref gr, 72 + k * 36 + 8);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 72 + k * 36 + 12) + w1_0, ref gr, 72 + k * 36 + 12);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 72 + k * 36 + 16) + w1_1, ref gr, 72 + k * 36 + 16);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 72 + k * 36 + 20) + w1_2, ref gr, 72 + k * 36 + 20);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 72 + k * 36 + 24) + w2_0, ref gr, 72 + k * 36 + 24);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 72 + k * 36 + 28) + w2_1, ref gr, 72 + k * 36 + 28);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 72 + k * 36 + 32) + w2_2, ref gr, 72 + k * 36 + 32);
+            }
+        }
+        // dx_t = dA_s K^T, one dot product per input feature
+        for (int s = 0; s < 5; s++)
+        {
+            ref float at = ref RnnSimd.At(ref dar, s * 36);
+            RnnVector128 v0_0 = RnnSimd.Load128(ref at, 0);
+            RnnVector128 v0_1 = RnnSimd.Load128(ref at, 4);
+            RnnVector128 v0_2 = RnnSimd.Load128(ref at, 8);
+            RnnVector128 v1_0 = RnnSimd.Load128(ref at, 12);
+            RnnVector128 v1_1 = RnnSimd.Load128(ref at, 16);
+            RnnVector128 v1_2 = RnnSimd.Load128(ref at, 20);
+            RnnVector128 v2_0 = RnnSimd.Load128(ref at, 24);
+            RnnVector128 v2_1 = RnnSimd.Load128(ref at, 28);
+            RnnVector128 v2_2 = RnnSimd.Load128(ref at, 32);
+            for (int i = 0; i < 2; i++)
+            {
+                ref float row = ref RnnSimd.At(ref pr, 0 + i * 36);
+                RnnVector128 e128 = v0_0 * RnnSimd.Load128(ref row, 0);
+                e128 = RnnSimd.MultiplyAdd(v0_1, RnnSimd.Load128(ref row, 4), e128);
+                e128 = RnnSimd.MultiplyAdd(v0_2, RnnSimd.Load128(ref row, 8), e128);
+                e128 = RnnSimd.MultiplyAdd(v1_0, RnnSimd.Load128(ref row, 12), e128);
+                e128 = RnnSimd.MultiplyAdd(v1_1, RnnSimd.Load128(ref row, 16), e128);
+                e128 = RnnSimd.MultiplyAdd(v1_2, RnnSimd.Load128(ref row, 20), e128);
+                e128 = RnnSimd.MultiplyAdd(v2_0, RnnSimd.Load128(ref row, 24), e128);
+                e128 = RnnSimd.MultiplyAdd(v2_1, RnnSimd.Load128(ref row, 28), e128);
+                e128 = RnnSimd.MultiplyAdd(v2_2, RnnSimd.Load128(ref row, 32), e128);
+                RnnSimd.Store(RnnSimd.Sum(e128), ref dxr, (s) * 2 + i);
             }
         }
     }

@@ -12,6 +12,9 @@ internal sealed class VectorCellEmitter : LayerEmitter
 {
     private static readonly (int Width, string Name)[] AllWidths = { (16, "Vector512"), (8, "Vector256"), (4, "Vector128") };
 
+    /// <summary>Accumulators (vectors of gate columns) a variant may keep: the register file of AVX-512 and ARM64.</summary>
+    private const int MaxAccumulators = 32;
+
     private readonly LayerEmitter _loops;
     private readonly CellProgram _cell;
 
@@ -27,8 +30,14 @@ internal sealed class VectorCellEmitter : LayerEmitter
         foreach (var (width, _) in AllWidths)
         {
             // The width this variant really needs (at least Vector128, which also gates the all-scalar split).
-            int needed = System.Math.Max(4, new VectorLowering(_cell, width).WidestChunk);
-            if (!widths.Exists(v => v.Width == needed)) widths.Add(System.Array.Find(AllWidths, v => v.Width == needed));
+            var lowering = new VectorLowering(_cell, width);
+            int needed = System.Math.Max(4, lowering.WidestChunk);
+            if (widths.Exists(v => v.Width == needed)) continue;
+
+            // A variant whose accumulators cannot live in registers (more than 32 vectors) would spill and bloat the
+            // source: narrower CPUs run the loops instead.
+            if (lowering.ColumnChunkCount > MaxAccumulators) break;
+            widths.Add(System.Array.Find(AllWidths, v => v.Width == needed));
         }
 
         Widths = widths.ToArray();
@@ -36,9 +45,12 @@ internal sealed class VectorCellEmitter : LayerEmitter
 
     public override int WorkspaceLength => _loops.WorkspaceLength;
     public override int OutputOffset => _loops.OutputOffset;
-    public override int ScratchLength => _loops.ScratchLength;
+    public override int ScratchLength => VectorBackward ? System.Math.Max(_loops.ScratchLength, VectorLowering.BackwardScratch(_cell)) : _loops.ScratchLength;
     public override int StateLength => _loops.StateLength;
-    public override string BackwardMethod => _loops.BackwardMethod;
+    public override string BackwardMethod => VectorBackward ? base.BackwardMethod : _loops.BackwardMethod;
+
+    /// <summary>Whether Backward is lowered from the cell too (all but the reset-before GRU, whose backward stays the loops').</summary>
+    private bool VectorBackward => VectorLowering.CanLowerBackward(_cell);
     public override bool UsesTensorDot => _loops.UsesTensorDot;
 
     public override string Describe() => _loops.Describe() + ", vector tier";
@@ -63,7 +75,30 @@ internal sealed class VectorCellEmitter : LayerEmitter
         _loops.EmitForward(w);
     }
 
-    public override void EmitBackward(CodeWriter w) => _loops.EmitBackward(w);
+    public override void EmitBackward(CodeWriter w)
+    {
+        if (!VectorBackward)
+        {
+            _loops.EmitBackward(w);
+            return;
+        }
+
+        EmitDispatch(w, BackwardMethod, BackwardParameters, BackwardArguments, _loops.BackwardMethod,
+            $"layer {Layer.Index} ({Layer.Name}) backward through time, vector tier: reverse mode over the cell, weight gradients as outer products after the recurrence");
+        foreach (var (width, name) in Widths)
+        {
+            w.WriteLine();
+            w.WriteLine($"// layer {Layer.Index} backward with {name} (at most {width} lanes per value)");
+            using (w.Block($"private static void {BackwardMethod}{name}({BackwardParameters})"))
+            {
+                w.WriteLine($"if (p.Length < {Layer.ParameterOffset + Layer.ParameterCount} || g.Length < {Layer.ParameterOffset + Layer.ParameterCount} || x.Length < {Layer.Timesteps * Layer.InputWidth} || ws.Length < {WorkspaceLength} || dy.Length < {Layer.OutputLength} || dx.Length < {Layer.Timesteps * Layer.InputWidth} || scratch.Length < {VectorLowering.BackwardScratch(_cell)}) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();");
+                new VectorLowering(_cell, width).EmitBackwardBody(w);
+            }
+        }
+
+        w.WriteLine();
+        _loops.EmitBackward(w);
+    }
 
     public override void EmitStep(CodeWriter w)
     {
@@ -97,7 +132,7 @@ internal sealed class VectorCellEmitter : LayerEmitter
                 keyword = "else if";
             }
 
-            w.WriteLine($"else {fallback}({arguments});");
+            w.WriteLine(Widths.Length == 0 ? $"{fallback}({arguments}); // no width holds this cell's accumulators" : $"else {fallback}({arguments});");
         }
     }
 }

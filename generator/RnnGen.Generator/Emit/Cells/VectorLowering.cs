@@ -60,6 +60,9 @@ internal sealed class VectorLowering
     /// <summary>The widest chunk used: a narrower maximum width gives the same code when the units have no wider chunk.</summary>
     public int WidestChunk => _chunks.Max(c => c.Width);
 
+    /// <summary>Vector accumulators of one full set of gate columns: gates times chunks.</summary>
+    public int ColumnChunkCount => _cell.Gates.Count * _chunks.Length;
+
     private int U => _cell.Units;
     private int In => _cell.InputWidth;
     private int Columns => _cell.Columns;
@@ -164,6 +167,305 @@ internal sealed class VectorLowering
         for (int i = 0; i < _cell.States.Count; i++)
         {
             foreach (var (o, c) in Chunked()) w.WriteLine($"{S}.Store({_cell.States[i].Next}_{c}, ref st, {i * U + o});");
+        }
+    }
+
+    /// <summary>
+    /// Whether the backward pass can be lowered: every gate is fused or split (a reset-before GRU's mid-step product is
+    /// not differentiated here), and every activation is a whole statement (its derivative reads the cached output).
+    /// </summary>
+    public static bool CanLowerBackward(CellProgram cell) =>
+        cell.Gates.All(g => g != GateForm.InputOnly)
+        && cell.Statements.All(st => !Find<Activated>(st.Expression).Any(a => !ReferenceEquals(a, st.Expression)));
+
+    private bool HasSplit => _cell.Gates.Contains(GateForm.Split);
+
+    /// <summary>Scratch floats of the vector backward: dA of every step (input side, and recurrent side when a gate is split), and the carried dh.</summary>
+    public static int BackwardScratch(CellProgram cell) =>
+        cell.Layer.Timesteps * cell.Columns * (cell.Gates.Contains(GateForm.Split) ? 2 : 1) + cell.Units;
+
+    /// <summary>
+    /// The variant's backward pass through time. Per step, last to first: the forward values come back from the cache,
+    /// reverse mode over the cell's statements gives dA (the gradient of every gate pre-activation), dA is kept per step,
+    /// and dh_(s-1) = (element-wise part) + dA R^T is the only product on the sequential path. After the loop the weight
+    /// gradients are blocked outer products over all steps (dK += X^T dA, dR += H^T dA, db += sum dA) and dx = dA K^T.
+    /// </summary>
+    public void EmitBackwardBody(CodeWriter w)
+    {
+        int t = Layer.Timesteps, cols = Columns;
+        bool split = HasSplit;
+        CacheSlot output = _cell.OutputSlot;
+        w.WriteLine($"ref float pr = ref {S}.Ref(p);");
+        w.WriteLine($"ref float gr = ref {S}.Ref(g);");
+        w.WriteLine($"ref float xr = ref {S}.Ref(x);");
+        w.WriteLine($"ref float wr = ref {S}.Ref(ws);");
+        w.WriteLine($"ref float dyr = ref {S}.Ref(dy);");
+        w.WriteLine($"ref float dxr = ref {S}.Ref(dx);");
+        w.WriteLine($"ref float dar = ref {S}.Ref(scratch); // dLoss/d(gate pre-activations), input side, [T, {cols}]");
+        w.WriteLine(split
+            ? $"ref float drr = ref {S}.At(ref dar, {t * cols}); // the same, recurrent side (split gates differ), [T, {cols}]"
+            : "ref float drr = ref dar; // every gate is fused: the recurrent side is the input side");
+        w.WriteLine($"ref float dhr = ref {S}.At(ref dar, {t * cols * (split ? 2 : 1)}); // dLoss/dh_(s-1), carried to the earlier step");
+        w.WriteLine(Layer.Spec.ReturnSequences
+            ? $"scratch.Slice({t * cols * (split ? 2 : 1)}, {U}).Clear(); // every step's output is in dy"
+            : $"dy.CopyTo(scratch.Slice({t * cols * (split ? 2 : 1)}, {U})); // only the last state is an output");
+        var carried = _cell.States.Skip(1).Where(st => ReadsState(st.State)).ToList();
+        foreach (var (state, _) in carried)
+        {
+            foreach (var (o, c) in Chunked()) w.WriteLine($"{TypeOf(_chunks[c].Width)} carry{state}_{c} = {Zero(_chunks[c].Width)}; // dLoss/d{state}_(s-1)");
+        }
+
+        w.WriteLine();
+        w.WriteLine("// backward through time, last step first");
+        using (w.Block($"for (int s = {t - 1}; s >= 0; s--)"))
+        {
+            w.WriteLine($"ref float slot = ref {S}.At(ref wr, s * {cols});");
+            w.WriteLine("// this step's forward values, from the cache, and the previous state");
+            foreach (CellStatement st in _cell.Statements)
+            {
+                if (st.Cache is { } cache)
+                {
+                    bool inSlot = cache.Stride == cols && cache.Offset < cols;
+                    string at = inSlot ? "slot" : $"{st.Name}Slot";
+                    if (!inSlot) w.WriteLine($"ref float {at} = ref {S}.At(ref wr, {cache.Offset} + s * {cache.Stride});");
+                    foreach (var (o, c) in Chunked()) w.WriteLine($"{TypeOf(_chunks[c].Width)} {st.Name}_{c} = {Load(_chunks[c].Width, at, ((inSlot ? cache.Offset : 0) + o).ToString())};");
+                }
+                else
+                {
+                    foreach (var (o, c) in Chunked()) w.WriteLine($"{TypeOf(_chunks[c].Width)} {st.Name}_{c} = {Lower(st.Expression, c, top: true)};");
+                }
+            }
+
+            foreach (var (state, next) in _cell.States)
+            {
+                if (!ReadsState(state)) continue;
+                CacheSlot slot = _cell.Statements.First(st => st.Name == next).Cache!;
+                foreach (var (o, c) in Chunked())
+                {
+                    int width = _chunks[c].Width;
+                    w.WriteLine($"{TypeOf(width)} {state}_{c} = s > 0 ? {Load(width, "wr", $"{slot.Offset + o} + (s - 1) * {slot.Stride}")} : {Zero(width)};");
+                }
+            }
+
+            w.WriteLine("// the gradient arriving at the new state: from the output and from the later step");
+            var declared = new HashSet<string>();
+            foreach (var (o, c) in Chunked())
+            {
+                int width = _chunks[c].Width;
+                string fromDy = Layer.Spec.ReturnSequences ? $" + {Load(width, "dyr", $"s * {U} + {o}")}" : "";
+                w.WriteLine($"{TypeOf(width)} d{_cell.Output}_{c} = {Load(width, "dhr", o.ToString())}{fromDy};");
+            }
+
+            declared.Add("d" + _cell.Output);
+            foreach (var (state, next) in carried)
+            {
+                foreach (var (o, c) in Chunked()) w.WriteLine($"{TypeOf(_chunks[c].Width)} d{next}_{c} = carry{state}_{c};");
+                declared.Add("d" + next);
+            }
+
+            // Reverse mode over the statements, last first: each adds its share into the adjoints of what it reads.
+            foreach (CellStatement st in _cell.Statements.Reverse())
+            {
+                if (!declared.Contains("d" + st.Name)) continue;
+                w.WriteLine($"// through {st.Name} = {Describe(st.Expression)}");
+                CellExpr body = st.Expression;
+                string adjoint = "d" + st.Name;
+                if (body is Activated act)
+                {
+                    foreach (var (o, c) in Chunked())
+                    {
+                        w.WriteLine($"{TypeOf(_chunks[c].Width)} g{st.Name}_{c} = {Derivative(act.Activation, $"{st.Name}_{c}", $"{adjoint}_{c}", _chunks[c].Width)};");
+                    }
+
+                    body = act.Argument;
+                    adjoint = "g" + st.Name;
+                }
+
+                Propagate(w, body, c => $"{adjoint}_{c}", declared);
+            }
+
+            w.WriteLine("// keep dA of this step for the weight gradients");
+            w.WriteLine($"ref float daSlot = ref {S}.At(ref dar, s * {cols});");
+            if (split) w.WriteLine($"ref float drSlot = ref {S}.At(ref drr, s * {cols});");
+            foreach (var col in ColumnChunks(_ => true))
+            {
+                w.WriteLine($"{S}.Store({Adjoint(declared, $"da{col.Gate}", col.Chunk)}, ref daSlot, {col.Column});");
+                if (split) w.WriteLine($"{S}.Store({RecurrentAdjoint(declared, col.Gate, col.Chunk)}, ref drSlot, {col.Column});");
+            }
+
+            foreach (var (state, _) in carried)
+            {
+                w.WriteLine(string.Join(" ", Chunked().Select(c => $"carry{state}_{c.Chunk} = {Adjoint(declared, "d" + state, c.Chunk)};")));
+            }
+
+            using (w.Block("if (s > 0)"))
+            {
+                w.WriteLine("// dLoss/dh_(s-1) = (element-wise part) + dA_recurrent R^T, one dot product per unit");
+                foreach (var (o, c) in Chunked()) w.WriteLine($"{S}.Store({Adjoint(declared, "dh", c)}, ref dhr, {o});");
+                using (w.Block($"for (int k = 0; k < {U}; k++)"))
+                {
+                    w.WriteLine($"ref float row = ref {S}.At(ref pr, {Layer.RecurrentOffset} + k * {cols});");
+                    var byWidth = ColumnChunks(_ => true).GroupBy(col => col.Width).ToList();
+                    foreach (var group in byWidth)
+                    {
+                        string acc = $"e{Suffix(group.Key)}";
+                        bool first = true;
+                        foreach (var col in group)
+                        {
+                            string term = $"{RecurrentAdjoint(declared, col.Gate, col.Chunk)}";
+                            string load = Load(col.Width, "row", col.Column.ToString());
+                            w.WriteLine(first ? $"{TypeOf(col.Width)} {acc} = {term} * {load};" : $"{acc} = {S}.MultiplyAdd({term}, {load}, {acc});");
+                            first = false;
+                        }
+                    }
+
+                    w.WriteLine($"{S}.Store({S}.Load1(ref dhr, k) + {string.Join(" + ", byWidth.Select(gr => $"{S}.Sum(e{Suffix(gr.Key)})"))}, ref dhr, k);");
+                }
+            }
+        }
+
+        EmitWeightGradients(w);
+    }
+
+    /// <summary>The adjoint local, or zero when nothing reached it.</summary>
+    private string Adjoint(HashSet<string> declared, string name, int chunk) =>
+        declared.Contains(name) ? $"{name}_{chunk}" : Zero(_chunks[chunk].Width);
+
+    /// <summary>What the recurrent product of gate <paramref name="gate"/> receives: dA for a fused gate, dR for a split one.</summary>
+    private string RecurrentAdjoint(HashSet<string> declared, int gate, int chunk) =>
+        Adjoint(declared, _cell.Gates[gate] == GateForm.Split ? $"dr{gate}" : $"da{gate}", chunk);
+
+    /// <summary>Adds <paramref name="adjoint"/> into the adjoints of everything <paramref name="e"/> reads (reverse mode).</summary>
+    private void Propagate(CodeWriter w, CellExpr e, Func<int, string> adjoint, HashSet<string> declared)
+    {
+        switch (e)
+        {
+            case GateInput g: Accumulate(w, $"da{g.Index}", adjoint, declared); break;
+            case GateRecurrent g: Accumulate(w, $"dr{g.Index}", adjoint, declared); break;
+            case Value v: Accumulate(w, "d" + v.Name, adjoint, declared); break;
+            case Binary { Operator: '+' } b:
+                Propagate(w, b.Left, adjoint, declared);
+                Propagate(w, b.Right, adjoint, declared);
+                break;
+            case Binary { Operator: '-' } b:
+                Propagate(w, b.Left, adjoint, declared);
+                Propagate(w, b.Right, c => $"-{adjoint(c)}", declared);
+                break;
+            case Binary { Operator: '*' } b:
+                Propagate(w, b.Left, c => $"{adjoint(c)} * {Forward(b.Right, c)}", declared);
+                Propagate(w, b.Right, c => $"{adjoint(c)} * {Forward(b.Left, c)}", declared);
+                break;
+            default:
+                throw new InvalidOperationException("The vector backward cannot differentiate " + e);
+        }
+    }
+
+    /// <summary>A forward value inside the backward pass: only values and states are at hand there.</summary>
+    private string Forward(CellExpr e, int chunk) => e switch
+    {
+        Value v => $"{v.Name}_{chunk}",
+        Binary b => $"({Forward(b.Left, chunk)} {b.Operator} {Forward(b.Right, chunk)})",
+        _ => throw new InvalidOperationException("The vector backward needs the forward value of " + e),
+    };
+
+    private void Accumulate(CodeWriter w, string name, Func<int, string> adjoint, HashSet<string> declared)
+    {
+        bool first = declared.Add(name);
+        foreach (var (_, c) in Chunked())
+        {
+            w.WriteLine(first ? $"{TypeOf(_chunks[c].Width)} {name}_{c} = {adjoint(c)};" : $"{name}_{c} = {name}_{c} + {adjoint(c)};");
+        }
+    }
+
+    /// <summary><c>d * f'(z)</c> from the output <c>y = f(z)</c>.</summary>
+    private static string Derivative(ActivationKind activation, string y, string d, int width) => activation switch
+    {
+        ActivationKind.Tanh => $"{d} * ({(width == 1 ? "1f" : $"{S}.Splat{Suffix(width)}(1f)")} - {y} * {y})",
+        ActivationKind.Sigmoid => $"{d} * {y} * ({(width == 1 ? "1f" : $"{S}.Splat{Suffix(width)}(1f)")} - {y})",
+        ActivationKind.Relu => $"{S}.ReluBackward({y}, {d})",
+        _ => d,
+    };
+
+    /// <summary>
+    /// After the recurrence: db += sum_s dA (and the recurrent bias row from the recurrent side), dK += X^T dA,
+    /// dR += H_(s-1)^T dA_recurrent, as outer products accumulated in registers over all steps; dx = dA K^T.
+    /// </summary>
+    private void EmitWeightGradients(CodeWriter w)
+    {
+        int t = Layer.Timesteps, cols = Columns;
+        string inputStep = Layer.Spec.GoBackwards ? $"{t - 1} - s" : "s";
+        var columns = ColumnChunks(_ => true).ToList();
+        CacheSlot output = _cell.OutputSlot;
+
+        void Sums(string comment, string gradientOffset, string source, string? rowValue, int firstStep)
+        {
+            // g[gradientOffset + column] += sum_s rowValue(s) * source[s, column], in blocks of accumulators.
+            w.WriteLine("// " + comment);
+            foreach (var block in Blocks(columns))
+            {
+                using (w.Block())
+                {
+                    foreach (var col in block) w.WriteLine($"{TypeOf(col.Width)} w{col.Gate}_{col.Chunk} = {Zero(col.Width)};");
+                    using (w.Block($"for (int s = {firstStep}; s < {t}; s++)"))
+                    {
+                        w.WriteLine($"ref float at = ref {S}.At(ref {source}, s * {cols});");
+                        foreach (int width in block.Select(col => col.Width).Distinct())
+                        {
+                            if (rowValue is not null) w.WriteLine($"{TypeOf(width)} v{Suffix(width)} = {Splat(width, rowValue)};");
+                        }
+
+                        foreach (var col in block)
+                        {
+                            string load = Load(col.Width, "at", col.Column.ToString());
+                            w.WriteLine(rowValue is null
+                                ? $"w{col.Gate}_{col.Chunk} = w{col.Gate}_{col.Chunk} + {load};"
+                                : $"w{col.Gate}_{col.Chunk} = {S}.MultiplyAdd(v{Suffix(col.Width)}, {load}, w{col.Gate}_{col.Chunk});");
+                        }
+                    }
+
+                    foreach (var col in block)
+                    {
+                        w.WriteLine($"{S}.Store({Load(col.Width, "gr", $"{gradientOffset} + {col.Column}")} + w{col.Gate}_{col.Chunk}, ref gr, {gradientOffset} + {col.Column});");
+                    }
+                }
+            }
+        }
+
+        w.WriteLine();
+        if (_cell.InputBiasOffset >= 0) Sums("db += sum_s dA", _cell.InputBiasOffset.ToString(), "dar", null, 0);
+        if (_cell.RecurrentBiasOffset >= 0) Sums("db' (recurrent bias row) += sum_s dA_recurrent", _cell.RecurrentBiasOffset.ToString(), "drr", null, 0);
+        using (w.Block($"for (int i = 0; i < {In}; i++)"))
+        {
+            Sums("dK[i, :] += sum_s x_t[i] dA_s", $"{Layer.KernelOffset} + i * {cols}", "dar", $"{S}.Load1(ref xr, ({inputStep}) * {In} + i)", 0);
+        }
+
+        using (w.Block($"for (int k = 0; k < {U}; k++)"))
+        {
+            Sums("dR[k, :] += sum_(s>0) h_(s-1)[k] dA_recurrent_s", $"{Layer.RecurrentOffset} + k * {cols}", "drr", $"{S}.Load1(ref wr, {output.Offset} + (s - 1) * {output.Stride} + k)", 1);
+        }
+
+        w.WriteLine("// dx_t = dA_s K^T, one dot product per input feature");
+        using (w.Block($"for (int s = 0; s < {t}; s++)"))
+        {
+            w.WriteLine($"ref float at = ref {S}.At(ref dar, s * {cols});");
+            foreach (var col in columns) w.WriteLine($"{TypeOf(col.Width)} v{col.Gate}_{col.Chunk} = {Load(col.Width, "at", col.Column.ToString())};");
+            using (w.Block($"for (int i = 0; i < {In}; i++)"))
+            {
+                w.WriteLine($"ref float row = ref {S}.At(ref pr, {Layer.KernelOffset} + i * {cols});");
+                var byWidth = columns.GroupBy(col => col.Width).ToList();
+                foreach (var group in byWidth)
+                {
+                    bool first = true;
+                    foreach (var col in group)
+                    {
+                        string load = Load(col.Width, "row", col.Column.ToString());
+                        w.WriteLine(first ? $"{TypeOf(col.Width)} e{Suffix(col.Width)} = v{col.Gate}_{col.Chunk} * {load};" : $"e{Suffix(col.Width)} = {S}.MultiplyAdd(v{col.Gate}_{col.Chunk}, {load}, e{Suffix(col.Width)});");
+                        first = false;
+                    }
+                }
+
+                w.WriteLine($"{S}.Store({string.Join(" + ", byWidth.Select(gr => $"{S}.Sum(e{Suffix(gr.Key)})"))}, ref dxr, ({inputStep}) * {In} + i);");
+            }
         }
     }
 
