@@ -142,7 +142,7 @@ public class DiagnosticTests
     [Fact]
     public void Forcing_full_unroll_on_a_big_model_reports_nothing()
     {
-        var (result, _) = GeneratorHarness.Run(Usings + "[RnnModel(50, 8, Unroll = UnrollMode.Full)]\n[SimpleRnn(16)]\n[Dense(1)]\npublic partial class Big { }");
+        var (result, _) = GeneratorHarness.Run(Usings + "[RnnModel(30, 8, Unroll = UnrollMode.Full)]\n[SimpleRnn(16)]\n[Dense(1)]\npublic partial class Big { }");
         Assert.Empty(result.Diagnostics);
     }
 

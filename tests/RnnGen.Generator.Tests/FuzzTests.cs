@@ -148,10 +148,10 @@ public class FuzzTests(ITestOutputHelper output)
         }
 
         bool shapesSane = why.Count == 0;
-        if (shapesSane && unroll == "Full" && macs > 65_536) why.Add("Full over the size limit");
+        if (shapesSane && unroll == "Full" && macs > 16_384) why.Add("Full over the size limit");
         // Dimensions are either small (below 64) or past a limit, so parameters and workspace stay far inside theirs;
         // a valid Full model is kept small so the fuzz stays fast (larger ones are covered by HardeningTests).
-        if (shapesSane && unroll == "Full" && macs is > 1_024 and <= 65_536) unroll = "Loops";
+        if (shapesSane && unroll == "Full" && macs is > 1_024 and <= 16_384) unroll = "Loops";
 
         // The class: usually fine; sometimes not partial, generic, static, a record or file-local.
         string modifiers = "public partial class";

@@ -26,11 +26,12 @@ internal static class ModelLimits
 
     /// <summary>
     /// Most multiply-adds of one forward pass that <c>UnrollMode.Full</c> writes out as straight-line code. Measured:
-    /// source grows about 90-100 bytes per multiply-add (forward, backward and Step), and csc takes a few seconds per
-    /// megabyte, so this keeps a Full model under ~6.5 MB of source (the largest Full test model, 36,096, fits).
-    /// Auto switches to loops far below it (512).
+    /// source grows about 80-100 bytes per multiply-add (forward, backward and Step), and a build of a 15,384-MAC Full
+    /// model takes ~5 s more than an empty one (1.2 MB of source; 64,000 MACs took ~15 s), so this keeps a Full model
+    /// within "a few seconds" of build time. Auto picks other tiers far below it (512), and the vector tier is faster
+    /// than straight-line code from 4 units on.
     /// </summary>
-    public const long MaxFullUnrollMacs = 65_536;
+    public const long MaxFullUnrollMacs = 16_384;
 
     /// <summary>Largest Embedding vocabulary: token ids travel as floats, which hold every integer below 2^24 exactly.</summary>
     public const long MaxVocabulary = 16_777_216;
