@@ -531,9 +531,6 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
             RnnVector128 rh_1 = RnnSimd.Load128(ref rhSlot, 8);
             RnnVector256 hh_0 = RnnSimd.Load256(ref slot, 24);
             RnnVector128 hh_1 = RnnSimd.Load128(ref slot, 32);
-            ref float hNewSlot = ref RnnSimd.At(ref wr, 240 + s * 12);
-            RnnVector256 hNew_0 = RnnSimd.Load256(ref hNewSlot, 0);
-            RnnVector128 hNew_1 = RnnSimd.Load128(ref hNewSlot, 8);
             RnnVector256 h_0 = s > 0 ? RnnSimd.Load256(ref wr, 240 + (s - 1) * 12) : RnnSimd.Splat256(0f);
             RnnVector128 h_1 = s > 0 ? RnnSimd.Load128(ref wr, 248 + (s - 1) * 12) : RnnSimd.Splat128(0f);
             // the gradient arriving at the new state: from the output and from the later step
@@ -667,8 +664,8 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
                 for (int s = 0; s < 5; s++)
                 {
                     ref float at = ref RnnSimd.At(ref dar, s * 36);
-                    RnnVector256 v256 = RnnSimd.Splat256(RnnSimd.Load1(ref xr, (s) * 2 + i));
-                    RnnVector128 v128 = RnnSimd.Splat128(RnnSimd.Load1(ref xr, (s) * 2 + i));
+                    RnnVector256 v256 = RnnSimd.Splat256(RnnSimd.Load1(ref xr, s * 2 + i));
+                    RnnVector128 v128 = RnnSimd.Splat128(RnnSimd.Load1(ref xr, s * 2 + i));
                     w0_0 = RnnSimd.MultiplyAdd(v256, RnnSimd.Load256(ref at, 0), w0_0);
                     w0_1 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 8), w0_1);
                     w1_0 = RnnSimd.MultiplyAdd(v256, RnnSimd.Load256(ref at, 12), w1_0);
@@ -733,7 +730,7 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
                 RnnVector128 e128 = v0_1 * RnnSimd.Load128(ref row, 8);
                 e128 = RnnSimd.MultiplyAdd(v1_1, RnnSimd.Load128(ref row, 20), e128);
                 e128 = RnnSimd.MultiplyAdd(v2_1, RnnSimd.Load128(ref row, 32), e128);
-                RnnSimd.Store(RnnSimd.Sum(e256) + RnnSimd.Sum(e128), ref dxr, (s) * 2 + i);
+                RnnSimd.Store(RnnSimd.Sum(e256) + RnnSimd.Sum(e128), ref dxr, s * 2 + i);
             }
         }
     }
@@ -771,10 +768,6 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
             RnnVector128 hh_0 = RnnSimd.Load128(ref slot, 24);
             RnnVector128 hh_1 = RnnSimd.Load128(ref slot, 28);
             RnnVector128 hh_2 = RnnSimd.Load128(ref slot, 32);
-            ref float hNewSlot = ref RnnSimd.At(ref wr, 240 + s * 12);
-            RnnVector128 hNew_0 = RnnSimd.Load128(ref hNewSlot, 0);
-            RnnVector128 hNew_1 = RnnSimd.Load128(ref hNewSlot, 4);
-            RnnVector128 hNew_2 = RnnSimd.Load128(ref hNewSlot, 8);
             RnnVector128 h_0 = s > 0 ? RnnSimd.Load128(ref wr, 240 + (s - 1) * 12) : RnnSimd.Splat128(0f);
             RnnVector128 h_1 = s > 0 ? RnnSimd.Load128(ref wr, 244 + (s - 1) * 12) : RnnSimd.Splat128(0f);
             RnnVector128 h_2 = s > 0 ? RnnSimd.Load128(ref wr, 248 + (s - 1) * 12) : RnnSimd.Splat128(0f);
@@ -954,7 +947,7 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
                 for (int s = 0; s < 5; s++)
                 {
                     ref float at = ref RnnSimd.At(ref dar, s * 36);
-                    RnnVector128 v128 = RnnSimd.Splat128(RnnSimd.Load1(ref xr, (s) * 2 + i));
+                    RnnVector128 v128 = RnnSimd.Splat128(RnnSimd.Load1(ref xr, s * 2 + i));
                     w0_0 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 0), w0_0);
                     w0_1 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 4), w0_1);
                     w0_2 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 8), w0_2);
@@ -1039,7 +1032,7 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
                 e128 = RnnSimd.MultiplyAdd(v2_0, RnnSimd.Load128(ref row, 24), e128);
                 e128 = RnnSimd.MultiplyAdd(v2_1, RnnSimd.Load128(ref row, 28), e128);
                 e128 = RnnSimd.MultiplyAdd(v2_2, RnnSimd.Load128(ref row, 32), e128);
-                RnnSimd.Store(RnnSimd.Sum(e128), ref dxr, (s) * 2 + i);
+                RnnSimd.Store(RnnSimd.Sum(e128), ref dxr, s * 2 + i);
             }
         }
     }

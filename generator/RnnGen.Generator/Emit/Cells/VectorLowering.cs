@@ -223,6 +223,7 @@ internal sealed class VectorLowering
             w.WriteLine("// this step's forward values, from the cache, and the previous state");
             foreach (CellStatement st in _cell.Statements)
             {
+                if (!BackwardReads(st.Name)) continue;
                 if (st.Cache is { } cache)
                 {
                     bool inSlot = cache.Stride == cols && cache.Offset < cols;
@@ -327,6 +328,11 @@ internal sealed class VectorLowering
         EmitWeightGradients(w);
     }
 
+    /// <summary>Whether the backward pass reads the forward value <paramref name="name"/>: an activation's output, or a factor of a product.</summary>
+    private bool BackwardReads(string name) =>
+        _cell.Statements.Any(st => (st.Name == name && st.Expression is Activated)
+            || Find<Binary>(st.Expression).Any(b => b.Operator == '*' && (Find<Value>(b.Left).Concat(Find<Value>(b.Right))).Any(v => v.Name == name)));
+
     /// <summary>The adjoint local, or zero when nothing reached it.</summary>
     private string Adjoint(HashSet<string> declared, string name, int chunk) =>
         declared.Contains(name) ? $"{name}_{chunk}" : Zero(_chunks[chunk].Width);
@@ -393,7 +399,7 @@ internal sealed class VectorLowering
     private void EmitWeightGradients(CodeWriter w)
     {
         int t = Layer.Timesteps, cols = Columns;
-        string inputStep = Layer.Spec.GoBackwards ? $"{t - 1} - s" : "s";
+        string inputStep = Layer.Spec.GoBackwards ? $"({t - 1} - s)" : "s";
         var columns = ColumnChunks(_ => true).ToList();
         CacheSlot output = _cell.OutputSlot;
 
@@ -436,7 +442,7 @@ internal sealed class VectorLowering
         if (_cell.RecurrentBiasOffset >= 0) Sums("db' (recurrent bias row) += sum_s dA_recurrent", _cell.RecurrentBiasOffset.ToString(), "drr", null, 0);
         using (w.Block($"for (int i = 0; i < {In}; i++)"))
         {
-            Sums("dK[i, :] += sum_s x_t[i] dA_s", $"{Layer.KernelOffset} + i * {cols}", "dar", $"{S}.Load1(ref xr, ({inputStep}) * {In} + i)", 0);
+            Sums("dK[i, :] += sum_s x_t[i] dA_s", $"{Layer.KernelOffset} + i * {cols}", "dar", $"{S}.Load1(ref xr, {inputStep} * {In} + i)", 0);
         }
 
         using (w.Block($"for (int k = 0; k < {U}; k++)"))
@@ -464,7 +470,7 @@ internal sealed class VectorLowering
                     }
                 }
 
-                w.WriteLine($"{S}.Store({string.Join(" + ", byWidth.Select(gr => $"{S}.Sum(e{Suffix(gr.Key)})"))}, ref dxr, ({inputStep}) * {In} + i);");
+                w.WriteLine($"{S}.Store({string.Join(" + ", byWidth.Select(gr => $"{S}.Sum(e{Suffix(gr.Key)})"))}, ref dxr, {inputStep} * {In} + i);");
             }
         }
     }
