@@ -3,10 +3,11 @@ using RnnGen.Generator.Model;
 namespace RnnGen.Generator.Emit.Cells;
 
 /// <summary>
-/// The vector tier of a recurrent layer: its <see cref="CellProgram"/> lowered three times (16, 8 and 4 lanes at most),
-/// with a dispatcher that picks the widest accelerated width at JIT time (the JIT folds the checks to one call).
-/// The constant-bound-loop emitter of the same layer defines the training cache layout, serves Backward, and runs
-/// where no vector width is accelerated.
+/// The vector tier of a recurrent layer: its <see cref="CellProgram"/> lowered (forward, Step and backward) once per
+/// distinct vector width (16, 8 and 4 lanes at most), with a dispatcher that picks the widest accelerated width at JIT
+/// time (the JIT folds the checks to one call). The constant-bound-loop emitter of the same layer defines the training
+/// cache layout, runs where no vector width is accelerated, and serves Backward where the cell's backward is not
+/// lowered (the reset-before GRU).
 /// </summary>
 internal sealed class VectorCellEmitter : LayerEmitter
 {
@@ -20,7 +21,6 @@ internal sealed class VectorCellEmitter : LayerEmitter
 
     /// <summary>The distinct variants: 12 units split as 8 + 4 whether 16 lanes are available or not, so one variant serves both.</summary>
     private readonly (int Width, string Name)[] Widths;
-
 
     public VectorCellEmitter(LayerPlan layer, LayerEmitter loops) : base(layer, loops: true)
     {
@@ -49,9 +49,10 @@ internal sealed class VectorCellEmitter : LayerEmitter
     public override int StateLength => _loops.StateLength;
     public override string BackwardMethod => VectorBackward ? base.BackwardMethod : _loops.BackwardMethod;
 
+    public override bool UsesTensorDot => _loops.UsesTensorDot;
+
     /// <summary>Whether Backward is lowered from the cell too (all but the reset-before GRU, whose backward stays the loops').</summary>
     private bool VectorBackward => VectorLowering.CanLowerBackward(_cell);
-    public override bool UsesTensorDot => _loops.UsesTensorDot;
 
     public override string Describe() => _loops.Describe() + ", vector tier";
 
