@@ -68,7 +68,7 @@ internal static class ModelEmitter
 
             // Beside vector-tier layers, a small Dense on the last state is cheaper as straight-line code than as kernel calls.
             bool straightDense = layer.Kind == LayerKind.Dense && !layer.InputIsSequence && layer.MacsPerStep <= SmallDenseMacs
-                && _plan.Layers.Any(_plan.UsesVectorTier);
+                && _plan.HasVectorTier;
             return Create(layer, _spec.UseLoops && !straightDense, suffix: "");
         }
 
@@ -87,8 +87,8 @@ internal static class ModelEmitter
         private bool Tokens => _plan.HasEmbedding;
 
         private string TierDescription =>
-            (_plan.Layers.Any(_plan.UsesVectorTier) ? "vector code for the recurrent layers and " : "")
-            + (_spec.UseLoops ? "constant-bound loops" : "straight-line code") + (_plan.Layers.Any(_plan.UsesVectorTier) ? " for the rest" : "");
+            (_plan.HasVectorTier ? "vector code for the recurrent layers and " : "")
+            + (_spec.UseLoops ? "constant-bound loops" : "straight-line code") + (_plan.HasVectorTier ? " for the rest" : "");
         private int OutputOffset => _workspaceOffsets[_layers.Length - 1] + _layers[_layers.Length - 1].OutputOffset;
 
         /// <summary><c>ws.Slice(o, n)</c> for the output of layer <paramref name="i"/>, as the next layer reads it.</summary>
@@ -110,7 +110,7 @@ internal static class ModelEmitter
             _w.WriteLine("using System.Runtime.CompilerServices;");
             _w.WriteLine("using RnnGen;");
             _w.WriteLine("using RnnGen.CompilerServices;");
-            if (_plan.Layers.Any(_plan.UsesVectorTier))
+            if (_plan.HasVectorTier)
             {
                 foreach (string alias in Cells.VectorLowering.AliasDirectives) _w.WriteLine(alias);
             }

@@ -195,6 +195,20 @@ internal sealed class ModelPlan
         layer.IsRecurrent && (Spec.Unroll == UnrollKind.Vector
             || (Spec.Unroll == UnrollKind.Auto && layer.Gates * layer.Units <= VectorColumnLimit && (layer.Units >= 4 || !AutoUnrolls)));
 
+    /// <summary>Whether any layer is emitted by the vector tier.</summary>
+    public bool HasVectorTier
+    {
+        get
+        {
+            foreach (LayerPlan layer in Layers)
+            {
+                if (UsesVectorTier(layer)) return true;
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>Whether <see cref="UnrollKind.Auto"/> would choose straight-line code.</summary>
     public bool AutoUnrolls => ForwardMacs <= UnrollMacLimit && 2 * MaxMacsPerStep <= MethodTermBudget;
 

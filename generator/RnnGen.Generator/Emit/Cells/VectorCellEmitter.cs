@@ -56,25 +56,15 @@ internal sealed class VectorCellEmitter : LayerEmitter
 
     public override string Describe() => _loops.Describe() + ", vector tier";
 
-    public override void EmitForward(CodeWriter w)
-    {
-        EmitDispatch(w, ForwardMethod, ForwardParameters, ForwardArguments, _loops.ForwardMethod,
-            $"layer {Layer.Index} ({Layer.Name}) forward, vector tier: the input projection hoisted, then the recurrence with the state in registers");
-        foreach (var (width, name) in Widths)
-        {
-            w.WriteLine();
-            w.WriteLine($"// layer {Layer.Index} forward with {name} (at most {width} lanes per value)");
-            using (w.Block($"private static void {ForwardMethod}{name}({ForwardParameters})"))
+    public override void EmitForward(CodeWriter w) =>
+        EmitTier(w, "forward", ForwardMethod, ForwardParameters, ForwardArguments, _loops.ForwardMethod,
+            $"layer {Layer.Index} ({Layer.Name}) forward, vector tier: the input projection hoisted, then the recurrence with the state in registers",
+            new[]
             {
-                w.WriteLine($"// bounds checked once: the loops below read through refs at constant offsets");
-                w.WriteLine($"if (p.Length < {Layer.ParameterOffset + Layer.ParameterCount} || x.Length < {Layer.Timesteps * Layer.InputWidth} || ws.Length < {WorkspaceLength}) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();");
-                new VectorLowering(_cell, width).EmitForwardBody(w);
-            }
-        }
-
-        w.WriteLine();
-        _loops.EmitForward(w);
-    }
+                "// bounds checked once: the loops below read through refs at constant offsets",
+                $"if (p.Length < {ParameterEnd} || x.Length < {Layer.Timesteps * Layer.InputWidth} || ws.Length < {WorkspaceLength}) {ThrowBadSlice}",
+            },
+            lowering => lowering.EmitForwardBody(w), () => _loops.EmitForward(w));
 
     public override void EmitBackward(CodeWriter w)
     {
@@ -84,40 +74,43 @@ internal sealed class VectorCellEmitter : LayerEmitter
             return;
         }
 
-        EmitDispatch(w, BackwardMethod, BackwardParameters, BackwardArguments, _loops.BackwardMethod,
-            $"layer {Layer.Index} ({Layer.Name}) backward through time, vector tier: reverse mode over the cell, weight gradients as outer products after the recurrence");
-        foreach (var (width, name) in Widths)
-        {
-            w.WriteLine();
-            w.WriteLine($"// layer {Layer.Index} backward with {name} (at most {width} lanes per value)");
-            using (w.Block($"private static void {BackwardMethod}{name}({BackwardParameters})"))
-            {
-                w.WriteLine($"if (p.Length < {Layer.ParameterOffset + Layer.ParameterCount} || g.Length < {Layer.ParameterOffset + Layer.ParameterCount} || x.Length < {Layer.Timesteps * Layer.InputWidth} || ws.Length < {WorkspaceLength} || dy.Length < {Layer.OutputLength} || dx.Length < {Layer.Timesteps * Layer.InputWidth} || scratch.Length < {VectorLowering.BackwardScratch(_cell)}) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();");
-                new VectorLowering(_cell, width).EmitBackwardBody(w);
-            }
-        }
-
-        w.WriteLine();
-        _loops.EmitBackward(w);
+        EmitTier(w, "backward", BackwardMethod, BackwardParameters, BackwardArguments, _loops.BackwardMethod,
+            $"layer {Layer.Index} ({Layer.Name}) backward through time, vector tier: reverse mode over the cell, weight gradients as outer products after the recurrence",
+            new[] { $"if (p.Length < {ParameterEnd} || g.Length < {ParameterEnd} || x.Length < {Layer.Timesteps * Layer.InputWidth} || ws.Length < {WorkspaceLength} || dy.Length < {Layer.OutputLength} || dx.Length < {Layer.Timesteps * Layer.InputWidth} || scratch.Length < {VectorLowering.BackwardScratch(_cell)}) {ThrowBadSlice}" },
+            lowering => lowering.EmitBackwardBody(w), () => _loops.EmitBackward(w));
     }
 
-    public override void EmitStep(CodeWriter w)
+    public override void EmitStep(CodeWriter w) =>
+        EmitTier(w, "step", StepMethod, StepParameters, "p, x, state, y", _loops.StepMethod,
+            $"layer {Layer.Index} ({Layer.Name}) streaming step, vector tier",
+            new[] { $"if (p.Length < {ParameterEnd} || x.Length < {Layer.InputWidth} || state.Length < {StateLength} || y.Length < {Layer.Units}) {ThrowBadSlice}" },
+            lowering => lowering.EmitStepBody(w), () => _loops.EmitStep(w));
+
+    private int ParameterEnd => Layer.ParameterOffset + Layer.ParameterCount;
+
+    private const string ThrowBadSlice = "global::RnnGen.CompilerServices.Guard.ThrowBadSlice();";
+
+    /// <summary>
+    /// One pass of the tier: the dispatcher, then one method per width variant (its slice checks, then the lowered body),
+    /// then the loop emitter's method, which the dispatcher falls back to.
+    /// </summary>
+    private void EmitTier(CodeWriter w, string pass, string method, string parameters, string arguments, string fallback, string comment,
+        string[] guard, System.Action<VectorLowering> body, System.Action emitFallback)
     {
-        EmitDispatch(w, StepMethod, StepParameters, "p, x, state, y", _loops.StepMethod,
-            $"layer {Layer.Index} ({Layer.Name}) streaming step, vector tier");
+        EmitDispatch(w, method, parameters, arguments, fallback, comment);
         foreach (var (width, name) in Widths)
         {
             w.WriteLine();
-            w.WriteLine($"// layer {Layer.Index} step with {name} (at most {width} lanes per value)");
-            using (w.Block($"private static void {StepMethod}{name}({StepParameters})"))
+            w.WriteLine($"// layer {Layer.Index} {pass} with {name} (at most {width} lanes per value)");
+            using (w.Block($"private static void {method}{name}({parameters})"))
             {
-                w.WriteLine($"if (p.Length < {Layer.ParameterOffset + Layer.ParameterCount} || x.Length < {Layer.InputWidth} || state.Length < {StateLength} || y.Length < {Layer.Units}) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();");
-                new VectorLowering(_cell, width).EmitStepBody(w);
+                foreach (string line in guard) w.WriteLine(line);
+                body(new VectorLowering(_cell, width));
             }
         }
 
         w.WriteLine();
-        _loops.EmitStep(w);
+        emitFallback();
     }
 
     private void EmitDispatch(CodeWriter w, string method, string parameters, string arguments, string fallback, string comment)

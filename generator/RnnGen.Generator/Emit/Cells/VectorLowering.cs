@@ -39,7 +39,6 @@ internal sealed class VectorLowering
     public VectorLowering(CellProgram cell, int maxWidth)
     {
         _cell = cell;
-        MaxWidth = maxWidth;
         var chunks = new List<(int, int)>();
         int offset = 0;
         foreach (int width in new[] { 16, 8, 4, 1 })
@@ -54,8 +53,6 @@ internal sealed class VectorLowering
 
         _chunks = chunks.ToArray();
     }
-
-    public int MaxWidth { get; }
 
     /// <summary>The widest chunk used: a narrower maximum width gives the same code when the units have no wider chunk.</summary>
     public int WidestChunk => _chunks.Max(c => c.Width);
@@ -205,10 +202,11 @@ internal sealed class VectorLowering
         w.WriteLine(split
             ? $"ref float drr = ref {S}.At(ref dar, {t * cols}); // the same, recurrent side (split gates differ), [T, {cols}]"
             : "ref float drr = ref dar; // every gate is fused: the recurrent side is the input side");
-        w.WriteLine($"ref float dhr = ref {S}.At(ref dar, {t * cols * (split ? 2 : 1)}); // dLoss/dh_(s-1), carried to the earlier step");
+        int dhOffset = BackwardScratch(_cell) - U;
+        w.WriteLine($"ref float dhr = ref {S}.At(ref dar, {dhOffset}); // dLoss/dh_(s-1), carried to the earlier step");
         w.WriteLine(Layer.Spec.ReturnSequences
-            ? $"scratch.Slice({t * cols * (split ? 2 : 1)}, {U}).Clear(); // every step's output is in dy"
-            : $"dy.CopyTo(scratch.Slice({t * cols * (split ? 2 : 1)}, {U})); // only the last state is an output");
+            ? $"scratch.Slice({dhOffset}, {U}).Clear(); // every step's output is in dy"
+            : $"dy.CopyTo(scratch.Slice({dhOffset}, {U})); // only the last state is an output");
         var carried = _cell.States.Skip(1).Where(st => ReadsState(st.State)).ToList();
         foreach (var (state, _) in carried)
         {
@@ -226,10 +224,8 @@ internal sealed class VectorLowering
                 if (!BackwardReads(st.Name)) continue;
                 if (st.Cache is { } cache)
                 {
-                    bool inSlot = cache.Stride == cols && cache.Offset < cols;
-                    string at = inSlot ? "slot" : $"{st.Name}Slot";
-                    if (!inSlot) w.WriteLine($"ref float {at} = ref {S}.At(ref wr, {cache.Offset} + s * {cache.Stride});");
-                    foreach (var (o, c) in Chunked()) w.WriteLine($"{TypeOf(_chunks[c].Width)} {st.Name}_{c} = {Load(_chunks[c].Width, at, ((inSlot ? cache.Offset : 0) + o).ToString())};");
+                    var (at, baseOffset) = CacheAddress(w, st.Name, cache);
+                    foreach (var (o, c) in Chunked()) w.WriteLine($"{TypeOf(_chunks[c].Width)} {st.Name}_{c} = {Load(_chunks[c].Width, at, (baseOffset + o).ToString())};");
                 }
                 else
                 {
@@ -306,21 +302,8 @@ internal sealed class VectorLowering
                 using (w.Block($"for (int k = 0; k < {U}; k++)"))
                 {
                     w.WriteLine($"ref float row = ref {S}.At(ref pr, {Layer.RecurrentOffset} + k * {cols});");
-                    var byWidth = ColumnChunks(_ => true).GroupBy(col => col.Width).ToList();
-                    foreach (var group in byWidth)
-                    {
-                        string acc = $"e{Suffix(group.Key)}";
-                        bool first = true;
-                        foreach (var col in group)
-                        {
-                            string term = $"{RecurrentAdjoint(declared, col.Gate, col.Chunk)}";
-                            string load = Load(col.Width, "row", col.Column.ToString());
-                            w.WriteLine(first ? $"{TypeOf(col.Width)} {acc} = {term} * {load};" : $"{acc} = {S}.MultiplyAdd({term}, {load}, {acc});");
-                            first = false;
-                        }
-                    }
-
-                    w.WriteLine($"{S}.Store({S}.Load1(ref dhr, k) + {string.Join(" + ", byWidth.Select(gr => $"{S}.Sum(e{Suffix(gr.Key)})"))}, ref dhr, k);");
+                    string sum = EmitDot(w, ColumnChunks(_ => true).Select(col => (RecurrentAdjoint(declared, col.Gate, col.Chunk), col.Column, col.Width)), "row");
+                    w.WriteLine($"{S}.Store({S}.Load1(ref dhr, k) + {sum}, ref dhr, k);");
                 }
             }
         }
@@ -458,19 +441,8 @@ internal sealed class VectorLowering
             using (w.Block($"for (int i = 0; i < {In}; i++)"))
             {
                 w.WriteLine($"ref float row = ref {S}.At(ref pr, {Layer.KernelOffset} + i * {cols});");
-                var byWidth = columns.GroupBy(col => col.Width).ToList();
-                foreach (var group in byWidth)
-                {
-                    bool first = true;
-                    foreach (var col in group)
-                    {
-                        string load = Load(col.Width, "row", col.Column.ToString());
-                        w.WriteLine(first ? $"{TypeOf(col.Width)} e{Suffix(col.Width)} = v{col.Gate}_{col.Chunk} * {load};" : $"e{Suffix(col.Width)} = {S}.MultiplyAdd(v{col.Gate}_{col.Chunk}, {load}, e{Suffix(col.Width)});");
-                        first = false;
-                    }
-                }
-
-                w.WriteLine($"{S}.Store({string.Join(" + ", byWidth.Select(gr => $"{S}.Sum(e{Suffix(gr.Key)})"))}, ref dxr, {inputStep} * {In} + i);");
+                string sum = EmitDot(w, columns.Select(col => ($"v{col.Gate}_{col.Chunk}", col.Column, col.Width)), "row");
+                w.WriteLine($"{S}.Store({sum}, ref dxr, {inputStep} * {In} + i);");
             }
         }
     }
@@ -513,6 +485,39 @@ internal sealed class VectorLowering
     }
 
     /// <summary>The element-wise statements, chunk by chunk; cached values are stored to their training slot.</summary>
+    /// <summary>
+    /// Where step <c>s</c>'s value of <paramref name="name"/> is cached: inside the step's gate slot (<c>slot</c>, which
+    /// holds the projection and the gates) at an offset, or through a ref of its own, declared here.
+    /// </summary>
+    private (string Ref, int Offset) CacheAddress(CodeWriter w, string name, CacheSlot cache)
+    {
+        if (cache.Stride == Columns && cache.Offset < Columns) return ("slot", cache.Offset);
+        w.WriteLine($"ref float {name}Slot = ref {S}.At(ref wr, {cache.Offset} + s * {cache.Stride});");
+        return ($"{name}Slot", 0);
+    }
+
+    /// <summary>
+    /// <c>sum_j terms_j * row[column_j]</c> as one accumulator per chunk width (multiply-adds in column order), returned
+    /// as the expression adding their horizontal sums.
+    /// </summary>
+    private string EmitDot(CodeWriter w, IEnumerable<(string Term, int Column, int Width)> terms, string row)
+    {
+        var byWidth = terms.GroupBy(term => term.Width).ToList();
+        foreach (var group in byWidth)
+        {
+            string acc = $"e{Suffix(group.Key)}";
+            bool first = true;
+            foreach (var (term, column, width) in group)
+            {
+                string load = Load(width, row, column.ToString());
+                w.WriteLine(first ? $"{TypeOf(width)} {acc} = {term} * {load};" : $"{acc} = {S}.MultiplyAdd({term}, {load}, {acc});");
+                first = false;
+            }
+        }
+
+        return string.Join(" + ", byWidth.Select(group => $"{S}.Sum(e{Suffix(group.Key)})"));
+    }
+
     private void EmitCellStatements(CodeWriter w, bool cache)
     {
         foreach (CellStatement statement in _cell.Statements)
@@ -530,9 +535,7 @@ internal sealed class VectorLowering
             foreach (var (o, c) in Chunked()) w.WriteLine($"{TypeOf(_chunks[c].Width)} {statement.Name}_{c} = {Lower(statement.Expression, c, top: true)};");
             if (cache && statement.Cache is { } slot)
             {
-                string at = slot.Stride == Columns && slot.Offset < Columns ? "slot" : $"{statement.Name}Slot";
-                int baseOffset = at == "slot" ? slot.Offset : 0;
-                if (at != "slot") w.WriteLine($"ref float {at} = ref {S}.At(ref wr, {slot.Offset} + s * {slot.Stride});");
+                var (at, baseOffset) = CacheAddress(w, statement.Name, slot);
                 foreach (var (o, c) in Chunked()) w.WriteLine($"{S}.Store({statement.Name}_{c}, ref {at}, {baseOffset + o});");
             }
         }
