@@ -32,6 +32,8 @@ internal static class ModelEmitter
         private readonly int _deltaSize;
         private readonly int _stateSize;
         private readonly int _scratchSize;
+        private readonly Batch.LaneLayer[]? _lanes;
+        private readonly int _laneScratchSize;
         private readonly CodeWriter _w = new();
 
         public Builder(ModelSpec spec)
@@ -54,6 +56,13 @@ internal static class ModelEmitter
                     _deltaOffsets[i] = _deltaSize;
                     _deltaSize += _plan.Layers[i].OutputLength;
                 }
+            }
+
+            // The batched tier: every layer in lanes, or (a reset-before GRU) the per-sample passes once per sample.
+            if (_plan.Layers.All(Batch.LaneLayer.CanLower))
+            {
+                _lanes = _plan.Layers.Select((layer, i) => Batch.LaneLayer.For(layer, _layers[i], inputGradient: i > 0)).ToArray();
+                _laneScratchSize = _lanes.Max(l => l.ScratchLength);
             }
         }
 
@@ -114,6 +123,12 @@ internal static class ModelEmitter
             {
                 foreach (string alias in Cells.VectorLowering.AliasDirectives) _w.WriteLine(alias);
             }
+
+            if (_lanes is not null)
+            {
+                if (!_plan.HasVectorTier) _w.WriteLine(Cells.VectorLowering.AliasDirectives[0]);
+                foreach (string alias in Batch.LaneLayer.AliasDirectives) _w.WriteLine(alias);
+            }
             _w.WriteLine();
             if (_spec.Namespace is not null)
             {
@@ -128,18 +143,21 @@ internal static class ModelEmitter
             }
 
             _w.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"RnnGen\", \"{Version}\")]");
-            using (_w.Block($"partial class {Identifiers.Escape(_spec.ClassName)} : global::RnnGen.IRnnModel"))
+            using (_w.Block($"partial class {Identifiers.Escape(_spec.ClassName)} : global::RnnGen.IBatchModel"))
             {
                 EmitConstants();
                 EmitFields();
                 EmitConstructors();
+                EmitReplicaConstructor();
                 EmitProperties();
                 EmitPredictAndForward();
                 EmitBackward();
                 EmitStreaming();
                 if (Tokens) EmitTokenOverloads();
+                EmitBatch();
                 EmitRunForward();
                 EmitRunBackward();
+                if (_lanes is not null) EmitRunLanes();
                 for (int i = 0; i < _layers.Length; i++)
                 {
                     _w.WriteLine();
@@ -150,6 +168,13 @@ internal static class ModelEmitter
                     _layers[i].EmitBackward(_w);
                     _w.WriteLine();
                     _layers[i].EmitStep(_w);
+                    if (_lanes is not null)
+                    {
+                        _w.WriteLine();
+                        _lanes[i].EmitForward(_w);
+                        _w.WriteLine();
+                        _lanes[i].EmitBackward(_w);
+                    }
                 }
 
                 // Helpers shared between layers: once per model.
@@ -201,6 +226,11 @@ internal static class ModelEmitter
             _w.WriteLine($"private const int ScratchSize = {_scratchSize};");
             _w.WriteLine($"private const int StateSize = {_stateSize};");
             _w.WriteLine($"private const int OutputOffset = {OutputOffset};");
+            if (_lanes is not null)
+            {
+                _w.WriteLine("// Lane elements of backward scratch in the batched tier.");
+                _w.WriteLine($"private const int LaneScratchSize = {_laneScratchSize};");
+            }
         }
 
         private void EmitFields()
@@ -215,6 +245,21 @@ internal static class ModelEmitter
             _w.WriteLine("private readonly float[] _inputGradient = new float[InputSize];");
             _w.WriteLine("private readonly float[] _state = new float[StateSize];");
             _w.WriteLine("private bool _hasForward;");
+            _w.WriteLine();
+            _w.WriteLine(_lanes is not null
+                ? "// The last ForwardBatch, one lane group of RnnLanes.Count samples after another: inputs and activations in lanes."
+                : "// The last ForwardBatch, one sample after another: inputs and activations as Forward keeps them.");
+            _w.WriteLine("private float[] _batchInputs = global::System.Array.Empty<float>();");
+            _w.WriteLine("private float[] _batchWorkspace = global::System.Array.Empty<float>();");
+            if (_lanes is not null) _w.WriteLine("private float[] _batchDeltas = global::System.Array.Empty<float>();");
+            _w.WriteLine("private int _batchCount;");
+            if (_lanes is not null)
+            {
+                _w.WriteLine();
+                _w.WriteLine("// PredictBatch's lane buffers: one per thread, allocated on first use.");
+                _w.WriteLine("[global::System.ThreadStatic]");
+                _w.WriteLine("private static float[]? t_batchPredict;");
+            }
             if (_workspaceSize > StackWorkspaceLimit)
             {
                 _w.WriteLine();
@@ -270,6 +315,16 @@ internal static class ModelEmitter
                             break;
                     }
                 }
+            }
+        }
+
+        private void EmitReplicaConstructor()
+        {
+            _w.WriteLine();
+            _w.WriteLine("// A replica: the same Parameters array, its own gradients and caches (see CreateReplica).");
+            using (_w.Block($"private {Identifiers.Escape(_spec.ClassName)}(float[] sharedParameters, bool replica)"))
+            {
+                _w.WriteLine("_parameters = sharedParameters;");
             }
         }
 
@@ -347,7 +402,7 @@ internal static class ModelEmitter
                 GuardLengths("outputGradient", "OutputSize", "inputGradient", "InputSize");
                 _w.WriteLine("if (!_hasForward) global::RnnGen.CompilerServices.Guard.ThrowBackwardWithoutForward();");
                 if (Tokens) _w.WriteLine("inputGradient.Clear();");
-                _w.WriteLine("RunBackward(outputGradient, inputGradient);");
+                _w.WriteLine("RunBackward(_input, _workspace, outputGradient, inputGradient);");
             }
         }
 
@@ -431,6 +486,169 @@ internal static class ModelEmitter
             }
         }
 
+        private void EmitBatch()
+        {
+            string cls = Identifiers.Escape(_spec.ClassName);
+            bool lanes = _lanes is not null;
+            _w.WriteLine();
+            _w.WriteLine("/// <summary>");
+            _w.WriteLine("/// Inference on n samples: <paramref name=\"inputs\"/> holds n x InputSize values, one sample after another.");
+            _w.WriteLine(lanes
+                ? "/// Groups of RnnLanes.Count samples run through the model at once, one sample per vector lane. Allocation-free after"
+                : "/// Runs Predict per sample (a reset-before GRU has no batched tier). Allocation-free after");
+            _w.WriteLine("/// a thread's first call; safe to call concurrently on one instance.");
+            _w.WriteLine("/// </summary>");
+            _w.WriteLine("/// <param name=\"inputs\">n x InputSize values.</param>");
+            _w.WriteLine("/// <param name=\"outputs\">Receives n x OutputSize values.</param>");
+            using (_w.Block("public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)"))
+            {
+                BatchGuards("inputs", "outputs");
+                if (lanes)
+                {
+                    _w.WriteLine("int lanes = RnnLanes.Count;");
+                    _w.WriteLine("float[] buffer = t_batchPredict ??= new float[(InputSize + WorkspaceSize) * lanes];");
+                    _w.WriteLine("global::System.Span<float> x = buffer.AsSpan(0, InputSize * lanes);");
+                    _w.WriteLine("global::System.Span<float> ws = buffer.AsSpan(InputSize * lanes, WorkspaceSize * lanes);");
+                    using (_w.Block("for (int first = 0; first < n; first += lanes)"))
+                    {
+                        _w.WriteLine("int count = global::System.Math.Min(lanes, n - first);");
+                        _w.WriteLine("RnnLanes.Gather(inputs, InputSize, first, count, x);");
+                        _w.WriteLine("RunForwardLanes(_parameters, x, ws);");
+                        _w.WriteLine("RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);");
+                    }
+                }
+                else
+                {
+                    _w.WriteLine("for (int i = 0; i < n; i++) Predict(inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));");
+                }
+            }
+
+            _w.WriteLine();
+            _w.WriteLine("/// <summary>");
+            _w.WriteLine("/// Training forward pass on n samples: like PredictBatch, and keeps what BackwardBatch needs. The cache grows to the");
+            _w.WriteLine("/// largest batch seen (the only allocation); later batches of that size or smaller allocate nothing. Not thread-safe.");
+            _w.WriteLine("/// </summary>");
+            _w.WriteLine("/// <param name=\"inputs\">n x InputSize values.</param>");
+            _w.WriteLine("/// <param name=\"outputs\">Receives n x OutputSize values.</param>");
+            using (_w.Block("public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)"))
+            {
+                BatchGuards("inputs", "outputs");
+                if (lanes)
+                {
+                    _w.WriteLine("int lanes = RnnLanes.Count, groups = RnnLanes.Groups(n);");
+                    using (_w.Block("if (_batchWorkspace.Length < groups * WorkspaceSize * lanes)"))
+                    {
+                        _w.WriteLine("_batchInputs = new float[groups * InputSize * lanes];");
+                        _w.WriteLine("_batchWorkspace = new float[groups * WorkspaceSize * lanes];");
+                    }
+
+                    using (_w.Block("for (int group = 0; group < groups; group++)"))
+                    {
+                        _w.WriteLine("int first = group * lanes, count = global::System.Math.Min(lanes, n - first);");
+                        _w.WriteLine("global::System.Span<float> x = _batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes);");
+                        _w.WriteLine("global::System.Span<float> ws = _batchWorkspace.AsSpan(group * WorkspaceSize * lanes, WorkspaceSize * lanes);");
+                        _w.WriteLine("RnnLanes.Gather(inputs, InputSize, first, count, x);");
+                        _w.WriteLine("RunForwardLanes(_parameters, x, ws);");
+                        _w.WriteLine("RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);");
+                    }
+                }
+                else
+                {
+                    using (_w.Block("if (_batchWorkspace.Length < n * WorkspaceSize)"))
+                    {
+                        _w.WriteLine("_batchInputs = new float[n * InputSize];");
+                        _w.WriteLine("_batchWorkspace = new float[n * WorkspaceSize];");
+                    }
+
+                    using (_w.Block("for (int i = 0; i < n; i++)"))
+                    {
+                        _w.WriteLine("global::System.Span<float> x = _batchInputs.AsSpan(i * InputSize, InputSize);");
+                        _w.WriteLine("global::System.Span<float> ws = _batchWorkspace.AsSpan(i * WorkspaceSize, WorkspaceSize);");
+                        _w.WriteLine("inputs.Slice(i * InputSize, InputSize).CopyTo(x);");
+                        _w.WriteLine("RunForward(_parameters, x, ws);");
+                        _w.WriteLine("ws.Slice(OutputOffset, OutputSize).CopyTo(outputs.Slice(i * OutputSize, OutputSize));");
+                    }
+                }
+
+                _w.WriteLine("_batchCount = n;");
+            }
+
+            _w.WriteLine();
+            _w.WriteLine("/// <summary>Adds the sum over the samples of the last ForwardBatch of dLoss/dParameters into <see cref=\"Gradients\"/>.</summary>");
+            _w.WriteLine("/// <param name=\"outputGradients\">dLoss/dOutput of each sample: n x OutputSize values, n that of the last ForwardBatch.</param>");
+            using (_w.Block("public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients)"))
+            {
+                _w.WriteLine("if (_batchCount == 0) global::RnnGen.CompilerServices.Guard.ThrowBackwardBatchWithoutForward();");
+                _w.WriteLine("int n = _batchCount;");
+                _w.WriteLine("global::RnnGen.CompilerServices.Guard.Length(outputGradients.Length, n * OutputSize, nameof(outputGradients));");
+                if (lanes)
+                {
+                    _w.WriteLine("int lanes = RnnLanes.Count;");
+                    _w.WriteLine("// one group at a time: its output gradient, the gradients between layers and the scratch, in lanes");
+                    _w.WriteLine("if (_batchDeltas.Length == 0) _batchDeltas = new float[(OutputSize + DeltaSize + LaneScratchSize) * lanes];");
+                    _w.WriteLine("global::System.Span<float> dOut = _batchDeltas.AsSpan(0, OutputSize * lanes);");
+                    _w.WriteLine("global::System.Span<float> d = _batchDeltas.AsSpan(OutputSize * lanes, DeltaSize * lanes);");
+                    _w.WriteLine("global::System.Span<float> scratch = _batchDeltas.AsSpan((OutputSize + DeltaSize) * lanes, LaneScratchSize * lanes);");
+                    using (_w.Block("for (int first = 0, group = 0; first < n; first += lanes, group++)"))
+                    {
+                        _w.WriteLine("RnnLanes.Gather(outputGradients, OutputSize, first, global::System.Math.Min(lanes, n - first), dOut);");
+                        _w.WriteLine("RunBackwardLanes(_batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes), _batchWorkspace.AsSpan(group * WorkspaceSize * lanes, WorkspaceSize * lanes), dOut, d, scratch);");
+                    }
+                }
+                else
+                {
+                    using (_w.Block("for (int i = 0; i < n; i++)"))
+                    {
+                        _w.WriteLine("RunBackward(_batchInputs.AsSpan(i * InputSize, InputSize), _batchWorkspace.AsSpan(i * WorkspaceSize, WorkspaceSize), outputGradients.Slice(i * OutputSize, OutputSize), _inputGradient);");
+                    }
+                }
+            }
+
+            _w.WriteLine();
+            _w.WriteLine("/// <summary>A model that shares this one's Parameters array and has its own gradients, caches and state: one per worker of a parallel Fit.</summary>");
+            _w.WriteLine($"public global::RnnGen.IBatchModel CreateReplica() => new {cls}(_parameters, replica: true);");
+        }
+
+        /// <summary>The batch entry checks: a whole number of samples in, the matching outputs, valid token ids.</summary>
+        private void BatchGuards(string inputs, string outputs)
+        {
+            _w.WriteLine($"int n = global::RnnGen.CompilerServices.Guard.BatchCount({inputs}.Length, InputSize, nameof({inputs}));");
+            _w.WriteLine($"global::RnnGen.CompilerServices.Guard.Length({outputs}.Length, n * OutputSize, nameof({outputs}));");
+            if (Tokens) _w.WriteLine($"CheckTokens({inputs}, nameof({inputs}));");
+        }
+
+        private void EmitRunLanes()
+        {
+            string LaneSlice(string span, int offset, int length) => $"{span}.Slice({offset} * lanes, {length} * lanes)";
+            _w.WriteLine();
+            _w.WriteLine("// Forward through every layer for one lane group; each layer's activations land in its slice of ws, in lanes.");
+            using (_w.Block("private static void RunForwardLanes(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)"))
+            {
+                _w.WriteLine("int lanes = RnnLanes.Count;");
+                for (int i = 0; i < _layers.Length; i++)
+                {
+                    string x = i == 0 ? "input" : LaneSlice("ws", _workspaceOffsets[i - 1] + _layers[i - 1].OutputOffset, _plan.Layers[i - 1].OutputLength);
+                    _w.WriteLine($"{_lanes![i].ForwardMethod}(p, {x}, {LaneSlice("ws", _workspaceOffsets[i], _layers[i].WorkspaceLength)});");
+                }
+            }
+
+            _w.WriteLine();
+            _w.WriteLine("// Backward through every layer for one lane group, last to first; the first layer's input gradient is not needed.");
+            using (_w.Block("private void RunBackwardLanes(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)"))
+            {
+                _w.WriteLine("int lanes = RnnLanes.Count;");
+                _w.WriteLine("global::System.ReadOnlySpan<float> p = _parameters;");
+                _w.WriteLine("global::System.Span<float> g = _gradients;");
+                for (int i = _layers.Length - 1; i >= 0; i--)
+                {
+                    string x = i == 0 ? "input" : LaneSlice("ws", _workspaceOffsets[i - 1] + _layers[i - 1].OutputOffset, _plan.Layers[i - 1].OutputLength);
+                    string dy = i == _layers.Length - 1 ? "dOut" : LaneSlice("d", _deltaOffsets[i], _plan.Layers[i].OutputLength);
+                    string dx = i == 0 ? "global::System.Span<float>.Empty" : LaneSlice("d", _deltaOffsets[i - 1], _plan.Layers[i - 1].OutputLength);
+                    _w.WriteLine($"{_lanes![i].BackwardMethod}(p, g, {x}, {LaneSlice("ws", _workspaceOffsets[i], _layers[i].WorkspaceLength)}, {dy}, {dx}, scratch);");
+                }
+            }
+        }
+
         private void EmitRunForward()
         {
             _w.WriteLine();
@@ -449,16 +667,15 @@ internal static class ModelEmitter
         {
             _w.WriteLine();
             _w.WriteLine("// Backward through every layer, last to first; each layer's input gradient is the previous layer's output gradient.");
-            using (_w.Block("private void RunBackward(global::System.ReadOnlySpan<float> dOut, global::System.Span<float> dIn)"))
+            using (_w.Block("private void RunBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> dIn)"))
             {
                 _w.WriteLine("global::System.ReadOnlySpan<float> p = _parameters;");
                 _w.WriteLine("global::System.Span<float> g = _gradients;");
-                _w.WriteLine("global::System.ReadOnlySpan<float> ws = _workspace;");
                 _w.WriteLine("global::System.Span<float> d = _deltas;");
                 _w.WriteLine("global::System.Span<float> scratch = _scratch;");
                 for (int i = _layers.Length - 1; i >= 0; i--)
                 {
-                    string x = i == 0 ? "_input" : OutputSlice("ws", i - 1);
+                    string x = i == 0 ? "input" : OutputSlice("ws", i - 1);
                     string dy = i == _layers.Length - 1 ? "dOut" : DeltaSlice(i);
                     string dx = i == 0 ? "dIn" : DeltaSlice(i - 1);
                     _w.WriteLine($"{_layers[i].BackwardMethod}(p, g, {x}, {WorkspaceSlice("ws", i)}, {dy}, {dx}, scratch);");

@@ -20,6 +20,26 @@ public static class Guard
     private static void ThrowLength(int actual, int expected, string paramName) =>
         throw new ArgumentException($"Expected a span of length {expected} for '{paramName}', but got length {actual}.", paramName);
 
+    /// <summary>
+    /// The number of samples in a batch span of <paramref name="length"/> floats, <paramref name="sampleSize"/> per sample;
+    /// throws <see cref="ArgumentException"/> when the length is zero or not a whole number of samples.
+    /// </summary>
+    public static int BatchCount(int length, int sampleSize, string paramName)
+    {
+        if (length == 0 || length % sampleSize != 0)
+        {
+            throw new ArgumentException(
+                $"Expected a span of n x {sampleSize} floats (n >= 1 samples of {sampleSize}) for '{paramName}', but got length {length}.", paramName);
+        }
+
+        return length / sampleSize;
+    }
+
+    /// <summary>Throws <see cref="InvalidOperationException"/> when BackwardBatch is called without a preceding ForwardBatch.</summary>
+    [DoesNotReturn]
+    public static void ThrowBackwardBatchWithoutForward() =>
+        throw new InvalidOperationException("BackwardBatch needs a preceding ForwardBatch call on this instance.");
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a token id outside <c>[0, inputDim)</c>.</summary>
     [DoesNotReturn]
     public static void ThrowTokenOutOfRange(string paramName, int position, float id, int inputDim) =>

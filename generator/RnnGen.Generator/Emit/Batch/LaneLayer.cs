@@ -1,0 +1,276 @@
+using System;
+using System.Collections.Generic;
+using RnnGen.Generator.Emit.Cells;
+using RnnGen.Generator.Model;
+
+namespace RnnGen.Generator.Emit.Batch;
+
+/// <summary>
+/// The batched tier of one layer: a group of <c>RnnLanes.Count</c> samples runs through the layer at once, each
+/// value of the layer one <c>Vector&lt;float&gt;</c> with a lane per sample. Every buffer has the per-sample layout
+/// with each float widened to a lane vector (element <c>k</c> at <c>k * RnnLanes.Count</c>), so the training cache is
+/// the one the per-sample passes define. A timestep is a small matrix product: each weight is broadcast once and
+/// multiplies the whole group, in blocks of eight independent accumulators.
+/// </summary>
+/// <remarks>
+/// Methods (<c>x</c>, <c>ws</c>, <c>dy</c>, <c>dx</c>, <c>scratch</c> in lanes; <c>p</c> and <c>g</c> as in
+/// <see cref="LayerEmitter"/>):
+/// <code>
+/// ForwardLanes(ReadOnlySpan&lt;float&gt; p, ReadOnlySpan&lt;float&gt; x, Span&lt;float&gt; ws)
+/// BackwardLanes(ReadOnlySpan&lt;float&gt; p, Span&lt;float&gt; g, ReadOnlySpan&lt;float&gt; x, ReadOnlySpan&lt;float&gt; ws, ReadOnlySpan&lt;float&gt; dy, Span&lt;float&gt; dx, Span&lt;float&gt; scratch)
+/// </code>
+/// </remarks>
+internal abstract class LaneLayer
+{
+    /// <summary>The runtime's lane helpers, through the file alias <c>using RnnLanes = global::RnnGen.CompilerServices.Lanes;</c>.</summary>
+    public const string L = "RnnLanes";
+
+    /// <summary>The lane vector type, through the file alias <c>using RnnLane = global::System.Numerics.Vector&lt;float&gt;;</c>.</summary>
+    public const string V = "RnnLane";
+
+    protected const string S = VectorLowering.S;
+
+    /// <summary>The alias directives every file with batched code carries.</summary>
+    public static readonly string[] AliasDirectives =
+    {
+        "using RnnLanes = global::RnnGen.CompilerServices.Lanes;",
+        "using RnnLane = global::System.Numerics.Vector<float>;",
+    };
+
+    /// <summary>Independent accumulators per block: enough multiply-add chains in flight to hide their latency.</summary>
+    private const int Block = 8;
+
+    protected LaneLayer(LayerPlan layer, LayerEmitter perSample)
+    {
+        Layer = layer;
+        PerSample = perSample;
+    }
+
+    public LayerPlan Layer { get; }
+
+    /// <summary>The per-sample emitter whose workspace layout the lanes widen.</summary>
+    protected LayerEmitter PerSample { get; }
+
+    /// <summary>Whether Backward writes the input gradient (not for the first layer: BackwardBatch has no dInput).</summary>
+    public bool InputGradient { get; init; } = true;
+
+    public string ForwardMethod => $"L{Layer.Index}_{Layer.Kind}_ForwardLanes";
+    public string BackwardMethod => $"L{Layer.Index}_{Layer.Kind}_BackwardLanes";
+
+    /// <summary>Lane elements of backward scratch.</summary>
+    public abstract int ScratchLength { get; }
+
+    protected int T => Layer.Timesteps;
+    protected int U => Layer.Units;
+    protected int In => Layer.InputWidth;
+    protected int ParameterEnd => Layer.ParameterOffset + Layer.ParameterCount;
+
+    /// <summary>Whether every layer of the model can be lowered to lanes (the reset-before GRU's mid-step product is not).</summary>
+    public static bool CanLower(LayerPlan layer) => !(layer.Kind == LayerKind.Gru && !layer.Spec.ResetAfter);
+
+    public static LaneLayer For(LayerPlan layer, LayerEmitter perSample, bool inputGradient) => layer.Kind switch
+    {
+        LayerKind.Dense => new LaneDense(layer, perSample) { InputGradient = inputGradient },
+        LayerKind.Embedding => new LaneEmbedding(layer, perSample) { InputGradient = inputGradient },
+        _ => new LaneCell(layer, perSample) { InputGradient = inputGradient },
+    };
+
+    public abstract void EmitForward(CodeWriter w);
+    public abstract void EmitBackward(CodeWriter w);
+
+    protected const string ForwardParameters = "global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws";
+    protected const string BackwardParameters = "global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch";
+    protected const string ThrowBadSlice = "global::RnnGen.CompilerServices.Guard.ThrowBadSlice();";
+
+    /// <summary>The slice check every lane method starts with: each span holds what its constant offsets reach.</summary>
+    protected static void EmitGuard(CodeWriter w, params (string Span, string Length)[] checks)
+    {
+        w.WriteLine($"int lanes = {L}.Count;");
+        var conditions = new List<string>();
+        foreach (var (span, length) in checks) conditions.Add($"{span}.Length < {length}");
+        w.WriteLine($"if ({string.Join(" || ", conditions)}) {ThrowBadSlice}");
+    }
+
+    /// <summary>The backward pass's slice check; the first layer has no input gradient to check.</summary>
+    protected void EmitBackwardGuard(CodeWriter w, string input, string outputGradient, string scratch)
+    {
+        var checks = new List<(string, string)>
+        {
+            ("p", ParameterEnd.ToString()), ("g", ParameterEnd.ToString()), ("x", input),
+            ("ws", $"{PerSample.WorkspaceLength} * lanes"), ("dy", outputGradient), ("scratch", scratch),
+        };
+        if (InputGradient) checks.Add(("dx", input));
+        EmitGuard(w, checks.ToArray());
+    }
+
+    protected static string Zero => $"{V}.Zero";
+
+    /// <summary><c>offset + expression</c>, or the expression alone for offset 0.</summary>
+    protected static string Plus(int offset, string expression) => offset == 0 ? expression : $"{offset} + {expression}";
+
+    /// <summary>A weight broadcast to every lane: <c>RnnLanes.Splat(p[offset])</c> through the ref <paramref name="source"/>.</summary>
+    protected static string Weight(string source, string offset) => $"{L}.Splat({S}.Load1(ref {source}, {offset}))";
+
+    /// <summary>One input of a product: <c>Rows</c> lane elements at <c>Source</c>, times the rows of the weight matrix at <c>p[Weights + r * Stride]</c>.</summary>
+    protected sealed record Term(string Source, int Rows, int Weights, int Stride, string? Condition = null);
+
+    /// <summary>
+    /// Columns <c>[first, first + count)</c> of <c>init(c) + Σ_terms Σ_r source[r] W[r, c]</c>, eight columns per block
+    /// (eight accumulators), then <c>finish(c, accumulator)</c> per column.
+    /// </summary>
+    protected static void EmitColumns(CodeWriter w, int first, int count, Func<string, string> init, IReadOnlyList<Term> terms,
+        Action<string, string> finish)
+    {
+        int full = count - count % Block;
+        if (full > 0)
+        {
+            using (w.Block($"for (int c = {first}; c < {first + full}; c += {Block})"))
+            {
+                ColumnBlock(w, Block, j => j == 0 ? "c" : $"c + {j}", "c", init, terms, finish);
+            }
+        }
+
+        if (count > full)
+        {
+            using (w.Block())
+            {
+                w.WriteLine($"const int c = {first + full};");
+                ColumnBlock(w, count - full, j => j == 0 ? "c" : $"c + {j}", "c", init, terms, finish);
+            }
+        }
+    }
+
+    private static void ColumnBlock(CodeWriter w, int width, Func<int, string> column, string c, Func<string, string> init,
+        IReadOnlyList<Term> terms, Action<string, string> finish)
+    {
+        for (int j = 0; j < width; j++) w.WriteLine($"{V} a{j} = {init(column(j))};");
+        foreach (Term term in terms)
+        {
+            using var condition = term.Condition is null ? default(CodeWriter.Scope?) : w.Block($"if ({term.Condition})");
+            using (w.Block($"for (int r = 0; r < {term.Rows}; r++)"))
+            {
+                w.WriteLine($"{V} v = {L}.Load(ref {term.Source}, r);");
+                w.WriteLine($"ref float row = ref {S}.At(ref pr, {Plus(term.Weights, $"r * {term.Stride} + {c}")});");
+                for (int j = 0; j < width; j++) w.WriteLine($"a{j} = {L}.MultiplyAdd(v, {Weight("row", j.ToString())}, a{j});");
+            }
+        }
+
+        for (int j = 0; j < width; j++) finish(column(j), $"a{j}");
+    }
+
+    /// <summary>
+    /// Rows <c>[0, rows)</c> of <c>init(r) + Σ_c source[c] W[r, c]</c> over columns <c>[first, first + count)</c> (the
+    /// transposed product, <c>dA W^T</c>): eight rows per block, then <c>finish(r, accumulator)</c> per row.
+    /// </summary>
+    protected static void EmitRows(CodeWriter w, int rows, int weights, int stride, string source, int first, int count,
+        Func<string, string> init, Action<string, string> finish)
+    {
+        void RowBlock(int width)
+        {
+            for (int j = 0; j < width; j++) w.WriteLine($"{V} a{j} = {init(j == 0 ? "r" : $"r + {j}")};");
+            using (w.Block($"for (int c = {first}; c < {first + count}; c++)"))
+            {
+                w.WriteLine($"{V} v = {L}.Load(ref {source}, c);");
+                w.WriteLine($"ref float column = ref {S}.At(ref pr, {Plus(weights, $"r * {stride} + c")});");
+                for (int j = 0; j < width; j++) w.WriteLine($"a{j} = {L}.MultiplyAdd(v, {Weight("column", (j * stride).ToString())}, a{j});");
+            }
+
+            for (int j = 0; j < width; j++) finish(j == 0 ? "r" : $"r + {j}", $"a{j}");
+        }
+
+        int full = rows - rows % Block;
+        if (full > 0)
+        {
+            using (w.Block($"for (int r = 0; r < {full}; r += {Block})")) RowBlock(Block);
+        }
+
+        if (rows > full)
+        {
+            using (w.Block())
+            {
+                w.WriteLine($"const int r = {full};");
+                RowBlock(rows - full);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The weight gradient of a product summed over steps <c>[firstStep, steps)</c> and the group's lanes:
+    /// <c>g[weights + r * stride + c] += Σ_s Σ_lanes row_s[r] · column_s[c]</c> for <c>r</c> in <c>[0, rows)</c> and
+    /// columns <c>[0, count)</c>; with <paramref name="row"/> null (a bias), <c>g[weights + c] += Σ_s Σ_lanes column_s[c]</c>.
+    /// <paramref name="row"/> and <paramref name="column"/> give step <c>s</c>'s lane element index expression into
+    /// <paramref name="rowSource"/> and <paramref name="columnSource"/>.
+    /// </summary>
+    protected static void EmitOuter(CodeWriter w, string comment, int weights, int stride, int rows, int count, int firstStep, int steps,
+        string rowSource, Func<string, string>? row, string columnSource, Func<string, string> column)
+    {
+        w.WriteLine("// " + comment);
+        void ColumnBlock(int width, string c)
+        {
+            for (int j = 0; j < width; j++) w.WriteLine($"{V} w{j} = {Zero};");
+            using (w.Block($"for (int s = {firstStep}; s < {steps}; s++)"))
+            {
+                if (row is not null) w.WriteLine($"{V} v = {L}.Load(ref {rowSource}, {row("s")} + r);");
+                w.WriteLine($"ref float at = ref {L}.At(ref {columnSource}, {column("s")} + {c});");
+                for (int j = 0; j < width; j++)
+                {
+                    w.WriteLine(row is null
+                        ? $"w{j} = w{j} + {L}.Load(ref at, {j});"
+                        : $"w{j} = {L}.MultiplyAdd(v, {L}.Load(ref at, {j}), w{j});");
+                }
+            }
+
+            string target = row is null ? Plus(weights, c) : Plus(weights, $"r * {stride} + {c}");
+            for (int j = 0; j < width; j++)
+            {
+                string index = j == 0 ? target : $"{target} + {j}";
+                w.WriteLine($"{S}.Store({S}.Load1(ref gr, {index}) + {L}.Sum(w{j}), ref gr, {index});");
+            }
+        }
+
+        void Columns()
+        {
+            int full = count - count % Block;
+            if (full > 0)
+            {
+                using (w.Block($"for (int c = 0; c < {full}; c += {Block})")) ColumnBlock(Block, "c");
+            }
+
+            if (count > full)
+            {
+                using (w.Block())
+                {
+                    w.WriteLine($"const int c = {full};");
+                    ColumnBlock(count - full, "c");
+                }
+            }
+        }
+
+        if (row is null)
+        {
+            using (w.Block()) Columns();
+        }
+        else
+        {
+            using (w.Block($"for (int r = 0; r < {rows}; r++)")) Columns();
+        }
+    }
+
+    /// <summary><c>f(z)</c> per lane.</summary>
+    protected static string Activate(ActivationKind activation, string z) => activation switch
+    {
+        ActivationKind.Tanh => $"{L}.Tanh({z})",
+        ActivationKind.Sigmoid => $"{L}.Sigmoid({z})",
+        ActivationKind.Relu => $"{L}.Relu({z})",
+        _ => z,
+    };
+
+    /// <summary><c>d · f'(z)</c> per lane, from the output <c>y = f(z)</c>.</summary>
+    protected static string Derivative(ActivationKind activation, string y, string d) => activation switch
+    {
+        ActivationKind.Tanh => $"{d} * ({V}.One - {y} * {y})",
+        ActivationKind.Sigmoid => $"{d} * {y} * ({V}.One - {y})",
+        ActivationKind.Relu => $"{L}.ReluBackward({y}, {d})",
+        _ => d,
+    };
+}
