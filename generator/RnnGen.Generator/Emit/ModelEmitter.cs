@@ -32,7 +32,7 @@ internal static class ModelEmitter
         private readonly int _deltaSize;
         private readonly int _stateSize;
         private readonly int _scratchSize;
-        private readonly Batch.LaneLayer[]? _lanes;
+        private readonly Batch.LaneLayer[][]? _lanes;
         private readonly int _laneScratchSize;
         private readonly CodeWriter _w = new();
 
@@ -61,8 +61,10 @@ internal static class ModelEmitter
             // The batched tier: every layer in lanes, or (a reset-before GRU) the per-sample passes once per sample.
             if (_plan.Layers.All(Batch.LaneLayer.CanLower))
             {
-                _lanes = _plan.Layers.Select((layer, i) => Batch.LaneLayer.For(layer, _layers[i], inputGradient: i > 0)).ToArray();
-                _laneScratchSize = _lanes.Max(l => l.ScratchLength);
+                _lanes = Batch.LaneLayer.AllBits
+                    .Select(bits => _plan.Layers.Select((layer, i) => Batch.LaneLayer.For(layer, _layers[i], inputGradient: i > 0, bits)).ToArray())
+                    .ToArray();
+                _laneScratchSize = _lanes[0].Max(l => l.ScratchLength);
             }
         }
 
@@ -119,14 +121,13 @@ internal static class ModelEmitter
             _w.WriteLine("using System.Runtime.CompilerServices;");
             _w.WriteLine("using RnnGen;");
             _w.WriteLine("using RnnGen.CompilerServices;");
-            if (_plan.HasVectorTier)
+            if (_plan.HasVectorTier || _lanes is not null)
             {
                 foreach (string alias in Cells.VectorLowering.AliasDirectives) _w.WriteLine(alias);
             }
 
             if (_lanes is not null)
             {
-                if (!_plan.HasVectorTier) _w.WriteLine(Cells.VectorLowering.AliasDirectives[0]);
                 foreach (string alias in Batch.LaneLayer.AliasDirectives) _w.WriteLine(alias);
             }
             _w.WriteLine();
@@ -168,12 +169,12 @@ internal static class ModelEmitter
                     _layers[i].EmitBackward(_w);
                     _w.WriteLine();
                     _layers[i].EmitStep(_w);
-                    if (_lanes is not null)
+                    foreach (Batch.LaneLayer[] width in _lanes ?? Array.Empty<Batch.LaneLayer[]>())
                     {
                         _w.WriteLine();
-                        _lanes[i].EmitForward(_w);
+                        width[i].EmitForward(_w);
                         _w.WriteLine();
-                        _lanes[i].EmitBackward(_w);
+                        width[i].EmitBackward(_w);
                     }
                 }
 
@@ -619,32 +620,54 @@ internal static class ModelEmitter
 
         private void EmitRunLanes()
         {
+            const string forwardParameters = "global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws";
+            const string backwardParameters = "global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch";
             string LaneSlice(string span, int offset, int length) => $"{span}.Slice({offset} * lanes, {length} * lanes)";
-            _w.WriteLine();
-            _w.WriteLine("// Forward through every layer for one lane group; each layer's activations land in its slice of ws, in lanes.");
-            using (_w.Block("private static void RunForwardLanes(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)"))
+
+            // The dispatchers: the widest accelerated width, the same test as RnnLanes.Count (the JIT folds it to one call).
+            void Dispatch(string signature, string method, string arguments)
             {
-                _w.WriteLine("int lanes = RnnLanes.Count;");
-                for (int i = 0; i < _layers.Length; i++)
+                using (_w.Block(signature))
                 {
-                    string x = i == 0 ? "input" : LaneSlice("ws", _workspaceOffsets[i - 1] + _layers[i - 1].OutputOffset, _plan.Layers[i - 1].OutputLength);
-                    _w.WriteLine($"{_lanes![i].ForwardMethod}(p, {x}, {LaneSlice("ws", _workspaceOffsets[i], _layers[i].WorkspaceLength)});");
+                    _w.WriteLine($"if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) {method}512({arguments});");
+                    _w.WriteLine($"else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) {method}256({arguments});");
+                    _w.WriteLine($"else {method}128({arguments});");
                 }
             }
 
             _w.WriteLine();
+            _w.WriteLine("// Forward through every layer for one lane group of RnnLanes.Count samples; each layer's activations land in its slice of ws, in lanes.");
+            Dispatch($"private static void RunForwardLanes({forwardParameters})", "RunForwardLanes", "p, input, ws");
+            _w.WriteLine();
             _w.WriteLine("// Backward through every layer for one lane group, last to first; the first layer's input gradient is not needed.");
-            using (_w.Block("private void RunBackwardLanes(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)"))
+            Dispatch($"private void RunBackwardLanes({backwardParameters})", "RunBackwardLanes", "input, ws, dOut, d, scratch");
+            foreach (Batch.LaneLayer[] lanes in _lanes!)
             {
-                _w.WriteLine("int lanes = RnnLanes.Count;");
-                _w.WriteLine("global::System.ReadOnlySpan<float> p = _parameters;");
-                _w.WriteLine("global::System.Span<float> g = _gradients;");
-                for (int i = _layers.Length - 1; i >= 0; i--)
+                int bits = lanes[0].Bits;
+                _w.WriteLine();
+                using (_w.Block($"private static void RunForwardLanes{bits}({forwardParameters})"))
                 {
-                    string x = i == 0 ? "input" : LaneSlice("ws", _workspaceOffsets[i - 1] + _layers[i - 1].OutputOffset, _plan.Layers[i - 1].OutputLength);
-                    string dy = i == _layers.Length - 1 ? "dOut" : LaneSlice("d", _deltaOffsets[i], _plan.Layers[i].OutputLength);
-                    string dx = i == 0 ? "global::System.Span<float>.Empty" : LaneSlice("d", _deltaOffsets[i - 1], _plan.Layers[i - 1].OutputLength);
-                    _w.WriteLine($"{_lanes![i].BackwardMethod}(p, g, {x}, {LaneSlice("ws", _workspaceOffsets[i], _layers[i].WorkspaceLength)}, {dy}, {dx}, scratch);");
+                    _w.WriteLine($"const int lanes = RnnLanes{bits}.Count;");
+                    for (int i = 0; i < _layers.Length; i++)
+                    {
+                        string x = i == 0 ? "input" : LaneSlice("ws", _workspaceOffsets[i - 1] + _layers[i - 1].OutputOffset, _plan.Layers[i - 1].OutputLength);
+                        _w.WriteLine($"{lanes[i].ForwardMethod}(p, {x}, {LaneSlice("ws", _workspaceOffsets[i], _layers[i].WorkspaceLength)});");
+                    }
+                }
+
+                _w.WriteLine();
+                using (_w.Block($"private void RunBackwardLanes{bits}({backwardParameters})"))
+                {
+                    _w.WriteLine($"const int lanes = RnnLanes{bits}.Count;");
+                    _w.WriteLine("global::System.ReadOnlySpan<float> p = _parameters;");
+                    _w.WriteLine("global::System.Span<float> g = _gradients;");
+                    for (int i = _layers.Length - 1; i >= 0; i--)
+                    {
+                        string x = i == 0 ? "input" : LaneSlice("ws", _workspaceOffsets[i - 1] + _layers[i - 1].OutputOffset, _plan.Layers[i - 1].OutputLength);
+                        string dy = i == _layers.Length - 1 ? "dOut" : LaneSlice("d", _deltaOffsets[i], _plan.Layers[i].OutputLength);
+                        string dx = i == 0 ? "global::System.Span<float>.Empty" : LaneSlice("d", _deltaOffsets[i - 1], _plan.Layers[i - 1].OutputLength);
+                        _w.WriteLine($"{lanes[i].BackwardMethod}(p, g, {x}, {LaneSlice("ws", _workspaceOffsets[i], _layers[i].WorkspaceLength)}, {dy}, {dx}, scratch);");
+                    }
                 }
             }
         }

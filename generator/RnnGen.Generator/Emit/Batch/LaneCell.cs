@@ -304,7 +304,7 @@ internal sealed class LaneCell : LaneLayer
         _cell.Statements.Any(st => (st.Name == name && st.Expression is Activated)
             || Find<Binary>(st.Expression).Any(b => b.Operator == '*' && Find<Value>(b.Left).Concat(Find<Value>(b.Right)).Any(v => v.Name == name)));
 
-    private static string Adjoint(HashSet<string> declared, string name) => declared.Contains(name) ? name : Zero;
+    private string Adjoint(HashSet<string> declared, string name) => declared.Contains(name) ? name : Zero;
 
     private string RecurrentAdjoint(HashSet<string> declared, int gate) =>
         Adjoint(declared, _cell.Gates[gate] == GateForm.Split ? $"d_r{gate}" : $"d_a{gate}");
@@ -335,14 +335,14 @@ internal sealed class LaneCell : LaneLayer
     }
 
     /// <summary>A forward value inside the backward pass: values and states are locals there.</summary>
-    private static string Forward(CellExpr e) => e switch
+    private string Forward(CellExpr e) => e switch
     {
         Value v => "v_" + v.Name,
         Binary b => $"({Forward(b.Left)} {b.Operator} {Forward(b.Right)})",
         _ => throw new InvalidOperationException("The lane tier needs the forward value of " + e),
     };
 
-    private static void Accumulate(CodeWriter w, string name, string adjoint, HashSet<string> declared) =>
+    private void Accumulate(CodeWriter w, string name, string adjoint, HashSet<string> declared) =>
         w.WriteLine(declared.Add(name) ? $"{V} {name} = {adjoint};" : $"{name} = {name} + {adjoint};");
 
     private static IEnumerable<T> Find<T>(CellExpr e) where T : CellExpr

@@ -22,11 +22,17 @@ namespace RnnGen.Generator.Emit.Batch;
 /// </remarks>
 internal abstract class LaneLayer
 {
-    /// <summary>The runtime's lane helpers, through the file alias <c>using RnnLanes = global::RnnGen.CompilerServices.Lanes;</c>.</summary>
-    public const string L = "RnnLanes";
+    /// <summary>Bits of this variant's vectors: 512, 256 or 128 (16, 8 or 4 samples per group).</summary>
+    public int Bits { get; init; } = 512;
 
-    /// <summary>The lane vector type, through the file alias <c>using RnnLane = global::System.Numerics.Vector&lt;float&gt;;</c>.</summary>
-    public const string V = "RnnLane";
+    /// <summary>The runtime's lane math of this width, through the file alias <c>RnnLanes512</c> (and 256, 128).</summary>
+    protected string L => "RnnLanes" + Bits;
+
+    /// <summary>The lane vector type of this width, through the file alias <c>RnnVector512</c> (and 256, 128).</summary>
+    protected string V => "RnnVector" + Bits;
+
+    /// <summary>The widths emitted, widest first; <c>RnnLanes.Count</c> picks the widest accelerated one at JIT time.</summary>
+    public static readonly int[] AllBits = { 512, 256, 128 };
 
     protected const string S = VectorLowering.S;
 
@@ -34,7 +40,9 @@ internal abstract class LaneLayer
     public static readonly string[] AliasDirectives =
     {
         "using RnnLanes = global::RnnGen.CompilerServices.Lanes;",
-        "using RnnLane = global::System.Numerics.Vector<float>;",
+        "using RnnLanes128 = global::RnnGen.CompilerServices.Lanes128;",
+        "using RnnLanes256 = global::RnnGen.CompilerServices.Lanes256;",
+        "using RnnLanes512 = global::RnnGen.CompilerServices.Lanes512;",
     };
 
     /// <summary>Independent accumulators per block: enough multiply-add chains in flight to hide their latency.</summary>
@@ -54,8 +62,8 @@ internal abstract class LaneLayer
     /// <summary>Whether Backward writes the input gradient (not for the first layer: BackwardBatch has no dInput).</summary>
     public bool InputGradient { get; init; } = true;
 
-    public string ForwardMethod => $"L{Layer.Index}_{Layer.Kind}_ForwardLanes";
-    public string BackwardMethod => $"L{Layer.Index}_{Layer.Kind}_BackwardLanes";
+    public string ForwardMethod => $"L{Layer.Index}_{Layer.Kind}_ForwardLanes{Bits}";
+    public string BackwardMethod => $"L{Layer.Index}_{Layer.Kind}_BackwardLanes{Bits}";
 
     /// <summary>Lane elements of backward scratch.</summary>
     public abstract int ScratchLength { get; }
@@ -68,11 +76,11 @@ internal abstract class LaneLayer
     /// <summary>Whether every layer of the model can be lowered to lanes (the reset-before GRU's mid-step product is not).</summary>
     public static bool CanLower(LayerPlan layer) => !(layer.Kind == LayerKind.Gru && !layer.Spec.ResetAfter);
 
-    public static LaneLayer For(LayerPlan layer, LayerEmitter perSample, bool inputGradient) => layer.Kind switch
+    public static LaneLayer For(LayerPlan layer, LayerEmitter perSample, bool inputGradient, int bits) => layer.Kind switch
     {
-        LayerKind.Dense => new LaneDense(layer, perSample) { InputGradient = inputGradient },
-        LayerKind.Embedding => new LaneEmbedding(layer, perSample) { InputGradient = inputGradient },
-        _ => new LaneCell(layer, perSample) { InputGradient = inputGradient },
+        LayerKind.Dense => new LaneDense(layer, perSample) { InputGradient = inputGradient, Bits = bits },
+        LayerKind.Embedding => new LaneEmbedding(layer, perSample) { InputGradient = inputGradient, Bits = bits },
+        _ => new LaneCell(layer, perSample) { InputGradient = inputGradient, Bits = bits },
     };
 
     public abstract void EmitForward(CodeWriter w);
@@ -83,9 +91,9 @@ internal abstract class LaneLayer
     protected const string ThrowBadSlice = "global::RnnGen.CompilerServices.Guard.ThrowBadSlice();";
 
     /// <summary>The slice check every lane method starts with: each span holds what its constant offsets reach.</summary>
-    protected static void EmitGuard(CodeWriter w, params (string Span, string Length)[] checks)
+    protected void EmitGuard(CodeWriter w, params (string Span, string Length)[] checks)
     {
-        w.WriteLine($"int lanes = {L}.Count;");
+        w.WriteLine($"const int lanes = {L}.Count;");
         var conditions = new List<string>();
         foreach (var (span, length) in checks) conditions.Add($"{span}.Length < {length}");
         w.WriteLine($"if ({string.Join(" || ", conditions)}) {ThrowBadSlice}");
@@ -103,13 +111,13 @@ internal abstract class LaneLayer
         EmitGuard(w, checks.ToArray());
     }
 
-    protected static string Zero => $"{V}.Zero";
+    protected string Zero => $"{V}.Zero";
 
     /// <summary><c>offset + expression</c>, or the expression alone for offset 0.</summary>
     protected static string Plus(int offset, string expression) => offset == 0 ? expression : $"{offset} + {expression}";
 
     /// <summary>A weight broadcast to every lane: <c>RnnLanes.Splat(p[offset])</c> through the ref <paramref name="source"/>.</summary>
-    protected static string Weight(string source, string offset) => $"{L}.Splat({S}.Load1(ref {source}, {offset}))";
+    protected string Weight(string source, string offset) => $"{L}.Splat({S}.Load1(ref {source}, {offset}))";
 
     /// <summary>One input of a product: <c>Rows</c> lane elements at <c>Source</c>, times the rows of the weight matrix at <c>p[Weights + r * Stride]</c>.</summary>
     protected sealed record Term(string Source, int Rows, int Weights, int Stride, string? Condition = null);
@@ -118,7 +126,7 @@ internal abstract class LaneLayer
     /// Columns <c>[first, first + count)</c> of <c>init(c) + Σ_terms Σ_r source[r] W[r, c]</c>, eight columns per block
     /// (eight accumulators), then <c>finish(c, accumulator)</c> per column.
     /// </summary>
-    protected static void EmitColumns(CodeWriter w, int first, int count, Func<string, string> init, IReadOnlyList<Term> terms,
+    protected void EmitColumns(CodeWriter w, int first, int count, Func<string, string> init, IReadOnlyList<Term> terms,
         Action<string, string> finish)
     {
         int full = count - count % Block;
@@ -140,7 +148,7 @@ internal abstract class LaneLayer
         }
     }
 
-    private static void ColumnBlock(CodeWriter w, int width, Func<int, string> column, string c, Func<string, string> init,
+    private void ColumnBlock(CodeWriter w, int width, Func<int, string> column, string c, Func<string, string> init,
         IReadOnlyList<Term> terms, Action<string, string> finish)
     {
         for (int j = 0; j < width; j++) w.WriteLine($"{V} a{j} = {init(column(j))};");
@@ -162,7 +170,7 @@ internal abstract class LaneLayer
     /// Rows <c>[0, rows)</c> of <c>init(r) + Σ_c source[c] W[r, c]</c> over columns <c>[first, first + count)</c> (the
     /// transposed product, <c>dA W^T</c>): eight rows per block, then <c>finish(r, accumulator)</c> per row.
     /// </summary>
-    protected static void EmitRows(CodeWriter w, int rows, int weights, int stride, string source, int first, int count,
+    protected void EmitRows(CodeWriter w, int rows, int weights, int stride, string source, int first, int count,
         Func<string, string> init, Action<string, string> finish)
     {
         void RowBlock(int width)
@@ -201,7 +209,7 @@ internal abstract class LaneLayer
     /// <paramref name="row"/> and <paramref name="column"/> give step <c>s</c>'s lane element index expression into
     /// <paramref name="rowSource"/> and <paramref name="columnSource"/>.
     /// </summary>
-    protected static void EmitOuter(CodeWriter w, string comment, int weights, int stride, int rows, int count, int firstStep, int steps,
+    protected void EmitOuter(CodeWriter w, string comment, int weights, int stride, int rows, int count, int firstStep, int steps,
         string rowSource, Func<string, string>? row, string columnSource, Func<string, string> column)
     {
         w.WriteLine("// " + comment);
@@ -257,7 +265,7 @@ internal abstract class LaneLayer
     }
 
     /// <summary><c>f(z)</c> per lane.</summary>
-    protected static string Activate(ActivationKind activation, string z) => activation switch
+    protected string Activate(ActivationKind activation, string z) => activation switch
     {
         ActivationKind.Tanh => $"{L}.Tanh({z})",
         ActivationKind.Sigmoid => $"{L}.Sigmoid({z})",
@@ -266,7 +274,7 @@ internal abstract class LaneLayer
     };
 
     /// <summary><c>d · f'(z)</c> per lane, from the output <c>y = f(z)</c>.</summary>
-    protected static string Derivative(ActivationKind activation, string y, string d) => activation switch
+    protected string Derivative(ActivationKind activation, string y, string d) => activation switch
     {
         ActivationKind.Tanh => $"{d} * ({V}.One - {y} * {y})",
         ActivationKind.Sigmoid => $"{d} * {y} * ({V}.One - {y})",
