@@ -108,6 +108,192 @@ public static class Lanes512
     /// <summary>Token id of lane <paramref name="lane"/> at element <paramref name="index"/> of a lane buffer of ids.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Token(ref float ids, nint index, int lane) => (int)Unsafe.Add(ref ids, index * Count + lane);
+
+    /// <summary>
+    /// <c>acc[c] += Σ_r source[r] · W[r, c]</c> for <c>c</c> in <c>[0, columns)</c> and <c>r</c> in <c>[0, rows)</c>: the
+    /// group's product with a weight matrix (<c>W[r, c]</c> at <c>weights[r * stride + c]</c>); <paramref name="source"/>
+    /// and <paramref name="accumulators"/> are lane buffers. Eight columns per block, each weight broadcast once.
+    /// </summary>
+    public static void Product(ref float source, int rows, ref float weights, int stride, int columns, ref float accumulators)
+    {
+        int c = 0;
+        for (; c + 8 <= columns; c += 8)
+        {
+            ref float acc = ref At(ref accumulators, c);
+            Vector512<float> a0 = Load(ref acc, 0), a1 = Load(ref acc, 1), a2 = Load(ref acc, 2), a3 = Load(ref acc, 3);
+            Vector512<float> a4 = Load(ref acc, 4), a5 = Load(ref acc, 5), a6 = Load(ref acc, 6), a7 = Load(ref acc, 7);
+            ref float row = ref Unsafe.Add(ref weights, c);
+            for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, stride))
+            {
+                Vector512<float> v = Load(ref source, r);
+                a0 = MultiplyAdd(v, Splat(row), a0);
+                a1 = MultiplyAdd(v, Splat(Unsafe.Add(ref row, 1)), a1);
+                a2 = MultiplyAdd(v, Splat(Unsafe.Add(ref row, 2)), a2);
+                a3 = MultiplyAdd(v, Splat(Unsafe.Add(ref row, 3)), a3);
+                a4 = MultiplyAdd(v, Splat(Unsafe.Add(ref row, 4)), a4);
+                a5 = MultiplyAdd(v, Splat(Unsafe.Add(ref row, 5)), a5);
+                a6 = MultiplyAdd(v, Splat(Unsafe.Add(ref row, 6)), a6);
+                a7 = MultiplyAdd(v, Splat(Unsafe.Add(ref row, 7)), a7);
+            }
+
+            Store(a0, ref acc, 0); Store(a1, ref acc, 1); Store(a2, ref acc, 2); Store(a3, ref acc, 3);
+            Store(a4, ref acc, 4); Store(a5, ref acc, 5); Store(a6, ref acc, 6); Store(a7, ref acc, 7);
+        }
+
+        for (; c < columns; c++)
+        {
+            // the last columns one at a time, with two chains
+            Vector512<float> even = Load(ref accumulators, c), odd = Vector512<float>.Zero;
+            ref float row = ref Unsafe.Add(ref weights, c);
+            int r = 0;
+            for (; r + 2 <= rows; r += 2, row = ref Unsafe.Add(ref row, 2 * stride))
+            {
+                even = MultiplyAdd(Load(ref source, r), Splat(row), even);
+                odd = MultiplyAdd(Load(ref source, r + 1), Splat(Unsafe.Add(ref row, stride)), odd);
+            }
+
+            if (r < rows) even = MultiplyAdd(Load(ref source, r), Splat(row), even);
+            Store(even + odd, ref accumulators, c);
+        }
+    }
+
+    /// <summary>
+    /// <c>acc[r] += Σ_c source[c] · W[r, c]</c> for <c>r</c> in <c>[0, rows)</c> and <c>c</c> in <c>[0, columns)</c>: the
+    /// product with the transposed weights (<c>dA W^T</c>), eight rows per block.
+    /// </summary>
+    public static void ProductTransposed(ref float source, int columns, ref float weights, int stride, int rows, ref float accumulators)
+    {
+        int r = 0;
+        for (; r + 8 <= rows; r += 8)
+        {
+            ref float acc = ref At(ref accumulators, r);
+            Vector512<float> a0 = Load(ref acc, 0), a1 = Load(ref acc, 1), a2 = Load(ref acc, 2), a3 = Load(ref acc, 3);
+            Vector512<float> a4 = Load(ref acc, 4), a5 = Load(ref acc, 5), a6 = Load(ref acc, 6), a7 = Load(ref acc, 7);
+            ref float column = ref Unsafe.Add(ref weights, (nint)r * stride);
+            nint s = stride;
+            for (int c = 0; c < columns; c++, column = ref Unsafe.Add(ref column, 1))
+            {
+                Vector512<float> v = Load(ref source, c);
+                a0 = MultiplyAdd(v, Splat(column), a0);
+                a1 = MultiplyAdd(v, Splat(Unsafe.Add(ref column, s)), a1);
+                a2 = MultiplyAdd(v, Splat(Unsafe.Add(ref column, 2 * s)), a2);
+                a3 = MultiplyAdd(v, Splat(Unsafe.Add(ref column, 3 * s)), a3);
+                a4 = MultiplyAdd(v, Splat(Unsafe.Add(ref column, 4 * s)), a4);
+                a5 = MultiplyAdd(v, Splat(Unsafe.Add(ref column, 5 * s)), a5);
+                a6 = MultiplyAdd(v, Splat(Unsafe.Add(ref column, 6 * s)), a6);
+                a7 = MultiplyAdd(v, Splat(Unsafe.Add(ref column, 7 * s)), a7);
+            }
+
+            Store(a0, ref acc, 0); Store(a1, ref acc, 1); Store(a2, ref acc, 2); Store(a3, ref acc, 3);
+            Store(a4, ref acc, 4); Store(a5, ref acc, 5); Store(a6, ref acc, 6); Store(a7, ref acc, 7);
+        }
+
+        for (; r < rows; r++)
+        {
+            Vector512<float> even = Load(ref accumulators, r), odd = Vector512<float>.Zero;
+            ref float column = ref Unsafe.Add(ref weights, (nint)r * stride);
+            int c = 0;
+            for (; c + 2 <= columns; c += 2)
+            {
+                even = MultiplyAdd(Load(ref source, c), Splat(Unsafe.Add(ref column, c)), even);
+                odd = MultiplyAdd(Load(ref source, c + 1), Splat(Unsafe.Add(ref column, c + 1)), odd);
+            }
+
+            if (c < columns) even = MultiplyAdd(Load(ref source, c), Splat(Unsafe.Add(ref column, c)), even);
+            Store(even + odd, ref accumulators, r);
+        }
+    }
+
+    /// <summary>
+    /// The weight gradient of a product over <paramref name="steps"/> steps and the group's lanes:
+    /// <c>g[r * stride + c] += Σ_s Σ_lanes rows_s[r] · columns_s[c]</c>, where step <c>s</c>'s lane buffers start
+    /// <c>s · rowStep</c> and <c>s · columnStep</c> elements after <paramref name="rowSource"/> and
+    /// <paramref name="columnSource"/> (a negative step reads a sequence backwards). Tiles of 2 rows by 4 columns.
+    /// </summary>
+    public static void Outer(ref float rowSource, nint rowStep, int rowCount, ref float columnSource, nint columnStep, int columnCount, int steps,
+        ref float gradient, int stride)
+    {
+        int r = 0;
+        for (; r + 2 <= rowCount; r += 2)
+        {
+            ref float g0 = ref Unsafe.Add(ref gradient, (nint)r * stride);
+            ref float g1 = ref Unsafe.Add(ref g0, stride);
+            int c = 0;
+            for (; c + 4 <= columnCount; c += 4)
+            {
+                Vector512<float> w00 = Vector512<float>.Zero, w01 = Vector512<float>.Zero, w02 = Vector512<float>.Zero, w03 = Vector512<float>.Zero;
+                Vector512<float> w10 = Vector512<float>.Zero, w11 = Vector512<float>.Zero, w12 = Vector512<float>.Zero, w13 = Vector512<float>.Zero;
+                for (int s = 0; s < steps; s++)
+                {
+                    ref float rowAt = ref At(ref rowSource, s * rowStep + r);
+                    ref float at = ref At(ref columnSource, s * columnStep + c);
+                    Vector512<float> h0 = Load(ref rowAt, 0), h1 = Load(ref rowAt, 1);
+                    Vector512<float> d0 = Load(ref at, 0), d1 = Load(ref at, 1), d2 = Load(ref at, 2), d3 = Load(ref at, 3);
+                    w00 = MultiplyAdd(h0, d0, w00); w01 = MultiplyAdd(h0, d1, w01); w02 = MultiplyAdd(h0, d2, w02); w03 = MultiplyAdd(h0, d3, w03);
+                    w10 = MultiplyAdd(h1, d0, w10); w11 = MultiplyAdd(h1, d1, w11); w12 = MultiplyAdd(h1, d2, w12); w13 = MultiplyAdd(h1, d3, w13);
+                }
+
+                AddSum(ref g0, c, w00); AddSum(ref g0, c + 1, w01); AddSum(ref g0, c + 2, w02); AddSum(ref g0, c + 3, w03);
+                AddSum(ref g1, c, w10); AddSum(ref g1, c + 1, w11); AddSum(ref g1, c + 2, w12); AddSum(ref g1, c + 3, w13);
+            }
+
+            for (; c < columnCount; c++)
+            {
+                Vector512<float> w0 = Vector512<float>.Zero, w1 = Vector512<float>.Zero;
+                for (int s = 0; s < steps; s++)
+                {
+                    ref float rowAt = ref At(ref rowSource, s * rowStep + r);
+                    Vector512<float> d = Load(ref columnSource, s * columnStep + c);
+                    w0 = MultiplyAdd(Load(ref rowAt, 0), d, w0);
+                    w1 = MultiplyAdd(Load(ref rowAt, 1), d, w1);
+                }
+
+                AddSum(ref g0, c, w0);
+                AddSum(ref g1, c, w1);
+            }
+        }
+
+        if (r < rowCount)
+        {
+            ref float g0 = ref Unsafe.Add(ref gradient, (nint)r * stride);
+            for (int c = 0; c < columnCount; c++)
+            {
+                Vector512<float> w0 = Vector512<float>.Zero, w1 = Vector512<float>.Zero;
+                int s = 0;
+                for (; s + 2 <= steps; s += 2)
+                {
+                    w0 = MultiplyAdd(Load(ref rowSource, s * rowStep + r), Load(ref columnSource, s * columnStep + c), w0);
+                    w1 = MultiplyAdd(Load(ref rowSource, (s + 1) * rowStep + r), Load(ref columnSource, (s + 1) * columnStep + c), w1);
+                }
+
+                if (s < steps) w0 = MultiplyAdd(Load(ref rowSource, s * rowStep + r), Load(ref columnSource, s * columnStep + c), w0);
+                AddSum(ref g0, c, w0 + w1);
+            }
+        }
+    }
+
+    /// <summary>A bias gradient over <paramref name="steps"/> steps and the lanes: <c>g[c] += Σ_s Σ_lanes columns_s[c]</c>.</summary>
+    public static void SumSteps(ref float columnSource, nint columnStep, int columnCount, int steps, ref float gradient)
+    {
+        for (int c = 0; c < columnCount; c++)
+        {
+            Vector512<float> w0 = Vector512<float>.Zero, w1 = Vector512<float>.Zero;
+            int s = 0;
+            for (; s + 2 <= steps; s += 2)
+            {
+                w0 += Load(ref columnSource, s * columnStep + c);
+                w1 += Load(ref columnSource, (s + 1) * columnStep + c);
+            }
+
+            if (s < steps) w0 += Load(ref columnSource, s * columnStep + c);
+            AddSum(ref gradient, c, w0 + w1);
+        }
+    }
+
+    /// <summary><c>g[index] += Σ_lanes value</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddSum(ref float gradient, int index, Vector512<float> value) => Unsafe.Add(ref gradient, index) += Sum(value);
+
 }
 
 /// <summary>Lane math of a 8-sample group (<see cref="Vector256{T}"/>): see <see cref="Lanes"/>. The three widths are the same code.</summary>
@@ -167,6 +353,192 @@ public static class Lanes256
     /// <summary>Token id of lane <paramref name="lane"/> at element <paramref name="index"/> of a lane buffer of ids.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Token(ref float ids, nint index, int lane) => (int)Unsafe.Add(ref ids, index * Count + lane);
+
+    /// <summary>
+    /// <c>acc[c] += Σ_r source[r] · W[r, c]</c> for <c>c</c> in <c>[0, columns)</c> and <c>r</c> in <c>[0, rows)</c>: the
+    /// group's product with a weight matrix (<c>W[r, c]</c> at <c>weights[r * stride + c]</c>); <paramref name="source"/>
+    /// and <paramref name="accumulators"/> are lane buffers. Eight columns per block, each weight broadcast once.
+    /// </summary>
+    public static void Product(ref float source, int rows, ref float weights, int stride, int columns, ref float accumulators)
+    {
+        int c = 0;
+        for (; c + 8 <= columns; c += 8)
+        {
+            ref float acc = ref At(ref accumulators, c);
+            Vector256<float> a0 = Load(ref acc, 0), a1 = Load(ref acc, 1), a2 = Load(ref acc, 2), a3 = Load(ref acc, 3);
+            Vector256<float> a4 = Load(ref acc, 4), a5 = Load(ref acc, 5), a6 = Load(ref acc, 6), a7 = Load(ref acc, 7);
+            ref float row = ref Unsafe.Add(ref weights, c);
+            for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, stride))
+            {
+                Vector256<float> v = Load(ref source, r);
+                a0 = MultiplyAdd(v, Splat(row), a0);
+                a1 = MultiplyAdd(v, Splat(Unsafe.Add(ref row, 1)), a1);
+                a2 = MultiplyAdd(v, Splat(Unsafe.Add(ref row, 2)), a2);
+                a3 = MultiplyAdd(v, Splat(Unsafe.Add(ref row, 3)), a3);
+                a4 = MultiplyAdd(v, Splat(Unsafe.Add(ref row, 4)), a4);
+                a5 = MultiplyAdd(v, Splat(Unsafe.Add(ref row, 5)), a5);
+                a6 = MultiplyAdd(v, Splat(Unsafe.Add(ref row, 6)), a6);
+                a7 = MultiplyAdd(v, Splat(Unsafe.Add(ref row, 7)), a7);
+            }
+
+            Store(a0, ref acc, 0); Store(a1, ref acc, 1); Store(a2, ref acc, 2); Store(a3, ref acc, 3);
+            Store(a4, ref acc, 4); Store(a5, ref acc, 5); Store(a6, ref acc, 6); Store(a7, ref acc, 7);
+        }
+
+        for (; c < columns; c++)
+        {
+            // the last columns one at a time, with two chains
+            Vector256<float> even = Load(ref accumulators, c), odd = Vector256<float>.Zero;
+            ref float row = ref Unsafe.Add(ref weights, c);
+            int r = 0;
+            for (; r + 2 <= rows; r += 2, row = ref Unsafe.Add(ref row, 2 * stride))
+            {
+                even = MultiplyAdd(Load(ref source, r), Splat(row), even);
+                odd = MultiplyAdd(Load(ref source, r + 1), Splat(Unsafe.Add(ref row, stride)), odd);
+            }
+
+            if (r < rows) even = MultiplyAdd(Load(ref source, r), Splat(row), even);
+            Store(even + odd, ref accumulators, c);
+        }
+    }
+
+    /// <summary>
+    /// <c>acc[r] += Σ_c source[c] · W[r, c]</c> for <c>r</c> in <c>[0, rows)</c> and <c>c</c> in <c>[0, columns)</c>: the
+    /// product with the transposed weights (<c>dA W^T</c>), eight rows per block.
+    /// </summary>
+    public static void ProductTransposed(ref float source, int columns, ref float weights, int stride, int rows, ref float accumulators)
+    {
+        int r = 0;
+        for (; r + 8 <= rows; r += 8)
+        {
+            ref float acc = ref At(ref accumulators, r);
+            Vector256<float> a0 = Load(ref acc, 0), a1 = Load(ref acc, 1), a2 = Load(ref acc, 2), a3 = Load(ref acc, 3);
+            Vector256<float> a4 = Load(ref acc, 4), a5 = Load(ref acc, 5), a6 = Load(ref acc, 6), a7 = Load(ref acc, 7);
+            ref float column = ref Unsafe.Add(ref weights, (nint)r * stride);
+            nint s = stride;
+            for (int c = 0; c < columns; c++, column = ref Unsafe.Add(ref column, 1))
+            {
+                Vector256<float> v = Load(ref source, c);
+                a0 = MultiplyAdd(v, Splat(column), a0);
+                a1 = MultiplyAdd(v, Splat(Unsafe.Add(ref column, s)), a1);
+                a2 = MultiplyAdd(v, Splat(Unsafe.Add(ref column, 2 * s)), a2);
+                a3 = MultiplyAdd(v, Splat(Unsafe.Add(ref column, 3 * s)), a3);
+                a4 = MultiplyAdd(v, Splat(Unsafe.Add(ref column, 4 * s)), a4);
+                a5 = MultiplyAdd(v, Splat(Unsafe.Add(ref column, 5 * s)), a5);
+                a6 = MultiplyAdd(v, Splat(Unsafe.Add(ref column, 6 * s)), a6);
+                a7 = MultiplyAdd(v, Splat(Unsafe.Add(ref column, 7 * s)), a7);
+            }
+
+            Store(a0, ref acc, 0); Store(a1, ref acc, 1); Store(a2, ref acc, 2); Store(a3, ref acc, 3);
+            Store(a4, ref acc, 4); Store(a5, ref acc, 5); Store(a6, ref acc, 6); Store(a7, ref acc, 7);
+        }
+
+        for (; r < rows; r++)
+        {
+            Vector256<float> even = Load(ref accumulators, r), odd = Vector256<float>.Zero;
+            ref float column = ref Unsafe.Add(ref weights, (nint)r * stride);
+            int c = 0;
+            for (; c + 2 <= columns; c += 2)
+            {
+                even = MultiplyAdd(Load(ref source, c), Splat(Unsafe.Add(ref column, c)), even);
+                odd = MultiplyAdd(Load(ref source, c + 1), Splat(Unsafe.Add(ref column, c + 1)), odd);
+            }
+
+            if (c < columns) even = MultiplyAdd(Load(ref source, c), Splat(Unsafe.Add(ref column, c)), even);
+            Store(even + odd, ref accumulators, r);
+        }
+    }
+
+    /// <summary>
+    /// The weight gradient of a product over <paramref name="steps"/> steps and the group's lanes:
+    /// <c>g[r * stride + c] += Σ_s Σ_lanes rows_s[r] · columns_s[c]</c>, where step <c>s</c>'s lane buffers start
+    /// <c>s · rowStep</c> and <c>s · columnStep</c> elements after <paramref name="rowSource"/> and
+    /// <paramref name="columnSource"/> (a negative step reads a sequence backwards). Tiles of 2 rows by 4 columns.
+    /// </summary>
+    public static void Outer(ref float rowSource, nint rowStep, int rowCount, ref float columnSource, nint columnStep, int columnCount, int steps,
+        ref float gradient, int stride)
+    {
+        int r = 0;
+        for (; r + 2 <= rowCount; r += 2)
+        {
+            ref float g0 = ref Unsafe.Add(ref gradient, (nint)r * stride);
+            ref float g1 = ref Unsafe.Add(ref g0, stride);
+            int c = 0;
+            for (; c + 4 <= columnCount; c += 4)
+            {
+                Vector256<float> w00 = Vector256<float>.Zero, w01 = Vector256<float>.Zero, w02 = Vector256<float>.Zero, w03 = Vector256<float>.Zero;
+                Vector256<float> w10 = Vector256<float>.Zero, w11 = Vector256<float>.Zero, w12 = Vector256<float>.Zero, w13 = Vector256<float>.Zero;
+                for (int s = 0; s < steps; s++)
+                {
+                    ref float rowAt = ref At(ref rowSource, s * rowStep + r);
+                    ref float at = ref At(ref columnSource, s * columnStep + c);
+                    Vector256<float> h0 = Load(ref rowAt, 0), h1 = Load(ref rowAt, 1);
+                    Vector256<float> d0 = Load(ref at, 0), d1 = Load(ref at, 1), d2 = Load(ref at, 2), d3 = Load(ref at, 3);
+                    w00 = MultiplyAdd(h0, d0, w00); w01 = MultiplyAdd(h0, d1, w01); w02 = MultiplyAdd(h0, d2, w02); w03 = MultiplyAdd(h0, d3, w03);
+                    w10 = MultiplyAdd(h1, d0, w10); w11 = MultiplyAdd(h1, d1, w11); w12 = MultiplyAdd(h1, d2, w12); w13 = MultiplyAdd(h1, d3, w13);
+                }
+
+                AddSum(ref g0, c, w00); AddSum(ref g0, c + 1, w01); AddSum(ref g0, c + 2, w02); AddSum(ref g0, c + 3, w03);
+                AddSum(ref g1, c, w10); AddSum(ref g1, c + 1, w11); AddSum(ref g1, c + 2, w12); AddSum(ref g1, c + 3, w13);
+            }
+
+            for (; c < columnCount; c++)
+            {
+                Vector256<float> w0 = Vector256<float>.Zero, w1 = Vector256<float>.Zero;
+                for (int s = 0; s < steps; s++)
+                {
+                    ref float rowAt = ref At(ref rowSource, s * rowStep + r);
+                    Vector256<float> d = Load(ref columnSource, s * columnStep + c);
+                    w0 = MultiplyAdd(Load(ref rowAt, 0), d, w0);
+                    w1 = MultiplyAdd(Load(ref rowAt, 1), d, w1);
+                }
+
+                AddSum(ref g0, c, w0);
+                AddSum(ref g1, c, w1);
+            }
+        }
+
+        if (r < rowCount)
+        {
+            ref float g0 = ref Unsafe.Add(ref gradient, (nint)r * stride);
+            for (int c = 0; c < columnCount; c++)
+            {
+                Vector256<float> w0 = Vector256<float>.Zero, w1 = Vector256<float>.Zero;
+                int s = 0;
+                for (; s + 2 <= steps; s += 2)
+                {
+                    w0 = MultiplyAdd(Load(ref rowSource, s * rowStep + r), Load(ref columnSource, s * columnStep + c), w0);
+                    w1 = MultiplyAdd(Load(ref rowSource, (s + 1) * rowStep + r), Load(ref columnSource, (s + 1) * columnStep + c), w1);
+                }
+
+                if (s < steps) w0 = MultiplyAdd(Load(ref rowSource, s * rowStep + r), Load(ref columnSource, s * columnStep + c), w0);
+                AddSum(ref g0, c, w0 + w1);
+            }
+        }
+    }
+
+    /// <summary>A bias gradient over <paramref name="steps"/> steps and the lanes: <c>g[c] += Σ_s Σ_lanes columns_s[c]</c>.</summary>
+    public static void SumSteps(ref float columnSource, nint columnStep, int columnCount, int steps, ref float gradient)
+    {
+        for (int c = 0; c < columnCount; c++)
+        {
+            Vector256<float> w0 = Vector256<float>.Zero, w1 = Vector256<float>.Zero;
+            int s = 0;
+            for (; s + 2 <= steps; s += 2)
+            {
+                w0 += Load(ref columnSource, s * columnStep + c);
+                w1 += Load(ref columnSource, (s + 1) * columnStep + c);
+            }
+
+            if (s < steps) w0 += Load(ref columnSource, s * columnStep + c);
+            AddSum(ref gradient, c, w0 + w1);
+        }
+    }
+
+    /// <summary><c>g[index] += Σ_lanes value</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddSum(ref float gradient, int index, Vector256<float> value) => Unsafe.Add(ref gradient, index) += Sum(value);
+
 }
 
 /// <summary>Lane math of a 4-sample group (<see cref="Vector128{T}"/>): see <see cref="Lanes"/>. The three widths are the same code.</summary>
@@ -226,4 +598,190 @@ public static class Lanes128
     /// <summary>Token id of lane <paramref name="lane"/> at element <paramref name="index"/> of a lane buffer of ids.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Token(ref float ids, nint index, int lane) => (int)Unsafe.Add(ref ids, index * Count + lane);
+
+    /// <summary>
+    /// <c>acc[c] += Σ_r source[r] · W[r, c]</c> for <c>c</c> in <c>[0, columns)</c> and <c>r</c> in <c>[0, rows)</c>: the
+    /// group's product with a weight matrix (<c>W[r, c]</c> at <c>weights[r * stride + c]</c>); <paramref name="source"/>
+    /// and <paramref name="accumulators"/> are lane buffers. Eight columns per block, each weight broadcast once.
+    /// </summary>
+    public static void Product(ref float source, int rows, ref float weights, int stride, int columns, ref float accumulators)
+    {
+        int c = 0;
+        for (; c + 8 <= columns; c += 8)
+        {
+            ref float acc = ref At(ref accumulators, c);
+            Vector128<float> a0 = Load(ref acc, 0), a1 = Load(ref acc, 1), a2 = Load(ref acc, 2), a3 = Load(ref acc, 3);
+            Vector128<float> a4 = Load(ref acc, 4), a5 = Load(ref acc, 5), a6 = Load(ref acc, 6), a7 = Load(ref acc, 7);
+            ref float row = ref Unsafe.Add(ref weights, c);
+            for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, stride))
+            {
+                Vector128<float> v = Load(ref source, r);
+                a0 = MultiplyAdd(v, Splat(row), a0);
+                a1 = MultiplyAdd(v, Splat(Unsafe.Add(ref row, 1)), a1);
+                a2 = MultiplyAdd(v, Splat(Unsafe.Add(ref row, 2)), a2);
+                a3 = MultiplyAdd(v, Splat(Unsafe.Add(ref row, 3)), a3);
+                a4 = MultiplyAdd(v, Splat(Unsafe.Add(ref row, 4)), a4);
+                a5 = MultiplyAdd(v, Splat(Unsafe.Add(ref row, 5)), a5);
+                a6 = MultiplyAdd(v, Splat(Unsafe.Add(ref row, 6)), a6);
+                a7 = MultiplyAdd(v, Splat(Unsafe.Add(ref row, 7)), a7);
+            }
+
+            Store(a0, ref acc, 0); Store(a1, ref acc, 1); Store(a2, ref acc, 2); Store(a3, ref acc, 3);
+            Store(a4, ref acc, 4); Store(a5, ref acc, 5); Store(a6, ref acc, 6); Store(a7, ref acc, 7);
+        }
+
+        for (; c < columns; c++)
+        {
+            // the last columns one at a time, with two chains
+            Vector128<float> even = Load(ref accumulators, c), odd = Vector128<float>.Zero;
+            ref float row = ref Unsafe.Add(ref weights, c);
+            int r = 0;
+            for (; r + 2 <= rows; r += 2, row = ref Unsafe.Add(ref row, 2 * stride))
+            {
+                even = MultiplyAdd(Load(ref source, r), Splat(row), even);
+                odd = MultiplyAdd(Load(ref source, r + 1), Splat(Unsafe.Add(ref row, stride)), odd);
+            }
+
+            if (r < rows) even = MultiplyAdd(Load(ref source, r), Splat(row), even);
+            Store(even + odd, ref accumulators, c);
+        }
+    }
+
+    /// <summary>
+    /// <c>acc[r] += Σ_c source[c] · W[r, c]</c> for <c>r</c> in <c>[0, rows)</c> and <c>c</c> in <c>[0, columns)</c>: the
+    /// product with the transposed weights (<c>dA W^T</c>), eight rows per block.
+    /// </summary>
+    public static void ProductTransposed(ref float source, int columns, ref float weights, int stride, int rows, ref float accumulators)
+    {
+        int r = 0;
+        for (; r + 8 <= rows; r += 8)
+        {
+            ref float acc = ref At(ref accumulators, r);
+            Vector128<float> a0 = Load(ref acc, 0), a1 = Load(ref acc, 1), a2 = Load(ref acc, 2), a3 = Load(ref acc, 3);
+            Vector128<float> a4 = Load(ref acc, 4), a5 = Load(ref acc, 5), a6 = Load(ref acc, 6), a7 = Load(ref acc, 7);
+            ref float column = ref Unsafe.Add(ref weights, (nint)r * stride);
+            nint s = stride;
+            for (int c = 0; c < columns; c++, column = ref Unsafe.Add(ref column, 1))
+            {
+                Vector128<float> v = Load(ref source, c);
+                a0 = MultiplyAdd(v, Splat(column), a0);
+                a1 = MultiplyAdd(v, Splat(Unsafe.Add(ref column, s)), a1);
+                a2 = MultiplyAdd(v, Splat(Unsafe.Add(ref column, 2 * s)), a2);
+                a3 = MultiplyAdd(v, Splat(Unsafe.Add(ref column, 3 * s)), a3);
+                a4 = MultiplyAdd(v, Splat(Unsafe.Add(ref column, 4 * s)), a4);
+                a5 = MultiplyAdd(v, Splat(Unsafe.Add(ref column, 5 * s)), a5);
+                a6 = MultiplyAdd(v, Splat(Unsafe.Add(ref column, 6 * s)), a6);
+                a7 = MultiplyAdd(v, Splat(Unsafe.Add(ref column, 7 * s)), a7);
+            }
+
+            Store(a0, ref acc, 0); Store(a1, ref acc, 1); Store(a2, ref acc, 2); Store(a3, ref acc, 3);
+            Store(a4, ref acc, 4); Store(a5, ref acc, 5); Store(a6, ref acc, 6); Store(a7, ref acc, 7);
+        }
+
+        for (; r < rows; r++)
+        {
+            Vector128<float> even = Load(ref accumulators, r), odd = Vector128<float>.Zero;
+            ref float column = ref Unsafe.Add(ref weights, (nint)r * stride);
+            int c = 0;
+            for (; c + 2 <= columns; c += 2)
+            {
+                even = MultiplyAdd(Load(ref source, c), Splat(Unsafe.Add(ref column, c)), even);
+                odd = MultiplyAdd(Load(ref source, c + 1), Splat(Unsafe.Add(ref column, c + 1)), odd);
+            }
+
+            if (c < columns) even = MultiplyAdd(Load(ref source, c), Splat(Unsafe.Add(ref column, c)), even);
+            Store(even + odd, ref accumulators, r);
+        }
+    }
+
+    /// <summary>
+    /// The weight gradient of a product over <paramref name="steps"/> steps and the group's lanes:
+    /// <c>g[r * stride + c] += Σ_s Σ_lanes rows_s[r] · columns_s[c]</c>, where step <c>s</c>'s lane buffers start
+    /// <c>s · rowStep</c> and <c>s · columnStep</c> elements after <paramref name="rowSource"/> and
+    /// <paramref name="columnSource"/> (a negative step reads a sequence backwards). Tiles of 2 rows by 4 columns.
+    /// </summary>
+    public static void Outer(ref float rowSource, nint rowStep, int rowCount, ref float columnSource, nint columnStep, int columnCount, int steps,
+        ref float gradient, int stride)
+    {
+        int r = 0;
+        for (; r + 2 <= rowCount; r += 2)
+        {
+            ref float g0 = ref Unsafe.Add(ref gradient, (nint)r * stride);
+            ref float g1 = ref Unsafe.Add(ref g0, stride);
+            int c = 0;
+            for (; c + 4 <= columnCount; c += 4)
+            {
+                Vector128<float> w00 = Vector128<float>.Zero, w01 = Vector128<float>.Zero, w02 = Vector128<float>.Zero, w03 = Vector128<float>.Zero;
+                Vector128<float> w10 = Vector128<float>.Zero, w11 = Vector128<float>.Zero, w12 = Vector128<float>.Zero, w13 = Vector128<float>.Zero;
+                for (int s = 0; s < steps; s++)
+                {
+                    ref float rowAt = ref At(ref rowSource, s * rowStep + r);
+                    ref float at = ref At(ref columnSource, s * columnStep + c);
+                    Vector128<float> h0 = Load(ref rowAt, 0), h1 = Load(ref rowAt, 1);
+                    Vector128<float> d0 = Load(ref at, 0), d1 = Load(ref at, 1), d2 = Load(ref at, 2), d3 = Load(ref at, 3);
+                    w00 = MultiplyAdd(h0, d0, w00); w01 = MultiplyAdd(h0, d1, w01); w02 = MultiplyAdd(h0, d2, w02); w03 = MultiplyAdd(h0, d3, w03);
+                    w10 = MultiplyAdd(h1, d0, w10); w11 = MultiplyAdd(h1, d1, w11); w12 = MultiplyAdd(h1, d2, w12); w13 = MultiplyAdd(h1, d3, w13);
+                }
+
+                AddSum(ref g0, c, w00); AddSum(ref g0, c + 1, w01); AddSum(ref g0, c + 2, w02); AddSum(ref g0, c + 3, w03);
+                AddSum(ref g1, c, w10); AddSum(ref g1, c + 1, w11); AddSum(ref g1, c + 2, w12); AddSum(ref g1, c + 3, w13);
+            }
+
+            for (; c < columnCount; c++)
+            {
+                Vector128<float> w0 = Vector128<float>.Zero, w1 = Vector128<float>.Zero;
+                for (int s = 0; s < steps; s++)
+                {
+                    ref float rowAt = ref At(ref rowSource, s * rowStep + r);
+                    Vector128<float> d = Load(ref columnSource, s * columnStep + c);
+                    w0 = MultiplyAdd(Load(ref rowAt, 0), d, w0);
+                    w1 = MultiplyAdd(Load(ref rowAt, 1), d, w1);
+                }
+
+                AddSum(ref g0, c, w0);
+                AddSum(ref g1, c, w1);
+            }
+        }
+
+        if (r < rowCount)
+        {
+            ref float g0 = ref Unsafe.Add(ref gradient, (nint)r * stride);
+            for (int c = 0; c < columnCount; c++)
+            {
+                Vector128<float> w0 = Vector128<float>.Zero, w1 = Vector128<float>.Zero;
+                int s = 0;
+                for (; s + 2 <= steps; s += 2)
+                {
+                    w0 = MultiplyAdd(Load(ref rowSource, s * rowStep + r), Load(ref columnSource, s * columnStep + c), w0);
+                    w1 = MultiplyAdd(Load(ref rowSource, (s + 1) * rowStep + r), Load(ref columnSource, (s + 1) * columnStep + c), w1);
+                }
+
+                if (s < steps) w0 = MultiplyAdd(Load(ref rowSource, s * rowStep + r), Load(ref columnSource, s * columnStep + c), w0);
+                AddSum(ref g0, c, w0 + w1);
+            }
+        }
+    }
+
+    /// <summary>A bias gradient over <paramref name="steps"/> steps and the lanes: <c>g[c] += Σ_s Σ_lanes columns_s[c]</c>.</summary>
+    public static void SumSteps(ref float columnSource, nint columnStep, int columnCount, int steps, ref float gradient)
+    {
+        for (int c = 0; c < columnCount; c++)
+        {
+            Vector128<float> w0 = Vector128<float>.Zero, w1 = Vector128<float>.Zero;
+            int s = 0;
+            for (; s + 2 <= steps; s += 2)
+            {
+                w0 += Load(ref columnSource, s * columnStep + c);
+                w1 += Load(ref columnSource, (s + 1) * columnStep + c);
+            }
+
+            if (s < steps) w0 += Load(ref columnSource, s * columnStep + c);
+            AddSum(ref gradient, c, w0 + w1);
+        }
+    }
+
+    /// <summary><c>g[index] += Σ_lanes value</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddSum(ref float gradient, int index, Vector128<float> value) => Unsafe.Add(ref gradient, index) += Sum(value);
+
 }

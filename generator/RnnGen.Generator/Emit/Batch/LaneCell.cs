@@ -86,26 +86,27 @@ internal sealed class LaneCell : LaneLayer
         }
     }
 
-    /// <summary>The gate pre-activations of this step: fused gates get both products, split gates keep the recurrent half apart.</summary>
+    /// <summary>The gate pre-activations of this step: the biases, then <c>+ x_t K</c> for every gate and <c>+ h_(s-1) R</c> into fused gates (split gates keep it apart).</summary>
     private void EmitPreActivations(CodeWriter w)
     {
-        var input = new Term("xt", In, Layer.KernelOffset, C);
-        var recurrent = new Term($"prev_h", U, Layer.RecurrentOffset, C, "s > 0");
         foreach (var (form, first, count) in GateRanges())
         {
-            if (form == GateForm.Fused)
+            string start = Bias("c", recurrentBias: form == GateForm.Fused);
+            w.WriteLine($"for (int c = {first}; c < {first + count}; c++) {L}.Store({start}, ref slot, c); // {(form == GateForm.Fused ? "b (+ b')" : "b")}, columns {first}..{first + count - 1}");
+            if (form == GateForm.Split)
             {
-                w.WriteLine($"// columns {first}..{first + count - 1}: b + x_t K + h_(s-1) R");
-                EmitColumns(w, first, count, c => Bias(c, recurrentBias: true), new[] { input, recurrent },
-                    (c, acc) => w.WriteLine($"{L}.Store({acc}, ref slot, {c});"));
+                string recurrentStart = _cell.RecurrentBiasOffset >= 0 ? $"{L}.Splat({S}.Load1(ref pr, {Plus(_cell.RecurrentBiasOffset, "c")}))" : Zero;
+                w.WriteLine($"for (int c = {first}; c < {first + count}; c++) {L}.Store({recurrentStart}, ref rq, c); // b', the split gate's recurrent half");
             }
-            else
+        }
+
+        w.WriteLine($"{L}.Product(ref xt, {In}, {Weights("pr", Layer.KernelOffset)}, {C}, {C}, ref slot); // + x_t K");
+        using (w.Block("if (s > 0)"))
+        {
+            foreach (var (form, first, count) in GateRanges())
             {
-                w.WriteLine($"// columns {first}..{first + count - 1}: b + x_t K, and apart from it b' + h_(s-1) R");
-                EmitColumns(w, first, count, c => Bias(c, recurrentBias: false), new[] { input },
-                    (c, acc) => w.WriteLine($"{L}.Store({acc}, ref slot, {c});"));
-                EmitColumns(w, first, count, c => _cell.RecurrentBiasOffset >= 0 ? Weight("pr", $"{_cell.RecurrentBiasOffset} + {c}") : Zero,
-                    new[] { recurrent }, (c, acc) => w.WriteLine($"{L}.Store({acc}, ref rq, {c});"));
+                string target = form == GateForm.Fused ? LaneAt("slot", first.ToString()) : LaneAt("rq", first.ToString());
+                w.WriteLine($"{L}.Product(ref prev_h, {U}, {Weights("pr", Layer.RecurrentOffset + first)}, {C}, {count}, {target}); // + h_(s-1) R, columns {first}..{first + count - 1}");
             }
         }
     }
@@ -114,8 +115,8 @@ internal sealed class LaneCell : LaneLayer
     private string Bias(string c, bool recurrentBias)
     {
         var terms = new List<string>();
-        if (_cell.InputBiasOffset >= 0) terms.Add($"{S}.Load1(ref pr, {_cell.InputBiasOffset} + {c})");
-        if (recurrentBias && _cell.RecurrentBiasOffset >= 0) terms.Add($"{S}.Load1(ref pr, {_cell.RecurrentBiasOffset} + {c})");
+        if (_cell.InputBiasOffset >= 0) terms.Add($"{S}.Load1(ref pr, {Plus(_cell.InputBiasOffset, c)})");
+        if (recurrentBias && _cell.RecurrentBiasOffset >= 0) terms.Add($"{S}.Load1(ref pr, {Plus(_cell.RecurrentBiasOffset, c)})");
         return terms.Count == 0 ? Zero : $"{L}.Splat({string.Join(" + ", terms)})";
     }
 
@@ -259,12 +260,7 @@ internal sealed class LaneCell : LaneLayer
                     w.WriteLine($"{L}.Store({Adjoint(declared, "d_h")}, ref dhr, j);");
                 }
 
-                using (w.Block("if (s > 0)"))
-                {
-                    w.WriteLine("// dLoss/dh_(s-1) = (element-wise part) + dA R^T, eight units per block");
-                    EmitRows(w, U, Layer.RecurrentOffset, C, split ? "drs" : "das", 0, C,
-                        r => $"{L}.Load(ref dhr, {r})", (r, acc) => w.WriteLine($"{L}.Store({acc}, ref dhr, {r});"));
-                }
+                w.WriteLine($"if (s > 0) {L}.ProductTransposed(ref {(split ? "drs" : "das")}, {C}, {Weights("pr", Layer.RecurrentOffset)}, {C}, {U}, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T");
             }
 
             EmitWeightGradients(w, output);
@@ -274,28 +270,22 @@ internal sealed class LaneCell : LaneLayer
     private void EmitWeightGradients(CodeWriter w, CacheSlot output)
     {
         w.WriteLine();
-        if (_cell.InputBiasOffset >= 0)
+        w.WriteLine("// the weight gradients, summed over the steps and the group's lanes");
+        if (_cell.InputBiasOffset >= 0) w.WriteLine($"{L}.SumSteps(ref dar, {C}, {C}, {T}, {Weights("gr", _cell.InputBiasOffset)}); // db += Σ_s dA_s");
+        if (_cell.RecurrentBiasOffset >= 0) w.WriteLine($"{L}.SumSteps(ref drr, {C}, {C}, {T}, {Weights("gr", _cell.RecurrentBiasOffset)}); // db' += Σ_s dA_s as the recurrent product sees it");
+        string firstInput = Layer.Spec.GoBackwards ? LaneAt("xr", ((T - 1) * In).ToString()) : "ref xr";
+        string inputStep = Layer.Spec.GoBackwards ? $"-{In}" : $"{In}";
+        w.WriteLine($"{L}.Outer({firstInput}, {inputStep}, {In}, ref dar, {C}, {C}, {T}, {Weights("gr", Layer.KernelOffset)}, {C}); // dK += Σ_s x_t^T dA_s");
+        if (T > 1)
         {
-            EmitOuter(w, "db += Σ_s Σ_lanes dA_s", _cell.InputBiasOffset, 0, 1, C, 0, T, "", null, "dar", s => $"{s} * {C}");
+            w.WriteLine($"{L}.Outer({LaneAt("wr", output.Offset.ToString())}, {output.Stride}, {U}, {LaneAt("drr", C.ToString())}, {C}, {C}, {T - 1}, {Weights("gr", Layer.RecurrentOffset)}, {C}); // dR += Σ_(s>0) h_(s-1)^T dA_s");
         }
 
-        if (_cell.RecurrentBiasOffset >= 0)
-        {
-            EmitOuter(w, "db' (the recurrent bias row) += Σ_s Σ_lanes dA_s as the recurrent product sees it", _cell.RecurrentBiasOffset, 0, 1, C, 0, T,
-                "", null, "drr", s => $"{s} * {C}");
-        }
-
-        EmitOuter(w, "dK[i, :] += Σ_s Σ_lanes x_t[i] dA_s", Layer.KernelOffset, C, In, C, 0, T, "xr", s => $"{InputStep(s)} * {In}", "dar", s => $"{s} * {C}");
-        EmitOuter(w, "dR[k, :] += Σ_(s>0) Σ_lanes h_(s-1)[k] dA_s", Layer.RecurrentOffset, C, U, C, 1, T,
-            "wr", s => $"{output.Offset} + ({s} - 1) * {output.Stride}", "drr", s => $"{s} * {C}");
         if (!InputGradient) return;
-
-        w.WriteLine("// dx_t = dA_s K^T, eight features per block");
+        w.WriteLine($"dx.Slice(0, {T * In} * lanes).Clear();");
         using (w.Block($"for (int s = 0; s < {T}; s++)"))
         {
-            w.WriteLine($"ref float das = ref {L}.At(ref dar, s * {C});");
-            w.WriteLine($"ref float dxt = ref {L}.At(ref dxr, {InputStep("s")} * {In});");
-            EmitRows(w, In, Layer.KernelOffset, C, "das", 0, C, _ => Zero, (r, acc) => w.WriteLine($"{L}.Store({acc}, ref dxt, {r});"));
+            w.WriteLine($"{L}.ProductTransposed({LaneAt("dar", $"s * {C}")}, {C}, {Weights("pr", Layer.KernelOffset)}, {C}, {In}, {LaneAt("dxr", $"{InputStep("s")} * {In}")}); // dx_t = dA_s K^T");
         }
     }
 

@@ -31,11 +31,11 @@ internal sealed class LaneDense : LaneLayer
             {
                 w.WriteLine($"ref float xn = ref {L}.At(ref xr, n * {In});");
                 w.WriteLine($"ref float yn = ref {L}.At(ref wr, n * {U});");
-                string Start(string c) => Layer.HasBias ? Weight("pr", Plus(Layer.BiasOffset, c)) : Zero;
-                bool softmax = Act == ActivationKind.Softmax;
-                EmitColumns(w, 0, U, Start, new[] { new Term("xn", In, Layer.KernelOffset, U) },
-                    (c, acc) => w.WriteLine($"{L}.Store({(softmax ? acc : Activate(Act, acc))}, ref yn, {c});"));
-                if (softmax) EmitSoftmax(w);
+                string start = Layer.HasBias ? Weight("pr", Plus(Layer.BiasOffset, "c")) : Zero;
+                w.WriteLine($"for (int c = 0; c < {U}; c++) {L}.Store({start}, ref yn, c); // {(Layer.HasBias ? "b" : "0")}");
+                w.WriteLine($"{L}.Product(ref xn, {In}, {Weights("pr", Layer.KernelOffset)}, {U}, {U}, ref yn); // + x K");
+                if (Act == ActivationKind.Softmax) EmitSoftmax(w);
+                else if (Act != ActivationKind.Linear) w.WriteLine($"for (int j = 0; j < {U}; j++) {L}.Store({Activate(Act, $"{L}.Load(ref yn, j)")}, ref yn, j);");
             }
         }
     }
@@ -70,7 +70,12 @@ internal sealed class LaneDense : LaneLayer
             w.WriteLine($"ref float wr = ref {S}.Ref(ws);");
             w.WriteLine($"ref float dyr = ref {S}.Ref(dy);");
             w.WriteLine($"ref float dzr = ref {S}.Ref(scratch); // dLoss/dz of every application, [{N}, {U}]");
-            if (InputGradient) w.WriteLine($"ref float dxr = ref {S}.Ref(dx);");
+            if (InputGradient)
+            {
+                w.WriteLine($"ref float dxr = ref {S}.Ref(dx);");
+                w.WriteLine($"dx.Slice(0, {N * In} * lanes).Clear();");
+            }
+
             using (w.Block($"for (int n = 0; n < {N}; n++)"))
             {
                 w.WriteLine($"ref float yn = ref {L}.At(ref wr, n * {U});");
@@ -88,15 +93,12 @@ internal sealed class LaneDense : LaneLayer
                     w.WriteLine($"for (int j = 0; j < {U}; j++) {L}.Store({Derivative(Act, $"{L}.Load(ref yn, j)", $"{L}.Load(ref dyn, j)")}, ref dzn, j);");
                 }
 
-                if (InputGradient)
-                {
-                    w.WriteLine($"ref float dxn = ref {L}.At(ref dxr, n * {In});");
-                    EmitRows(w, In, Layer.KernelOffset, U, "dzn", 0, U, _ => Zero, (r, acc) => w.WriteLine($"{L}.Store({acc}, ref dxn, {r});"));
-                }
+                if (InputGradient) w.WriteLine($"{L}.ProductTransposed(ref dzn, {U}, {Weights("pr", Layer.KernelOffset)}, {U}, {In}, {LaneAt("dxr", $"n * {In}")}); // dx_n = dz_n K^T");
             }
 
-            if (Layer.HasBias) EmitOuter(w, "db += Σ_n Σ_lanes dz_n", Layer.BiasOffset, 0, 1, U, 0, N, "", null, "dzr", s => $"{s} * {U}");
-            EmitOuter(w, "dK[i, :] += Σ_n Σ_lanes x_n[i] dz_n", Layer.KernelOffset, U, In, U, 0, N, "xr", s => $"{s} * {In}", "dzr", s => $"{s} * {U}");
+            w.WriteLine("// the weight gradients, summed over the applications and the group's lanes");
+            if (Layer.HasBias) w.WriteLine($"{L}.SumSteps(ref dzr, {U}, {U}, {N}, {Weights("gr", Layer.BiasOffset)}); // db += Σ_n dz_n");
+            w.WriteLine($"{L}.Outer(ref xr, {In}, {In}, ref dzr, {U}, {U}, {N}, {Weights("gr", Layer.KernelOffset)}, {U}); // dK += Σ_n x_n^T dz_n");
         }
     }
 }

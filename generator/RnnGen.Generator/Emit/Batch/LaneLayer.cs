@@ -10,9 +10,11 @@ namespace RnnGen.Generator.Emit.Batch;
 /// value of the layer one <c>Vector&lt;float&gt;</c> with a lane per sample. Every buffer has the per-sample layout
 /// with each float widened to a lane vector (element <c>k</c> at <c>k * RnnLanes.Count</c>), so the training cache is
 /// the one the per-sample passes define. A timestep is a small matrix product: each weight is broadcast once and
-/// multiplies the whole group, in blocks of eight independent accumulators.
+/// multiplies the whole group.
 /// </summary>
 /// <remarks>
+/// The products are the runtime's blocked lane kernels (<c>RnnLanes512.Product</c>, <c>ProductTransposed</c>, <c>Outer</c>,
+/// <c>SumSteps</c>) called with the layer's constant shapes; the element-wise cell is emitted here.
 /// Methods (<c>x</c>, <c>ws</c>, <c>dy</c>, <c>dx</c>, <c>scratch</c> in lanes; <c>p</c> and <c>g</c> as in
 /// <see cref="LayerEmitter"/>):
 /// <code>
@@ -44,9 +46,6 @@ internal abstract class LaneLayer
         "using RnnLanes256 = global::RnnGen.CompilerServices.Lanes256;",
         "using RnnLanes512 = global::RnnGen.CompilerServices.Lanes512;",
     };
-
-    /// <summary>Independent accumulators per block: enough multiply-add chains in flight to hide their latency.</summary>
-    private const int Block = 8;
 
     protected LaneLayer(LayerPlan layer, LayerEmitter perSample)
     {
@@ -119,150 +118,11 @@ internal abstract class LaneLayer
     /// <summary>A weight broadcast to every lane: <c>RnnLanes.Splat(p[offset])</c> through the ref <paramref name="source"/>.</summary>
     protected string Weight(string source, string offset) => $"{L}.Splat({S}.Load1(ref {source}, {offset}))";
 
-    /// <summary>One input of a product: <c>Rows</c> lane elements at <c>Source</c>, times the rows of the weight matrix at <c>p[Weights + r * Stride]</c>.</summary>
-    protected sealed record Term(string Source, int Rows, int Weights, int Stride, string? Condition = null);
+    /// <summary><c>ref RnnSimd.At(ref pr, offset)</c>: the weights at a constant offset, or the ref itself at 0.</summary>
+    protected static string Weights(string source, int offset) => offset == 0 ? $"ref {source}" : $"ref {S}.At(ref {source}, {offset})";
 
-    /// <summary>
-    /// Columns <c>[first, first + count)</c> of <c>init(c) + Σ_terms Σ_r source[r] W[r, c]</c>, eight columns per block
-    /// (eight accumulators), then <c>finish(c, accumulator)</c> per column.
-    /// </summary>
-    protected void EmitColumns(CodeWriter w, int first, int count, Func<string, string> init, IReadOnlyList<Term> terms,
-        Action<string, string> finish)
-    {
-        int full = count - count % Block;
-        if (full > 0)
-        {
-            using (w.Block($"for (int c = {first}; c < {first + full}; c += {Block})"))
-            {
-                ColumnBlock(w, Block, j => j == 0 ? "c" : $"c + {j}", "c", init, terms, finish);
-            }
-        }
-
-        if (count > full)
-        {
-            using (w.Block())
-            {
-                w.WriteLine($"const int c = {first + full};");
-                ColumnBlock(w, count - full, j => j == 0 ? "c" : $"c + {j}", "c", init, terms, finish);
-            }
-        }
-    }
-
-    private void ColumnBlock(CodeWriter w, int width, Func<int, string> column, string c, Func<string, string> init,
-        IReadOnlyList<Term> terms, Action<string, string> finish)
-    {
-        for (int j = 0; j < width; j++) w.WriteLine($"{V} a{j} = {init(column(j))};");
-        foreach (Term term in terms)
-        {
-            using var condition = term.Condition is null ? default(CodeWriter.Scope?) : w.Block($"if ({term.Condition})");
-            using (w.Block($"for (int r = 0; r < {term.Rows}; r++)"))
-            {
-                w.WriteLine($"{V} v = {L}.Load(ref {term.Source}, r);");
-                w.WriteLine($"ref float row = ref {S}.At(ref pr, {Plus(term.Weights, $"r * {term.Stride} + {c}")});");
-                for (int j = 0; j < width; j++) w.WriteLine($"a{j} = {L}.MultiplyAdd(v, {Weight("row", j.ToString())}, a{j});");
-            }
-        }
-
-        for (int j = 0; j < width; j++) finish(column(j), $"a{j}");
-    }
-
-    /// <summary>
-    /// Rows <c>[0, rows)</c> of <c>init(r) + Σ_c source[c] W[r, c]</c> over columns <c>[first, first + count)</c> (the
-    /// transposed product, <c>dA W^T</c>): eight rows per block, then <c>finish(r, accumulator)</c> per row.
-    /// </summary>
-    protected void EmitRows(CodeWriter w, int rows, int weights, int stride, string source, int first, int count,
-        Func<string, string> init, Action<string, string> finish)
-    {
-        void RowBlock(int width)
-        {
-            for (int j = 0; j < width; j++) w.WriteLine($"{V} a{j} = {init(j == 0 ? "r" : $"r + {j}")};");
-            using (w.Block($"for (int c = {first}; c < {first + count}; c++)"))
-            {
-                w.WriteLine($"{V} v = {L}.Load(ref {source}, c);");
-                w.WriteLine($"ref float column = ref {S}.At(ref pr, {Plus(weights, $"r * {stride} + c")});");
-                for (int j = 0; j < width; j++) w.WriteLine($"a{j} = {L}.MultiplyAdd(v, {Weight("column", (j * stride).ToString())}, a{j});");
-            }
-
-            for (int j = 0; j < width; j++) finish(j == 0 ? "r" : $"r + {j}", $"a{j}");
-        }
-
-        int full = rows - rows % Block;
-        if (full > 0)
-        {
-            using (w.Block($"for (int r = 0; r < {full}; r += {Block})")) RowBlock(Block);
-        }
-
-        if (rows > full)
-        {
-            using (w.Block())
-            {
-                w.WriteLine($"const int r = {full};");
-                RowBlock(rows - full);
-            }
-        }
-    }
-
-    /// <summary>
-    /// The weight gradient of a product summed over steps <c>[firstStep, steps)</c> and the group's lanes:
-    /// <c>g[weights + r * stride + c] += Σ_s Σ_lanes row_s[r] · column_s[c]</c> for <c>r</c> in <c>[0, rows)</c> and
-    /// columns <c>[0, count)</c>; with <paramref name="row"/> null (a bias), <c>g[weights + c] += Σ_s Σ_lanes column_s[c]</c>.
-    /// <paramref name="row"/> and <paramref name="column"/> give step <c>s</c>'s lane element index expression into
-    /// <paramref name="rowSource"/> and <paramref name="columnSource"/>.
-    /// </summary>
-    protected void EmitOuter(CodeWriter w, string comment, int weights, int stride, int rows, int count, int firstStep, int steps,
-        string rowSource, Func<string, string>? row, string columnSource, Func<string, string> column)
-    {
-        w.WriteLine("// " + comment);
-        void ColumnBlock(int width, string c)
-        {
-            for (int j = 0; j < width; j++) w.WriteLine($"{V} w{j} = {Zero};");
-            using (w.Block($"for (int s = {firstStep}; s < {steps}; s++)"))
-            {
-                if (row is not null) w.WriteLine($"{V} v = {L}.Load(ref {rowSource}, {row("s")} + r);");
-                w.WriteLine($"ref float at = ref {L}.At(ref {columnSource}, {column("s")} + {c});");
-                for (int j = 0; j < width; j++)
-                {
-                    w.WriteLine(row is null
-                        ? $"w{j} = w{j} + {L}.Load(ref at, {j});"
-                        : $"w{j} = {L}.MultiplyAdd(v, {L}.Load(ref at, {j}), w{j});");
-                }
-            }
-
-            string target = row is null ? Plus(weights, c) : Plus(weights, $"r * {stride} + {c}");
-            for (int j = 0; j < width; j++)
-            {
-                string index = j == 0 ? target : $"{target} + {j}";
-                w.WriteLine($"{S}.Store({S}.Load1(ref gr, {index}) + {L}.Sum(w{j}), ref gr, {index});");
-            }
-        }
-
-        void Columns()
-        {
-            int full = count - count % Block;
-            if (full > 0)
-            {
-                using (w.Block($"for (int c = 0; c < {full}; c += {Block})")) ColumnBlock(Block, "c");
-            }
-
-            if (count > full)
-            {
-                using (w.Block())
-                {
-                    w.WriteLine($"const int c = {full};");
-                    ColumnBlock(count - full, "c");
-                }
-            }
-        }
-
-        if (row is null)
-        {
-            using (w.Block()) Columns();
-        }
-        else
-        {
-            using (w.Block($"for (int r = 0; r < {rows}; r++)")) Columns();
-        }
-    }
+    /// <summary><c>ref RnnLanes.At(ref source, index)</c>: a lane element, or the ref itself at 0.</summary>
+    protected string LaneAt(string source, string index) => index == "0" ? $"ref {source}" : $"ref {L}.At(ref {source}, {index})";
 
     /// <summary><c>f(z)</c> per lane.</summary>
     protected string Activate(ActivationKind activation, string z) => activation switch
