@@ -95,8 +95,9 @@ internal sealed class Trainer : IDisposable
                 _workers[w] = batchModel.CreateReplica();
             }
 
-            _pool = degree > 1 ? new WorkerPool(degree) : null;
+            // the threads last, so nothing after them can throw and leave them running
             EnsureCapacity(Math.Min(batchSize, data.Count));
+            _pool = degree > 1 ? new WorkerPool(degree) : null;
         }
     }
 

@@ -106,6 +106,41 @@ public sealed class ParallelFitTests
     }
 
     [Fact]
+    public void Parallel_validation_equals_a_sequential_Evaluate_of_the_trained_weights()
+    {
+        PerSampleBatchModel model = NewBatchModel();
+        Dataset validation = Sequences(300); // two chunks (256 + 44), each cut across the workers
+        TrainingOptions options = Options(2);
+        options.Epochs = 1;
+        options.ValidationData = validation;
+        History history = model.Fit(Sequences(), options);
+
+        // val_ values come from the weights at the end of the epoch, scored in sample order
+        IReadOnlyDictionary<string, float> evaluated = model.Evaluate(validation, Losses.SparseCategoricalCrossentropy(), Metrics.SparseCategoricalAccuracy());
+        Assert.Equal(evaluated["loss"], history["val_loss"][0]);
+        Assert.Equal(evaluated["accuracy"], history["val_accuracy"][0]);
+    }
+
+    [Theory]
+    [InlineData(8, 32, 100, 8)]
+    [InlineData(8, 4, 100, 4)]
+    [InlineData(8, 32, 3, 3)]
+    [InlineData(1, 32, 100, 1)]
+    public void The_degree_is_parallelism_capped_by_the_batch_size_and_the_samples(int parallelism, int batchSize, int samples, int degree)
+    {
+        using var trainer = new Trainer(NewBatchModel(), Sequences(samples), Losses.SparseCategoricalCrossentropy(), new Adam(), [],
+            parallelism: parallelism, batchSize: batchSize);
+        Assert.Equal(degree, trainer.Degree);
+    }
+
+    [Fact]
+    public void A_per_sample_model_ignores_parallelism()
+    {
+        using var trainer = new Trainer(NewSequential(), Sequences(), Losses.SparseCategoricalCrossentropy(), new Adam(), [], parallelism: 4);
+        Assert.Equal(1, trainer.Degree);
+    }
+
+    [Fact]
     public void A_parallel_batch_step_allocates_nothing_after_warm_up()
     {
         PerSampleBatchModel model = NewBatchModel();
