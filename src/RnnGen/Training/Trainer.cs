@@ -50,7 +50,6 @@ internal sealed class Trainer : IDisposable
 
     // Batched evaluation: the chunk being predicted.
     private float[]? _evalOutputs;
-    private float[]? _evalScratch;
     private Dataset? _evalData;
     private int _evalFirst, _evalCount, _evalParts;
 
@@ -131,7 +130,6 @@ internal sealed class Trainer : IDisposable
 
         // predict chunk by chunk across the workers, then score the chunk in sample order here
         _evalOutputs ??= new float[EvaluationChunk * _model.OutputSize];
-        _evalScratch ??= new float[_model.OutputSize];
         _evalData = data;
         double sum = 0;
         for (int first = 0; first < data.Count; first += EvaluationChunk)
@@ -140,7 +138,7 @@ internal sealed class Trainer : IDisposable
             _evalCount = Math.Min(EvaluationChunk, data.Count - first);
             _evalParts = Math.Min(_workers.Length, _evalCount);
             RunParts(_predictPart, _evalParts);
-            Score(data, first, _evalOutputs.AsSpan(0, _evalCount * _model.OutputSize), _loss, _metrics, _evalScratch, _stepSize, ref sum);
+            Score(data, first, _evalOutputs.AsSpan(0, _evalCount * _model.OutputSize), _loss, _metrics, _outputGradient, _stepSize, ref sum);
         }
 
         _evalData = null;
