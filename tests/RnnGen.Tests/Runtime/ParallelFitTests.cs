@@ -271,6 +271,61 @@ public sealed class ParallelFitTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
+    [Fact]
+    public void The_pool_runs_part_0_here_and_each_other_part_on_its_own_thread_every_time()
+    {
+        var threads = new int[3];
+        var seen = new int[3];
+        using var pool = new WorkerPool(3);
+        Action<int> record = part => threads[part] = Environment.CurrentManagedThreadId;
+        pool.Run(record, 3);
+        threads.CopyTo(seen, 0);
+        for (int run = 0; run < 50; run++)
+        {
+            pool.Run(record, 3);
+            Assert.Equal(seen, threads);
+        }
+
+        Assert.Equal(Environment.CurrentManagedThreadId, threads[0]);
+        Assert.Equal(3, threads.Distinct().Count());
+    }
+
+    [Fact]
+    public void The_pool_rethrows_the_first_failing_part_after_every_part_has_finished_and_keeps_working()
+    {
+        using var pool = new WorkerPool(3);
+        var finished = new bool[3];
+        var e = Assert.Throws<ArgumentException>(() => pool.Run(part =>
+        {
+            if (part == 2)
+            {
+                Thread.Sleep(50); // the slow part still finishes before Run returns
+                finished[part] = true;
+                return;
+            }
+
+            throw new ArgumentException($"part {part}");
+        }, 3));
+
+        Assert.Equal("part 0", e.Message);
+        Assert.True(finished[2]);
+        Assert.Contains(nameof(The_pool_rethrows_the_first_failing_part_after_every_part_has_finished_and_keeps_working), e.StackTrace);
+
+        // the next run starts clean
+        int ran = 0;
+        pool.Run(_ => Interlocked.Increment(ref ran), 3);
+        Assert.Equal(3, ran);
+    }
+
+    [Fact]
+    public void A_disposed_pool_refuses_to_run()
+    {
+        var pool = new WorkerPool(2);
+        pool.Dispose();
+        pool.Dispose(); // twice is harmless
+        Assert.Throws<ObjectDisposedException>(() => pool.Run(_ => { }, 2));
+    }
+
     [Theory]
     [InlineData(16, 2)]
     [InlineData(17, 3)]
