@@ -12,25 +12,34 @@ public static class ModelExtensions
     /// split off before any shuffling (or <see cref="TrainingOptions.ValidationData"/>).</item>
     /// <item>Each epoch, if <see cref="TrainingOptions.Shuffle"/>, the sample order is permuted with a
     /// <see cref="Random"/> seeded once from <see cref="TrainingOptions.Seed"/>. Determinism: the same seed gives
-    /// bit-identical weights on the same thread count and the same instruction set (the vector width the JIT picks,
-    /// AVX-512, AVX2, SSE or scalar, changes the order of floating-point sums); see docs/determinism.md.</item>
+    /// bit-identical weights with the same <see cref="TrainingOptions.Parallelism"/> degree and the same instruction set
+    /// (a different degree, or the vector width the JIT picks, AVX-512, AVX2, SSE or scalar, changes the order of
+    /// floating-point sums); see docs/determinism.md.</item>
     /// <item>Before the first step the whole dataset (and the validation data) is validated: not empty, sizes, finite
     /// inputs and targets, token ids and sparse labels in range. A bad dataset is one <see cref="ArgumentException"/>
     /// naming the first bad sample, and nothing is trained.</item>
     /// <item>Each batch: <c>Gradients = 0</c>; per sample <c>Forward</c>, <c>dOut = w · dLoss/dOutput / batchCount</c>,
-    /// <c>Backward(dOut)</c>; then one <see cref="Optimizer.Step"/>. The batch loss is <c>Σ w · loss / batchCount</c>, where
+    /// <c>Backward(dOut)</c>; then one <see cref="Optimizer.Step"/>. A model that implements <see cref="IBatchModel"/>
+    /// does the same a batch at a time: the batch's samples are gathered into contiguous rows and cut into
+    /// <c>P = min(Parallelism, batchCount)</c> contiguous parts (a fixed partition), worker <c>p</c> (the model for
+    /// <c>p = 0</c>, a replica from <see cref="IBatchModel.CreateReplica"/> otherwise, all on dedicated threads created
+    /// once per Fit) runs <c>ForwardBatch</c> and <c>BackwardBatch</c> on its part into its own gradients, and the model's
+    /// gradients are the replicas' added in worker order 1 .. P-1. Without <see cref="IBatchModel"/>, Fit runs on the
+    /// calling thread and <see cref="TrainingOptions.Parallelism"/> has no effect. An exception in a worker is rethrown
+    /// here once every worker has stopped. The batch loss is <c>Σ w · loss / batchCount</c>, where
     /// <c>w</c> is the sample's <see cref="TrainingOptions.ClassWeights"/> entry (1 without class weights). A batch whose
     /// loss or gradients are not finite is never applied (no optimizer step): its loss is reported as NaN or infinite,
     /// which <see cref="TerminateOnNaN"/> stops on, and the weights stay those of the last finite step.</item>
     /// <item>Epoch <c>loss</c> is the sample-weighted mean of the batch losses (the mean over samples); metrics cover the
-    /// epoch's pre-update outputs; <c>val_</c> values use <see cref="IRnnModel.Predict"/> after the epoch. With a
+    /// epoch's pre-update outputs, in sample order; <c>val_</c> values use <see cref="IRnnModel.Predict"/> (or
+    /// <see cref="IBatchModel.PredictBatch"/> in chunks, across the workers) after the epoch. With a
     /// <see cref="ReduceLROnPlateau"/> or <see cref="LearningRateScheduler"/>, <c>learning_rate</c> records the epoch's rate, as in Keras 3.</item>
     /// </list>
-    /// Buffers are allocated before the loop; a batch step allocates nothing.
+    /// Buffers, replicas and worker threads are allocated before the loop; a batch step allocates nothing.
     /// </remarks>
     /// <exception cref="ArgumentException">The loss or a metric does not fit the output layer (for example a
     /// categorical cross-entropy on a 1-unit output), or a size does not fit.</exception>
-    /// <param name="model">The model to train.</param>
+    /// <param name="model">The model to train (batched and parallel when it is an <see cref="IBatchModel"/>).</param>
     /// <param name="data">Training samples (and validation, with <see cref="TrainingOptions.ValidationSplit"/>).</param>
     /// <param name="options">Loss, optimizer, epochs and the rest.</param>
     /// <returns>Per-epoch values: <c>history["loss"]</c>, <c>history["val_loss"]</c>, metrics.</returns>
@@ -70,9 +79,8 @@ public static class ModelExtensions
         Callback[] callbacks = [.. options.Callbacks];
         bool reportRate = callbacks.Any(c => c is ReduceLROnPlateau or LearningRateScheduler);
         TextWriter output = options.Output ?? Console.Out;
-        var trainer = new Trainer(model, train, options.Loss, options.Optimizer, metrics, sampleWeights);
-        var validationOutput = new float[model.OutputSize];
-        var validationScratch = new float[model.OutputSize];
+        // the trainer owns the batch buffers, the replicas and the worker threads: disposed however Fit ends
+        using var trainer = new Trainer(model, train, options.Loss, options.Optimizer, metrics, sampleWeights, options.Parallelism, options.BatchSize);
         var random = new Random(options.Seed);
         var history = new History();
         int batchSize = options.BatchSize;
@@ -132,7 +140,7 @@ public static class ModelExtensions
                     metric.Reset();
                 }
 
-                logs["val_loss"] = Trainer.Evaluate(model, validation, options.Loss, metrics, validationOutput, validationScratch);
+                logs["val_loss"] = trainer.Evaluate(validation);
                 foreach (Metric metric in metrics)
                 {
                     logs["val_" + metric.Name] = metric.Result;
@@ -180,7 +188,9 @@ public static class ModelExtensions
     }
 
     /// <summary>
-    /// Mean loss and metrics over <paramref name="data"/> using <see cref="IRnnModel.Predict"/> (Keras <c>model.evaluate</c>).
+    /// Mean loss and metrics over <paramref name="data"/> using <see cref="IRnnModel.Predict"/>, or
+    /// <see cref="IBatchModel.PredictBatch"/> in chunks of samples when the model has it (Keras <c>model.evaluate</c>).
+    /// Losses are summed and metrics updated in sample order.
     /// </summary>
     /// <param name="model">The model.</param>
     /// <param name="data">Samples.</param>
@@ -212,7 +222,53 @@ public static class ModelExtensions
         return results;
     }
 
+    /// <summary>
+    /// Predicts <c>n</c> samples laid out one after another: input <c>i</c> at <c>inputs[i * InputSize ..]</c>, its output
+    /// at <c>outputs[i * OutputSize ..]</c> (Keras <c>model.predict</c> on a batch). Uses
+    /// <see cref="IBatchModel.PredictBatch"/> when the model has it, else <see cref="IRnnModel.Predict"/> per sample.
+    /// Allocation-free (a batch model's per-thread workspace aside, on a thread's first call).
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="inputs"><c>n × InputSize</c> values.</param>
+    /// <param name="outputs">Receives <c>n × OutputSize</c> values.</param>
+    /// <exception cref="ArgumentException"><paramref name="inputs"/> is not a whole number of inputs, or
+    /// <paramref name="outputs"/> is not that many outputs (the message gives the expected and actual lengths).</exception>
+    public static void PredictBatch(this IRnnModel model, ReadOnlySpan<float> inputs, Span<float> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        int inputSize = model.InputSize, outputSize = model.OutputSize;
+        if (inputs.Length % inputSize != 0)
+        {
+            throw new ArgumentException(
+                $"Expected inputs of a multiple of the input size {inputSize} (n x {inputSize}), but got length {inputs.Length}.", nameof(inputs));
+        }
+
+        int n = inputs.Length / inputSize;
+        if (outputs.Length != n * outputSize)
+        {
+            throw new ArgumentException(
+                $"Expected outputs of length {n * outputSize} ({n} samples x {outputSize}), but got length {outputs.Length}.", nameof(outputs));
+        }
+
+        // one batched call when the model has one, else sample by sample
+        if (model is IBatchModel batchModel)
+        {
+            if (n > 0)
+            {
+                batchModel.PredictBatch(inputs, outputs);
+            }
+
+            return;
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            model.Predict(inputs.Slice(i * inputSize, inputSize), outputs.Slice(i * outputSize, outputSize));
+        }
+    }
+
     /// <summary>Predicts every sample into one flat span: output <c>i</c> at <c>outputs[i*OutputSize ..]</c>.</summary>
+    /// <remarks>Batched like <see cref="PredictBatch(IRnnModel, ReadOnlySpan{float}, Span{float})"/>.</remarks>
     /// <param name="model">The model.</param>
     /// <param name="data">Samples (only inputs are used).</param>
     /// <param name="outputs">Receives <c>data.Count * model.OutputSize</c> floats.</param>
@@ -232,10 +288,7 @@ public static class ModelExtensions
                 $"Expected outputs of length {data.Count * size} ({data.Count} samples x {size}), but got length {outputs.Length}.", nameof(outputs));
         }
 
-        for (int i = 0; i < data.Count; i++)
-        {
-            model.Predict(data.Input(i), outputs.Slice(i * size, size));
-        }
+        PredictBatch(model, data.Inputs, outputs);
     }
 
     /// <summary>Predicts every sample (Keras <c>model.predict</c>).</summary>
@@ -244,19 +297,16 @@ public static class ModelExtensions
     /// <returns>One output array per sample.</returns>
     public static float[][] PredictBatch(this IRnnModel model, Dataset data)
     {
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         var flat = new float[data.Count * model.OutputSize];
         PredictBatch(model, data, flat);
-        var result = new float[data.Count][];
-        for (int i = 0; i < result.Length; i++)
-        {
-            result[i] = flat.AsSpan(i * model.OutputSize, model.OutputSize).ToArray();
-        }
-
-        return result;
+        return SplitRows(flat, data.Count, model.OutputSize);
     }
 
     /// <summary>Predicts each input (Keras <c>model.predict</c>).</summary>
+    /// <remarks>The inputs are copied into one flat batch and predicted like
+    /// <see cref="PredictBatch(IRnnModel, ReadOnlySpan{float}, Span{float})"/>.</remarks>
     /// <param name="model">The model.</param>
     /// <param name="inputs">One input per sample, each <see cref="IRnnModel.InputSize"/> long.</param>
     /// <returns>One output array per sample.</returns>
@@ -264,16 +314,30 @@ public static class ModelExtensions
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputs);
-        var result = new float[inputs.Length][];
+        int inputSize = model.InputSize;
+        var flat = new float[inputs.Length * inputSize];
         for (int i = 0; i < inputs.Length; i++)
         {
-            if (inputs[i] is null || inputs[i].Length != model.InputSize)
+            if (inputs[i] is null || inputs[i].Length != inputSize)
             {
-                throw new ArgumentException($"Input {i} has length {inputs[i]?.Length ?? 0}, but the model expects {model.InputSize}.", nameof(inputs));
+                throw new ArgumentException($"Input {i} has length {inputs[i]?.Length ?? 0}, but the model expects {inputSize}.", nameof(inputs));
             }
 
-            result[i] = new float[model.OutputSize];
-            model.Predict(inputs[i], result[i]);
+            inputs[i].CopyTo(flat, i * inputSize);
+        }
+
+        var outputs = new float[inputs.Length * model.OutputSize];
+        PredictBatch(model, flat, outputs);
+        return SplitRows(outputs, inputs.Length, model.OutputSize);
+    }
+
+    /// <summary>One array per row of a flat <c>rows × size</c> buffer.</summary>
+    private static float[][] SplitRows(float[] flat, int rows, int size)
+    {
+        var result = new float[rows][];
+        for (int i = 0; i < rows; i++)
+        {
+            result[i] = flat.AsSpan(i * size, size).ToArray();
         }
 
         return result;

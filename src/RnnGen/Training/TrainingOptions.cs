@@ -42,6 +42,39 @@ public sealed class TrainingOptions
     /// </summary>
     public IReadOnlyDictionary<int, float>? ClassWeights { get; set; }
 
+    /// <summary>
+    /// Cores used by <see cref="ModelExtensions.Fit"/> (default <see cref="Environment.ProcessorCount"/>, all of them;
+    /// 1 is single-threaded). The degree used is <c>min(Parallelism, BatchSize, training samples)</c>.
+    /// </summary>
+    /// <remarks>
+    /// <para>It applies to a model that implements <see cref="IBatchModel"/>: each batch is cut into that many contiguous
+    /// parts by a fixed partition, one per worker (the model and replicas of it sharing its parameters), and the
+    /// workers' gradients and losses are summed in worker order. The same <see cref="Seed"/> and the same degree give
+    /// bit-identical weights; a different degree sums in a different order, so the last bits differ (docs/determinism.md).
+    /// Validation predicts on the same workers.</para>
+    /// <para>A model that is not an <see cref="IBatchModel"/> trains sample by sample on the calling thread, and this
+    /// setting has no effect.</para>
+    /// <para>The workers call <see cref="Loss.Compute(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/>
+    /// concurrently, so a custom <see cref="RnnGen.Loss"/> must not keep mutable state (the built-in losses do not).
+    /// Metrics and callbacks run on the calling thread only.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int Parallelism
+    {
+        get => _parallelism;
+        set
+        {
+            if (value < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(Parallelism), value, "Parallelism must be at least 1 (1 is single-threaded).");
+            }
+
+            _parallelism = value;
+        }
+    }
+
+    private int _parallelism = Environment.ProcessorCount;
+
     /// <summary>Callbacks, called in order.</summary>
     public IList<Callback> Callbacks { get; set; } = new List<Callback>();
 
