@@ -546,11 +546,13 @@ public static class Kernels
         int n = v.Length;
         if (!CheckGemm(m, n, 1)) return;
         CheckMatrix(c.Length, m, n, ldc, nameof(c));
-        for (int i = 0; i < m; i++)
-        {
-            Span<float> row = c.Slice(i * ldc, n);
-            TensorPrimitives.Add(row, v, row);
-        }
+        ref float vr = ref MemoryMarshal.GetReference(v);
+        ref float cr = ref MemoryMarshal.GetReference(c);
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated) j = RowsColumns<Ops512, Vector512<float>>(m, n, ref vr, ref cr, ldc, j, sum: false);
+        if (Vector256.IsHardwareAccelerated) j = RowsColumns<Ops256, Vector256<float>>(m, n, ref vr, ref cr, ldc, j, sum: false);
+        if (Vector128.IsHardwareAccelerated) j = RowsColumns<Ops128, Vector128<float>>(m, n, ref vr, ref cr, ldc, j, sum: false);
+        RowsColumns<OpsScalar, float>(m, n, ref vr, ref cr, ldc, j, sum: false);
     }
 
     /// <summary><c>v[j] += sum_i C[i, j]</c> over the <paramref name="m"/> rows of <c>C [m, v.Length]</c> (row stride <paramref name="ldc"/>): a bias gradient summed over samples.</summary>
@@ -560,10 +562,37 @@ public static class Kernels
         int n = v.Length;
         if (!CheckGemm(m, n, 1)) return;
         CheckMatrix(c.Length, m, n, ldc, nameof(c));
-        for (int i = 0; i < m; i++)
+        ref float vr = ref MemoryMarshal.GetReference(v);
+        ref float cr = ref MemoryMarshal.GetReference(c);
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated) j = RowsColumns<Ops512, Vector512<float>>(m, n, ref vr, ref cr, ldc, j, sum: true);
+        if (Vector256.IsHardwareAccelerated) j = RowsColumns<Ops256, Vector256<float>>(m, n, ref vr, ref cr, ldc, j, sum: true);
+        if (Vector128.IsHardwareAccelerated) j = RowsColumns<Ops128, Vector128<float>>(m, n, ref vr, ref cr, ldc, j, sum: true);
+        RowsColumns<OpsScalar, float>(m, n, ref vr, ref cr, ldc, j, sum: true);
+    }
+
+    // Columns from j on, one vector at a time: sum ? v += sum of the rows of C : every row of C += v.
+    private static int RowsColumns<TOps, TVec>(int m, int n, ref float v, ref float c, nint ldc, int j, bool sum)
+        where TOps : struct, IVectorOps<TVec>
+        where TVec : struct
+    {
+        int w = TOps.Count;
+        for (; j <= n - w; j += w)
         {
-            TensorPrimitives.Add(v, c.Slice(i * ldc, n), v);
+            TVec vj = TOps.Load(ref v, j);
+            ref float cj = ref Unsafe.Add(ref c, j);
+            if (sum)
+            {
+                for (int i = 0; i < m; i++) vj = TOps.Add(vj, TOps.Load(ref cj, i * ldc));
+                TOps.Store(vj, ref v, j);
+            }
+            else
+            {
+                for (int i = 0; i < m; i++) TOps.Store(TOps.Add(vj, TOps.Load(ref cj, i * ldc)), ref cj, i * ldc);
+            }
         }
+
+        return j;
     }
 
     private static bool CheckGemm(int m, int n, int k)
@@ -770,6 +799,8 @@ public static class Kernels
         static abstract TVec MultiplyAdd(TVec a, TVec b, TVec c);
 
         static abstract float Sum(TVec value);
+
+        static abstract TVec Add(TVec a, TVec b);
     }
 
     private readonly struct Ops512 : IVectorOps<Vector512<float>>
@@ -792,6 +823,9 @@ public static class Kernels
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float Sum(Vector512<float> value) => Vector512.Sum(value);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
     }
 
     private readonly struct Ops256 : IVectorOps<Vector256<float>>
@@ -814,6 +848,9 @@ public static class Kernels
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float Sum(Vector256<float> value) => Vector256.Sum(value);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
     }
 
     private readonly struct Ops128 : IVectorOps<Vector128<float>>
@@ -836,6 +873,9 @@ public static class Kernels
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float Sum(Vector128<float> value) => Vector128.Sum(value);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
     }
 
     private readonly struct OpsScalar : IVectorOps<float>
@@ -858,6 +898,9 @@ public static class Kernels
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float Sum(float value) => value;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float Add(float a, float b) => a + b;
     }
 
     private static void CheckMatrix(int length, int rows, int cols, int rowStride, string paramName)

@@ -80,7 +80,8 @@ internal sealed class DenseRuntime : LayerRuntime
 
     public override int BatchCacheLength(int n, bool training) => 0;
 
-    public override int BatchScratchLength(int n) => n * Steps * Units;
+    /// <remarks><c>dZ</c> for every row, then <c>W^T [units, in]</c>.</remarks>
+    public override int BatchScratchLength(int n) => n * Steps * Units + KernelLength;
 
     public override void ForwardBatch(int n, ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> y, Span<float> cache, bool training)
     {
@@ -122,8 +123,10 @@ internal sealed class DenseRuntime : LayerRuntime
         if (_useBias) Kernels.AddRowSums(rows, dz, u, g.Slice(KernelLength, u));
         if (!dx.IsEmpty)
         {
+            Span<float> wT = scratch.Slice(rows * u, KernelLength);
+            Kernels.Transpose(m, u, p[..KernelLength], u, wT, m);
             dx.Clear();
-            Kernels.GemmTransposeB(rows, m, u, dz, u, p[..KernelLength], u, dx, m);
+            Kernels.Gemm(rows, m, u, dz, u, wT, m, dx, m);
         }
     }
 

@@ -76,7 +76,7 @@ internal sealed partial class GruRuntime
     }
 
     protected override void BatchCellBackward(
-        int n, ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, int xStride, ReadOnlySpan<float> prev, ReadOnlySpan<float> cur,
+        int n, BatchWeights w, Span<float> g, ReadOnlySpan<float> x, int xStride, ReadOnlySpan<float> prev, ReadOnlySpan<float> cur,
         Span<float> dState, Span<float> dx, Span<float> scratch)
     {
         int nu = n * Units;
@@ -107,7 +107,7 @@ internal sealed partial class GruRuntime
             Span<float> darh = Plane(scratch, 5, n);
             TensorPrimitives.Multiply(dah, r, darh);
 
-            for (int k = 0; k < 3; k++) BatchInputBackward(n, p, g, x, xStride, k, Plane(scratch, k, n), dx);
+            for (int k = 0; k < 3; k++) BatchInputBackward(n, w, g, x, xStride, k, Plane(scratch, k, n), dx);
             if (UseBias)
             {
                 BatchBiasBackward(n, g, 0, daz, 1);
@@ -119,9 +119,9 @@ internal sealed partial class GruRuntime
             {
                 // dR += H_prev^T dA_rec; dH_prev = dH Z + dA_rec R^T
                 TensorPrimitives.Multiply(dh, z, dh);
-                BatchRecurrentBackward(n, p, g, hPrev, 0, daz, dh);
-                BatchRecurrentBackward(n, p, g, hPrev, 1, dar, dh);
-                BatchRecurrentBackward(n, p, g, hPrev, 2, darh, dh);
+                BatchRecurrentBackward(n, w, g, hPrev, 0, daz, dh);
+                BatchRecurrentBackward(n, w, g, hPrev, 1, dar, dh);
+                BatchRecurrentBackward(n, w, g, hPrev, 2, darh, dh);
             }
         }
         else
@@ -134,20 +134,20 @@ internal sealed partial class GruRuntime
             else
             {
                 tmp.Clear();
-                Kernels.GemmTransposeB(n, Units, Units, dah, Units, p.Slice(RecurrentOffset + 2 * Units, RecurrentLength - 2 * Units), GateWidth, tmp, Units);
+                BatchRecurrentInputGradient(n, w, 2, dah, tmp);
                 TensorPrimitives.Multiply(tmp, hPrev, dar);
                 Kernels.SigmoidBackward(r, dar);
             }
 
-            for (int k = 0; k < 3; k++) BatchInputBackward(n, p, g, x, xStride, k, Plane(scratch, k, n), dx);
+            for (int k = 0; k < 3; k++) BatchInputBackward(n, w, g, x, xStride, k, Plane(scratch, k, n), dx);
             if (!prev.IsEmpty)
             {
                 // dR_zr += H_prev^T [dA_z, dA_r]; dR_h += (R H_prev)^T dA_h; dH_prev = dH Z + d(R H_prev) R + [dA_z, dA_r] R_zr^T
                 TensorPrimitives.Multiply(dh, z, dh);
                 TensorPrimitives.MultiplyAdd(tmp, r, dh, dh);
-                BatchRecurrentBackward(n, p, g, hPrev, 0, daz, dh);
-                BatchRecurrentBackward(n, p, g, hPrev, 1, dar, dh);
-                BatchRecurrentBackward(n, p, g, extra, 2, dah, default);
+                BatchRecurrentBackward(n, w, g, hPrev, 0, daz, dh);
+                BatchRecurrentBackward(n, w, g, hPrev, 1, dar, dh);
+                BatchRecurrentBackward(n, w, g, extra, 2, dah, default);
             }
         }
     }

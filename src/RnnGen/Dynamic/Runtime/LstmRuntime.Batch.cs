@@ -38,7 +38,7 @@ internal sealed partial class LstmRuntime
     }
 
     protected override void BatchCellBackward(
-        int n, ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, int xStride, ReadOnlySpan<float> prev, ReadOnlySpan<float> cur,
+        int n, BatchWeights w, Span<float> g, ReadOnlySpan<float> x, int xStride, ReadOnlySpan<float> prev, ReadOnlySpan<float> cur,
         Span<float> dState, Span<float> dx, Span<float> scratch)
     {
         int nu = n * Units;
@@ -68,7 +68,7 @@ internal sealed partial class LstmRuntime
         }
 
         // dK += X^T dA; db += sum_i dA; dX += dA K^T, per gate
-        for (int k = 0; k < 4; k++) BatchInputBackward(n, p, g, x, xStride, k, Plane(scratch, k, n), dx);
+        for (int k = 0; k < 4; k++) BatchInputBackward(n, w, g, x, xStride, k, Plane(scratch, k, n), dx);
 
         if (!prev.IsEmpty)
         {
@@ -76,7 +76,7 @@ internal sealed partial class LstmRuntime
             TensorPrimitives.Multiply(dc, f, dc);
             dh.Clear();
             ReadOnlySpan<float> hPrev = Plane(prev, 0, n);
-            for (int k = 0; k < 4; k++) BatchRecurrentBackward(n, p, g, hPrev, k, Plane(scratch, k, n), dh);
+            for (int k = 0; k < 4; k++) BatchRecurrentBackward(n, w, g, hPrev, k, Plane(scratch, k, n), dh);
         }
     }
 }

@@ -18,7 +18,8 @@ internal abstract partial class RecurrentRuntime
 {
     public override int BatchCacheLength(int n, bool training) => (training ? Steps : Math.Min(Steps, 2)) * n * StepCacheLength;
 
-    public override int BatchScratchLength(int n) => n * (StateGradientLength + CellScratchLength);
+    /// <remarks>The state gradient and cell planes, then the transposed kernel <c>K^T [G, in]</c> and recurrent kernel <c>R^T [G, u]</c>.</remarks>
+    public override int BatchScratchLength(int n) => n * (StateGradientLength + CellScratchLength) + GateWidth * (InputWidth + Units);
 
     public override void ForwardBatch(int n, ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> y, Span<float> cache, bool training)
     {
@@ -52,6 +53,14 @@ internal abstract partial class RecurrentRuntime
         int u = Units, width = InputWidth, stride = InputLength, block = n * StepCacheLength;
         Span<float> dState = scratch[..(n * StateGradientLength)];
         Span<float> cellScratch = scratch.Slice(n * StateGradientLength, n * CellScratchLength);
+        int transposed = n * (StateGradientLength + CellScratchLength);
+        Span<float> kernelT = scratch.Slice(transposed, GateWidth * width);
+        Span<float> recurrentT = scratch.Slice(transposed + GateWidth * width, GateWidth * u);
+
+        // dX += dA K^T and dH += dA R^T become plain products with the transposes, made once per call.
+        Kernels.Transpose(width, GateWidth, p[..KernelLength], GateWidth, kernelT, width);
+        Kernels.Transpose(u, GateWidth, p.Slice(RecurrentOffset, RecurrentLength), GateWidth, recurrentT, u);
+        var weights = new BatchWeights(p, kernelT, recurrentT);
         dState.Clear();
         dx.Clear();
         for (int s = Steps - 1; s >= 0; s--)
@@ -70,7 +79,7 @@ internal abstract partial class RecurrentRuntime
             int t = GoBackwards ? Steps - 1 - s : s;
             ReadOnlySpan<float> prev = s == 0 ? default : cache.Slice((s - 1) * block, block);
             Span<float> dxt = dx.IsEmpty ? default : dx[(t * width)..];
-            BatchCellBackward(n, p, g, x[(t * width)..], stride, prev, cache.Slice(s * block, block), dState, dxt, cellScratch);
+            BatchCellBackward(n, weights, g, x[(t * width)..], stride, prev, cache.Slice(s * block, block), dState, dxt, cellScratch);
         }
     }
 
@@ -87,7 +96,7 @@ internal abstract partial class RecurrentRuntime
     /// <c>dx[i · xStride ..]</c> (skipped when empty).
     /// </summary>
     protected abstract void BatchCellBackward(
-        int n, ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, int xStride, ReadOnlySpan<float> prev, ReadOnlySpan<float> cur,
+        int n, BatchWeights w, Span<float> g, ReadOnlySpan<float> x, int xStride, ReadOnlySpan<float> prev, ReadOnlySpan<float> cur,
         Span<float> dState, Span<float> dx, Span<float> scratch);
 
     /// <summary>Plane <paramref name="q"/> (<c>[n, u]</c>) of a batch block.</summary>
@@ -114,12 +123,12 @@ internal abstract partial class RecurrentRuntime
     /// <c>dK_g += X^T da</c>, <c>db_g += sum_i da[i]</c> (bias row <paramref name="biasRow"/>), <c>dX += da K_g^T</c> (when <paramref name="dx"/> is not empty).
     /// </summary>
     protected void BatchInputBackward(
-        int n, ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, int xStride, int gate, ReadOnlySpan<float> da, Span<float> dx, int biasRow = 0)
+        int n, BatchWeights w, Span<float> g, ReadOnlySpan<float> x, int xStride, int gate, ReadOnlySpan<float> da, Span<float> dx, int biasRow = 0)
     {
-        int u = Units;
-        Kernels.GemmTransposeA(InputWidth, u, n, x, xStride, da, u, g[(gate * u)..KernelLength], GateWidth);
+        int u = Units, width = InputWidth;
+        Kernels.GemmTransposeA(width, u, n, x, xStride, da, u, g[(gate * u)..KernelLength], GateWidth);
         if (UseBias) BatchBiasBackward(n, g, gate, da, biasRow);
-        if (!dx.IsEmpty) Kernels.GemmTransposeB(n, InputWidth, u, da, u, p[(gate * u)..KernelLength], GateWidth, dx, xStride);
+        if (!dx.IsEmpty) Kernels.Gemm(n, width, u, da, u, w.KernelT.Slice(gate * u * width, u * width), width, dx, xStride);
     }
 
     /// <summary><c>db[row, g] += sum_i da[i]</c>.</summary>
@@ -130,10 +139,30 @@ internal abstract partial class RecurrentRuntime
     /// The backward of gate <paramref name="gate"/>'s recurrent product <c>H R_g</c>: <c>dR_g += H^T da</c>, and
     /// <c>dH += da R_g^T</c> (when <paramref name="dh"/> is not empty).
     /// </summary>
-    protected void BatchRecurrentBackward(int n, ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> h, int gate, ReadOnlySpan<float> da, Span<float> dh)
+    protected void BatchRecurrentBackward(int n, BatchWeights w, Span<float> g, ReadOnlySpan<float> h, int gate, ReadOnlySpan<float> da, Span<float> dh)
     {
-        int u = Units, offset = RecurrentOffset + gate * u, length = RecurrentLength - gate * u;
-        Kernels.GemmTransposeA(u, u, n, h, u, da, u, g.Slice(offset, length), GateWidth);
-        if (!dh.IsEmpty) Kernels.GemmTransposeB(n, u, u, da, u, p.Slice(offset, length), GateWidth, dh, u);
+        int u = Units;
+        Kernels.GemmTransposeA(u, u, n, h, u, da, u, g.Slice(RecurrentOffset + gate * u, RecurrentLength - gate * u), GateWidth);
+        if (!dh.IsEmpty) BatchRecurrentInputGradient(n, w, gate, da, dh);
+    }
+
+    /// <summary><c>dH += da R_g^T</c> for gate <paramref name="gate"/>.</summary>
+    protected void BatchRecurrentInputGradient(int n, BatchWeights w, int gate, ReadOnlySpan<float> da, Span<float> dh)
+    {
+        int u = Units;
+        Kernels.Gemm(n, u, u, da, u, w.RecurrentT.Slice(gate * u * u, u * u), u, dh, u);
+    }
+
+    /// <summary>The weights as the batched backward reads them: the layer's parameters and the transposes of its two kernels.</summary>
+    /// <param name="P">The layer's parameters.</param>
+    /// <param name="KernelT"><c>K^T [G, in]</c>: rows <c>g u .. (g + 1) u</c> are gate <c>g</c>'s <c>K_g^T</c>.</param>
+    /// <param name="RecurrentT"><c>R^T [G, u]</c>: rows <c>g u .. (g + 1) u</c> are gate <c>g</c>'s <c>R_g^T</c>.</param>
+    protected readonly ref struct BatchWeights(ReadOnlySpan<float> P, ReadOnlySpan<float> KernelT, ReadOnlySpan<float> RecurrentT)
+    {
+        public ReadOnlySpan<float> P { get; } = P;
+
+        public ReadOnlySpan<float> KernelT { get; } = KernelT;
+
+        public ReadOnlySpan<float> RecurrentT { get; } = RecurrentT;
     }
 }

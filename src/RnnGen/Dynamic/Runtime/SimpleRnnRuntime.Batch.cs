@@ -15,7 +15,7 @@ internal sealed partial class SimpleRnnRuntime
     }
 
     protected override void BatchCellBackward(
-        int n, ReadOnlySpan<float> p, Span<float> g, ReadOnlySpan<float> x, int xStride, ReadOnlySpan<float> prev, ReadOnlySpan<float> cur,
+        int n, BatchWeights w, Span<float> g, ReadOnlySpan<float> x, int xStride, ReadOnlySpan<float> prev, ReadOnlySpan<float> cur,
         Span<float> dState, Span<float> dx, Span<float> scratch)
     {
         int nu = n * Units;
@@ -26,12 +26,12 @@ internal sealed partial class SimpleRnnRuntime
         Kernels.ActivationBackward(Activation, Plane(cur, 0, n), dz);
 
         // dK += X^T dZ; db += sum_i dZ; dX += dZ K^T; dR += H_prev^T dZ; dH_prev = dZ R^T
-        BatchInputBackward(n, p, g, x, xStride, 0, dz, dx);
+        BatchInputBackward(n, w, g, x, xStride, 0, dz, dx);
         if (!prev.IsEmpty)
         {
             Span<float> dh = dState[..nu];
             dh.Clear();
-            BatchRecurrentBackward(n, p, g, Plane(prev, 0, n), 0, dz, dh);
+            BatchRecurrentBackward(n, w, g, Plane(prev, 0, n), 0, dz, dh);
         }
     }
 }
