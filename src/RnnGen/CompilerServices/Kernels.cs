@@ -488,11 +488,14 @@ public static class Kernels
     /// <c>(j, p)</c> at <c>b[j * ldb + p]</c>.
     /// </summary>
     /// <remarks>
-    /// Dot-product form: one row of <c>A</c> against four rows of <c>B</c>, vectorized along <c>k</c> with four independent
-    /// accumulators and one horizontal sum each. For a <c>B</c> reused across many calls, transposing it once
-    /// (<see cref="Transpose"/>) and calling <see cref="Gemm"/> is faster when <c>k</c> is small.
+    /// Panels of <c>B</c> (up to 64 rows by 64 columns) are transposed into a stack buffer and multiplied with the
+    /// register-blocked kernel of <see cref="Gemm"/>; a product with fewer than four rows of <c>C</c> takes the dot-product
+    /// form instead (one row of <c>A</c> against four rows of <c>B</c>, vectorized along <c>k</c>), where a transpose would
+    /// not pay. For a <c>B</c> reused across many calls, transposing it once (<see cref="Transpose"/>) and calling
+    /// <see cref="Gemm"/> saves the per-call transposes.
     /// </remarks>
     /// <exception cref="ArgumentException">An operand is too short for its shape and leading dimension.</exception>
+    [SkipLocalsInit]
     public static void GemmTransposeB(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc)
     {
         if (!CheckGemm(m, n, k)) return;
@@ -502,7 +505,29 @@ public static class Kernels
         ref float ar = ref MemoryMarshal.GetReference(a);
         ref float br = ref MemoryMarshal.GetReference(b);
         ref float cr = ref MemoryMarshal.GetReference(c);
-        if (Vector512.IsHardwareAccelerated && k >= Vector512<float>.Count)
+        if (m >= 4)
+        {
+            // C[:, j..j+nb] += A[:, p..p+kb] · (B[j..j+nb, p..p+kb])^T, the panel transposed to [kb, nb] first.
+            const int Panel = 64;
+            Span<float> panel = stackalloc float[Panel * Panel];
+            ref float tr = ref MemoryMarshal.GetReference(panel);
+            for (int j = 0; j < n; j += Panel)
+            {
+                int nb = Math.Min(Panel, n - j);
+                for (int p = 0; p < k; p += Panel)
+                {
+                    int kb = Math.Min(Panel, k - p);
+                    for (int jj = 0; jj < nb; jj++)
+                    {
+                        ref float row = ref Unsafe.Add(ref br, (nint)(j + jj) * ldb + p);
+                        for (int pp = 0; pp < kb; pp++) Unsafe.Add(ref tr, pp * nb + jj) = Unsafe.Add(ref row, pp);
+                    }
+
+                    GemmDispatch(m, nb, kb, ref Unsafe.Add(ref ar, p), lda, 1, ref tr, nb, ref Unsafe.Add(ref cr, j), ldc);
+                }
+            }
+        }
+        else if (Vector512.IsHardwareAccelerated && k >= Vector512<float>.Count)
         {
             GemmDotRows<Ops512, Vector512<float>>(m, n, k, ref ar, lda, ref br, ldb, ref cr, ldc);
         }
