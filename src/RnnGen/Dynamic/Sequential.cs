@@ -25,6 +25,12 @@ namespace RnnGen.Dynamic;
 /// thread (and grown if a larger model is used), so it is thread-safe and allocation-free afterwards.
 /// </para>
 /// <para>
+/// As an <see cref="IBatchModel"/> it also runs whole minibatches: every layer processes the <c>n</c> samples at once,
+/// each timestep of a recurrent layer as a few small matrix–matrix products (<see cref="Kernels.Gemm"/>). The batch
+/// buffers grow on the first call with a larger <c>n</c>; later calls allocate nothing. <see cref="CreateReplica"/> gives a
+/// model that shares <see cref="Parameters"/> (the same array) with its own gradients and caches.
+/// </para>
+/// <para>
 /// Rules, as in Keras: an <see cref="EmbeddingLayer"/> may only be first and needs <c>features == outputDim</c>;
 /// a recurrent layer needs a sequence input (the model input, an Embedding, a recurrent layer with
 /// <c>ReturnSequences</c>, or a Dense applied to a sequence).
