@@ -25,12 +25,18 @@ namespace RnnGen.Dynamic;
 /// thread (and grown if a larger model is used), so it is thread-safe and allocation-free afterwards.
 /// </para>
 /// <para>
+/// As an <see cref="IBatchModel"/> it also runs whole minibatches: every layer processes the <c>n</c> samples at once,
+/// each timestep of a recurrent layer as a few small matrix–matrix products (<see cref="Kernels.Gemm"/>). The batch
+/// buffers grow on the first call with a larger <c>n</c>; later calls allocate nothing. <see cref="CreateReplica"/> gives a
+/// model that shares <see cref="Parameters"/> (the same array) with its own gradients and caches.
+/// </para>
+/// <para>
 /// Rules, as in Keras: an <see cref="EmbeddingLayer"/> may only be first and needs <c>features == outputDim</c>;
 /// a recurrent layer needs a sequence input (the model input, an Embedding, a recurrent layer with
 /// <c>ReturnSequences</c>, or a Dense applied to a sequence).
 /// </para>
 /// </remarks>
-public sealed class Sequential : IRnnModel
+public sealed partial class Sequential : IBatchModel
 {
     [ThreadStatic]
     private static float[]? t_predictWorkspace;
@@ -62,6 +68,15 @@ public sealed class Sequential : IRnnModel
     private int _position;
 
     private readonly ReadOnlyCollection<LayerInfo> _layers;
+
+    // Batched training (Sequential.Batch.cs): one buffer grown to the largest n seen, laid out per call.
+    private readonly int[] _batchOutputOffsets;
+    private readonly int[] _batchCacheOffsets;
+    private readonly int _innerOutputLength;
+    private float[] _batchBuffer = [];
+    private int _batchCount = -1;
+    private int _batchGradientOffset;
+    private int _batchScratchOffset;
 
     /// <summary>
     /// Builds the model for inputs of shape <c>(timesteps, features)</c> and initializes the weights as Keras does,
@@ -184,12 +199,57 @@ public sealed class Sequential : IRnnModel
         }
 
         _workspaceLength = workspace;
+        _innerOutputLength = 0;
+        for (int i = 0; i < count - 1; i++) _innerOutputLength = Math.Max(_innerOutputLength, _runtimes[i].OutputLength);
+        _batchOutputOffsets = new int[count];
+        _batchCacheOffsets = new int[count];
         _workspace = new float[workspace];
         _input = new float[InputSize];
         _outputGradients = new float[gradientsLength];
         _scratch = new float[scratch];
         _state = new float[state];
         _stepOutputs = new float[stepOutputs];
+    }
+
+    /// <summary>
+    /// A replica of <paramref name="source"/>: the same layers and the same <see cref="Parameters"/> array, with its own
+    /// gradients, caches, workspaces and streaming state.
+    /// </summary>
+    private Sequential(Sequential source)
+    {
+        Timesteps = source.Timesteps;
+        Features = source.Features;
+        InputSize = source.InputSize;
+        StepInputSize = source.StepInputSize;
+        OutputSize = source.OutputSize;
+        StepOutputSize = source.StepOutputSize;
+        ParameterCount = source.ParameterCount;
+        Summary = source.Summary;
+        _layers = source._layers;
+
+        // Immutable after construction: shared.
+        _runtimes = source._runtimes;
+        _parameterOffsets = source._parameterOffsets;
+        _parameters = source._parameters;
+        _outputOffsets = source._outputOffsets;
+        _cacheOffsets = source._cacheOffsets;
+        _workspaceLength = source._workspaceLength;
+        _gradientOffsets = source._gradientOffsets;
+        _canStep = source._canStep;
+        _stateOffsets = source._stateOffsets;
+        _stepOutputOffsets = source._stepOutputOffsets;
+        _innerOutputLength = source._innerOutputLength;
+
+        // Per instance.
+        _gradients = new float[source._gradients.Length];
+        _workspace = new float[source._workspace.Length];
+        _input = new float[source._input.Length];
+        _outputGradients = new float[source._outputGradients.Length];
+        _scratch = new float[source._scratch.Length];
+        _state = new float[source._state.Length];
+        _stepOutputs = new float[source._stepOutputs.Length];
+        _batchOutputOffsets = new int[_runtimes.Length];
+        _batchCacheOffsets = new int[_runtimes.Length];
     }
 
     /// <inheritdoc/>

@@ -78,6 +78,58 @@ internal sealed class DenseRuntime : LayerRuntime
     public override void Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> y, Span<float> state, Span<float> scratch, int position) =>
         Row(p, x, y);
 
+    public override int BatchCacheLength(int n, bool training) => 0;
+
+    /// <remarks><c>dZ</c> for every row, then <c>W^T [units, in]</c>.</remarks>
+    public override int BatchScratchLength(int n) => n * Steps * Units + KernelLength;
+
+    public override void ForwardBatch(int n, ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> y, Span<float> cache, bool training)
+    {
+        // Y = act(X W + b) over the n · Steps rows of every sample at once
+        int rows = n * Steps, u = Units;
+        y = y[..(rows * u)];
+        y.Clear();
+        if (_useBias) Kernels.AddToRows(rows, p.Slice(KernelLength, u), y, u);
+        Kernels.Gemm(rows, u, InputWidth, x, InputWidth, p[..KernelLength], u, y, u);
+        if (_activation == Activation.Softmax)
+        {
+            for (int r = 0; r < rows; r++) Kernels.Softmax(y.Slice(r * u, u));
+        }
+        else
+        {
+            Kernels.Activate(_activation, y);
+        }
+    }
+
+    public override void BackwardBatch(
+        int n, ReadOnlySpan<float> p, Span<float> g,
+        ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> cache,
+        ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
+    {
+        // dZ = dY * act'(Y); dW += X^T dZ; db += sum_r dZ; dX = dZ W^T
+        int rows = n * Steps, u = Units, m = InputWidth;
+        Span<float> dz = scratch[..(rows * u)];
+        dy[..(rows * u)].CopyTo(dz);
+        if (_activation == Activation.Softmax)
+        {
+            for (int r = 0; r < rows; r++) Kernels.ActivationBackward(_activation, y.Slice(r * u, u), dz.Slice(r * u, u));
+        }
+        else
+        {
+            Kernels.ActivationBackward(_activation, y[..(rows * u)], dz);
+        }
+
+        Kernels.GemmTransposeA(m, u, rows, x, m, dz, u, g[..KernelLength], u);
+        if (_useBias) Kernels.AddRowSums(rows, dz, u, g.Slice(KernelLength, u));
+        if (!dx.IsEmpty)
+        {
+            Span<float> wT = scratch.Slice(rows * u, KernelLength);
+            Kernels.Transpose(m, u, p[..KernelLength], u, wT, m);
+            dx.Clear();
+            Kernels.Gemm(rows, m, u, dz, u, wT, m, dx, m);
+        }
+    }
+
     private void Row(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> y)
     {
         if (_useBias) p.Slice(KernelLength, Units).CopyTo(y);

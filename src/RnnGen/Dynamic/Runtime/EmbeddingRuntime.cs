@@ -56,6 +56,37 @@ internal sealed class EmbeddingRuntime : LayerRuntime
         p.Slice(id * Units, Units).CopyTo(y);
     }
 
+    public override int BatchCacheLength(int n, bool training) => 0;
+
+    public override int BatchScratchLength(int n) => 0;
+
+    public override void ForwardBatch(int n, ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> y, Span<float> cache, bool training)
+    {
+        // Y[r] = E[id_r] for the n · Steps ids
+        int u = Units;
+        for (int r = 0; r < n * Steps; r++)
+        {
+            int id = TokenId(x[r], r, "inputs");
+            p.Slice(id * u, u).CopyTo(y.Slice(r * u, u));
+        }
+    }
+
+    public override void BackwardBatch(
+        int n, ReadOnlySpan<float> p, Span<float> g,
+        ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> cache,
+        ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
+    {
+        // dE[id_r] += dY[r]
+        int u = Units;
+        for (int r = 0; r < n * Steps; r++)
+        {
+            Span<float> row = g.Slice((int)x[r] * u, u);
+            TensorPrimitives.Add(row, dy.Slice(r * u, u), row);
+        }
+
+        dx.Clear();
+    }
+
     private int TokenId(float value, int position, string paramName)
     {
         // Rejects NaN, fractions and ids outside [0, inputDim).

@@ -8,7 +8,7 @@ namespace RnnGen.Dynamic.Runtime;
 /// reset_after: <c>hh = act(x K_h + bi_h + r (h_prev R_h + br_h))</c>, step cache <c>[h, z, r, hh, h_prev R_h + br_h]</c>.
 /// reset_before: <c>hh = act(x K_h + (r h_prev) R_h + b_h)</c>, step cache <c>[h, z, r, hh, r h_prev]</c>.
 /// </summary>
-internal sealed class GruRuntime(GruLayer layer, int steps, int inputWidth)
+internal sealed partial class GruRuntime(GruLayer layer, int steps, int inputWidth)
     : RecurrentRuntime(layer, steps, inputWidth, gates: 3)
 {
     private readonly bool _resetAfter = layer.ResetAfter;

@@ -83,6 +83,28 @@ internal abstract class LayerRuntime
         ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> cache,
         ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch);
 
+    /// <summary>Floats of cache <see cref="ForwardBatch"/> needs for <paramref name="n"/> samples: everything Backward reads when <paramref name="training"/>, else only the working set.</summary>
+    public abstract int BatchCacheLength(int n, bool training);
+
+    /// <summary>Floats of scratch <see cref="BackwardBatch"/> needs for <paramref name="n"/> samples.</summary>
+    public abstract int BatchScratchLength(int n);
+
+    /// <summary>
+    /// <see cref="Forward"/> on <paramref name="n"/> samples at once: <paramref name="x"/> is <c>n × InputLength</c> and
+    /// <paramref name="y"/> <c>n × OutputLength</c>, sample after sample. Fills <paramref name="cache"/>
+    /// (<see cref="BatchCacheLength"/>) for <see cref="BackwardBatch"/> when <paramref name="training"/>.
+    /// </summary>
+    public abstract void ForwardBatch(int n, ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> y, Span<float> cache, bool training);
+
+    /// <summary>
+    /// <see cref="Backward"/> on the <paramref name="n"/> samples of the last training <see cref="ForwardBatch"/>:
+    /// <c>g += sum_i dLoss_i/dWeights</c>; <c>dx</c> (<c>n × InputLength</c>) is overwritten, or skipped when empty.
+    /// </summary>
+    public abstract void BackwardBatch(
+        int n, ReadOnlySpan<float> p, Span<float> g,
+        ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> cache,
+        ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch);
+
     /// <summary>One timestep: <paramref name="x"/> is one input row, <paramref name="y"/> one output row; <paramref name="state"/> carries over.</summary>
     public abstract void Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> y, Span<float> state, Span<float> scratch, int position);
 }

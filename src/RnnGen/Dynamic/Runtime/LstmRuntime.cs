@@ -8,7 +8,7 @@ namespace RnnGen.Dynamic.Runtime;
 /// <c>o = σ(a_o)</c>; <c>c = f c_prev + i g</c>; <c>h = o act(c)</c>.
 /// Step cache: <c>[h, c, act(c), i, f, g, o]</c> (7u). State gradient: <c>[dh, dc]</c>.
 /// </summary>
-internal sealed class LstmRuntime(LstmLayer layer, int steps, int inputWidth)
+internal sealed partial class LstmRuntime(LstmLayer layer, int steps, int inputWidth)
     : RecurrentRuntime(layer, steps, inputWidth, gates: 4)
 {
     protected override int StepCacheLength => 7 * Units;

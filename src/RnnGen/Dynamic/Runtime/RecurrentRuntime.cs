@@ -11,7 +11,7 @@ namespace RnnGen.Dynamic.Runtime;
 /// <see cref="LayerRuntime.Units"/> floats. Step <c>s</c> reads input row <c>t = s</c> (or <c>T - 1 - s</c> when going backwards).
 /// Weights: kernel <c>[in, G]</c>, recurrent_kernel <c>[u, G]</c>, then the bias, with <c>G = gates * u</c>.
 /// </remarks>
-internal abstract class RecurrentRuntime : LayerRuntime
+internal abstract partial class RecurrentRuntime : LayerRuntime
 {
     protected RecurrentRuntime(RecurrentLayer layer, int steps, int inputWidth, int gates)
         : base(steps, inputWidth, layer.Units, layer.ReturnSequences ? steps : 1)

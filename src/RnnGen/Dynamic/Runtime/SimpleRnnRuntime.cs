@@ -3,7 +3,7 @@ using RnnGen.CompilerServices;
 namespace RnnGen.Dynamic.Runtime;
 
 /// <summary>SimpleRNN cell: <c>h = act(x K + h_prev R + b)</c>. Step cache: <c>[h]</c>.</summary>
-internal sealed class SimpleRnnRuntime(SimpleRnnLayer layer, int steps, int inputWidth)
+internal sealed partial class SimpleRnnRuntime(SimpleRnnLayer layer, int steps, int inputWidth)
     : RecurrentRuntime(layer, steps, inputWidth, gates: 1)
 {
     protected override int StepCacheLength => Units;
