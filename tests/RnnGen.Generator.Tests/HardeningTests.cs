@@ -181,7 +181,8 @@ public class HardeningTests
         Assert.Empty(GeneratorHarness.CompilationErrors(output));
         Assert.Equal(3, result.GeneratedTrees.Length);
         INamedTypeSymbol model = output.GetTypeByMetadataName("event.namespace.class")!;
-        Assert.Contains(model.Interfaces, i => i.Name == "IRnnModel");
+        Assert.Contains(model.AllInterfaces, i => i.Name == "IRnnModel");
+        Assert.Contains(model.Interfaces, i => i.Name == "IBatchModel");
         Assert.NotNull(output.GetTypeByMetadataName("event.namespace.var+async")!.GetMembers("Predict").FirstOrDefault());
     }
 

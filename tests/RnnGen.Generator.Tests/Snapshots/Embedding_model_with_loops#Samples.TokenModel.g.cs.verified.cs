@@ -13,7 +13,7 @@ using RnnGen.CompilerServices;
 namespace Samples;
 
 [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
-partial class TokenModel : global::RnnGen.IRnnModel
+partial class TokenModel : global::RnnGen.IBatchModel
 {
     /// <summary>Timesteps per input sequence.</summary>
     public const int Timesteps = 4;
@@ -48,6 +48,11 @@ partial class TokenModel : global::RnnGen.IRnnModel
     private readonly float[] _state = new float[StateSize];
     private bool _hasForward;
 
+    // The last ForwardBatch, one sample after another: inputs and activations as Forward keeps them.
+    private float[] _batchInputs = global::System.Array.Empty<float>();
+    private float[] _batchWorkspace = global::System.Array.Empty<float>();
+    private int _batchCount;
+
     /// <summary>Creates the model with Keras's default initializers and seed 0.</summary>
     public TokenModel() : this(0) { }
 
@@ -67,6 +72,12 @@ partial class TokenModel : global::RnnGen.IRnnModel
         global::RnnGen.CompilerServices.Initializers.Orthogonal(p.Slice(66, 48), 4, 12, random);
         // layer 2: dense
         global::RnnGen.CompilerServices.Initializers.GlorotUniform(p.Slice(126, 8), 4, 2, random);
+    }
+
+    // A replica: the same Parameters array, its own gradients and caches (see CreateReplica).
+    private TokenModel(float[] sharedParameters, bool replica)
+    {
+        _parameters = sharedParameters;
     }
 
     /// <summary>Every weight, in Keras <c>get_weights()</c> order, flattened (see <see cref="Layers"/> for offsets).</summary>
@@ -122,7 +133,7 @@ partial class TokenModel : global::RnnGen.IRnnModel
         global::RnnGen.CompilerServices.Guard.Length(inputGradient.Length, InputSize, nameof(inputGradient));
         if (!_hasForward) global::RnnGen.CompilerServices.Guard.ThrowBackwardWithoutForward();
         inputGradient.Clear();
-        RunBackward(outputGradient, inputGradient);
+        RunBackward(_input, _workspace, outputGradient, inputGradient);
     }
 
     /// <summary>Streaming: zeroes the recurrent state used by <see cref="Step"/>.</summary>
@@ -181,6 +192,64 @@ partial class TokenModel : global::RnnGen.IRnnModel
         }
     }
 
+    /// <summary>
+    /// Inference on n samples: <paramref name="inputs"/> holds n x InputSize values, one sample after another.
+    /// Runs Predict per sample (a reset-before GRU has no batched tier). Allocation-free after
+    /// a thread's first call; safe to call concurrently on one instance.
+    /// </summary>
+    /// <param name="inputs">n x InputSize values.</param>
+    /// <param name="outputs">Receives n x OutputSize values.</param>
+    public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+    {
+        int n = global::RnnGen.CompilerServices.Guard.BatchCount(inputs.Length, InputSize, nameof(inputs));
+        global::RnnGen.CompilerServices.Guard.Length(outputs.Length, n * OutputSize, nameof(outputs));
+        CheckTokens(inputs, nameof(inputs));
+        for (int i = 0; i < n; i++) Predict(inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));
+    }
+
+    /// <summary>
+    /// Training forward pass on n samples: like PredictBatch, and keeps what BackwardBatch needs. The cache grows to the
+    /// largest batch seen (the only allocation); later batches of that size or smaller allocate nothing. Not thread-safe.
+    /// </summary>
+    /// <param name="inputs">n x InputSize values.</param>
+    /// <param name="outputs">Receives n x OutputSize values.</param>
+    public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+    {
+        int n = global::RnnGen.CompilerServices.Guard.BatchCount(inputs.Length, InputSize, nameof(inputs));
+        global::RnnGen.CompilerServices.Guard.Length(outputs.Length, n * OutputSize, nameof(outputs));
+        CheckTokens(inputs, nameof(inputs));
+        if (_batchWorkspace.Length < n * WorkspaceSize)
+        {
+            _batchInputs = new float[n * InputSize];
+            _batchWorkspace = new float[n * WorkspaceSize];
+        }
+        for (int i = 0; i < n; i++)
+        {
+            global::System.Span<float> x = _batchInputs.AsSpan(i * InputSize, InputSize);
+            global::System.Span<float> ws = _batchWorkspace.AsSpan(i * WorkspaceSize, WorkspaceSize);
+            inputs.Slice(i * InputSize, InputSize).CopyTo(x);
+            RunForward(_parameters, x, ws);
+            ws.Slice(OutputOffset, OutputSize).CopyTo(outputs.Slice(i * OutputSize, OutputSize));
+        }
+        _batchCount = n;
+    }
+
+    /// <summary>Adds the sum over the samples of the last ForwardBatch of dLoss/dParameters into <see cref="Gradients"/>.</summary>
+    /// <param name="outputGradients">dLoss/dOutput of each sample: n x OutputSize values, n that of the last ForwardBatch.</param>
+    public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients)
+    {
+        if (_batchCount == 0) global::RnnGen.CompilerServices.Guard.ThrowBackwardBatchWithoutForward();
+        int n = _batchCount;
+        global::RnnGen.CompilerServices.Guard.Length(outputGradients.Length, n * OutputSize, nameof(outputGradients));
+        for (int i = 0; i < n; i++)
+        {
+            RunBackward(_batchInputs.AsSpan(i * InputSize, InputSize), _batchWorkspace.AsSpan(i * WorkspaceSize, WorkspaceSize), outputGradients.Slice(i * OutputSize, OutputSize), _inputGradient);
+        }
+    }
+
+    /// <summary>A model that shares this one's Parameters array and has its own gradients, caches and state: one per worker of a parallel Fit.</summary>
+    public global::RnnGen.IBatchModel CreateReplica() => new TokenModel(_parameters, replica: true);
+
     // Forward through every layer; each layer's activations land in its slice of ws.
     private static void RunForward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
     {
@@ -190,16 +259,15 @@ partial class TokenModel : global::RnnGen.IRnnModel
     }
 
     // Backward through every layer, last to first; each layer's input gradient is the previous layer's output gradient.
-    private void RunBackward(global::System.ReadOnlySpan<float> dOut, global::System.Span<float> dIn)
+    private void RunBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> dIn)
     {
         global::System.ReadOnlySpan<float> p = _parameters;
         global::System.Span<float> g = _gradients;
-        global::System.ReadOnlySpan<float> ws = _workspace;
         global::System.Span<float> d = _deltas;
         global::System.Span<float> scratch = _scratch;
         L2_Dense_Backward(p, g, ws.Slice(72, 4), ws.Slice(76, 2), dOut, d.Slice(12, 4), scratch);
         L1_Gru_Backward(p, g, ws.Slice(0, 12), ws.Slice(12, 64), d.Slice(12, 4), d.Slice(0, 12), scratch);
-        L0_Embedding_Backward(p, g, _input, ws.Slice(0, 12), d.Slice(0, 12), dIn, scratch);
+        L0_Embedding_Backward(p, g, input, ws.Slice(0, 12), d.Slice(0, 12), dIn, scratch);
     }
 
     // ---- layer 0: embedding, Embedding(10, 3) ----

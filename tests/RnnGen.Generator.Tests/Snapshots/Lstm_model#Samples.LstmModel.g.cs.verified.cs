@@ -9,11 +9,19 @@ using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using RnnGen;
 using RnnGen.CompilerServices;
+using RnnSimd = global::RnnGen.CompilerServices.Simd;
+using RnnVector128 = global::System.Runtime.Intrinsics.Vector128<float>;
+using RnnVector256 = global::System.Runtime.Intrinsics.Vector256<float>;
+using RnnVector512 = global::System.Runtime.Intrinsics.Vector512<float>;
+using RnnLanes = global::RnnGen.CompilerServices.Lanes;
+using RnnLanes128 = global::RnnGen.CompilerServices.Lanes128;
+using RnnLanes256 = global::RnnGen.CompilerServices.Lanes256;
+using RnnLanes512 = global::RnnGen.CompilerServices.Lanes512;
 
 namespace Samples;
 
 [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
-partial class LstmModel : global::RnnGen.IRnnModel
+partial class LstmModel : global::RnnGen.IBatchModel
 {
     /// <summary>Timesteps per input sequence.</summary>
     public const int Timesteps = 2;
@@ -35,6 +43,8 @@ partial class LstmModel : global::RnnGen.IRnnModel
     private const int ScratchSize = 12;
     private const int StateSize = 4;
     private const int OutputOffset = 28;
+    // Lane elements of backward scratch in the batched tier.
+    private const int LaneScratchSize = 20;
 
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
@@ -45,6 +55,16 @@ partial class LstmModel : global::RnnGen.IRnnModel
     private readonly float[] _inputGradient = new float[InputSize];
     private readonly float[] _state = new float[StateSize];
     private bool _hasForward;
+
+    // The last ForwardBatch, one lane group of RnnLanes.Count samples after another: inputs and activations in lanes.
+    private float[] _batchInputs = global::System.Array.Empty<float>();
+    private float[] _batchWorkspace = global::System.Array.Empty<float>();
+    private float[] _batchDeltas = global::System.Array.Empty<float>();
+    private int _batchCount;
+
+    // PredictBatch's lane buffers: one per thread, allocated on first use.
+    [global::System.ThreadStatic]
+    private static float[]? t_batchPredict;
 
     /// <summary>Creates the model with Keras's default initializers and seed 0.</summary>
     public LstmModel() : this(0) { }
@@ -64,6 +84,12 @@ partial class LstmModel : global::RnnGen.IRnnModel
         p.Slice(34, 2).Fill(1f); // unit_forget_bias
         // layer 1: dense
         global::RnnGen.CompilerServices.Initializers.GlorotUniform(p.Slice(40, 2), 2, 1, random);
+    }
+
+    // A replica: the same Parameters array, its own gradients and caches (see CreateReplica).
+    private LstmModel(float[] sharedParameters, bool replica)
+    {
+        _parameters = sharedParameters;
     }
 
     /// <summary>Every weight, in Keras <c>get_weights()</c> order, flattened (see <see cref="Layers"/> for offsets).</summary>
@@ -116,7 +142,7 @@ partial class LstmModel : global::RnnGen.IRnnModel
         global::RnnGen.CompilerServices.Guard.Length(outputGradient.Length, OutputSize, nameof(outputGradient));
         global::RnnGen.CompilerServices.Guard.Length(inputGradient.Length, InputSize, nameof(inputGradient));
         if (!_hasForward) global::RnnGen.CompilerServices.Guard.ThrowBackwardWithoutForward();
-        RunBackward(outputGradient, inputGradient);
+        RunBackward(_input, _workspace, outputGradient, inputGradient);
     }
 
     /// <summary>Streaming: zeroes the recurrent state used by <see cref="Step"/>.</summary>
@@ -136,6 +162,81 @@ partial class LstmModel : global::RnnGen.IRnnModel
         L1_Dense_Step(p, y0, global::System.Span<float>.Empty, y);
     }
 
+    /// <summary>
+    /// Inference on n samples: <paramref name="inputs"/> holds n x InputSize values, one sample after another.
+    /// Groups of RnnLanes.Count samples run through the model at once, one sample per vector lane. Allocation-free after
+    /// a thread's first call; safe to call concurrently on one instance.
+    /// </summary>
+    /// <param name="inputs">n x InputSize values.</param>
+    /// <param name="outputs">Receives n x OutputSize values.</param>
+    public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+    {
+        int n = global::RnnGen.CompilerServices.Guard.BatchCount(inputs.Length, InputSize, nameof(inputs));
+        global::RnnGen.CompilerServices.Guard.Length(outputs.Length, n * OutputSize, nameof(outputs));
+        int lanes = RnnLanes.Count;
+        float[] buffer = t_batchPredict ??= new float[(InputSize + WorkspaceSize) * lanes];
+        global::System.Span<float> x = buffer.AsSpan(0, InputSize * lanes);
+        global::System.Span<float> ws = buffer.AsSpan(InputSize * lanes, WorkspaceSize * lanes);
+        for (int first = 0; first < n; first += lanes)
+        {
+            int count = global::System.Math.Min(lanes, n - first);
+            RnnLanes.Gather(inputs, InputSize, first, count, x);
+            RunForwardLanes(_parameters, x, ws);
+            RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);
+        }
+    }
+
+    /// <summary>
+    /// Training forward pass on n samples: like PredictBatch, and keeps what BackwardBatch needs. The cache grows to the
+    /// largest batch seen (the only allocation); later batches of that size or smaller allocate nothing. Not thread-safe.
+    /// </summary>
+    /// <param name="inputs">n x InputSize values.</param>
+    /// <param name="outputs">Receives n x OutputSize values.</param>
+    public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+    {
+        int n = global::RnnGen.CompilerServices.Guard.BatchCount(inputs.Length, InputSize, nameof(inputs));
+        global::RnnGen.CompilerServices.Guard.Length(outputs.Length, n * OutputSize, nameof(outputs));
+        int lanes = RnnLanes.Count, groups = RnnLanes.Groups(n);
+        if (_batchWorkspace.Length < groups * WorkspaceSize * lanes)
+        {
+            _batchInputs = new float[groups * InputSize * lanes];
+            _batchWorkspace = new float[groups * WorkspaceSize * lanes];
+        }
+        for (int group = 0; group < groups; group++)
+        {
+            int first = group * lanes, count = global::System.Math.Min(lanes, n - first);
+            global::System.Span<float> x = _batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes);
+            global::System.Span<float> ws = _batchWorkspace.AsSpan(group * WorkspaceSize * lanes, WorkspaceSize * lanes);
+            RnnLanes.Gather(inputs, InputSize, first, count, x);
+            RunForwardLanes(_parameters, x, ws);
+            RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);
+        }
+        _batchCount = n;
+    }
+
+    /// <summary>Adds the sum over the samples of the last ForwardBatch of dLoss/dParameters into <see cref="Gradients"/>.</summary>
+    /// <param name="outputGradients">dLoss/dOutput of each sample: n x OutputSize values, n that of the last ForwardBatch.</param>
+    public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients)
+    {
+        if (_batchCount == 0) global::RnnGen.CompilerServices.Guard.ThrowBackwardBatchWithoutForward();
+        int n = _batchCount;
+        global::RnnGen.CompilerServices.Guard.Length(outputGradients.Length, n * OutputSize, nameof(outputGradients));
+        int lanes = RnnLanes.Count;
+        // one group at a time: its output gradient, the gradients between layers and the scratch, in lanes
+        if (_batchDeltas.Length == 0) _batchDeltas = new float[(OutputSize + DeltaSize + LaneScratchSize) * lanes];
+        global::System.Span<float> dOut = _batchDeltas.AsSpan(0, OutputSize * lanes);
+        global::System.Span<float> d = _batchDeltas.AsSpan(OutputSize * lanes, DeltaSize * lanes);
+        global::System.Span<float> scratch = _batchDeltas.AsSpan((OutputSize + DeltaSize) * lanes, LaneScratchSize * lanes);
+        for (int first = 0, group = 0; first < n; first += lanes, group++)
+        {
+            RnnLanes.Gather(outputGradients, OutputSize, first, global::System.Math.Min(lanes, n - first), dOut);
+            RunBackwardLanes(_batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes), _batchWorkspace.AsSpan(group * WorkspaceSize * lanes, WorkspaceSize * lanes), dOut, d, scratch);
+        }
+    }
+
+    /// <summary>A model that shares this one's Parameters array and has its own gradients, caches and state: one per worker of a parallel Fit.</summary>
+    public global::RnnGen.IBatchModel CreateReplica() => new LstmModel(_parameters, replica: true);
+
     // Forward through every layer; each layer's activations land in its slice of ws.
     private static void RunForward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
     {
@@ -144,15 +245,78 @@ partial class LstmModel : global::RnnGen.IRnnModel
     }
 
     // Backward through every layer, last to first; each layer's input gradient is the previous layer's output gradient.
-    private void RunBackward(global::System.ReadOnlySpan<float> dOut, global::System.Span<float> dIn)
+    private void RunBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> dIn)
     {
         global::System.ReadOnlySpan<float> p = _parameters;
         global::System.Span<float> g = _gradients;
-        global::System.ReadOnlySpan<float> ws = _workspace;
         global::System.Span<float> d = _deltas;
         global::System.Span<float> scratch = _scratch;
         L1_Dense_Backward(p, g, ws.Slice(26, 2), ws.Slice(28, 1), dOut, d.Slice(0, 2), scratch);
-        L0_Lstm_Backward(p, g, _input, ws.Slice(0, 28), d.Slice(0, 2), dIn, scratch);
+        L0_Lstm_Backward(p, g, input, ws.Slice(0, 28), d.Slice(0, 2), dIn, scratch);
+    }
+
+    // Forward through every layer for one lane group of RnnLanes.Count samples; each layer's activations land in its slice of ws, in lanes.
+    private static void RunForwardLanes(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) RunForwardLanes512(p, input, ws);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) RunForwardLanes256(p, input, ws);
+        else RunForwardLanes128(p, input, ws);
+    }
+
+    // Backward through every layer for one lane group, last to first; the first layer's input gradient is not needed.
+    private void RunBackwardLanes(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) RunBackwardLanes512(input, ws, dOut, d, scratch);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) RunBackwardLanes256(input, ws, dOut, d, scratch);
+        else RunBackwardLanes128(input, ws, dOut, d, scratch);
+    }
+
+    private static void RunForwardLanes512(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes512.Count;
+        L0_Lstm_ForwardLanes512(p, input, ws.Slice(0 * lanes, 28 * lanes));
+        L1_Dense_ForwardLanes512(p, ws.Slice(26 * lanes, 2 * lanes), ws.Slice(28 * lanes, 1 * lanes));
+    }
+
+    private void RunBackwardLanes512(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes512.Count;
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> g = _gradients;
+        L1_Dense_BackwardLanes512(p, g, ws.Slice(26 * lanes, 2 * lanes), ws.Slice(28 * lanes, 1 * lanes), dOut, d.Slice(0 * lanes, 2 * lanes), scratch);
+        L0_Lstm_BackwardLanes512(p, g, input, ws.Slice(0 * lanes, 28 * lanes), d.Slice(0 * lanes, 2 * lanes), global::System.Span<float>.Empty, scratch);
+    }
+
+    private static void RunForwardLanes256(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes256.Count;
+        L0_Lstm_ForwardLanes256(p, input, ws.Slice(0 * lanes, 28 * lanes));
+        L1_Dense_ForwardLanes256(p, ws.Slice(26 * lanes, 2 * lanes), ws.Slice(28 * lanes, 1 * lanes));
+    }
+
+    private void RunBackwardLanes256(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes256.Count;
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> g = _gradients;
+        L1_Dense_BackwardLanes256(p, g, ws.Slice(26 * lanes, 2 * lanes), ws.Slice(28 * lanes, 1 * lanes), dOut, d.Slice(0 * lanes, 2 * lanes), scratch);
+        L0_Lstm_BackwardLanes256(p, g, input, ws.Slice(0 * lanes, 28 * lanes), d.Slice(0 * lanes, 2 * lanes), global::System.Span<float>.Empty, scratch);
+    }
+
+    private static void RunForwardLanes128(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes128.Count;
+        L0_Lstm_ForwardLanes128(p, input, ws.Slice(0 * lanes, 28 * lanes));
+        L1_Dense_ForwardLanes128(p, ws.Slice(26 * lanes, 2 * lanes), ws.Slice(28 * lanes, 1 * lanes));
+    }
+
+    private void RunBackwardLanes128(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes128.Count;
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> g = _gradients;
+        L1_Dense_BackwardLanes128(p, g, ws.Slice(26 * lanes, 2 * lanes), ws.Slice(28 * lanes, 1 * lanes), dOut, d.Slice(0 * lanes, 2 * lanes), scratch);
+        L0_Lstm_BackwardLanes128(p, g, input, ws.Slice(0 * lanes, 28 * lanes), d.Slice(0 * lanes, 2 * lanes), global::System.Span<float>.Empty, scratch);
     }
 
     // ---- layer 0: lstm, Lstm(2, tanh) ----
@@ -343,6 +507,375 @@ partial class LstmModel : global::RnnGen.IRnnModel
         y.CopyTo(state.Slice(0, 2));
     }
 
+    // layer 0 (lstm) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
+    private static void L0_Lstm_ForwardLanes512(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes512.Count;
+        if (p.Length < 40 || x.Length < 4 * lanes || ws.Length < 28 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float zr = ref RnnSimd.Ref(stackalloc float[2 * lanes]); // the state before the first step: zero
+        for (int s = 0; s < 2; s++)
+        {
+            ref float xt = ref RnnLanes512.At(ref xr, s * 2);
+            ref float slot = ref RnnLanes512.At(ref wr, s * 8);
+            ref float prev_h = ref (s > 0 ? ref RnnLanes512.At(ref wr, 24 + (s - 1) * 2) : ref zr);
+            ref float prev_c = ref (s > 0 ? ref RnnLanes512.At(ref wr, 16 + (s - 1) * 2) : ref zr);
+            for (int c = 0; c < 8; c++) RnnLanes512.Store(RnnLanes512.Splat(RnnSimd.Load1(ref pr, 32 + c)), ref slot, c); // b (+ b'), columns 0..7
+            RnnLanes512.Product(ref xt, 2, ref pr, 8, 8, ref slot); // + x_t K
+            if (s > 0)
+            {
+                RnnLanes512.Product(ref prev_h, 2, ref RnnSimd.At(ref pr, 16), 8, 8, ref slot); // + h_(s-1) R, columns 0..7
+            }
+            ref float at_cNew = ref RnnLanes512.At(ref wr, 16 + s * 2);
+            ref float at_ac = ref RnnLanes512.At(ref wr, 20 + s * 2);
+            ref float at_hNew = ref RnnLanes512.At(ref wr, 24 + s * 2);
+            // the cell, unit by unit; every value cached for Backward
+            for (int j = 0; j < 2; j++)
+            {
+                RnnVector512 v_c = RnnLanes512.Load(ref prev_c, j);
+                RnnVector512 v_i = RnnLanes512.Sigmoid(RnnLanes512.Load(ref slot, j)); // sigmoid(gate 0)
+                RnnLanes512.Store(v_i, ref slot, j);
+                RnnVector512 v_f = RnnLanes512.Sigmoid(RnnLanes512.Load(ref slot, 2 + j)); // sigmoid(gate 1)
+                RnnLanes512.Store(v_f, ref slot, 2 + j);
+                RnnVector512 v_g = RnnLanes512.Tanh(RnnLanes512.Load(ref slot, 4 + j)); // tanh(gate 2)
+                RnnLanes512.Store(v_g, ref slot, 4 + j);
+                RnnVector512 v_o = RnnLanes512.Sigmoid(RnnLanes512.Load(ref slot, 6 + j)); // sigmoid(gate 3)
+                RnnLanes512.Store(v_o, ref slot, 6 + j);
+                RnnVector512 v_cNew = RnnLanes512.MultiplyAdd(v_f, v_c, v_i * v_g); // f * c + i * g
+                RnnLanes512.Store(v_cNew, ref at_cNew, j);
+                RnnVector512 v_ac = RnnLanes512.Tanh(v_cNew); // tanh(cNew)
+                RnnLanes512.Store(v_ac, ref at_ac, j);
+                RnnVector512 v_hNew = v_o * v_ac; // o * ac
+                RnnLanes512.Store(v_hNew, ref at_hNew, j);
+            }
+        }
+    }
+
+    // layer 0 (lstm) backward through time on a group in lanes: reverse mode over the cell, then the weight gradients summed over steps and lanes
+    private static void L0_Lstm_BackwardLanes512(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes512.Count;
+        if (p.Length < 40 || g.Length < 40 || x.Length < 4 * lanes || ws.Length < 28 * lanes || dy.Length < 2 * lanes || scratch.Length < 20 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 8]
+        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
+        ref float dhr = ref RnnLanes512.At(ref dar, 16); // dLoss/dh_(s-1), carried to the earlier step
+        dy.Slice(0, 2 * lanes).CopyTo(scratch.Slice(16 * lanes, 2 * lanes)); // only the last state is an output
+        ref float carry_c = ref RnnLanes512.At(ref dar, 18); // dLoss/dc_(s-1)
+        scratch.Slice(18 * lanes, 2 * lanes).Clear();
+        ref float zr = ref RnnSimd.Ref(stackalloc float[2 * lanes]); // the state before the first step: zero
+
+        // backward through time, last step first
+        for (int s = 1; s >= 0; s--)
+        {
+            ref float slot = ref RnnLanes512.At(ref wr, s * 8);
+            ref float prev_c = ref (s > 0 ? ref RnnLanes512.At(ref wr, 16 + (s - 1) * 2) : ref zr);
+            ref float at_ac = ref RnnLanes512.At(ref wr, 20 + s * 2);
+            ref float das = ref RnnLanes512.At(ref dar, s * 8);
+            for (int j = 0; j < 2; j++)
+            {
+                // this step's forward values, from the cache, and the state before it
+                RnnVector512 v_c = RnnLanes512.Load(ref prev_c, j);
+                RnnVector512 v_i = RnnLanes512.Load(ref slot, j);
+                RnnVector512 v_f = RnnLanes512.Load(ref slot, 2 + j);
+                RnnVector512 v_g = RnnLanes512.Load(ref slot, 4 + j);
+                RnnVector512 v_o = RnnLanes512.Load(ref slot, 6 + j);
+                RnnVector512 v_ac = RnnLanes512.Load(ref at_ac, j);
+                // the gradient arriving at the new state: from the output and from the later step
+                RnnVector512 d_hNew = RnnLanes512.Load(ref dhr, j);
+                RnnVector512 d_cNew = RnnLanes512.Load(ref carry_c, j);
+                // through hNew = o * ac
+                RnnVector512 d_o = d_hNew * v_ac;
+                RnnVector512 d_ac = d_hNew * v_o;
+                // through ac = tanh(cNew)
+                RnnVector512 q_ac = d_ac * (RnnVector512.One - v_ac * v_ac);
+                d_cNew = d_cNew + q_ac;
+                // through cNew = f * c + i * g
+                RnnVector512 d_f = d_cNew * v_c;
+                RnnVector512 d_c = d_cNew * v_f;
+                RnnVector512 d_i = d_cNew * v_g;
+                RnnVector512 d_g = d_cNew * v_i;
+                // through o = sigmoid(gate 3)
+                RnnVector512 q_o = d_o * v_o * (RnnVector512.One - v_o);
+                RnnVector512 d_a3 = q_o;
+                // through g = tanh(gate 2)
+                RnnVector512 q_g = d_g * (RnnVector512.One - v_g * v_g);
+                RnnVector512 d_a2 = q_g;
+                // through f = sigmoid(gate 1)
+                RnnVector512 q_f = d_f * v_f * (RnnVector512.One - v_f);
+                RnnVector512 d_a1 = q_f;
+                // through i = sigmoid(gate 0)
+                RnnVector512 q_i = d_i * v_i * (RnnVector512.One - v_i);
+                RnnVector512 d_a0 = q_i;
+                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                RnnLanes512.Store(d_a0, ref das, j);
+                RnnLanes512.Store(d_a1, ref das, 2 + j);
+                RnnLanes512.Store(d_a2, ref das, 4 + j);
+                RnnLanes512.Store(d_a3, ref das, 6 + j);
+                RnnLanes512.Store(d_c, ref carry_c, j);
+                RnnLanes512.Store(RnnVector512.Zero, ref dhr, j);
+            }
+            if (s > 0) RnnLanes512.ProductTransposed(ref das, 8, ref RnnSimd.At(ref pr, 16), 8, 2, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+        }
+
+        // the weight gradients, summed over the steps and the group's lanes
+        RnnLanes512.SumSteps(ref dar, 8, 8, 2, ref RnnSimd.At(ref gr, 32)); // db += Σ_s dA_s
+        RnnLanes512.Outer(ref xr, 2, 2, ref dar, 8, 8, 2, ref gr, 8); // dK += Σ_s x_t^T dA_s
+        RnnLanes512.Outer(ref RnnLanes512.At(ref wr, 24), 2, 2, ref RnnLanes512.At(ref drr, 8), 8, 8, 1, ref RnnSimd.At(ref gr, 16), 8); // dR += Σ_(s>0) h_(s-1)^T dA_s
+    }
+
+    // layer 0 (lstm) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
+    private static void L0_Lstm_ForwardLanes256(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes256.Count;
+        if (p.Length < 40 || x.Length < 4 * lanes || ws.Length < 28 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float zr = ref RnnSimd.Ref(stackalloc float[2 * lanes]); // the state before the first step: zero
+        for (int s = 0; s < 2; s++)
+        {
+            ref float xt = ref RnnLanes256.At(ref xr, s * 2);
+            ref float slot = ref RnnLanes256.At(ref wr, s * 8);
+            ref float prev_h = ref (s > 0 ? ref RnnLanes256.At(ref wr, 24 + (s - 1) * 2) : ref zr);
+            ref float prev_c = ref (s > 0 ? ref RnnLanes256.At(ref wr, 16 + (s - 1) * 2) : ref zr);
+            for (int c = 0; c < 8; c++) RnnLanes256.Store(RnnLanes256.Splat(RnnSimd.Load1(ref pr, 32 + c)), ref slot, c); // b (+ b'), columns 0..7
+            RnnLanes256.Product(ref xt, 2, ref pr, 8, 8, ref slot); // + x_t K
+            if (s > 0)
+            {
+                RnnLanes256.Product(ref prev_h, 2, ref RnnSimd.At(ref pr, 16), 8, 8, ref slot); // + h_(s-1) R, columns 0..7
+            }
+            ref float at_cNew = ref RnnLanes256.At(ref wr, 16 + s * 2);
+            ref float at_ac = ref RnnLanes256.At(ref wr, 20 + s * 2);
+            ref float at_hNew = ref RnnLanes256.At(ref wr, 24 + s * 2);
+            // the cell, unit by unit; every value cached for Backward
+            for (int j = 0; j < 2; j++)
+            {
+                RnnVector256 v_c = RnnLanes256.Load(ref prev_c, j);
+                RnnVector256 v_i = RnnLanes256.Sigmoid(RnnLanes256.Load(ref slot, j)); // sigmoid(gate 0)
+                RnnLanes256.Store(v_i, ref slot, j);
+                RnnVector256 v_f = RnnLanes256.Sigmoid(RnnLanes256.Load(ref slot, 2 + j)); // sigmoid(gate 1)
+                RnnLanes256.Store(v_f, ref slot, 2 + j);
+                RnnVector256 v_g = RnnLanes256.Tanh(RnnLanes256.Load(ref slot, 4 + j)); // tanh(gate 2)
+                RnnLanes256.Store(v_g, ref slot, 4 + j);
+                RnnVector256 v_o = RnnLanes256.Sigmoid(RnnLanes256.Load(ref slot, 6 + j)); // sigmoid(gate 3)
+                RnnLanes256.Store(v_o, ref slot, 6 + j);
+                RnnVector256 v_cNew = RnnLanes256.MultiplyAdd(v_f, v_c, v_i * v_g); // f * c + i * g
+                RnnLanes256.Store(v_cNew, ref at_cNew, j);
+                RnnVector256 v_ac = RnnLanes256.Tanh(v_cNew); // tanh(cNew)
+                RnnLanes256.Store(v_ac, ref at_ac, j);
+                RnnVector256 v_hNew = v_o * v_ac; // o * ac
+                RnnLanes256.Store(v_hNew, ref at_hNew, j);
+            }
+        }
+    }
+
+    // layer 0 (lstm) backward through time on a group in lanes: reverse mode over the cell, then the weight gradients summed over steps and lanes
+    private static void L0_Lstm_BackwardLanes256(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes256.Count;
+        if (p.Length < 40 || g.Length < 40 || x.Length < 4 * lanes || ws.Length < 28 * lanes || dy.Length < 2 * lanes || scratch.Length < 20 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 8]
+        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
+        ref float dhr = ref RnnLanes256.At(ref dar, 16); // dLoss/dh_(s-1), carried to the earlier step
+        dy.Slice(0, 2 * lanes).CopyTo(scratch.Slice(16 * lanes, 2 * lanes)); // only the last state is an output
+        ref float carry_c = ref RnnLanes256.At(ref dar, 18); // dLoss/dc_(s-1)
+        scratch.Slice(18 * lanes, 2 * lanes).Clear();
+        ref float zr = ref RnnSimd.Ref(stackalloc float[2 * lanes]); // the state before the first step: zero
+
+        // backward through time, last step first
+        for (int s = 1; s >= 0; s--)
+        {
+            ref float slot = ref RnnLanes256.At(ref wr, s * 8);
+            ref float prev_c = ref (s > 0 ? ref RnnLanes256.At(ref wr, 16 + (s - 1) * 2) : ref zr);
+            ref float at_ac = ref RnnLanes256.At(ref wr, 20 + s * 2);
+            ref float das = ref RnnLanes256.At(ref dar, s * 8);
+            for (int j = 0; j < 2; j++)
+            {
+                // this step's forward values, from the cache, and the state before it
+                RnnVector256 v_c = RnnLanes256.Load(ref prev_c, j);
+                RnnVector256 v_i = RnnLanes256.Load(ref slot, j);
+                RnnVector256 v_f = RnnLanes256.Load(ref slot, 2 + j);
+                RnnVector256 v_g = RnnLanes256.Load(ref slot, 4 + j);
+                RnnVector256 v_o = RnnLanes256.Load(ref slot, 6 + j);
+                RnnVector256 v_ac = RnnLanes256.Load(ref at_ac, j);
+                // the gradient arriving at the new state: from the output and from the later step
+                RnnVector256 d_hNew = RnnLanes256.Load(ref dhr, j);
+                RnnVector256 d_cNew = RnnLanes256.Load(ref carry_c, j);
+                // through hNew = o * ac
+                RnnVector256 d_o = d_hNew * v_ac;
+                RnnVector256 d_ac = d_hNew * v_o;
+                // through ac = tanh(cNew)
+                RnnVector256 q_ac = d_ac * (RnnVector256.One - v_ac * v_ac);
+                d_cNew = d_cNew + q_ac;
+                // through cNew = f * c + i * g
+                RnnVector256 d_f = d_cNew * v_c;
+                RnnVector256 d_c = d_cNew * v_f;
+                RnnVector256 d_i = d_cNew * v_g;
+                RnnVector256 d_g = d_cNew * v_i;
+                // through o = sigmoid(gate 3)
+                RnnVector256 q_o = d_o * v_o * (RnnVector256.One - v_o);
+                RnnVector256 d_a3 = q_o;
+                // through g = tanh(gate 2)
+                RnnVector256 q_g = d_g * (RnnVector256.One - v_g * v_g);
+                RnnVector256 d_a2 = q_g;
+                // through f = sigmoid(gate 1)
+                RnnVector256 q_f = d_f * v_f * (RnnVector256.One - v_f);
+                RnnVector256 d_a1 = q_f;
+                // through i = sigmoid(gate 0)
+                RnnVector256 q_i = d_i * v_i * (RnnVector256.One - v_i);
+                RnnVector256 d_a0 = q_i;
+                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                RnnLanes256.Store(d_a0, ref das, j);
+                RnnLanes256.Store(d_a1, ref das, 2 + j);
+                RnnLanes256.Store(d_a2, ref das, 4 + j);
+                RnnLanes256.Store(d_a3, ref das, 6 + j);
+                RnnLanes256.Store(d_c, ref carry_c, j);
+                RnnLanes256.Store(RnnVector256.Zero, ref dhr, j);
+            }
+            if (s > 0) RnnLanes256.ProductTransposed(ref das, 8, ref RnnSimd.At(ref pr, 16), 8, 2, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+        }
+
+        // the weight gradients, summed over the steps and the group's lanes
+        RnnLanes256.SumSteps(ref dar, 8, 8, 2, ref RnnSimd.At(ref gr, 32)); // db += Σ_s dA_s
+        RnnLanes256.Outer(ref xr, 2, 2, ref dar, 8, 8, 2, ref gr, 8); // dK += Σ_s x_t^T dA_s
+        RnnLanes256.Outer(ref RnnLanes256.At(ref wr, 24), 2, 2, ref RnnLanes256.At(ref drr, 8), 8, 8, 1, ref RnnSimd.At(ref gr, 16), 8); // dR += Σ_(s>0) h_(s-1)^T dA_s
+    }
+
+    // layer 0 (lstm) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
+    private static void L0_Lstm_ForwardLanes128(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes128.Count;
+        if (p.Length < 40 || x.Length < 4 * lanes || ws.Length < 28 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float zr = ref RnnSimd.Ref(stackalloc float[2 * lanes]); // the state before the first step: zero
+        for (int s = 0; s < 2; s++)
+        {
+            ref float xt = ref RnnLanes128.At(ref xr, s * 2);
+            ref float slot = ref RnnLanes128.At(ref wr, s * 8);
+            ref float prev_h = ref (s > 0 ? ref RnnLanes128.At(ref wr, 24 + (s - 1) * 2) : ref zr);
+            ref float prev_c = ref (s > 0 ? ref RnnLanes128.At(ref wr, 16 + (s - 1) * 2) : ref zr);
+            for (int c = 0; c < 8; c++) RnnLanes128.Store(RnnLanes128.Splat(RnnSimd.Load1(ref pr, 32 + c)), ref slot, c); // b (+ b'), columns 0..7
+            RnnLanes128.Product(ref xt, 2, ref pr, 8, 8, ref slot); // + x_t K
+            if (s > 0)
+            {
+                RnnLanes128.Product(ref prev_h, 2, ref RnnSimd.At(ref pr, 16), 8, 8, ref slot); // + h_(s-1) R, columns 0..7
+            }
+            ref float at_cNew = ref RnnLanes128.At(ref wr, 16 + s * 2);
+            ref float at_ac = ref RnnLanes128.At(ref wr, 20 + s * 2);
+            ref float at_hNew = ref RnnLanes128.At(ref wr, 24 + s * 2);
+            // the cell, unit by unit; every value cached for Backward
+            for (int j = 0; j < 2; j++)
+            {
+                RnnVector128 v_c = RnnLanes128.Load(ref prev_c, j);
+                RnnVector128 v_i = RnnLanes128.Sigmoid(RnnLanes128.Load(ref slot, j)); // sigmoid(gate 0)
+                RnnLanes128.Store(v_i, ref slot, j);
+                RnnVector128 v_f = RnnLanes128.Sigmoid(RnnLanes128.Load(ref slot, 2 + j)); // sigmoid(gate 1)
+                RnnLanes128.Store(v_f, ref slot, 2 + j);
+                RnnVector128 v_g = RnnLanes128.Tanh(RnnLanes128.Load(ref slot, 4 + j)); // tanh(gate 2)
+                RnnLanes128.Store(v_g, ref slot, 4 + j);
+                RnnVector128 v_o = RnnLanes128.Sigmoid(RnnLanes128.Load(ref slot, 6 + j)); // sigmoid(gate 3)
+                RnnLanes128.Store(v_o, ref slot, 6 + j);
+                RnnVector128 v_cNew = RnnLanes128.MultiplyAdd(v_f, v_c, v_i * v_g); // f * c + i * g
+                RnnLanes128.Store(v_cNew, ref at_cNew, j);
+                RnnVector128 v_ac = RnnLanes128.Tanh(v_cNew); // tanh(cNew)
+                RnnLanes128.Store(v_ac, ref at_ac, j);
+                RnnVector128 v_hNew = v_o * v_ac; // o * ac
+                RnnLanes128.Store(v_hNew, ref at_hNew, j);
+            }
+        }
+    }
+
+    // layer 0 (lstm) backward through time on a group in lanes: reverse mode over the cell, then the weight gradients summed over steps and lanes
+    private static void L0_Lstm_BackwardLanes128(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes128.Count;
+        if (p.Length < 40 || g.Length < 40 || x.Length < 4 * lanes || ws.Length < 28 * lanes || dy.Length < 2 * lanes || scratch.Length < 20 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 8]
+        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
+        ref float dhr = ref RnnLanes128.At(ref dar, 16); // dLoss/dh_(s-1), carried to the earlier step
+        dy.Slice(0, 2 * lanes).CopyTo(scratch.Slice(16 * lanes, 2 * lanes)); // only the last state is an output
+        ref float carry_c = ref RnnLanes128.At(ref dar, 18); // dLoss/dc_(s-1)
+        scratch.Slice(18 * lanes, 2 * lanes).Clear();
+        ref float zr = ref RnnSimd.Ref(stackalloc float[2 * lanes]); // the state before the first step: zero
+
+        // backward through time, last step first
+        for (int s = 1; s >= 0; s--)
+        {
+            ref float slot = ref RnnLanes128.At(ref wr, s * 8);
+            ref float prev_c = ref (s > 0 ? ref RnnLanes128.At(ref wr, 16 + (s - 1) * 2) : ref zr);
+            ref float at_ac = ref RnnLanes128.At(ref wr, 20 + s * 2);
+            ref float das = ref RnnLanes128.At(ref dar, s * 8);
+            for (int j = 0; j < 2; j++)
+            {
+                // this step's forward values, from the cache, and the state before it
+                RnnVector128 v_c = RnnLanes128.Load(ref prev_c, j);
+                RnnVector128 v_i = RnnLanes128.Load(ref slot, j);
+                RnnVector128 v_f = RnnLanes128.Load(ref slot, 2 + j);
+                RnnVector128 v_g = RnnLanes128.Load(ref slot, 4 + j);
+                RnnVector128 v_o = RnnLanes128.Load(ref slot, 6 + j);
+                RnnVector128 v_ac = RnnLanes128.Load(ref at_ac, j);
+                // the gradient arriving at the new state: from the output and from the later step
+                RnnVector128 d_hNew = RnnLanes128.Load(ref dhr, j);
+                RnnVector128 d_cNew = RnnLanes128.Load(ref carry_c, j);
+                // through hNew = o * ac
+                RnnVector128 d_o = d_hNew * v_ac;
+                RnnVector128 d_ac = d_hNew * v_o;
+                // through ac = tanh(cNew)
+                RnnVector128 q_ac = d_ac * (RnnVector128.One - v_ac * v_ac);
+                d_cNew = d_cNew + q_ac;
+                // through cNew = f * c + i * g
+                RnnVector128 d_f = d_cNew * v_c;
+                RnnVector128 d_c = d_cNew * v_f;
+                RnnVector128 d_i = d_cNew * v_g;
+                RnnVector128 d_g = d_cNew * v_i;
+                // through o = sigmoid(gate 3)
+                RnnVector128 q_o = d_o * v_o * (RnnVector128.One - v_o);
+                RnnVector128 d_a3 = q_o;
+                // through g = tanh(gate 2)
+                RnnVector128 q_g = d_g * (RnnVector128.One - v_g * v_g);
+                RnnVector128 d_a2 = q_g;
+                // through f = sigmoid(gate 1)
+                RnnVector128 q_f = d_f * v_f * (RnnVector128.One - v_f);
+                RnnVector128 d_a1 = q_f;
+                // through i = sigmoid(gate 0)
+                RnnVector128 q_i = d_i * v_i * (RnnVector128.One - v_i);
+                RnnVector128 d_a0 = q_i;
+                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                RnnLanes128.Store(d_a0, ref das, j);
+                RnnLanes128.Store(d_a1, ref das, 2 + j);
+                RnnLanes128.Store(d_a2, ref das, 4 + j);
+                RnnLanes128.Store(d_a3, ref das, 6 + j);
+                RnnLanes128.Store(d_c, ref carry_c, j);
+                RnnLanes128.Store(RnnVector128.Zero, ref dhr, j);
+            }
+            if (s > 0) RnnLanes128.ProductTransposed(ref das, 8, ref RnnSimd.At(ref pr, 16), 8, 2, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+        }
+
+        // the weight gradients, summed over the steps and the group's lanes
+        RnnLanes128.SumSteps(ref dar, 8, 8, 2, ref RnnSimd.At(ref gr, 32)); // db += Σ_s dA_s
+        RnnLanes128.Outer(ref xr, 2, 2, ref dar, 8, 8, 2, ref gr, 8); // dK += Σ_s x_t^T dA_s
+        RnnLanes128.Outer(ref RnnLanes128.At(ref wr, 24), 2, 2, ref RnnLanes128.At(ref drr, 8), 8, 8, 1, ref RnnSimd.At(ref gr, 16), 8); // dR += Σ_(s>0) h_(s-1)^T dA_s
+    }
+
     // ---- layer 1: dense, Dense(1, linear) ----
 
     // layer 1 (dense) forward: y = linear(x W + b)
@@ -375,6 +908,135 @@ partial class LstmModel : global::RnnGen.IRnnModel
     private static void L1_Dense_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
         y[0] = p[42] + x[0] * p[40] + x[1] * p[41];
+    }
+
+    // layer 1 (dense) forward on a group of samples in lanes: y = (x K + b)
+    private static void L1_Dense_ForwardLanes512(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes512.Count;
+        if (p.Length < 43 || x.Length < 2 * lanes || ws.Length < 1 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        for (int n = 0; n < 1; n++)
+        {
+            ref float xn = ref RnnLanes512.At(ref xr, n * 2);
+            ref float yn = ref RnnLanes512.At(ref wr, n * 1);
+            for (int c = 0; c < 1; c++) RnnLanes512.Store(RnnLanes512.Splat(RnnSimd.Load1(ref pr, 42 + c)), ref yn, c); // b
+            RnnLanes512.Product(ref xn, 2, ref RnnSimd.At(ref pr, 40), 1, 1, ref yn); // + x K
+        }
+    }
+
+    // layer 1 (dense) backward on a group in lanes: dz = dy f'(y); g += x^T dz, dz; dx = dz K^T
+    private static void L1_Dense_BackwardLanes512(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes512.Count;
+        if (p.Length < 43 || g.Length < 43 || x.Length < 2 * lanes || ws.Length < 1 * lanes || dy.Length < 1 * lanes || scratch.Length < 1 * lanes || dx.Length < 2 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dzr = ref RnnSimd.Ref(scratch); // dLoss/dz of every application, [1, 1]
+        ref float dxr = ref RnnSimd.Ref(dx);
+        dx.Slice(0, 2 * lanes).Clear();
+        for (int n = 0; n < 1; n++)
+        {
+            ref float yn = ref RnnLanes512.At(ref wr, n * 1);
+            ref float dyn = ref RnnLanes512.At(ref dyr, n * 1);
+            ref float dzn = ref RnnLanes512.At(ref dzr, n * 1);
+            for (int j = 0; j < 1; j++) RnnLanes512.Store(RnnLanes512.Load(ref dyn, j), ref dzn, j);
+            RnnLanes512.ProductTransposed(ref dzn, 1, ref RnnSimd.At(ref pr, 40), 1, 2, ref RnnLanes512.At(ref dxr, n * 2)); // dx_n = dz_n K^T
+        }
+        // the weight gradients, summed over the applications and the group's lanes
+        RnnLanes512.SumSteps(ref dzr, 1, 1, 1, ref RnnSimd.At(ref gr, 42)); // db += Σ_n dz_n
+        RnnLanes512.Outer(ref xr, 2, 2, ref dzr, 1, 1, 1, ref RnnSimd.At(ref gr, 40), 1); // dK += Σ_n x_n^T dz_n
+    }
+
+    // layer 1 (dense) forward on a group of samples in lanes: y = (x K + b)
+    private static void L1_Dense_ForwardLanes256(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes256.Count;
+        if (p.Length < 43 || x.Length < 2 * lanes || ws.Length < 1 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        for (int n = 0; n < 1; n++)
+        {
+            ref float xn = ref RnnLanes256.At(ref xr, n * 2);
+            ref float yn = ref RnnLanes256.At(ref wr, n * 1);
+            for (int c = 0; c < 1; c++) RnnLanes256.Store(RnnLanes256.Splat(RnnSimd.Load1(ref pr, 42 + c)), ref yn, c); // b
+            RnnLanes256.Product(ref xn, 2, ref RnnSimd.At(ref pr, 40), 1, 1, ref yn); // + x K
+        }
+    }
+
+    // layer 1 (dense) backward on a group in lanes: dz = dy f'(y); g += x^T dz, dz; dx = dz K^T
+    private static void L1_Dense_BackwardLanes256(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes256.Count;
+        if (p.Length < 43 || g.Length < 43 || x.Length < 2 * lanes || ws.Length < 1 * lanes || dy.Length < 1 * lanes || scratch.Length < 1 * lanes || dx.Length < 2 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dzr = ref RnnSimd.Ref(scratch); // dLoss/dz of every application, [1, 1]
+        ref float dxr = ref RnnSimd.Ref(dx);
+        dx.Slice(0, 2 * lanes).Clear();
+        for (int n = 0; n < 1; n++)
+        {
+            ref float yn = ref RnnLanes256.At(ref wr, n * 1);
+            ref float dyn = ref RnnLanes256.At(ref dyr, n * 1);
+            ref float dzn = ref RnnLanes256.At(ref dzr, n * 1);
+            for (int j = 0; j < 1; j++) RnnLanes256.Store(RnnLanes256.Load(ref dyn, j), ref dzn, j);
+            RnnLanes256.ProductTransposed(ref dzn, 1, ref RnnSimd.At(ref pr, 40), 1, 2, ref RnnLanes256.At(ref dxr, n * 2)); // dx_n = dz_n K^T
+        }
+        // the weight gradients, summed over the applications and the group's lanes
+        RnnLanes256.SumSteps(ref dzr, 1, 1, 1, ref RnnSimd.At(ref gr, 42)); // db += Σ_n dz_n
+        RnnLanes256.Outer(ref xr, 2, 2, ref dzr, 1, 1, 1, ref RnnSimd.At(ref gr, 40), 1); // dK += Σ_n x_n^T dz_n
+    }
+
+    // layer 1 (dense) forward on a group of samples in lanes: y = (x K + b)
+    private static void L1_Dense_ForwardLanes128(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes128.Count;
+        if (p.Length < 43 || x.Length < 2 * lanes || ws.Length < 1 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        for (int n = 0; n < 1; n++)
+        {
+            ref float xn = ref RnnLanes128.At(ref xr, n * 2);
+            ref float yn = ref RnnLanes128.At(ref wr, n * 1);
+            for (int c = 0; c < 1; c++) RnnLanes128.Store(RnnLanes128.Splat(RnnSimd.Load1(ref pr, 42 + c)), ref yn, c); // b
+            RnnLanes128.Product(ref xn, 2, ref RnnSimd.At(ref pr, 40), 1, 1, ref yn); // + x K
+        }
+    }
+
+    // layer 1 (dense) backward on a group in lanes: dz = dy f'(y); g += x^T dz, dz; dx = dz K^T
+    private static void L1_Dense_BackwardLanes128(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes128.Count;
+        if (p.Length < 43 || g.Length < 43 || x.Length < 2 * lanes || ws.Length < 1 * lanes || dy.Length < 1 * lanes || scratch.Length < 1 * lanes || dx.Length < 2 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dzr = ref RnnSimd.Ref(scratch); // dLoss/dz of every application, [1, 1]
+        ref float dxr = ref RnnSimd.Ref(dx);
+        dx.Slice(0, 2 * lanes).Clear();
+        for (int n = 0; n < 1; n++)
+        {
+            ref float yn = ref RnnLanes128.At(ref wr, n * 1);
+            ref float dyn = ref RnnLanes128.At(ref dyr, n * 1);
+            ref float dzn = ref RnnLanes128.At(ref dzr, n * 1);
+            for (int j = 0; j < 1; j++) RnnLanes128.Store(RnnLanes128.Load(ref dyn, j), ref dzn, j);
+            RnnLanes128.ProductTransposed(ref dzn, 1, ref RnnSimd.At(ref pr, 40), 1, 2, ref RnnLanes128.At(ref dxr, n * 2)); // dx_n = dz_n K^T
+        }
+        // the weight gradients, summed over the applications and the group's lanes
+        RnnLanes128.SumSteps(ref dzr, 1, 1, 1, ref RnnSimd.At(ref gr, 42)); // db += Σ_n dz_n
+        RnnLanes128.Outer(ref xr, 2, 2, ref dzr, 1, 1, 1, ref RnnSimd.At(ref gr, 40), 1); // dK += Σ_n x_n^T dz_n
     }
 
     /// <summary>Keras-style summary: Layer (type), Output Shape, Param #.</summary>
