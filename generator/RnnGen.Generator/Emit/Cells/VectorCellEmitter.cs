@@ -7,7 +7,7 @@ namespace RnnGen.Generator.Emit.Cells;
 /// distinct vector width (16, 8 and 4 lanes at most), with a dispatcher that picks the widest accelerated width at JIT
 /// time (the JIT folds the checks to one call). The constant-bound-loop emitter of the same layer defines the training
 /// cache layout, runs where no vector width is accelerated, and serves Backward where the cell's backward is not
-/// lowered (the reset-before GRU).
+/// lowered (an activation inside an expression, or a second product whose source the cache cannot give back).
 /// </summary>
 internal sealed class VectorCellEmitter : LayerEmitter
 {
@@ -51,7 +51,7 @@ internal sealed class VectorCellEmitter : LayerEmitter
 
     public override bool UsesTensorDot => _loops.UsesTensorDot;
 
-    /// <summary>Whether Backward is lowered from the cell too (all but the reset-before GRU, whose backward stays the loops').</summary>
+    /// <summary>Whether Backward is lowered from the cell too (every cell RnnGen has today, the reset-before GRU included).</summary>
     private bool VectorBackward => VectorLowering.CanLowerBackward(_cell);
 
     public override string Describe() => _loops.Describe() + ", vector tier";
