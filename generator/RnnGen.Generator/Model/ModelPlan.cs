@@ -195,6 +195,16 @@ internal sealed class ModelPlan
         layer.IsRecurrent && (Spec.Unroll == UnrollKind.Vector
             || (Spec.Unroll == UnrollKind.Auto && layer.Gates * layer.Units <= VectorColumnLimit && (layer.Units >= 4 || !AutoUnrolls)));
 
+    /// <summary>
+    /// Whether Dense or Embedding layer <paramref name="layer"/> is emitted by the vector tier: in a model whose recurrent
+    /// layers are (the file then carries the vector aliases), when forced, or under Auto where it measured faster than the
+    /// loops' kernel calls and the straight-line code (docs/benchmarks.md).
+    /// </summary>
+    public bool UsesVectorFeedForward(LayerPlan layer) =>
+        !layer.IsRecurrent && HasVectorTier && (Spec.Unroll == UnrollKind.Vector || (Spec.Unroll == UnrollKind.Auto && AutoVectorFeedForward(layer)));
+
+    private static bool AutoVectorFeedForward(LayerPlan layer) => false;
+
     /// <summary>Whether any layer is emitted by the vector tier.</summary>
     public bool HasVectorTier
     {

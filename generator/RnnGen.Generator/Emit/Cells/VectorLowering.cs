@@ -39,26 +39,26 @@ internal sealed class VectorLowering
     public VectorLowering(CellProgram cell, int maxWidth)
     {
         _cell = cell;
+        _chunks = Chunks(cell.Units, maxWidth);
+    }
+
+    /// <summary><paramref name="units"/> split into chunks of 16, 8, 4 and 1 lanes (largest first, none wider than <paramref name="maxWidth"/>).</summary>
+    internal static (int Offset, int Width)[] Chunks(int units, int maxWidth)
+    {
         var chunks = new List<(int, int)>();
         int offset = 0;
         foreach (int width in new[] { 16, 8, 4, 1 })
         {
             if (width > maxWidth) continue;
-            while (cell.Units - offset >= width)
+            while (units - offset >= width)
             {
                 chunks.Add((offset, width));
                 offset += width;
             }
         }
 
-        _chunks = chunks.ToArray();
+        return chunks.ToArray();
     }
-
-    /// <summary>The widest chunk used: a narrower maximum width gives the same code when the units have no wider chunk.</summary>
-    public int WidestChunk => _chunks.Max(c => c.Width);
-
-    /// <summary>Vector accumulators of one full set of gate columns: gates times chunks.</summary>
-    public int ColumnChunkCount => _cell.Gates.Count * _chunks.Length;
 
     private int U => _cell.Units;
     private int In => _cell.InputWidth;
@@ -66,12 +66,12 @@ internal sealed class VectorLowering
     private LayerPlan Layer => _cell.Layer;
 
     /// <summary>The local's type for a chunk of <paramref name="width"/> lanes (the file's aliases; never <c>var</c>, which a user type may be named).</summary>
-    private static string TypeOf(int width) => width == 1 ? "float" : "RnnVector" + Suffix(width);
+    internal static string TypeOf(int width) => width == 1 ? "float" : "RnnVector" + Suffix(width);
 
-    private static string Suffix(int width) => width == 1 ? "1" : (width * 32).ToString(System.Globalization.CultureInfo.InvariantCulture);
-    private static string Load(int width, string source, string offset) => $"{S}.Load{Suffix(width)}(ref {source}, {offset})";
-    private static string Splat(int width, string value) => $"{S}.Splat{Suffix(width)}({value})";
-    private static string Zero(int width) => width == 1 ? "0f" : $"{S}.Splat{Suffix(width)}(0f)";
+    internal static string Suffix(int width) => width == 1 ? "1" : (width * 32).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    internal static string Load(int width, string source, string offset) => $"{S}.Load{Suffix(width)}(ref {source}, {offset})";
+    internal static string Splat(int width, string value) => $"{S}.Splat{Suffix(width)}({value})";
+    internal static string Zero(int width) => width == 1 ? "0f" : $"{S}.Splat{Suffix(width)}(0f)";
 
     /// <summary>Every (gate, chunk) column block of the kernels, in layout order.</summary>
     private IEnumerable<(int Gate, int Chunk, int Column, int Width)> ColumnChunks(Func<GateForm, bool> include)
@@ -427,7 +427,7 @@ internal sealed class VectorLowering
     }
 
     /// <summary><c>d * f'(z)</c> from the output <c>y = f(z)</c>.</summary>
-    private static string Derivative(ActivationKind activation, string y, string d, int width) => activation switch
+    internal static string Derivative(ActivationKind activation, string y, string d, int width) => activation switch
     {
         ActivationKind.Tanh => $"{d} * ({(width == 1 ? "1f" : $"{S}.Splat{Suffix(width)}(1f)")} - {y} * {y})",
         ActivationKind.Sigmoid => $"{d} * {y} * ({(width == 1 ? "1f" : $"{S}.Splat{Suffix(width)}(1f)")} - {y})",
@@ -581,7 +581,7 @@ internal sealed class VectorLowering
     /// <c>sum_j terms_j * row[column_j]</c> as one accumulator per chunk width (multiply-adds in column order), returned
     /// as the expression adding their horizontal sums.
     /// </summary>
-    private string EmitDot(CodeWriter w, IEnumerable<(string Term, int Column, int Width)> terms, string row)
+    internal static string EmitDot(CodeWriter w, IEnumerable<(string Term, int Column, int Width)> terms, string row)
     {
         var byWidth = terms.GroupBy(term => term.Width).ToList();
         foreach (var group in byWidth)
@@ -627,7 +627,11 @@ internal sealed class VectorLowering
     /// With few accumulators, the rows are split over several partial sums so enough multiply-add chains overlap.
     /// Small products are unrolled; larger ones loop over the rows, a few rows per iteration.
     /// </summary>
-    private void EmitProduct(CodeWriter w, string source, int length, string weights, IReadOnlyList<(string Name, int Column, int Width)> acc)
+    private void EmitProduct(CodeWriter w, string source, int length, string weights, IReadOnlyList<(string Name, int Column, int Width)> acc) =>
+        EmitProduct(w, source, length, weights, Columns, acc);
+
+    /// <summary>The same over a matrix of <paramref name="stride"/> columns (a Dense kernel).</summary>
+    internal static void EmitProduct(CodeWriter w, string source, int length, string weights, int stride, IReadOnlyList<(string Name, int Column, int Width)> acc)
     {
         if (acc.Count == 0 || length == 0) return;
         int sets = Math.Max(1, Math.Min(Math.Min(4, length), (ChainsWanted + acc.Count - 1) / acc.Count));
@@ -642,7 +646,7 @@ internal sealed class VectorLowering
         void Row(string rowRef, string index, int j, bool inLoop)
         {
             // One row k: broadcast source[k] once (per width), then one multiply-add per accumulator.
-            string offset(int column) => (inLoop ? j * Columns + column : column).ToString();
+            string offset(int column) => (inLoop ? j * stride + column : column).ToString();
             foreach (int width in acc.Select(a => a.Width).Distinct())
             {
                 w.WriteLine($"{TypeOf(width)} b{Suffix(width)}_{j} = {Splat(width, $"{S}.Load1(ref {source}, {index})")};");
@@ -660,7 +664,7 @@ internal sealed class VectorLowering
             {
                 using (w.Block())
                 {
-                    w.WriteLine($"ref float row = ref {S}.At(ref pr, {weights} + {k * Columns});");
+                    w.WriteLine($"ref float row = ref {S}.At(ref pr, {weights} + {k * stride});");
                     Row("row", k.ToString(), k % sets, inLoop: false);
                 }
             }
@@ -670,7 +674,7 @@ internal sealed class VectorLowering
             int full = length - length % sets;
             using (w.Block($"for (int k = 0; k < {full}; k += {sets})"))
             {
-                w.WriteLine($"ref float row = ref {S}.At(ref pr, {weights} + k * {Columns});");
+                w.WriteLine($"ref float row = ref {S}.At(ref pr, {weights} + k * {stride});");
                 for (int j = 0; j < sets; j++) Row("row", j == 0 ? "k" : $"k + {j}", j, inLoop: true);
             }
 
@@ -678,7 +682,7 @@ internal sealed class VectorLowering
             {
                 using (w.Block())
                 {
-                    w.WriteLine($"ref float row = ref {S}.At(ref pr, {weights} + {k * Columns});");
+                    w.WriteLine($"ref float row = ref {S}.At(ref pr, {weights} + {k * stride});");
                     Row("row", k.ToString(), 0, inLoop: false);
                 }
             }
@@ -694,7 +698,7 @@ internal sealed class VectorLowering
     }
 
     /// <summary>Column chunks in blocks of at most 12 accumulators (what the registers hold beside the operands).</summary>
-    private static IEnumerable<List<T>> Blocks<T>(List<T> items)
+    internal static IEnumerable<List<T>> Blocks<T>(List<T> items)
     {
         for (int i = 0; i < items.Count; i += 12) yield return items.GetRange(i, Math.Min(12, items.Count - i));
     }
