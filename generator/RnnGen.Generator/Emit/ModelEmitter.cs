@@ -76,13 +76,10 @@ internal static class ModelEmitter
             }
 
             // Beside vector-tier layers, a small Dense on the last state is cheaper as straight-line code than as kernel calls.
-            bool straightDense = layer.Kind == LayerKind.Dense && !layer.InputIsSequence && layer.MacsPerStep <= SmallDenseMacs
+            bool straightDense = layer.Kind == LayerKind.Dense && !layer.InputIsSequence && layer.MacsPerStep <= ModelPlan.SmallDenseMacs
                 && _plan.HasVectorTier;
             return Create(layer, _spec.UseLoops && !straightDense, suffix: "");
         }
-
-        /// <summary>Multiply-adds up to which a Dense on a single vector is emitted straight-line in a vector-tier model.</summary>
-        private const int SmallDenseMacs = 256;
 
         private static LayerEmitter Create(LayerPlan layer, bool loops, string suffix) => layer.Kind switch
         {
