@@ -1456,8 +1456,8 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
         // db += sum_n dz_n
         {
             float wdz0 = 0f;
-            for (int n = 0; n < 1; n++)
             {
+                const int n = 0; // applied once, to the last state
                 ref float at = ref RnnSimd.At(ref dzr, n * 1);
                 wdz0 = wdz0 + RnnSimd.Load1(ref at, 0);
             }
@@ -1468,8 +1468,8 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
             // dW[i, :] += sum_n x_n[i] dz_n, an outer product accumulated in registers
             {
                 float wdz0 = 0f;
-                for (int n = 0; n < 1; n++)
                 {
+                    const int n = 0; // applied once, to the last state
                     ref float at = ref RnnSimd.At(ref dzr, n * 1);
                     float v1 = RnnSimd.Splat1(RnnSimd.Load1(ref xr, n * 12 + i));
                     wdz0 = RnnSimd.MultiplyAdd(v1, RnnSimd.Load1(ref at, 0), wdz0);

@@ -190,7 +190,7 @@ internal sealed class VectorDenseEmitter : VectorTierEmitter
                 using (w.Block())
                 {
                     foreach (var a in block) w.WriteLine($"{TypeOf(a.Width)} w{a.Name} = {Zero(a.Width)};");
-                    using (w.Block($"for (int n = 0; n < {N}; n++)"))
+                    using (Applications(w))
                     {
                         w.WriteLine($"ref float at = ref {S}.At(ref dzr, n * {U});");
                         foreach (int width in block.Select(a => a.Width).Distinct())
