@@ -69,6 +69,14 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void Gru_reset_before_vector_tier() => VerifyModel(nameof(Gru_reset_before_vector_tier), """
+        [RnnModel(timesteps: 3, features: 2, Unroll = UnrollMode.Vector)]
+        [Gru(4, ResetAfter = false)]
+        [Dense(1)]
+        public partial class VectorResetBeforeModel;
+        """);
+
+    [Fact]
     public void Dense_and_embedding_vector_tier() => VerifyModel(nameof(Dense_and_embedding_vector_tier), """
         [RnnModel(timesteps: 4, features: 6, Unroll = UnrollMode.Vector)]
         [Embedding(10, 6)]
