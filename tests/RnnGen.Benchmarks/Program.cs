@@ -9,10 +9,16 @@ using RnnGen.Benchmarks;
 //   --quick   BenchmarkDotNet's ShortRun job (1 launch, 3 warm-ups, 3 iterations): the whole suite in minutes
 //   --check   only verify that all engines agree on every model (no timing), then exit
 //   --inprocess  run in this process (no generated boilerplate project to build: for a busy machine)
+//   --generator-cost  the generator cost check: source size and emit time up to 256 units x 1,000 steps, then exit
 // Any other arguments go to BenchmarkDotNet (--filter, --list flat, --join, ...).
 var rest = new List<string>(args);
 bool quick = rest.Remove("--quick");
 bool inProcess = rest.Remove("--inprocess");
+
+if (rest.Remove("--generator-cost"))
+{
+    return GeneratorCost.Run();
+}
 
 if (rest.Remove("--check"))
 {

@@ -69,6 +69,23 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void Gru_reset_before_vector_tier() => VerifyModel(nameof(Gru_reset_before_vector_tier), """
+        [RnnModel(timesteps: 3, features: 2, Unroll = UnrollMode.Vector)]
+        [Gru(4, ResetAfter = false)]
+        [Dense(1)]
+        public partial class VectorResetBeforeModel;
+        """);
+
+    [Fact]
+    public void Dense_and_embedding_vector_tier() => VerifyModel(nameof(Dense_and_embedding_vector_tier), """
+        [RnnModel(timesteps: 4, features: 6, Unroll = UnrollMode.Vector)]
+        [Embedding(10, 6)]
+        [SimpleRnn(8, ReturnSequences = true)]
+        [Dense(5, Activation = Activation.Softmax)]
+        public partial class VectorTokenModel;
+        """);
+
+    [Fact]
     public void Generation_is_deterministic()
     {
         const string source = "using RnnGen;\n[RnnModel(4, 3)]\n[Lstm(4, ReturnSequences = true)]\n[Gru(3)]\n[Dense(2)]\npublic partial class M;";

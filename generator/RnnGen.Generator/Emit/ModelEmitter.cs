@@ -77,14 +77,20 @@ internal static class ModelEmitter
                 return new Cells.VectorCellEmitter(layer, Create(layer, loops: true, suffix: "Loops"));
             }
 
+            if (_plan.UsesVectorFeedForward(layer))
+            {
+                // The loop emitter runs where no vector width is accelerated; Embedding's forward is the loops' row copy.
+                LayerEmitter loops = Create(layer, loops: true, suffix: "Loops");
+                return layer.Kind == LayerKind.Dense
+                    ? new Cells.VectorDenseEmitter(layer, loops)
+                    : new Cells.VectorEmbeddingEmitter(layer, Create(layer, loops: true, suffix: ""), loops);
+            }
+
             // Beside vector-tier layers, a small Dense on the last state is cheaper as straight-line code than as kernel calls.
-            bool straightDense = layer.Kind == LayerKind.Dense && !layer.InputIsSequence && layer.MacsPerStep <= SmallDenseMacs
+            bool straightDense = layer.Kind == LayerKind.Dense && !layer.InputIsSequence && layer.MacsPerStep <= ModelPlan.SmallDenseMacs
                 && _plan.HasVectorTier;
             return Create(layer, _spec.UseLoops && !straightDense, suffix: "");
         }
-
-        /// <summary>Multiply-adds up to which a Dense on a single vector is emitted straight-line in a vector-tier model.</summary>
-        private const int SmallDenseMacs = 256;
 
         private static LayerEmitter Create(LayerPlan layer, bool loops, string suffix) => layer.Kind switch
         {
@@ -98,7 +104,8 @@ internal static class ModelEmitter
         private bool Tokens => _plan.HasEmbedding;
 
         private string TierDescription =>
-            (_plan.HasVectorTier ? "vector code for the recurrent layers and " : "")
+            _plan.HasVectorTier && _plan.Layers.All(l => _plan.UsesVectorTier(l) || _plan.UsesVectorFeedForward(l)) ? "vector code for every layer" :
+            (_plan.HasVectorTier ? $"vector code for the recurrent{string.Concat(_plan.Layers.Where(_plan.UsesVectorFeedForward).Select(l => " and " + l.Kind).Distinct())} layers and " : "")
             + (_spec.UseLoops ? "constant-bound loops" : "straight-line code") + (_plan.HasVectorTier ? " for the rest" : "");
         private int OutputOffset => _workspaceOffsets[_layers.Length - 1] + _layers[_layers.Length - 1].OutputOffset;
 

@@ -195,6 +195,25 @@ internal sealed class ModelPlan
         layer.IsRecurrent && (Spec.Unroll == UnrollKind.Vector
             || (Spec.Unroll == UnrollKind.Auto && layer.Gates * layer.Units <= VectorColumnLimit && (layer.Units >= 4 || !AutoUnrolls)));
 
+    /// <summary>
+    /// Whether Dense or Embedding layer <paramref name="layer"/> is emitted by the vector tier: in a model whose recurrent
+    /// layers are (the file then carries the vector aliases), when forced, or under Auto where it measured faster than the
+    /// loops' kernel calls and the straight-line code (docs/benchmarks.md).
+    /// </summary>
+    public bool UsesVectorFeedForward(LayerPlan layer) =>
+        !layer.IsRecurrent && HasVectorTier && (Spec.Unroll == UnrollKind.Vector || (Spec.Unroll == UnrollKind.Auto && AutoVectorFeedForward(layer)));
+
+    /// <summary>
+    /// Auto's choice beside vector-tier layers: every Embedding (its forward is the same row copy, its scatter-add backward
+    /// ties or wins) and every Dense but a small one of 1-3 units on the last state, which is all scalar lanes and stays
+    /// straight-line. Measured faster than the kernel calls (1.1-2x) and than straight-line code from 4 units (docs/benchmarks.md).
+    /// </summary>
+    private static bool AutoVectorFeedForward(LayerPlan layer) =>
+        layer.Kind == LayerKind.Embedding || layer.InputIsSequence || layer.Units >= 4 || layer.MacsPerStep > SmallDenseMacs;
+
+    /// <summary>Multiply-adds up to which a Dense of 1-3 units on the last state stays straight-line beside vector-tier layers.</summary>
+    public const int SmallDenseMacs = 256;
+
     /// <summary>Whether any layer is emitted by the vector tier.</summary>
     public bool HasVectorTier
     {

@@ -146,6 +146,26 @@ public static class Simd
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Relu(float x) => Activations.Relu(x);
 
+    /// <summary><see cref="Activations.Exp"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Exp(float x) => Activations.Exp(x);
+
+    /// <summary><paramref name="x"/> itself: the one-lane case of the horizontal maxima.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Max(float x) => x;
+
+    /// <summary>The largest lane of <paramref name="x"/> (softmax's shift; not on a recurrence).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Max(Vector128<float> x) => MathF.Max(MathF.Max(x.GetElement(0), x.GetElement(1)), MathF.Max(x.GetElement(2), x.GetElement(3)));
+
+    /// <summary>The largest lane of <paramref name="x"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Max(Vector256<float> x) => Max(Vector128.Max(x.GetLower(), x.GetUpper()));
+
+    /// <summary>The largest lane of <paramref name="x"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Max(Vector512<float> x) => Max(Vector256.Max(x.GetLower(), x.GetUpper()));
+
 
     // ---- Vector512<float> ----
 

@@ -39,26 +39,26 @@ internal sealed class VectorLowering
     public VectorLowering(CellProgram cell, int maxWidth)
     {
         _cell = cell;
+        _chunks = Chunks(cell.Units, maxWidth);
+    }
+
+    /// <summary><paramref name="units"/> split into chunks of 16, 8, 4 and 1 lanes (largest first, none wider than <paramref name="maxWidth"/>).</summary>
+    internal static (int Offset, int Width)[] Chunks(int units, int maxWidth)
+    {
         var chunks = new List<(int, int)>();
         int offset = 0;
         foreach (int width in new[] { 16, 8, 4, 1 })
         {
             if (width > maxWidth) continue;
-            while (cell.Units - offset >= width)
+            while (units - offset >= width)
             {
                 chunks.Add((offset, width));
                 offset += width;
             }
         }
 
-        _chunks = chunks.ToArray();
+        return chunks.ToArray();
     }
-
-    /// <summary>The widest chunk used: a narrower maximum width gives the same code when the units have no wider chunk.</summary>
-    public int WidestChunk => _chunks.Max(c => c.Width);
-
-    /// <summary>Vector accumulators of one full set of gate columns: gates times chunks.</summary>
-    public int ColumnChunkCount => _cell.Gates.Count * _chunks.Length;
 
     private int U => _cell.Units;
     private int In => _cell.InputWidth;
@@ -66,12 +66,12 @@ internal sealed class VectorLowering
     private LayerPlan Layer => _cell.Layer;
 
     /// <summary>The local's type for a chunk of <paramref name="width"/> lanes (the file's aliases; never <c>var</c>, which a user type may be named).</summary>
-    private static string TypeOf(int width) => width == 1 ? "float" : "RnnVector" + Suffix(width);
+    internal static string TypeOf(int width) => width == 1 ? "float" : "RnnVector" + Suffix(width);
 
-    private static string Suffix(int width) => width == 1 ? "1" : (width * 32).ToString(System.Globalization.CultureInfo.InvariantCulture);
-    private static string Load(int width, string source, string offset) => $"{S}.Load{Suffix(width)}(ref {source}, {offset})";
-    private static string Splat(int width, string value) => $"{S}.Splat{Suffix(width)}({value})";
-    private static string Zero(int width) => width == 1 ? "0f" : $"{S}.Splat{Suffix(width)}(0f)";
+    internal static string Suffix(int width) => width == 1 ? "1" : (width * 32).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    internal static string Load(int width, string source, string offset) => $"{S}.Load{Suffix(width)}(ref {source}, {offset})";
+    internal static string Splat(int width, string value) => $"{S}.Splat{Suffix(width)}({value})";
+    internal static string Zero(int width) => width == 1 ? "0f" : $"{S}.Splat{Suffix(width)}(0f)";
 
     /// <summary>Every (gate, chunk) column block of the kernels, in layout order.</summary>
     private IEnumerable<(int Gate, int Chunk, int Column, int Width)> ColumnChunks(Func<GateForm, bool> include)
@@ -168,18 +168,35 @@ internal sealed class VectorLowering
     }
 
     /// <summary>
-    /// Whether the backward pass can be lowered: every gate is fused or split (a reset-before GRU's mid-step product is
-    /// not differentiated here), and every activation is a whole statement (its derivative reads the cached output).
+    /// Whether the backward pass can be lowered: every activation is a whole statement (its derivative reads the cached
+    /// output), and every <see cref="RecurrentProduct"/> feeds an input-only gate from a source the backward pass can
+    /// recompute from the cache (its weight gradient reads the source of every step).
     /// </summary>
     public static bool CanLowerBackward(CellProgram cell) =>
-        cell.Gates.All(g => g != GateForm.InputOnly)
-        && cell.Statements.All(st => !Find<Activated>(st.Expression).Any(a => !ReferenceEquals(a, st.Expression)));
+        cell.Statements.All(st => !Find<Activated>(st.Expression).Any(a => !ReferenceEquals(a, st.Expression)))
+        && cell.Statements.SelectMany(st => Find<RecurrentProduct>(st.Expression))
+            .All(m => cell.Gates[m.Gate] == GateForm.InputOnly && Recomputable(cell, new Value(m.Source)));
+
+    /// <summary>Whether <paramref name="e"/> is made of cached values, states and arithmetic only.</summary>
+    private static bool Recomputable(CellProgram cell, CellExpr e) => e switch
+    {
+        Value v when cell.States.Any(st => st.State == v.Name) => true,
+        Value v => cell.Statements.FirstOrDefault(st => st.Name == v.Name) is { } st && (st.Cache is not null || Recomputable(cell, st.Expression)),
+        Binary b => Recomputable(cell, b.Left) && Recomputable(cell, b.Right),
+        _ => false,
+    };
 
     private bool HasSplit => _cell.Gates.Contains(GateForm.Split);
 
-    /// <summary>Scratch floats of the vector backward: dA of every step (input side, and recurrent side when a gate is split), and the carried dh.</summary>
+    /// <summary>Whether dA has a recurrent side apart from the input side: a split gate, or a gate fed by a second product.</summary>
+    private static bool TwoSided(CellProgram cell) => cell.Gates.Any(g => g != GateForm.Fused);
+
+    /// <summary>
+    /// Scratch floats of the vector backward: dA of every step (input side, and recurrent side when a gate is split or
+    /// fed by a second product), and the carried dh.
+    /// </summary>
     public static int BackwardScratch(CellProgram cell) =>
-        cell.Layer.Timesteps * cell.Columns * (cell.Gates.Contains(GateForm.Split) ? 2 : 1) + cell.Units;
+        cell.Layer.Timesteps * cell.Columns * (TwoSided(cell) ? 2 : 1) + cell.Units;
 
     /// <summary>
     /// The variant's backward pass through time. Per step, last to first: the forward values come back from the cache,
@@ -190,7 +207,7 @@ internal sealed class VectorLowering
     public void EmitBackwardBody(CodeWriter w)
     {
         int t = Layer.Timesteps, cols = Columns;
-        bool split = HasSplit;
+        bool split = TwoSided(_cell);
         CacheSlot output = _cell.OutputSlot;
         w.WriteLine($"ref float pr = ref {S}.Ref(p);");
         w.WriteLine($"ref float gr = ref {S}.Ref(g);");
@@ -199,9 +216,12 @@ internal sealed class VectorLowering
         w.WriteLine($"ref float dyr = ref {S}.Ref(dy);");
         w.WriteLine($"ref float dxr = ref {S}.Ref(dx);");
         w.WriteLine($"ref float dar = ref {S}.Ref(scratch); // dLoss/d(gate pre-activations), input side, [T, {cols}]");
-        w.WriteLine(split
-            ? $"ref float drr = ref {S}.At(ref dar, {t * cols}); // the same, recurrent side (split gates differ), [T, {cols}]"
-            : "ref float drr = ref dar; // every gate is fused: the recurrent side is the input side");
+        w.WriteLine(!split
+            ? "ref float drr = ref dar; // every gate is fused: the recurrent side is the input side"
+            : HasSplit
+                ? $"ref float drr = ref {S}.At(ref dar, {t * cols}); // the same, recurrent side (split gates differ), [T, {cols}]"
+                : $"ref float drr = ref {S}.At(ref dar, {t * cols}); // the same, recurrent side (a second product's gate holds dLoss/d(product)), [T, {cols}]");
+        if (HasProduct) w.WriteLine($"ref float mr = ref {S}.Ref(stackalloc float[{U}]); // the gradient of a second product's source");
         int dhOffset = BackwardScratch(_cell) - U;
         w.WriteLine($"ref float dhr = ref {S}.At(ref dar, {dhOffset}); // dLoss/dh_(s-1), carried to the earlier step");
         w.WriteLine(Layer.Spec.ReturnSequences
@@ -279,6 +299,7 @@ internal sealed class VectorLowering
                 }
 
                 Propagate(w, body, c => $"{adjoint}_{c}", declared);
+                foreach (RecurrentProduct product in Find<RecurrentProduct>(st.Expression)) EmitProductTranspose(w, product, declared);
             }
 
             w.WriteLine("// keep dA of this step for the weight gradients");
@@ -302,7 +323,7 @@ internal sealed class VectorLowering
                 using (w.Block($"for (int k = 0; k < {U}; k++)"))
                 {
                     w.WriteLine($"ref float row = ref {S}.At(ref pr, {Layer.RecurrentOffset} + k * {cols});");
-                    string sum = EmitDot(w, ColumnChunks(_ => true).Select(col => (RecurrentAdjoint(declared, col.Gate, col.Chunk), col.Column, col.Width)), "row");
+                    string sum = EmitDot(w, ColumnChunks(f => f != GateForm.InputOnly).Select(col => (RecurrentAdjoint(declared, col.Gate, col.Chunk), col.Column, col.Width)), "row");
                     w.WriteLine($"{S}.Store({S}.Load1(ref dhr, k) + {sum}, ref dhr, k);");
                 }
             }
@@ -320,9 +341,47 @@ internal sealed class VectorLowering
     private string Adjoint(HashSet<string> declared, string name, int chunk) =>
         declared.Contains(name) ? $"{name}_{chunk}" : Zero(_chunks[chunk].Width);
 
-    /// <summary>What the recurrent product of gate <paramref name="gate"/> receives: dA for a fused gate, dR for a split one.</summary>
+    /// <summary>
+    /// What the recurrent product of gate <paramref name="gate"/> receives: dA for a fused gate, dR for a split one, and
+    /// the adjoint of the second product for an input-only gate.
+    /// </summary>
     private string RecurrentAdjoint(HashSet<string> declared, int gate, int chunk) =>
-        Adjoint(declared, _cell.Gates[gate] == GateForm.Split ? $"dr{gate}" : $"da{gate}", chunk);
+        Adjoint(declared, _cell.Gates[gate] switch { GateForm.Split => $"dr{gate}", GateForm.InputOnly => $"dm{gate}", _ => $"da{gate}" }, chunk);
+
+    /// <summary>
+    /// The reverse of a second product <c>m = v R_g</c>: <c>dv += dm R_g^T</c>, one dot product per unit over gate g's
+    /// columns, through memory (<c>mr</c>), since every unit of <c>dv</c> reads every chunk of <c>dm</c>.
+    /// </summary>
+    private void EmitProductTranspose(CodeWriter w, RecurrentProduct product, HashSet<string> declared)
+    {
+        string dm = $"dm{product.Gate}";
+        if (!declared.Contains(dm)) return;
+        w.WriteLine($"// d{product.Source} += {dm} R_{product.Gate}^T: the second product's transpose, one dot product per unit");
+        using (w.Block($"for (int k = 0; k < {U}; k++)"))
+        {
+            w.WriteLine($"ref float row = ref {S}.At(ref pr, {Layer.RecurrentOffset} + k * {Columns});");
+            string sum = EmitDot(w, Chunked().Select(c => ($"{dm}_{c.Chunk}", product.Gate * U + c.Offset, _chunks[c.Chunk].Width)), "row");
+            w.WriteLine($"{S}.Store({sum}, ref mr, k);");
+        }
+
+        Accumulate(w, "d" + product.Source, c => Load(_chunks[c].Width, "mr", _chunks[c].Offset.ToString()), declared);
+    }
+
+    /// <summary>
+    /// The scalar value of <paramref name="e"/> for unit <c>k</c> at step <c>s</c> (s &gt; 0), recomputed from the cache:
+    /// a cached value from its slot, a state from the previous step's slot of its next value.
+    /// </summary>
+    private string CachedScalar(CellExpr e, bool top = false) => e switch
+    {
+        Value v when _cell.States.Any(st => st.State == v.Name) =>
+            CachedScalar(_cell.Statements.First(st => st.Name == _cell.States.First(x => x.State == v.Name).Next).Cache!, "(s - 1)"),
+        Value v when _cell.Statements.First(st => st.Name == v.Name) is { Cache: { } cache } => CachedScalar(cache, "s"),
+        Value v => CachedScalar(_cell.Statements.First(st => st.Name == v.Name).Expression, top),
+        Binary b => top ? $"{CachedScalar(b.Left)} {b.Operator} {CachedScalar(b.Right)}" : $"({CachedScalar(b.Left)} {b.Operator} {CachedScalar(b.Right)})",
+        _ => throw new InvalidOperationException("The vector backward cannot recompute " + e),
+    };
+
+    private static string CachedScalar(CacheSlot slot, string step) => $"{S}.Load1(ref wr, {slot.Offset} + {step} * {slot.Stride} + k)";
 
     /// <summary>Adds <paramref name="adjoint"/> into the adjoints of everything <paramref name="e"/> reads (reverse mode).</summary>
     private void Propagate(CodeWriter w, CellExpr e, Func<int, string> adjoint, HashSet<string> declared)
@@ -331,6 +390,7 @@ internal sealed class VectorLowering
         {
             case GateInput g: Accumulate(w, $"da{g.Index}", adjoint, declared); break;
             case GateRecurrent g: Accumulate(w, $"dr{g.Index}", adjoint, declared); break;
+            case RecurrentProduct m: Accumulate(w, $"dm{m.Gate}", adjoint, declared); break;
             case Value v: Accumulate(w, "d" + v.Name, adjoint, declared); break;
             case Binary { Operator: '+' } b:
                 Propagate(w, b.Left, adjoint, declared);
@@ -367,7 +427,7 @@ internal sealed class VectorLowering
     }
 
     /// <summary><c>d * f'(z)</c> from the output <c>y = f(z)</c>.</summary>
-    private static string Derivative(ActivationKind activation, string y, string d, int width) => activation switch
+    internal static string Derivative(ActivationKind activation, string y, string d, int width) => activation switch
     {
         ActivationKind.Tanh => $"{d} * ({(width == 1 ? "1f" : $"{S}.Splat{Suffix(width)}(1f)")} - {y} * {y})",
         ActivationKind.Sigmoid => $"{d} * {y} * ({(width == 1 ? "1f" : $"{S}.Splat{Suffix(width)}(1f)")} - {y})",
@@ -386,11 +446,15 @@ internal sealed class VectorLowering
         var columns = ColumnChunks(_ => true).ToList();
         CacheSlot output = _cell.OutputSlot;
 
-        void Sums(string comment, string gradientOffset, string source, string? rowValue, int firstStep)
+        void Sums(string comment, string gradientOffset, string source, string? rowValue, int firstStep) =>
+            SumsOver(columns, comment, gradientOffset, source, rowValue, firstStep);
+
+        void SumsOver(List<(int Gate, int Chunk, int Column, int Width)> blockColumns, string comment, string gradientOffset, string source, string? rowValue, int firstStep,
+            bool hoistRow = false)
         {
             // g[gradientOffset + column] += sum_s rowValue(s) * source[s, column], in blocks of accumulators.
             w.WriteLine("// " + comment);
-            foreach (var block in Blocks(columns))
+            foreach (var block in Blocks(blockColumns))
             {
                 using (w.Block())
                 {
@@ -398,9 +462,10 @@ internal sealed class VectorLowering
                     using (w.Block($"for (int s = {firstStep}; s < {t}; s++)"))
                     {
                         w.WriteLine($"ref float at = ref {S}.At(ref {source}, s * {cols});");
+                        if (hoistRow) w.WriteLine($"float rv = {rowValue};");
                         foreach (int width in block.Select(col => col.Width).Distinct())
                         {
-                            if (rowValue is not null) w.WriteLine($"{TypeOf(width)} v{Suffix(width)} = {Splat(width, rowValue)};");
+                            if (rowValue is not null) w.WriteLine($"{TypeOf(width)} v{Suffix(width)} = {Splat(width, hoistRow ? "rv" : rowValue)};");
                         }
 
                         foreach (var col in block)
@@ -430,7 +495,23 @@ internal sealed class VectorLowering
 
         using (w.Block($"for (int k = 0; k < {U}; k++)"))
         {
-            Sums("dR[k, :] += sum_(s>0) h_(s-1)[k] dA_recurrent_s", $"{Layer.RecurrentOffset} + k * {cols}", "drr", $"{S}.Load1(ref wr, {output.Offset} + (s - 1) * {output.Stride} + k)", 1);
+            if (!HasProduct)
+            {
+                Sums("dR[k, :] += sum_(s>0) h_(s-1)[k] dA_recurrent_s", $"{Layer.RecurrentOffset} + k * {cols}", "drr", $"{S}.Load1(ref wr, {output.Offset} + (s - 1) * {output.Stride} + k)", 1);
+            }
+            else
+            {
+                // Gates fed by h_(s-1) R, then each second product's gate, fed by its source (recomputed from the cache).
+                SumsOver(ColumnChunks(f => f != GateForm.InputOnly).ToList(), "dR[k, gates fed by h] += sum_(s>0) h_(s-1)[k] dA_recurrent_s",
+                    $"{Layer.RecurrentOffset} + k * {cols}", "drr", $"{S}.Load1(ref wr, {output.Offset} + (s - 1) * {output.Stride} + k)", 1);
+                foreach (RecurrentProduct product in _cell.Statements.SelectMany(st => Find<RecurrentProduct>(st.Expression)))
+                {
+                    CellExpr source = _cell.Statements.First(st => st.Name == product.Source).Expression;
+                    SumsOver(ColumnChunks(f => f == GateForm.InputOnly).Where(c => c.Gate == product.Gate).ToList(),
+                        $"dR[k, gate {product.Gate}] += sum_(s>0) {product.Source}_s[k] dm_s, {product.Source} = {Describe(source)} recomputed from the cache",
+                        $"{Layer.RecurrentOffset} + k * {cols}", "drr", CachedScalar(source, top: true), 1, hoistRow: true);
+                }
+            }
         }
 
         w.WriteLine("// dx_t = dA_s K^T, one dot product per input feature");
@@ -500,7 +581,7 @@ internal sealed class VectorLowering
     /// <c>sum_j terms_j * row[column_j]</c> as one accumulator per chunk width (multiply-adds in column order), returned
     /// as the expression adding their horizontal sums.
     /// </summary>
-    private string EmitDot(CodeWriter w, IEnumerable<(string Term, int Column, int Width)> terms, string row)
+    internal static string EmitDot(CodeWriter w, IEnumerable<(string Term, int Column, int Width)> terms, string row)
     {
         var byWidth = terms.GroupBy(term => term.Width).ToList();
         foreach (var group in byWidth)
@@ -546,7 +627,11 @@ internal sealed class VectorLowering
     /// With few accumulators, the rows are split over several partial sums so enough multiply-add chains overlap.
     /// Small products are unrolled; larger ones loop over the rows, a few rows per iteration.
     /// </summary>
-    private void EmitProduct(CodeWriter w, string source, int length, string weights, IReadOnlyList<(string Name, int Column, int Width)> acc)
+    private void EmitProduct(CodeWriter w, string source, int length, string weights, IReadOnlyList<(string Name, int Column, int Width)> acc) =>
+        EmitProduct(w, source, length, weights, Columns, acc);
+
+    /// <summary>The same over a matrix of <paramref name="stride"/> columns (a Dense kernel).</summary>
+    internal static void EmitProduct(CodeWriter w, string source, int length, string weights, int stride, IReadOnlyList<(string Name, int Column, int Width)> acc)
     {
         if (acc.Count == 0 || length == 0) return;
         int sets = Math.Max(1, Math.Min(Math.Min(4, length), (ChainsWanted + acc.Count - 1) / acc.Count));
@@ -561,7 +646,7 @@ internal sealed class VectorLowering
         void Row(string rowRef, string index, int j, bool inLoop)
         {
             // One row k: broadcast source[k] once (per width), then one multiply-add per accumulator.
-            string offset(int column) => (inLoop ? j * Columns + column : column).ToString();
+            string offset(int column) => (inLoop ? j * stride + column : column).ToString();
             foreach (int width in acc.Select(a => a.Width).Distinct())
             {
                 w.WriteLine($"{TypeOf(width)} b{Suffix(width)}_{j} = {Splat(width, $"{S}.Load1(ref {source}, {index})")};");
@@ -579,7 +664,7 @@ internal sealed class VectorLowering
             {
                 using (w.Block())
                 {
-                    w.WriteLine($"ref float row = ref {S}.At(ref pr, {weights} + {k * Columns});");
+                    w.WriteLine($"ref float row = ref {S}.At(ref pr, {weights} + {k * stride});");
                     Row("row", k.ToString(), k % sets, inLoop: false);
                 }
             }
@@ -589,7 +674,7 @@ internal sealed class VectorLowering
             int full = length - length % sets;
             using (w.Block($"for (int k = 0; k < {full}; k += {sets})"))
             {
-                w.WriteLine($"ref float row = ref {S}.At(ref pr, {weights} + k * {Columns});");
+                w.WriteLine($"ref float row = ref {S}.At(ref pr, {weights} + k * {stride});");
                 for (int j = 0; j < sets; j++) Row("row", j == 0 ? "k" : $"k + {j}", j, inLoop: true);
             }
 
@@ -597,7 +682,7 @@ internal sealed class VectorLowering
             {
                 using (w.Block())
                 {
-                    w.WriteLine($"ref float row = ref {S}.At(ref pr, {weights} + {k * Columns});");
+                    w.WriteLine($"ref float row = ref {S}.At(ref pr, {weights} + {k * stride});");
                     Row("row", k.ToString(), 0, inLoop: false);
                 }
             }
@@ -613,7 +698,7 @@ internal sealed class VectorLowering
     }
 
     /// <summary>Column chunks in blocks of at most 12 accumulators (what the registers hold beside the operands).</summary>
-    private static IEnumerable<List<T>> Blocks<T>(List<T> items)
+    internal static IEnumerable<List<T>> Blocks<T>(List<T> items)
     {
         for (int i = 0; i < items.Count; i += 12) yield return items.GetRange(i, Math.Min(12, items.Count - i));
     }
