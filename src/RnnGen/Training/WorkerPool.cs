@@ -16,7 +16,8 @@ internal sealed class WorkerPool : IDisposable
 {
     private readonly Thread[] _threads;
     private readonly SemaphoreSlim[] _start;
-    private readonly CountdownEvent _done = new(0);
+    private readonly SemaphoreSlim _finished = new(0);
+    private int _pending;
     private readonly Exception?[] _errors;
     private Action<int>? _work;
     private volatile bool _stopping;
@@ -55,8 +56,10 @@ internal sealed class WorkerPool : IDisposable
         }
 
         // wake parts 1 .. parts-1; every write before Release is visible to the worker after its Wait
+        // (a counter and a semaphore rather than a CountdownEvent: its ManualResetEventSlim allocates a lock object the
+        // first time a wait blocks, which a busy machine can make happen in any batch step)
         _work = work;
-        _done.Reset(parts - 1);
+        Volatile.Write(ref _pending, parts - 1);
         for (int p = 1; p < parts; p++)
         {
             _start[p - 1].Release();
@@ -72,7 +75,7 @@ internal sealed class WorkerPool : IDisposable
             _errors[0] = e;
         }
 
-        _done.Wait();
+        _finished.Wait(); // released once, by the last worker to finish
         _work = null;
         RethrowFirstError(parts);
     }
@@ -102,7 +105,7 @@ internal sealed class WorkerPool : IDisposable
             start.Dispose();
         }
 
-        _done.Dispose();
+        _finished.Dispose();
     }
 
     /// <summary>A worker: wait to be woken, run its part, record any exception, signal done; until disposed.</summary>
@@ -128,7 +131,7 @@ internal sealed class WorkerPool : IDisposable
             }
             finally
             {
-                _done.Signal();
+                if (Interlocked.Decrement(ref _pending) == 0) _finished.Release();
             }
         }
     }

@@ -16,6 +16,9 @@ public sealed class ParallelFitTests
 
     private static PerSampleBatchModel NewBatchModel() => new(NewSequential);
 
+    /// <summary>The same model seen only through <see cref="IRnnModel"/> (Sequential itself is an IBatchModel): Fit's per-sample path.</summary>
+    private static IRnnModel NewPerSampleModel() => new PerSampleOnly(NewSequential());
+
     /// <summary>Class = the timestep-summed feature that is largest; <paramref name="count"/> samples.</summary>
     private static Dataset Sequences(int count = 100)
     {
@@ -57,7 +60,7 @@ public sealed class ParallelFitTests
     [InlineData(true)]
     public void Parallelism_1_on_a_batch_model_gives_the_per_sample_weights_bit_for_bit(bool classWeights)
     {
-        Sequential perSample = NewSequential();
+        IRnnModel perSample = NewPerSampleModel();
         History expected = perSample.Fit(Sequences(), Options(1, classWeights));
 
         PerSampleBatchModel batched = NewBatchModel();
@@ -136,7 +139,7 @@ public sealed class ParallelFitTests
     [Fact]
     public void A_per_sample_model_ignores_parallelism()
     {
-        using var trainer = new Trainer(NewSequential(), Sequences(), Losses.SparseCategoricalCrossentropy(), new Adam(), [], parallelism: 4);
+        using var trainer = new Trainer(NewPerSampleModel(), Sequences(), Losses.SparseCategoricalCrossentropy(), new Adam(), [], parallelism: 4);
         Assert.Equal(1, trainer.Degree);
     }
 
@@ -223,7 +226,7 @@ public sealed class ParallelFitTests
     public void Span_PredictBatch_equals_per_sample_Predict(bool batchModel)
     {
         Sequential reference = NewSequential();
-        IRnnModel model = batchModel ? NewBatchModel() : NewSequential();
+        IRnnModel model = batchModel ? NewBatchModel() : NewPerSampleModel();
         Dataset data = Sequences(10);
         var expected = new float[data.Count * Classes];
         for (int i = 0; i < data.Count; i++)
@@ -261,7 +264,7 @@ public sealed class ParallelFitTests
     [InlineData(true)]
     public void Span_PredictBatch_allocates_nothing_after_warm_up(bool batchModel)
     {
-        IRnnModel model = batchModel ? NewBatchModel() : NewSequential();
+        IRnnModel model = batchModel ? NewBatchModel() : NewPerSampleModel();
         Dataset data = Sequences(32);
         var outputs = new float[data.Count * Classes];
         model.PredictBatch(data.Inputs, outputs); // warm-up: the per-thread workspace
@@ -456,4 +459,25 @@ internal sealed class PerSampleBatchModel : IBatchModel
 
     /// <summary>A new inner model that reads the master's parameters.</summary>
     public IBatchModel CreateReplica() => new PerSampleBatchModel(_create, Root);
+}
+
+/// <summary>A model seen only through <see cref="IRnnModel"/>: hides the inner model's batched members.</summary>
+internal sealed class PerSampleOnly(IRnnModel inner) : IRnnModel
+{
+    public int Timesteps => inner.Timesteps;
+    public int Features => inner.Features;
+    public int InputSize => inner.InputSize;
+    public int OutputSize => inner.OutputSize;
+    public int StepOutputSize => inner.StepOutputSize;
+    public int ParameterCount => inner.ParameterCount;
+    public Span<float> Parameters => inner.Parameters;
+    public Span<float> Gradients => inner.Gradients;
+    public IReadOnlyList<LayerInfo> Layers => inner.Layers;
+    public string Summary => inner.Summary;
+    public void Predict(ReadOnlySpan<float> input, Span<float> output) => inner.Predict(input, output);
+    public void Forward(ReadOnlySpan<float> input, Span<float> output) => inner.Forward(input, output);
+    public void Backward(ReadOnlySpan<float> outputGradient) => inner.Backward(outputGradient);
+    public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient) => inner.Backward(outputGradient, inputGradient);
+    public void ResetState() => inner.ResetState();
+    public void Step(ReadOnlySpan<float> x, Span<float> y) => inner.Step(x, y);
 }
