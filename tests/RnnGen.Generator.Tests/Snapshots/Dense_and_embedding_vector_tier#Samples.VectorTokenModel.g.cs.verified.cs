@@ -13,11 +13,15 @@ using RnnSimd = global::RnnGen.CompilerServices.Simd;
 using RnnVector128 = global::System.Runtime.Intrinsics.Vector128<float>;
 using RnnVector256 = global::System.Runtime.Intrinsics.Vector256<float>;
 using RnnVector512 = global::System.Runtime.Intrinsics.Vector512<float>;
+using RnnLanes = global::RnnGen.CompilerServices.Lanes;
+using RnnLanes128 = global::RnnGen.CompilerServices.Lanes128;
+using RnnLanes256 = global::RnnGen.CompilerServices.Lanes256;
+using RnnLanes512 = global::RnnGen.CompilerServices.Lanes512;
 
 namespace Samples;
 
 [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
-partial class VectorTokenModel : global::RnnGen.IRnnModel
+partial class VectorTokenModel : global::RnnGen.IBatchModel
 {
     /// <summary>Timesteps per input sequence.</summary>
     public const int Timesteps = 4;
@@ -41,6 +45,8 @@ partial class VectorTokenModel : global::RnnGen.IRnnModel
     private const int ScratchSize = 40;
     private const int StateSize = 8;
     private const int OutputOffset = 56;
+    // Lane elements of backward scratch in the batched tier.
+    private const int LaneScratchSize = 40;
 
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
@@ -51,6 +57,16 @@ partial class VectorTokenModel : global::RnnGen.IRnnModel
     private readonly float[] _inputGradient = new float[InputSize];
     private readonly float[] _state = new float[StateSize];
     private bool _hasForward;
+
+    // The last ForwardBatch, one lane group of RnnLanes.Count samples after another: inputs and activations in lanes.
+    private float[] _batchInputs = global::System.Array.Empty<float>();
+    private float[] _batchWorkspace = global::System.Array.Empty<float>();
+    private float[] _batchDeltas = global::System.Array.Empty<float>();
+    private int _batchCount;
+
+    // PredictBatch's lane buffers: one per thread, allocated on first use.
+    [global::System.ThreadStatic]
+    private static float[]? t_batchPredict;
 
     /// <summary>Creates the model with Keras's default initializers and seed 0.</summary>
     public VectorTokenModel() : this(0) { }
@@ -71,6 +87,12 @@ partial class VectorTokenModel : global::RnnGen.IRnnModel
         global::RnnGen.CompilerServices.Initializers.Orthogonal(p.Slice(108, 64), 8, 8, random);
         // layer 2: dense
         global::RnnGen.CompilerServices.Initializers.GlorotUniform(p.Slice(180, 40), 8, 5, random);
+    }
+
+    // A replica: the same Parameters array, its own gradients and caches (see CreateReplica).
+    private VectorTokenModel(float[] sharedParameters, bool replica)
+    {
+        _parameters = sharedParameters;
     }
 
     /// <summary>Every weight, in Keras <c>get_weights()</c> order, flattened (see <see cref="Layers"/> for offsets).</summary>
@@ -126,7 +148,7 @@ partial class VectorTokenModel : global::RnnGen.IRnnModel
         global::RnnGen.CompilerServices.Guard.Length(inputGradient.Length, InputSize, nameof(inputGradient));
         if (!_hasForward) global::RnnGen.CompilerServices.Guard.ThrowBackwardWithoutForward();
         inputGradient.Clear();
-        RunBackward(outputGradient, inputGradient);
+        RunBackward(_input, _workspace, outputGradient, inputGradient);
     }
 
     /// <summary>Streaming: zeroes the recurrent state used by <see cref="Step"/>.</summary>
@@ -185,6 +207,83 @@ partial class VectorTokenModel : global::RnnGen.IRnnModel
         }
     }
 
+    /// <summary>
+    /// Inference on n samples: <paramref name="inputs"/> holds n x InputSize values, one sample after another.
+    /// Groups of RnnLanes.Count samples run through the model at once, one sample per vector lane. Allocation-free after
+    /// a thread's first call; safe to call concurrently on one instance.
+    /// </summary>
+    /// <param name="inputs">n x InputSize values.</param>
+    /// <param name="outputs">Receives n x OutputSize values.</param>
+    public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+    {
+        int n = global::RnnGen.CompilerServices.Guard.BatchCount(inputs.Length, InputSize, nameof(inputs));
+        global::RnnGen.CompilerServices.Guard.Length(outputs.Length, n * OutputSize, nameof(outputs));
+        CheckTokens(inputs, nameof(inputs));
+        int lanes = RnnLanes.Count;
+        float[] buffer = t_batchPredict ??= new float[(InputSize + WorkspaceSize) * lanes];
+        global::System.Span<float> x = buffer.AsSpan(0, InputSize * lanes);
+        global::System.Span<float> ws = buffer.AsSpan(InputSize * lanes, WorkspaceSize * lanes);
+        for (int first = 0; first < n; first += lanes)
+        {
+            int count = global::System.Math.Min(lanes, n - first);
+            RnnLanes.Gather(inputs, InputSize, first, count, x);
+            RunForwardLanes(_parameters, x, ws);
+            RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);
+        }
+    }
+
+    /// <summary>
+    /// Training forward pass on n samples: like PredictBatch, and keeps what BackwardBatch needs. The cache grows to the
+    /// largest batch seen (the only allocation); later batches of that size or smaller allocate nothing. Not thread-safe.
+    /// </summary>
+    /// <param name="inputs">n x InputSize values.</param>
+    /// <param name="outputs">Receives n x OutputSize values.</param>
+    public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+    {
+        int n = global::RnnGen.CompilerServices.Guard.BatchCount(inputs.Length, InputSize, nameof(inputs));
+        global::RnnGen.CompilerServices.Guard.Length(outputs.Length, n * OutputSize, nameof(outputs));
+        CheckTokens(inputs, nameof(inputs));
+        int lanes = RnnLanes.Count, groups = RnnLanes.Groups(n);
+        if (_batchWorkspace.Length < groups * WorkspaceSize * lanes)
+        {
+            _batchInputs = new float[groups * InputSize * lanes];
+            _batchWorkspace = new float[groups * WorkspaceSize * lanes];
+        }
+        for (int group = 0; group < groups; group++)
+        {
+            int first = group * lanes, count = global::System.Math.Min(lanes, n - first);
+            global::System.Span<float> x = _batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes);
+            global::System.Span<float> ws = _batchWorkspace.AsSpan(group * WorkspaceSize * lanes, WorkspaceSize * lanes);
+            RnnLanes.Gather(inputs, InputSize, first, count, x);
+            RunForwardLanes(_parameters, x, ws);
+            RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);
+        }
+        _batchCount = n;
+    }
+
+    /// <summary>Adds the sum over the samples of the last ForwardBatch of dLoss/dParameters into <see cref="Gradients"/>.</summary>
+    /// <param name="outputGradients">dLoss/dOutput of each sample: n x OutputSize values, n that of the last ForwardBatch.</param>
+    public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients)
+    {
+        if (_batchCount == 0) global::RnnGen.CompilerServices.Guard.ThrowBackwardBatchWithoutForward();
+        int n = _batchCount;
+        global::RnnGen.CompilerServices.Guard.Length(outputGradients.Length, n * OutputSize, nameof(outputGradients));
+        int lanes = RnnLanes.Count;
+        // one group at a time: its output gradient, the gradients between layers and the scratch, in lanes
+        if (_batchDeltas.Length == 0) _batchDeltas = new float[(OutputSize + DeltaSize + LaneScratchSize) * lanes];
+        global::System.Span<float> dOut = _batchDeltas.AsSpan(0, OutputSize * lanes);
+        global::System.Span<float> d = _batchDeltas.AsSpan(OutputSize * lanes, DeltaSize * lanes);
+        global::System.Span<float> scratch = _batchDeltas.AsSpan((OutputSize + DeltaSize) * lanes, LaneScratchSize * lanes);
+        for (int first = 0, group = 0; first < n; first += lanes, group++)
+        {
+            RnnLanes.Gather(outputGradients, OutputSize, first, global::System.Math.Min(lanes, n - first), dOut);
+            RunBackwardLanes(_batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes), _batchWorkspace.AsSpan(group * WorkspaceSize * lanes, WorkspaceSize * lanes), dOut, d, scratch);
+        }
+    }
+
+    /// <summary>A model that shares this one's Parameters array and has its own gradients, caches and state: one per worker of a parallel Fit.</summary>
+    public global::RnnGen.IBatchModel CreateReplica() => new VectorTokenModel(_parameters, replica: true);
+
     // Forward through every layer; each layer's activations land in its slice of ws.
     private static void RunForward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
     {
@@ -194,16 +293,85 @@ partial class VectorTokenModel : global::RnnGen.IRnnModel
     }
 
     // Backward through every layer, last to first; each layer's input gradient is the previous layer's output gradient.
-    private void RunBackward(global::System.ReadOnlySpan<float> dOut, global::System.Span<float> dIn)
+    private void RunBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> dIn)
     {
         global::System.ReadOnlySpan<float> p = _parameters;
         global::System.Span<float> g = _gradients;
-        global::System.ReadOnlySpan<float> ws = _workspace;
         global::System.Span<float> d = _deltas;
         global::System.Span<float> scratch = _scratch;
         L2_Dense_Backward(p, g, ws.Slice(24, 32), ws.Slice(56, 20), dOut, d.Slice(24, 32), scratch);
         L1_SimpleRnn_Backward(p, g, ws.Slice(0, 24), ws.Slice(24, 32), d.Slice(24, 32), d.Slice(0, 24), scratch);
-        L0_Embedding_Backward(p, g, _input, ws.Slice(0, 24), d.Slice(0, 24), dIn, scratch);
+        L0_Embedding_Backward(p, g, input, ws.Slice(0, 24), d.Slice(0, 24), dIn, scratch);
+    }
+
+    // Forward through every layer for one lane group of RnnLanes.Count samples; each layer's activations land in its slice of ws, in lanes.
+    private static void RunForwardLanes(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) RunForwardLanes512(p, input, ws);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) RunForwardLanes256(p, input, ws);
+        else RunForwardLanes128(p, input, ws);
+    }
+
+    // Backward through every layer for one lane group, last to first; the first layer's input gradient is not needed.
+    private void RunBackwardLanes(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) RunBackwardLanes512(input, ws, dOut, d, scratch);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) RunBackwardLanes256(input, ws, dOut, d, scratch);
+        else RunBackwardLanes128(input, ws, dOut, d, scratch);
+    }
+
+    private static void RunForwardLanes512(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes512.Count;
+        L0_Embedding_ForwardLanes512(p, input, ws.Slice(0 * lanes, 24 * lanes));
+        L1_SimpleRnn_ForwardLanes512(p, ws.Slice(0 * lanes, 24 * lanes), ws.Slice(24 * lanes, 32 * lanes));
+        L2_Dense_ForwardLanes512(p, ws.Slice(24 * lanes, 32 * lanes), ws.Slice(56 * lanes, 20 * lanes));
+    }
+
+    private void RunBackwardLanes512(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes512.Count;
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> g = _gradients;
+        L2_Dense_BackwardLanes512(p, g, ws.Slice(24 * lanes, 32 * lanes), ws.Slice(56 * lanes, 20 * lanes), dOut, d.Slice(24 * lanes, 32 * lanes), scratch);
+        L1_SimpleRnn_BackwardLanes512(p, g, ws.Slice(0 * lanes, 24 * lanes), ws.Slice(24 * lanes, 32 * lanes), d.Slice(24 * lanes, 32 * lanes), d.Slice(0 * lanes, 24 * lanes), scratch);
+        L0_Embedding_BackwardLanes512(p, g, input, ws.Slice(0 * lanes, 24 * lanes), d.Slice(0 * lanes, 24 * lanes), global::System.Span<float>.Empty, scratch);
+    }
+
+    private static void RunForwardLanes256(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes256.Count;
+        L0_Embedding_ForwardLanes256(p, input, ws.Slice(0 * lanes, 24 * lanes));
+        L1_SimpleRnn_ForwardLanes256(p, ws.Slice(0 * lanes, 24 * lanes), ws.Slice(24 * lanes, 32 * lanes));
+        L2_Dense_ForwardLanes256(p, ws.Slice(24 * lanes, 32 * lanes), ws.Slice(56 * lanes, 20 * lanes));
+    }
+
+    private void RunBackwardLanes256(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes256.Count;
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> g = _gradients;
+        L2_Dense_BackwardLanes256(p, g, ws.Slice(24 * lanes, 32 * lanes), ws.Slice(56 * lanes, 20 * lanes), dOut, d.Slice(24 * lanes, 32 * lanes), scratch);
+        L1_SimpleRnn_BackwardLanes256(p, g, ws.Slice(0 * lanes, 24 * lanes), ws.Slice(24 * lanes, 32 * lanes), d.Slice(24 * lanes, 32 * lanes), d.Slice(0 * lanes, 24 * lanes), scratch);
+        L0_Embedding_BackwardLanes256(p, g, input, ws.Slice(0 * lanes, 24 * lanes), d.Slice(0 * lanes, 24 * lanes), global::System.Span<float>.Empty, scratch);
+    }
+
+    private static void RunForwardLanes128(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes128.Count;
+        L0_Embedding_ForwardLanes128(p, input, ws.Slice(0 * lanes, 24 * lanes));
+        L1_SimpleRnn_ForwardLanes128(p, ws.Slice(0 * lanes, 24 * lanes), ws.Slice(24 * lanes, 32 * lanes));
+        L2_Dense_ForwardLanes128(p, ws.Slice(24 * lanes, 32 * lanes), ws.Slice(56 * lanes, 20 * lanes));
+    }
+
+    private void RunBackwardLanes128(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes128.Count;
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> g = _gradients;
+        L2_Dense_BackwardLanes128(p, g, ws.Slice(24 * lanes, 32 * lanes), ws.Slice(56 * lanes, 20 * lanes), dOut, d.Slice(24 * lanes, 32 * lanes), scratch);
+        L1_SimpleRnn_BackwardLanes128(p, g, ws.Slice(0 * lanes, 24 * lanes), ws.Slice(24 * lanes, 32 * lanes), d.Slice(24 * lanes, 32 * lanes), d.Slice(0 * lanes, 24 * lanes), scratch);
+        L0_Embedding_BackwardLanes128(p, g, input, ws.Slice(0 * lanes, 24 * lanes), d.Slice(0 * lanes, 24 * lanes), global::System.Span<float>.Empty, scratch);
     }
 
     // ---- layer 0: embedding, Embedding(10, 6), vector tier ----
@@ -252,6 +420,120 @@ partial class VectorTokenModel : global::RnnGen.IRnnModel
     private static void L0_Embedding_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
         p.Slice(0 + (int)x[0] * 6, 6).CopyTo(y);
+    }
+
+    // layer 0 (embedding) forward on a group of token sequences in lanes: each lane's token selects its row
+    private static void L0_Embedding_ForwardLanes512(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes512.Count;
+        if (p.Length < 60 || x.Length < 4 * lanes || ws.Length < 24 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        for (int t = 0; t < 4; t++)
+        {
+            ref float yt = ref RnnLanes512.At(ref wr, t * 6);
+            for (int lane = 0; lane < lanes; lane++)
+            {
+                ref float row = ref RnnSimd.At(ref pr, 0 + RnnLanes512.Token(ref xr, t, lane) * 6);
+                for (int f = 0; f < 6; f++) RnnSimd.Store(RnnSimd.Load1(ref row, f), ref yt, f * lanes + lane);
+            }
+        }
+    }
+
+    // layer 0 (embedding) backward on a group in lanes: dy of each lane added into its token's row (token ids have no gradient)
+    private static void L0_Embedding_BackwardLanes512(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes512.Count;
+        if (p.Length < 60 || g.Length < 60 || x.Length < 4 * lanes || dy.Length < 24 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        for (int t = 0; t < 4; t++)
+        {
+            ref float dyt = ref RnnLanes512.At(ref dyr, t * 6);
+            for (int lane = 0; lane < lanes; lane++)
+            {
+                ref float row = ref RnnSimd.At(ref gr, 0 + RnnLanes512.Token(ref xr, t, lane) * 6);
+                for (int f = 0; f < 6; f++) RnnSimd.Store(RnnSimd.Load1(ref row, f) + RnnSimd.Load1(ref dyt, f * lanes + lane), ref row, f);
+            }
+        }
+    }
+
+    // layer 0 (embedding) forward on a group of token sequences in lanes: each lane's token selects its row
+    private static void L0_Embedding_ForwardLanes256(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes256.Count;
+        if (p.Length < 60 || x.Length < 4 * lanes || ws.Length < 24 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        for (int t = 0; t < 4; t++)
+        {
+            ref float yt = ref RnnLanes256.At(ref wr, t * 6);
+            for (int lane = 0; lane < lanes; lane++)
+            {
+                ref float row = ref RnnSimd.At(ref pr, 0 + RnnLanes256.Token(ref xr, t, lane) * 6);
+                for (int f = 0; f < 6; f++) RnnSimd.Store(RnnSimd.Load1(ref row, f), ref yt, f * lanes + lane);
+            }
+        }
+    }
+
+    // layer 0 (embedding) backward on a group in lanes: dy of each lane added into its token's row (token ids have no gradient)
+    private static void L0_Embedding_BackwardLanes256(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes256.Count;
+        if (p.Length < 60 || g.Length < 60 || x.Length < 4 * lanes || dy.Length < 24 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        for (int t = 0; t < 4; t++)
+        {
+            ref float dyt = ref RnnLanes256.At(ref dyr, t * 6);
+            for (int lane = 0; lane < lanes; lane++)
+            {
+                ref float row = ref RnnSimd.At(ref gr, 0 + RnnLanes256.Token(ref xr, t, lane) * 6);
+                for (int f = 0; f < 6; f++) RnnSimd.Store(RnnSimd.Load1(ref row, f) + RnnSimd.Load1(ref dyt, f * lanes + lane), ref row, f);
+            }
+        }
+    }
+
+    // layer 0 (embedding) forward on a group of token sequences in lanes: each lane's token selects its row
+    private static void L0_Embedding_ForwardLanes128(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes128.Count;
+        if (p.Length < 60 || x.Length < 4 * lanes || ws.Length < 24 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        for (int t = 0; t < 4; t++)
+        {
+            ref float yt = ref RnnLanes128.At(ref wr, t * 6);
+            for (int lane = 0; lane < lanes; lane++)
+            {
+                ref float row = ref RnnSimd.At(ref pr, 0 + RnnLanes128.Token(ref xr, t, lane) * 6);
+                for (int f = 0; f < 6; f++) RnnSimd.Store(RnnSimd.Load1(ref row, f), ref yt, f * lanes + lane);
+            }
+        }
+    }
+
+    // layer 0 (embedding) backward on a group in lanes: dy of each lane added into its token's row (token ids have no gradient)
+    private static void L0_Embedding_BackwardLanes128(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes128.Count;
+        if (p.Length < 60 || g.Length < 60 || x.Length < 4 * lanes || dy.Length < 24 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        for (int t = 0; t < 4; t++)
+        {
+            ref float dyt = ref RnnLanes128.At(ref dyr, t * 6);
+            for (int lane = 0; lane < lanes; lane++)
+            {
+                ref float row = ref RnnSimd.At(ref gr, 0 + RnnLanes128.Token(ref xr, t, lane) * 6);
+                for (int f = 0; f < 6; f++) RnnSimd.Store(RnnSimd.Load1(ref row, f) + RnnSimd.Load1(ref dyt, f * lanes + lane), ref row, f);
+            }
+        }
     }
 
     // ---- layer 1: simple_rnn, SimpleRnn(8, tanh, sequences), vector tier ----
@@ -1029,6 +1311,243 @@ partial class VectorTokenModel : global::RnnGen.IRnnModel
         y.CopyTo(state);
     }
 
+    // layer 1 (simple_rnn) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
+    private static void L1_SimpleRnn_ForwardLanes512(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes512.Count;
+        if (p.Length < 180 || x.Length < 24 * lanes || ws.Length < 32 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float zr = ref RnnSimd.Ref(stackalloc float[8 * lanes]); // the state before the first step: zero
+        for (int s = 0; s < 4; s++)
+        {
+            ref float xt = ref RnnLanes512.At(ref xr, s * 6);
+            ref float slot = ref RnnLanes512.At(ref wr, s * 8);
+            ref float prev_h = ref (s > 0 ? ref RnnLanes512.At(ref wr, 0 + (s - 1) * 8) : ref zr);
+            for (int c = 0; c < 8; c++) RnnLanes512.Store(RnnLanes512.Splat(RnnSimd.Load1(ref pr, 172 + c)), ref slot, c); // b (+ b'), columns 0..7
+            RnnLanes512.Product(ref xt, 6, ref RnnSimd.At(ref pr, 60), 8, 8, ref slot); // + x_t K
+            if (s > 0)
+            {
+                RnnLanes512.Product(ref prev_h, 8, ref RnnSimd.At(ref pr, 108), 8, 8, ref slot); // + h_(s-1) R, columns 0..7
+            }
+            // the cell, unit by unit; every value cached for Backward
+            for (int j = 0; j < 8; j++)
+            {
+                RnnVector512 v_hNew = RnnLanes512.Tanh(RnnLanes512.Load(ref slot, j)); // tanh(gate 0)
+                RnnLanes512.Store(v_hNew, ref slot, j);
+            }
+        }
+    }
+
+    // layer 1 (simple_rnn) backward through time on a group in lanes: reverse mode over the cell, then the weight gradients summed over steps and lanes
+    private static void L1_SimpleRnn_BackwardLanes512(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes512.Count;
+        if (p.Length < 180 || g.Length < 180 || x.Length < 24 * lanes || ws.Length < 32 * lanes || dy.Length < 32 * lanes || scratch.Length < 40 * lanes || dx.Length < 24 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dxr = ref RnnSimd.Ref(dx);
+        ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 8]
+        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
+        ref float dhr = ref RnnLanes512.At(ref dar, 32); // dLoss/dh_(s-1), carried to the earlier step
+        scratch.Slice(32 * lanes, 8 * lanes).Clear(); // every step's output is in dy
+        ref float zr = ref RnnSimd.Ref(stackalloc float[8 * lanes]); // the state before the first step: zero
+
+        // backward through time, last step first
+        for (int s = 3; s >= 0; s--)
+        {
+            ref float slot = ref RnnLanes512.At(ref wr, s * 8);
+            ref float das = ref RnnLanes512.At(ref dar, s * 8);
+            ref float dys = ref RnnLanes512.At(ref dyr, s * 8);
+            for (int j = 0; j < 8; j++)
+            {
+                // this step's forward values, from the cache, and the state before it
+                RnnVector512 v_hNew = RnnLanes512.Load(ref slot, j);
+                // the gradient arriving at the new state: from the output and from the later step
+                RnnVector512 d_hNew = RnnLanes512.Load(ref dhr, j) + RnnLanes512.Load(ref dys, j);
+                // through hNew = tanh(gate 0)
+                RnnVector512 q_hNew = d_hNew * (RnnVector512.One - v_hNew * v_hNew);
+                RnnVector512 d_a0 = q_hNew;
+                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                RnnLanes512.Store(d_a0, ref das, j);
+                RnnLanes512.Store(RnnVector512.Zero, ref dhr, j);
+            }
+            if (s > 0) RnnLanes512.ProductTransposed(ref das, 8, ref RnnSimd.At(ref pr, 108), 8, 8, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+        }
+
+        // the weight gradients, summed over the steps and the group's lanes
+        RnnLanes512.SumSteps(ref dar, 8, 8, 4, ref RnnSimd.At(ref gr, 172)); // db += Σ_s dA_s
+        RnnLanes512.Outer(ref xr, 6, 6, ref dar, 8, 8, 4, ref RnnSimd.At(ref gr, 60), 8); // dK += Σ_s x_t^T dA_s
+        RnnLanes512.Outer(ref wr, 8, 8, ref RnnLanes512.At(ref drr, 8), 8, 8, 3, ref RnnSimd.At(ref gr, 108), 8); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        dx.Slice(0, 24 * lanes).Clear();
+        for (int s = 0; s < 4; s++)
+        {
+            RnnLanes512.ProductTransposed(ref RnnLanes512.At(ref dar, s * 8), 8, ref RnnSimd.At(ref pr, 60), 8, 6, ref RnnLanes512.At(ref dxr, s * 6)); // dx_t = dA_s K^T
+        }
+    }
+
+    // layer 1 (simple_rnn) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
+    private static void L1_SimpleRnn_ForwardLanes256(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes256.Count;
+        if (p.Length < 180 || x.Length < 24 * lanes || ws.Length < 32 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float zr = ref RnnSimd.Ref(stackalloc float[8 * lanes]); // the state before the first step: zero
+        for (int s = 0; s < 4; s++)
+        {
+            ref float xt = ref RnnLanes256.At(ref xr, s * 6);
+            ref float slot = ref RnnLanes256.At(ref wr, s * 8);
+            ref float prev_h = ref (s > 0 ? ref RnnLanes256.At(ref wr, 0 + (s - 1) * 8) : ref zr);
+            for (int c = 0; c < 8; c++) RnnLanes256.Store(RnnLanes256.Splat(RnnSimd.Load1(ref pr, 172 + c)), ref slot, c); // b (+ b'), columns 0..7
+            RnnLanes256.Product(ref xt, 6, ref RnnSimd.At(ref pr, 60), 8, 8, ref slot); // + x_t K
+            if (s > 0)
+            {
+                RnnLanes256.Product(ref prev_h, 8, ref RnnSimd.At(ref pr, 108), 8, 8, ref slot); // + h_(s-1) R, columns 0..7
+            }
+            // the cell, unit by unit; every value cached for Backward
+            for (int j = 0; j < 8; j++)
+            {
+                RnnVector256 v_hNew = RnnLanes256.Tanh(RnnLanes256.Load(ref slot, j)); // tanh(gate 0)
+                RnnLanes256.Store(v_hNew, ref slot, j);
+            }
+        }
+    }
+
+    // layer 1 (simple_rnn) backward through time on a group in lanes: reverse mode over the cell, then the weight gradients summed over steps and lanes
+    private static void L1_SimpleRnn_BackwardLanes256(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes256.Count;
+        if (p.Length < 180 || g.Length < 180 || x.Length < 24 * lanes || ws.Length < 32 * lanes || dy.Length < 32 * lanes || scratch.Length < 40 * lanes || dx.Length < 24 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dxr = ref RnnSimd.Ref(dx);
+        ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 8]
+        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
+        ref float dhr = ref RnnLanes256.At(ref dar, 32); // dLoss/dh_(s-1), carried to the earlier step
+        scratch.Slice(32 * lanes, 8 * lanes).Clear(); // every step's output is in dy
+        ref float zr = ref RnnSimd.Ref(stackalloc float[8 * lanes]); // the state before the first step: zero
+
+        // backward through time, last step first
+        for (int s = 3; s >= 0; s--)
+        {
+            ref float slot = ref RnnLanes256.At(ref wr, s * 8);
+            ref float das = ref RnnLanes256.At(ref dar, s * 8);
+            ref float dys = ref RnnLanes256.At(ref dyr, s * 8);
+            for (int j = 0; j < 8; j++)
+            {
+                // this step's forward values, from the cache, and the state before it
+                RnnVector256 v_hNew = RnnLanes256.Load(ref slot, j);
+                // the gradient arriving at the new state: from the output and from the later step
+                RnnVector256 d_hNew = RnnLanes256.Load(ref dhr, j) + RnnLanes256.Load(ref dys, j);
+                // through hNew = tanh(gate 0)
+                RnnVector256 q_hNew = d_hNew * (RnnVector256.One - v_hNew * v_hNew);
+                RnnVector256 d_a0 = q_hNew;
+                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                RnnLanes256.Store(d_a0, ref das, j);
+                RnnLanes256.Store(RnnVector256.Zero, ref dhr, j);
+            }
+            if (s > 0) RnnLanes256.ProductTransposed(ref das, 8, ref RnnSimd.At(ref pr, 108), 8, 8, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+        }
+
+        // the weight gradients, summed over the steps and the group's lanes
+        RnnLanes256.SumSteps(ref dar, 8, 8, 4, ref RnnSimd.At(ref gr, 172)); // db += Σ_s dA_s
+        RnnLanes256.Outer(ref xr, 6, 6, ref dar, 8, 8, 4, ref RnnSimd.At(ref gr, 60), 8); // dK += Σ_s x_t^T dA_s
+        RnnLanes256.Outer(ref wr, 8, 8, ref RnnLanes256.At(ref drr, 8), 8, 8, 3, ref RnnSimd.At(ref gr, 108), 8); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        dx.Slice(0, 24 * lanes).Clear();
+        for (int s = 0; s < 4; s++)
+        {
+            RnnLanes256.ProductTransposed(ref RnnLanes256.At(ref dar, s * 8), 8, ref RnnSimd.At(ref pr, 60), 8, 6, ref RnnLanes256.At(ref dxr, s * 6)); // dx_t = dA_s K^T
+        }
+    }
+
+    // layer 1 (simple_rnn) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
+    private static void L1_SimpleRnn_ForwardLanes128(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes128.Count;
+        if (p.Length < 180 || x.Length < 24 * lanes || ws.Length < 32 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float zr = ref RnnSimd.Ref(stackalloc float[8 * lanes]); // the state before the first step: zero
+        for (int s = 0; s < 4; s++)
+        {
+            ref float xt = ref RnnLanes128.At(ref xr, s * 6);
+            ref float slot = ref RnnLanes128.At(ref wr, s * 8);
+            ref float prev_h = ref (s > 0 ? ref RnnLanes128.At(ref wr, 0 + (s - 1) * 8) : ref zr);
+            for (int c = 0; c < 8; c++) RnnLanes128.Store(RnnLanes128.Splat(RnnSimd.Load1(ref pr, 172 + c)), ref slot, c); // b (+ b'), columns 0..7
+            RnnLanes128.Product(ref xt, 6, ref RnnSimd.At(ref pr, 60), 8, 8, ref slot); // + x_t K
+            if (s > 0)
+            {
+                RnnLanes128.Product(ref prev_h, 8, ref RnnSimd.At(ref pr, 108), 8, 8, ref slot); // + h_(s-1) R, columns 0..7
+            }
+            // the cell, unit by unit; every value cached for Backward
+            for (int j = 0; j < 8; j++)
+            {
+                RnnVector128 v_hNew = RnnLanes128.Tanh(RnnLanes128.Load(ref slot, j)); // tanh(gate 0)
+                RnnLanes128.Store(v_hNew, ref slot, j);
+            }
+        }
+    }
+
+    // layer 1 (simple_rnn) backward through time on a group in lanes: reverse mode over the cell, then the weight gradients summed over steps and lanes
+    private static void L1_SimpleRnn_BackwardLanes128(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes128.Count;
+        if (p.Length < 180 || g.Length < 180 || x.Length < 24 * lanes || ws.Length < 32 * lanes || dy.Length < 32 * lanes || scratch.Length < 40 * lanes || dx.Length < 24 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dxr = ref RnnSimd.Ref(dx);
+        ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 8]
+        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
+        ref float dhr = ref RnnLanes128.At(ref dar, 32); // dLoss/dh_(s-1), carried to the earlier step
+        scratch.Slice(32 * lanes, 8 * lanes).Clear(); // every step's output is in dy
+        ref float zr = ref RnnSimd.Ref(stackalloc float[8 * lanes]); // the state before the first step: zero
+
+        // backward through time, last step first
+        for (int s = 3; s >= 0; s--)
+        {
+            ref float slot = ref RnnLanes128.At(ref wr, s * 8);
+            ref float das = ref RnnLanes128.At(ref dar, s * 8);
+            ref float dys = ref RnnLanes128.At(ref dyr, s * 8);
+            for (int j = 0; j < 8; j++)
+            {
+                // this step's forward values, from the cache, and the state before it
+                RnnVector128 v_hNew = RnnLanes128.Load(ref slot, j);
+                // the gradient arriving at the new state: from the output and from the later step
+                RnnVector128 d_hNew = RnnLanes128.Load(ref dhr, j) + RnnLanes128.Load(ref dys, j);
+                // through hNew = tanh(gate 0)
+                RnnVector128 q_hNew = d_hNew * (RnnVector128.One - v_hNew * v_hNew);
+                RnnVector128 d_a0 = q_hNew;
+                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                RnnLanes128.Store(d_a0, ref das, j);
+                RnnLanes128.Store(RnnVector128.Zero, ref dhr, j);
+            }
+            if (s > 0) RnnLanes128.ProductTransposed(ref das, 8, ref RnnSimd.At(ref pr, 108), 8, 8, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+        }
+
+        // the weight gradients, summed over the steps and the group's lanes
+        RnnLanes128.SumSteps(ref dar, 8, 8, 4, ref RnnSimd.At(ref gr, 172)); // db += Σ_s dA_s
+        RnnLanes128.Outer(ref xr, 6, 6, ref dar, 8, 8, 4, ref RnnSimd.At(ref gr, 60), 8); // dK += Σ_s x_t^T dA_s
+        RnnLanes128.Outer(ref wr, 8, 8, ref RnnLanes128.At(ref drr, 8), 8, 8, 3, ref RnnSimd.At(ref gr, 108), 8); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        dx.Slice(0, 24 * lanes).Clear();
+        for (int s = 0; s < 4; s++)
+        {
+            RnnLanes128.ProductTransposed(ref RnnLanes128.At(ref dar, s * 8), 8, ref RnnSimd.At(ref pr, 60), 8, 6, ref RnnLanes128.At(ref dxr, s * 6)); // dx_t = dA_s K^T
+        }
+    }
+
     // ---- layer 2: dense, Dense(5, softmax, every timestep), vector tier ----
 
     // layer 2 (dense) forward, vector tier: y = softmax(x W + b), at each of 4 timesteps, output units in vector accumulators
@@ -1354,6 +1873,180 @@ partial class VectorTokenModel : global::RnnGen.IRnnModel
         p.Slice(220, 5).CopyTo(y);
         global::RnnGen.CompilerServices.Kernels.MatVecAdd(x, p.Slice(180, 40), y);
         global::RnnGen.CompilerServices.Kernels.Activate(global::RnnGen.Activation.Softmax, y);
+    }
+
+    // layer 2 (dense) forward on a group of samples in lanes: y = softmax(x K + b)
+    private static void L2_Dense_ForwardLanes512(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes512.Count;
+        if (p.Length < 225 || x.Length < 32 * lanes || ws.Length < 20 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        for (int n = 0; n < 4; n++)
+        {
+            ref float xn = ref RnnLanes512.At(ref xr, n * 8);
+            ref float yn = ref RnnLanes512.At(ref wr, n * 5);
+            for (int c = 0; c < 5; c++) RnnLanes512.Store(RnnLanes512.Splat(RnnSimd.Load1(ref pr, 220 + c)), ref yn, c); // b
+            RnnLanes512.Product(ref xn, 8, ref RnnSimd.At(ref pr, 180), 5, 5, ref yn); // + x K
+            // softmax across the units of each lane
+            RnnVector512 max = RnnLanes512.Load(ref yn, 0);
+            for (int j = 1; j < 5; j++) max = RnnLanes512.Max(max, RnnLanes512.Load(ref yn, j));
+            RnnVector512 sum = RnnVector512.Zero;
+            for (int j = 0; j < 5; j++)
+            {
+                RnnVector512 e = RnnLanes512.Exp(RnnLanes512.Load(ref yn, j) - max);
+                RnnLanes512.Store(e, ref yn, j);
+                sum = sum + e;
+            }
+            RnnVector512 inverse = RnnVector512.One / sum;
+            for (int j = 0; j < 5; j++) RnnLanes512.Store(RnnLanes512.Load(ref yn, j) * inverse, ref yn, j);
+        }
+    }
+
+    // layer 2 (dense) backward on a group in lanes: dz = dy J_softmax; g += x^T dz, dz; dx = dz K^T
+    private static void L2_Dense_BackwardLanes512(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes512.Count;
+        if (p.Length < 225 || g.Length < 225 || x.Length < 32 * lanes || ws.Length < 20 * lanes || dy.Length < 20 * lanes || scratch.Length < 20 * lanes || dx.Length < 32 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dzr = ref RnnSimd.Ref(scratch); // dLoss/dz of every application, [4, 5]
+        ref float dxr = ref RnnSimd.Ref(dx);
+        dx.Slice(0, 32 * lanes).Clear();
+        for (int n = 0; n < 4; n++)
+        {
+            ref float yn = ref RnnLanes512.At(ref wr, n * 5);
+            ref float dyn = ref RnnLanes512.At(ref dyr, n * 5);
+            ref float dzn = ref RnnLanes512.At(ref dzr, n * 5);
+            // through softmax: dz_j = y_j (dy_j - Σ_k dy_k y_k)
+            RnnVector512 dot = RnnVector512.Zero;
+            for (int j = 0; j < 5; j++) dot = RnnLanes512.MultiplyAdd(RnnLanes512.Load(ref dyn, j), RnnLanes512.Load(ref yn, j), dot);
+            for (int j = 0; j < 5; j++) RnnLanes512.Store(RnnLanes512.Load(ref yn, j) * (RnnLanes512.Load(ref dyn, j) - dot), ref dzn, j);
+            RnnLanes512.ProductTransposed(ref dzn, 5, ref RnnSimd.At(ref pr, 180), 5, 8, ref RnnLanes512.At(ref dxr, n * 8)); // dx_n = dz_n K^T
+        }
+        // the weight gradients, summed over the applications and the group's lanes
+        RnnLanes512.SumSteps(ref dzr, 5, 5, 4, ref RnnSimd.At(ref gr, 220)); // db += Σ_n dz_n
+        RnnLanes512.Outer(ref xr, 8, 8, ref dzr, 5, 5, 4, ref RnnSimd.At(ref gr, 180), 5); // dK += Σ_n x_n^T dz_n
+    }
+
+    // layer 2 (dense) forward on a group of samples in lanes: y = softmax(x K + b)
+    private static void L2_Dense_ForwardLanes256(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes256.Count;
+        if (p.Length < 225 || x.Length < 32 * lanes || ws.Length < 20 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        for (int n = 0; n < 4; n++)
+        {
+            ref float xn = ref RnnLanes256.At(ref xr, n * 8);
+            ref float yn = ref RnnLanes256.At(ref wr, n * 5);
+            for (int c = 0; c < 5; c++) RnnLanes256.Store(RnnLanes256.Splat(RnnSimd.Load1(ref pr, 220 + c)), ref yn, c); // b
+            RnnLanes256.Product(ref xn, 8, ref RnnSimd.At(ref pr, 180), 5, 5, ref yn); // + x K
+            // softmax across the units of each lane
+            RnnVector256 max = RnnLanes256.Load(ref yn, 0);
+            for (int j = 1; j < 5; j++) max = RnnLanes256.Max(max, RnnLanes256.Load(ref yn, j));
+            RnnVector256 sum = RnnVector256.Zero;
+            for (int j = 0; j < 5; j++)
+            {
+                RnnVector256 e = RnnLanes256.Exp(RnnLanes256.Load(ref yn, j) - max);
+                RnnLanes256.Store(e, ref yn, j);
+                sum = sum + e;
+            }
+            RnnVector256 inverse = RnnVector256.One / sum;
+            for (int j = 0; j < 5; j++) RnnLanes256.Store(RnnLanes256.Load(ref yn, j) * inverse, ref yn, j);
+        }
+    }
+
+    // layer 2 (dense) backward on a group in lanes: dz = dy J_softmax; g += x^T dz, dz; dx = dz K^T
+    private static void L2_Dense_BackwardLanes256(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes256.Count;
+        if (p.Length < 225 || g.Length < 225 || x.Length < 32 * lanes || ws.Length < 20 * lanes || dy.Length < 20 * lanes || scratch.Length < 20 * lanes || dx.Length < 32 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dzr = ref RnnSimd.Ref(scratch); // dLoss/dz of every application, [4, 5]
+        ref float dxr = ref RnnSimd.Ref(dx);
+        dx.Slice(0, 32 * lanes).Clear();
+        for (int n = 0; n < 4; n++)
+        {
+            ref float yn = ref RnnLanes256.At(ref wr, n * 5);
+            ref float dyn = ref RnnLanes256.At(ref dyr, n * 5);
+            ref float dzn = ref RnnLanes256.At(ref dzr, n * 5);
+            // through softmax: dz_j = y_j (dy_j - Σ_k dy_k y_k)
+            RnnVector256 dot = RnnVector256.Zero;
+            for (int j = 0; j < 5; j++) dot = RnnLanes256.MultiplyAdd(RnnLanes256.Load(ref dyn, j), RnnLanes256.Load(ref yn, j), dot);
+            for (int j = 0; j < 5; j++) RnnLanes256.Store(RnnLanes256.Load(ref yn, j) * (RnnLanes256.Load(ref dyn, j) - dot), ref dzn, j);
+            RnnLanes256.ProductTransposed(ref dzn, 5, ref RnnSimd.At(ref pr, 180), 5, 8, ref RnnLanes256.At(ref dxr, n * 8)); // dx_n = dz_n K^T
+        }
+        // the weight gradients, summed over the applications and the group's lanes
+        RnnLanes256.SumSteps(ref dzr, 5, 5, 4, ref RnnSimd.At(ref gr, 220)); // db += Σ_n dz_n
+        RnnLanes256.Outer(ref xr, 8, 8, ref dzr, 5, 5, 4, ref RnnSimd.At(ref gr, 180), 5); // dK += Σ_n x_n^T dz_n
+    }
+
+    // layer 2 (dense) forward on a group of samples in lanes: y = softmax(x K + b)
+    private static void L2_Dense_ForwardLanes128(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes128.Count;
+        if (p.Length < 225 || x.Length < 32 * lanes || ws.Length < 20 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        for (int n = 0; n < 4; n++)
+        {
+            ref float xn = ref RnnLanes128.At(ref xr, n * 8);
+            ref float yn = ref RnnLanes128.At(ref wr, n * 5);
+            for (int c = 0; c < 5; c++) RnnLanes128.Store(RnnLanes128.Splat(RnnSimd.Load1(ref pr, 220 + c)), ref yn, c); // b
+            RnnLanes128.Product(ref xn, 8, ref RnnSimd.At(ref pr, 180), 5, 5, ref yn); // + x K
+            // softmax across the units of each lane
+            RnnVector128 max = RnnLanes128.Load(ref yn, 0);
+            for (int j = 1; j < 5; j++) max = RnnLanes128.Max(max, RnnLanes128.Load(ref yn, j));
+            RnnVector128 sum = RnnVector128.Zero;
+            for (int j = 0; j < 5; j++)
+            {
+                RnnVector128 e = RnnLanes128.Exp(RnnLanes128.Load(ref yn, j) - max);
+                RnnLanes128.Store(e, ref yn, j);
+                sum = sum + e;
+            }
+            RnnVector128 inverse = RnnVector128.One / sum;
+            for (int j = 0; j < 5; j++) RnnLanes128.Store(RnnLanes128.Load(ref yn, j) * inverse, ref yn, j);
+        }
+    }
+
+    // layer 2 (dense) backward on a group in lanes: dz = dy J_softmax; g += x^T dz, dz; dx = dz K^T
+    private static void L2_Dense_BackwardLanes128(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes128.Count;
+        if (p.Length < 225 || g.Length < 225 || x.Length < 32 * lanes || ws.Length < 20 * lanes || dy.Length < 20 * lanes || scratch.Length < 20 * lanes || dx.Length < 32 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dzr = ref RnnSimd.Ref(scratch); // dLoss/dz of every application, [4, 5]
+        ref float dxr = ref RnnSimd.Ref(dx);
+        dx.Slice(0, 32 * lanes).Clear();
+        for (int n = 0; n < 4; n++)
+        {
+            ref float yn = ref RnnLanes128.At(ref wr, n * 5);
+            ref float dyn = ref RnnLanes128.At(ref dyr, n * 5);
+            ref float dzn = ref RnnLanes128.At(ref dzr, n * 5);
+            // through softmax: dz_j = y_j (dy_j - Σ_k dy_k y_k)
+            RnnVector128 dot = RnnVector128.Zero;
+            for (int j = 0; j < 5; j++) dot = RnnLanes128.MultiplyAdd(RnnLanes128.Load(ref dyn, j), RnnLanes128.Load(ref yn, j), dot);
+            for (int j = 0; j < 5; j++) RnnLanes128.Store(RnnLanes128.Load(ref yn, j) * (RnnLanes128.Load(ref dyn, j) - dot), ref dzn, j);
+            RnnLanes128.ProductTransposed(ref dzn, 5, ref RnnSimd.At(ref pr, 180), 5, 8, ref RnnLanes128.At(ref dxr, n * 8)); // dx_n = dz_n K^T
+        }
+        // the weight gradients, summed over the applications and the group's lanes
+        RnnLanes128.SumSteps(ref dzr, 5, 5, 4, ref RnnSimd.At(ref gr, 220)); // db += Σ_n dz_n
+        RnnLanes128.Outer(ref xr, 8, 8, ref dzr, 5, 5, 4, ref RnnSimd.At(ref gr, 180), 5); // dK += Σ_n x_n^T dz_n
     }
 
     /// <summary>Keras-style summary: Layer (type), Output Shape, Param #.</summary>

@@ -13,11 +13,15 @@ using RnnSimd = global::RnnGen.CompilerServices.Simd;
 using RnnVector128 = global::System.Runtime.Intrinsics.Vector128<float>;
 using RnnVector256 = global::System.Runtime.Intrinsics.Vector256<float>;
 using RnnVector512 = global::System.Runtime.Intrinsics.Vector512<float>;
+using RnnLanes = global::RnnGen.CompilerServices.Lanes;
+using RnnLanes128 = global::RnnGen.CompilerServices.Lanes128;
+using RnnLanes256 = global::RnnGen.CompilerServices.Lanes256;
+using RnnLanes512 = global::RnnGen.CompilerServices.Lanes512;
 
 namespace Samples;
 
 [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
-partial class VectorGruModel : global::RnnGen.IRnnModel
+partial class VectorGruModel : global::RnnGen.IBatchModel
 {
     /// <summary>Timesteps per input sequence.</summary>
     public const int Timesteps = 5;
@@ -39,6 +43,8 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
     private const int ScratchSize = 372;
     private const int StateSize = 12;
     private const int OutputOffset = 300;
+    // Lane elements of backward scratch in the batched tier.
+    private const int LaneScratchSize = 372;
 
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
@@ -49,6 +55,16 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
     private readonly float[] _inputGradient = new float[InputSize];
     private readonly float[] _state = new float[StateSize];
     private bool _hasForward;
+
+    // The last ForwardBatch, one lane group of RnnLanes.Count samples after another: inputs and activations in lanes.
+    private float[] _batchInputs = global::System.Array.Empty<float>();
+    private float[] _batchWorkspace = global::System.Array.Empty<float>();
+    private float[] _batchDeltas = global::System.Array.Empty<float>();
+    private int _batchCount;
+
+    // PredictBatch's lane buffers: one per thread, allocated on first use.
+    [global::System.ThreadStatic]
+    private static float[]? t_batchPredict;
 
     /// <summary>Creates the model with Keras's default initializers and seed 0.</summary>
     public VectorGruModel() : this(0) { }
@@ -67,6 +83,12 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
         global::RnnGen.CompilerServices.Initializers.Orthogonal(p.Slice(72, 432), 12, 36, random);
         // layer 1: dense
         global::RnnGen.CompilerServices.Initializers.GlorotUniform(p.Slice(576, 12), 12, 1, random);
+    }
+
+    // A replica: the same Parameters array, its own gradients and caches (see CreateReplica).
+    private VectorGruModel(float[] sharedParameters, bool replica)
+    {
+        _parameters = sharedParameters;
     }
 
     /// <summary>Every weight, in Keras <c>get_weights()</c> order, flattened (see <see cref="Layers"/> for offsets).</summary>
@@ -119,7 +141,7 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
         global::RnnGen.CompilerServices.Guard.Length(outputGradient.Length, OutputSize, nameof(outputGradient));
         global::RnnGen.CompilerServices.Guard.Length(inputGradient.Length, InputSize, nameof(inputGradient));
         if (!_hasForward) global::RnnGen.CompilerServices.Guard.ThrowBackwardWithoutForward();
-        RunBackward(outputGradient, inputGradient);
+        RunBackward(_input, _workspace, outputGradient, inputGradient);
     }
 
     /// <summary>Streaming: zeroes the recurrent state used by <see cref="Step"/>.</summary>
@@ -139,6 +161,81 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
         L1_Dense_Step(p, y0, global::System.Span<float>.Empty, y);
     }
 
+    /// <summary>
+    /// Inference on n samples: <paramref name="inputs"/> holds n x InputSize values, one sample after another.
+    /// Groups of RnnLanes.Count samples run through the model at once, one sample per vector lane. Allocation-free after
+    /// a thread's first call; safe to call concurrently on one instance.
+    /// </summary>
+    /// <param name="inputs">n x InputSize values.</param>
+    /// <param name="outputs">Receives n x OutputSize values.</param>
+    public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+    {
+        int n = global::RnnGen.CompilerServices.Guard.BatchCount(inputs.Length, InputSize, nameof(inputs));
+        global::RnnGen.CompilerServices.Guard.Length(outputs.Length, n * OutputSize, nameof(outputs));
+        int lanes = RnnLanes.Count;
+        float[] buffer = t_batchPredict ??= new float[(InputSize + WorkspaceSize) * lanes];
+        global::System.Span<float> x = buffer.AsSpan(0, InputSize * lanes);
+        global::System.Span<float> ws = buffer.AsSpan(InputSize * lanes, WorkspaceSize * lanes);
+        for (int first = 0; first < n; first += lanes)
+        {
+            int count = global::System.Math.Min(lanes, n - first);
+            RnnLanes.Gather(inputs, InputSize, first, count, x);
+            RunForwardLanes(_parameters, x, ws);
+            RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);
+        }
+    }
+
+    /// <summary>
+    /// Training forward pass on n samples: like PredictBatch, and keeps what BackwardBatch needs. The cache grows to the
+    /// largest batch seen (the only allocation); later batches of that size or smaller allocate nothing. Not thread-safe.
+    /// </summary>
+    /// <param name="inputs">n x InputSize values.</param>
+    /// <param name="outputs">Receives n x OutputSize values.</param>
+    public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+    {
+        int n = global::RnnGen.CompilerServices.Guard.BatchCount(inputs.Length, InputSize, nameof(inputs));
+        global::RnnGen.CompilerServices.Guard.Length(outputs.Length, n * OutputSize, nameof(outputs));
+        int lanes = RnnLanes.Count, groups = RnnLanes.Groups(n);
+        if (_batchWorkspace.Length < groups * WorkspaceSize * lanes)
+        {
+            _batchInputs = new float[groups * InputSize * lanes];
+            _batchWorkspace = new float[groups * WorkspaceSize * lanes];
+        }
+        for (int group = 0; group < groups; group++)
+        {
+            int first = group * lanes, count = global::System.Math.Min(lanes, n - first);
+            global::System.Span<float> x = _batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes);
+            global::System.Span<float> ws = _batchWorkspace.AsSpan(group * WorkspaceSize * lanes, WorkspaceSize * lanes);
+            RnnLanes.Gather(inputs, InputSize, first, count, x);
+            RunForwardLanes(_parameters, x, ws);
+            RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);
+        }
+        _batchCount = n;
+    }
+
+    /// <summary>Adds the sum over the samples of the last ForwardBatch of dLoss/dParameters into <see cref="Gradients"/>.</summary>
+    /// <param name="outputGradients">dLoss/dOutput of each sample: n x OutputSize values, n that of the last ForwardBatch.</param>
+    public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients)
+    {
+        if (_batchCount == 0) global::RnnGen.CompilerServices.Guard.ThrowBackwardBatchWithoutForward();
+        int n = _batchCount;
+        global::RnnGen.CompilerServices.Guard.Length(outputGradients.Length, n * OutputSize, nameof(outputGradients));
+        int lanes = RnnLanes.Count;
+        // one group at a time: its output gradient, the gradients between layers and the scratch, in lanes
+        if (_batchDeltas.Length == 0) _batchDeltas = new float[(OutputSize + DeltaSize + LaneScratchSize) * lanes];
+        global::System.Span<float> dOut = _batchDeltas.AsSpan(0, OutputSize * lanes);
+        global::System.Span<float> d = _batchDeltas.AsSpan(OutputSize * lanes, DeltaSize * lanes);
+        global::System.Span<float> scratch = _batchDeltas.AsSpan((OutputSize + DeltaSize) * lanes, LaneScratchSize * lanes);
+        for (int first = 0, group = 0; first < n; first += lanes, group++)
+        {
+            RnnLanes.Gather(outputGradients, OutputSize, first, global::System.Math.Min(lanes, n - first), dOut);
+            RunBackwardLanes(_batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes), _batchWorkspace.AsSpan(group * WorkspaceSize * lanes, WorkspaceSize * lanes), dOut, d, scratch);
+        }
+    }
+
+    /// <summary>A model that shares this one's Parameters array and has its own gradients, caches and state: one per worker of a parallel Fit.</summary>
+    public global::RnnGen.IBatchModel CreateReplica() => new VectorGruModel(_parameters, replica: true);
+
     // Forward through every layer; each layer's activations land in its slice of ws.
     private static void RunForward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
     {
@@ -147,15 +244,78 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
     }
 
     // Backward through every layer, last to first; each layer's input gradient is the previous layer's output gradient.
-    private void RunBackward(global::System.ReadOnlySpan<float> dOut, global::System.Span<float> dIn)
+    private void RunBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> dIn)
     {
         global::System.ReadOnlySpan<float> p = _parameters;
         global::System.Span<float> g = _gradients;
-        global::System.ReadOnlySpan<float> ws = _workspace;
         global::System.Span<float> d = _deltas;
         global::System.Span<float> scratch = _scratch;
         L1_Dense_Backward(p, g, ws.Slice(288, 12), ws.Slice(300, 1), dOut, d.Slice(0, 12), scratch);
-        L0_Gru_Backward(p, g, _input, ws.Slice(0, 300), d.Slice(0, 12), dIn, scratch);
+        L0_Gru_Backward(p, g, input, ws.Slice(0, 300), d.Slice(0, 12), dIn, scratch);
+    }
+
+    // Forward through every layer for one lane group of RnnLanes.Count samples; each layer's activations land in its slice of ws, in lanes.
+    private static void RunForwardLanes(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) RunForwardLanes512(p, input, ws);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) RunForwardLanes256(p, input, ws);
+        else RunForwardLanes128(p, input, ws);
+    }
+
+    // Backward through every layer for one lane group, last to first; the first layer's input gradient is not needed.
+    private void RunBackwardLanes(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) RunBackwardLanes512(input, ws, dOut, d, scratch);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) RunBackwardLanes256(input, ws, dOut, d, scratch);
+        else RunBackwardLanes128(input, ws, dOut, d, scratch);
+    }
+
+    private static void RunForwardLanes512(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes512.Count;
+        L0_Gru_ForwardLanes512(p, input, ws.Slice(0 * lanes, 300 * lanes));
+        L1_Dense_ForwardLanes512(p, ws.Slice(288 * lanes, 12 * lanes), ws.Slice(300 * lanes, 1 * lanes));
+    }
+
+    private void RunBackwardLanes512(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes512.Count;
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> g = _gradients;
+        L1_Dense_BackwardLanes512(p, g, ws.Slice(288 * lanes, 12 * lanes), ws.Slice(300 * lanes, 1 * lanes), dOut, d.Slice(0 * lanes, 12 * lanes), scratch);
+        L0_Gru_BackwardLanes512(p, g, input, ws.Slice(0 * lanes, 300 * lanes), d.Slice(0 * lanes, 12 * lanes), global::System.Span<float>.Empty, scratch);
+    }
+
+    private static void RunForwardLanes256(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes256.Count;
+        L0_Gru_ForwardLanes256(p, input, ws.Slice(0 * lanes, 300 * lanes));
+        L1_Dense_ForwardLanes256(p, ws.Slice(288 * lanes, 12 * lanes), ws.Slice(300 * lanes, 1 * lanes));
+    }
+
+    private void RunBackwardLanes256(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes256.Count;
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> g = _gradients;
+        L1_Dense_BackwardLanes256(p, g, ws.Slice(288 * lanes, 12 * lanes), ws.Slice(300 * lanes, 1 * lanes), dOut, d.Slice(0 * lanes, 12 * lanes), scratch);
+        L0_Gru_BackwardLanes256(p, g, input, ws.Slice(0 * lanes, 300 * lanes), d.Slice(0 * lanes, 12 * lanes), global::System.Span<float>.Empty, scratch);
+    }
+
+    private static void RunForwardLanes128(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes128.Count;
+        L0_Gru_ForwardLanes128(p, input, ws.Slice(0 * lanes, 300 * lanes));
+        L1_Dense_ForwardLanes128(p, ws.Slice(288 * lanes, 12 * lanes), ws.Slice(300 * lanes, 1 * lanes));
+    }
+
+    private void RunBackwardLanes128(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes128.Count;
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> g = _gradients;
+        L1_Dense_BackwardLanes128(p, g, ws.Slice(288 * lanes, 12 * lanes), ws.Slice(300 * lanes, 1 * lanes), dOut, d.Slice(0 * lanes, 12 * lanes), scratch);
+        L0_Gru_BackwardLanes128(p, g, input, ws.Slice(0 * lanes, 300 * lanes), d.Slice(0 * lanes, 12 * lanes), global::System.Span<float>.Empty, scratch);
     }
 
     // ---- layer 0: gru, Gru(12, tanh), vector tier ----
@@ -1310,6 +1470,351 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
         y.CopyTo(state);
     }
 
+    // layer 0 (gru) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
+    private static void L0_Gru_ForwardLanes512(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes512.Count;
+        if (p.Length < 576 || x.Length < 10 * lanes || ws.Length < 300 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float zr = ref RnnSimd.Ref(stackalloc float[12 * lanes]); // the state before the first step: zero
+        ref float rq = ref RnnSimd.Ref(stackalloc float[36 * lanes]); // the recurrent halves of split gates
+        for (int s = 0; s < 5; s++)
+        {
+            ref float xt = ref RnnLanes512.At(ref xr, s * 2);
+            ref float slot = ref RnnLanes512.At(ref wr, s * 36);
+            ref float prev_h = ref (s > 0 ? ref RnnLanes512.At(ref wr, 240 + (s - 1) * 12) : ref zr);
+            for (int c = 0; c < 24; c++) RnnLanes512.Store(RnnLanes512.Splat(RnnSimd.Load1(ref pr, 504 + c) + RnnSimd.Load1(ref pr, 540 + c)), ref slot, c); // b (+ b'), columns 0..23
+            for (int c = 24; c < 36; c++) RnnLanes512.Store(RnnLanes512.Splat(RnnSimd.Load1(ref pr, 504 + c)), ref slot, c); // b, columns 24..35
+            for (int c = 24; c < 36; c++) RnnLanes512.Store(RnnLanes512.Splat(RnnSimd.Load1(ref pr, 540 + c)), ref rq, c); // b', the split gate's recurrent half
+            RnnLanes512.Product(ref xt, 2, ref pr, 36, 36, ref slot); // + x_t K
+            if (s > 0)
+            {
+                RnnLanes512.Product(ref prev_h, 12, ref RnnSimd.At(ref pr, 72), 36, 24, ref slot); // + h_(s-1) R, columns 0..23
+                RnnLanes512.Product(ref prev_h, 12, ref RnnSimd.At(ref pr, 96), 36, 12, ref RnnLanes512.At(ref rq, 24)); // + h_(s-1) R, columns 24..35
+            }
+            ref float at_rh = ref RnnLanes512.At(ref wr, 180 + s * 12);
+            ref float at_hNew = ref RnnLanes512.At(ref wr, 240 + s * 12);
+            // the cell, unit by unit; every value cached for Backward
+            for (int j = 0; j < 12; j++)
+            {
+                RnnVector512 v_h = RnnLanes512.Load(ref prev_h, j);
+                RnnVector512 v_z = RnnLanes512.Sigmoid(RnnLanes512.Load(ref slot, j)); // sigmoid(gate 0)
+                RnnLanes512.Store(v_z, ref slot, j);
+                RnnVector512 v_r = RnnLanes512.Sigmoid(RnnLanes512.Load(ref slot, 12 + j)); // sigmoid(gate 1)
+                RnnLanes512.Store(v_r, ref slot, 12 + j);
+                RnnVector512 v_rh = RnnLanes512.Load(ref rq, 24 + j); // h R_2 + b'_2
+                RnnLanes512.Store(v_rh, ref at_rh, j);
+                RnnVector512 v_hh = RnnLanes512.Tanh(RnnLanes512.MultiplyAdd(v_r, v_rh, RnnLanes512.Load(ref slot, 24 + j))); // tanh(gate 2 + r * rh)
+                RnnLanes512.Store(v_hh, ref slot, 24 + j);
+                RnnVector512 v_hNew = RnnLanes512.MultiplyAdd(v_z, v_h - v_hh, v_hh); // hh + z * (h - hh)
+                RnnLanes512.Store(v_hNew, ref at_hNew, j);
+            }
+        }
+    }
+
+    // layer 0 (gru) backward through time on a group in lanes: reverse mode over the cell, then the weight gradients summed over steps and lanes
+    private static void L0_Gru_BackwardLanes512(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes512.Count;
+        if (p.Length < 576 || g.Length < 576 || x.Length < 10 * lanes || ws.Length < 300 * lanes || dy.Length < 12 * lanes || scratch.Length < 372 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 36]
+        ref float drr = ref RnnLanes512.At(ref dar, 180); // the same, as the recurrent product sees it (split gates differ), [T, 36]
+        ref float dhr = ref RnnLanes512.At(ref dar, 360); // dLoss/dh_(s-1), carried to the earlier step
+        dy.Slice(0, 12 * lanes).CopyTo(scratch.Slice(360 * lanes, 12 * lanes)); // only the last state is an output
+        ref float zr = ref RnnSimd.Ref(stackalloc float[12 * lanes]); // the state before the first step: zero
+
+        // backward through time, last step first
+        for (int s = 4; s >= 0; s--)
+        {
+            ref float slot = ref RnnLanes512.At(ref wr, s * 36);
+            ref float prev_h = ref (s > 0 ? ref RnnLanes512.At(ref wr, 240 + (s - 1) * 12) : ref zr);
+            ref float at_rh = ref RnnLanes512.At(ref wr, 180 + s * 12);
+            ref float das = ref RnnLanes512.At(ref dar, s * 36);
+            ref float drs = ref RnnLanes512.At(ref drr, s * 36);
+            for (int j = 0; j < 12; j++)
+            {
+                // this step's forward values, from the cache, and the state before it
+                RnnVector512 v_h = RnnLanes512.Load(ref prev_h, j);
+                RnnVector512 v_z = RnnLanes512.Load(ref slot, j);
+                RnnVector512 v_r = RnnLanes512.Load(ref slot, 12 + j);
+                RnnVector512 v_rh = RnnLanes512.Load(ref at_rh, j);
+                RnnVector512 v_hh = RnnLanes512.Load(ref slot, 24 + j);
+                // the gradient arriving at the new state: from the output and from the later step
+                RnnVector512 d_hNew = RnnLanes512.Load(ref dhr, j);
+                // through hNew = hh + z * (h - hh)
+                RnnVector512 d_hh = d_hNew;
+                RnnVector512 d_z = d_hNew * (v_h - v_hh);
+                RnnVector512 d_h = d_hNew * v_z;
+                d_hh = d_hh + -d_hNew * v_z;
+                // through hh = tanh(gate 2 + r * rh)
+                RnnVector512 q_hh = d_hh * (RnnVector512.One - v_hh * v_hh);
+                RnnVector512 d_a2 = q_hh;
+                RnnVector512 d_r = q_hh * v_rh;
+                RnnVector512 d_rh = q_hh * v_r;
+                // through rh = h R_2 + b'_2
+                RnnVector512 d_r2 = d_rh;
+                // through r = sigmoid(gate 1)
+                RnnVector512 q_r = d_r * v_r * (RnnVector512.One - v_r);
+                RnnVector512 d_a1 = q_r;
+                // through z = sigmoid(gate 0)
+                RnnVector512 q_z = d_z * v_z * (RnnVector512.One - v_z);
+                RnnVector512 d_a0 = q_z;
+                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                RnnLanes512.Store(d_a0, ref das, j);
+                RnnLanes512.Store(d_a0, ref drs, j);
+                RnnLanes512.Store(d_a1, ref das, 12 + j);
+                RnnLanes512.Store(d_a1, ref drs, 12 + j);
+                RnnLanes512.Store(d_a2, ref das, 24 + j);
+                RnnLanes512.Store(d_r2, ref drs, 24 + j);
+                RnnLanes512.Store(d_h, ref dhr, j);
+            }
+            if (s > 0) RnnLanes512.ProductTransposed(ref drs, 36, ref RnnSimd.At(ref pr, 72), 36, 12, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+        }
+
+        // the weight gradients, summed over the steps and the group's lanes
+        RnnLanes512.SumSteps(ref dar, 36, 36, 5, ref RnnSimd.At(ref gr, 504)); // db += Σ_s dA_s
+        RnnLanes512.SumSteps(ref drr, 36, 36, 5, ref RnnSimd.At(ref gr, 540)); // db' += Σ_s dA_s as the recurrent product sees it
+        RnnLanes512.Outer(ref xr, 2, 2, ref dar, 36, 36, 5, ref gr, 36); // dK += Σ_s x_t^T dA_s
+        RnnLanes512.Outer(ref RnnLanes512.At(ref wr, 240), 12, 12, ref RnnLanes512.At(ref drr, 36), 36, 36, 4, ref RnnSimd.At(ref gr, 72), 36); // dR += Σ_(s>0) h_(s-1)^T dA_s
+    }
+
+    // layer 0 (gru) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
+    private static void L0_Gru_ForwardLanes256(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes256.Count;
+        if (p.Length < 576 || x.Length < 10 * lanes || ws.Length < 300 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float zr = ref RnnSimd.Ref(stackalloc float[12 * lanes]); // the state before the first step: zero
+        ref float rq = ref RnnSimd.Ref(stackalloc float[36 * lanes]); // the recurrent halves of split gates
+        for (int s = 0; s < 5; s++)
+        {
+            ref float xt = ref RnnLanes256.At(ref xr, s * 2);
+            ref float slot = ref RnnLanes256.At(ref wr, s * 36);
+            ref float prev_h = ref (s > 0 ? ref RnnLanes256.At(ref wr, 240 + (s - 1) * 12) : ref zr);
+            for (int c = 0; c < 24; c++) RnnLanes256.Store(RnnLanes256.Splat(RnnSimd.Load1(ref pr, 504 + c) + RnnSimd.Load1(ref pr, 540 + c)), ref slot, c); // b (+ b'), columns 0..23
+            for (int c = 24; c < 36; c++) RnnLanes256.Store(RnnLanes256.Splat(RnnSimd.Load1(ref pr, 504 + c)), ref slot, c); // b, columns 24..35
+            for (int c = 24; c < 36; c++) RnnLanes256.Store(RnnLanes256.Splat(RnnSimd.Load1(ref pr, 540 + c)), ref rq, c); // b', the split gate's recurrent half
+            RnnLanes256.Product(ref xt, 2, ref pr, 36, 36, ref slot); // + x_t K
+            if (s > 0)
+            {
+                RnnLanes256.Product(ref prev_h, 12, ref RnnSimd.At(ref pr, 72), 36, 24, ref slot); // + h_(s-1) R, columns 0..23
+                RnnLanes256.Product(ref prev_h, 12, ref RnnSimd.At(ref pr, 96), 36, 12, ref RnnLanes256.At(ref rq, 24)); // + h_(s-1) R, columns 24..35
+            }
+            ref float at_rh = ref RnnLanes256.At(ref wr, 180 + s * 12);
+            ref float at_hNew = ref RnnLanes256.At(ref wr, 240 + s * 12);
+            // the cell, unit by unit; every value cached for Backward
+            for (int j = 0; j < 12; j++)
+            {
+                RnnVector256 v_h = RnnLanes256.Load(ref prev_h, j);
+                RnnVector256 v_z = RnnLanes256.Sigmoid(RnnLanes256.Load(ref slot, j)); // sigmoid(gate 0)
+                RnnLanes256.Store(v_z, ref slot, j);
+                RnnVector256 v_r = RnnLanes256.Sigmoid(RnnLanes256.Load(ref slot, 12 + j)); // sigmoid(gate 1)
+                RnnLanes256.Store(v_r, ref slot, 12 + j);
+                RnnVector256 v_rh = RnnLanes256.Load(ref rq, 24 + j); // h R_2 + b'_2
+                RnnLanes256.Store(v_rh, ref at_rh, j);
+                RnnVector256 v_hh = RnnLanes256.Tanh(RnnLanes256.MultiplyAdd(v_r, v_rh, RnnLanes256.Load(ref slot, 24 + j))); // tanh(gate 2 + r * rh)
+                RnnLanes256.Store(v_hh, ref slot, 24 + j);
+                RnnVector256 v_hNew = RnnLanes256.MultiplyAdd(v_z, v_h - v_hh, v_hh); // hh + z * (h - hh)
+                RnnLanes256.Store(v_hNew, ref at_hNew, j);
+            }
+        }
+    }
+
+    // layer 0 (gru) backward through time on a group in lanes: reverse mode over the cell, then the weight gradients summed over steps and lanes
+    private static void L0_Gru_BackwardLanes256(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes256.Count;
+        if (p.Length < 576 || g.Length < 576 || x.Length < 10 * lanes || ws.Length < 300 * lanes || dy.Length < 12 * lanes || scratch.Length < 372 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 36]
+        ref float drr = ref RnnLanes256.At(ref dar, 180); // the same, as the recurrent product sees it (split gates differ), [T, 36]
+        ref float dhr = ref RnnLanes256.At(ref dar, 360); // dLoss/dh_(s-1), carried to the earlier step
+        dy.Slice(0, 12 * lanes).CopyTo(scratch.Slice(360 * lanes, 12 * lanes)); // only the last state is an output
+        ref float zr = ref RnnSimd.Ref(stackalloc float[12 * lanes]); // the state before the first step: zero
+
+        // backward through time, last step first
+        for (int s = 4; s >= 0; s--)
+        {
+            ref float slot = ref RnnLanes256.At(ref wr, s * 36);
+            ref float prev_h = ref (s > 0 ? ref RnnLanes256.At(ref wr, 240 + (s - 1) * 12) : ref zr);
+            ref float at_rh = ref RnnLanes256.At(ref wr, 180 + s * 12);
+            ref float das = ref RnnLanes256.At(ref dar, s * 36);
+            ref float drs = ref RnnLanes256.At(ref drr, s * 36);
+            for (int j = 0; j < 12; j++)
+            {
+                // this step's forward values, from the cache, and the state before it
+                RnnVector256 v_h = RnnLanes256.Load(ref prev_h, j);
+                RnnVector256 v_z = RnnLanes256.Load(ref slot, j);
+                RnnVector256 v_r = RnnLanes256.Load(ref slot, 12 + j);
+                RnnVector256 v_rh = RnnLanes256.Load(ref at_rh, j);
+                RnnVector256 v_hh = RnnLanes256.Load(ref slot, 24 + j);
+                // the gradient arriving at the new state: from the output and from the later step
+                RnnVector256 d_hNew = RnnLanes256.Load(ref dhr, j);
+                // through hNew = hh + z * (h - hh)
+                RnnVector256 d_hh = d_hNew;
+                RnnVector256 d_z = d_hNew * (v_h - v_hh);
+                RnnVector256 d_h = d_hNew * v_z;
+                d_hh = d_hh + -d_hNew * v_z;
+                // through hh = tanh(gate 2 + r * rh)
+                RnnVector256 q_hh = d_hh * (RnnVector256.One - v_hh * v_hh);
+                RnnVector256 d_a2 = q_hh;
+                RnnVector256 d_r = q_hh * v_rh;
+                RnnVector256 d_rh = q_hh * v_r;
+                // through rh = h R_2 + b'_2
+                RnnVector256 d_r2 = d_rh;
+                // through r = sigmoid(gate 1)
+                RnnVector256 q_r = d_r * v_r * (RnnVector256.One - v_r);
+                RnnVector256 d_a1 = q_r;
+                // through z = sigmoid(gate 0)
+                RnnVector256 q_z = d_z * v_z * (RnnVector256.One - v_z);
+                RnnVector256 d_a0 = q_z;
+                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                RnnLanes256.Store(d_a0, ref das, j);
+                RnnLanes256.Store(d_a0, ref drs, j);
+                RnnLanes256.Store(d_a1, ref das, 12 + j);
+                RnnLanes256.Store(d_a1, ref drs, 12 + j);
+                RnnLanes256.Store(d_a2, ref das, 24 + j);
+                RnnLanes256.Store(d_r2, ref drs, 24 + j);
+                RnnLanes256.Store(d_h, ref dhr, j);
+            }
+            if (s > 0) RnnLanes256.ProductTransposed(ref drs, 36, ref RnnSimd.At(ref pr, 72), 36, 12, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+        }
+
+        // the weight gradients, summed over the steps and the group's lanes
+        RnnLanes256.SumSteps(ref dar, 36, 36, 5, ref RnnSimd.At(ref gr, 504)); // db += Σ_s dA_s
+        RnnLanes256.SumSteps(ref drr, 36, 36, 5, ref RnnSimd.At(ref gr, 540)); // db' += Σ_s dA_s as the recurrent product sees it
+        RnnLanes256.Outer(ref xr, 2, 2, ref dar, 36, 36, 5, ref gr, 36); // dK += Σ_s x_t^T dA_s
+        RnnLanes256.Outer(ref RnnLanes256.At(ref wr, 240), 12, 12, ref RnnLanes256.At(ref drr, 36), 36, 36, 4, ref RnnSimd.At(ref gr, 72), 36); // dR += Σ_(s>0) h_(s-1)^T dA_s
+    }
+
+    // layer 0 (gru) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
+    private static void L0_Gru_ForwardLanes128(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes128.Count;
+        if (p.Length < 576 || x.Length < 10 * lanes || ws.Length < 300 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float zr = ref RnnSimd.Ref(stackalloc float[12 * lanes]); // the state before the first step: zero
+        ref float rq = ref RnnSimd.Ref(stackalloc float[36 * lanes]); // the recurrent halves of split gates
+        for (int s = 0; s < 5; s++)
+        {
+            ref float xt = ref RnnLanes128.At(ref xr, s * 2);
+            ref float slot = ref RnnLanes128.At(ref wr, s * 36);
+            ref float prev_h = ref (s > 0 ? ref RnnLanes128.At(ref wr, 240 + (s - 1) * 12) : ref zr);
+            for (int c = 0; c < 24; c++) RnnLanes128.Store(RnnLanes128.Splat(RnnSimd.Load1(ref pr, 504 + c) + RnnSimd.Load1(ref pr, 540 + c)), ref slot, c); // b (+ b'), columns 0..23
+            for (int c = 24; c < 36; c++) RnnLanes128.Store(RnnLanes128.Splat(RnnSimd.Load1(ref pr, 504 + c)), ref slot, c); // b, columns 24..35
+            for (int c = 24; c < 36; c++) RnnLanes128.Store(RnnLanes128.Splat(RnnSimd.Load1(ref pr, 540 + c)), ref rq, c); // b', the split gate's recurrent half
+            RnnLanes128.Product(ref xt, 2, ref pr, 36, 36, ref slot); // + x_t K
+            if (s > 0)
+            {
+                RnnLanes128.Product(ref prev_h, 12, ref RnnSimd.At(ref pr, 72), 36, 24, ref slot); // + h_(s-1) R, columns 0..23
+                RnnLanes128.Product(ref prev_h, 12, ref RnnSimd.At(ref pr, 96), 36, 12, ref RnnLanes128.At(ref rq, 24)); // + h_(s-1) R, columns 24..35
+            }
+            ref float at_rh = ref RnnLanes128.At(ref wr, 180 + s * 12);
+            ref float at_hNew = ref RnnLanes128.At(ref wr, 240 + s * 12);
+            // the cell, unit by unit; every value cached for Backward
+            for (int j = 0; j < 12; j++)
+            {
+                RnnVector128 v_h = RnnLanes128.Load(ref prev_h, j);
+                RnnVector128 v_z = RnnLanes128.Sigmoid(RnnLanes128.Load(ref slot, j)); // sigmoid(gate 0)
+                RnnLanes128.Store(v_z, ref slot, j);
+                RnnVector128 v_r = RnnLanes128.Sigmoid(RnnLanes128.Load(ref slot, 12 + j)); // sigmoid(gate 1)
+                RnnLanes128.Store(v_r, ref slot, 12 + j);
+                RnnVector128 v_rh = RnnLanes128.Load(ref rq, 24 + j); // h R_2 + b'_2
+                RnnLanes128.Store(v_rh, ref at_rh, j);
+                RnnVector128 v_hh = RnnLanes128.Tanh(RnnLanes128.MultiplyAdd(v_r, v_rh, RnnLanes128.Load(ref slot, 24 + j))); // tanh(gate 2 + r * rh)
+                RnnLanes128.Store(v_hh, ref slot, 24 + j);
+                RnnVector128 v_hNew = RnnLanes128.MultiplyAdd(v_z, v_h - v_hh, v_hh); // hh + z * (h - hh)
+                RnnLanes128.Store(v_hNew, ref at_hNew, j);
+            }
+        }
+    }
+
+    // layer 0 (gru) backward through time on a group in lanes: reverse mode over the cell, then the weight gradients summed over steps and lanes
+    private static void L0_Gru_BackwardLanes128(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes128.Count;
+        if (p.Length < 576 || g.Length < 576 || x.Length < 10 * lanes || ws.Length < 300 * lanes || dy.Length < 12 * lanes || scratch.Length < 372 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 36]
+        ref float drr = ref RnnLanes128.At(ref dar, 180); // the same, as the recurrent product sees it (split gates differ), [T, 36]
+        ref float dhr = ref RnnLanes128.At(ref dar, 360); // dLoss/dh_(s-1), carried to the earlier step
+        dy.Slice(0, 12 * lanes).CopyTo(scratch.Slice(360 * lanes, 12 * lanes)); // only the last state is an output
+        ref float zr = ref RnnSimd.Ref(stackalloc float[12 * lanes]); // the state before the first step: zero
+
+        // backward through time, last step first
+        for (int s = 4; s >= 0; s--)
+        {
+            ref float slot = ref RnnLanes128.At(ref wr, s * 36);
+            ref float prev_h = ref (s > 0 ? ref RnnLanes128.At(ref wr, 240 + (s - 1) * 12) : ref zr);
+            ref float at_rh = ref RnnLanes128.At(ref wr, 180 + s * 12);
+            ref float das = ref RnnLanes128.At(ref dar, s * 36);
+            ref float drs = ref RnnLanes128.At(ref drr, s * 36);
+            for (int j = 0; j < 12; j++)
+            {
+                // this step's forward values, from the cache, and the state before it
+                RnnVector128 v_h = RnnLanes128.Load(ref prev_h, j);
+                RnnVector128 v_z = RnnLanes128.Load(ref slot, j);
+                RnnVector128 v_r = RnnLanes128.Load(ref slot, 12 + j);
+                RnnVector128 v_rh = RnnLanes128.Load(ref at_rh, j);
+                RnnVector128 v_hh = RnnLanes128.Load(ref slot, 24 + j);
+                // the gradient arriving at the new state: from the output and from the later step
+                RnnVector128 d_hNew = RnnLanes128.Load(ref dhr, j);
+                // through hNew = hh + z * (h - hh)
+                RnnVector128 d_hh = d_hNew;
+                RnnVector128 d_z = d_hNew * (v_h - v_hh);
+                RnnVector128 d_h = d_hNew * v_z;
+                d_hh = d_hh + -d_hNew * v_z;
+                // through hh = tanh(gate 2 + r * rh)
+                RnnVector128 q_hh = d_hh * (RnnVector128.One - v_hh * v_hh);
+                RnnVector128 d_a2 = q_hh;
+                RnnVector128 d_r = q_hh * v_rh;
+                RnnVector128 d_rh = q_hh * v_r;
+                // through rh = h R_2 + b'_2
+                RnnVector128 d_r2 = d_rh;
+                // through r = sigmoid(gate 1)
+                RnnVector128 q_r = d_r * v_r * (RnnVector128.One - v_r);
+                RnnVector128 d_a1 = q_r;
+                // through z = sigmoid(gate 0)
+                RnnVector128 q_z = d_z * v_z * (RnnVector128.One - v_z);
+                RnnVector128 d_a0 = q_z;
+                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                RnnLanes128.Store(d_a0, ref das, j);
+                RnnLanes128.Store(d_a0, ref drs, j);
+                RnnLanes128.Store(d_a1, ref das, 12 + j);
+                RnnLanes128.Store(d_a1, ref drs, 12 + j);
+                RnnLanes128.Store(d_a2, ref das, 24 + j);
+                RnnLanes128.Store(d_r2, ref drs, 24 + j);
+                RnnLanes128.Store(d_h, ref dhr, j);
+            }
+            if (s > 0) RnnLanes128.ProductTransposed(ref drs, 36, ref RnnSimd.At(ref pr, 72), 36, 12, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+        }
+
+        // the weight gradients, summed over the steps and the group's lanes
+        RnnLanes128.SumSteps(ref dar, 36, 36, 5, ref RnnSimd.At(ref gr, 504)); // db += Σ_s dA_s
+        RnnLanes128.SumSteps(ref drr, 36, 36, 5, ref RnnSimd.At(ref gr, 540)); // db' += Σ_s dA_s as the recurrent product sees it
+        RnnLanes128.Outer(ref xr, 2, 2, ref dar, 36, 36, 5, ref gr, 36); // dK += Σ_s x_t^T dA_s
+        RnnLanes128.Outer(ref RnnLanes128.At(ref wr, 240), 12, 12, ref RnnLanes128.At(ref drr, 36), 36, 36, 4, ref RnnSimd.At(ref gr, 72), 36); // dR += Σ_(s>0) h_(s-1)^T dA_s
+    }
+
     // ---- layer 1: dense, Dense(1, linear), vector tier ----
 
     // layer 1 (dense) forward, vector tier: y = linear(x W + b), output units in vector accumulators
@@ -1588,6 +2093,135 @@ partial class VectorGruModel : global::RnnGen.IRnnModel
     {
         p.Slice(588, 1).CopyTo(y);
         global::RnnGen.CompilerServices.Kernels.MatVecAdd(x, p.Slice(576, 12), y);
+    }
+
+    // layer 1 (dense) forward on a group of samples in lanes: y = (x K + b)
+    private static void L1_Dense_ForwardLanes512(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes512.Count;
+        if (p.Length < 589 || x.Length < 12 * lanes || ws.Length < 1 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        for (int n = 0; n < 1; n++)
+        {
+            ref float xn = ref RnnLanes512.At(ref xr, n * 12);
+            ref float yn = ref RnnLanes512.At(ref wr, n * 1);
+            for (int c = 0; c < 1; c++) RnnLanes512.Store(RnnLanes512.Splat(RnnSimd.Load1(ref pr, 588 + c)), ref yn, c); // b
+            RnnLanes512.Product(ref xn, 12, ref RnnSimd.At(ref pr, 576), 1, 1, ref yn); // + x K
+        }
+    }
+
+    // layer 1 (dense) backward on a group in lanes: dz = dy f'(y); g += x^T dz, dz; dx = dz K^T
+    private static void L1_Dense_BackwardLanes512(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes512.Count;
+        if (p.Length < 589 || g.Length < 589 || x.Length < 12 * lanes || ws.Length < 1 * lanes || dy.Length < 1 * lanes || scratch.Length < 1 * lanes || dx.Length < 12 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dzr = ref RnnSimd.Ref(scratch); // dLoss/dz of every application, [1, 1]
+        ref float dxr = ref RnnSimd.Ref(dx);
+        dx.Slice(0, 12 * lanes).Clear();
+        for (int n = 0; n < 1; n++)
+        {
+            ref float yn = ref RnnLanes512.At(ref wr, n * 1);
+            ref float dyn = ref RnnLanes512.At(ref dyr, n * 1);
+            ref float dzn = ref RnnLanes512.At(ref dzr, n * 1);
+            for (int j = 0; j < 1; j++) RnnLanes512.Store(RnnLanes512.Load(ref dyn, j), ref dzn, j);
+            RnnLanes512.ProductTransposed(ref dzn, 1, ref RnnSimd.At(ref pr, 576), 1, 12, ref RnnLanes512.At(ref dxr, n * 12)); // dx_n = dz_n K^T
+        }
+        // the weight gradients, summed over the applications and the group's lanes
+        RnnLanes512.SumSteps(ref dzr, 1, 1, 1, ref RnnSimd.At(ref gr, 588)); // db += Σ_n dz_n
+        RnnLanes512.Outer(ref xr, 12, 12, ref dzr, 1, 1, 1, ref RnnSimd.At(ref gr, 576), 1); // dK += Σ_n x_n^T dz_n
+    }
+
+    // layer 1 (dense) forward on a group of samples in lanes: y = (x K + b)
+    private static void L1_Dense_ForwardLanes256(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes256.Count;
+        if (p.Length < 589 || x.Length < 12 * lanes || ws.Length < 1 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        for (int n = 0; n < 1; n++)
+        {
+            ref float xn = ref RnnLanes256.At(ref xr, n * 12);
+            ref float yn = ref RnnLanes256.At(ref wr, n * 1);
+            for (int c = 0; c < 1; c++) RnnLanes256.Store(RnnLanes256.Splat(RnnSimd.Load1(ref pr, 588 + c)), ref yn, c); // b
+            RnnLanes256.Product(ref xn, 12, ref RnnSimd.At(ref pr, 576), 1, 1, ref yn); // + x K
+        }
+    }
+
+    // layer 1 (dense) backward on a group in lanes: dz = dy f'(y); g += x^T dz, dz; dx = dz K^T
+    private static void L1_Dense_BackwardLanes256(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes256.Count;
+        if (p.Length < 589 || g.Length < 589 || x.Length < 12 * lanes || ws.Length < 1 * lanes || dy.Length < 1 * lanes || scratch.Length < 1 * lanes || dx.Length < 12 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dzr = ref RnnSimd.Ref(scratch); // dLoss/dz of every application, [1, 1]
+        ref float dxr = ref RnnSimd.Ref(dx);
+        dx.Slice(0, 12 * lanes).Clear();
+        for (int n = 0; n < 1; n++)
+        {
+            ref float yn = ref RnnLanes256.At(ref wr, n * 1);
+            ref float dyn = ref RnnLanes256.At(ref dyr, n * 1);
+            ref float dzn = ref RnnLanes256.At(ref dzr, n * 1);
+            for (int j = 0; j < 1; j++) RnnLanes256.Store(RnnLanes256.Load(ref dyn, j), ref dzn, j);
+            RnnLanes256.ProductTransposed(ref dzn, 1, ref RnnSimd.At(ref pr, 576), 1, 12, ref RnnLanes256.At(ref dxr, n * 12)); // dx_n = dz_n K^T
+        }
+        // the weight gradients, summed over the applications and the group's lanes
+        RnnLanes256.SumSteps(ref dzr, 1, 1, 1, ref RnnSimd.At(ref gr, 588)); // db += Σ_n dz_n
+        RnnLanes256.Outer(ref xr, 12, 12, ref dzr, 1, 1, 1, ref RnnSimd.At(ref gr, 576), 1); // dK += Σ_n x_n^T dz_n
+    }
+
+    // layer 1 (dense) forward on a group of samples in lanes: y = (x K + b)
+    private static void L1_Dense_ForwardLanes128(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes128.Count;
+        if (p.Length < 589 || x.Length < 12 * lanes || ws.Length < 1 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        for (int n = 0; n < 1; n++)
+        {
+            ref float xn = ref RnnLanes128.At(ref xr, n * 12);
+            ref float yn = ref RnnLanes128.At(ref wr, n * 1);
+            for (int c = 0; c < 1; c++) RnnLanes128.Store(RnnLanes128.Splat(RnnSimd.Load1(ref pr, 588 + c)), ref yn, c); // b
+            RnnLanes128.Product(ref xn, 12, ref RnnSimd.At(ref pr, 576), 1, 1, ref yn); // + x K
+        }
+    }
+
+    // layer 1 (dense) backward on a group in lanes: dz = dy f'(y); g += x^T dz, dz; dx = dz K^T
+    private static void L1_Dense_BackwardLanes128(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes128.Count;
+        if (p.Length < 589 || g.Length < 589 || x.Length < 12 * lanes || ws.Length < 1 * lanes || dy.Length < 1 * lanes || scratch.Length < 1 * lanes || dx.Length < 12 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dzr = ref RnnSimd.Ref(scratch); // dLoss/dz of every application, [1, 1]
+        ref float dxr = ref RnnSimd.Ref(dx);
+        dx.Slice(0, 12 * lanes).Clear();
+        for (int n = 0; n < 1; n++)
+        {
+            ref float yn = ref RnnLanes128.At(ref wr, n * 1);
+            ref float dyn = ref RnnLanes128.At(ref dyr, n * 1);
+            ref float dzn = ref RnnLanes128.At(ref dzr, n * 1);
+            for (int j = 0; j < 1; j++) RnnLanes128.Store(RnnLanes128.Load(ref dyn, j), ref dzn, j);
+            RnnLanes128.ProductTransposed(ref dzn, 1, ref RnnSimd.At(ref pr, 576), 1, 12, ref RnnLanes128.At(ref dxr, n * 12)); // dx_n = dz_n K^T
+        }
+        // the weight gradients, summed over the applications and the group's lanes
+        RnnLanes128.SumSteps(ref dzr, 1, 1, 1, ref RnnSimd.At(ref gr, 588)); // db += Σ_n dz_n
+        RnnLanes128.Outer(ref xr, 12, 12, ref dzr, 1, 1, 1, ref RnnSimd.At(ref gr, 576), 1); // dK += Σ_n x_n^T dz_n
     }
 
     /// <summary>Keras-style summary: Layer (type), Output Shape, Param #.</summary>
