@@ -71,6 +71,19 @@ public class ImportRefusalTests
     }
 
     [Fact]
+    public void Sigmoid_file_into_a_hard_sigmoid_model_is_refused() =>
+        AssertRefused(new Sequential(4, 3, 0, new LstmLayer(5, recurrentActivation: Activation.HardSigmoid), new DenseLayer(3, Activation.Softmax)),
+            InteropFixtures.PathOf("tfjs_lstm.json"), "layer 'lstm_LSTM", "recurrent_activation is sigmoid in the file but HardSigmoid in Sequential — declare RecurrentActivation = Activation.Sigmoid");
+
+    [Fact]
+    public void Keras_hard_sigmoid_imports_into_a_hard_sigmoid_model()
+    {
+        var model = new Sequential(4, 3, 0, new LstmLayer(5, recurrentActivation: Activation.HardSigmoid), new DenseLayer(3, Activation.Softmax));
+        model.ImportWeights(InteropFixtures.PathOf("keras_neg_hard_sigmoid.h5"));
+        Assert.Equal(Activation.HardSigmoid, model.Layers[0].RecurrentActivation);
+    }
+
+    [Fact]
     public void Tfjs_gru_reset_after_mismatch_is_refused() =>
         AssertRefused(new Sequential(5, 2, 0, new GruLayer(4, returnSequences: true), new DenseLayer(2, Activation.Tanh)),
             InteropFixtures.PathOf("tfjs_gru.json"), "reset_after is false in the file but true", "declare ResetAfter = false");

@@ -1,4 +1,5 @@
-// Models matching every case of tests/reference/fixtures/layers_pytorch.json (and layers_keras.json).
+// Models matching every case of tests/reference/fixtures/layers_pytorch.json (and layers_keras.json); the cases of
+// layers_tfjs_defaults.json are declared in TfjsDefaultsModels.cs and created here too.
 // Each case is declared four times: as the generator chooses (Auto), forced into constant-bound loops, forced into
 // straight-line code and forced into the vector tier, so every emission tier is checked against PyTorch and Keras.
 namespace RnnGen.Tests.Reference;
@@ -798,6 +799,44 @@ public static class ReferenceModels
         ("emb_gru_lanes16", "Auto") => new EmbGruLanes16(),
         ("emb_gru_lanes16", "Loops") => new EmbGruLanes16Loops(),
         ("emb_gru_lanes16", "Vector") => new EmbGruLanes16Vector(),
+        ("lstm_tfjs_defaults", "Auto") => new LstmTfjsDefaults(),
+        ("lstm_tfjs_defaults", "Loops") => new LstmTfjsDefaultsLoops(),
+        ("lstm_tfjs_defaults", "Full") => new LstmTfjsDefaultsFull(),
+        ("lstm_tfjs_defaults", "Vector") => new LstmTfjsDefaultsVector(),
+        ("lstm_tfjs_stacked_backwards", "Auto") => new LstmTfjsStackedBackwards(),
+        ("lstm_tfjs_stacked_backwards", "Loops") => new LstmTfjsStackedBackwardsLoops(),
+        ("lstm_tfjs_stacked_backwards", "Full") => new LstmTfjsStackedBackwardsFull(),
+        ("lstm_tfjs_stacked_backwards", "Vector") => new LstmTfjsStackedBackwardsVector(),
+        ("gru_tfjs_defaults", "Auto") => new GruTfjsDefaults(),
+        ("gru_tfjs_defaults", "Loops") => new GruTfjsDefaultsLoops(),
+        ("gru_tfjs_defaults", "Full") => new GruTfjsDefaultsFull(),
+        ("gru_tfjs_defaults", "Vector") => new GruTfjsDefaultsVector(),
+        ("gru_tfjs_seq_backwards", "Auto") => new GruTfjsSeqBackwards(),
+        ("gru_tfjs_seq_backwards", "Loops") => new GruTfjsSeqBackwardsLoops(),
+        ("gru_tfjs_seq_backwards", "Full") => new GruTfjsSeqBackwardsFull(),
+        ("gru_tfjs_seq_backwards", "Vector") => new GruTfjsSeqBackwardsVector(),
+        ("gru_tfjs_nobias", "Auto") => new GruTfjsNobias(),
+        ("gru_tfjs_nobias", "Loops") => new GruTfjsNobiasLoops(),
+        ("gru_tfjs_nobias", "Full") => new GruTfjsNobiasFull(),
+        ("gru_tfjs_nobias", "Vector") => new GruTfjsNobiasVector(),
+        ("srnn_hard_sigmoid", "Auto") => new SrnnHardSigmoid(),
+        ("srnn_hard_sigmoid", "Loops") => new SrnnHardSigmoidLoops(),
+        ("srnn_hard_sigmoid", "Full") => new SrnnHardSigmoidFull(),
+        ("srnn_hard_sigmoid", "Vector") => new SrnnHardSigmoidVector(),
+        ("lstm_tanh_gates", "Auto") => new LstmTanhGates(),
+        ("lstm_tanh_gates", "Loops") => new LstmTanhGatesLoops(),
+        ("lstm_tanh_gates", "Full") => new LstmTanhGatesFull(),
+        ("lstm_tanh_gates", "Vector") => new LstmTanhGatesVector(),
+        ("gru_linear_gates", "Auto") => new GruLinearGates(),
+        ("gru_linear_gates", "Loops") => new GruLinearGatesLoops(),
+        ("gru_linear_gates", "Full") => new GruLinearGatesFull(),
+        ("gru_linear_gates", "Vector") => new GruLinearGatesVector(),
+        ("lstm_tfjs_lanes20", "Auto") => new LstmTfjsLanes20(),
+        ("lstm_tfjs_lanes20", "Loops") => new LstmTfjsLanes20Loops(),
+        ("lstm_tfjs_lanes20", "Vector") => new LstmTfjsLanes20Vector(),
+        ("gru_tfjs_lanes13_stacked", "Auto") => new GruTfjsLanes13Stacked(),
+        ("gru_tfjs_lanes13_stacked", "Loops") => new GruTfjsLanes13StackedLoops(),
+        ("gru_tfjs_lanes13_stacked", "Vector") => new GruTfjsLanes13StackedVector(),
         _ => throw new ArgumentException($"No generated model for fixture case '{name}' in mode {mode}."),
     };
 }

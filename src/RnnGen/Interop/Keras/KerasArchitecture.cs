@@ -78,10 +78,12 @@ internal static class KerasArchitecture
             {
                 if (layer.Kind != LayerKind.SimpleRnn)
                 {
+                    // Keras's default is sigmoid (Keras 1 and TensorFlow.js: hard_sigmoid, always written in their configs).
                     string recurrent = c.String("recurrent_activation") ?? "sigmoid";
-                    if (Normalize(recurrent) != "sigmoid")
+                    Activation fileRecurrent = ParseActivation(recurrent, where, "recurrent_activation", buffer);
+                    if (fileRecurrent != layer.RecurrentActivation)
                     {
-                        throw buffer.Fail($"{where}: recurrent_activation is {recurrent} in the file but Sigmoid in {modelName} — declare RecurrentActivation = Activation.HardSigmoid.");
+                        throw buffer.Fail($"{where}: recurrent_activation is {recurrent} in the file but {layer.RecurrentActivation} in {modelName} — declare RecurrentActivation = Activation.{fileRecurrent}.");
                     }
                 }
 
@@ -143,7 +145,8 @@ internal static class KerasArchitecture
         "sigmoid" => Activation.Sigmoid,
         "relu" => Activation.Relu,
         "softmax" => Activation.Softmax,
-        _ => throw buffer.Fail($"{where}: {setting} is {name} in the file, which RnnGen does not support (linear, tanh, sigmoid, relu, softmax)."),
+        "hardsigmoid" => Activation.HardSigmoid,
+        _ => throw buffer.Fail($"{where}: {setting} is {name} in the file, which RnnGen does not support (linear, tanh, sigmoid, relu, softmax, hard_sigmoid)."),
     };
 
     /// <summary><c>hard_sigmoid</c>, <c>hardSigmoid</c> → <c>hardsigmoid</c>.</summary>
