@@ -13,7 +13,7 @@ public class ReferenceFixtureTests
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        foreach (string file in new[] { "layers_pytorch.json", "layers_keras.json", "layers_tfjs_defaults.json" })
+        foreach (string file in new[] { "layers_pytorch.json", "layers_keras.json", "layers_tfjs_defaults.json", "layers_pytorch_gates.json" })
         {
             foreach (LayerCase c in Fixtures.LayerCases(file)) data.Add(file, c.Name);
         }

@@ -137,9 +137,9 @@ public class SimdAccuracyTests
 
     private static float[] ToArray<T>(T vector) where T : struct => vector switch
     {
-        Vector128<float> v => [.. Enumerable.Range(0, 4).Select(v.GetElement)],
-        Vector256<float> v => [.. Enumerable.Range(0, 8).Select(v.GetElement)],
-        Vector512<float> v => [.. Enumerable.Range(0, 16).Select(v.GetElement)],
+        Vector128<float> v => [.. Enumerable.Range(0, 4).Select(i => v.GetElement(i))],
+        Vector256<float> v => [.. Enumerable.Range(0, 8).Select(i => v.GetElement(i))],
+        Vector512<float> v => [.. Enumerable.Range(0, 16).Select(i => v.GetElement(i))],
         _ => throw new ArgumentException(typeof(T).Name),
     };
 

@@ -30,7 +30,7 @@ public static class Fixtures
     public static IReadOnlyList<LayerCase> LayerCases(string file) => Load<LayerFixtureFile>(file).Cases;
 
     /// <summary>The layer fixture files every generated reference model is declared for (ReferenceModels.Create).</summary>
-    public static readonly string[] ReferenceCaseFiles = ["layers_pytorch.json", "layers_tfjs_defaults.json"];
+    public static readonly string[] ReferenceCaseFiles = ["layers_pytorch.json", "layers_tfjs_defaults.json", "layers_pytorch_gates.json"];
 
     /// <summary>A case of <see cref="ReferenceCaseFiles"/> by name (the names are unique across them).</summary>
     public static LayerCase ReferenceCase(string name) =>

@@ -14,7 +14,7 @@ public class GeneratedVsFrameworksTests
     public static TheoryData<string, string, string> Cases()
     {
         var data = new TheoryData<string, string, string>();
-        foreach (string file in new[] { "layers_pytorch.json", "layers_keras.json", "layers_tfjs_defaults.json" })
+        foreach (string file in new[] { "layers_pytorch.json", "layers_keras.json", "layers_tfjs_defaults.json", "layers_pytorch_gates.json" })
         {
             foreach (LayerCase c in Fixtures.LayerCases(file))
             {

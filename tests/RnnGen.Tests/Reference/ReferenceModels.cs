@@ -1,5 +1,5 @@
 // Models matching every case of tests/reference/fixtures/layers_pytorch.json (and layers_keras.json); the cases of
-// layers_tfjs_defaults.json are declared in TfjsDefaultsModels.cs and created here too.
+// layers_tfjs_defaults.json and layers_pytorch_gates.json are declared in RecurrentActivationModels.cs and created here too.
 // Each case is declared four times: as the generator chooses (Auto), forced into constant-bound loops, forced into
 // straight-line code and forced into the vector tier, so every emission tier is checked against PyTorch and Keras.
 namespace RnnGen.Tests.Reference;
@@ -837,6 +837,21 @@ public static class ReferenceModels
         ("gru_tfjs_lanes13_stacked", "Auto") => new GruTfjsLanes13Stacked(),
         ("gru_tfjs_lanes13_stacked", "Loops") => new GruTfjsLanes13StackedLoops(),
         ("gru_tfjs_lanes13_stacked", "Vector") => new GruTfjsLanes13StackedVector(),
+        ("gru_reset_after_hard_sigmoid", "Auto") => new GruResetAfterHardSigmoid(),
+        ("gru_reset_after_hard_sigmoid", "Loops") => new GruResetAfterHardSigmoidLoops(),
+        ("gru_reset_after_hard_sigmoid", "Full") => new GruResetAfterHardSigmoidFull(),
+        ("gru_reset_after_hard_sigmoid", "Vector") => new GruResetAfterHardSigmoidVector(),
+        ("gru_reset_after_hard_sigmoid_nobias_backwards", "Auto") => new GruResetAfterHardSigmoidNobiasBackwards(),
+        ("gru_reset_after_hard_sigmoid_nobias_backwards", "Loops") => new GruResetAfterHardSigmoidNobiasBackwardsLoops(),
+        ("gru_reset_after_hard_sigmoid_nobias_backwards", "Full") => new GruResetAfterHardSigmoidNobiasBackwardsFull(),
+        ("gru_reset_after_hard_sigmoid_nobias_backwards", "Vector") => new GruResetAfterHardSigmoidNobiasBackwardsVector(),
+        ("gru_lanes21_hard_sigmoid", "Auto") => new GruLanes21HardSigmoid(),
+        ("gru_lanes21_hard_sigmoid", "Loops") => new GruLanes21HardSigmoidLoops(),
+        ("gru_lanes21_hard_sigmoid", "Vector") => new GruLanes21HardSigmoidVector(),
+        ("emb_lstm_hard_sigmoid", "Auto") => new EmbLstmHardSigmoid(),
+        ("emb_lstm_hard_sigmoid", "Loops") => new EmbLstmHardSigmoidLoops(),
+        ("emb_lstm_hard_sigmoid", "Full") => new EmbLstmHardSigmoidFull(),
+        ("emb_lstm_hard_sigmoid", "Vector") => new EmbLstmHardSigmoidVector(),
         _ => throw new ArgumentException($"No generated model for fixture case '{name}' in mode {mode}."),
     };
 }

@@ -1,5 +1,6 @@
 // Models matching every case of tests/reference/fixtures/layers_tfjs_defaults.json (TensorFlow.js's recurrentActivation
-// 'hardSigmoid' and reset-before GRU defaults, other element-wise gate activations, hardSigmoid on SimpleRnn and Dense).
+// 'hardSigmoid' and reset-before GRU defaults, other element-wise gate activations, hardSigmoid on SimpleRnn and Dense)
+// and of layers_pytorch_gates.json (hard_sigmoid gates where tfjs has no layer: the reset-after GRU; an Embedding model).
 // As in ReferenceModels.cs, each case is declared in every tier: Auto, Loops, Full (below its size limit) and Vector.
 namespace RnnGen.Tests.Reference;
 
@@ -203,3 +204,82 @@ public partial class GruTfjsLanes13StackedLoops;
 [Gru(9, ResetAfter = false, RecurrentActivation = Activation.HardSigmoid)]
 [Dense(1)]
 public partial class GruTfjsLanes13StackedVector;
+
+[RnnModel(5, 3)]
+[Gru(4, RecurrentActivation = Activation.HardSigmoid)]
+[Dense(2)]
+public partial class GruResetAfterHardSigmoid;
+
+[RnnModel(5, 3, Unroll = UnrollMode.Loops)]
+[Gru(4, RecurrentActivation = Activation.HardSigmoid)]
+[Dense(2)]
+public partial class GruResetAfterHardSigmoidLoops;
+
+[RnnModel(5, 3, Unroll = UnrollMode.Full)]
+[Gru(4, RecurrentActivation = Activation.HardSigmoid)]
+[Dense(2)]
+public partial class GruResetAfterHardSigmoidFull;
+
+[RnnModel(5, 3, Unroll = UnrollMode.Vector)]
+[Gru(4, RecurrentActivation = Activation.HardSigmoid)]
+[Dense(2)]
+public partial class GruResetAfterHardSigmoidVector;
+
+[RnnModel(4, 2)]
+[Gru(3, ReturnSequences = true, GoBackwards = true, UseBias = false, RecurrentActivation = Activation.HardSigmoid)]
+[Dense(1, Activation = Activation.HardSigmoid)]
+public partial class GruResetAfterHardSigmoidNobiasBackwards;
+
+[RnnModel(4, 2, Unroll = UnrollMode.Loops)]
+[Gru(3, ReturnSequences = true, GoBackwards = true, UseBias = false, RecurrentActivation = Activation.HardSigmoid)]
+[Dense(1, Activation = Activation.HardSigmoid)]
+public partial class GruResetAfterHardSigmoidNobiasBackwardsLoops;
+
+[RnnModel(4, 2, Unroll = UnrollMode.Full)]
+[Gru(3, ReturnSequences = true, GoBackwards = true, UseBias = false, RecurrentActivation = Activation.HardSigmoid)]
+[Dense(1, Activation = Activation.HardSigmoid)]
+public partial class GruResetAfterHardSigmoidNobiasBackwardsFull;
+
+[RnnModel(4, 2, Unroll = UnrollMode.Vector)]
+[Gru(3, ReturnSequences = true, GoBackwards = true, UseBias = false, RecurrentActivation = Activation.HardSigmoid)]
+[Dense(1, Activation = Activation.HardSigmoid)]
+public partial class GruResetAfterHardSigmoidNobiasBackwardsVector;
+
+[RnnModel(4, 3)]
+[Gru(21, ReturnSequences = true, RecurrentActivation = Activation.HardSigmoid)]
+[Dense(2)]
+public partial class GruLanes21HardSigmoid;
+
+[RnnModel(4, 3, Unroll = UnrollMode.Loops)]
+[Gru(21, ReturnSequences = true, RecurrentActivation = Activation.HardSigmoid)]
+[Dense(2)]
+public partial class GruLanes21HardSigmoidLoops;
+
+[RnnModel(4, 3, Unroll = UnrollMode.Vector)]
+[Gru(21, ReturnSequences = true, RecurrentActivation = Activation.HardSigmoid)]
+[Dense(2)]
+public partial class GruLanes21HardSigmoidVector;
+
+[RnnModel(6, 3)]
+[Embedding(9, 3)]
+[Lstm(5, RecurrentActivation = Activation.HardSigmoid)]
+[Dense(2, Activation = Activation.Softmax)]
+public partial class EmbLstmHardSigmoid;
+
+[RnnModel(6, 3, Unroll = UnrollMode.Loops)]
+[Embedding(9, 3)]
+[Lstm(5, RecurrentActivation = Activation.HardSigmoid)]
+[Dense(2, Activation = Activation.Softmax)]
+public partial class EmbLstmHardSigmoidLoops;
+
+[RnnModel(6, 3, Unroll = UnrollMode.Full)]
+[Embedding(9, 3)]
+[Lstm(5, RecurrentActivation = Activation.HardSigmoid)]
+[Dense(2, Activation = Activation.Softmax)]
+public partial class EmbLstmHardSigmoidFull;
+
+[RnnModel(6, 3, Unroll = UnrollMode.Vector)]
+[Embedding(9, 3)]
+[Lstm(5, RecurrentActivation = Activation.HardSigmoid)]
+[Dense(2, Activation = Activation.Softmax)]
+public partial class EmbLstmHardSigmoidVector;
