@@ -4,7 +4,7 @@ using RnnGen.Generator.Model;
 namespace RnnGen.Generator.Emit;
 
 /// <summary>
-/// Gru (Keras gates z, r, h; the recurrent activation, sigmoid by default, is written sigmoid below). ResetAfter (Keras 2 default, PyTorch):
+/// Gru (Keras gates z, r, h; "sigmoid" below is the recurrent activation, sigmoid unless declared). ResetAfter (Keras 2 default, PyTorch):
 /// <c>z = sigmoid(x K_z + b_z + h R_z + b'_z)</c>, <c>r</c> alike, <c>rh = h R_h + b'_h</c>,
 /// <c>hh = f(x K_h + b_h + r rh)</c>, <c>h_s = z h_{s-1} + (1 - z) hh</c>; bias <c>[2, 3u]</c> (input row, recurrent row).
 /// ResetAfter = false: <c>hh = f(x K_h + (r h_{s-1}) R_h + b_h)</c>; bias <c>[3u]</c>.
