@@ -13,6 +13,12 @@ public enum Activation
     Relu,
     /// <summary><c>f(x)_j = exp(x_j) / sum_k exp(x_k)</c>. Dense layers only.</summary>
     Softmax,
+    /// <summary>
+    /// <c>f(x) = clip(0.2 x + 0.5, 0, 1)</c> (Keras 2 and TensorFlow.js <c>'hard_sigmoid'</c> / <c>'hardSigmoid'</c>, the
+    /// TensorFlow.js default <c>recurrentActivation</c> of LSTM and GRU). Its derivative is 0.2 where the output is
+    /// strictly between 0 and 1, else 0. Keras 3's <c>hard_sigmoid</c> (<c>relu6(x + 3) / 6</c>) is a different function.
+    /// </summary>
+    HardSigmoid,
 }
 
 /// <summary>How the generator lays out loops (see docs/benchmarks.md for the crossover).</summary>
@@ -73,7 +79,7 @@ public sealed class SimpleRnnAttribute(int units) : Attribute
     public bool GoBackwards { get; set; }
 }
 
-/// <summary>Keras <c>LSTM(units)</c> with sigmoid recurrent activation; gates i, f, c, o.</summary>
+/// <summary>Keras <c>LSTM(units)</c>; gates i, f, c, o.</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class LstmAttribute(int units) : Attribute
 {
@@ -81,6 +87,11 @@ public sealed class LstmAttribute(int units) : Attribute
     public int Units { get; } = units;
     /// <summary>Cell and output activation. Default tanh.</summary>
     public Activation Activation { get; set; } = Activation.Tanh;
+    /// <summary>
+    /// Keras <c>recurrent_activation</c>: the activation of the gates i, f and o. Default sigmoid (Keras); use
+    /// <see cref="Activation.HardSigmoid"/> to load TensorFlow.js's defaults. Softmax is refused (RNNG021).
+    /// </summary>
+    public Activation RecurrentActivation { get; set; } = Activation.Sigmoid;
     /// <summary>Return the whole sequence instead of the last state.</summary>
     public bool ReturnSequences { get; set; }
     /// <summary>Whether the layer has a bias vector.</summary>
@@ -89,7 +100,7 @@ public sealed class LstmAttribute(int units) : Attribute
     public bool GoBackwards { get; set; }
 }
 
-/// <summary>Keras <c>GRU(units)</c> with sigmoid recurrent activation; gates z, r, h.</summary>
+/// <summary>Keras <c>GRU(units)</c>; gates z, r, h.</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class GruAttribute(int units) : Attribute
 {
@@ -97,6 +108,12 @@ public sealed class GruAttribute(int units) : Attribute
     public int Units { get; } = units;
     /// <summary>Candidate activation. Default tanh.</summary>
     public Activation Activation { get; set; } = Activation.Tanh;
+    /// <summary>
+    /// Keras <c>recurrent_activation</c>: the activation of the update and reset gates z and r. Default sigmoid (Keras);
+    /// use <see cref="Activation.HardSigmoid"/> (with <c>ResetAfter = false</c>) to load TensorFlow.js's defaults.
+    /// Softmax is refused (RNNG021).
+    /// </summary>
+    public Activation RecurrentActivation { get; set; } = Activation.Sigmoid;
     /// <summary>Return the whole sequence instead of the last state.</summary>
     public bool ReturnSequences { get; set; }
     /// <summary>Whether the layer has bias vectors.</summary>

@@ -55,4 +55,10 @@ public sealed record LayerInfo(
     /// every other kind.
     /// </summary>
     public bool ResetAfter { get; init; } = true;
+
+    /// <summary>
+    /// For an <see cref="LayerKind.Lstm"/> or <see cref="LayerKind.Gru"/>: the activation of the gates (Keras
+    /// <c>recurrent_activation</c>: i, f, o; z, r). <see cref="Activation.Sigmoid"/> for every other kind.
+    /// </summary>
+    public Activation RecurrentActivation { get; init; } = Activation.Sigmoid;
 }

@@ -175,6 +175,37 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void Undefined_recurrent_activation_value_reports_RNNG014()
+    {
+        Diagnostic d = Single("[RnnModel(4, 3)]\n[[|Gru(4, RecurrentActivation = (Activation)9)|]]\npublic partial class M { }", "RNNG014");
+        Assert.Contains("[Gru] RecurrentActivation has the value 9", d.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Lstm")]
+    [InlineData("Gru")]
+    public void Softmax_recurrent_activation_reports_RNNG021(string kind)
+    {
+        Diagnostic d = Single($"[RnnModel(2, 5)]\n[SimpleRnn(3, ReturnSequences = true)]\n[[|{kind}(3, RecurrentActivation = Activation.Softmax)|]]\npublic partial class M {{ }}", "RNNG021");
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Contains($"[{kind}] (layer 1) has RecurrentActivation = Activation.Softmax", d.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Lstm", "HardSigmoid")]
+    [InlineData("Gru", "HardSigmoid")]
+    [InlineData("Lstm", "Tanh")]
+    [InlineData("Gru", "Linear")]
+    [InlineData("Lstm", "Relu")]
+    public void Every_element_wise_recurrent_activation_is_accepted(string kind, string activation)
+    {
+        var (result, output) = GeneratorHarness.Run(Usings + $"[RnnModel(2, 5)]\n[{kind}(3, RecurrentActivation = Activation.{activation})]\npublic partial class M {{ }}");
+        Assert.Empty(result.Diagnostics);
+        Assert.NotEmpty(result.GeneratedTrees);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
     public void Every_descriptor_is_documented_in_docs_diagnostics_md()
     {
         string docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "diagnostics.md"));

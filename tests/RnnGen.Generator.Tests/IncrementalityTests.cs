@@ -102,6 +102,16 @@ public class IncrementalityTests
     }
 
     [Fact]
+    public void Changing_the_recurrent_activation_modifies_the_spec_and_the_output()
+    {
+        CSharpCompilation compilation = GeneratorHarness.Compile("using RnnGen;\n[RnnModel(3, 2)]\n[Lstm(4)]\npublic partial class M;");
+        var (_, second) = RunTwice(compilation, c => Replace(c, "[Lstm(4)]", "[Lstm(4, RecurrentActivation = Activation.HardSigmoid)]"));
+
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(second, TrackingNames.Specs));
+        Assert.Contains(IncrementalStepRunReason.Modified, SourceOutputReasons(second));
+    }
+
+    [Fact]
     public void No_compilation_symbol_or_syntax_node_travels_through_the_pipeline()
     {
         var (result, _) = GeneratorHarness.Run(Model, "using RnnGen; [Dense(2)] public partial class Orphan;");

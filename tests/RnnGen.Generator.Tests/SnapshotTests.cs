@@ -44,6 +44,14 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void Tfjs_default_gru_with_hard_sigmoid() => VerifyModel(nameof(Tfjs_default_gru_with_hard_sigmoid), """
+        [RnnModel(timesteps: 2, features: 2)]
+        [Gru(2, ResetAfter = false, RecurrentActivation = Activation.HardSigmoid)]
+        [Dense(1, Activation = Activation.HardSigmoid)]
+        public partial class TfjsGruModel;
+        """);
+
+    [Fact]
     public void Gru_model() => VerifyModel(nameof(Gru_model), """
         [RnnModel(timesteps: 2, features: 2)]
         [Gru(2)]

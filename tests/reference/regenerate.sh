@@ -8,6 +8,8 @@ PY=${PYTHON:-/usr/bin/python3}
 export NODE_PATH=${NODE_PATH:-/work/refenv/node_modules}
 "$PY" layers_pytorch.py
 node layers_keras.js
+node layers_tfjs_defaults.js
+"$PY" layers_pytorch_gates.py
 "$PY" optimizers.py
 node optimizers_tfjs.js
 node fit_tfjs.js
@@ -17,3 +19,4 @@ node toolkit_tfjs.js
 "$PY" toolkit_keras_formulas.py
 "$PY" interop_pytorch.py
 node interop_tfjs.js
+node interop_tfjs_defaults.js

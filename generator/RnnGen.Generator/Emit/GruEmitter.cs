@@ -4,7 +4,7 @@ using RnnGen.Generator.Model;
 namespace RnnGen.Generator.Emit;
 
 /// <summary>
-/// Gru (Keras gates z, r, h; sigmoid recurrent activation). ResetAfter (Keras 2 default, PyTorch):
+/// Gru (Keras gates z, r, h; "sigmoid" below is the recurrent activation, sigmoid unless declared). ResetAfter (Keras 2 default, PyTorch):
 /// <c>z = sigmoid(x K_z + b_z + h R_z + b'_z)</c>, <c>r</c> alike, <c>rh = h R_h + b'_h</c>,
 /// <c>hh = f(x K_h + b_h + r rh)</c>, <c>h_s = z h_{s-1} + (1 - z) hh</c>; bias <c>[2, 3u]</c> (input row, recurrent row).
 /// ResetAfter = false: <c>hh = f(x K_h + (r h_{s-1}) R_h + b_h)</c>; bias <c>[3u]</c>.
@@ -33,7 +33,7 @@ internal sealed class GruEmitter : LayerEmitter
     public override int StateLength => U;
 
     public override string Describe() =>
-        $"Gru({U}, {Name(Act)}{(ResetAfter ? "" : ", reset before")}{(Layer.Spec.ReturnSequences ? ", sequences" : "")}{(Layer.Spec.GoBackwards ? ", backwards" : "")}{(HasBias ? "" : ", no bias")})";
+        $"Gru({U}, {Name(Act)}{(Rec != ActivationKind.Sigmoid ? $", {Name(Rec)} gates" : "")}{(ResetAfter ? "" : ", reset before")}{(Layer.Spec.ReturnSequences ? ", sequences" : "")}{(Layer.Spec.GoBackwards ? ", backwards" : "")}{(HasBias ? "" : ", no bias")})";
 
     private void DeclareSlices(CodeWriter w, string span)
     {
@@ -64,7 +64,7 @@ internal sealed class GruEmitter : LayerEmitter
                     w.WriteLine(ResetAfter && HasBias ? $"p.Slice({RecurrentBias}, {G}).CopyTo(rec);" : "rec.Clear();");
                     w.WriteLine($"if (s > 0) global::RnnGen.CompilerServices.Kernels.MatVecAdd(h.Slice((s - 1) * {U}, {U}), recurrent, rec);");
                     w.WriteLine($"for (int j = 0; j < {2 * U}; j++) a[j] += rec[j];");
-                    w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate(global::RnnGen.Activation.Sigmoid, a.Slice(0, {2 * U}));");
+                    w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate({EnumName(Rec)}, a.Slice(0, {2 * U}));");
                     if (ResetAfter)
                     {
                         using (w.Block($"for (int j = 0; j < {U}; j++)"))
@@ -138,12 +138,12 @@ internal sealed class GruEmitter : LayerEmitter
                         w.WriteLine(sequences ? $"float dhj = dh[j] + dy[s * {U} + j];" : "float dhj = dh[j];");
                         w.WriteLine($"float z = a[j], r = a[{U} + j], hh = a[{2 * U} + j];");
                         w.WriteLine($"float hPrev = s > 0 ? h[(s - 1) * {U} + j] : 0f;");
-                        w.WriteLine("dax[j] = dar[j] = dhj * (hPrev - hh) * z * (1f - z);");
+                        w.WriteLine($"dax[j] = dar[j] = {Derivative(Rec, "z", "dhj * (hPrev - hh)")};");
                         w.WriteLine($"float dah = {Derivative(Act, "hh", "dhj * (1f - z)")};");
                         w.WriteLine($"dax[{2 * U} + j] = dah;");
                         if (ResetAfter)
                         {
-                            w.WriteLine($"dax[{U} + j] = dar[{U} + j] = dah * rh[s * {U} + j] * r * (1f - r);");
+                            w.WriteLine($"dax[{U} + j] = dar[{U} + j] = {Derivative(Rec, "r", $"dah * rh[s * {U} + j]")};");
                             w.WriteLine($"dar[{2 * U} + j] = dah * r;");
                         }
 
@@ -157,7 +157,7 @@ internal sealed class GruEmitter : LayerEmitter
                         {
                             w.WriteLine($"float r = a[{U} + k], hPrev = s > 0 ? h[(s - 1) * {U} + k] : 0f;");
                             w.WriteLine($"float drh = s > 0 ? TensorDot(recurrent.Slice(k * {G} + {2 * U}, {U}), dax.Slice({2 * U}, {U})) : 0f;");
-                            w.WriteLine($"dax[{U} + k] = drh * hPrev * r * (1f - r);");
+                            w.WriteLine($"dax[{U} + k] = {Derivative(Rec, "r", "drh * hPrev")};");
                             w.WriteLine("dh[k] += drh * r;");
                         }
                     }
@@ -225,14 +225,14 @@ internal sealed class GruEmitter : LayerEmitter
                 if (s < T - 1) parts.Add($"dh[{j}]");
                 w.WriteLine($"float dh{j} = {string.Join(" + ", parts)};");
                 w.WriteLine(s > 0
-                    ? $"float daz{j} = dh{j} * (h[{o - U}] - hh{j}) * z{j} * (1f - z{j});"
-                    : $"float daz{j} = -dh{j} * hh{j} * z{j} * (1f - z{j});");
+                    ? $"float daz{j} = {Derivative(Rec, $"z{j}", $"dh{j} * (h[{o - U}] - hh{j})")};"
+                    : $"float daz{j} = {Derivative(Rec, $"z{j}", $"-dh{j} * hh{j}")};");
                 w.WriteLine($"float dah{j} = {Derivative(Act, $"hh{j}", $"dh{j} * (1f - z{j})")};");
                 dax[j] = dar[j] = $"daz{j}";
                 dax[2 * U + j] = $"dah{j}";
                 if (ResetAfter)
                 {
-                    w.WriteLine($"float dar{j} = dah{j} * rh[{o}] * r{j} * (1f - r{j});");
+                    w.WriteLine($"float dar{j} = {Derivative(Rec, $"r{j}", $"dah{j} * rh[{o}]")};");
                     w.WriteLine($"float darh{j} = dah{j} * r{j};");
                     dax[U + j] = dar[U + j] = $"dar{j}";
                     dar[2 * U + j] = $"darh{j}";
@@ -247,7 +247,7 @@ internal sealed class GruEmitter : LayerEmitter
                     var terms = new List<string>();
                     for (int j = 0; j < U; j++) terms.Add($"p[{R + k * G + 2 * U + j}] * dah{j}");
                     w.WriteSum($"float drh{k} = ", terms, ";");
-                    w.WriteLine($"float dar{k} = drh{k} * h[{(s - 1) * U + k}] * r{k} * (1f - r{k});");
+                    w.WriteLine($"float dar{k} = {Derivative(Rec, $"r{k}", $"drh{k} * h[{(s - 1) * U + k}]")};");
                     dax[U + k] = dar[U + k] = $"dar{k}";
                 }
             }
@@ -313,7 +313,7 @@ internal sealed class GruEmitter : LayerEmitter
                 w.WriteLine(ResetAfter && HasBias ? $"p.Slice({RecurrentBias}, {G}).CopyTo(rec);" : "rec.Clear();");
                 w.WriteLine($"global::RnnGen.CompilerServices.Kernels.MatVecAdd(state, p.Slice({R}, {U * G}), rec);");
                 w.WriteLine($"for (int j = 0; j < {2 * U}; j++) a[j] += rec[j];");
-                w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate(global::RnnGen.Activation.Sigmoid, a.Slice(0, {2 * U}));");
+                w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate({EnumName(Rec)}, a.Slice(0, {2 * U}));");
                 if (ResetAfter)
                 {
                     w.WriteLine($"for (int j = 0; j < {U}; j++) a[{2 * U} + j] += a[{U} + j] * rec[{2 * U} + j];");
@@ -341,7 +341,7 @@ internal sealed class GruEmitter : LayerEmitter
     /// <summary>Locals <c>z_j, r_j, hh_j</c> (and <c>rh_j</c> with ResetAfter) for one timestep, straight-line.</summary>
     private void EmitCell(CodeWriter w, string x, int xOffset, string? prev, int prevOffset)
     {
-        w.WriteLine($"// gates: z, r = sigmoid(x K + h R + biases)");
+        w.WriteLine($"// gates: z, r = {Name(Rec)}(x K + h R + biases)");
         string[] names = { "z", "r" };
         for (int q = 0; q < 2; q++)
         {
@@ -357,7 +357,7 @@ internal sealed class GruEmitter : LayerEmitter
                     for (int k = 0; k < U; k++) terms.Add($"{prev}[{prevOffset + k}] * p[{R + k * G + column}]");
                 }
 
-                WriteActivated(w, $"float {names[q]}{j}", ActivationKind.Sigmoid, terms);
+                WriteActivated(w, $"float {names[q]}{j}", Rec, terms);
             }
         }
 

@@ -38,6 +38,9 @@ internal abstract class LayerEmitter
     protected bool HasBias => Layer.HasBias;
     protected ActivationKind Act => Layer.Spec.Activation;
 
+    /// <summary>The gate activation of Lstm and Gru (Keras <c>recurrent_activation</c>).</summary>
+    protected ActivationKind Rec => Layer.Spec.RecurrentActivation;
+
     public string Prefix => "L" + Layer.Index + "_" + Layer.Kind;
 
     /// <summary>Appended to the method names when this emitter serves another tier (<c>Loops</c>: the vector tier's fallback).</summary>
@@ -183,6 +186,7 @@ internal abstract class LayerEmitter
         ActivationKind.Tanh => "global::RnnGen.CompilerServices.Activations.Tanh",
         ActivationKind.Sigmoid => "global::RnnGen.CompilerServices.Activations.Sigmoid",
         ActivationKind.Relu => "global::RnnGen.CompilerServices.Activations.Relu",
+        ActivationKind.HardSigmoid => "global::RnnGen.CompilerServices.Activations.HardSigmoid",
         _ => null,
     };
 
@@ -203,6 +207,7 @@ internal abstract class LayerEmitter
         ActivationKind.Tanh => $"{d} * (1f - {y} * {y})",
         ActivationKind.Sigmoid => $"{d} * {y} * (1f - {y})",
         ActivationKind.Relu => $"({y} > 0f ? {d} : 0f)",
+        ActivationKind.HardSigmoid => $"global::RnnGen.CompilerServices.Activations.HardSigmoidBackward({y}, {d})",
         _ => d,
     };
 

@@ -4,7 +4,7 @@ using RnnGen.Generator.Model;
 namespace RnnGen.Generator.Emit;
 
 /// <summary>
-/// Lstm (Keras gates i, f, c, o): <c>a = x_t K + h_{s-1} R + b</c>; <c>i, f, o = sigmoid(a)</c>, <c>g = f(a_c)</c>;
+/// Lstm (Keras gates i, f, c, o): <c>a = x_t K + h_{s-1} R + b</c>; <c>i, f, o = σ(a)</c> (σ the recurrent activation, sigmoid by default), <c>g = f(a_c)</c>;
 /// <c>c_s = f c_{s-1} + i g</c>; <c>h_s = o f(c_s)</c>. Workspace: gates <c>[T, 4u]</c>, c, f(c) and h, each <c>[T, u]</c>.
 /// Backward: <c>dc = dc_next + dh o f'(c)</c>; <c>da_i = dc g i(1-i)</c>, <c>da_f = dc c_{s-1} f(1-f)</c>, <c>da_c = dc i f'(g)</c>,
 /// <c>da_o = dh f(c) o(1-o)</c>; <c>dc_next = dc f</c>; weights and inputs as in SimpleRnn with <c>da</c> in place of <c>dz</c>.
@@ -25,7 +25,7 @@ internal sealed class LstmEmitter : LayerEmitter
     public override int StateLength => 2 * U;
 
     public override string Describe() =>
-        $"Lstm({U}, {Name(Act)}{(Layer.Spec.ReturnSequences ? ", sequences" : "")}{(Layer.Spec.GoBackwards ? ", backwards" : "")}{(HasBias ? "" : ", no bias")})";
+        $"Lstm({U}, {Name(Act)}{(Rec != ActivationKind.Sigmoid ? $", {Name(Rec)} gates" : "")}{(Layer.Spec.ReturnSequences ? ", sequences" : "")}{(Layer.Spec.GoBackwards ? ", backwards" : "")}{(HasBias ? "" : ", no bias")})";
 
     private void DeclareSlices(CodeWriter w, string span)
     {
@@ -52,9 +52,9 @@ internal sealed class LstmEmitter : LayerEmitter
                     w.WriteLine(HasBias ? $"p.Slice({B}, {G}).CopyTo(a);" : "a.Clear();");
                     w.WriteLine($"global::RnnGen.CompilerServices.Kernels.MatVecAdd(x.Slice(({InputStepExpression}) * {In}, {In}), kernel, a);");
                     w.WriteLine($"if (s > 0) global::RnnGen.CompilerServices.Kernels.MatVecAdd(h.Slice((s - 1) * {U}, {U}), recurrent, a);");
-                    w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate(global::RnnGen.Activation.Sigmoid, a.Slice(0, {2 * U}));");
+                    w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate({EnumName(Rec)}, a.Slice(0, {2 * U}));");
                     if (Act != ActivationKind.Linear) w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate({EnumName(Act)}, a.Slice({2 * U}, {U}));");
-                    w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate(global::RnnGen.Activation.Sigmoid, a.Slice({3 * U}, {U}));");
+                    w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate({EnumName(Rec)}, a.Slice({3 * U}, {U}));");
                     w.WriteLine($"global::System.Span<float> cs = c.Slice(s * {U}, {U}), acs = ac.Slice(s * {U}, {U}), hs = h.Slice(s * {U}, {U});");
                     w.WriteLine("// c = f c_(s-1) + i g, then f(c) over the whole vector, then h = o f(c)");
                     using (w.Block($"for (int j = 0; j < {U}; j++)"))
@@ -123,10 +123,10 @@ internal sealed class LstmEmitter : LayerEmitter
                         w.WriteLine($"float acj = ac[s * {U} + j];");
                         w.WriteLine($"float dcj = dc[j] + {Derivative(Act, "acj", "dhj * o")};");
                         w.WriteLine($"float cPrev = s > 0 ? c[(s - 1) * {U} + j] : 0f;");
-                        w.WriteLine("da[j] = dcj * gg * i * (1f - i);");
-                        w.WriteLine($"da[{U} + j] = dcj * cPrev * f * (1f - f);");
+                        w.WriteLine($"da[j] = {Derivative(Rec, "i", "dcj * gg")};");
+                        w.WriteLine($"da[{U} + j] = {Derivative(Rec, "f", "dcj * cPrev")};");
                         w.WriteLine($"da[{2 * U} + j] = {Derivative(Act, "gg", "dcj * i")};");
-                        w.WriteLine($"da[{3 * U} + j] = dhj * acj * o * (1f - o);");
+                        w.WriteLine($"da[{3 * U} + j] = {Derivative(Rec, "o", "dhj * acj")};");
                         w.WriteLine("dc[j] = dcj * f;");
                     }
 
@@ -162,10 +162,10 @@ internal sealed class LstmEmitter : LayerEmitter
                         w.WriteLine($"float dh{j} = {string.Join(" + ", parts)};");
                         string dcNext = s < T - 1 ? $"dc[{j}] + " : "";
                         w.WriteLine($"float dc{j} = {dcNext}{Derivative(Act, $"ac{j}", $"dh{j} * o{j}")};");
-                        w.WriteLine($"float dai{j} = dc{j} * g{j} * i{j} * (1f - i{j});");
-                        if (s > 0) w.WriteLine($"float daf{j} = dc{j} * c[{o - U}] * f{j} * (1f - f{j});");
+                        w.WriteLine($"float dai{j} = {Derivative(Rec, $"i{j}", $"dc{j} * g{j}")};");
+                        if (s > 0) w.WriteLine($"float daf{j} = {Derivative(Rec, $"f{j}", $"dc{j} * c[{o - U}]")};");
                         w.WriteLine($"float dag{j} = {Derivative(Act, $"g{j}", $"dc{j} * i{j}")};");
-                        w.WriteLine($"float dao{j} = dh{j} * ac{j} * o{j} * (1f - o{j});");
+                        w.WriteLine($"float dao{j} = {Derivative(Rec, $"o{j}", $"dh{j} * ac{j}")};");
                         da[j] = $"dai{j}";
                         da[U + j] = s > 0 ? $"daf{j}" : null;
                         da[2 * U + j] = $"dag{j}";
@@ -197,9 +197,9 @@ internal sealed class LstmEmitter : LayerEmitter
                 w.WriteLine(HasBias ? $"p.Slice({B}, {G}).CopyTo(a);" : "a.Clear();");
                 w.WriteLine($"global::RnnGen.CompilerServices.Kernels.MatVecAdd(x, p.Slice({K}, {In * G}), a);");
                 w.WriteLine($"global::RnnGen.CompilerServices.Kernels.MatVecAdd(state.Slice(0, {U}), p.Slice({R}, {U * G}), a);");
-                w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate(global::RnnGen.Activation.Sigmoid, a.Slice(0, {2 * U}));");
+                w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate({EnumName(Rec)}, a.Slice(0, {2 * U}));");
                 if (Act != ActivationKind.Linear) w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate({EnumName(Act)}, a.Slice({2 * U}, {U}));");
-                w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate(global::RnnGen.Activation.Sigmoid, a.Slice({3 * U}, {U}));");
+                w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate({EnumName(Rec)}, a.Slice({3 * U}, {U}));");
                 w.WriteLine($"for (int j = 0; j < {U}; j++) y[j] = state[{U} + j] = a[{U} + j] * state[{U} + j] + a[j] * a[{2 * U} + j];");
                 if (Act != ActivationKind.Linear) w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate({EnumName(Act)}, y);");
                 w.WriteLine($"for (int j = 0; j < {U}; j++) y[j] *= a[{3 * U} + j];");
@@ -222,11 +222,11 @@ internal sealed class LstmEmitter : LayerEmitter
     /// <summary>Locals <c>i_j, f_j, g_j, o_j</c>: the activated gates of one timestep, straight-line.</summary>
     private void EmitGates(CodeWriter w, string x, int xOffset, string? prev, int prevOffset)
     {
-        w.WriteLine($"// gates: a = x K + h R{(HasBias ? " + b" : "")}; i, f, o = sigmoid(a), g = {Name(Act)}(a)");
+        w.WriteLine($"// gates: a = x K + h R{(HasBias ? " + b" : "")}; i, f, o = {Name(Rec)}(a), g = {Name(Act)}(a)");
         string[] names = { "i", "f", "g", "o" };
         for (int q = 0; q < 4; q++)
         {
-            ActivationKind activation = q == 2 ? Act : ActivationKind.Sigmoid;
+            ActivationKind activation = q == 2 ? Act : Rec;
             for (int j = 0; j < U; j++)
             {
                 int column = q * U + j;

@@ -765,7 +765,10 @@ internal static class ModelEmitter
                     }
                 }
 
-                _w.WriteLine(layer.Kind == LayerKind.Gru ? $"}}) {{ ResetAfter = {Bool(s.ResetAfter)} }}," : "}),");
+                var inits = new List<string>();
+                if (layer.Kind == LayerKind.Gru) inits.Add($"ResetAfter = {Bool(s.ResetAfter)}");
+                if (s.RecurrentActivation != ActivationKind.Sigmoid) inits.Add($"RecurrentActivation = global::RnnGen.Activation.{s.RecurrentActivation}");
+                _w.WriteLine(inits.Count > 0 ? $"}}) {{ {string.Join(", ", inits)} }}," : "}),");
             }
         }
 

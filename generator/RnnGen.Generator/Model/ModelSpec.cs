@@ -18,6 +18,7 @@ internal enum ActivationKind
     Sigmoid,
     Relu,
     Softmax,
+    HardSigmoid,
 }
 
 /// <summary>Mirror of <c>RnnGen.UnrollMode</c> (same order).</summary>
@@ -38,7 +39,11 @@ internal sealed record LayerSpec(
     bool UseBias,
     bool GoBackwards,
     bool ResetAfter,
-    int InputDim);
+    int InputDim)
+{
+    /// <summary>Lstm and Gru: the gate activation (Keras <c>recurrent_activation</c>); Sigmoid for every other kind.</summary>
+    public ActivationKind RecurrentActivation { get; init; } = ActivationKind.Sigmoid;
+}
 
 /// <summary>A containing type of the model class, for re-opening it as <c>partial</c>.</summary>
 internal sealed record ContainingType(string Keyword, string Name);

@@ -89,6 +89,11 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor GeneratorFailure = Error(
         "RNNG020", "The generator failed on this model",
         "RnnGen could not generate '{0}': {1}; no code was generated for this model, the other models are not affected (please report this)");
+
+    public static readonly DiagnosticDescriptor SoftmaxRecurrentActivation = Error(
+        "RNNG021", "Softmax is not a recurrent activation",
+        "[{0}] (layer {1}) has RecurrentActivation = Activation.Softmax; the gate activation must act on each unit alone: use Sigmoid (Keras), HardSigmoid (TensorFlow.js), Tanh, Relu or Linear");
+
     public static readonly DiagnosticDescriptor WeightsNotAnItem = Error(
         "RNNG040", "Weights file is not an RnnGenWeights item",
         "[RnnModel] Weights = \"{0}\" names no <RnnGenWeights> item of the project (items: {1}); add <RnnGenWeights Include=\"{0}\" /> and make sure RnnGen.targets is imported");
@@ -139,6 +144,7 @@ internal static class DiagnosticDescriptors
         [Record.Id] = Record,
         [FileLocal.Id] = FileLocal,
         [GeneratorFailure.Id] = GeneratorFailure,
+        [SoftmaxRecurrentActivation.Id] = SoftmaxRecurrentActivation,
         [WeightsNotAnItem.Id] = WeightsNotAnItem,
         [WeightsUnreadable.Id] = WeightsUnreadable,
         [WeightsMissingTensor.Id] = WeightsMissingTensor,

@@ -14,6 +14,9 @@ internal static class ModelParser
 {
     public const string ModelAttribute = "RnnGen.RnnModelAttribute";
 
+    /// <summary>The last member of <c>RnnGen.Activation</c>.</summary>
+    private const int MaxActivation = (int)ActivationKind.HardSigmoid;
+
     /// <summary>Layer attributes by metadata name, with the kind each declares.</summary>
     public static readonly IReadOnlyList<(string MetadataName, string ShortName, LayerKind Kind)> LayerAttributes =
     [
@@ -144,6 +147,7 @@ internal static class ModelParser
             var (data, kind, shortName, syntax) = layerAttributes[i];
             LocationInfo? location = LocationInfo.From(syntax);
             int activation = NamedInt(data, "Activation", kind == LayerKind.Dense ? (int)ActivationKind.Linear : (int)ActivationKind.Tanh);
+            int recurrentActivation = NamedInt(data, "RecurrentActivation", (int)ActivationKind.Sigmoid);
             bool returnSequences = NamedBool(data, "ReturnSequences", false);
             var layer = new LayerSpec(
                 kind,
@@ -153,7 +157,10 @@ internal static class ModelParser
                 UseBias: NamedBool(data, "UseBias", true),
                 GoBackwards: NamedBool(data, "GoBackwards", false),
                 ResetAfter: NamedBool(data, "ResetAfter", true),
-                InputDim: kind == LayerKind.Embedding ? IntArgument(data, 0) : 0);
+                InputDim: kind == LayerKind.Embedding ? IntArgument(data, 0) : 0)
+            {
+                RecurrentActivation = kind is LayerKind.Lstm or LayerKind.Gru ? (ActivationKind)recurrentActivation : ActivationKind.Sigmoid,
+            };
 
             if (kind == LayerKind.Embedding)
             {
@@ -168,13 +175,23 @@ internal static class ModelParser
                 Report(DiagnosticDescriptors.SizeNotPositive, location, shortName, "units", layer.Units);
             }
 
-            if (activation is < 0 or > 4)
+            if (activation is < 0 or > MaxActivation)
             {
                 Report(DiagnosticDescriptors.InvalidEnum, location, shortName, "Activation", activation);
             }
             else if (layer.Activation == ActivationKind.Softmax && kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru)
             {
                 Report(DiagnosticDescriptors.SoftmaxOnRecurrent, location, shortName, i);
+            }
+
+            // Keras accepts any recurrent_activation; softmax would mix the units of a gate, which no cell here does.
+            if (recurrentActivation is < 0 or > MaxActivation)
+            {
+                Report(DiagnosticDescriptors.InvalidEnum, location, shortName, "RecurrentActivation", recurrentActivation);
+            }
+            else if (layer.RecurrentActivation == ActivationKind.Softmax)
+            {
+                Report(DiagnosticDescriptors.SoftmaxRecurrentActivation, location, shortName, i);
             }
 
             bool recurrent = kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;

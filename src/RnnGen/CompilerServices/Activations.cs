@@ -53,6 +53,21 @@ public static class Activations
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Relu(float x) => x > 0f ? x : 0f;
 
+    /// <summary>
+    /// <c>clip(0.2 x + 0.5, 0, 1)</c>, as Keras 2 and TensorFlow.js compute it (a float multiply, then a float add, then the
+    /// clip), so the value is bit-identical to theirs.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float HardSigmoid(float x) => Math.Clamp(0.2f * x + 0.5f, 0f, 1f);
+
+    /// <summary>
+    /// <c>d * hard_sigmoid'(z)</c> from the output <c>y = hard_sigmoid(z)</c>: <c>0.2 d</c> where <c>0 &lt; y &lt; 1</c>
+    /// (<c>-2.5 &lt; z &lt; 2.5</c>), else 0. TensorFlow's clip gradient also passes where <c>0.2 z + 0.5</c> is exactly 0 or 1
+    /// (<c>z = ±2.5</c>); from the output alone that point cannot be told from saturation, and it is taken as saturated.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float HardSigmoidBackward(float y, float d) => y > 0f && y < 1f ? d * 0.2f : 0f;
+
     /// <summary><c>exp(x)</c>; overflows to +infinity above 88.72 and underflows to 0 below -104, like <c>MathF.Exp</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Exp(float x)

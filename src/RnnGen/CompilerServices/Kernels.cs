@@ -336,6 +336,7 @@ public static class Kernels
             case Activation.Sigmoid: TensorPrimitives.Sigmoid(z, z); break;
             case Activation.Relu: TensorPrimitives.Max(z, 0f, z); break;
             case Activation.Softmax: Softmax(z); break;
+            case Activation.HardSigmoid: HardSigmoid(z); break;
             default: break;
         }
     }
@@ -352,9 +353,18 @@ public static class Kernels
         TensorPrimitives.Divide(z, TensorPrimitives.Sum(z), z);
     }
 
+    /// <summary><c>z[i] = clip(0.2 z[i] + 0.5, 0, 1)</c> in place (Keras 2 / TensorFlow.js <c>hard_sigmoid</c>, bit for bit).</summary>
+    public static void HardSigmoid(Span<float> z)
+    {
+        TensorPrimitives.Multiply(z, 0.2f, z);
+        TensorPrimitives.Add(z, 0.5f, z);
+        TensorPrimitives.Max(z, 0f, z);
+        TensorPrimitives.Min(z, 1f, z);
+    }
+
     /// <summary>
     /// Turns <c>dy</c> (dLoss/dOutput) into <c>dz</c> (dLoss/dPreactivation) in place, from the activation's output <paramref name="y"/>:
-    /// tanh <c>1 - y^2</c>, sigmoid <c>y (1 - y)</c>, relu <c>y &gt; 0</c>, softmax <c>y_j (dy_j - sum_k dy_k y_k)</c>.
+    /// tanh <c>1 - y^2</c>, sigmoid <c>y (1 - y)</c>, relu <c>y &gt; 0</c>, hard sigmoid <c>0.2 (0 &lt; y &lt; 1)</c>, softmax <c>y_j (dy_j - sum_k dy_k y_k)</c>.
     /// </summary>
     public static void ActivationBackward(Activation activation, ReadOnlySpan<float> y, Span<float> dy)
     {
@@ -363,6 +373,7 @@ public static class Kernels
             case Activation.Tanh: TanhBackward(y, dy); break;
             case Activation.Sigmoid: SigmoidBackward(y, dy); break;
             case Activation.Relu: ReluBackward(y, dy); break;
+            case Activation.HardSigmoid: HardSigmoidBackward(y, dy); break;
             case Activation.Softmax:
                 float dot = TensorPrimitives.Dot(dy, y);
                 TensorPrimitives.Subtract(dy, dot, dy);
@@ -418,6 +429,14 @@ public static class Kernels
             float v = Unsafe.Add(ref yr, i);
             Unsafe.Add(ref dr, i) *= v * (1f - v);
         }
+    }
+
+    /// <summary><c>dy[i] = 0 &lt; y[i] &lt; 1 ? 0.2 dy[i] : 0</c>: the hard sigmoid derivative from its output.</summary>
+    public static void HardSigmoidBackward(ReadOnlySpan<float> y, Span<float> dy)
+    {
+        int n = dy.Length;
+        if (y.Length < n) ThrowTooShort(nameof(y), n, y.Length);
+        for (int i = 0; i < n; i++) dy[i] = Activations.HardSigmoidBackward(y[i], dy[i]);
     }
 
     /// <summary><c>dy[i] = y[i] &gt; 0 ? dy[i] : 0</c>: the relu derivative from its output.</summary>

@@ -97,6 +97,14 @@ public static class Lanes512
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Relu(Vector512<float> x) => Simd.Relu(x);
 
+    /// <summary><c>clip(0.2 x + 0.5, 0, 1)</c> per lane (Keras 2 and TensorFlow.js).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> HardSigmoid(Vector512<float> x) => Simd.HardSigmoid(x);
+
+    /// <summary>The gradient through HardSigmoid from its output: <c>0.2 d</c> where <c>0 &lt; y &lt; 1</c>, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> HardSigmoidBackward(Vector512<float> y, Vector512<float> d) => Simd.HardSigmoidBackward(y, d);
+
     /// <summary>The gradient through ReLU from its output: <paramref name="d"/> where <c>y &gt; 0</c>, else 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> ReluBackward(Vector512<float> y, Vector512<float> d) => Simd.ReluBackward(y, d);
@@ -342,6 +350,14 @@ public static class Lanes256
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Relu(Vector256<float> x) => Simd.Relu(x);
 
+    /// <summary><c>clip(0.2 x + 0.5, 0, 1)</c> per lane (Keras 2 and TensorFlow.js).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> HardSigmoid(Vector256<float> x) => Simd.HardSigmoid(x);
+
+    /// <summary>The gradient through HardSigmoid from its output: <c>0.2 d</c> where <c>0 &lt; y &lt; 1</c>, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> HardSigmoidBackward(Vector256<float> y, Vector256<float> d) => Simd.HardSigmoidBackward(y, d);
+
     /// <summary>The gradient through ReLU from its output: <paramref name="d"/> where <c>y &gt; 0</c>, else 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ReluBackward(Vector256<float> y, Vector256<float> d) => Simd.ReluBackward(y, d);
@@ -586,6 +602,14 @@ public static class Lanes128
     /// <summary><c>max(0, x)</c> per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Relu(Vector128<float> x) => Simd.Relu(x);
+
+    /// <summary><c>clip(0.2 x + 0.5, 0, 1)</c> per lane (Keras 2 and TensorFlow.js).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> HardSigmoid(Vector128<float> x) => Simd.HardSigmoid(x);
+
+    /// <summary>The gradient through HardSigmoid from its output: <c>0.2 d</c> where <c>0 &lt; y &lt; 1</c>, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> HardSigmoidBackward(Vector128<float> y, Vector128<float> d) => Simd.HardSigmoidBackward(y, d);
 
     /// <summary>The gradient through ReLU from its output: <paramref name="d"/> where <c>y &gt; 0</c>, else 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -166,6 +166,14 @@ public static class Simd
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Max(Vector512<float> x) => Max(Vector256.Max(x.GetLower(), x.GetUpper()));
 
+    /// <summary><see cref="Activations.HardSigmoid"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float HardSigmoid(float x) => Activations.HardSigmoid(x);
+
+    /// <summary><see cref="Activations.HardSigmoidBackward"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float HardSigmoidBackward(float y, float d) => Activations.HardSigmoidBackward(y, d);
+
 
     // ---- Vector512<float> ----
 
@@ -226,6 +234,22 @@ public static class Simd
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Relu(Vector512<float> x) => Vector512.Max(x, Vector512<float>.Zero);
 
+    /// <summary>
+    /// <c>clip(0.2 x + 0.5, 0, 1)</c> per lane: a multiply, then an add (not fused, so every lane equals
+    /// <see cref="Activations.HardSigmoid"/> and TensorFlow.js bit for bit), then the clip.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> HardSigmoid(Vector512<float> x) =>
+        Vector512.Min(Vector512.Max(x * Vector512.Create(0.2f) + Vector512.Create(0.5f), Vector512<float>.Zero), Vector512<float>.One);
+
+    /// <summary><c>d * hard_sigmoid'(z)</c> from the output <c>y</c>, per lane: <c>0.2 d</c> where <c>0 &lt; y &lt; 1</c>, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> HardSigmoidBackward(Vector512<float> y, Vector512<float> d) =>
+        Vector512.ConditionalSelect(
+            Vector512.GreaterThan(y, Vector512<float>.Zero) & Vector512.LessThan(y, Vector512<float>.One),
+            d * Vector512.Create(0.2f),
+            Vector512<float>.Zero);
+
     // ---- Vector256<float> ----
 
     /// <summary><c>a * b + c</c>, fused (one rounding) where the runtime offers it.</summary>
@@ -285,6 +309,22 @@ public static class Simd
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Relu(Vector256<float> x) => Vector256.Max(x, Vector256<float>.Zero);
 
+    /// <summary>
+    /// <c>clip(0.2 x + 0.5, 0, 1)</c> per lane: a multiply, then an add (not fused, so every lane equals
+    /// <see cref="Activations.HardSigmoid"/> and TensorFlow.js bit for bit), then the clip.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> HardSigmoid(Vector256<float> x) =>
+        Vector256.Min(Vector256.Max(x * Vector256.Create(0.2f) + Vector256.Create(0.5f), Vector256<float>.Zero), Vector256<float>.One);
+
+    /// <summary><c>d * hard_sigmoid'(z)</c> from the output <c>y</c>, per lane: <c>0.2 d</c> where <c>0 &lt; y &lt; 1</c>, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> HardSigmoidBackward(Vector256<float> y, Vector256<float> d) =>
+        Vector256.ConditionalSelect(
+            Vector256.GreaterThan(y, Vector256<float>.Zero) & Vector256.LessThan(y, Vector256<float>.One),
+            d * Vector256.Create(0.2f),
+            Vector256<float>.Zero);
+
     // ---- Vector128<float> ----
 
     /// <summary><c>a * b + c</c>, fused (one rounding) where the runtime offers it.</summary>
@@ -343,5 +383,21 @@ public static class Simd
     /// <summary><c>max(0, x)</c> per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Relu(Vector128<float> x) => Vector128.Max(x, Vector128<float>.Zero);
+
+    /// <summary>
+    /// <c>clip(0.2 x + 0.5, 0, 1)</c> per lane: a multiply, then an add (not fused, so every lane equals
+    /// <see cref="Activations.HardSigmoid"/> and TensorFlow.js bit for bit), then the clip.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> HardSigmoid(Vector128<float> x) =>
+        Vector128.Min(Vector128.Max(x * Vector128.Create(0.2f) + Vector128.Create(0.5f), Vector128<float>.Zero), Vector128<float>.One);
+
+    /// <summary><c>d * hard_sigmoid'(z)</c> from the output <c>y</c>, per lane: <c>0.2 d</c> where <c>0 &lt; y &lt; 1</c>, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> HardSigmoidBackward(Vector128<float> y, Vector128<float> d) =>
+        Vector128.ConditionalSelect(
+            Vector128.GreaterThan(y, Vector128<float>.Zero) & Vector128.LessThan(y, Vector128<float>.One),
+            d * Vector128.Create(0.2f),
+            Vector128<float>.Zero);
 
 }

@@ -3,7 +3,7 @@ using RnnGen.Dynamic.Runtime;
 namespace RnnGen.Dynamic;
 
 /// <summary>
-/// Keras <c>GRU(units)</c> with sigmoid recurrent activation; gate blocks z, r, h.
+/// Keras <c>GRU(units)</c>; gate blocks z, r, h; σ is <see cref="RecurrentActivation"/> (sigmoid by default).
 /// <c>z = σ(x K_z + h R_z + b_z)</c>, <c>r = σ(x K_r + h R_r + b_r)</c>, <c>h_t = z h_{t-1} + (1 - z) hh</c>, where
 /// with <see cref="ResetAfter"/> (Keras 2 default, PyTorch's <c>nn.GRU</c>) <c>hh = act(x K_h + bi_h + r (h R_h + br_h))</c>
 /// and bias <c>[2, 3u]</c> (input row, recurrent row); otherwise <c>hh = act(x K_h + (r h) R_h + b_h)</c> and bias <c>[3u]</c>.
@@ -18,11 +18,17 @@ public sealed class GruLayer : RecurrentLayer
     /// <param name="useBias">Whether the layer has biases.</param>
     /// <param name="goBackwards">Process the input sequence backwards.</param>
     /// <param name="resetAfter">Apply the reset gate after the recurrent matmul (default true).</param>
-    public GruLayer(int units, Activation activation = Activation.Tanh, bool returnSequences = false, bool useBias = true, bool goBackwards = false, bool resetAfter = true)
+    /// <param name="recurrentActivation">Keras <c>recurrent_activation</c>, the gates' activation (default sigmoid; TensorFlow.js uses hard sigmoid).</param>
+    public GruLayer(int units, Activation activation = Activation.Tanh, bool returnSequences = false, bool useBias = true, bool goBackwards = false, bool resetAfter = true,
+        Activation recurrentActivation = Activation.Sigmoid)
         : base(units, activation, returnSequences, useBias, goBackwards)
     {
         ResetAfter = resetAfter;
+        RecurrentActivation = CheckRecurrentActivation(recurrentActivation);
     }
+
+    /// <summary>Keras <c>recurrent_activation</c>: the activation of the update and reset gates z and r.</summary>
+    public Activation RecurrentActivation { get; }
 
     /// <summary>Keras <c>reset_after</c>: <c>hh = act(x K_h + bi_h + r (h R_h + br_h))</c> with a <c>[2, 3u]</c> bias; false: <c>hh = act(x K_h + (r h) R_h + b_h)</c>.</summary>
     public bool ResetAfter { get; }

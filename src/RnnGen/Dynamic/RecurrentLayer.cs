@@ -23,4 +23,10 @@ public abstract class RecurrentLayer : Layer
     /// processing order (<c>output[s]</c> is the state after <c>s + 1</c> reversed inputs), as in Keras.
     /// </summary>
     public bool GoBackwards { get; }
+
+    /// <summary>A gate activation must act on each unit alone: every activation but softmax (Keras accepts softmax too).</summary>
+    private protected static Activation CheckRecurrentActivation(Activation recurrentActivation) =>
+        recurrentActivation is Activation.Softmax || !Enum.IsDefined(recurrentActivation)
+            ? throw new ArgumentException($"The recurrent activation must act on each unit alone, but is {recurrentActivation}; use Sigmoid, HardSigmoid, Tanh, Relu or Linear.", nameof(recurrentActivation))
+            : recurrentActivation;
 }

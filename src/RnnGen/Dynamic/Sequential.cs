@@ -152,6 +152,7 @@ public sealed partial class Sequential : IBatchModel
                 Array.AsReadOnly(inputShape), Array.AsReadOnly(outputShape), parameterCount, runtime.ParameterCount, Array.AsReadOnly(tensors))
             {
                 ResetAfter = layer is not GruLayer gru || gru.ResetAfter,
+                RecurrentActivation = layer switch { LstmLayer l => l.RecurrentActivation, GruLayer g => g.RecurrentActivation, _ => Activation.Sigmoid },
             };
             summaryRows[i] = ($"{name} ({layer.KerasClassName})", SummaryWriter.Shape(outputShape), runtime.ParameterCount);
             parameterCount += runtime.ParameterCount;

@@ -78,6 +78,9 @@ internal static class DoubleReference
         double K(int i, int j) => p[k0 + i * gw + j];
         double R(int i, int j) => p[r0 + i * gw + j];
         double B(int j) => layer.UseBias ? p[b0 + j] : 0;
+        // Keras recurrent_activation (the gates' σ); SimpleRnn has none.
+        Activation gate = layer switch { LstmLayer l => l.RecurrentActivation, GruLayer g => g.RecurrentActivation, _ => Activation.Sigmoid };
+        double Gate(double x) => Act(gate, x);
 
         var h = new double[u];
         var c = new double[u];
@@ -105,10 +108,10 @@ internal static class DoubleReference
                 case LstmLayer:
                     for (int j = 0; j < u; j++)
                     {
-                        double ig = Sigmoid(xa[j] + ha[j] + B(j));
-                        double fg = Sigmoid(xa[u + j] + ha[u + j] + B(u + j));
+                        double ig = Gate(xa[j] + ha[j] + B(j));
+                        double fg = Gate(xa[u + j] + ha[u + j] + B(u + j));
                         double gg = Act(layer.Activation, xa[2 * u + j] + ha[2 * u + j] + B(2 * u + j));
-                        double og = Sigmoid(xa[3 * u + j] + ha[3 * u + j] + B(3 * u + j));
+                        double og = Gate(xa[3 * u + j] + ha[3 * u + j] + B(3 * u + j));
                         c[j] = fg * c[j] + ig * gg;
                         hNew[j] = og * Act(layer.Activation, c[j]);
                     }
@@ -117,8 +120,8 @@ internal static class DoubleReference
                 case GruLayer when resetAfter:
                     for (int j = 0; j < u; j++)
                     {
-                        double z = Sigmoid(xa[j] + B(j) + ha[j] + B(gw + j));
-                        double r = Sigmoid(xa[u + j] + B(u + j) + ha[u + j] + B(gw + u + j));
+                        double z = Gate(xa[j] + B(j) + ha[j] + B(gw + j));
+                        double r = Gate(xa[u + j] + B(u + j) + ha[u + j] + B(gw + u + j));
                         double hh = Act(layer.Activation, xa[2 * u + j] + B(2 * u + j) + r * (ha[2 * u + j] + B(gw + 2 * u + j)));
                         hNew[j] = z * h[j] + (1 - z) * hh;
                     }
@@ -129,8 +132,8 @@ internal static class DoubleReference
                     var rh = new double[u];
                     for (int j = 0; j < u; j++)
                     {
-                        zs[j] = Sigmoid(xa[j] + ha[j] + B(j));
-                        rh[j] = Sigmoid(xa[u + j] + ha[u + j] + B(u + j)) * h[j];
+                        zs[j] = Gate(xa[j] + ha[j] + B(j));
+                        rh[j] = Gate(xa[u + j] + ha[u + j] + B(u + j)) * h[j];
                     }
 
                     for (int j = 0; j < u; j++)
@@ -166,6 +169,7 @@ internal static class DoubleReference
         Activation.Tanh => Math.Tanh(x),
         Activation.Sigmoid => Sigmoid(x),
         Activation.Relu => Math.Max(0, x),
+        Activation.HardSigmoid => Math.Clamp(0.2 * x + 0.5, 0, 1), // Keras 2 / TensorFlow.js hard_sigmoid
         _ => throw new ArgumentOutOfRangeException(nameof(activation)),
     };
 

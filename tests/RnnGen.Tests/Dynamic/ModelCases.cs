@@ -53,6 +53,12 @@ internal static class ModelCases
         new("lstm_40_steps", 40, 2, [new LstmLayer(5), new DenseLayer(1)]),
         new("gru_40_steps_sequences", 40, 2, [new GruLayer(4, returnSequences: true), new DenseLayer(1)]),
         new("simple_rnn_40_steps", 40, 1, [new SimpleRnnLayer(6), new DenseLayer(1)]),
+        new("lstm_hard_sigmoid_gates", 4, 3, [new LstmLayer(4, recurrentActivation: Activation.HardSigmoid)]),
+        new("lstm_tanh_gates_relu_sequences", 3, 2, [new LstmLayer(3, Activation.Relu, returnSequences: true, recurrentActivation: Activation.Tanh)]),
+        new("gru_hard_sigmoid_reset_before_sequences", 4, 2, [new GruLayer(3, returnSequences: true, resetAfter: false, recurrentActivation: Activation.HardSigmoid)]),
+        new("gru_hard_sigmoid_reset_after_backwards", 4, 3, [new GruLayer(4, goBackwards: true, recurrentActivation: Activation.HardSigmoid)]),
+        new("gru_linear_gates_no_bias", 3, 2, [new GruLayer(3, useBias: false, recurrentActivation: Activation.Linear)]),
+        new("simple_rnn_and_dense_hard_sigmoid", 4, 3, [new SimpleRnnLayer(4, Activation.HardSigmoid, returnSequences: true), new DenseLayer(2, Activation.HardSigmoid)]),
     ];
 
     public static TheoryData<string> Names()

@@ -5,7 +5,7 @@ namespace RnnGen.Tests.Dynamic;
 
 /// <summary>
 /// Dynamic models against real frameworks: every case of <c>layers_pytorch.json</c> (PyTorch 1.13, float64 autograd)
-/// and <c>layers_keras.json</c> (TensorFlow.js 4.22.0) is rebuilt as a <see cref="Sequential"/> with the fixture's
+/// and <c>layers_keras.json</c> and <c>layers_tfjs_defaults.json</c> (TensorFlow.js 4.22.0) is rebuilt as a <see cref="Sequential"/> with the fixture's
 /// weights. Output within 1e-5 and gradients within 1e-4, relative to the largest magnitude of each array.
 /// </summary>
 public class ReferenceFixtureTests
@@ -13,7 +13,7 @@ public class ReferenceFixtureTests
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        foreach (string file in new[] { "layers_pytorch.json", "layers_keras.json" })
+        foreach (string file in new[] { "layers_pytorch.json", "layers_keras.json", "layers_tfjs_defaults.json", "layers_pytorch_gates.json" })
         {
             foreach (LayerCase c in Fixtures.LayerCases(file)) data.Add(file, c.Name);
         }
@@ -50,8 +50,8 @@ public class ReferenceFixtureTests
             layers[i] = s.Kind switch
             {
                 LayerKind.SimpleRnn => new SimpleRnnLayer(s.Units, s.Activation, s.ReturnSequences, s.UseBias, s.GoBackwards),
-                LayerKind.Lstm => new LstmLayer(s.Units, s.Activation, s.ReturnSequences, s.UseBias, s.GoBackwards),
-                LayerKind.Gru => new GruLayer(s.Units, s.Activation, s.ReturnSequences, s.UseBias, s.GoBackwards, s.ResetAfter),
+                LayerKind.Lstm => new LstmLayer(s.Units, s.Activation, s.ReturnSequences, s.UseBias, s.GoBackwards, s.RecurrentActivation),
+                LayerKind.Gru => new GruLayer(s.Units, s.Activation, s.ReturnSequences, s.UseBias, s.GoBackwards, s.ResetAfter, s.RecurrentActivation),
                 LayerKind.Dense => new DenseLayer(s.Units, s.Activation, s.UseBias),
                 LayerKind.Embedding => new EmbeddingLayer(s.InputDim, s.OutputDim),
                 _ => throw new ArgumentOutOfRangeException(nameof(specs), s.Kind, "Unknown layer kind."),

@@ -89,6 +89,61 @@ public class SimdAccuracyTests
     }
 
     [Fact]
+    public void Hard_sigmoid_equals_the_scalar_and_the_kernel_bit_for_bit_at_every_width()
+    {
+        // The scalar is clip(0.2f * x + 0.5f, 0, 1) with float rounding after the multiply and after the add, as
+        // TensorFlow.js computes it; every width and the loop tier's kernel must give the same bits.
+        float[] x = [.. Sweep(40f), -2.5f, 2.5f, 2.4999998f, 2.5000002f, -2.4999998f, -2.5000002f, 0f, 0.1f, 1e30f, -1e30f, 3f, -3f, 2.6f, -2.6f, -0.1f, 1f];
+        var expected = x.Select(Activations.HardSigmoid).ToArray();
+        Assert.All(x.Zip(expected), pair => Assert.Equal((float)Math.Clamp((float)(0.2f * pair.First) + 0.5f, 0f, 1f), pair.Second));
+        Assert.Equal(0f, Activations.HardSigmoid(-2.5f));
+        Assert.Equal(1f, Activations.HardSigmoid(2.5f));
+        Assert.Equal(0.5f, Activations.HardSigmoid(0f));
+        Assert.Equal(0.6f, Activations.HardSigmoid(0.5f));
+
+        foreach (var (width, apply) in Widths(Simd.HardSigmoid, Simd.HardSigmoid, Simd.HardSigmoid))
+        {
+            var y = new float[x.Length];
+            apply(x, y);
+            Assert.True(expected.AsSpan().SequenceEqual(y), "hard sigmoid " + width);
+        }
+
+        float[] kernel = (float[])x.Clone();
+        Kernels.Activate(Activation.HardSigmoid, kernel);
+        Assert.Equal(expected, kernel);
+    }
+
+    [Fact]
+    public void Hard_sigmoid_backward_is_0_2_strictly_inside_and_0_where_saturated_at_every_width()
+    {
+        float[] y = [0f, 1e-7f, 0.3f, 0.5f, 0.9999999f, 1f, 0f, 1f];
+        float[] d = [2f, 2f, 2f, -1f, 3f, 3f, -5f, -5f];
+        float[] expected = [0f, 0.4f, 0.4f, -0.2f, 0.6f, 0f, 0f, 0f];
+        for (int i = 0; i < y.Length; i++)
+        {
+            Assert.Equal(expected[i], Activations.HardSigmoidBackward(y[i], d[i]), 6);
+            Assert.Equal(expected[i], Simd.HardSigmoidBackward(y[i], d[i]), 6);
+        }
+
+        Assert.Equal(expected.AsSpan(0, 4).ToArray(), ToArray(Simd.HardSigmoidBackward(Vector128.Create(y.AsSpan(0, 4)), Vector128.Create(d.AsSpan(0, 4)))));
+        Assert.Equal(expected, ToArray(Simd.HardSigmoidBackward(Vector256.Create(y), Vector256.Create(d))));
+        float[] y16 = [.. y, .. y], d16 = [.. d, .. d];
+        Assert.Equal([.. expected, .. expected], ToArray(Simd.HardSigmoidBackward(Vector512.Create(y16), Vector512.Create(d16))));
+
+        float[] dy = (float[])d.Clone();
+        Kernels.ActivationBackward(Activation.HardSigmoid, y, dy);
+        Assert.Equal(expected.Select(v => (double)v), dy.Select(v => (double)v), (a, b) => Math.Abs(a - b) < 1e-6);
+    }
+
+    private static float[] ToArray<T>(T vector) where T : struct => vector switch
+    {
+        Vector128<float> v => [.. Enumerable.Range(0, 4).Select(i => v.GetElement(i))],
+        Vector256<float> v => [.. Enumerable.Range(0, 8).Select(i => v.GetElement(i))],
+        Vector512<float> v => [.. Enumerable.Range(0, 16).Select(i => v.GetElement(i))],
+        _ => throw new ArgumentException(typeof(T).Name),
+    };
+
+    [Fact]
     public void Saturation_and_relu_behave_at_the_edges()
     {
         Assert.Equal(1f, Simd.Tanh(Vector256.Create(1e30f)).GetElement(0));

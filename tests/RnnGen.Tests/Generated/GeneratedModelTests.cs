@@ -10,7 +10,7 @@ public class GeneratedModelTests
     public static TheoryData<string, string> AllModels()
     {
         var data = new TheoryData<string, string>();
-        foreach (LayerCase c in Fixtures.LayerCases("layers_pytorch.json"))
+        foreach (LayerCase c in Fixtures.ReferenceCaseFiles.SelectMany(Fixtures.LayerCases))
         {
             foreach (string mode in ReferenceModels.Modes) if (ReferenceModels.Has(c.Name, mode)) data.Add(c.Name, mode);
         }
@@ -82,7 +82,7 @@ public class GeneratedModelTests
     [MemberData(nameof(AllModels))]
     public void Backward_matches_finite_differences_in_double(string name, string mode)
     {
-        LayerCase c = Fixtures.LayerCase("layers_pytorch.json", name);
+        LayerCase c = Fixtures.ReferenceCase(name);
         IRnnModel model = GeneratedVsFrameworksTests.Load(c, mode);
         Layer[] layers = DynamicLayers(c);
         var output = new float[model.OutputSize];
@@ -131,7 +131,7 @@ public class GeneratedModelTests
     [MemberData(nameof(AllModels))]
     public void Generated_and_dynamic_models_agree_on_random_weights(string name, string mode)
     {
-        LayerCase c = Fixtures.LayerCase("layers_pytorch.json", name);
+        LayerCase c = Fixtures.ReferenceCase(name);
         var random = new Random(name.Length * 31 + mode.Length);
         var dynamic = new Sequential(c.Timesteps, c.Features, 1, DynamicLayers(c));
         IRnnModel generated = ReferenceModels.Create(name, mode);
@@ -160,7 +160,7 @@ public class GeneratedModelTests
     [MemberData(nameof(AllModels))]
     public void Backward_accumulates_into_gradients(string name, string mode)
     {
-        LayerCase c = Fixtures.LayerCase("layers_pytorch.json", name);
+        LayerCase c = Fixtures.ReferenceCase(name);
         IRnnModel model = GeneratedVsFrameworksTests.Load(c, mode);
         var output = new float[model.OutputSize];
         float[] input = Fixtures.ToSingle(c.Input), dOut = Fixtures.ToSingle(c.OutputGradient);
@@ -181,7 +181,7 @@ public class GeneratedModelTests
     [MemberData(nameof(AllModels))]
     public void Step_over_the_sequence_equals_Predict(string name, string mode)
     {
-        LayerCase c = Fixtures.LayerCase("layers_pytorch.json", name);
+        LayerCase c = Fixtures.ReferenceCase(name);
         IRnnModel model = GeneratedVsFrameworksTests.Load(c, mode);
         float[] input = Fixtures.ToSingle(c.Input);
         var predicted = new float[model.OutputSize];
@@ -215,7 +215,7 @@ public class GeneratedModelTests
     [MemberData(nameof(AllModels))]
     public void Hot_paths_allocate_nothing(string name, string mode)
     {
-        LayerCase c = Fixtures.LayerCase("layers_pytorch.json", name);
+        LayerCase c = Fixtures.ReferenceCase(name);
         IRnnModel model = GeneratedVsFrameworksTests.Load(c, mode);
         float[] input = Fixtures.ToSingle(c.Input), dOut = Fixtures.ToSingle(c.OutputGradient);
         var output = new float[model.OutputSize];
@@ -346,8 +346,8 @@ public class GeneratedModelTests
     internal static Layer[] DynamicLayers(LayerCase c) => c.Layers.Select(l => l.Kind switch
     {
         LayerKind.SimpleRnn => (Layer)new SimpleRnnLayer(l.Units, l.Activation, l.ReturnSequences, l.UseBias, l.GoBackwards),
-        LayerKind.Lstm => new LstmLayer(l.Units, l.Activation, l.ReturnSequences, l.UseBias, l.GoBackwards),
-        LayerKind.Gru => new GruLayer(l.Units, l.Activation, l.ReturnSequences, l.UseBias, l.GoBackwards, l.ResetAfter),
+        LayerKind.Lstm => new LstmLayer(l.Units, l.Activation, l.ReturnSequences, l.UseBias, l.GoBackwards, l.RecurrentActivation),
+        LayerKind.Gru => new GruLayer(l.Units, l.Activation, l.ReturnSequences, l.UseBias, l.GoBackwards, l.ResetAfter, l.RecurrentActivation),
         LayerKind.Dense => new DenseLayer(l.Units, l.Activation, l.UseBias),
         _ => new EmbeddingLayer(l.InputDim, l.OutputDim),
     }).ToArray();

@@ -71,6 +71,47 @@ public class ImportRefusalTests
     }
 
     [Fact]
+    public void Sigmoid_file_into_a_hard_sigmoid_model_is_refused() =>
+        AssertRefused(new Sequential(4, 3, 0, new LstmLayer(5, recurrentActivation: Activation.HardSigmoid), new DenseLayer(3, Activation.Softmax)),
+            InteropFixtures.PathOf("tfjs_lstm.json"), "layer 'lstm_LSTM", "recurrent_activation is sigmoid in the file but HardSigmoid in Sequential — declare RecurrentActivation = Activation.Sigmoid");
+
+    [Fact]
+    public void Keras_hard_sigmoid_imports_into_a_hard_sigmoid_model()
+    {
+        var model = new Sequential(4, 3, 0, new LstmLayer(5, recurrentActivation: Activation.HardSigmoid), new DenseLayer(3, Activation.Softmax));
+        model.ImportWeights(InteropFixtures.PathOf("keras_neg_hard_sigmoid.h5"));
+        Assert.Equal(Activation.HardSigmoid, model.Layers[0].RecurrentActivation);
+    }
+
+    [Fact]
+    public void Keras_3_hard_sigmoid_is_refused_because_it_is_another_function()
+    {
+        // Keras 3's hard_sigmoid is relu6(x + 3) / 6: the .keras file of the LSTM fixture, its config edited to it.
+        string path = Path.Combine(Path.GetTempPath(), $"rnngen-k3-hard-sigmoid-{Guid.NewGuid():N}.keras");
+        File.Copy(InteropFixtures.PathOf("keras_lstm_k3_keras.keras"), path);
+        try
+        {
+            using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Update))
+            {
+                System.IO.Compression.ZipArchiveEntry entry = zip.GetEntry("config.json")!;
+                string config;
+                using (var reader = new StreamReader(entry.Open())) config = reader.ReadToEnd();
+                Assert.Contains("\"recurrent_activation\": \"sigmoid\"", config, StringComparison.Ordinal);
+                entry.Delete();
+                using var writer = new StreamWriter(zip.CreateEntry("config.json").Open());
+                writer.Write(config.Replace("\"recurrent_activation\": \"sigmoid\"", "\"recurrent_activation\": \"hard_sigmoid\"", StringComparison.Ordinal));
+            }
+
+            AssertRefused(new Sequential(4, 3, 0, new LstmLayer(5, recurrentActivation: Activation.HardSigmoid), new DenseLayer(3, Activation.Softmax)),
+                path, "layer 'lstm': recurrent_activation is hard_sigmoid in a Keras 3 file, which is relu6(x + 3) / 6");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Tfjs_gru_reset_after_mismatch_is_refused() =>
         AssertRefused(new Sequential(5, 2, 0, new GruLayer(4, returnSequences: true), new DenseLayer(2, Activation.Tanh)),
             InteropFixtures.PathOf("tfjs_gru.json"), "reset_after is false in the file but true", "declare ResetAfter = false");

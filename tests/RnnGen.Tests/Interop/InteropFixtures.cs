@@ -18,13 +18,17 @@ public sealed record InteropCase(
     public override string ToString() => Name;
 }
 
-/// <summary>The interop manifests written by <c>tests/reference/interop_pytorch.py</c> and <c>interop_tfjs.js</c>.</summary>
+/// <summary>The interop manifests written by <c>tests/reference/interop_pytorch.py</c>, <c>interop_tfjs.js</c> and <c>interop_tfjs_defaults.js</c>.</summary>
 public sealed record InteropFixtureFile(string Generator, IReadOnlyList<InteropCase> Cases);
 
 public static class InteropFixtures
 {
     public static IReadOnlyList<InteropCase> All() =>
-        [.. Fixtures.Load<InteropFixtureFile>("interop/interop_pytorch.json").Cases, .. Fixtures.Load<InteropFixtureFile>("interop/interop_tfjs.json").Cases];
+        [
+            .. Fixtures.Load<InteropFixtureFile>("interop/interop_pytorch.json").Cases,
+            .. Fixtures.Load<InteropFixtureFile>("interop/interop_tfjs.json").Cases,
+            .. Fixtures.Load<InteropFixtureFile>("interop/interop_tfjs_defaults.json").Cases,
+        ];
 
     public static InteropCase Case(string name) => All().Single(c => c.Name == name);
 
@@ -37,8 +41,8 @@ public static class InteropFixtures
         .. specs.Select(s => s.Kind switch
         {
             LayerKind.SimpleRnn => new SimpleRnnLayer(s.Units, s.Activation, s.ReturnSequences, s.UseBias, s.GoBackwards),
-            LayerKind.Lstm => new LstmLayer(s.Units, s.Activation, s.ReturnSequences, s.UseBias, s.GoBackwards),
-            LayerKind.Gru => new GruLayer(s.Units, s.Activation, s.ReturnSequences, s.UseBias, s.GoBackwards, s.ResetAfter),
+            LayerKind.Lstm => new LstmLayer(s.Units, s.Activation, s.ReturnSequences, s.UseBias, s.GoBackwards, s.RecurrentActivation),
+            LayerKind.Gru => new GruLayer(s.Units, s.Activation, s.ReturnSequences, s.UseBias, s.GoBackwards, s.ResetAfter, s.RecurrentActivation),
             LayerKind.Dense => new DenseLayer(s.Units, s.Activation, s.UseBias),
             LayerKind.Embedding => (Layer)new EmbeddingLayer(s.InputDim, s.OutputDim),
             _ => throw new ArgumentOutOfRangeException(nameof(specs), s.Kind, "Unknown layer kind."),

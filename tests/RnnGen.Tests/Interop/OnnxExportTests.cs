@@ -34,6 +34,13 @@ public class OnnxExportTests
         ["linear_recurrent"] = () => new Sequential(4, 2, 8, new SimpleRnnLayer(3, Activation.Linear, returnSequences: true),
             new LstmLayer(3, Activation.Linear, returnSequences: true), new GruLayer(2, Activation.Linear)),
         ["generated_gru_lstm"] = () => new OnnxGeneratedModel(seed: 7),
+        ["lstm_hard_sigmoid_tfjs_defaults"] = () => new Sequential(4, 3, 9, new LstmLayer(5, recurrentActivation: Activation.HardSigmoid), new DenseLayer(2)),
+        ["gru_hard_sigmoid_tfjs_defaults"] = () => new Sequential(5, 2, 10, new GruLayer(4, returnSequences: true, resetAfter: false, recurrentActivation: Activation.HardSigmoid), new DenseLayer(2, Activation.Tanh)),
+        ["gru_reset_after_hard_sigmoid"] = () => new Sequential(5, 2, 11, new GruLayer(4, recurrentActivation: Activation.HardSigmoid), new DenseLayer(2)),
+        // Affine and HardSigmoid both take alpha and beta: the pairs must be listed in the activations' order.
+        ["hard_sigmoid_with_linear"] = () => new Sequential(4, 2, 12, new SimpleRnnLayer(3, Activation.HardSigmoid, returnSequences: true),
+            new LstmLayer(3, Activation.Linear, returnSequences: true, recurrentActivation: Activation.HardSigmoid),
+            new GruLayer(2, Activation.Linear, recurrentActivation: Activation.HardSigmoid), new DenseLayer(2, Activation.HardSigmoid)),
     };
 
     [Theory]
@@ -43,7 +50,9 @@ public class OnnxExportTests
         IRnnModel model = Cases[name]();
         var random = new Random(11);
         Span<float> p = model.Parameters;
-        for (int i = 0; i < p.Length; i++) p[i] = (float)(random.NextDouble() - 0.5); // non-zero biases too
+        // Non-zero biases too; hard-sigmoid models get weights wide enough that gates saturate past ±2.5.
+        double scale = name.Contains("hard_sigmoid", StringComparison.Ordinal) ? 3 : 1;
+        for (int i = 0; i < p.Length; i++) p[i] = (float)((random.NextDouble() - 0.5) * scale);
 
         bool tokens = model.Layers[0].Kind == LayerKind.Embedding;
         var input = new float[model.InputSize];

@@ -29,6 +29,14 @@ public static class Fixtures
     /// <summary>The cases of <c>layers_pytorch.json</c> or <c>layers_keras.json</c>.</summary>
     public static IReadOnlyList<LayerCase> LayerCases(string file) => Load<LayerFixtureFile>(file).Cases;
 
+    /// <summary>The layer fixture files every generated reference model is declared for (ReferenceModels.Create).</summary>
+    public static readonly string[] ReferenceCaseFiles = ["layers_pytorch.json", "layers_tfjs_defaults.json", "layers_pytorch_gates.json"];
+
+    /// <summary>A case of <see cref="ReferenceCaseFiles"/> by name (the names are unique across them).</summary>
+    public static LayerCase ReferenceCase(string name) =>
+        ReferenceCaseFiles.SelectMany(LayerCases).FirstOrDefault(c => c.Name == name)
+        ?? throw new KeyNotFoundException($"No case '{name}' in {string.Join(" or ", ReferenceCaseFiles)}.");
+
     /// <summary>One named case of a layer fixture file.</summary>
     public static LayerCase LayerCase(string file, string name) =>
         LayerCases(file).FirstOrDefault(c => c.Name == name)
@@ -62,7 +70,7 @@ public static class Fixtures
 
 /// <summary>One layer of a fixture model, in the same terms as the RnnGen attributes.</summary>
 /// <remarks>Recurrent and Dense layers use Units/Activation/UseBias (+ ReturnSequences, GoBackwards,
-/// ResetAfter for recurrent ones); Embedding uses InputDim/OutputDim.</remarks>
+/// ResetAfter for recurrent ones, RecurrentActivation for Lstm and Gru: absent is sigmoid); Embedding uses InputDim/OutputDim.</remarks>
 public sealed record LayerSpec(
     LayerKind Kind,
     int Units = 0,
@@ -72,7 +80,8 @@ public sealed record LayerSpec(
     bool GoBackwards = false,
     bool ResetAfter = true,
     int InputDim = 0,
-    int OutputDim = 0);
+    int OutputDim = 0,
+    Activation RecurrentActivation = Activation.Sigmoid);
 
 /// <summary><c>layers_*.json</c>. <see cref="Skipped"/> lists cases the framework cannot express (tfjs: GRU reset_after).</summary>
 public sealed record LayerFixtureFile(string Generator, IReadOnlyList<LayerCase> Cases, IReadOnlyList<SkippedCase>? Skipped);

@@ -1,7 +1,8 @@
 namespace RnnGen.Tests.Reference;
 
 /// <summary>
-/// Generated models against real PyTorch 1.13 (autograd) and real Keras semantics (TensorFlow.js 4.22.0 layers):
+/// Generated models against real PyTorch 1.13 (autograd) and real Keras semantics (TensorFlow.js 4.22.0 layers, with
+/// Keras's sigmoid gates in layers_keras.json and tfjs's own hardSigmoid defaults in layers_tfjs_defaults.json):
 /// the same weights and input must give the same output, parameter gradient and input gradient.
 /// Values come from tests/reference/*.py|js; nothing here is computed by RnnGen itself.
 /// </summary>
@@ -13,7 +14,7 @@ public class GeneratedVsFrameworksTests
     public static TheoryData<string, string, string> Cases()
     {
         var data = new TheoryData<string, string, string>();
-        foreach (string file in new[] { "layers_pytorch.json", "layers_keras.json" })
+        foreach (string file in new[] { "layers_pytorch.json", "layers_keras.json", "layers_tfjs_defaults.json", "layers_pytorch_gates.json" })
         {
             foreach (LayerCase c in Fixtures.LayerCases(file))
             {

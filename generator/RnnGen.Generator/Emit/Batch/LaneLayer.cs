@@ -130,6 +130,7 @@ internal abstract class LaneLayer
         ActivationKind.Tanh => $"{L}.Tanh({z})",
         ActivationKind.Sigmoid => $"{L}.Sigmoid({z})",
         ActivationKind.Relu => $"{L}.Relu({z})",
+        ActivationKind.HardSigmoid => $"{L}.HardSigmoid({z})",
         _ => z,
     };
 
@@ -139,6 +140,7 @@ internal abstract class LaneLayer
         ActivationKind.Tanh => $"{d} * ({V}.One - {y} * {y})",
         ActivationKind.Sigmoid => $"{d} * {y} * ({V}.One - {y})",
         ActivationKind.Relu => $"{L}.ReluBackward({y}, {d})",
+        ActivationKind.HardSigmoid => $"{L}.HardSigmoidBackward({y}, {d})",
         _ => d,
     };
 }

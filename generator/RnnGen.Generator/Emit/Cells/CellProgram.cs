@@ -121,7 +121,7 @@ internal sealed class CellProgram
             {
                 // Gates i, f, c, o; c_s = f c + i g; h_s = o f(c_s). Cache: gates [T, 4u], c, f(c), h [T, u] each.
                 int g4 = 4 * u, cOffset = t * g4, acOffset = cOffset + t * u, hOffset = acOffset + t * u;
-                var sigmoid = ActivationKind.Sigmoid;
+                ActivationKind sigmoid = layer.Spec.RecurrentActivation; // Keras recurrent_activation, sigmoid by default
                 return new CellProgram(layer, new[] { GateForm.Fused, GateForm.Fused, GateForm.Fused, GateForm.Fused },
                     new[]
                     {
@@ -145,8 +145,8 @@ internal sealed class CellProgram
                 int hOffset = t * g3 + (after ? t * u : 0);
                 var statements = new List<CellStatement>
                 {
-                    new("z", new Activated(ActivationKind.Sigmoid, new GateInput(0)), new CacheSlot(0, g3)),
-                    new("r", new Activated(ActivationKind.Sigmoid, new GateInput(1)), new CacheSlot(u, g3)),
+                    new("z", new Activated(layer.Spec.RecurrentActivation, new GateInput(0)), new CacheSlot(0, g3)),
+                    new("r", new Activated(layer.Spec.RecurrentActivation, new GateInput(1)), new CacheSlot(u, g3)),
                 };
                 if (after)
                 {

@@ -432,6 +432,7 @@ internal sealed class VectorLowering
         ActivationKind.Tanh => $"{d} * ({(width == 1 ? "1f" : $"{S}.Splat{Suffix(width)}(1f)")} - {y} * {y})",
         ActivationKind.Sigmoid => $"{d} * {y} * ({(width == 1 ? "1f" : $"{S}.Splat{Suffix(width)}(1f)")} - {y})",
         ActivationKind.Relu => $"{S}.ReluBackward({y}, {d})",
+        ActivationKind.HardSigmoid => $"{S}.HardSigmoidBackward({y}, {d})",
         _ => d,
     };
 
@@ -719,6 +720,7 @@ internal sealed class VectorLowering
                     ActivationKind.Tanh => $"{S}.Tanh({inner})",
                     ActivationKind.Sigmoid => $"{S}.Sigmoid({inner})",
                     ActivationKind.Relu => $"{S}.Relu({inner})",
+                    ActivationKind.HardSigmoid => $"{S}.HardSigmoid({inner})",
                     _ => inner,
                 };
             case Binary { Operator: '+', Left: Binary { Operator: '*' } m } b:

@@ -39,7 +39,7 @@ internal sealed partial class GruRuntime
                 BatchRecurrentProduct(n, p, hPrev, 2, extra);
             }
 
-            TensorPrimitives.Sigmoid(zr, zr);
+            Kernels.Activate(_gate, zr);
             TensorPrimitives.MultiplyAdd(r, extra, hh, hh);
         }
         else
@@ -51,7 +51,7 @@ internal sealed partial class GruRuntime
                 BatchRecurrentProduct(n, p, hPrev, 1, r);
             }
 
-            TensorPrimitives.Sigmoid(zr, zr);
+            Kernels.Activate(_gate, zr);
             if (prev.IsEmpty) extra.Clear();
             else
             {
@@ -97,13 +97,13 @@ internal sealed partial class GruRuntime
         if (prev.IsEmpty) TensorPrimitives.Negate(hh, daz);
         else TensorPrimitives.Subtract(hPrev, hh, daz);
         TensorPrimitives.Multiply(daz, dh, daz);
-        Kernels.SigmoidBackward(z, daz);
+        Kernels.ActivationBackward(_gate, z, daz);
 
         if (_resetAfter)
         {
             // d(EXTRA) = dA_h R; dA_r = dA_h EXTRA σ'(R); the recurrent side sees [dA_z, dA_r, dA_h R]
             TensorPrimitives.Multiply(dah, extra, dar);
-            Kernels.SigmoidBackward(r, dar);
+            Kernels.ActivationBackward(_gate, r, dar);
             Span<float> darh = Plane(scratch, 5, n);
             TensorPrimitives.Multiply(dah, r, darh);
 
@@ -136,7 +136,7 @@ internal sealed partial class GruRuntime
                 tmp.Clear();
                 BatchRecurrentInputGradient(n, w, 2, dah, tmp);
                 TensorPrimitives.Multiply(tmp, hPrev, dar);
-                Kernels.SigmoidBackward(r, dar);
+                Kernels.ActivationBackward(_gate, r, dar);
             }
 
             for (int k = 0; k < 3; k++) BatchInputBackward(n, w, g, x, xStride, k, Plane(scratch, k, n), dx);

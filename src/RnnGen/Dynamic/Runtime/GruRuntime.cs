@@ -13,6 +13,9 @@ internal sealed partial class GruRuntime(GruLayer layer, int steps, int inputWid
 {
     private readonly bool _resetAfter = layer.ResetAfter;
 
+    /// <summary>σ, the gates' activation (Keras <c>recurrent_activation</c>).</summary>
+    private readonly Activation _gate = layer.RecurrentActivation;
+
     protected override int BiasRows => _resetAfter ? 2 : 1;
 
     protected override int StepCacheLength => 5 * Units;
@@ -51,14 +54,14 @@ internal sealed partial class GruRuntime(GruLayer layer, int steps, int inputWid
                 Kernels.MatVecAdd(hPrev, rk[(2 * u)..], gw, extra);
             }
 
-            TensorPrimitives.Sigmoid(zr, zr);
+            Kernels.Activate(_gate, zr);
             TensorPrimitives.MultiplyAdd(r, extra, hh, hh);
         }
         else
         {
             // [z, r] = σ(x K_zr + h_prev R_zr + b_zr); hh = xh + (r h_prev) R_h
             if (!prev.IsEmpty) Kernels.MatVecAdd(hPrev, rk, gw, zr);
-            TensorPrimitives.Sigmoid(zr, zr);
+            Kernels.Activate(_gate, zr);
             if (prev.IsEmpty) extra.Clear();
             else
             {
@@ -106,13 +109,13 @@ internal sealed partial class GruRuntime(GruLayer layer, int steps, int inputWid
         if (prev.IsEmpty) TensorPrimitives.Negate(hh, daz);
         else TensorPrimitives.Subtract(hPrev, hh, daz);
         TensorPrimitives.Multiply(daz, dh, daz);
-        Kernels.SigmoidBackward(z, daz);
+        Kernels.ActivationBackward(_gate, z, daz);
 
         if (_resetAfter)
         {
             // d(rh) = da_h r; da_r = da_h rh σ'(r); the recurrent side sees [da_z, da_r, da_h r]
             TensorPrimitives.Multiply(dah, extra, dar);
-            Kernels.SigmoidBackward(r, dar);
+            Kernels.ActivationBackward(_gate, r, dar);
             da[..(2 * u)].CopyTo(daRec);
             TensorPrimitives.Multiply(dah, r, daRec.Slice(2 * u, u));
 
@@ -144,7 +147,7 @@ internal sealed partial class GruRuntime(GruLayer layer, int steps, int inputWid
                 tmp.Clear();
                 Kernels.MatTransposeVecAdd(rk[(2 * u)..], gw, dah, tmp);
                 TensorPrimitives.Multiply(tmp, hPrev, dar);
-                Kernels.SigmoidBackward(r, dar);
+                Kernels.ActivationBackward(_gate, r, dar);
             }
 
             Kernels.OuterAdd(x, da, g[..KernelLength]);

@@ -24,9 +24,9 @@ internal sealed partial class LstmRuntime
         int nu = n * Units;
         Span<float> ifGates = cur.Slice(FirstGatePlane * nu, 2 * nu);
         Span<float> i = Plane(cur, 3, n), f = Plane(cur, 4, n), gg = Plane(cur, 5, n), o = Plane(cur, 6, n);
-        TensorPrimitives.Sigmoid(ifGates, ifGates);
+        Kernels.Activate(_gate, ifGates);
         Kernels.Activate(Activation, gg);
-        TensorPrimitives.Sigmoid(o, o);
+        Kernels.Activate(_gate, o);
 
         // C = F C_prev + I G; H = O act(C)
         Span<float> h = Plane(cur, 0, n), c = Plane(cur, 1, n), tc = Plane(cur, 2, n);
@@ -55,16 +55,16 @@ internal sealed partial class LstmRuntime
 
         // dA_o = dH act(C) σ'; dA_i = dC G σ'; dA_c = dC I act'(G); dA_f = dC C_prev σ'
         TensorPrimitives.Multiply(dh, tc, dao);
-        Kernels.SigmoidBackward(o, dao);
+        Kernels.ActivationBackward(_gate, o, dao);
         TensorPrimitives.Multiply(dc, gg, dai);
-        Kernels.SigmoidBackward(i, dai);
+        Kernels.ActivationBackward(_gate, i, dai);
         TensorPrimitives.Multiply(dc, i, dag);
         Kernels.ActivationBackward(Activation, gg, dag);
         if (prev.IsEmpty) daf.Clear();
         else
         {
             TensorPrimitives.Multiply(dc, Plane(prev, 1, n), daf);
-            Kernels.SigmoidBackward(f, daf);
+            Kernels.ActivationBackward(_gate, f, daf);
         }
 
         // dK += X^T dA; db += sum_i dA; dX += dA K^T, per gate

@@ -11,6 +11,9 @@ namespace RnnGen.Dynamic.Runtime;
 internal sealed partial class LstmRuntime(LstmLayer layer, int steps, int inputWidth)
     : RecurrentRuntime(layer, steps, inputWidth, gates: 4)
 {
+    /// <summary>σ, the gates' activation (Keras <c>recurrent_activation</c>).</summary>
+    private readonly Activation _gate = layer.RecurrentActivation;
+
     protected override int StepCacheLength => 7 * Units;
 
     protected override int StateGradientLength => 2 * Units;
@@ -29,9 +32,9 @@ internal sealed partial class LstmRuntime(LstmLayer layer, int steps, int inputW
         if (!prev.IsEmpty) Kernels.MatVecAdd(prev[..u], p.Slice(RecurrentOffset, RecurrentLength), a);
 
         Span<float> ifGates = a[..(2 * u)], i = a[..u], f = a.Slice(u, u), g = a.Slice(2 * u, u), o = a.Slice(3 * u, u);
-        TensorPrimitives.Sigmoid(ifGates, ifGates);
+        Kernels.Activate(_gate, ifGates);
         Kernels.Activate(Activation, g);
-        TensorPrimitives.Sigmoid(o, o);
+        Kernels.Activate(_gate, o);
 
         // c = f c_prev + i g; h = o act(c)
         Span<float> h = cur[..u], c = cur.Slice(u, u), tc = cur.Slice(2 * u, u);
@@ -60,16 +63,16 @@ internal sealed partial class LstmRuntime(LstmLayer layer, int steps, int inputW
 
         // da_o = dh act(c) σ'; da_i = dc g σ'; da_c = dc i act'(g); da_f = dc c_prev σ'
         TensorPrimitives.Multiply(dh, tc, dao);
-        Kernels.SigmoidBackward(o, dao);
+        Kernels.ActivationBackward(_gate, o, dao);
         TensorPrimitives.Multiply(dc, gg, dai);
-        Kernels.SigmoidBackward(i, dai);
+        Kernels.ActivationBackward(_gate, i, dai);
         TensorPrimitives.Multiply(dc, i, dag);
         Kernels.ActivationBackward(Activation, gg, dag);
         if (prev.IsEmpty) daf.Clear();
         else
         {
             TensorPrimitives.Multiply(dc, prev.Slice(u, u), daf);
-            Kernels.SigmoidBackward(f, daf);
+            Kernels.ActivationBackward(_gate, f, daf);
         }
 
         // dK += x^T da; dR += h_prev^T da; db += da; dx += K da

@@ -9,7 +9,11 @@ namespace RnnGen.Interop.Keras;
 internal static class KerasArchitecture
 {
     /// <summary>The config layers that correspond to the model's layers, in order.</summary>
-    public static List<KerasLayerConfig> Check(IRnnModel model, List<KerasLayerConfig> config, ParameterBuffer buffer)
+    /// <remarks>
+    /// <c>keras3</c>: Keras 3 wrote the file. Its <c>hard_sigmoid</c> is <c>relu6(x + 3) / 6</c>, not the <c>clip(0.2 x + 0.5, 0, 1)</c>
+    /// of Keras 2 and TensorFlow.js that <see cref="Activation.HardSigmoid"/> is, so it is refused rather than loaded into the wrong function.
+    /// </remarks>
+    public static List<KerasLayerConfig> Check(IRnnModel model, List<KerasLayerConfig> config, ParameterBuffer buffer, bool keras3 = false)
     {
         string modelName = InteropText.ModelName(model);
         IReadOnlyList<LayerInfo> layers = model.Layers;
@@ -62,6 +66,7 @@ internal static class KerasArchitecture
             {
                 Same(where, "units", c.Int("units"), layer.Units, modelName, buffer);
                 Activation fileActivation = ParseActivation(c.String("activation") ?? "linear", where, "activation", buffer);
+                if (keras3 && fileActivation == Activation.HardSigmoid) throw Keras3HardSigmoid(where, "activation", buffer);
                 if (fileActivation != layer.Activation)
                 {
                     throw buffer.Fail($"{where}: activation is {c.String("activation")} in the file but {layer.Activation} in {modelName}.");
@@ -78,10 +83,13 @@ internal static class KerasArchitecture
             {
                 if (layer.Kind != LayerKind.SimpleRnn)
                 {
+                    // Keras's default is sigmoid (Keras 1 and TensorFlow.js: hard_sigmoid, always written in their configs).
                     string recurrent = c.String("recurrent_activation") ?? "sigmoid";
-                    if (Normalize(recurrent) != "sigmoid")
+                    Activation fileRecurrent = ParseActivation(recurrent, where, "recurrent_activation", buffer);
+                    if (keras3 && fileRecurrent == Activation.HardSigmoid) throw Keras3HardSigmoid(where, "recurrent_activation", buffer);
+                    if (fileRecurrent != layer.RecurrentActivation)
                     {
-                        throw buffer.Fail($"{where}: recurrent_activation is {recurrent} in the file but Sigmoid in {modelName} — declare RecurrentActivation = Activation.HardSigmoid.");
+                        throw buffer.Fail($"{where}: recurrent_activation is {recurrent} in the file but {layer.RecurrentActivation} in {modelName} — declare RecurrentActivation = Activation.{fileRecurrent}.");
                     }
                 }
 
@@ -118,6 +126,9 @@ internal static class KerasArchitecture
         return matched;
     }
 
+    private static WeightFileException Keras3HardSigmoid(string where, string setting, ParameterBuffer buffer) =>
+        buffer.Fail($"{where}: {setting} is hard_sigmoid in a Keras 3 file, which is relu6(x + 3) / 6; RnnGen's HardSigmoid is the clip(0.2 x + 0.5, 0, 1) of Keras 2 and TensorFlow.js, so the model cannot reproduce this file.");
+
     private static void Same(string where, string setting, int? file, int model, string modelName, ParameterBuffer buffer)
     {
         if (file is int f && f != model)
@@ -143,7 +154,8 @@ internal static class KerasArchitecture
         "sigmoid" => Activation.Sigmoid,
         "relu" => Activation.Relu,
         "softmax" => Activation.Softmax,
-        _ => throw buffer.Fail($"{where}: {setting} is {name} in the file, which RnnGen does not support (linear, tanh, sigmoid, relu, softmax)."),
+        "hardsigmoid" => Activation.HardSigmoid,
+        _ => throw buffer.Fail($"{where}: {setting} is {name} in the file, which RnnGen does not support (linear, tanh, sigmoid, relu, softmax, hard_sigmoid)."),
     };
 
     /// <summary><c>hard_sigmoid</c>, <c>hardSigmoid</c> → <c>hardsigmoid</c>.</summary>

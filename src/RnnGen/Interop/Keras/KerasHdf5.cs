@@ -23,9 +23,11 @@ internal static class KerasHdf5
         List<KerasLayerConfig>? config = outerConfig;
         List<KerasLayerWeights> groups;
         KerasPairing pairing;
+        bool keras3;
         try
         {
             using NativeFile file = H5File.Open(stream, leaveOpen: true);
+            keras3 = file.AttributeExists("keras_version") && Strings(file.Attribute("keras_version"))[0].StartsWith('3');
             if (file.AttributeExists("layer_names"))
             {
                 groups = ReadKeras2(file, buffer.Source);
@@ -47,6 +49,7 @@ internal static class KerasHdf5
             {
                 groups = ReadKeras3(file, file.LinkExists("layers") ? "layers" : "_layer_checkpoint_dependencies");
                 pairing = KerasPairing.ByModelName;
+                keras3 = true;
             }
             else
             {
@@ -58,7 +61,7 @@ internal static class KerasHdf5
             throw buffer.Fail($"the HDF5 file cannot be read ({e.GetType().Name}: {e.Message}); it is truncated, corrupt or not a Keras file.", e);
         }
 
-        KerasImporter.Apply(model, config, groups, pairing, buffer);
+        KerasImporter.Apply(model, config, groups, pairing, buffer, keras3);
     }
 
     private static List<KerasLayerWeights> ReadKeras2(IH5Group root, string source)

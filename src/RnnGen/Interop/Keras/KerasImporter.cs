@@ -20,10 +20,11 @@ internal sealed record KerasLayerWeights(string Key, List<SourceTensor> Weights)
 /// </summary>
 internal static class KerasImporter
 {
-    public static void Apply(IRnnModel model, List<KerasLayerConfig>? config, List<KerasLayerWeights> groups, KerasPairing pairing, ParameterBuffer buffer)
+    /// <remarks><c>keras3</c>: the file was written by Keras 3, whose <c>hard_sigmoid</c> is not Keras 2's (see <see cref="KerasArchitecture.Check"/>).</remarks>
+    public static void Apply(IRnnModel model, List<KerasLayerConfig>? config, List<KerasLayerWeights> groups, KerasPairing pairing, ParameterBuffer buffer, bool keras3 = false)
     {
         IReadOnlyList<LayerInfo> layers = model.Layers;
-        List<KerasLayerConfig>? matched = config is null ? null : KerasArchitecture.Check(model, config, buffer);
+        List<KerasLayerConfig>? matched = config is null ? null : KerasArchitecture.Check(model, config, buffer, keras3);
         var byKey = new Dictionary<string, KerasLayerWeights>(StringComparer.Ordinal);
         foreach (KerasLayerWeights g in groups)
         {

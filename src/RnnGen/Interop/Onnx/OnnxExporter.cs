@@ -171,24 +171,36 @@ internal sealed class OnnxExporter
             Activation.Sigmoid => "Sigmoid",
             Activation.Relu => "Relu",
             Activation.Linear => "Affine", // alpha * x + beta with alpha 1, beta 0
+            Activation.HardSigmoid => "HardSigmoid",
             _ => throw new NotSupportedException($"Layer '{layer.Name}' ({layer.Kind}) uses activation {layer.Activation}, which ONNX's recurrent operators cannot express."),
+        };
+        string gate = layer.RecurrentActivation switch
+        {
+            Activation.Sigmoid => "Sigmoid",
+            Activation.HardSigmoid => "HardSigmoid", // max(0, min(1, alpha x + beta)) with alpha 0.2, beta 0.5
+            Activation.Tanh => "Tanh",
+            Activation.Relu => "Relu",
+            Activation.Linear => "Affine",
+            _ => throw new NotSupportedException($"Layer '{layer.Name}' ({layer.Kind}) uses recurrent activation {layer.RecurrentActivation}, which ONNX's recurrent operators cannot express."),
         };
         string[] activations = layer.Kind switch
         {
             LayerKind.SimpleRnn => [act],
-            LayerKind.Lstm => ["Sigmoid", act, act],
-            _ => ["Sigmoid", act],
+            LayerKind.Lstm => [gate, act, act],
+            _ => [gate, act],
         };
         var attributes = new List<AttributeProto>
         {
             Int("hidden_size", units),
             Strings("activations", activations),
         };
-        if (layer.Activation == Activation.Linear)
+        if (activations.Any(a => a is "Affine" or "HardSigmoid"))
         {
-            // Alpha and beta are consumed in order by the functions that take them: one pair per Affine.
-            attributes.Add(Floats("activation_alpha", [.. activations.Where(a => a == "Affine").Select(_ => 1f)]));
-            attributes.Add(Floats("activation_beta", [.. activations.Where(a => a == "Affine").Select(_ => 0f)]));
+            // Alpha and beta are consumed in order by the functions that take them: one pair per Affine (1, 0: the
+            // identity) and per HardSigmoid (0.2, 0.5: Keras 2's hard sigmoid).
+            string[] parameterized = [.. activations.Where(a => a is "Affine" or "HardSigmoid")];
+            attributes.Add(Floats("activation_alpha", [.. parameterized.Select(a => a == "Affine" ? 1f : 0.2f)]));
+            attributes.Add(Floats("activation_beta", [.. parameterized.Select(a => a == "Affine" ? 0f : 0.5f)]));
         }
 
         if (layer.Kind == LayerKind.Gru)
@@ -212,6 +224,7 @@ internal sealed class OnnxExporter
         Activation.Sigmoid => Node("Sigmoid", [x]),
         Activation.Relu => Node("Relu", [x]),
         Activation.Softmax => Node("Softmax", [x], Int("axis", -1)),
+        Activation.HardSigmoid => Node("HardSigmoid", [x], Float("alpha", 0.2f), Float("beta", 0.5f)),
         _ => throw new NotSupportedException($"Layer '{layer.Name}' uses activation {layer.Activation}, which the ONNX exporter does not lower."),
     };
 
@@ -258,6 +271,8 @@ internal sealed class OnnxExporter
     }
 
     private static ReadOnlySpan<float> Slice(ReadOnlySpan<float> parameters, TensorInfo t) => parameters.Slice(t.Offset, t.Length);
+
+    private static AttributeProto Float(string name, float value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
 
     private static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
