@@ -13,7 +13,7 @@ using RnnGen.CompilerServices;
 namespace Samples;
 
 [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
-partial class TfjsGruModel : global::RnnGen.IRnnModel
+partial class TfjsGruModel : global::RnnGen.IBatchModel
 {
     /// <summary>Timesteps per input sequence.</summary>
     public const int Timesteps = 2;
@@ -46,6 +46,11 @@ partial class TfjsGruModel : global::RnnGen.IRnnModel
     private readonly float[] _state = new float[StateSize];
     private bool _hasForward;
 
+    // The last ForwardBatch, one sample after another: inputs and activations as Forward keeps them.
+    private float[] _batchInputs = global::System.Array.Empty<float>();
+    private float[] _batchWorkspace = global::System.Array.Empty<float>();
+    private int _batchCount;
+
     /// <summary>Creates the model with Keras's default initializers and seed 0.</summary>
     public TfjsGruModel() : this(0) { }
 
@@ -63,6 +68,12 @@ partial class TfjsGruModel : global::RnnGen.IRnnModel
         global::RnnGen.CompilerServices.Initializers.Orthogonal(p.Slice(12, 12), 2, 6, random);
         // layer 1: dense
         global::RnnGen.CompilerServices.Initializers.GlorotUniform(p.Slice(30, 2), 2, 1, random);
+    }
+
+    // A replica: the same Parameters array, its own gradients and caches (see CreateReplica).
+    private TfjsGruModel(float[] sharedParameters, bool replica)
+    {
+        _parameters = sharedParameters;
     }
 
     /// <summary>Every weight, in Keras <c>get_weights()</c> order, flattened (see <see cref="Layers"/> for offsets).</summary>
@@ -115,7 +126,7 @@ partial class TfjsGruModel : global::RnnGen.IRnnModel
         global::RnnGen.CompilerServices.Guard.Length(outputGradient.Length, OutputSize, nameof(outputGradient));
         global::RnnGen.CompilerServices.Guard.Length(inputGradient.Length, InputSize, nameof(inputGradient));
         if (!_hasForward) global::RnnGen.CompilerServices.Guard.ThrowBackwardWithoutForward();
-        RunBackward(outputGradient, inputGradient);
+        RunBackward(_input, _workspace, outputGradient, inputGradient);
     }
 
     /// <summary>Streaming: zeroes the recurrent state used by <see cref="Step"/>.</summary>
@@ -135,6 +146,62 @@ partial class TfjsGruModel : global::RnnGen.IRnnModel
         L1_Dense_Step(p, y0, global::System.Span<float>.Empty, y);
     }
 
+    /// <summary>
+    /// Inference on n samples: <paramref name="inputs"/> holds n x InputSize values, one sample after another.
+    /// Runs Predict per sample (a reset-before GRU has no batched tier). Allocation-free after
+    /// a thread's first call; safe to call concurrently on one instance.
+    /// </summary>
+    /// <param name="inputs">n x InputSize values.</param>
+    /// <param name="outputs">Receives n x OutputSize values.</param>
+    public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+    {
+        int n = global::RnnGen.CompilerServices.Guard.BatchCount(inputs.Length, InputSize, nameof(inputs));
+        global::RnnGen.CompilerServices.Guard.Length(outputs.Length, n * OutputSize, nameof(outputs));
+        for (int i = 0; i < n; i++) Predict(inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));
+    }
+
+    /// <summary>
+    /// Training forward pass on n samples: like PredictBatch, and keeps what BackwardBatch needs. The cache grows to the
+    /// largest batch seen (the only allocation); later batches of that size or smaller allocate nothing. Not thread-safe.
+    /// </summary>
+    /// <param name="inputs">n x InputSize values.</param>
+    /// <param name="outputs">Receives n x OutputSize values.</param>
+    public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+    {
+        int n = global::RnnGen.CompilerServices.Guard.BatchCount(inputs.Length, InputSize, nameof(inputs));
+        global::RnnGen.CompilerServices.Guard.Length(outputs.Length, n * OutputSize, nameof(outputs));
+        if (_batchWorkspace.Length < n * WorkspaceSize)
+        {
+            _batchInputs = new float[n * InputSize];
+            _batchWorkspace = new float[n * WorkspaceSize];
+        }
+        for (int i = 0; i < n; i++)
+        {
+            global::System.Span<float> x = _batchInputs.AsSpan(i * InputSize, InputSize);
+            global::System.Span<float> ws = _batchWorkspace.AsSpan(i * WorkspaceSize, WorkspaceSize);
+            inputs.Slice(i * InputSize, InputSize).CopyTo(x);
+            RunForward(_parameters, x, ws);
+            ws.Slice(OutputOffset, OutputSize).CopyTo(outputs.Slice(i * OutputSize, OutputSize));
+        }
+        _batchCount = n;
+    }
+
+    /// <summary>Adds the sum over the samples of the last ForwardBatch of dLoss/dParameters into <see cref="Gradients"/>.</summary>
+    /// <param name="outputGradients">dLoss/dOutput of each sample: n x OutputSize values, n that of the last ForwardBatch.</param>
+    public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients)
+    {
+        if (_batchCount == 0) global::RnnGen.CompilerServices.Guard.ThrowBackwardBatchWithoutForward();
+        int n = _batchCount;
+        global::RnnGen.CompilerServices.Guard.Length(outputGradients.Length, n * OutputSize, nameof(outputGradients));
+        for (int i = 0; i < n; i++)
+        {
+            RunBackward(_batchInputs.AsSpan(i * InputSize, InputSize), _batchWorkspace.AsSpan(i * WorkspaceSize, WorkspaceSize), outputGradients.Slice(i * OutputSize, OutputSize), _inputGradient);
+        }
+    }
+
+    /// <summary>A model that shares this one's Parameters array and has its own gradients, caches and state: one per worker of a parallel Fit.</summary>
+    public global::RnnGen.IBatchModel CreateReplica() => new TfjsGruModel(_parameters, replica: true);
+
     // Forward through every layer; each layer's activations land in its slice of ws.
     private static void RunForward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
     {
@@ -143,15 +210,14 @@ partial class TfjsGruModel : global::RnnGen.IRnnModel
     }
 
     // Backward through every layer, last to first; each layer's input gradient is the previous layer's output gradient.
-    private void RunBackward(global::System.ReadOnlySpan<float> dOut, global::System.Span<float> dIn)
+    private void RunBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> dIn)
     {
         global::System.ReadOnlySpan<float> p = _parameters;
         global::System.Span<float> g = _gradients;
-        global::System.ReadOnlySpan<float> ws = _workspace;
         global::System.Span<float> d = _deltas;
         global::System.Span<float> scratch = _scratch;
         L1_Dense_Backward(p, g, ws.Slice(14, 2), ws.Slice(16, 1), dOut, d.Slice(0, 2), scratch);
-        L0_Gru_Backward(p, g, _input, ws.Slice(0, 16), d.Slice(0, 2), dIn, scratch);
+        L0_Gru_Backward(p, g, input, ws.Slice(0, 16), d.Slice(0, 2), dIn, scratch);
     }
 
     // ---- layer 0: gru, Gru(2, tanh, hardsigmoid gates, reset before) ----
