@@ -15,7 +15,7 @@ public class BatchedVsFrameworksTests
     public static TheoryData<string, string, string> Cases()
     {
         var data = new TheoryData<string, string, string>();
-        foreach (string file in new[] { "layers_pytorch.json", "layers_keras.json" })
+        foreach (string file in new[] { "layers_pytorch.json", "layers_keras.json", "layers_tfjs_defaults.json", "layers_pytorch_gates.json" })
         {
             foreach (LayerCase c in Fixtures.LayerCases(file))
             {

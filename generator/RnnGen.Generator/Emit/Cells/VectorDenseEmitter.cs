@@ -115,13 +115,7 @@ internal sealed class VectorDenseEmitter : VectorTierEmitter
         }
     }
 
-    private string Activate(string z) => Act switch
-    {
-        ActivationKind.Tanh => $"{S}.Tanh({z})",
-        ActivationKind.Sigmoid => $"{S}.Sigmoid({z})",
-        ActivationKind.Relu => $"{S}.Relu({z})",
-        _ => z,
-    };
+    private string Activate(string z) => VectorLowering.Activate(Act, z);
 
     /// <summary><c>f(f(a, b), f(c, d))</c>: a balanced tree, log-depth instead of a chain.</summary>
     private static string Nest(string f, IReadOnlyList<string> items) => items.Count == 1

@@ -426,6 +426,16 @@ internal sealed class VectorLowering
         }
     }
 
+    /// <summary><c>f(z)</c> for a local of any width (the runtime's overloads pick the width).</summary>
+    internal static string Activate(ActivationKind activation, string z) => activation switch
+    {
+        ActivationKind.Tanh => $"{S}.Tanh({z})",
+        ActivationKind.Sigmoid => $"{S}.Sigmoid({z})",
+        ActivationKind.Relu => $"{S}.Relu({z})",
+        ActivationKind.HardSigmoid => $"{S}.HardSigmoid({z})",
+        _ => z,
+    };
+
     /// <summary><c>d * f'(z)</c> from the output <c>y = f(z)</c>.</summary>
     internal static string Derivative(ActivationKind activation, string y, string d, int width) => activation switch
     {
@@ -713,16 +723,7 @@ internal sealed class VectorLowering
             case GateRecurrent g: return $"r{g.Index}_{chunk}";
             case RecurrentProduct m: return $"m{m.Gate}_{chunk}";
             case Value v: return $"{v.Name}_{chunk}";
-            case Activated a:
-                string inner = Lower(a.Argument, chunk, top: true);
-                return a.Activation switch
-                {
-                    ActivationKind.Tanh => $"{S}.Tanh({inner})",
-                    ActivationKind.Sigmoid => $"{S}.Sigmoid({inner})",
-                    ActivationKind.Relu => $"{S}.Relu({inner})",
-                    ActivationKind.HardSigmoid => $"{S}.HardSigmoid({inner})",
-                    _ => inner,
-                };
+            case Activated a: return Activate(a.Activation, Lower(a.Argument, chunk, top: true));
             case Binary { Operator: '+', Left: Binary { Operator: '*' } m } b:
                 // a * b + c as one fused multiply-add.
                 return $"{S}.MultiplyAdd({Lower(m.Left, chunk, top: true)}, {Lower(m.Right, chunk, top: true)}, {Lower(b.Right, chunk, top: true)})";
