@@ -216,12 +216,75 @@ public static class Lanes512
     /// The weight gradient of a product over <paramref name="steps"/> steps and the group's lanes:
     /// <c>g[r * stride + c] += Σ_s Σ_lanes rows_s[r] · columns_s[c]</c>, where step <c>s</c>'s lane buffers start
     /// <c>s · rowStep</c> and <c>s · columnStep</c> elements after <paramref name="rowSource"/> and
-    /// <paramref name="columnSource"/> (a negative step reads a sequence backwards). Tiles of 2 rows by 4 columns.
+    /// <paramref name="columnSource"/> (a negative step reads a sequence backwards). Tiles of 4 (then 2, then 1) rows by 4 columns, in blocks of steps that fit in L2.
     /// </summary>
     public static void Outer(ref float rowSource, nint rowStep, int rowCount, ref float columnSource, nint columnStep, int columnCount, int steps,
         ref float gradient, int stride)
     {
+        // Blocks of steps whose rows and columns fit in the core's L2 (about 256 KB): every tile then re-reads them from
+        // there, not from memory; one horizontal sum per weight and block.
+        long bytesPerStep = (long)(rowCount + columnCount) * Count * sizeof(float);
+        int block = (int)Math.Clamp(262144 / Math.Max(1, bytesPerStep), 1, Math.Max(1, steps));
+        for (int first = 0; first < steps; first += block)
+        {
+            OuterBlock(ref At(ref rowSource, first * rowStep), rowStep, rowCount, ref At(ref columnSource, first * columnStep), columnStep, columnCount,
+                Math.Min(block, steps - first), ref gradient, stride);
+        }
+    }
+
+    private static void OuterBlock(ref float rowSource, nint rowStep, int rowCount, ref float columnSource, nint columnStep, int columnCount, int steps,
+        ref float gradient, int stride)
+    {
         int r = 0;
+        // 4 rows by 4 columns: 16 accumulators, 8 loads per 16 multiply-adds
+        for (; r + 4 <= rowCount; r += 4)
+        {
+            ref float g0 = ref Unsafe.Add(ref gradient, (nint)r * stride);
+            int c = 0;
+            for (; c + 4 <= columnCount; c += 4)
+            {
+                Vector512<float> w00 = Vector512<float>.Zero, w01 = Vector512<float>.Zero, w02 = Vector512<float>.Zero, w03 = Vector512<float>.Zero;
+                Vector512<float> w10 = Vector512<float>.Zero, w11 = Vector512<float>.Zero, w12 = Vector512<float>.Zero, w13 = Vector512<float>.Zero;
+                Vector512<float> w20 = Vector512<float>.Zero, w21 = Vector512<float>.Zero, w22 = Vector512<float>.Zero, w23 = Vector512<float>.Zero;
+                Vector512<float> w30 = Vector512<float>.Zero, w31 = Vector512<float>.Zero, w32 = Vector512<float>.Zero, w33 = Vector512<float>.Zero;
+                for (int s = 0; s < steps; s++)
+                {
+                    ref float rowAt = ref At(ref rowSource, s * rowStep + r);
+                    ref float at = ref At(ref columnSource, s * columnStep + c);
+                    Vector512<float> d0 = Load(ref at, 0), d1 = Load(ref at, 1), d2 = Load(ref at, 2), d3 = Load(ref at, 3);
+                    Vector512<float> h = Load(ref rowAt, 0);
+                    w00 = MultiplyAdd(h, d0, w00); w01 = MultiplyAdd(h, d1, w01); w02 = MultiplyAdd(h, d2, w02); w03 = MultiplyAdd(h, d3, w03);
+                    h = Load(ref rowAt, 1);
+                    w10 = MultiplyAdd(h, d0, w10); w11 = MultiplyAdd(h, d1, w11); w12 = MultiplyAdd(h, d2, w12); w13 = MultiplyAdd(h, d3, w13);
+                    h = Load(ref rowAt, 2);
+                    w20 = MultiplyAdd(h, d0, w20); w21 = MultiplyAdd(h, d1, w21); w22 = MultiplyAdd(h, d2, w22); w23 = MultiplyAdd(h, d3, w23);
+                    h = Load(ref rowAt, 3);
+                    w30 = MultiplyAdd(h, d0, w30); w31 = MultiplyAdd(h, d1, w31); w32 = MultiplyAdd(h, d2, w32); w33 = MultiplyAdd(h, d3, w33);
+                }
+
+                ref float g1 = ref Unsafe.Add(ref g0, stride), g2 = ref Unsafe.Add(ref g0, 2 * stride), g3 = ref Unsafe.Add(ref g0, 3 * stride);
+                AddSum(ref g0, c, w00); AddSum(ref g0, c + 1, w01); AddSum(ref g0, c + 2, w02); AddSum(ref g0, c + 3, w03);
+                AddSum(ref g1, c, w10); AddSum(ref g1, c + 1, w11); AddSum(ref g1, c + 2, w12); AddSum(ref g1, c + 3, w13);
+                AddSum(ref g2, c, w20); AddSum(ref g2, c + 1, w21); AddSum(ref g2, c + 2, w22); AddSum(ref g2, c + 3, w23);
+                AddSum(ref g3, c, w30); AddSum(ref g3, c + 1, w31); AddSum(ref g3, c + 2, w32); AddSum(ref g3, c + 3, w33);
+            }
+
+            for (; c < columnCount; c++)
+            {
+                Vector512<float> w0 = Vector512<float>.Zero, w1 = Vector512<float>.Zero, w2 = Vector512<float>.Zero, w3 = Vector512<float>.Zero;
+                for (int s = 0; s < steps; s++)
+                {
+                    ref float rowAt = ref At(ref rowSource, s * rowStep + r);
+                    Vector512<float> d = Load(ref columnSource, s * columnStep + c);
+                    w0 = MultiplyAdd(Load(ref rowAt, 0), d, w0); w1 = MultiplyAdd(Load(ref rowAt, 1), d, w1);
+                    w2 = MultiplyAdd(Load(ref rowAt, 2), d, w2); w3 = MultiplyAdd(Load(ref rowAt, 3), d, w3);
+                }
+
+                AddSum(ref g0, c, w0); AddSum(ref Unsafe.Add(ref g0, stride), c, w1);
+                AddSum(ref Unsafe.Add(ref g0, 2 * stride), c, w2); AddSum(ref Unsafe.Add(ref g0, 3 * stride), c, w3);
+            }
+        }
+
         for (; r + 2 <= rowCount; r += 2)
         {
             ref float g0 = ref Unsafe.Add(ref gradient, (nint)r * stride);
@@ -283,18 +346,28 @@ public static class Lanes512
     /// <summary>A bias gradient over <paramref name="steps"/> steps and the lanes: <c>g[c] += Σ_s Σ_lanes columns_s[c]</c>.</summary>
     public static void SumSteps(ref float columnSource, nint columnStep, int columnCount, int steps, ref float gradient)
     {
-        for (int c = 0; c < columnCount; c++)
+        // eight columns at a time, the steps inner: each step reads eight consecutive lane elements
+        int c = 0;
+        for (; c + 8 <= columnCount; c += 8)
         {
-            Vector512<float> w0 = Vector512<float>.Zero, w1 = Vector512<float>.Zero;
-            int s = 0;
-            for (; s + 2 <= steps; s += 2)
+            Vector512<float> w0 = Vector512<float>.Zero, w1 = Vector512<float>.Zero, w2 = Vector512<float>.Zero, w3 = Vector512<float>.Zero;
+            Vector512<float> w4 = Vector512<float>.Zero, w5 = Vector512<float>.Zero, w6 = Vector512<float>.Zero, w7 = Vector512<float>.Zero;
+            for (int s = 0; s < steps; s++)
             {
-                w0 += Load(ref columnSource, s * columnStep + c);
-                w1 += Load(ref columnSource, (s + 1) * columnStep + c);
+                ref float at = ref At(ref columnSource, s * columnStep + c);
+                w0 += Load(ref at, 0); w1 += Load(ref at, 1); w2 += Load(ref at, 2); w3 += Load(ref at, 3);
+                w4 += Load(ref at, 4); w5 += Load(ref at, 5); w6 += Load(ref at, 6); w7 += Load(ref at, 7);
             }
 
-            if (s < steps) w0 += Load(ref columnSource, s * columnStep + c);
-            AddSum(ref gradient, c, w0 + w1);
+            AddSum(ref gradient, c, w0); AddSum(ref gradient, c + 1, w1); AddSum(ref gradient, c + 2, w2); AddSum(ref gradient, c + 3, w3);
+            AddSum(ref gradient, c + 4, w4); AddSum(ref gradient, c + 5, w5); AddSum(ref gradient, c + 6, w6); AddSum(ref gradient, c + 7, w7);
+        }
+
+        for (; c < columnCount; c++)
+        {
+            Vector512<float> w0 = Vector512<float>.Zero;
+            for (int s = 0; s < steps; s++) w0 += Load(ref columnSource, s * columnStep + c);
+            AddSum(ref gradient, c, w0);
         }
     }
 
@@ -469,12 +542,75 @@ public static class Lanes256
     /// The weight gradient of a product over <paramref name="steps"/> steps and the group's lanes:
     /// <c>g[r * stride + c] += Σ_s Σ_lanes rows_s[r] · columns_s[c]</c>, where step <c>s</c>'s lane buffers start
     /// <c>s · rowStep</c> and <c>s · columnStep</c> elements after <paramref name="rowSource"/> and
-    /// <paramref name="columnSource"/> (a negative step reads a sequence backwards). Tiles of 2 rows by 4 columns.
+    /// <paramref name="columnSource"/> (a negative step reads a sequence backwards). Tiles of 4 (then 2, then 1) rows by 4 columns, in blocks of steps that fit in L2.
     /// </summary>
     public static void Outer(ref float rowSource, nint rowStep, int rowCount, ref float columnSource, nint columnStep, int columnCount, int steps,
         ref float gradient, int stride)
     {
+        // Blocks of steps whose rows and columns fit in the core's L2 (about 256 KB): every tile then re-reads them from
+        // there, not from memory; one horizontal sum per weight and block.
+        long bytesPerStep = (long)(rowCount + columnCount) * Count * sizeof(float);
+        int block = (int)Math.Clamp(262144 / Math.Max(1, bytesPerStep), 1, Math.Max(1, steps));
+        for (int first = 0; first < steps; first += block)
+        {
+            OuterBlock(ref At(ref rowSource, first * rowStep), rowStep, rowCount, ref At(ref columnSource, first * columnStep), columnStep, columnCount,
+                Math.Min(block, steps - first), ref gradient, stride);
+        }
+    }
+
+    private static void OuterBlock(ref float rowSource, nint rowStep, int rowCount, ref float columnSource, nint columnStep, int columnCount, int steps,
+        ref float gradient, int stride)
+    {
         int r = 0;
+        // 4 rows by 4 columns: 16 accumulators, 8 loads per 16 multiply-adds
+        for (; r + 4 <= rowCount; r += 4)
+        {
+            ref float g0 = ref Unsafe.Add(ref gradient, (nint)r * stride);
+            int c = 0;
+            for (; c + 4 <= columnCount; c += 4)
+            {
+                Vector256<float> w00 = Vector256<float>.Zero, w01 = Vector256<float>.Zero, w02 = Vector256<float>.Zero, w03 = Vector256<float>.Zero;
+                Vector256<float> w10 = Vector256<float>.Zero, w11 = Vector256<float>.Zero, w12 = Vector256<float>.Zero, w13 = Vector256<float>.Zero;
+                Vector256<float> w20 = Vector256<float>.Zero, w21 = Vector256<float>.Zero, w22 = Vector256<float>.Zero, w23 = Vector256<float>.Zero;
+                Vector256<float> w30 = Vector256<float>.Zero, w31 = Vector256<float>.Zero, w32 = Vector256<float>.Zero, w33 = Vector256<float>.Zero;
+                for (int s = 0; s < steps; s++)
+                {
+                    ref float rowAt = ref At(ref rowSource, s * rowStep + r);
+                    ref float at = ref At(ref columnSource, s * columnStep + c);
+                    Vector256<float> d0 = Load(ref at, 0), d1 = Load(ref at, 1), d2 = Load(ref at, 2), d3 = Load(ref at, 3);
+                    Vector256<float> h = Load(ref rowAt, 0);
+                    w00 = MultiplyAdd(h, d0, w00); w01 = MultiplyAdd(h, d1, w01); w02 = MultiplyAdd(h, d2, w02); w03 = MultiplyAdd(h, d3, w03);
+                    h = Load(ref rowAt, 1);
+                    w10 = MultiplyAdd(h, d0, w10); w11 = MultiplyAdd(h, d1, w11); w12 = MultiplyAdd(h, d2, w12); w13 = MultiplyAdd(h, d3, w13);
+                    h = Load(ref rowAt, 2);
+                    w20 = MultiplyAdd(h, d0, w20); w21 = MultiplyAdd(h, d1, w21); w22 = MultiplyAdd(h, d2, w22); w23 = MultiplyAdd(h, d3, w23);
+                    h = Load(ref rowAt, 3);
+                    w30 = MultiplyAdd(h, d0, w30); w31 = MultiplyAdd(h, d1, w31); w32 = MultiplyAdd(h, d2, w32); w33 = MultiplyAdd(h, d3, w33);
+                }
+
+                ref float g1 = ref Unsafe.Add(ref g0, stride), g2 = ref Unsafe.Add(ref g0, 2 * stride), g3 = ref Unsafe.Add(ref g0, 3 * stride);
+                AddSum(ref g0, c, w00); AddSum(ref g0, c + 1, w01); AddSum(ref g0, c + 2, w02); AddSum(ref g0, c + 3, w03);
+                AddSum(ref g1, c, w10); AddSum(ref g1, c + 1, w11); AddSum(ref g1, c + 2, w12); AddSum(ref g1, c + 3, w13);
+                AddSum(ref g2, c, w20); AddSum(ref g2, c + 1, w21); AddSum(ref g2, c + 2, w22); AddSum(ref g2, c + 3, w23);
+                AddSum(ref g3, c, w30); AddSum(ref g3, c + 1, w31); AddSum(ref g3, c + 2, w32); AddSum(ref g3, c + 3, w33);
+            }
+
+            for (; c < columnCount; c++)
+            {
+                Vector256<float> w0 = Vector256<float>.Zero, w1 = Vector256<float>.Zero, w2 = Vector256<float>.Zero, w3 = Vector256<float>.Zero;
+                for (int s = 0; s < steps; s++)
+                {
+                    ref float rowAt = ref At(ref rowSource, s * rowStep + r);
+                    Vector256<float> d = Load(ref columnSource, s * columnStep + c);
+                    w0 = MultiplyAdd(Load(ref rowAt, 0), d, w0); w1 = MultiplyAdd(Load(ref rowAt, 1), d, w1);
+                    w2 = MultiplyAdd(Load(ref rowAt, 2), d, w2); w3 = MultiplyAdd(Load(ref rowAt, 3), d, w3);
+                }
+
+                AddSum(ref g0, c, w0); AddSum(ref Unsafe.Add(ref g0, stride), c, w1);
+                AddSum(ref Unsafe.Add(ref g0, 2 * stride), c, w2); AddSum(ref Unsafe.Add(ref g0, 3 * stride), c, w3);
+            }
+        }
+
         for (; r + 2 <= rowCount; r += 2)
         {
             ref float g0 = ref Unsafe.Add(ref gradient, (nint)r * stride);
@@ -536,18 +672,28 @@ public static class Lanes256
     /// <summary>A bias gradient over <paramref name="steps"/> steps and the lanes: <c>g[c] += Σ_s Σ_lanes columns_s[c]</c>.</summary>
     public static void SumSteps(ref float columnSource, nint columnStep, int columnCount, int steps, ref float gradient)
     {
-        for (int c = 0; c < columnCount; c++)
+        // eight columns at a time, the steps inner: each step reads eight consecutive lane elements
+        int c = 0;
+        for (; c + 8 <= columnCount; c += 8)
         {
-            Vector256<float> w0 = Vector256<float>.Zero, w1 = Vector256<float>.Zero;
-            int s = 0;
-            for (; s + 2 <= steps; s += 2)
+            Vector256<float> w0 = Vector256<float>.Zero, w1 = Vector256<float>.Zero, w2 = Vector256<float>.Zero, w3 = Vector256<float>.Zero;
+            Vector256<float> w4 = Vector256<float>.Zero, w5 = Vector256<float>.Zero, w6 = Vector256<float>.Zero, w7 = Vector256<float>.Zero;
+            for (int s = 0; s < steps; s++)
             {
-                w0 += Load(ref columnSource, s * columnStep + c);
-                w1 += Load(ref columnSource, (s + 1) * columnStep + c);
+                ref float at = ref At(ref columnSource, s * columnStep + c);
+                w0 += Load(ref at, 0); w1 += Load(ref at, 1); w2 += Load(ref at, 2); w3 += Load(ref at, 3);
+                w4 += Load(ref at, 4); w5 += Load(ref at, 5); w6 += Load(ref at, 6); w7 += Load(ref at, 7);
             }
 
-            if (s < steps) w0 += Load(ref columnSource, s * columnStep + c);
-            AddSum(ref gradient, c, w0 + w1);
+            AddSum(ref gradient, c, w0); AddSum(ref gradient, c + 1, w1); AddSum(ref gradient, c + 2, w2); AddSum(ref gradient, c + 3, w3);
+            AddSum(ref gradient, c + 4, w4); AddSum(ref gradient, c + 5, w5); AddSum(ref gradient, c + 6, w6); AddSum(ref gradient, c + 7, w7);
+        }
+
+        for (; c < columnCount; c++)
+        {
+            Vector256<float> w0 = Vector256<float>.Zero;
+            for (int s = 0; s < steps; s++) w0 += Load(ref columnSource, s * columnStep + c);
+            AddSum(ref gradient, c, w0);
         }
     }
 
@@ -722,12 +868,75 @@ public static class Lanes128
     /// The weight gradient of a product over <paramref name="steps"/> steps and the group's lanes:
     /// <c>g[r * stride + c] += Σ_s Σ_lanes rows_s[r] · columns_s[c]</c>, where step <c>s</c>'s lane buffers start
     /// <c>s · rowStep</c> and <c>s · columnStep</c> elements after <paramref name="rowSource"/> and
-    /// <paramref name="columnSource"/> (a negative step reads a sequence backwards). Tiles of 2 rows by 4 columns.
+    /// <paramref name="columnSource"/> (a negative step reads a sequence backwards). Tiles of 4 (then 2, then 1) rows by 4 columns, in blocks of steps that fit in L2.
     /// </summary>
     public static void Outer(ref float rowSource, nint rowStep, int rowCount, ref float columnSource, nint columnStep, int columnCount, int steps,
         ref float gradient, int stride)
     {
+        // Blocks of steps whose rows and columns fit in the core's L2 (about 256 KB): every tile then re-reads them from
+        // there, not from memory; one horizontal sum per weight and block.
+        long bytesPerStep = (long)(rowCount + columnCount) * Count * sizeof(float);
+        int block = (int)Math.Clamp(262144 / Math.Max(1, bytesPerStep), 1, Math.Max(1, steps));
+        for (int first = 0; first < steps; first += block)
+        {
+            OuterBlock(ref At(ref rowSource, first * rowStep), rowStep, rowCount, ref At(ref columnSource, first * columnStep), columnStep, columnCount,
+                Math.Min(block, steps - first), ref gradient, stride);
+        }
+    }
+
+    private static void OuterBlock(ref float rowSource, nint rowStep, int rowCount, ref float columnSource, nint columnStep, int columnCount, int steps,
+        ref float gradient, int stride)
+    {
         int r = 0;
+        // 4 rows by 4 columns: 16 accumulators, 8 loads per 16 multiply-adds
+        for (; r + 4 <= rowCount; r += 4)
+        {
+            ref float g0 = ref Unsafe.Add(ref gradient, (nint)r * stride);
+            int c = 0;
+            for (; c + 4 <= columnCount; c += 4)
+            {
+                Vector128<float> w00 = Vector128<float>.Zero, w01 = Vector128<float>.Zero, w02 = Vector128<float>.Zero, w03 = Vector128<float>.Zero;
+                Vector128<float> w10 = Vector128<float>.Zero, w11 = Vector128<float>.Zero, w12 = Vector128<float>.Zero, w13 = Vector128<float>.Zero;
+                Vector128<float> w20 = Vector128<float>.Zero, w21 = Vector128<float>.Zero, w22 = Vector128<float>.Zero, w23 = Vector128<float>.Zero;
+                Vector128<float> w30 = Vector128<float>.Zero, w31 = Vector128<float>.Zero, w32 = Vector128<float>.Zero, w33 = Vector128<float>.Zero;
+                for (int s = 0; s < steps; s++)
+                {
+                    ref float rowAt = ref At(ref rowSource, s * rowStep + r);
+                    ref float at = ref At(ref columnSource, s * columnStep + c);
+                    Vector128<float> d0 = Load(ref at, 0), d1 = Load(ref at, 1), d2 = Load(ref at, 2), d3 = Load(ref at, 3);
+                    Vector128<float> h = Load(ref rowAt, 0);
+                    w00 = MultiplyAdd(h, d0, w00); w01 = MultiplyAdd(h, d1, w01); w02 = MultiplyAdd(h, d2, w02); w03 = MultiplyAdd(h, d3, w03);
+                    h = Load(ref rowAt, 1);
+                    w10 = MultiplyAdd(h, d0, w10); w11 = MultiplyAdd(h, d1, w11); w12 = MultiplyAdd(h, d2, w12); w13 = MultiplyAdd(h, d3, w13);
+                    h = Load(ref rowAt, 2);
+                    w20 = MultiplyAdd(h, d0, w20); w21 = MultiplyAdd(h, d1, w21); w22 = MultiplyAdd(h, d2, w22); w23 = MultiplyAdd(h, d3, w23);
+                    h = Load(ref rowAt, 3);
+                    w30 = MultiplyAdd(h, d0, w30); w31 = MultiplyAdd(h, d1, w31); w32 = MultiplyAdd(h, d2, w32); w33 = MultiplyAdd(h, d3, w33);
+                }
+
+                ref float g1 = ref Unsafe.Add(ref g0, stride), g2 = ref Unsafe.Add(ref g0, 2 * stride), g3 = ref Unsafe.Add(ref g0, 3 * stride);
+                AddSum(ref g0, c, w00); AddSum(ref g0, c + 1, w01); AddSum(ref g0, c + 2, w02); AddSum(ref g0, c + 3, w03);
+                AddSum(ref g1, c, w10); AddSum(ref g1, c + 1, w11); AddSum(ref g1, c + 2, w12); AddSum(ref g1, c + 3, w13);
+                AddSum(ref g2, c, w20); AddSum(ref g2, c + 1, w21); AddSum(ref g2, c + 2, w22); AddSum(ref g2, c + 3, w23);
+                AddSum(ref g3, c, w30); AddSum(ref g3, c + 1, w31); AddSum(ref g3, c + 2, w32); AddSum(ref g3, c + 3, w33);
+            }
+
+            for (; c < columnCount; c++)
+            {
+                Vector128<float> w0 = Vector128<float>.Zero, w1 = Vector128<float>.Zero, w2 = Vector128<float>.Zero, w3 = Vector128<float>.Zero;
+                for (int s = 0; s < steps; s++)
+                {
+                    ref float rowAt = ref At(ref rowSource, s * rowStep + r);
+                    Vector128<float> d = Load(ref columnSource, s * columnStep + c);
+                    w0 = MultiplyAdd(Load(ref rowAt, 0), d, w0); w1 = MultiplyAdd(Load(ref rowAt, 1), d, w1);
+                    w2 = MultiplyAdd(Load(ref rowAt, 2), d, w2); w3 = MultiplyAdd(Load(ref rowAt, 3), d, w3);
+                }
+
+                AddSum(ref g0, c, w0); AddSum(ref Unsafe.Add(ref g0, stride), c, w1);
+                AddSum(ref Unsafe.Add(ref g0, 2 * stride), c, w2); AddSum(ref Unsafe.Add(ref g0, 3 * stride), c, w3);
+            }
+        }
+
         for (; r + 2 <= rowCount; r += 2)
         {
             ref float g0 = ref Unsafe.Add(ref gradient, (nint)r * stride);
@@ -789,18 +998,28 @@ public static class Lanes128
     /// <summary>A bias gradient over <paramref name="steps"/> steps and the lanes: <c>g[c] += Σ_s Σ_lanes columns_s[c]</c>.</summary>
     public static void SumSteps(ref float columnSource, nint columnStep, int columnCount, int steps, ref float gradient)
     {
-        for (int c = 0; c < columnCount; c++)
+        // eight columns at a time, the steps inner: each step reads eight consecutive lane elements
+        int c = 0;
+        for (; c + 8 <= columnCount; c += 8)
         {
-            Vector128<float> w0 = Vector128<float>.Zero, w1 = Vector128<float>.Zero;
-            int s = 0;
-            for (; s + 2 <= steps; s += 2)
+            Vector128<float> w0 = Vector128<float>.Zero, w1 = Vector128<float>.Zero, w2 = Vector128<float>.Zero, w3 = Vector128<float>.Zero;
+            Vector128<float> w4 = Vector128<float>.Zero, w5 = Vector128<float>.Zero, w6 = Vector128<float>.Zero, w7 = Vector128<float>.Zero;
+            for (int s = 0; s < steps; s++)
             {
-                w0 += Load(ref columnSource, s * columnStep + c);
-                w1 += Load(ref columnSource, (s + 1) * columnStep + c);
+                ref float at = ref At(ref columnSource, s * columnStep + c);
+                w0 += Load(ref at, 0); w1 += Load(ref at, 1); w2 += Load(ref at, 2); w3 += Load(ref at, 3);
+                w4 += Load(ref at, 4); w5 += Load(ref at, 5); w6 += Load(ref at, 6); w7 += Load(ref at, 7);
             }
 
-            if (s < steps) w0 += Load(ref columnSource, s * columnStep + c);
-            AddSum(ref gradient, c, w0 + w1);
+            AddSum(ref gradient, c, w0); AddSum(ref gradient, c + 1, w1); AddSum(ref gradient, c + 2, w2); AddSum(ref gradient, c + 3, w3);
+            AddSum(ref gradient, c + 4, w4); AddSum(ref gradient, c + 5, w5); AddSum(ref gradient, c + 6, w6); AddSum(ref gradient, c + 7, w7);
+        }
+
+        for (; c < columnCount; c++)
+        {
+            Vector128<float> w0 = Vector128<float>.Zero;
+            for (int s = 0; s < steps; s++) w0 += Load(ref columnSource, s * columnStep + c);
+            AddSum(ref gradient, c, w0);
         }
     }
 
