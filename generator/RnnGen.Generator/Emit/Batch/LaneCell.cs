@@ -149,7 +149,7 @@ internal sealed class LaneCell : LaneLayer
 
     private CacheSlot SlotOf(string statement) => _cell.Statements.First(st => st.Name == statement).Cache!;
 
-    private bool ReadsState(string name) => _cell.Statements.Any(st => Find<Value>(st.Expression).Any(v => v.Name == name));
+    private bool ReadsState(string name) => _cell.ReadsState(name);
 
     /// <summary>A cell expression as lane code: gate pre-activations from the slot, values from locals.</summary>
     private string Lower(CellExpr e, bool top = false)
@@ -289,10 +289,7 @@ internal sealed class LaneCell : LaneLayer
         }
     }
 
-    /// <summary>Whether the backward pass reads the forward value <paramref name="name"/>: an activation's output, or a factor of a product.</summary>
-    private bool BackwardReads(string name) =>
-        _cell.Statements.Any(st => (st.Name == name && st.Expression is Activated)
-            || Find<Binary>(st.Expression).Any(b => b.Operator == '*' && Find<Value>(b.Left).Concat(Find<Value>(b.Right)).Any(v => v.Name == name)));
+    private bool BackwardReads(string name) => _cell.BackwardReads(name);
 
     private string Adjoint(HashSet<string> declared, string name) => declared.Contains(name) ? name : Zero;
 
@@ -334,19 +331,4 @@ internal sealed class LaneCell : LaneLayer
 
     private void Accumulate(CodeWriter w, string name, string adjoint, HashSet<string> declared) =>
         w.WriteLine(declared.Add(name) ? $"{V} {name} = {adjoint};" : $"{name} = {name} + {adjoint};");
-
-    private static IEnumerable<T> Find<T>(CellExpr e) where T : CellExpr
-    {
-        if (e is T match) yield return match;
-        IEnumerable<CellExpr> children = e switch
-        {
-            Activated a => new[] { a.Argument },
-            Binary b => new[] { b.Left, b.Right },
-            _ => Array.Empty<CellExpr>(),
-        };
-        foreach (CellExpr child in children)
-        {
-            foreach (T found in Find<T>(child)) yield return found;
-        }
-    }
 }

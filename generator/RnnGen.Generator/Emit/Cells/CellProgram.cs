@@ -103,6 +103,53 @@ internal sealed class CellProgram
         }
     }
 
+    /// <summary>Whether a statement reads state <paramref name="name"/> element-wise (h also feeds the product, from memory).</summary>
+    public bool ReadsState(string name)
+    {
+        foreach (CellStatement st in Statements)
+        {
+            foreach (Value v in Find<Value>(st.Expression))
+            {
+                if (v.Name == name) return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether reverse mode reads the forward value <paramref name="name"/>: an activation's output, or a factor of a product.</summary>
+    public bool BackwardReads(string name)
+    {
+        foreach (CellStatement st in Statements)
+        {
+            if (st.Name == name && st.Expression is Activated) return true;
+            foreach (Binary b in Find<Binary>(st.Expression))
+            {
+                if (b.Operator != '*') continue;
+                foreach (Value v in Find<Value>(b.Left)) if (v.Name == name) return true;
+                foreach (Value v in Find<Value>(b.Right)) if (v.Name == name) return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Every node of type <typeparamref name="T"/> in <paramref name="e"/>, outermost first.</summary>
+    public static IEnumerable<T> Find<T>(CellExpr e) where T : CellExpr
+    {
+        if (e is T match) yield return match;
+        CellExpr[] children = e switch
+        {
+            Activated a => new[] { a.Argument },
+            Binary b => new[] { b.Left, b.Right },
+            _ => System.Array.Empty<CellExpr>(),
+        };
+        foreach (CellExpr child in children)
+        {
+            foreach (T found in Find<T>(child)) yield return found;
+        }
+    }
+
     /// <summary>The cell of <paramref name="layer"/> (SimpleRnn, Lstm or Gru), given the offsets of its training cache.</summary>
     public static CellProgram For(LayerPlan layer)
     {

@@ -333,9 +333,7 @@ internal sealed class VectorLowering
     }
 
     /// <summary>Whether the backward pass reads the forward value <paramref name="name"/>: an activation's output, or a factor of a product.</summary>
-    private bool BackwardReads(string name) =>
-        _cell.Statements.Any(st => (st.Name == name && st.Expression is Activated)
-            || Find<Binary>(st.Expression).Any(b => b.Operator == '*' && (Find<Value>(b.Left).Concat(Find<Value>(b.Right))).Any(v => v.Name == name)));
+    private bool BackwardReads(string name) => _cell.BackwardReads(name);
 
     /// <summary>The adjoint local, or zero when nothing reached it.</summary>
     private string Adjoint(HashSet<string> declared, string name, int chunk) =>
@@ -550,7 +548,7 @@ internal sealed class VectorLowering
     private IEnumerable<(int Offset, int Chunk)> Chunked() => _chunks.Select((c, i) => (c.Offset, i));
 
     /// <summary>Whether a statement reads state <paramref name="name"/> element-wise (h also feeds the product, from memory).</summary>
-    private bool ReadsState(string name) => _cell.Statements.Any(st => Find<Value>(st.Expression).Any(v => v.Name == name));
+    private bool ReadsState(string name) => _cell.ReadsState(name);
 
     private void DeclareStates(CodeWriter w, string? fromSpan)
     {
@@ -753,18 +751,5 @@ internal sealed class VectorLowering
 
     private static bool Contains<T>(CellExpr e) where T : CellExpr => Find<T>(e).Any();
 
-    private static IEnumerable<T> Find<T>(CellExpr e) where T : CellExpr
-    {
-        if (e is T match) yield return match;
-        IEnumerable<CellExpr> children = e switch
-        {
-            Activated a => new[] { a.Argument },
-            Binary b => new[] { b.Left, b.Right },
-            _ => Array.Empty<CellExpr>(),
-        };
-        foreach (CellExpr child in children)
-        {
-            foreach (T found in Find<T>(child)) yield return found;
-        }
-    }
+    private static IEnumerable<T> Find<T>(CellExpr e) where T : CellExpr => CellProgram.Find<T>(e);
 }
