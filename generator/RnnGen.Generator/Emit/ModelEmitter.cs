@@ -32,7 +32,7 @@ internal static class ModelEmitter
         private readonly int _deltaSize;
         private readonly int _stateSize;
         private readonly int _scratchSize;
-        private readonly Batch.LaneLayer[][]? _lanes;
+        private readonly Batch.LaneLayer[][] _lanes;
         private readonly int _laneScratchSize;
         private readonly CodeWriter _w = new();
 
@@ -58,14 +58,11 @@ internal static class ModelEmitter
                 }
             }
 
-            // The batched tier: every layer in lanes, or (a reset-before GRU) the per-sample passes once per sample.
-            if (_plan.Layers.All(Batch.LaneLayer.CanLower))
-            {
-                _lanes = Batch.LaneLayer.AllBits
-                    .Select(bits => _plan.Layers.Select((layer, i) => Batch.LaneLayer.For(layer, _layers[i], inputGradient: i > 0, bits)).ToArray())
-                    .ToArray();
-                _laneScratchSize = _lanes[0].Max(l => l.ScratchLength);
-            }
+            // The batched tier: every layer in lanes, once per vector width.
+            _lanes = Batch.LaneLayer.AllBits
+                .Select(bits => _plan.Layers.Select((layer, i) => Batch.LaneLayer.For(layer, _layers[i], inputGradient: i > 0, bits)).ToArray())
+                .ToArray();
+            _laneScratchSize = _lanes[0].Max(l => l.ScratchLength);
         }
 
         /// <summary>The emitter of one layer's tier: vector for recurrent layers that fit, else loops or straight-line code.</summary>
@@ -128,15 +125,9 @@ internal static class ModelEmitter
             _w.WriteLine("using System.Runtime.CompilerServices;");
             _w.WriteLine("using RnnGen;");
             _w.WriteLine("using RnnGen.CompilerServices;");
-            if (_plan.HasVectorTier || _lanes is not null)
-            {
-                foreach (string alias in Cells.VectorLowering.AliasDirectives) _w.WriteLine(alias);
-            }
-
-            if (_lanes is not null)
-            {
-                foreach (string alias in Batch.LaneLayer.AliasDirectives) _w.WriteLine(alias);
-            }
+            // every model has the batched tier, whose lanes are the vector tier's types
+            foreach (string alias in Cells.VectorLowering.AliasDirectives) _w.WriteLine(alias);
+            foreach (string alias in Batch.LaneLayer.AliasDirectives) _w.WriteLine(alias);
             _w.WriteLine();
             if (_spec.Namespace is not null)
             {
@@ -165,7 +156,7 @@ internal static class ModelEmitter
                 EmitBatch();
                 EmitRunForward();
                 EmitRunBackward();
-                if (_lanes is not null) EmitRunLanes();
+                EmitRunLanes();
                 for (int i = 0; i < _layers.Length; i++)
                 {
                     _w.WriteLine();
@@ -176,7 +167,7 @@ internal static class ModelEmitter
                     _layers[i].EmitBackward(_w);
                     _w.WriteLine();
                     _layers[i].EmitStep(_w);
-                    foreach (Batch.LaneLayer[] width in _lanes ?? Array.Empty<Batch.LaneLayer[]>())
+                    foreach (Batch.LaneLayer[] width in _lanes)
                     {
                         _w.WriteLine();
                         width[i].EmitForward(_w);
@@ -234,11 +225,9 @@ internal static class ModelEmitter
             _w.WriteLine($"private const int ScratchSize = {_scratchSize};");
             _w.WriteLine($"private const int StateSize = {_stateSize};");
             _w.WriteLine($"private const int OutputOffset = {OutputOffset};");
-            if (_lanes is not null)
-            {
-                _w.WriteLine("// Lane elements of backward scratch in the batched tier.");
-                _w.WriteLine($"private const int LaneScratchSize = {_laneScratchSize};");
-            }
+            _w.WriteLine("// Lane elements of backward scratch in the batched tier.");
+            _w.WriteLine($"private const int LaneScratchSize = {_laneScratchSize};");
+            
         }
 
         private void EmitFields()
@@ -254,20 +243,15 @@ internal static class ModelEmitter
             _w.WriteLine("private readonly float[] _state = new float[StateSize];");
             _w.WriteLine("private bool _hasForward;");
             _w.WriteLine();
-            _w.WriteLine(_lanes is not null
-                ? "// The last ForwardBatch, one lane group of RnnLanes.Count samples after another: inputs and activations in lanes."
-                : "// The last ForwardBatch, one sample after another: inputs and activations as Forward keeps them.");
+            _w.WriteLine("// The last ForwardBatch, one lane group of RnnLanes.Count samples after another: inputs and activations in lanes.");
             _w.WriteLine("private float[] _batchInputs = global::System.Array.Empty<float>();");
             _w.WriteLine("private float[] _batchWorkspace = global::System.Array.Empty<float>();");
-            if (_lanes is not null) _w.WriteLine("private float[] _batchDeltas = global::System.Array.Empty<float>();");
+            _w.WriteLine("private float[] _batchDeltas = global::System.Array.Empty<float>();");
             _w.WriteLine("private int _batchCount;");
-            if (_lanes is not null)
-            {
-                _w.WriteLine();
-                _w.WriteLine("// PredictBatch's lane buffers: one per thread, allocated on first use.");
-                _w.WriteLine("[global::System.ThreadStatic]");
-                _w.WriteLine("private static float[]? t_batchPredict;");
-            }
+            _w.WriteLine();
+            _w.WriteLine("// PredictBatch's lane buffers: one per thread, allocated on first use.");
+            _w.WriteLine("[global::System.ThreadStatic]");
+            _w.WriteLine("private static float[]? t_batchPredict;");
             if (_workspaceSize > StackWorkspaceLimit)
             {
                 _w.WriteLine();
@@ -497,13 +481,10 @@ internal static class ModelEmitter
         private void EmitBatch()
         {
             string cls = Identifiers.Escape(_spec.ClassName);
-            bool lanes = _lanes is not null;
             _w.WriteLine();
             _w.WriteLine("/// <summary>");
             _w.WriteLine("/// Inference on n samples: <paramref name=\"inputs\"/> holds n x InputSize values, one sample after another.");
-            _w.WriteLine(lanes
-                ? "/// Groups of RnnLanes.Count samples run through the model at once, one sample per vector lane. Allocation-free after"
-                : "/// Runs Predict per sample (a reset-before GRU has no batched tier). Allocation-free after");
+            _w.WriteLine("/// Groups of RnnLanes.Count samples run through the model at once, one sample per vector lane. Allocation-free after");
             _w.WriteLine("/// a thread's first call; safe to call concurrently on one instance.");
             _w.WriteLine("/// </summary>");
             _w.WriteLine("/// <param name=\"inputs\">n x InputSize values.</param>");
@@ -511,24 +492,18 @@ internal static class ModelEmitter
             using (_w.Block("public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)"))
             {
                 BatchGuards("inputs", "outputs");
-                if (lanes)
+                _w.WriteLine("int lanes = RnnLanes.Count;");
+                _w.WriteLine("float[] buffer = t_batchPredict ??= new float[(InputSize + WorkspaceSize) * lanes];");
+                _w.WriteLine("global::System.Span<float> x = buffer.AsSpan(0, InputSize * lanes);");
+                _w.WriteLine("global::System.Span<float> ws = buffer.AsSpan(InputSize * lanes, WorkspaceSize * lanes);");
+                using (_w.Block("for (int first = 0; first < n; first += lanes)"))
                 {
-                    _w.WriteLine("int lanes = RnnLanes.Count;");
-                    _w.WriteLine("float[] buffer = t_batchPredict ??= new float[(InputSize + WorkspaceSize) * lanes];");
-                    _w.WriteLine("global::System.Span<float> x = buffer.AsSpan(0, InputSize * lanes);");
-                    _w.WriteLine("global::System.Span<float> ws = buffer.AsSpan(InputSize * lanes, WorkspaceSize * lanes);");
-                    using (_w.Block("for (int first = 0; first < n; first += lanes)"))
-                    {
-                        _w.WriteLine("int count = global::System.Math.Min(lanes, n - first);");
-                        _w.WriteLine("RnnLanes.Gather(inputs, InputSize, first, count, x);");
-                        _w.WriteLine("RunForwardLanes(_parameters, x, ws);");
-                        _w.WriteLine("RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);");
-                    }
+                    _w.WriteLine("int count = global::System.Math.Min(lanes, n - first);");
+                    _w.WriteLine("RnnLanes.Gather(inputs, InputSize, first, count, x);");
+                    _w.WriteLine("RunForwardLanes(_parameters, x, ws);");
+                    _w.WriteLine("RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);");
                 }
-                else
-                {
-                    _w.WriteLine("for (int i = 0; i < n; i++) Predict(inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));");
-                }
+                
             }
 
             _w.WriteLine();
@@ -541,42 +516,23 @@ internal static class ModelEmitter
             using (_w.Block("public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)"))
             {
                 BatchGuards("inputs", "outputs");
-                if (lanes)
+                _w.WriteLine("int lanes = RnnLanes.Count, groups = RnnLanes.Groups(n);");
+                using (_w.Block("if (_batchWorkspace.Length < groups * WorkspaceSize * lanes)"))
                 {
-                    _w.WriteLine("int lanes = RnnLanes.Count, groups = RnnLanes.Groups(n);");
-                    using (_w.Block("if (_batchWorkspace.Length < groups * WorkspaceSize * lanes)"))
-                    {
-                        _w.WriteLine("_batchInputs = new float[groups * InputSize * lanes];");
-                        _w.WriteLine("_batchWorkspace = new float[groups * WorkspaceSize * lanes];");
-                    }
-
-                    using (_w.Block("for (int group = 0; group < groups; group++)"))
-                    {
-                        _w.WriteLine("int first = group * lanes, count = global::System.Math.Min(lanes, n - first);");
-                        _w.WriteLine("global::System.Span<float> x = _batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes);");
-                        _w.WriteLine("global::System.Span<float> ws = _batchWorkspace.AsSpan(group * WorkspaceSize * lanes, WorkspaceSize * lanes);");
-                        _w.WriteLine("RnnLanes.Gather(inputs, InputSize, first, count, x);");
-                        _w.WriteLine("RunForwardLanes(_parameters, x, ws);");
-                        _w.WriteLine("RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);");
-                    }
+                    _w.WriteLine("_batchInputs = new float[groups * InputSize * lanes];");
+                    _w.WriteLine("_batchWorkspace = new float[groups * WorkspaceSize * lanes];");
                 }
-                else
+
+                using (_w.Block("for (int group = 0; group < groups; group++)"))
                 {
-                    using (_w.Block("if (_batchWorkspace.Length < n * WorkspaceSize)"))
-                    {
-                        _w.WriteLine("_batchInputs = new float[n * InputSize];");
-                        _w.WriteLine("_batchWorkspace = new float[n * WorkspaceSize];");
-                    }
-
-                    using (_w.Block("for (int i = 0; i < n; i++)"))
-                    {
-                        _w.WriteLine("global::System.Span<float> x = _batchInputs.AsSpan(i * InputSize, InputSize);");
-                        _w.WriteLine("global::System.Span<float> ws = _batchWorkspace.AsSpan(i * WorkspaceSize, WorkspaceSize);");
-                        _w.WriteLine("inputs.Slice(i * InputSize, InputSize).CopyTo(x);");
-                        _w.WriteLine("RunForward(_parameters, x, ws);");
-                        _w.WriteLine("ws.Slice(OutputOffset, OutputSize).CopyTo(outputs.Slice(i * OutputSize, OutputSize));");
-                    }
+                    _w.WriteLine("int first = group * lanes, count = global::System.Math.Min(lanes, n - first);");
+                    _w.WriteLine("global::System.Span<float> x = _batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes);");
+                    _w.WriteLine("global::System.Span<float> ws = _batchWorkspace.AsSpan(group * WorkspaceSize * lanes, WorkspaceSize * lanes);");
+                    _w.WriteLine("RnnLanes.Gather(inputs, InputSize, first, count, x);");
+                    _w.WriteLine("RunForwardLanes(_parameters, x, ws);");
+                    _w.WriteLine("RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);");
                 }
+                
 
                 _w.WriteLine("_batchCount = n;");
             }
@@ -589,27 +545,18 @@ internal static class ModelEmitter
                 _w.WriteLine("if (_batchCount == 0) global::RnnGen.CompilerServices.Guard.ThrowBackwardBatchWithoutForward();");
                 _w.WriteLine("int n = _batchCount;");
                 _w.WriteLine("global::RnnGen.CompilerServices.Guard.Length(outputGradients.Length, n * OutputSize, nameof(outputGradients));");
-                if (lanes)
+                _w.WriteLine("int lanes = RnnLanes.Count;");
+                _w.WriteLine("// one group at a time: its output gradient, the gradients between layers and the scratch, in lanes");
+                _w.WriteLine("if (_batchDeltas.Length == 0) _batchDeltas = new float[(OutputSize + DeltaSize + LaneScratchSize) * lanes];");
+                _w.WriteLine("global::System.Span<float> dOut = _batchDeltas.AsSpan(0, OutputSize * lanes);");
+                _w.WriteLine("global::System.Span<float> d = _batchDeltas.AsSpan(OutputSize * lanes, DeltaSize * lanes);");
+                _w.WriteLine("global::System.Span<float> scratch = _batchDeltas.AsSpan((OutputSize + DeltaSize) * lanes, LaneScratchSize * lanes);");
+                using (_w.Block("for (int first = 0, group = 0; first < n; first += lanes, group++)"))
                 {
-                    _w.WriteLine("int lanes = RnnLanes.Count;");
-                    _w.WriteLine("// one group at a time: its output gradient, the gradients between layers and the scratch, in lanes");
-                    _w.WriteLine("if (_batchDeltas.Length == 0) _batchDeltas = new float[(OutputSize + DeltaSize + LaneScratchSize) * lanes];");
-                    _w.WriteLine("global::System.Span<float> dOut = _batchDeltas.AsSpan(0, OutputSize * lanes);");
-                    _w.WriteLine("global::System.Span<float> d = _batchDeltas.AsSpan(OutputSize * lanes, DeltaSize * lanes);");
-                    _w.WriteLine("global::System.Span<float> scratch = _batchDeltas.AsSpan((OutputSize + DeltaSize) * lanes, LaneScratchSize * lanes);");
-                    using (_w.Block("for (int first = 0, group = 0; first < n; first += lanes, group++)"))
-                    {
-                        _w.WriteLine("RnnLanes.Gather(outputGradients, OutputSize, first, global::System.Math.Min(lanes, n - first), dOut);");
-                        _w.WriteLine("RunBackwardLanes(_batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes), _batchWorkspace.AsSpan(group * WorkspaceSize * lanes, WorkspaceSize * lanes), dOut, d, scratch);");
-                    }
+                    _w.WriteLine("RnnLanes.Gather(outputGradients, OutputSize, first, global::System.Math.Min(lanes, n - first), dOut);");
+                    _w.WriteLine("RunBackwardLanes(_batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes), _batchWorkspace.AsSpan(group * WorkspaceSize * lanes, WorkspaceSize * lanes), dOut, d, scratch);");
                 }
-                else
-                {
-                    using (_w.Block("for (int i = 0; i < n; i++)"))
-                    {
-                        _w.WriteLine("RunBackward(_batchInputs.AsSpan(i * InputSize, InputSize), _batchWorkspace.AsSpan(i * WorkspaceSize, WorkspaceSize), outputGradients.Slice(i * OutputSize, OutputSize), _inputGradient);");
-                    }
-                }
+                
             }
 
             _w.WriteLine();
@@ -648,7 +595,7 @@ internal static class ModelEmitter
             _w.WriteLine();
             _w.WriteLine("// Backward through every layer for one lane group, last to first; the first layer's input gradient is not needed.");
             Dispatch($"private void RunBackwardLanes({backwardParameters})", "RunBackwardLanes", "input, ws, dOut, d, scratch");
-            foreach (Batch.LaneLayer[] lanes in _lanes!)
+            foreach (Batch.LaneLayer[] lanes in _lanes)
             {
                 int bits = lanes[0].Bits;
                 _w.WriteLine();

@@ -1352,7 +1352,6 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dxr = ref RnnSimd.Ref(dx);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 8]
-        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
         ref float dhr = ref RnnLanes512.At(ref dar, 32); // dLoss/dh_(s-1), carried to the earlier step
         scratch.Slice(32 * lanes, 8 * lanes).Clear(); // every step's output is in dy
         ref float zr = ref RnnSimd.Ref(stackalloc float[8 * lanes]); // the state before the first step: zero
@@ -1372,17 +1371,21 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
                 // through hNew = tanh(gate 0)
                 RnnVector512 q_hNew = d_hNew * (RnnVector512.One - v_hNew * v_hNew);
                 RnnVector512 d_a0 = q_hNew;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes512.Store(d_a0, ref das, j);
                 RnnLanes512.Store(RnnVector512.Zero, ref dhr, j);
             }
-            if (s > 0) RnnLanes512.ProductTransposed(ref das, 8, ref RnnSimd.At(ref pr, 108), 8, 8, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes512.ProductTransposed(ref das, 8, ref RnnSimd.At(ref pr, 108), 8, 8, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
         RnnLanes512.SumSteps(ref dar, 8, 8, 4, ref RnnSimd.At(ref gr, 172)); // db += Σ_s dA_s
         RnnLanes512.Outer(ref xr, 6, 6, ref dar, 8, 8, 4, ref RnnSimd.At(ref gr, 60), 8); // dK += Σ_s x_t^T dA_s
-        RnnLanes512.Outer(ref wr, 8, 8, ref RnnLanes512.At(ref drr, 8), 8, 8, 3, ref RnnSimd.At(ref gr, 108), 8); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        RnnLanes512.Outer(ref wr, 8, 8, ref RnnLanes512.At(ref dar, 8), 8, 8, 3, ref RnnSimd.At(ref gr, 108), 8); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..7
         dx.Slice(0, 24 * lanes).Clear();
         for (int s = 0; s < 4; s++)
         {
@@ -1431,7 +1434,6 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dxr = ref RnnSimd.Ref(dx);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 8]
-        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
         ref float dhr = ref RnnLanes256.At(ref dar, 32); // dLoss/dh_(s-1), carried to the earlier step
         scratch.Slice(32 * lanes, 8 * lanes).Clear(); // every step's output is in dy
         ref float zr = ref RnnSimd.Ref(stackalloc float[8 * lanes]); // the state before the first step: zero
@@ -1451,17 +1453,21 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
                 // through hNew = tanh(gate 0)
                 RnnVector256 q_hNew = d_hNew * (RnnVector256.One - v_hNew * v_hNew);
                 RnnVector256 d_a0 = q_hNew;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes256.Store(d_a0, ref das, j);
                 RnnLanes256.Store(RnnVector256.Zero, ref dhr, j);
             }
-            if (s > 0) RnnLanes256.ProductTransposed(ref das, 8, ref RnnSimd.At(ref pr, 108), 8, 8, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes256.ProductTransposed(ref das, 8, ref RnnSimd.At(ref pr, 108), 8, 8, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
         RnnLanes256.SumSteps(ref dar, 8, 8, 4, ref RnnSimd.At(ref gr, 172)); // db += Σ_s dA_s
         RnnLanes256.Outer(ref xr, 6, 6, ref dar, 8, 8, 4, ref RnnSimd.At(ref gr, 60), 8); // dK += Σ_s x_t^T dA_s
-        RnnLanes256.Outer(ref wr, 8, 8, ref RnnLanes256.At(ref drr, 8), 8, 8, 3, ref RnnSimd.At(ref gr, 108), 8); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        RnnLanes256.Outer(ref wr, 8, 8, ref RnnLanes256.At(ref dar, 8), 8, 8, 3, ref RnnSimd.At(ref gr, 108), 8); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..7
         dx.Slice(0, 24 * lanes).Clear();
         for (int s = 0; s < 4; s++)
         {
@@ -1510,7 +1516,6 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dxr = ref RnnSimd.Ref(dx);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 8]
-        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
         ref float dhr = ref RnnLanes128.At(ref dar, 32); // dLoss/dh_(s-1), carried to the earlier step
         scratch.Slice(32 * lanes, 8 * lanes).Clear(); // every step's output is in dy
         ref float zr = ref RnnSimd.Ref(stackalloc float[8 * lanes]); // the state before the first step: zero
@@ -1530,17 +1535,21 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
                 // through hNew = tanh(gate 0)
                 RnnVector128 q_hNew = d_hNew * (RnnVector128.One - v_hNew * v_hNew);
                 RnnVector128 d_a0 = q_hNew;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes128.Store(d_a0, ref das, j);
                 RnnLanes128.Store(RnnVector128.Zero, ref dhr, j);
             }
-            if (s > 0) RnnLanes128.ProductTransposed(ref das, 8, ref RnnSimd.At(ref pr, 108), 8, 8, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes128.ProductTransposed(ref das, 8, ref RnnSimd.At(ref pr, 108), 8, 8, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
         RnnLanes128.SumSteps(ref dar, 8, 8, 4, ref RnnSimd.At(ref gr, 172)); // db += Σ_s dA_s
         RnnLanes128.Outer(ref xr, 6, 6, ref dar, 8, 8, 4, ref RnnSimd.At(ref gr, 60), 8); // dK += Σ_s x_t^T dA_s
-        RnnLanes128.Outer(ref wr, 8, 8, ref RnnLanes128.At(ref drr, 8), 8, 8, 3, ref RnnSimd.At(ref gr, 108), 8); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        RnnLanes128.Outer(ref wr, 8, 8, ref RnnLanes128.At(ref dar, 8), 8, 8, 3, ref RnnSimd.At(ref gr, 108), 8); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..7
         dx.Slice(0, 24 * lanes).Clear();
         for (int s = 0; s < 4; s++)
         {

@@ -402,7 +402,6 @@ partial class TinyFrozenModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 2]
-        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
         ref float dhr = ref RnnLanes512.At(ref dar, 2); // dLoss/dh_(s-1), carried to the earlier step
         dy.Slice(0, 2 * lanes).CopyTo(scratch.Slice(2 * lanes, 2 * lanes)); // only the last state is an output
         ref float zr = ref RnnSimd.Ref(stackalloc float[2 * lanes]); // the state before the first step: zero
@@ -421,11 +420,15 @@ partial class TinyFrozenModel : global::RnnGen.IBatchModel
                 // through hNew = tanh(gate 0)
                 RnnVector512 q_hNew = d_hNew * (RnnVector512.One - v_hNew * v_hNew);
                 RnnVector512 d_a0 = q_hNew;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes512.Store(d_a0, ref das, j);
                 RnnLanes512.Store(RnnVector512.Zero, ref dhr, j);
             }
-            if (s > 0) RnnLanes512.ProductTransposed(ref das, 2, ref RnnSimd.At(ref pr, 4), 2, 2, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes512.ProductTransposed(ref das, 2, ref RnnSimd.At(ref pr, 4), 2, 2, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
@@ -473,7 +476,6 @@ partial class TinyFrozenModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 2]
-        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
         ref float dhr = ref RnnLanes256.At(ref dar, 2); // dLoss/dh_(s-1), carried to the earlier step
         dy.Slice(0, 2 * lanes).CopyTo(scratch.Slice(2 * lanes, 2 * lanes)); // only the last state is an output
         ref float zr = ref RnnSimd.Ref(stackalloc float[2 * lanes]); // the state before the first step: zero
@@ -492,11 +494,15 @@ partial class TinyFrozenModel : global::RnnGen.IBatchModel
                 // through hNew = tanh(gate 0)
                 RnnVector256 q_hNew = d_hNew * (RnnVector256.One - v_hNew * v_hNew);
                 RnnVector256 d_a0 = q_hNew;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes256.Store(d_a0, ref das, j);
                 RnnLanes256.Store(RnnVector256.Zero, ref dhr, j);
             }
-            if (s > 0) RnnLanes256.ProductTransposed(ref das, 2, ref RnnSimd.At(ref pr, 4), 2, 2, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes256.ProductTransposed(ref das, 2, ref RnnSimd.At(ref pr, 4), 2, 2, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
@@ -544,7 +550,6 @@ partial class TinyFrozenModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 2]
-        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
         ref float dhr = ref RnnLanes128.At(ref dar, 2); // dLoss/dh_(s-1), carried to the earlier step
         dy.Slice(0, 2 * lanes).CopyTo(scratch.Slice(2 * lanes, 2 * lanes)); // only the last state is an output
         ref float zr = ref RnnSimd.Ref(stackalloc float[2 * lanes]); // the state before the first step: zero
@@ -563,11 +568,15 @@ partial class TinyFrozenModel : global::RnnGen.IBatchModel
                 // through hNew = tanh(gate 0)
                 RnnVector128 q_hNew = d_hNew * (RnnVector128.One - v_hNew * v_hNew);
                 RnnVector128 d_a0 = q_hNew;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes128.Store(d_a0, ref das, j);
                 RnnLanes128.Store(RnnVector128.Zero, ref dhr, j);
             }
-            if (s > 0) RnnLanes128.ProductTransposed(ref das, 2, ref RnnSimd.At(ref pr, 4), 2, 2, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes128.ProductTransposed(ref das, 2, ref RnnSimd.At(ref pr, 4), 2, 2, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes

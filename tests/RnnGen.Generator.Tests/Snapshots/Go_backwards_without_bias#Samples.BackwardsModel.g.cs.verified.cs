@@ -440,7 +440,6 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 2]
-        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
         ref float dhr = ref RnnLanes512.At(ref dar, 6); // dLoss/dh_(s-1), carried to the earlier step
         dy.Slice(0, 2 * lanes).CopyTo(scratch.Slice(6 * lanes, 2 * lanes)); // only the last state is an output
         ref float zr = ref RnnSimd.Ref(stackalloc float[2 * lanes]); // the state before the first step: zero
@@ -459,16 +458,20 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
                 // through hNew = tanh(gate 0)
                 RnnVector512 q_hNew = d_hNew * (RnnVector512.One - v_hNew * v_hNew);
                 RnnVector512 d_a0 = q_hNew;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes512.Store(d_a0, ref das, j);
                 RnnLanes512.Store(RnnVector512.Zero, ref dhr, j);
             }
-            if (s > 0) RnnLanes512.ProductTransposed(ref das, 2, ref RnnSimd.At(ref pr, 4), 2, 2, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes512.ProductTransposed(ref das, 2, ref RnnSimd.At(ref pr, 4), 2, 2, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
         RnnLanes512.Outer(ref RnnLanes512.At(ref xr, 4), -2, 2, ref dar, 2, 2, 3, ref gr, 2); // dK += Σ_s x_t^T dA_s
-        RnnLanes512.Outer(ref wr, 2, 2, ref RnnLanes512.At(ref drr, 2), 2, 2, 2, ref RnnSimd.At(ref gr, 4), 2); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        RnnLanes512.Outer(ref wr, 2, 2, ref RnnLanes512.At(ref dar, 2), 2, 2, 2, ref RnnSimd.At(ref gr, 4), 2); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..1
     }
 
     // layer 0 (simple_rnn) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -511,7 +514,6 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 2]
-        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
         ref float dhr = ref RnnLanes256.At(ref dar, 6); // dLoss/dh_(s-1), carried to the earlier step
         dy.Slice(0, 2 * lanes).CopyTo(scratch.Slice(6 * lanes, 2 * lanes)); // only the last state is an output
         ref float zr = ref RnnSimd.Ref(stackalloc float[2 * lanes]); // the state before the first step: zero
@@ -530,16 +532,20 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
                 // through hNew = tanh(gate 0)
                 RnnVector256 q_hNew = d_hNew * (RnnVector256.One - v_hNew * v_hNew);
                 RnnVector256 d_a0 = q_hNew;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes256.Store(d_a0, ref das, j);
                 RnnLanes256.Store(RnnVector256.Zero, ref dhr, j);
             }
-            if (s > 0) RnnLanes256.ProductTransposed(ref das, 2, ref RnnSimd.At(ref pr, 4), 2, 2, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes256.ProductTransposed(ref das, 2, ref RnnSimd.At(ref pr, 4), 2, 2, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
         RnnLanes256.Outer(ref RnnLanes256.At(ref xr, 4), -2, 2, ref dar, 2, 2, 3, ref gr, 2); // dK += Σ_s x_t^T dA_s
-        RnnLanes256.Outer(ref wr, 2, 2, ref RnnLanes256.At(ref drr, 2), 2, 2, 2, ref RnnSimd.At(ref gr, 4), 2); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        RnnLanes256.Outer(ref wr, 2, 2, ref RnnLanes256.At(ref dar, 2), 2, 2, 2, ref RnnSimd.At(ref gr, 4), 2); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..1
     }
 
     // layer 0 (simple_rnn) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -582,7 +588,6 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 2]
-        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
         ref float dhr = ref RnnLanes128.At(ref dar, 6); // dLoss/dh_(s-1), carried to the earlier step
         dy.Slice(0, 2 * lanes).CopyTo(scratch.Slice(6 * lanes, 2 * lanes)); // only the last state is an output
         ref float zr = ref RnnSimd.Ref(stackalloc float[2 * lanes]); // the state before the first step: zero
@@ -601,16 +606,20 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
                 // through hNew = tanh(gate 0)
                 RnnVector128 q_hNew = d_hNew * (RnnVector128.One - v_hNew * v_hNew);
                 RnnVector128 d_a0 = q_hNew;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes128.Store(d_a0, ref das, j);
                 RnnLanes128.Store(RnnVector128.Zero, ref dhr, j);
             }
-            if (s > 0) RnnLanes128.ProductTransposed(ref das, 2, ref RnnSimd.At(ref pr, 4), 2, 2, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes128.ProductTransposed(ref das, 2, ref RnnSimd.At(ref pr, 4), 2, 2, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
         RnnLanes128.Outer(ref RnnLanes128.At(ref xr, 4), -2, 2, ref dar, 2, 2, 3, ref gr, 2); // dK += Σ_s x_t^T dA_s
-        RnnLanes128.Outer(ref wr, 2, 2, ref RnnLanes128.At(ref drr, 2), 2, 2, 2, ref RnnSimd.At(ref gr, 4), 2); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        RnnLanes128.Outer(ref wr, 2, 2, ref RnnLanes128.At(ref dar, 2), 2, 2, 2, ref RnnSimd.At(ref gr, 4), 2); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..1
     }
 
     // ---- layer 1: dense, Dense(1, linear, no bias) ----

@@ -503,7 +503,7 @@ partial class GruModel : global::RnnGen.IBatchModel
         ref float xr = ref RnnSimd.Ref(x);
         ref float wr = ref RnnSimd.Ref(ws);
         ref float zr = ref RnnSimd.Ref(stackalloc float[2 * lanes]); // the state before the first step: zero
-        ref float rq = ref RnnSimd.Ref(stackalloc float[6 * lanes]); // the recurrent halves of split gates
+        ref float rq = ref RnnSimd.Ref(stackalloc float[6 * lanes]); // the recurrent halves of split gates and the second products
         for (int s = 0; s < 2; s++)
         {
             ref float xt = ref RnnLanes512.At(ref xr, s * 2);
@@ -549,7 +549,7 @@ partial class GruModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 6]
-        ref float drr = ref RnnLanes512.At(ref dar, 12); // the same, as the recurrent product sees it (split gates differ), [T, 6]
+        ref float drr = ref RnnLanes512.At(ref dar, 12); // the recurrent side of split gates and second products, [T, 6]
         ref float dhr = ref RnnLanes512.At(ref dar, 24); // dLoss/dh_(s-1), carried to the earlier step
         dy.Slice(0, 2 * lanes).CopyTo(scratch.Slice(24 * lanes, 2 * lanes)); // only the last state is an output
         ref float zr = ref RnnSimd.Ref(stackalloc float[2 * lanes]); // the state before the first step: zero
@@ -590,23 +590,28 @@ partial class GruModel : global::RnnGen.IBatchModel
                 // through z = sigmoid(gate 0)
                 RnnVector512 q_z = d_z * v_z * (RnnVector512.One - v_z);
                 RnnVector512 d_a0 = q_z;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes512.Store(d_a0, ref das, j);
-                RnnLanes512.Store(d_a0, ref drs, j);
                 RnnLanes512.Store(d_a1, ref das, 2 + j);
-                RnnLanes512.Store(d_a1, ref drs, 2 + j);
                 RnnLanes512.Store(d_a2, ref das, 4 + j);
                 RnnLanes512.Store(d_r2, ref drs, 4 + j);
                 RnnLanes512.Store(d_h, ref dhr, j);
             }
-            if (s > 0) RnnLanes512.ProductTransposed(ref drs, 6, ref RnnSimd.At(ref pr, 12), 6, 2, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes512.ProductTransposed(ref das, 4, ref RnnSimd.At(ref pr, 12), 6, 2, ref dhr);
+                RnnLanes512.ProductTransposed(ref RnnLanes512.At(ref drs, 4), 2, ref RnnSimd.At(ref pr, 16), 6, 2, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
         RnnLanes512.SumSteps(ref dar, 6, 6, 2, ref RnnSimd.At(ref gr, 24)); // db += Σ_s dA_s
-        RnnLanes512.SumSteps(ref drr, 6, 6, 2, ref RnnSimd.At(ref gr, 30)); // db' += Σ_s dA_s as the recurrent product sees it
+        RnnLanes512.SumSteps(ref dar, 6, 4, 2, ref RnnSimd.At(ref gr, 30)); // db' += Σ_s dA_s as the recurrent product sees it, columns 0..3
+        RnnLanes512.SumSteps(ref RnnLanes512.At(ref drr, 4), 6, 2, 2, ref RnnSimd.At(ref gr, 34)); // db' += Σ_s dA_s as the recurrent product sees it, columns 4..5
         RnnLanes512.Outer(ref xr, 2, 2, ref dar, 6, 6, 2, ref gr, 6); // dK += Σ_s x_t^T dA_s
-        RnnLanes512.Outer(ref RnnLanes512.At(ref wr, 16), 2, 2, ref RnnLanes512.At(ref drr, 6), 6, 6, 1, ref RnnSimd.At(ref gr, 12), 6); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        RnnLanes512.Outer(ref RnnLanes512.At(ref wr, 16), 2, 2, ref RnnLanes512.At(ref dar, 6), 6, 4, 1, ref RnnSimd.At(ref gr, 12), 6); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..3
+        RnnLanes512.Outer(ref RnnLanes512.At(ref wr, 16), 2, 2, ref RnnLanes512.At(ref drr, 10), 6, 2, 1, ref RnnSimd.At(ref gr, 16), 6); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 4..5
     }
 
     // layer 0 (gru) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -618,7 +623,7 @@ partial class GruModel : global::RnnGen.IBatchModel
         ref float xr = ref RnnSimd.Ref(x);
         ref float wr = ref RnnSimd.Ref(ws);
         ref float zr = ref RnnSimd.Ref(stackalloc float[2 * lanes]); // the state before the first step: zero
-        ref float rq = ref RnnSimd.Ref(stackalloc float[6 * lanes]); // the recurrent halves of split gates
+        ref float rq = ref RnnSimd.Ref(stackalloc float[6 * lanes]); // the recurrent halves of split gates and the second products
         for (int s = 0; s < 2; s++)
         {
             ref float xt = ref RnnLanes256.At(ref xr, s * 2);
@@ -664,7 +669,7 @@ partial class GruModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 6]
-        ref float drr = ref RnnLanes256.At(ref dar, 12); // the same, as the recurrent product sees it (split gates differ), [T, 6]
+        ref float drr = ref RnnLanes256.At(ref dar, 12); // the recurrent side of split gates and second products, [T, 6]
         ref float dhr = ref RnnLanes256.At(ref dar, 24); // dLoss/dh_(s-1), carried to the earlier step
         dy.Slice(0, 2 * lanes).CopyTo(scratch.Slice(24 * lanes, 2 * lanes)); // only the last state is an output
         ref float zr = ref RnnSimd.Ref(stackalloc float[2 * lanes]); // the state before the first step: zero
@@ -705,23 +710,28 @@ partial class GruModel : global::RnnGen.IBatchModel
                 // through z = sigmoid(gate 0)
                 RnnVector256 q_z = d_z * v_z * (RnnVector256.One - v_z);
                 RnnVector256 d_a0 = q_z;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes256.Store(d_a0, ref das, j);
-                RnnLanes256.Store(d_a0, ref drs, j);
                 RnnLanes256.Store(d_a1, ref das, 2 + j);
-                RnnLanes256.Store(d_a1, ref drs, 2 + j);
                 RnnLanes256.Store(d_a2, ref das, 4 + j);
                 RnnLanes256.Store(d_r2, ref drs, 4 + j);
                 RnnLanes256.Store(d_h, ref dhr, j);
             }
-            if (s > 0) RnnLanes256.ProductTransposed(ref drs, 6, ref RnnSimd.At(ref pr, 12), 6, 2, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes256.ProductTransposed(ref das, 4, ref RnnSimd.At(ref pr, 12), 6, 2, ref dhr);
+                RnnLanes256.ProductTransposed(ref RnnLanes256.At(ref drs, 4), 2, ref RnnSimd.At(ref pr, 16), 6, 2, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
         RnnLanes256.SumSteps(ref dar, 6, 6, 2, ref RnnSimd.At(ref gr, 24)); // db += Σ_s dA_s
-        RnnLanes256.SumSteps(ref drr, 6, 6, 2, ref RnnSimd.At(ref gr, 30)); // db' += Σ_s dA_s as the recurrent product sees it
+        RnnLanes256.SumSteps(ref dar, 6, 4, 2, ref RnnSimd.At(ref gr, 30)); // db' += Σ_s dA_s as the recurrent product sees it, columns 0..3
+        RnnLanes256.SumSteps(ref RnnLanes256.At(ref drr, 4), 6, 2, 2, ref RnnSimd.At(ref gr, 34)); // db' += Σ_s dA_s as the recurrent product sees it, columns 4..5
         RnnLanes256.Outer(ref xr, 2, 2, ref dar, 6, 6, 2, ref gr, 6); // dK += Σ_s x_t^T dA_s
-        RnnLanes256.Outer(ref RnnLanes256.At(ref wr, 16), 2, 2, ref RnnLanes256.At(ref drr, 6), 6, 6, 1, ref RnnSimd.At(ref gr, 12), 6); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        RnnLanes256.Outer(ref RnnLanes256.At(ref wr, 16), 2, 2, ref RnnLanes256.At(ref dar, 6), 6, 4, 1, ref RnnSimd.At(ref gr, 12), 6); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..3
+        RnnLanes256.Outer(ref RnnLanes256.At(ref wr, 16), 2, 2, ref RnnLanes256.At(ref drr, 10), 6, 2, 1, ref RnnSimd.At(ref gr, 16), 6); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 4..5
     }
 
     // layer 0 (gru) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -733,7 +743,7 @@ partial class GruModel : global::RnnGen.IBatchModel
         ref float xr = ref RnnSimd.Ref(x);
         ref float wr = ref RnnSimd.Ref(ws);
         ref float zr = ref RnnSimd.Ref(stackalloc float[2 * lanes]); // the state before the first step: zero
-        ref float rq = ref RnnSimd.Ref(stackalloc float[6 * lanes]); // the recurrent halves of split gates
+        ref float rq = ref RnnSimd.Ref(stackalloc float[6 * lanes]); // the recurrent halves of split gates and the second products
         for (int s = 0; s < 2; s++)
         {
             ref float xt = ref RnnLanes128.At(ref xr, s * 2);
@@ -779,7 +789,7 @@ partial class GruModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 6]
-        ref float drr = ref RnnLanes128.At(ref dar, 12); // the same, as the recurrent product sees it (split gates differ), [T, 6]
+        ref float drr = ref RnnLanes128.At(ref dar, 12); // the recurrent side of split gates and second products, [T, 6]
         ref float dhr = ref RnnLanes128.At(ref dar, 24); // dLoss/dh_(s-1), carried to the earlier step
         dy.Slice(0, 2 * lanes).CopyTo(scratch.Slice(24 * lanes, 2 * lanes)); // only the last state is an output
         ref float zr = ref RnnSimd.Ref(stackalloc float[2 * lanes]); // the state before the first step: zero
@@ -820,23 +830,28 @@ partial class GruModel : global::RnnGen.IBatchModel
                 // through z = sigmoid(gate 0)
                 RnnVector128 q_z = d_z * v_z * (RnnVector128.One - v_z);
                 RnnVector128 d_a0 = q_z;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes128.Store(d_a0, ref das, j);
-                RnnLanes128.Store(d_a0, ref drs, j);
                 RnnLanes128.Store(d_a1, ref das, 2 + j);
-                RnnLanes128.Store(d_a1, ref drs, 2 + j);
                 RnnLanes128.Store(d_a2, ref das, 4 + j);
                 RnnLanes128.Store(d_r2, ref drs, 4 + j);
                 RnnLanes128.Store(d_h, ref dhr, j);
             }
-            if (s > 0) RnnLanes128.ProductTransposed(ref drs, 6, ref RnnSimd.At(ref pr, 12), 6, 2, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes128.ProductTransposed(ref das, 4, ref RnnSimd.At(ref pr, 12), 6, 2, ref dhr);
+                RnnLanes128.ProductTransposed(ref RnnLanes128.At(ref drs, 4), 2, ref RnnSimd.At(ref pr, 16), 6, 2, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
         RnnLanes128.SumSteps(ref dar, 6, 6, 2, ref RnnSimd.At(ref gr, 24)); // db += Σ_s dA_s
-        RnnLanes128.SumSteps(ref drr, 6, 6, 2, ref RnnSimd.At(ref gr, 30)); // db' += Σ_s dA_s as the recurrent product sees it
+        RnnLanes128.SumSteps(ref dar, 6, 4, 2, ref RnnSimd.At(ref gr, 30)); // db' += Σ_s dA_s as the recurrent product sees it, columns 0..3
+        RnnLanes128.SumSteps(ref RnnLanes128.At(ref drr, 4), 6, 2, 2, ref RnnSimd.At(ref gr, 34)); // db' += Σ_s dA_s as the recurrent product sees it, columns 4..5
         RnnLanes128.Outer(ref xr, 2, 2, ref dar, 6, 6, 2, ref gr, 6); // dK += Σ_s x_t^T dA_s
-        RnnLanes128.Outer(ref RnnLanes128.At(ref wr, 16), 2, 2, ref RnnLanes128.At(ref drr, 6), 6, 6, 1, ref RnnSimd.At(ref gr, 12), 6); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        RnnLanes128.Outer(ref RnnLanes128.At(ref wr, 16), 2, 2, ref RnnLanes128.At(ref dar, 6), 6, 4, 1, ref RnnSimd.At(ref gr, 12), 6); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..3
+        RnnLanes128.Outer(ref RnnLanes128.At(ref wr, 16), 2, 2, ref RnnLanes128.At(ref drr, 10), 6, 2, 1, ref RnnSimd.At(ref gr, 16), 6); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 4..5
     }
 
     // ---- layer 1: dense, Dense(1, linear) ----

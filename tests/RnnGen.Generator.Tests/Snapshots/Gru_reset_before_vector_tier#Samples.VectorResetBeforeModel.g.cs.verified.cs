@@ -13,6 +13,10 @@ using RnnSimd = global::RnnGen.CompilerServices.Simd;
 using RnnVector128 = global::System.Runtime.Intrinsics.Vector128<float>;
 using RnnVector256 = global::System.Runtime.Intrinsics.Vector256<float>;
 using RnnVector512 = global::System.Runtime.Intrinsics.Vector512<float>;
+using RnnLanes = global::RnnGen.CompilerServices.Lanes;
+using RnnLanes128 = global::RnnGen.CompilerServices.Lanes128;
+using RnnLanes256 = global::RnnGen.CompilerServices.Lanes256;
+using RnnLanes512 = global::RnnGen.CompilerServices.Lanes512;
 
 namespace Samples;
 
@@ -39,6 +43,8 @@ partial class VectorResetBeforeModel : global::RnnGen.IBatchModel
     private const int ScratchSize = 76;
     private const int StateSize = 4;
     private const int OutputOffset = 48;
+    // Lane elements of backward scratch in the batched tier.
+    private const int LaneScratchSize = 96;
 
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
@@ -50,10 +56,15 @@ partial class VectorResetBeforeModel : global::RnnGen.IBatchModel
     private readonly float[] _state = new float[StateSize];
     private bool _hasForward;
 
-    // The last ForwardBatch, one sample after another: inputs and activations as Forward keeps them.
+    // The last ForwardBatch, one lane group of RnnLanes.Count samples after another: inputs and activations in lanes.
     private float[] _batchInputs = global::System.Array.Empty<float>();
     private float[] _batchWorkspace = global::System.Array.Empty<float>();
+    private float[] _batchDeltas = global::System.Array.Empty<float>();
     private int _batchCount;
+
+    // PredictBatch's lane buffers: one per thread, allocated on first use.
+    [global::System.ThreadStatic]
+    private static float[]? t_batchPredict;
 
     /// <summary>Creates the model with Keras's default initializers and seed 0.</summary>
     public VectorResetBeforeModel() : this(0) { }
@@ -152,7 +163,7 @@ partial class VectorResetBeforeModel : global::RnnGen.IBatchModel
 
     /// <summary>
     /// Inference on n samples: <paramref name="inputs"/> holds n x InputSize values, one sample after another.
-    /// Runs Predict per sample (a reset-before GRU has no batched tier). Allocation-free after
+    /// Groups of RnnLanes.Count samples run through the model at once, one sample per vector lane. Allocation-free after
     /// a thread's first call; safe to call concurrently on one instance.
     /// </summary>
     /// <param name="inputs">n x InputSize values.</param>
@@ -161,7 +172,17 @@ partial class VectorResetBeforeModel : global::RnnGen.IBatchModel
     {
         int n = global::RnnGen.CompilerServices.Guard.BatchCount(inputs.Length, InputSize, nameof(inputs));
         global::RnnGen.CompilerServices.Guard.Length(outputs.Length, n * OutputSize, nameof(outputs));
-        for (int i = 0; i < n; i++) Predict(inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));
+        int lanes = RnnLanes.Count;
+        float[] buffer = t_batchPredict ??= new float[(InputSize + WorkspaceSize) * lanes];
+        global::System.Span<float> x = buffer.AsSpan(0, InputSize * lanes);
+        global::System.Span<float> ws = buffer.AsSpan(InputSize * lanes, WorkspaceSize * lanes);
+        for (int first = 0; first < n; first += lanes)
+        {
+            int count = global::System.Math.Min(lanes, n - first);
+            RnnLanes.Gather(inputs, InputSize, first, count, x);
+            RunForwardLanes(_parameters, x, ws);
+            RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);
+        }
     }
 
     /// <summary>
@@ -174,18 +195,20 @@ partial class VectorResetBeforeModel : global::RnnGen.IBatchModel
     {
         int n = global::RnnGen.CompilerServices.Guard.BatchCount(inputs.Length, InputSize, nameof(inputs));
         global::RnnGen.CompilerServices.Guard.Length(outputs.Length, n * OutputSize, nameof(outputs));
-        if (_batchWorkspace.Length < n * WorkspaceSize)
+        int lanes = RnnLanes.Count, groups = RnnLanes.Groups(n);
+        if (_batchWorkspace.Length < groups * WorkspaceSize * lanes)
         {
-            _batchInputs = new float[n * InputSize];
-            _batchWorkspace = new float[n * WorkspaceSize];
+            _batchInputs = new float[groups * InputSize * lanes];
+            _batchWorkspace = new float[groups * WorkspaceSize * lanes];
         }
-        for (int i = 0; i < n; i++)
+        for (int group = 0; group < groups; group++)
         {
-            global::System.Span<float> x = _batchInputs.AsSpan(i * InputSize, InputSize);
-            global::System.Span<float> ws = _batchWorkspace.AsSpan(i * WorkspaceSize, WorkspaceSize);
-            inputs.Slice(i * InputSize, InputSize).CopyTo(x);
-            RunForward(_parameters, x, ws);
-            ws.Slice(OutputOffset, OutputSize).CopyTo(outputs.Slice(i * OutputSize, OutputSize));
+            int first = group * lanes, count = global::System.Math.Min(lanes, n - first);
+            global::System.Span<float> x = _batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes);
+            global::System.Span<float> ws = _batchWorkspace.AsSpan(group * WorkspaceSize * lanes, WorkspaceSize * lanes);
+            RnnLanes.Gather(inputs, InputSize, first, count, x);
+            RunForwardLanes(_parameters, x, ws);
+            RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);
         }
         _batchCount = n;
     }
@@ -197,9 +220,16 @@ partial class VectorResetBeforeModel : global::RnnGen.IBatchModel
         if (_batchCount == 0) global::RnnGen.CompilerServices.Guard.ThrowBackwardBatchWithoutForward();
         int n = _batchCount;
         global::RnnGen.CompilerServices.Guard.Length(outputGradients.Length, n * OutputSize, nameof(outputGradients));
-        for (int i = 0; i < n; i++)
+        int lanes = RnnLanes.Count;
+        // one group at a time: its output gradient, the gradients between layers and the scratch, in lanes
+        if (_batchDeltas.Length == 0) _batchDeltas = new float[(OutputSize + DeltaSize + LaneScratchSize) * lanes];
+        global::System.Span<float> dOut = _batchDeltas.AsSpan(0, OutputSize * lanes);
+        global::System.Span<float> d = _batchDeltas.AsSpan(OutputSize * lanes, DeltaSize * lanes);
+        global::System.Span<float> scratch = _batchDeltas.AsSpan((OutputSize + DeltaSize) * lanes, LaneScratchSize * lanes);
+        for (int first = 0, group = 0; first < n; first += lanes, group++)
         {
-            RunBackward(_batchInputs.AsSpan(i * InputSize, InputSize), _batchWorkspace.AsSpan(i * WorkspaceSize, WorkspaceSize), outputGradients.Slice(i * OutputSize, OutputSize), _inputGradient);
+            RnnLanes.Gather(outputGradients, OutputSize, first, global::System.Math.Min(lanes, n - first), dOut);
+            RunBackwardLanes(_batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes), _batchWorkspace.AsSpan(group * WorkspaceSize * lanes, WorkspaceSize * lanes), dOut, d, scratch);
         }
     }
 
@@ -222,6 +252,70 @@ partial class VectorResetBeforeModel : global::RnnGen.IBatchModel
         global::System.Span<float> scratch = _scratch;
         L1_Dense_Backward(p, g, ws.Slice(44, 4), ws.Slice(48, 1), dOut, d.Slice(0, 4), scratch);
         L0_Gru_Backward(p, g, input, ws.Slice(0, 48), d.Slice(0, 4), dIn, scratch);
+    }
+
+    // Forward through every layer for one lane group of RnnLanes.Count samples; each layer's activations land in its slice of ws, in lanes.
+    private static void RunForwardLanes(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) RunForwardLanes512(p, input, ws);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) RunForwardLanes256(p, input, ws);
+        else RunForwardLanes128(p, input, ws);
+    }
+
+    // Backward through every layer for one lane group, last to first; the first layer's input gradient is not needed.
+    private void RunBackwardLanes(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) RunBackwardLanes512(input, ws, dOut, d, scratch);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) RunBackwardLanes256(input, ws, dOut, d, scratch);
+        else RunBackwardLanes128(input, ws, dOut, d, scratch);
+    }
+
+    private static void RunForwardLanes512(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes512.Count;
+        L0_Gru_ForwardLanes512(p, input, ws.Slice(0 * lanes, 48 * lanes));
+        L1_Dense_ForwardLanes512(p, ws.Slice(44 * lanes, 4 * lanes), ws.Slice(48 * lanes, 1 * lanes));
+    }
+
+    private void RunBackwardLanes512(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes512.Count;
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> g = _gradients;
+        L1_Dense_BackwardLanes512(p, g, ws.Slice(44 * lanes, 4 * lanes), ws.Slice(48 * lanes, 1 * lanes), dOut, d.Slice(0 * lanes, 4 * lanes), scratch);
+        L0_Gru_BackwardLanes512(p, g, input, ws.Slice(0 * lanes, 48 * lanes), d.Slice(0 * lanes, 4 * lanes), global::System.Span<float>.Empty, scratch);
+    }
+
+    private static void RunForwardLanes256(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes256.Count;
+        L0_Gru_ForwardLanes256(p, input, ws.Slice(0 * lanes, 48 * lanes));
+        L1_Dense_ForwardLanes256(p, ws.Slice(44 * lanes, 4 * lanes), ws.Slice(48 * lanes, 1 * lanes));
+    }
+
+    private void RunBackwardLanes256(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes256.Count;
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> g = _gradients;
+        L1_Dense_BackwardLanes256(p, g, ws.Slice(44 * lanes, 4 * lanes), ws.Slice(48 * lanes, 1 * lanes), dOut, d.Slice(0 * lanes, 4 * lanes), scratch);
+        L0_Gru_BackwardLanes256(p, g, input, ws.Slice(0 * lanes, 48 * lanes), d.Slice(0 * lanes, 4 * lanes), global::System.Span<float>.Empty, scratch);
+    }
+
+    private static void RunForwardLanes128(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes128.Count;
+        L0_Gru_ForwardLanes128(p, input, ws.Slice(0 * lanes, 48 * lanes));
+        L1_Dense_ForwardLanes128(p, ws.Slice(44 * lanes, 4 * lanes), ws.Slice(48 * lanes, 1 * lanes));
+    }
+
+    private void RunBackwardLanes128(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes128.Count;
+        global::System.ReadOnlySpan<float> p = _parameters;
+        global::System.Span<float> g = _gradients;
+        L1_Dense_BackwardLanes128(p, g, ws.Slice(44 * lanes, 4 * lanes), ws.Slice(48 * lanes, 1 * lanes), dOut, d.Slice(0 * lanes, 4 * lanes), scratch);
+        L0_Gru_BackwardLanes128(p, g, input, ws.Slice(0 * lanes, 48 * lanes), d.Slice(0 * lanes, 4 * lanes), global::System.Span<float>.Empty, scratch);
     }
 
     // ---- layer 0: gru, Gru(4, tanh, reset before), vector tier ----
@@ -769,6 +863,435 @@ partial class VectorResetBeforeModel : global::RnnGen.IBatchModel
         y.CopyTo(state);
     }
 
+    // layer 0 (gru) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
+    private static void L0_Gru_ForwardLanes512(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes512.Count;
+        if (p.Length < 84 || x.Length < 6 * lanes || ws.Length < 48 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float zr = ref RnnSimd.Ref(stackalloc float[4 * lanes]); // the state before the first step: zero
+        ref float rq = ref RnnSimd.Ref(stackalloc float[12 * lanes]); // the recurrent halves of split gates and the second products
+        ref float tq_rhPrev = ref RnnSimd.Ref(stackalloc float[4 * lanes]); // rhPrev, every unit, for the next phase
+        for (int s = 0; s < 3; s++)
+        {
+            ref float xt = ref RnnLanes512.At(ref xr, s * 2);
+            ref float slot = ref RnnLanes512.At(ref wr, s * 12);
+            ref float prev_h = ref (s > 0 ? ref RnnLanes512.At(ref wr, 36 + (s - 1) * 4) : ref zr);
+            for (int c = 0; c < 8; c++) RnnLanes512.Store(RnnLanes512.Splat(RnnSimd.Load1(ref pr, 72 + c)), ref slot, c); // b (+ b'), columns 0..7
+            for (int c = 8; c < 12; c++) RnnLanes512.Store(RnnLanes512.Splat(RnnSimd.Load1(ref pr, 72 + c)), ref slot, c); // b, columns 8..11
+            RnnLanes512.Product(ref xt, 2, ref pr, 12, 12, ref slot); // + x_t K
+            if (s > 0)
+            {
+                RnnLanes512.Product(ref prev_h, 4, ref RnnSimd.At(ref pr, 24), 12, 8, ref slot); // + h_(s-1) R, columns 0..7
+            }
+            ref float at_hNew = ref RnnLanes512.At(ref wr, 36 + s * 4);
+            // the cell, unit by unit, phase 1 of 2
+            for (int j = 0; j < 4; j++)
+            {
+                RnnVector512 v_h = RnnLanes512.Load(ref prev_h, j);
+                RnnVector512 v_z = RnnLanes512.Sigmoid(RnnLanes512.Load(ref slot, j)); // sigmoid(gate 0)
+                RnnLanes512.Store(v_z, ref slot, j);
+                RnnVector512 v_r = RnnLanes512.Sigmoid(RnnLanes512.Load(ref slot, 4 + j)); // sigmoid(gate 1)
+                RnnLanes512.Store(v_r, ref slot, 4 + j);
+                RnnVector512 v_rhPrev = v_r * v_h; // r * h
+                RnnLanes512.Store(v_rhPrev, ref tq_rhPrev, j);
+            }
+            // rhPrev R_2: a second product, once rhPrev is known for every unit
+            for (int c = 8; c < 12; c++) RnnLanes512.Store(RnnVector512.Zero, ref rq, c);
+            if (s > 0) RnnLanes512.Product(ref tq_rhPrev, 4, ref RnnSimd.At(ref pr, 32), 12, 4, ref RnnLanes512.At(ref rq, 8));
+            // the cell, unit by unit, phase 2 of 2
+            for (int j = 0; j < 4; j++)
+            {
+                RnnVector512 v_h = RnnLanes512.Load(ref prev_h, j);
+                RnnVector512 v_z = RnnLanes512.Load(ref slot, j);
+                RnnVector512 v_rhPrev = RnnLanes512.Load(ref tq_rhPrev, j);
+                RnnVector512 v_hh = RnnLanes512.Tanh(RnnLanes512.Load(ref slot, 8 + j) + RnnLanes512.Load(ref rq, 8 + j)); // tanh(gate 2 + rhPrev R_2)
+                RnnLanes512.Store(v_hh, ref slot, 8 + j);
+                RnnVector512 v_hNew = RnnLanes512.MultiplyAdd(v_z, v_h - v_hh, v_hh); // hh + z * (h - hh)
+                RnnLanes512.Store(v_hNew, ref at_hNew, j);
+            }
+        }
+    }
+
+    // layer 0 (gru) backward through time on a group in lanes: reverse mode over the cell, then the weight gradients summed over steps and lanes
+    private static void L0_Gru_BackwardLanes512(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes512.Count;
+        if (p.Length < 84 || g.Length < 84 || x.Length < 6 * lanes || ws.Length < 48 * lanes || dy.Length < 4 * lanes || scratch.Length < 96 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 12]
+        ref float drr = ref RnnLanes512.At(ref dar, 36); // the recurrent side of split gates and second products, [T, 12]
+        ref float dhr = ref RnnLanes512.At(ref dar, 72); // dLoss/dh_(s-1), carried to the earlier step
+        dy.Slice(0, 4 * lanes).CopyTo(scratch.Slice(72 * lanes, 4 * lanes)); // only the last state is an output
+        ref float src_rhPrev = ref RnnLanes512.At(ref dar, 76); // rhPrev of every step, the rows of its product's dR, [T, 4]
+        ref float dt_z = ref RnnLanes512.At(ref dar, 88); // dLoss/dz from the later phase
+        ref float dt_rhPrev = ref RnnLanes512.At(ref dar, 92); // dLoss/drhPrev from the later phase
+        ref float zr = ref RnnSimd.Ref(stackalloc float[4 * lanes]); // the state before the first step: zero
+
+        // backward through time, last step first
+        for (int s = 2; s >= 0; s--)
+        {
+            ref float slot = ref RnnLanes512.At(ref wr, s * 12);
+            ref float prev_h = ref (s > 0 ? ref RnnLanes512.At(ref wr, 36 + (s - 1) * 4) : ref zr);
+            ref float das = ref RnnLanes512.At(ref dar, s * 12);
+            ref float drs = ref RnnLanes512.At(ref drr, s * 12);
+            scratch.Slice(88 * lanes, 8 * lanes).Clear(); // the phases' adjoints start at zero
+            for (int j = 0; j < 4; j++)
+            {
+                // phase 2 of 2: its forward values, from the cache, and the state before it
+                RnnVector512 v_h = RnnLanes512.Load(ref prev_h, j);
+                RnnVector512 v_z = RnnLanes512.Load(ref slot, j);
+                RnnVector512 v_r = RnnLanes512.Load(ref slot, 4 + j);
+                RnnVector512 v_hh = RnnLanes512.Load(ref slot, 8 + j);
+                // the gradient arriving at the new state: from the output and from the later step
+                RnnVector512 d_hNew = RnnLanes512.Load(ref dhr, j);
+                // through hNew = hh + z * (h - hh)
+                RnnVector512 d_hh = d_hNew;
+                RnnVector512 d_z = d_hNew * (v_h - v_hh);
+                RnnVector512 d_h = d_hNew * v_z;
+                d_hh = d_hh + -d_hNew * v_z;
+                // through hh = tanh(gate 2 + rhPrev R_2)
+                RnnVector512 q_hh = d_hh * (RnnVector512.One - v_hh * v_hh);
+                RnnVector512 d_a2 = q_hh;
+                RnnVector512 d_m2 = q_hh;
+                // keep this phase's dA for the weight gradients; carry the adjoints on
+                RnnLanes512.Store(d_a2, ref das, 8 + j);
+                RnnLanes512.Store(d_m2, ref drs, 8 + j);
+                RnnLanes512.Store(RnnLanes512.Load(ref dt_z, j) + d_z, ref dt_z, j);
+                RnnLanes512.Store(d_h, ref dhr, j);
+            }
+            if (s > 0) RnnLanes512.ProductTransposed(ref RnnLanes512.At(ref drs, 8), 4, ref RnnSimd.At(ref pr, 32), 12, 4, ref dt_rhPrev); // dLoss/drhPrev += dm R_2^T
+            for (int j = 0; j < 4; j++)
+            {
+                // phase 1 of 2: its forward values, from the cache, and the state before it
+                RnnVector512 v_h = RnnLanes512.Load(ref prev_h, j);
+                RnnVector512 v_z = RnnLanes512.Load(ref slot, j);
+                RnnVector512 v_r = RnnLanes512.Load(ref slot, 4 + j);
+                RnnVector512 v_rhPrev = v_r * v_h;
+                RnnVector512 v_hh = RnnLanes512.Load(ref slot, 8 + j);
+                RnnLanes512.Store(v_rhPrev, ref src_rhPrev, s * 4 + j); // the row of its product's dR
+                RnnVector512 d_z = RnnLanes512.Load(ref dt_z, j);
+                RnnVector512 d_rhPrev = RnnLanes512.Load(ref dt_rhPrev, j);
+                // through rhPrev = r * h
+                RnnVector512 d_r = d_rhPrev * v_h;
+                RnnVector512 d_h = d_rhPrev * v_r;
+                // through r = sigmoid(gate 1)
+                RnnVector512 q_r = d_r * v_r * (RnnVector512.One - v_r);
+                RnnVector512 d_a1 = q_r;
+                // through z = sigmoid(gate 0)
+                RnnVector512 q_z = d_z * v_z * (RnnVector512.One - v_z);
+                RnnVector512 d_a0 = q_z;
+                // keep this phase's dA for the weight gradients; carry the adjoints on
+                RnnLanes512.Store(d_a0, ref das, j);
+                RnnLanes512.Store(d_a1, ref das, 4 + j);
+                RnnLanes512.Store(RnnLanes512.Load(ref dhr, j) + d_h, ref dhr, j);
+            }
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes512.ProductTransposed(ref das, 8, ref RnnSimd.At(ref pr, 24), 12, 4, ref dhr);
+            }
+        }
+
+        // the weight gradients, summed over the steps and the group's lanes
+        RnnLanes512.SumSteps(ref dar, 12, 12, 3, ref RnnSimd.At(ref gr, 72)); // db += Σ_s dA_s
+        RnnLanes512.Outer(ref xr, 2, 2, ref dar, 12, 12, 3, ref gr, 12); // dK += Σ_s x_t^T dA_s
+        RnnLanes512.Outer(ref RnnLanes512.At(ref wr, 36), 4, 4, ref RnnLanes512.At(ref dar, 12), 12, 8, 2, ref RnnSimd.At(ref gr, 24), 12); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..7
+        RnnLanes512.Outer(ref RnnLanes512.At(ref src_rhPrev, 4), 4, 4, ref RnnLanes512.At(ref drr, 20), 12, 4, 2, ref RnnSimd.At(ref gr, 32), 12); // dR_2 += Σ_(s>0) rhPrev_s^T dm_s
+    }
+
+    // layer 0 (gru) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
+    private static void L0_Gru_ForwardLanes256(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes256.Count;
+        if (p.Length < 84 || x.Length < 6 * lanes || ws.Length < 48 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float zr = ref RnnSimd.Ref(stackalloc float[4 * lanes]); // the state before the first step: zero
+        ref float rq = ref RnnSimd.Ref(stackalloc float[12 * lanes]); // the recurrent halves of split gates and the second products
+        ref float tq_rhPrev = ref RnnSimd.Ref(stackalloc float[4 * lanes]); // rhPrev, every unit, for the next phase
+        for (int s = 0; s < 3; s++)
+        {
+            ref float xt = ref RnnLanes256.At(ref xr, s * 2);
+            ref float slot = ref RnnLanes256.At(ref wr, s * 12);
+            ref float prev_h = ref (s > 0 ? ref RnnLanes256.At(ref wr, 36 + (s - 1) * 4) : ref zr);
+            for (int c = 0; c < 8; c++) RnnLanes256.Store(RnnLanes256.Splat(RnnSimd.Load1(ref pr, 72 + c)), ref slot, c); // b (+ b'), columns 0..7
+            for (int c = 8; c < 12; c++) RnnLanes256.Store(RnnLanes256.Splat(RnnSimd.Load1(ref pr, 72 + c)), ref slot, c); // b, columns 8..11
+            RnnLanes256.Product(ref xt, 2, ref pr, 12, 12, ref slot); // + x_t K
+            if (s > 0)
+            {
+                RnnLanes256.Product(ref prev_h, 4, ref RnnSimd.At(ref pr, 24), 12, 8, ref slot); // + h_(s-1) R, columns 0..7
+            }
+            ref float at_hNew = ref RnnLanes256.At(ref wr, 36 + s * 4);
+            // the cell, unit by unit, phase 1 of 2
+            for (int j = 0; j < 4; j++)
+            {
+                RnnVector256 v_h = RnnLanes256.Load(ref prev_h, j);
+                RnnVector256 v_z = RnnLanes256.Sigmoid(RnnLanes256.Load(ref slot, j)); // sigmoid(gate 0)
+                RnnLanes256.Store(v_z, ref slot, j);
+                RnnVector256 v_r = RnnLanes256.Sigmoid(RnnLanes256.Load(ref slot, 4 + j)); // sigmoid(gate 1)
+                RnnLanes256.Store(v_r, ref slot, 4 + j);
+                RnnVector256 v_rhPrev = v_r * v_h; // r * h
+                RnnLanes256.Store(v_rhPrev, ref tq_rhPrev, j);
+            }
+            // rhPrev R_2: a second product, once rhPrev is known for every unit
+            for (int c = 8; c < 12; c++) RnnLanes256.Store(RnnVector256.Zero, ref rq, c);
+            if (s > 0) RnnLanes256.Product(ref tq_rhPrev, 4, ref RnnSimd.At(ref pr, 32), 12, 4, ref RnnLanes256.At(ref rq, 8));
+            // the cell, unit by unit, phase 2 of 2
+            for (int j = 0; j < 4; j++)
+            {
+                RnnVector256 v_h = RnnLanes256.Load(ref prev_h, j);
+                RnnVector256 v_z = RnnLanes256.Load(ref slot, j);
+                RnnVector256 v_rhPrev = RnnLanes256.Load(ref tq_rhPrev, j);
+                RnnVector256 v_hh = RnnLanes256.Tanh(RnnLanes256.Load(ref slot, 8 + j) + RnnLanes256.Load(ref rq, 8 + j)); // tanh(gate 2 + rhPrev R_2)
+                RnnLanes256.Store(v_hh, ref slot, 8 + j);
+                RnnVector256 v_hNew = RnnLanes256.MultiplyAdd(v_z, v_h - v_hh, v_hh); // hh + z * (h - hh)
+                RnnLanes256.Store(v_hNew, ref at_hNew, j);
+            }
+        }
+    }
+
+    // layer 0 (gru) backward through time on a group in lanes: reverse mode over the cell, then the weight gradients summed over steps and lanes
+    private static void L0_Gru_BackwardLanes256(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes256.Count;
+        if (p.Length < 84 || g.Length < 84 || x.Length < 6 * lanes || ws.Length < 48 * lanes || dy.Length < 4 * lanes || scratch.Length < 96 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 12]
+        ref float drr = ref RnnLanes256.At(ref dar, 36); // the recurrent side of split gates and second products, [T, 12]
+        ref float dhr = ref RnnLanes256.At(ref dar, 72); // dLoss/dh_(s-1), carried to the earlier step
+        dy.Slice(0, 4 * lanes).CopyTo(scratch.Slice(72 * lanes, 4 * lanes)); // only the last state is an output
+        ref float src_rhPrev = ref RnnLanes256.At(ref dar, 76); // rhPrev of every step, the rows of its product's dR, [T, 4]
+        ref float dt_z = ref RnnLanes256.At(ref dar, 88); // dLoss/dz from the later phase
+        ref float dt_rhPrev = ref RnnLanes256.At(ref dar, 92); // dLoss/drhPrev from the later phase
+        ref float zr = ref RnnSimd.Ref(stackalloc float[4 * lanes]); // the state before the first step: zero
+
+        // backward through time, last step first
+        for (int s = 2; s >= 0; s--)
+        {
+            ref float slot = ref RnnLanes256.At(ref wr, s * 12);
+            ref float prev_h = ref (s > 0 ? ref RnnLanes256.At(ref wr, 36 + (s - 1) * 4) : ref zr);
+            ref float das = ref RnnLanes256.At(ref dar, s * 12);
+            ref float drs = ref RnnLanes256.At(ref drr, s * 12);
+            scratch.Slice(88 * lanes, 8 * lanes).Clear(); // the phases' adjoints start at zero
+            for (int j = 0; j < 4; j++)
+            {
+                // phase 2 of 2: its forward values, from the cache, and the state before it
+                RnnVector256 v_h = RnnLanes256.Load(ref prev_h, j);
+                RnnVector256 v_z = RnnLanes256.Load(ref slot, j);
+                RnnVector256 v_r = RnnLanes256.Load(ref slot, 4 + j);
+                RnnVector256 v_hh = RnnLanes256.Load(ref slot, 8 + j);
+                // the gradient arriving at the new state: from the output and from the later step
+                RnnVector256 d_hNew = RnnLanes256.Load(ref dhr, j);
+                // through hNew = hh + z * (h - hh)
+                RnnVector256 d_hh = d_hNew;
+                RnnVector256 d_z = d_hNew * (v_h - v_hh);
+                RnnVector256 d_h = d_hNew * v_z;
+                d_hh = d_hh + -d_hNew * v_z;
+                // through hh = tanh(gate 2 + rhPrev R_2)
+                RnnVector256 q_hh = d_hh * (RnnVector256.One - v_hh * v_hh);
+                RnnVector256 d_a2 = q_hh;
+                RnnVector256 d_m2 = q_hh;
+                // keep this phase's dA for the weight gradients; carry the adjoints on
+                RnnLanes256.Store(d_a2, ref das, 8 + j);
+                RnnLanes256.Store(d_m2, ref drs, 8 + j);
+                RnnLanes256.Store(RnnLanes256.Load(ref dt_z, j) + d_z, ref dt_z, j);
+                RnnLanes256.Store(d_h, ref dhr, j);
+            }
+            if (s > 0) RnnLanes256.ProductTransposed(ref RnnLanes256.At(ref drs, 8), 4, ref RnnSimd.At(ref pr, 32), 12, 4, ref dt_rhPrev); // dLoss/drhPrev += dm R_2^T
+            for (int j = 0; j < 4; j++)
+            {
+                // phase 1 of 2: its forward values, from the cache, and the state before it
+                RnnVector256 v_h = RnnLanes256.Load(ref prev_h, j);
+                RnnVector256 v_z = RnnLanes256.Load(ref slot, j);
+                RnnVector256 v_r = RnnLanes256.Load(ref slot, 4 + j);
+                RnnVector256 v_rhPrev = v_r * v_h;
+                RnnVector256 v_hh = RnnLanes256.Load(ref slot, 8 + j);
+                RnnLanes256.Store(v_rhPrev, ref src_rhPrev, s * 4 + j); // the row of its product's dR
+                RnnVector256 d_z = RnnLanes256.Load(ref dt_z, j);
+                RnnVector256 d_rhPrev = RnnLanes256.Load(ref dt_rhPrev, j);
+                // through rhPrev = r * h
+                RnnVector256 d_r = d_rhPrev * v_h;
+                RnnVector256 d_h = d_rhPrev * v_r;
+                // through r = sigmoid(gate 1)
+                RnnVector256 q_r = d_r * v_r * (RnnVector256.One - v_r);
+                RnnVector256 d_a1 = q_r;
+                // through z = sigmoid(gate 0)
+                RnnVector256 q_z = d_z * v_z * (RnnVector256.One - v_z);
+                RnnVector256 d_a0 = q_z;
+                // keep this phase's dA for the weight gradients; carry the adjoints on
+                RnnLanes256.Store(d_a0, ref das, j);
+                RnnLanes256.Store(d_a1, ref das, 4 + j);
+                RnnLanes256.Store(RnnLanes256.Load(ref dhr, j) + d_h, ref dhr, j);
+            }
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes256.ProductTransposed(ref das, 8, ref RnnSimd.At(ref pr, 24), 12, 4, ref dhr);
+            }
+        }
+
+        // the weight gradients, summed over the steps and the group's lanes
+        RnnLanes256.SumSteps(ref dar, 12, 12, 3, ref RnnSimd.At(ref gr, 72)); // db += Σ_s dA_s
+        RnnLanes256.Outer(ref xr, 2, 2, ref dar, 12, 12, 3, ref gr, 12); // dK += Σ_s x_t^T dA_s
+        RnnLanes256.Outer(ref RnnLanes256.At(ref wr, 36), 4, 4, ref RnnLanes256.At(ref dar, 12), 12, 8, 2, ref RnnSimd.At(ref gr, 24), 12); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..7
+        RnnLanes256.Outer(ref RnnLanes256.At(ref src_rhPrev, 4), 4, 4, ref RnnLanes256.At(ref drr, 20), 12, 4, 2, ref RnnSimd.At(ref gr, 32), 12); // dR_2 += Σ_(s>0) rhPrev_s^T dm_s
+    }
+
+    // layer 0 (gru) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
+    private static void L0_Gru_ForwardLanes128(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes128.Count;
+        if (p.Length < 84 || x.Length < 6 * lanes || ws.Length < 48 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float zr = ref RnnSimd.Ref(stackalloc float[4 * lanes]); // the state before the first step: zero
+        ref float rq = ref RnnSimd.Ref(stackalloc float[12 * lanes]); // the recurrent halves of split gates and the second products
+        ref float tq_rhPrev = ref RnnSimd.Ref(stackalloc float[4 * lanes]); // rhPrev, every unit, for the next phase
+        for (int s = 0; s < 3; s++)
+        {
+            ref float xt = ref RnnLanes128.At(ref xr, s * 2);
+            ref float slot = ref RnnLanes128.At(ref wr, s * 12);
+            ref float prev_h = ref (s > 0 ? ref RnnLanes128.At(ref wr, 36 + (s - 1) * 4) : ref zr);
+            for (int c = 0; c < 8; c++) RnnLanes128.Store(RnnLanes128.Splat(RnnSimd.Load1(ref pr, 72 + c)), ref slot, c); // b (+ b'), columns 0..7
+            for (int c = 8; c < 12; c++) RnnLanes128.Store(RnnLanes128.Splat(RnnSimd.Load1(ref pr, 72 + c)), ref slot, c); // b, columns 8..11
+            RnnLanes128.Product(ref xt, 2, ref pr, 12, 12, ref slot); // + x_t K
+            if (s > 0)
+            {
+                RnnLanes128.Product(ref prev_h, 4, ref RnnSimd.At(ref pr, 24), 12, 8, ref slot); // + h_(s-1) R, columns 0..7
+            }
+            ref float at_hNew = ref RnnLanes128.At(ref wr, 36 + s * 4);
+            // the cell, unit by unit, phase 1 of 2
+            for (int j = 0; j < 4; j++)
+            {
+                RnnVector128 v_h = RnnLanes128.Load(ref prev_h, j);
+                RnnVector128 v_z = RnnLanes128.Sigmoid(RnnLanes128.Load(ref slot, j)); // sigmoid(gate 0)
+                RnnLanes128.Store(v_z, ref slot, j);
+                RnnVector128 v_r = RnnLanes128.Sigmoid(RnnLanes128.Load(ref slot, 4 + j)); // sigmoid(gate 1)
+                RnnLanes128.Store(v_r, ref slot, 4 + j);
+                RnnVector128 v_rhPrev = v_r * v_h; // r * h
+                RnnLanes128.Store(v_rhPrev, ref tq_rhPrev, j);
+            }
+            // rhPrev R_2: a second product, once rhPrev is known for every unit
+            for (int c = 8; c < 12; c++) RnnLanes128.Store(RnnVector128.Zero, ref rq, c);
+            if (s > 0) RnnLanes128.Product(ref tq_rhPrev, 4, ref RnnSimd.At(ref pr, 32), 12, 4, ref RnnLanes128.At(ref rq, 8));
+            // the cell, unit by unit, phase 2 of 2
+            for (int j = 0; j < 4; j++)
+            {
+                RnnVector128 v_h = RnnLanes128.Load(ref prev_h, j);
+                RnnVector128 v_z = RnnLanes128.Load(ref slot, j);
+                RnnVector128 v_rhPrev = RnnLanes128.Load(ref tq_rhPrev, j);
+                RnnVector128 v_hh = RnnLanes128.Tanh(RnnLanes128.Load(ref slot, 8 + j) + RnnLanes128.Load(ref rq, 8 + j)); // tanh(gate 2 + rhPrev R_2)
+                RnnLanes128.Store(v_hh, ref slot, 8 + j);
+                RnnVector128 v_hNew = RnnLanes128.MultiplyAdd(v_z, v_h - v_hh, v_hh); // hh + z * (h - hh)
+                RnnLanes128.Store(v_hNew, ref at_hNew, j);
+            }
+        }
+    }
+
+    // layer 0 (gru) backward through time on a group in lanes: reverse mode over the cell, then the weight gradients summed over steps and lanes
+    private static void L0_Gru_BackwardLanes128(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes128.Count;
+        if (p.Length < 84 || g.Length < 84 || x.Length < 6 * lanes || ws.Length < 48 * lanes || dy.Length < 4 * lanes || scratch.Length < 96 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 12]
+        ref float drr = ref RnnLanes128.At(ref dar, 36); // the recurrent side of split gates and second products, [T, 12]
+        ref float dhr = ref RnnLanes128.At(ref dar, 72); // dLoss/dh_(s-1), carried to the earlier step
+        dy.Slice(0, 4 * lanes).CopyTo(scratch.Slice(72 * lanes, 4 * lanes)); // only the last state is an output
+        ref float src_rhPrev = ref RnnLanes128.At(ref dar, 76); // rhPrev of every step, the rows of its product's dR, [T, 4]
+        ref float dt_z = ref RnnLanes128.At(ref dar, 88); // dLoss/dz from the later phase
+        ref float dt_rhPrev = ref RnnLanes128.At(ref dar, 92); // dLoss/drhPrev from the later phase
+        ref float zr = ref RnnSimd.Ref(stackalloc float[4 * lanes]); // the state before the first step: zero
+
+        // backward through time, last step first
+        for (int s = 2; s >= 0; s--)
+        {
+            ref float slot = ref RnnLanes128.At(ref wr, s * 12);
+            ref float prev_h = ref (s > 0 ? ref RnnLanes128.At(ref wr, 36 + (s - 1) * 4) : ref zr);
+            ref float das = ref RnnLanes128.At(ref dar, s * 12);
+            ref float drs = ref RnnLanes128.At(ref drr, s * 12);
+            scratch.Slice(88 * lanes, 8 * lanes).Clear(); // the phases' adjoints start at zero
+            for (int j = 0; j < 4; j++)
+            {
+                // phase 2 of 2: its forward values, from the cache, and the state before it
+                RnnVector128 v_h = RnnLanes128.Load(ref prev_h, j);
+                RnnVector128 v_z = RnnLanes128.Load(ref slot, j);
+                RnnVector128 v_r = RnnLanes128.Load(ref slot, 4 + j);
+                RnnVector128 v_hh = RnnLanes128.Load(ref slot, 8 + j);
+                // the gradient arriving at the new state: from the output and from the later step
+                RnnVector128 d_hNew = RnnLanes128.Load(ref dhr, j);
+                // through hNew = hh + z * (h - hh)
+                RnnVector128 d_hh = d_hNew;
+                RnnVector128 d_z = d_hNew * (v_h - v_hh);
+                RnnVector128 d_h = d_hNew * v_z;
+                d_hh = d_hh + -d_hNew * v_z;
+                // through hh = tanh(gate 2 + rhPrev R_2)
+                RnnVector128 q_hh = d_hh * (RnnVector128.One - v_hh * v_hh);
+                RnnVector128 d_a2 = q_hh;
+                RnnVector128 d_m2 = q_hh;
+                // keep this phase's dA for the weight gradients; carry the adjoints on
+                RnnLanes128.Store(d_a2, ref das, 8 + j);
+                RnnLanes128.Store(d_m2, ref drs, 8 + j);
+                RnnLanes128.Store(RnnLanes128.Load(ref dt_z, j) + d_z, ref dt_z, j);
+                RnnLanes128.Store(d_h, ref dhr, j);
+            }
+            if (s > 0) RnnLanes128.ProductTransposed(ref RnnLanes128.At(ref drs, 8), 4, ref RnnSimd.At(ref pr, 32), 12, 4, ref dt_rhPrev); // dLoss/drhPrev += dm R_2^T
+            for (int j = 0; j < 4; j++)
+            {
+                // phase 1 of 2: its forward values, from the cache, and the state before it
+                RnnVector128 v_h = RnnLanes128.Load(ref prev_h, j);
+                RnnVector128 v_z = RnnLanes128.Load(ref slot, j);
+                RnnVector128 v_r = RnnLanes128.Load(ref slot, 4 + j);
+                RnnVector128 v_rhPrev = v_r * v_h;
+                RnnVector128 v_hh = RnnLanes128.Load(ref slot, 8 + j);
+                RnnLanes128.Store(v_rhPrev, ref src_rhPrev, s * 4 + j); // the row of its product's dR
+                RnnVector128 d_z = RnnLanes128.Load(ref dt_z, j);
+                RnnVector128 d_rhPrev = RnnLanes128.Load(ref dt_rhPrev, j);
+                // through rhPrev = r * h
+                RnnVector128 d_r = d_rhPrev * v_h;
+                RnnVector128 d_h = d_rhPrev * v_r;
+                // through r = sigmoid(gate 1)
+                RnnVector128 q_r = d_r * v_r * (RnnVector128.One - v_r);
+                RnnVector128 d_a1 = q_r;
+                // through z = sigmoid(gate 0)
+                RnnVector128 q_z = d_z * v_z * (RnnVector128.One - v_z);
+                RnnVector128 d_a0 = q_z;
+                // keep this phase's dA for the weight gradients; carry the adjoints on
+                RnnLanes128.Store(d_a0, ref das, j);
+                RnnLanes128.Store(d_a1, ref das, 4 + j);
+                RnnLanes128.Store(RnnLanes128.Load(ref dhr, j) + d_h, ref dhr, j);
+            }
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes128.ProductTransposed(ref das, 8, ref RnnSimd.At(ref pr, 24), 12, 4, ref dhr);
+            }
+        }
+
+        // the weight gradients, summed over the steps and the group's lanes
+        RnnLanes128.SumSteps(ref dar, 12, 12, 3, ref RnnSimd.At(ref gr, 72)); // db += Σ_s dA_s
+        RnnLanes128.Outer(ref xr, 2, 2, ref dar, 12, 12, 3, ref gr, 12); // dK += Σ_s x_t^T dA_s
+        RnnLanes128.Outer(ref RnnLanes128.At(ref wr, 36), 4, 4, ref RnnLanes128.At(ref dar, 12), 12, 8, 2, ref RnnSimd.At(ref gr, 24), 12); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..7
+        RnnLanes128.Outer(ref RnnLanes128.At(ref src_rhPrev, 4), 4, 4, ref RnnLanes128.At(ref drr, 20), 12, 4, 2, ref RnnSimd.At(ref gr, 32), 12); // dR_2 += Σ_(s>0) rhPrev_s^T dm_s
+    }
+
     // ---- layer 1: dense, Dense(1, linear), vector tier ----
 
     // layer 1 (dense) forward, vector tier: y = linear(x W + b), output units in vector accumulators
@@ -967,6 +1490,135 @@ partial class VectorResetBeforeModel : global::RnnGen.IBatchModel
     {
         p.Slice(88, 1).CopyTo(y);
         global::RnnGen.CompilerServices.Kernels.MatVecAdd(x, p.Slice(84, 4), y);
+    }
+
+    // layer 1 (dense) forward on a group of samples in lanes: y = (x K + b)
+    private static void L1_Dense_ForwardLanes512(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes512.Count;
+        if (p.Length < 89 || x.Length < 4 * lanes || ws.Length < 1 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        for (int n = 0; n < 1; n++)
+        {
+            ref float xn = ref RnnLanes512.At(ref xr, n * 4);
+            ref float yn = ref RnnLanes512.At(ref wr, n * 1);
+            for (int c = 0; c < 1; c++) RnnLanes512.Store(RnnLanes512.Splat(RnnSimd.Load1(ref pr, 88 + c)), ref yn, c); // b
+            RnnLanes512.Product(ref xn, 4, ref RnnSimd.At(ref pr, 84), 1, 1, ref yn); // + x K
+        }
+    }
+
+    // layer 1 (dense) backward on a group in lanes: dz = dy f'(y); g += x^T dz, dz; dx = dz K^T
+    private static void L1_Dense_BackwardLanes512(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes512.Count;
+        if (p.Length < 89 || g.Length < 89 || x.Length < 4 * lanes || ws.Length < 1 * lanes || dy.Length < 1 * lanes || scratch.Length < 1 * lanes || dx.Length < 4 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dzr = ref RnnSimd.Ref(scratch); // dLoss/dz of every application, [1, 1]
+        ref float dxr = ref RnnSimd.Ref(dx);
+        dx.Slice(0, 4 * lanes).Clear();
+        for (int n = 0; n < 1; n++)
+        {
+            ref float yn = ref RnnLanes512.At(ref wr, n * 1);
+            ref float dyn = ref RnnLanes512.At(ref dyr, n * 1);
+            ref float dzn = ref RnnLanes512.At(ref dzr, n * 1);
+            for (int j = 0; j < 1; j++) RnnLanes512.Store(RnnLanes512.Load(ref dyn, j), ref dzn, j);
+            RnnLanes512.ProductTransposed(ref dzn, 1, ref RnnSimd.At(ref pr, 84), 1, 4, ref RnnLanes512.At(ref dxr, n * 4)); // dx_n = dz_n K^T
+        }
+        // the weight gradients, summed over the applications and the group's lanes
+        RnnLanes512.SumSteps(ref dzr, 1, 1, 1, ref RnnSimd.At(ref gr, 88)); // db += Σ_n dz_n
+        RnnLanes512.Outer(ref xr, 4, 4, ref dzr, 1, 1, 1, ref RnnSimd.At(ref gr, 84), 1); // dK += Σ_n x_n^T dz_n
+    }
+
+    // layer 1 (dense) forward on a group of samples in lanes: y = (x K + b)
+    private static void L1_Dense_ForwardLanes256(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes256.Count;
+        if (p.Length < 89 || x.Length < 4 * lanes || ws.Length < 1 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        for (int n = 0; n < 1; n++)
+        {
+            ref float xn = ref RnnLanes256.At(ref xr, n * 4);
+            ref float yn = ref RnnLanes256.At(ref wr, n * 1);
+            for (int c = 0; c < 1; c++) RnnLanes256.Store(RnnLanes256.Splat(RnnSimd.Load1(ref pr, 88 + c)), ref yn, c); // b
+            RnnLanes256.Product(ref xn, 4, ref RnnSimd.At(ref pr, 84), 1, 1, ref yn); // + x K
+        }
+    }
+
+    // layer 1 (dense) backward on a group in lanes: dz = dy f'(y); g += x^T dz, dz; dx = dz K^T
+    private static void L1_Dense_BackwardLanes256(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes256.Count;
+        if (p.Length < 89 || g.Length < 89 || x.Length < 4 * lanes || ws.Length < 1 * lanes || dy.Length < 1 * lanes || scratch.Length < 1 * lanes || dx.Length < 4 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dzr = ref RnnSimd.Ref(scratch); // dLoss/dz of every application, [1, 1]
+        ref float dxr = ref RnnSimd.Ref(dx);
+        dx.Slice(0, 4 * lanes).Clear();
+        for (int n = 0; n < 1; n++)
+        {
+            ref float yn = ref RnnLanes256.At(ref wr, n * 1);
+            ref float dyn = ref RnnLanes256.At(ref dyr, n * 1);
+            ref float dzn = ref RnnLanes256.At(ref dzr, n * 1);
+            for (int j = 0; j < 1; j++) RnnLanes256.Store(RnnLanes256.Load(ref dyn, j), ref dzn, j);
+            RnnLanes256.ProductTransposed(ref dzn, 1, ref RnnSimd.At(ref pr, 84), 1, 4, ref RnnLanes256.At(ref dxr, n * 4)); // dx_n = dz_n K^T
+        }
+        // the weight gradients, summed over the applications and the group's lanes
+        RnnLanes256.SumSteps(ref dzr, 1, 1, 1, ref RnnSimd.At(ref gr, 88)); // db += Σ_n dz_n
+        RnnLanes256.Outer(ref xr, 4, 4, ref dzr, 1, 1, 1, ref RnnSimd.At(ref gr, 84), 1); // dK += Σ_n x_n^T dz_n
+    }
+
+    // layer 1 (dense) forward on a group of samples in lanes: y = (x K + b)
+    private static void L1_Dense_ForwardLanes128(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        const int lanes = RnnLanes128.Count;
+        if (p.Length < 89 || x.Length < 4 * lanes || ws.Length < 1 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        for (int n = 0; n < 1; n++)
+        {
+            ref float xn = ref RnnLanes128.At(ref xr, n * 4);
+            ref float yn = ref RnnLanes128.At(ref wr, n * 1);
+            for (int c = 0; c < 1; c++) RnnLanes128.Store(RnnLanes128.Splat(RnnSimd.Load1(ref pr, 88 + c)), ref yn, c); // b
+            RnnLanes128.Product(ref xn, 4, ref RnnSimd.At(ref pr, 84), 1, 1, ref yn); // + x K
+        }
+    }
+
+    // layer 1 (dense) backward on a group in lanes: dz = dy f'(y); g += x^T dz, dz; dx = dz K^T
+    private static void L1_Dense_BackwardLanes128(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
+    {
+        const int lanes = RnnLanes128.Count;
+        if (p.Length < 89 || g.Length < 89 || x.Length < 4 * lanes || ws.Length < 1 * lanes || dy.Length < 1 * lanes || scratch.Length < 1 * lanes || dx.Length < 4 * lanes) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float gr = ref RnnSimd.Ref(g);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        ref float dyr = ref RnnSimd.Ref(dy);
+        ref float dzr = ref RnnSimd.Ref(scratch); // dLoss/dz of every application, [1, 1]
+        ref float dxr = ref RnnSimd.Ref(dx);
+        dx.Slice(0, 4 * lanes).Clear();
+        for (int n = 0; n < 1; n++)
+        {
+            ref float yn = ref RnnLanes128.At(ref wr, n * 1);
+            ref float dyn = ref RnnLanes128.At(ref dyr, n * 1);
+            ref float dzn = ref RnnLanes128.At(ref dzr, n * 1);
+            for (int j = 0; j < 1; j++) RnnLanes128.Store(RnnLanes128.Load(ref dyn, j), ref dzn, j);
+            RnnLanes128.ProductTransposed(ref dzn, 1, ref RnnSimd.At(ref pr, 84), 1, 4, ref RnnLanes128.At(ref dxr, n * 4)); // dx_n = dz_n K^T
+        }
+        // the weight gradients, summed over the applications and the group's lanes
+        RnnLanes128.SumSteps(ref dzr, 1, 1, 1, ref RnnSimd.At(ref gr, 88)); // db += Σ_n dz_n
+        RnnLanes128.Outer(ref xr, 4, 4, ref dzr, 1, 1, 1, ref RnnSimd.At(ref gr, 84), 1); // dK += Σ_n x_n^T dz_n
     }
 
     // Dot product, shared by every layer that calls it.

@@ -1479,7 +1479,7 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
         ref float xr = ref RnnSimd.Ref(x);
         ref float wr = ref RnnSimd.Ref(ws);
         ref float zr = ref RnnSimd.Ref(stackalloc float[12 * lanes]); // the state before the first step: zero
-        ref float rq = ref RnnSimd.Ref(stackalloc float[36 * lanes]); // the recurrent halves of split gates
+        ref float rq = ref RnnSimd.Ref(stackalloc float[36 * lanes]); // the recurrent halves of split gates and the second products
         for (int s = 0; s < 5; s++)
         {
             ref float xt = ref RnnLanes512.At(ref xr, s * 2);
@@ -1525,7 +1525,7 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 36]
-        ref float drr = ref RnnLanes512.At(ref dar, 180); // the same, as the recurrent product sees it (split gates differ), [T, 36]
+        ref float drr = ref RnnLanes512.At(ref dar, 180); // the recurrent side of split gates and second products, [T, 36]
         ref float dhr = ref RnnLanes512.At(ref dar, 360); // dLoss/dh_(s-1), carried to the earlier step
         dy.Slice(0, 12 * lanes).CopyTo(scratch.Slice(360 * lanes, 12 * lanes)); // only the last state is an output
         ref float zr = ref RnnSimd.Ref(stackalloc float[12 * lanes]); // the state before the first step: zero
@@ -1566,23 +1566,28 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
                 // through z = sigmoid(gate 0)
                 RnnVector512 q_z = d_z * v_z * (RnnVector512.One - v_z);
                 RnnVector512 d_a0 = q_z;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes512.Store(d_a0, ref das, j);
-                RnnLanes512.Store(d_a0, ref drs, j);
                 RnnLanes512.Store(d_a1, ref das, 12 + j);
-                RnnLanes512.Store(d_a1, ref drs, 12 + j);
                 RnnLanes512.Store(d_a2, ref das, 24 + j);
                 RnnLanes512.Store(d_r2, ref drs, 24 + j);
                 RnnLanes512.Store(d_h, ref dhr, j);
             }
-            if (s > 0) RnnLanes512.ProductTransposed(ref drs, 36, ref RnnSimd.At(ref pr, 72), 36, 12, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes512.ProductTransposed(ref das, 24, ref RnnSimd.At(ref pr, 72), 36, 12, ref dhr);
+                RnnLanes512.ProductTransposed(ref RnnLanes512.At(ref drs, 24), 12, ref RnnSimd.At(ref pr, 96), 36, 12, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
         RnnLanes512.SumSteps(ref dar, 36, 36, 5, ref RnnSimd.At(ref gr, 504)); // db += Σ_s dA_s
-        RnnLanes512.SumSteps(ref drr, 36, 36, 5, ref RnnSimd.At(ref gr, 540)); // db' += Σ_s dA_s as the recurrent product sees it
+        RnnLanes512.SumSteps(ref dar, 36, 24, 5, ref RnnSimd.At(ref gr, 540)); // db' += Σ_s dA_s as the recurrent product sees it, columns 0..23
+        RnnLanes512.SumSteps(ref RnnLanes512.At(ref drr, 24), 36, 12, 5, ref RnnSimd.At(ref gr, 564)); // db' += Σ_s dA_s as the recurrent product sees it, columns 24..35
         RnnLanes512.Outer(ref xr, 2, 2, ref dar, 36, 36, 5, ref gr, 36); // dK += Σ_s x_t^T dA_s
-        RnnLanes512.Outer(ref RnnLanes512.At(ref wr, 240), 12, 12, ref RnnLanes512.At(ref drr, 36), 36, 36, 4, ref RnnSimd.At(ref gr, 72), 36); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        RnnLanes512.Outer(ref RnnLanes512.At(ref wr, 240), 12, 12, ref RnnLanes512.At(ref dar, 36), 36, 24, 4, ref RnnSimd.At(ref gr, 72), 36); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..23
+        RnnLanes512.Outer(ref RnnLanes512.At(ref wr, 240), 12, 12, ref RnnLanes512.At(ref drr, 60), 36, 12, 4, ref RnnSimd.At(ref gr, 96), 36); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 24..35
     }
 
     // layer 0 (gru) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -1594,7 +1599,7 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
         ref float xr = ref RnnSimd.Ref(x);
         ref float wr = ref RnnSimd.Ref(ws);
         ref float zr = ref RnnSimd.Ref(stackalloc float[12 * lanes]); // the state before the first step: zero
-        ref float rq = ref RnnSimd.Ref(stackalloc float[36 * lanes]); // the recurrent halves of split gates
+        ref float rq = ref RnnSimd.Ref(stackalloc float[36 * lanes]); // the recurrent halves of split gates and the second products
         for (int s = 0; s < 5; s++)
         {
             ref float xt = ref RnnLanes256.At(ref xr, s * 2);
@@ -1640,7 +1645,7 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 36]
-        ref float drr = ref RnnLanes256.At(ref dar, 180); // the same, as the recurrent product sees it (split gates differ), [T, 36]
+        ref float drr = ref RnnLanes256.At(ref dar, 180); // the recurrent side of split gates and second products, [T, 36]
         ref float dhr = ref RnnLanes256.At(ref dar, 360); // dLoss/dh_(s-1), carried to the earlier step
         dy.Slice(0, 12 * lanes).CopyTo(scratch.Slice(360 * lanes, 12 * lanes)); // only the last state is an output
         ref float zr = ref RnnSimd.Ref(stackalloc float[12 * lanes]); // the state before the first step: zero
@@ -1681,23 +1686,28 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
                 // through z = sigmoid(gate 0)
                 RnnVector256 q_z = d_z * v_z * (RnnVector256.One - v_z);
                 RnnVector256 d_a0 = q_z;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes256.Store(d_a0, ref das, j);
-                RnnLanes256.Store(d_a0, ref drs, j);
                 RnnLanes256.Store(d_a1, ref das, 12 + j);
-                RnnLanes256.Store(d_a1, ref drs, 12 + j);
                 RnnLanes256.Store(d_a2, ref das, 24 + j);
                 RnnLanes256.Store(d_r2, ref drs, 24 + j);
                 RnnLanes256.Store(d_h, ref dhr, j);
             }
-            if (s > 0) RnnLanes256.ProductTransposed(ref drs, 36, ref RnnSimd.At(ref pr, 72), 36, 12, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes256.ProductTransposed(ref das, 24, ref RnnSimd.At(ref pr, 72), 36, 12, ref dhr);
+                RnnLanes256.ProductTransposed(ref RnnLanes256.At(ref drs, 24), 12, ref RnnSimd.At(ref pr, 96), 36, 12, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
         RnnLanes256.SumSteps(ref dar, 36, 36, 5, ref RnnSimd.At(ref gr, 504)); // db += Σ_s dA_s
-        RnnLanes256.SumSteps(ref drr, 36, 36, 5, ref RnnSimd.At(ref gr, 540)); // db' += Σ_s dA_s as the recurrent product sees it
+        RnnLanes256.SumSteps(ref dar, 36, 24, 5, ref RnnSimd.At(ref gr, 540)); // db' += Σ_s dA_s as the recurrent product sees it, columns 0..23
+        RnnLanes256.SumSteps(ref RnnLanes256.At(ref drr, 24), 36, 12, 5, ref RnnSimd.At(ref gr, 564)); // db' += Σ_s dA_s as the recurrent product sees it, columns 24..35
         RnnLanes256.Outer(ref xr, 2, 2, ref dar, 36, 36, 5, ref gr, 36); // dK += Σ_s x_t^T dA_s
-        RnnLanes256.Outer(ref RnnLanes256.At(ref wr, 240), 12, 12, ref RnnLanes256.At(ref drr, 36), 36, 36, 4, ref RnnSimd.At(ref gr, 72), 36); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        RnnLanes256.Outer(ref RnnLanes256.At(ref wr, 240), 12, 12, ref RnnLanes256.At(ref dar, 36), 36, 24, 4, ref RnnSimd.At(ref gr, 72), 36); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..23
+        RnnLanes256.Outer(ref RnnLanes256.At(ref wr, 240), 12, 12, ref RnnLanes256.At(ref drr, 60), 36, 12, 4, ref RnnSimd.At(ref gr, 96), 36); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 24..35
     }
 
     // layer 0 (gru) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -1709,7 +1719,7 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
         ref float xr = ref RnnSimd.Ref(x);
         ref float wr = ref RnnSimd.Ref(ws);
         ref float zr = ref RnnSimd.Ref(stackalloc float[12 * lanes]); // the state before the first step: zero
-        ref float rq = ref RnnSimd.Ref(stackalloc float[36 * lanes]); // the recurrent halves of split gates
+        ref float rq = ref RnnSimd.Ref(stackalloc float[36 * lanes]); // the recurrent halves of split gates and the second products
         for (int s = 0; s < 5; s++)
         {
             ref float xt = ref RnnLanes128.At(ref xr, s * 2);
@@ -1755,7 +1765,7 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 36]
-        ref float drr = ref RnnLanes128.At(ref dar, 180); // the same, as the recurrent product sees it (split gates differ), [T, 36]
+        ref float drr = ref RnnLanes128.At(ref dar, 180); // the recurrent side of split gates and second products, [T, 36]
         ref float dhr = ref RnnLanes128.At(ref dar, 360); // dLoss/dh_(s-1), carried to the earlier step
         dy.Slice(0, 12 * lanes).CopyTo(scratch.Slice(360 * lanes, 12 * lanes)); // only the last state is an output
         ref float zr = ref RnnSimd.Ref(stackalloc float[12 * lanes]); // the state before the first step: zero
@@ -1796,23 +1806,28 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
                 // through z = sigmoid(gate 0)
                 RnnVector128 q_z = d_z * v_z * (RnnVector128.One - v_z);
                 RnnVector128 d_a0 = q_z;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes128.Store(d_a0, ref das, j);
-                RnnLanes128.Store(d_a0, ref drs, j);
                 RnnLanes128.Store(d_a1, ref das, 12 + j);
-                RnnLanes128.Store(d_a1, ref drs, 12 + j);
                 RnnLanes128.Store(d_a2, ref das, 24 + j);
                 RnnLanes128.Store(d_r2, ref drs, 24 + j);
                 RnnLanes128.Store(d_h, ref dhr, j);
             }
-            if (s > 0) RnnLanes128.ProductTransposed(ref drs, 36, ref RnnSimd.At(ref pr, 72), 36, 12, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes128.ProductTransposed(ref das, 24, ref RnnSimd.At(ref pr, 72), 36, 12, ref dhr);
+                RnnLanes128.ProductTransposed(ref RnnLanes128.At(ref drs, 24), 12, ref RnnSimd.At(ref pr, 96), 36, 12, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
         RnnLanes128.SumSteps(ref dar, 36, 36, 5, ref RnnSimd.At(ref gr, 504)); // db += Σ_s dA_s
-        RnnLanes128.SumSteps(ref drr, 36, 36, 5, ref RnnSimd.At(ref gr, 540)); // db' += Σ_s dA_s as the recurrent product sees it
+        RnnLanes128.SumSteps(ref dar, 36, 24, 5, ref RnnSimd.At(ref gr, 540)); // db' += Σ_s dA_s as the recurrent product sees it, columns 0..23
+        RnnLanes128.SumSteps(ref RnnLanes128.At(ref drr, 24), 36, 12, 5, ref RnnSimd.At(ref gr, 564)); // db' += Σ_s dA_s as the recurrent product sees it, columns 24..35
         RnnLanes128.Outer(ref xr, 2, 2, ref dar, 36, 36, 5, ref gr, 36); // dK += Σ_s x_t^T dA_s
-        RnnLanes128.Outer(ref RnnLanes128.At(ref wr, 240), 12, 12, ref RnnLanes128.At(ref drr, 36), 36, 36, 4, ref RnnSimd.At(ref gr, 72), 36); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        RnnLanes128.Outer(ref RnnLanes128.At(ref wr, 240), 12, 12, ref RnnLanes128.At(ref dar, 36), 36, 24, 4, ref RnnSimd.At(ref gr, 72), 36); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..23
+        RnnLanes128.Outer(ref RnnLanes128.At(ref wr, 240), 12, 12, ref RnnLanes128.At(ref drr, 60), 36, 12, 4, ref RnnSimd.At(ref gr, 96), 36); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 24..35
     }
 
     // ---- layer 1: dense, Dense(1, linear), vector tier ----

@@ -423,7 +423,6 @@ partial class LetterModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 3]
-        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
         ref float dhr = ref RnnLanes512.At(ref dar, 3); // dLoss/dh_(s-1), carried to the earlier step
         dy.Slice(0, 3 * lanes).CopyTo(scratch.Slice(3 * lanes, 3 * lanes)); // only the last state is an output
         ref float zr = ref RnnSimd.Ref(stackalloc float[3 * lanes]); // the state before the first step: zero
@@ -442,11 +441,15 @@ partial class LetterModel : global::RnnGen.IBatchModel
                 // through hNew = tanh(gate 0)
                 RnnVector512 q_hNew = d_hNew * (RnnVector512.One - v_hNew * v_hNew);
                 RnnVector512 d_a0 = q_hNew;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes512.Store(d_a0, ref das, j);
                 RnnLanes512.Store(RnnVector512.Zero, ref dhr, j);
             }
-            if (s > 0) RnnLanes512.ProductTransposed(ref das, 3, ref RnnSimd.At(ref pr, 15), 3, 3, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes512.ProductTransposed(ref das, 3, ref RnnSimd.At(ref pr, 15), 3, 3, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
@@ -494,7 +497,6 @@ partial class LetterModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 3]
-        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
         ref float dhr = ref RnnLanes256.At(ref dar, 3); // dLoss/dh_(s-1), carried to the earlier step
         dy.Slice(0, 3 * lanes).CopyTo(scratch.Slice(3 * lanes, 3 * lanes)); // only the last state is an output
         ref float zr = ref RnnSimd.Ref(stackalloc float[3 * lanes]); // the state before the first step: zero
@@ -513,11 +515,15 @@ partial class LetterModel : global::RnnGen.IBatchModel
                 // through hNew = tanh(gate 0)
                 RnnVector256 q_hNew = d_hNew * (RnnVector256.One - v_hNew * v_hNew);
                 RnnVector256 d_a0 = q_hNew;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes256.Store(d_a0, ref das, j);
                 RnnLanes256.Store(RnnVector256.Zero, ref dhr, j);
             }
-            if (s > 0) RnnLanes256.ProductTransposed(ref das, 3, ref RnnSimd.At(ref pr, 15), 3, 3, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes256.ProductTransposed(ref das, 3, ref RnnSimd.At(ref pr, 15), 3, 3, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
@@ -565,7 +571,6 @@ partial class LetterModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 3]
-        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
         ref float dhr = ref RnnLanes128.At(ref dar, 3); // dLoss/dh_(s-1), carried to the earlier step
         dy.Slice(0, 3 * lanes).CopyTo(scratch.Slice(3 * lanes, 3 * lanes)); // only the last state is an output
         ref float zr = ref RnnSimd.Ref(stackalloc float[3 * lanes]); // the state before the first step: zero
@@ -584,11 +589,15 @@ partial class LetterModel : global::RnnGen.IBatchModel
                 // through hNew = tanh(gate 0)
                 RnnVector128 q_hNew = d_hNew * (RnnVector128.One - v_hNew * v_hNew);
                 RnnVector128 d_a0 = q_hNew;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes128.Store(d_a0, ref das, j);
                 RnnLanes128.Store(RnnVector128.Zero, ref dhr, j);
             }
-            if (s > 0) RnnLanes128.ProductTransposed(ref das, 3, ref RnnSimd.At(ref pr, 15), 3, 3, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes128.ProductTransposed(ref das, 3, ref RnnSimd.At(ref pr, 15), 3, 3, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes

@@ -564,7 +564,6 @@ partial class LstmModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 8]
-        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
         ref float dhr = ref RnnLanes512.At(ref dar, 16); // dLoss/dh_(s-1), carried to the earlier step
         dy.Slice(0, 2 * lanes).CopyTo(scratch.Slice(16 * lanes, 2 * lanes)); // only the last state is an output
         ref float carry_c = ref RnnLanes512.At(ref dar, 18); // dLoss/dc_(s-1)
@@ -613,7 +612,7 @@ partial class LstmModel : global::RnnGen.IBatchModel
                 // through i = sigmoid(gate 0)
                 RnnVector512 q_i = d_i * v_i * (RnnVector512.One - v_i);
                 RnnVector512 d_a0 = q_i;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes512.Store(d_a0, ref das, j);
                 RnnLanes512.Store(d_a1, ref das, 2 + j);
                 RnnLanes512.Store(d_a2, ref das, 4 + j);
@@ -621,13 +620,17 @@ partial class LstmModel : global::RnnGen.IBatchModel
                 RnnLanes512.Store(d_c, ref carry_c, j);
                 RnnLanes512.Store(RnnVector512.Zero, ref dhr, j);
             }
-            if (s > 0) RnnLanes512.ProductTransposed(ref das, 8, ref RnnSimd.At(ref pr, 16), 8, 2, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes512.ProductTransposed(ref das, 8, ref RnnSimd.At(ref pr, 16), 8, 2, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
         RnnLanes512.SumSteps(ref dar, 8, 8, 2, ref RnnSimd.At(ref gr, 32)); // db += Σ_s dA_s
         RnnLanes512.Outer(ref xr, 2, 2, ref dar, 8, 8, 2, ref gr, 8); // dK += Σ_s x_t^T dA_s
-        RnnLanes512.Outer(ref RnnLanes512.At(ref wr, 24), 2, 2, ref RnnLanes512.At(ref drr, 8), 8, 8, 1, ref RnnSimd.At(ref gr, 16), 8); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        RnnLanes512.Outer(ref RnnLanes512.At(ref wr, 24), 2, 2, ref RnnLanes512.At(ref dar, 8), 8, 8, 1, ref RnnSimd.At(ref gr, 16), 8); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..7
     }
 
     // layer 0 (lstm) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -687,7 +690,6 @@ partial class LstmModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 8]
-        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
         ref float dhr = ref RnnLanes256.At(ref dar, 16); // dLoss/dh_(s-1), carried to the earlier step
         dy.Slice(0, 2 * lanes).CopyTo(scratch.Slice(16 * lanes, 2 * lanes)); // only the last state is an output
         ref float carry_c = ref RnnLanes256.At(ref dar, 18); // dLoss/dc_(s-1)
@@ -736,7 +738,7 @@ partial class LstmModel : global::RnnGen.IBatchModel
                 // through i = sigmoid(gate 0)
                 RnnVector256 q_i = d_i * v_i * (RnnVector256.One - v_i);
                 RnnVector256 d_a0 = q_i;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes256.Store(d_a0, ref das, j);
                 RnnLanes256.Store(d_a1, ref das, 2 + j);
                 RnnLanes256.Store(d_a2, ref das, 4 + j);
@@ -744,13 +746,17 @@ partial class LstmModel : global::RnnGen.IBatchModel
                 RnnLanes256.Store(d_c, ref carry_c, j);
                 RnnLanes256.Store(RnnVector256.Zero, ref dhr, j);
             }
-            if (s > 0) RnnLanes256.ProductTransposed(ref das, 8, ref RnnSimd.At(ref pr, 16), 8, 2, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes256.ProductTransposed(ref das, 8, ref RnnSimd.At(ref pr, 16), 8, 2, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
         RnnLanes256.SumSteps(ref dar, 8, 8, 2, ref RnnSimd.At(ref gr, 32)); // db += Σ_s dA_s
         RnnLanes256.Outer(ref xr, 2, 2, ref dar, 8, 8, 2, ref gr, 8); // dK += Σ_s x_t^T dA_s
-        RnnLanes256.Outer(ref RnnLanes256.At(ref wr, 24), 2, 2, ref RnnLanes256.At(ref drr, 8), 8, 8, 1, ref RnnSimd.At(ref gr, 16), 8); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        RnnLanes256.Outer(ref RnnLanes256.At(ref wr, 24), 2, 2, ref RnnLanes256.At(ref dar, 8), 8, 8, 1, ref RnnSimd.At(ref gr, 16), 8); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..7
     }
 
     // layer 0 (lstm) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -810,7 +816,6 @@ partial class LstmModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 8]
-        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
         ref float dhr = ref RnnLanes128.At(ref dar, 16); // dLoss/dh_(s-1), carried to the earlier step
         dy.Slice(0, 2 * lanes).CopyTo(scratch.Slice(16 * lanes, 2 * lanes)); // only the last state is an output
         ref float carry_c = ref RnnLanes128.At(ref dar, 18); // dLoss/dc_(s-1)
@@ -859,7 +864,7 @@ partial class LstmModel : global::RnnGen.IBatchModel
                 // through i = sigmoid(gate 0)
                 RnnVector128 q_i = d_i * v_i * (RnnVector128.One - v_i);
                 RnnVector128 d_a0 = q_i;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes128.Store(d_a0, ref das, j);
                 RnnLanes128.Store(d_a1, ref das, 2 + j);
                 RnnLanes128.Store(d_a2, ref das, 4 + j);
@@ -867,13 +872,17 @@ partial class LstmModel : global::RnnGen.IBatchModel
                 RnnLanes128.Store(d_c, ref carry_c, j);
                 RnnLanes128.Store(RnnVector128.Zero, ref dhr, j);
             }
-            if (s > 0) RnnLanes128.ProductTransposed(ref das, 8, ref RnnSimd.At(ref pr, 16), 8, 2, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes128.ProductTransposed(ref das, 8, ref RnnSimd.At(ref pr, 16), 8, 2, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
         RnnLanes128.SumSteps(ref dar, 8, 8, 2, ref RnnSimd.At(ref gr, 32)); // db += Σ_s dA_s
         RnnLanes128.Outer(ref xr, 2, 2, ref dar, 8, 8, 2, ref gr, 8); // dK += Σ_s x_t^T dA_s
-        RnnLanes128.Outer(ref RnnLanes128.At(ref wr, 24), 2, 2, ref RnnLanes128.At(ref drr, 8), 8, 8, 1, ref RnnSimd.At(ref gr, 16), 8); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        RnnLanes128.Outer(ref RnnLanes128.At(ref wr, 24), 2, 2, ref RnnLanes128.At(ref dar, 8), 8, 8, 1, ref RnnSimd.At(ref gr, 16), 8); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..7
     }
 
     // ---- layer 1: dense, Dense(1, linear) ----

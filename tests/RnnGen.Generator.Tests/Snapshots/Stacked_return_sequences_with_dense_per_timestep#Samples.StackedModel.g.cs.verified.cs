@@ -491,7 +491,6 @@ partial class StackedModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 3]
-        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
         ref float dhr = ref RnnLanes512.At(ref dar, 9); // dLoss/dh_(s-1), carried to the earlier step
         scratch.Slice(9 * lanes, 3 * lanes).Clear(); // every step's output is in dy
         ref float zr = ref RnnSimd.Ref(stackalloc float[3 * lanes]); // the state before the first step: zero
@@ -511,17 +510,21 @@ partial class StackedModel : global::RnnGen.IBatchModel
                 // through hNew = tanh(gate 0)
                 RnnVector512 q_hNew = d_hNew * (RnnVector512.One - v_hNew * v_hNew);
                 RnnVector512 d_a0 = q_hNew;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes512.Store(d_a0, ref das, j);
                 RnnLanes512.Store(RnnVector512.Zero, ref dhr, j);
             }
-            if (s > 0) RnnLanes512.ProductTransposed(ref das, 3, ref RnnSimd.At(ref pr, 6), 3, 3, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes512.ProductTransposed(ref das, 3, ref RnnSimd.At(ref pr, 6), 3, 3, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
         RnnLanes512.SumSteps(ref dar, 3, 3, 3, ref RnnSimd.At(ref gr, 15)); // db += Σ_s dA_s
         RnnLanes512.Outer(ref xr, 2, 2, ref dar, 3, 3, 3, ref gr, 3); // dK += Σ_s x_t^T dA_s
-        RnnLanes512.Outer(ref wr, 3, 3, ref RnnLanes512.At(ref drr, 3), 3, 3, 2, ref RnnSimd.At(ref gr, 6), 3); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        RnnLanes512.Outer(ref wr, 3, 3, ref RnnLanes512.At(ref dar, 3), 3, 3, 2, ref RnnSimd.At(ref gr, 6), 3); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..2
     }
 
     // layer 0 (simple_rnn) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -564,7 +567,6 @@ partial class StackedModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 3]
-        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
         ref float dhr = ref RnnLanes256.At(ref dar, 9); // dLoss/dh_(s-1), carried to the earlier step
         scratch.Slice(9 * lanes, 3 * lanes).Clear(); // every step's output is in dy
         ref float zr = ref RnnSimd.Ref(stackalloc float[3 * lanes]); // the state before the first step: zero
@@ -584,17 +586,21 @@ partial class StackedModel : global::RnnGen.IBatchModel
                 // through hNew = tanh(gate 0)
                 RnnVector256 q_hNew = d_hNew * (RnnVector256.One - v_hNew * v_hNew);
                 RnnVector256 d_a0 = q_hNew;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes256.Store(d_a0, ref das, j);
                 RnnLanes256.Store(RnnVector256.Zero, ref dhr, j);
             }
-            if (s > 0) RnnLanes256.ProductTransposed(ref das, 3, ref RnnSimd.At(ref pr, 6), 3, 3, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes256.ProductTransposed(ref das, 3, ref RnnSimd.At(ref pr, 6), 3, 3, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
         RnnLanes256.SumSteps(ref dar, 3, 3, 3, ref RnnSimd.At(ref gr, 15)); // db += Σ_s dA_s
         RnnLanes256.Outer(ref xr, 2, 2, ref dar, 3, 3, 3, ref gr, 3); // dK += Σ_s x_t^T dA_s
-        RnnLanes256.Outer(ref wr, 3, 3, ref RnnLanes256.At(ref drr, 3), 3, 3, 2, ref RnnSimd.At(ref gr, 6), 3); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        RnnLanes256.Outer(ref wr, 3, 3, ref RnnLanes256.At(ref dar, 3), 3, 3, 2, ref RnnSimd.At(ref gr, 6), 3); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..2
     }
 
     // layer 0 (simple_rnn) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -637,7 +643,6 @@ partial class StackedModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 3]
-        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
         ref float dhr = ref RnnLanes128.At(ref dar, 9); // dLoss/dh_(s-1), carried to the earlier step
         scratch.Slice(9 * lanes, 3 * lanes).Clear(); // every step's output is in dy
         ref float zr = ref RnnSimd.Ref(stackalloc float[3 * lanes]); // the state before the first step: zero
@@ -657,17 +662,21 @@ partial class StackedModel : global::RnnGen.IBatchModel
                 // through hNew = tanh(gate 0)
                 RnnVector128 q_hNew = d_hNew * (RnnVector128.One - v_hNew * v_hNew);
                 RnnVector128 d_a0 = q_hNew;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes128.Store(d_a0, ref das, j);
                 RnnLanes128.Store(RnnVector128.Zero, ref dhr, j);
             }
-            if (s > 0) RnnLanes128.ProductTransposed(ref das, 3, ref RnnSimd.At(ref pr, 6), 3, 3, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes128.ProductTransposed(ref das, 3, ref RnnSimd.At(ref pr, 6), 3, 3, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
         RnnLanes128.SumSteps(ref dar, 3, 3, 3, ref RnnSimd.At(ref gr, 15)); // db += Σ_s dA_s
         RnnLanes128.Outer(ref xr, 2, 2, ref dar, 3, 3, 3, ref gr, 3); // dK += Σ_s x_t^T dA_s
-        RnnLanes128.Outer(ref wr, 3, 3, ref RnnLanes128.At(ref drr, 3), 3, 3, 2, ref RnnSimd.At(ref gr, 6), 3); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        RnnLanes128.Outer(ref wr, 3, 3, ref RnnLanes128.At(ref dar, 3), 3, 3, 2, ref RnnSimd.At(ref gr, 6), 3); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..2
     }
 
     // ---- layer 1: simple_rnn_1, SimpleRnn(2, relu, sequences) ----
@@ -812,7 +821,6 @@ partial class StackedModel : global::RnnGen.IBatchModel
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dxr = ref RnnSimd.Ref(dx);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 2]
-        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
         ref float dhr = ref RnnLanes512.At(ref dar, 6); // dLoss/dh_(s-1), carried to the earlier step
         scratch.Slice(6 * lanes, 2 * lanes).Clear(); // every step's output is in dy
         ref float zr = ref RnnSimd.Ref(stackalloc float[2 * lanes]); // the state before the first step: zero
@@ -832,17 +840,21 @@ partial class StackedModel : global::RnnGen.IBatchModel
                 // through hNew = relu(gate 0)
                 RnnVector512 q_hNew = RnnLanes512.ReluBackward(v_hNew, d_hNew);
                 RnnVector512 d_a0 = q_hNew;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes512.Store(d_a0, ref das, j);
                 RnnLanes512.Store(RnnVector512.Zero, ref dhr, j);
             }
-            if (s > 0) RnnLanes512.ProductTransposed(ref das, 2, ref RnnSimd.At(ref pr, 24), 2, 2, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes512.ProductTransposed(ref das, 2, ref RnnSimd.At(ref pr, 24), 2, 2, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
         RnnLanes512.SumSteps(ref dar, 2, 2, 3, ref RnnSimd.At(ref gr, 28)); // db += Σ_s dA_s
         RnnLanes512.Outer(ref xr, 3, 3, ref dar, 2, 2, 3, ref RnnSimd.At(ref gr, 18), 2); // dK += Σ_s x_t^T dA_s
-        RnnLanes512.Outer(ref wr, 2, 2, ref RnnLanes512.At(ref drr, 2), 2, 2, 2, ref RnnSimd.At(ref gr, 24), 2); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        RnnLanes512.Outer(ref wr, 2, 2, ref RnnLanes512.At(ref dar, 2), 2, 2, 2, ref RnnSimd.At(ref gr, 24), 2); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..1
         dx.Slice(0, 9 * lanes).Clear();
         for (int s = 0; s < 3; s++)
         {
@@ -891,7 +903,6 @@ partial class StackedModel : global::RnnGen.IBatchModel
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dxr = ref RnnSimd.Ref(dx);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 2]
-        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
         ref float dhr = ref RnnLanes256.At(ref dar, 6); // dLoss/dh_(s-1), carried to the earlier step
         scratch.Slice(6 * lanes, 2 * lanes).Clear(); // every step's output is in dy
         ref float zr = ref RnnSimd.Ref(stackalloc float[2 * lanes]); // the state before the first step: zero
@@ -911,17 +922,21 @@ partial class StackedModel : global::RnnGen.IBatchModel
                 // through hNew = relu(gate 0)
                 RnnVector256 q_hNew = RnnLanes256.ReluBackward(v_hNew, d_hNew);
                 RnnVector256 d_a0 = q_hNew;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes256.Store(d_a0, ref das, j);
                 RnnLanes256.Store(RnnVector256.Zero, ref dhr, j);
             }
-            if (s > 0) RnnLanes256.ProductTransposed(ref das, 2, ref RnnSimd.At(ref pr, 24), 2, 2, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes256.ProductTransposed(ref das, 2, ref RnnSimd.At(ref pr, 24), 2, 2, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
         RnnLanes256.SumSteps(ref dar, 2, 2, 3, ref RnnSimd.At(ref gr, 28)); // db += Σ_s dA_s
         RnnLanes256.Outer(ref xr, 3, 3, ref dar, 2, 2, 3, ref RnnSimd.At(ref gr, 18), 2); // dK += Σ_s x_t^T dA_s
-        RnnLanes256.Outer(ref wr, 2, 2, ref RnnLanes256.At(ref drr, 2), 2, 2, 2, ref RnnSimd.At(ref gr, 24), 2); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        RnnLanes256.Outer(ref wr, 2, 2, ref RnnLanes256.At(ref dar, 2), 2, 2, 2, ref RnnSimd.At(ref gr, 24), 2); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..1
         dx.Slice(0, 9 * lanes).Clear();
         for (int s = 0; s < 3; s++)
         {
@@ -970,7 +985,6 @@ partial class StackedModel : global::RnnGen.IBatchModel
         ref float dyr = ref RnnSimd.Ref(dy);
         ref float dxr = ref RnnSimd.Ref(dx);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, 2]
-        ref float drr = ref dar; // every gate is fused: the recurrent product sees dA
         ref float dhr = ref RnnLanes128.At(ref dar, 6); // dLoss/dh_(s-1), carried to the earlier step
         scratch.Slice(6 * lanes, 2 * lanes).Clear(); // every step's output is in dy
         ref float zr = ref RnnSimd.Ref(stackalloc float[2 * lanes]); // the state before the first step: zero
@@ -990,17 +1004,21 @@ partial class StackedModel : global::RnnGen.IBatchModel
                 // through hNew = relu(gate 0)
                 RnnVector128 q_hNew = RnnLanes128.ReluBackward(v_hNew, d_hNew);
                 RnnVector128 d_a0 = q_hNew;
-                // keep dA for the weight gradients; carry the state's adjoints to the earlier step
+                // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes128.Store(d_a0, ref das, j);
                 RnnLanes128.Store(RnnVector128.Zero, ref dhr, j);
             }
-            if (s > 0) RnnLanes128.ProductTransposed(ref das, 2, ref RnnSimd.At(ref pr, 24), 2, 2, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T
+            // dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds
+            if (s > 0)
+            {
+                RnnLanes128.ProductTransposed(ref das, 2, ref RnnSimd.At(ref pr, 24), 2, 2, ref dhr);
+            }
         }
 
         // the weight gradients, summed over the steps and the group's lanes
         RnnLanes128.SumSteps(ref dar, 2, 2, 3, ref RnnSimd.At(ref gr, 28)); // db += Σ_s dA_s
         RnnLanes128.Outer(ref xr, 3, 3, ref dar, 2, 2, 3, ref RnnSimd.At(ref gr, 18), 2); // dK += Σ_s x_t^T dA_s
-        RnnLanes128.Outer(ref wr, 2, 2, ref RnnLanes128.At(ref drr, 2), 2, 2, 2, ref RnnSimd.At(ref gr, 24), 2); // dR += Σ_(s>0) h_(s-1)^T dA_s
+        RnnLanes128.Outer(ref wr, 2, 2, ref RnnLanes128.At(ref dar, 2), 2, 2, 2, ref RnnSimd.At(ref gr, 24), 2); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns 0..1
         dx.Slice(0, 9 * lanes).Clear();
         for (int s = 0; s < 3; s++)
         {

@@ -8,8 +8,9 @@ namespace RnnGen.Generator.Emit.Batch;
 
 /// <summary>
 /// A recurrent layer's <see cref="CellProgram"/> lowered to lanes. Per step: the gate pre-activations of the whole group
-/// as one small matrix product (<c>b + x_t K + h_(s-1) R</c>, eight columns per block), then the cell's element-wise
-/// statements unit by unit, every value a lane vector. Backward is reverse mode over the same statements, with
+/// as one small matrix product (<c>b + x_t K + h_(s-1) R</c>), then the cell's element-wise statements unit by unit,
+/// every value a lane vector. A second product (the reset-before GRU's <c>(r h_(s-1)) R_h</c>) splits the statements
+/// into phases: the product runs between them, once its source is known for every unit. Backward is reverse mode over the same statements, with
 /// <c>dh_(s-1) = (element-wise part) + dA R^T</c> per step and the weight gradients summed over steps and lanes after
 /// the recurrence.
 /// </summary>
@@ -22,15 +23,58 @@ internal sealed class LaneCell : LaneLayer
     private int C => _cell.Columns;
     private bool HasSplit => _cell.Gates.Contains(GateForm.Split);
 
+    /// <summary>Whether a step has a second product (the reset-before GRU's <c>(r h_(s-1)) R_h</c>).</summary>
+    private bool HasProduct => Products.Count > 0;
+
+    /// <summary>Whether gate columns have a recurrent side apart from dA: split gates' <c>h R</c>, or a second product.</summary>
+    private bool HasRecurrentSide => HasSplit || HasProduct;
+
     /// <summary>The states other than h whose adjoint is carried from step to step (the LSTM's c).</summary>
     private IEnumerable<(string State, string Next)> Carried => _cell.States.Skip(1).Where(st => ReadsState(st.State));
 
-    // Scratch, in lane elements: dA [T, C] (and the recurrent side [T, C] with a split gate), dh [U], each carried adjoint [U].
-    private int RecurrentSideOffset => T * C;
-    private int DhOffset => T * C * (HasSplit ? 2 : 1);
-    private int CarryOffset(int index) => DhOffset + U * (1 + index);
+    /// <summary>The second products of a step, <c>source R_gate</c>, in statement order.</summary>
+    private List<RecurrentProduct> Products =>
+        _cell.Statements.SelectMany(st => CellProgram.Find<RecurrentProduct>(st.Expression)).ToList();
 
-    public override int ScratchLength => DhOffset + U * (1 + Carried.Count());
+    /// <summary>
+    /// The statements in phases: a new phase starts at each statement that reads a second product, which needs every
+    /// unit of its source first. A cell without one is a single phase.
+    /// </summary>
+    private List<List<CellStatement>> Phases
+    {
+        get
+        {
+            var phases = new List<List<CellStatement>> { new() };
+            foreach (CellStatement st in _cell.Statements)
+            {
+                if (phases[phases.Count - 1].Count > 0 && CellProgram.Find<RecurrentProduct>(st.Expression).Any()) phases.Add(new());
+                phases[phases.Count - 1].Add(st);
+            }
+
+            return phases;
+        }
+    }
+
+    private int PhaseOf(string name) => Phases.FindIndex(phase => phase.Any(st => st.Name == name));
+
+    /// <summary>Values a phase reads that an earlier phase defined (a product's source among them).</summary>
+    private List<string> EarlierValues(int phase) =>
+        Phases[phase].SelectMany(st => CellProgram.Find<Value>(st.Expression)).Select(v => v.Name)
+            .Concat(Phases[phase].SelectMany(st => CellProgram.Find<RecurrentProduct>(st.Expression)).Select(m => m.Source))
+            .Where(name => PhaseOf(name) >= 0 && PhaseOf(name) < phase).Distinct().ToList();
+
+    /// <summary>Values whose adjoint crosses from a later phase back to the phase that defined them, each with a buffer.</summary>
+    private List<string> CrossPhase => Enumerable.Range(0, Phases.Count).SelectMany(EarlierValues).Distinct().ToList();
+
+    // Scratch, in lane elements: dA [T, C]; the recurrent side [T, C] (split gates, second products); dh [U]; each
+    // carried adjoint [U]; each product source's values [T, U] (for its dR); each cross-phase adjoint [U].
+    private int RecurrentSideOffset => T * C;
+    private int DhOffset => T * C * (HasRecurrentSide ? 2 : 1);
+    private int CarryOffset(int index) => DhOffset + U * (1 + index);
+    private int SourceOffset(int index) => CarryOffset(Carried.Count()) + T * U * index;
+    private int CrossOffset(int index) => SourceOffset(Products.Count) + U * index;
+
+    public override int ScratchLength => CrossOffset(CrossPhase.Count);
 
     private string InputStep(string s) => Layer.Spec.GoBackwards ? $"({T - 1} - {s})" : s;
 
@@ -44,7 +88,9 @@ internal sealed class LaneCell : LaneLayer
             w.WriteLine($"ref float xr = ref {S}.Ref(x);");
             w.WriteLine($"ref float wr = ref {S}.Ref(ws);");
             w.WriteLine($"ref float zr = ref {S}.Ref(stackalloc float[{U} * lanes]); // the state before the first step: zero");
-            if (HasSplit) w.WriteLine($"ref float rq = ref {S}.Ref(stackalloc float[{C} * lanes]); // the recurrent halves of split gates");
+            if (HasRecurrentSide) w.WriteLine($"ref float rq = ref {S}.Ref(stackalloc float[{C} * lanes]); // the recurrent halves of split gates and the second products");
+            var held = CrossPhase.Where(name => _cell.Statements.First(st => st.Name == name).Cache is null).ToList();
+            foreach (string name in held) w.WriteLine($"ref float tq_{name} = ref {S}.Ref(stackalloc float[{U} * lanes]); // {name}, every unit, for the next phase");
             using (w.Block($"for (int s = 0; s < {T}; s++)"))
             {
                 w.WriteLine($"ref float xt = ref {L}.At(ref xr, {InputStep("s")} * {In});");
@@ -52,19 +98,50 @@ internal sealed class LaneCell : LaneLayer
                 EmitPreviousStates(w);
                 EmitPreActivations(w);
                 EmitCacheRefs(w);
-                w.WriteLine("// the cell, unit by unit; every value cached for Backward");
-                using (w.Block($"for (int j = 0; j < {U}; j++)"))
+                var phases = Phases;
+                for (int p = 0; p < phases.Count; p++)
                 {
-                    EmitStateLoads(w);
-                    foreach (CellStatement st in _cell.Statements)
+                    EmitSecondProducts(w, phases[p]);
+                    w.WriteLine(phases.Count == 1 ? "// the cell, unit by unit; every value cached for Backward" : $"// the cell, unit by unit, phase {p + 1} of {phases.Count}");
+                    using (w.Block($"for (int j = 0; j < {U}; j++)"))
                     {
-                        w.WriteLine($"{V} v_{st.Name} = {Lower(st.Expression, top: true)}; // {VectorLowering.Describe(st.Expression)}");
-                        if (st.Cache is { } cache) w.WriteLine($"{L}.Store(v_{st.Name}, ref {CacheRef(st.Name, cache)}, {CacheElement(cache)});");
+                        EmitStateLoads(w);
+                        foreach (string name in EarlierValues(p)) w.WriteLine($"{V} v_{name} = {LoadValue(name)};");
+                        foreach (CellStatement st in phases[p])
+                        {
+                            w.WriteLine($"{V} v_{st.Name} = {Lower(st.Expression, top: true)}; // {VectorLowering.Describe(st.Expression)}");
+                            if (st.Cache is { } cache) w.WriteLine($"{L}.Store(v_{st.Name}, ref {CacheRef(st.Name, cache)}, {CacheElement(cache)});");
+                            else if (held.Contains(st.Name)) w.WriteLine($"{L}.Store(v_{st.Name}, ref tq_{st.Name}, j);");
+                        }
                     }
                 }
             }
         }
     }
+
+    /// <summary>The second products a phase opens with: <c>rq[gate] = source R_gate</c> (zero before the first step, whose state is zero).</summary>
+    private void EmitSecondProducts(CodeWriter w, List<CellStatement> phase)
+    {
+        foreach (RecurrentProduct m in phase.SelectMany(st => CellProgram.Find<RecurrentProduct>(st.Expression)))
+        {
+            int first = m.Gate * U;
+            w.WriteLine($"// {m.Source} R_{m.Gate}: a second product, once {m.Source} is known for every unit");
+            w.WriteLine($"for (int c = {first}; c < {first + U}; c++) {L}.Store({Zero}, ref rq, c);");
+            w.WriteLine($"if (s > 0) {L}.Product({SourceRef(m.Source)}, {U}, {Weights("pr", Layer.RecurrentOffset + first)}, {C}, {U}, {LaneAt("rq", first.ToString())});");
+        }
+    }
+
+    /// <summary>Where the forward pass keeps a value for a later phase: its cache slot, or a phase buffer.</summary>
+    private string SourceRef(string name) =>
+        _cell.Statements.First(st => st.Name == name).Cache is { } cache
+            ? (InSlot(cache) ? LaneAt("slot", cache.Offset.ToString()) : $"ref at_{name}")
+            : $"ref tq_{name}";
+
+    /// <summary>A value of an earlier phase, for unit j: from its cache slot or its phase buffer.</summary>
+    private string LoadValue(string name) =>
+        _cell.Statements.First(st => st.Name == name).Cache is { } cache
+            ? $"{L}.Load(ref {CacheRef(name, cache)}, {CacheElement(cache)})"
+            : $"{L}.Load(ref tq_{name}, j)";
 
     /// <summary>Refs to each state as the previous step left it (its cache at <c>s - 1</c>), or to zeros before the first step.</summary>
     private void EmitPreviousStates(CodeWriter w, bool backward = false)
@@ -93,6 +170,7 @@ internal sealed class LaneCell : LaneLayer
         {
             string start = Bias("c", recurrentBias: form == GateForm.Fused);
             w.WriteLine($"for (int c = {first}; c < {first + count}; c++) {L}.Store({start}, ref slot, c); // {(form == GateForm.Fused ? "b (+ b')" : "b")}, columns {first}..{first + count - 1}");
+            if (form == GateForm.InputOnly) continue; // its recurrent part is the second product, later in the step
             if (form == GateForm.Split)
             {
                 string recurrentStart = _cell.RecurrentBiasOffset >= 0 ? $"{L}.Splat({S}.Load1(ref pr, {Plus(_cell.RecurrentBiasOffset, "c")}))" : Zero;
@@ -105,6 +183,7 @@ internal sealed class LaneCell : LaneLayer
         {
             foreach (var (form, first, count) in GateRanges())
             {
+                if (form == GateForm.InputOnly) continue;
                 string target = form == GateForm.Fused ? LaneAt("slot", first.ToString()) : LaneAt("rq", first.ToString());
                 w.WriteLine($"{L}.Product(ref prev_h, {U}, {Weights("pr", Layer.RecurrentOffset + first)}, {C}, {count}, {target}); // + h_(s-1) R, columns {first}..{first + count - 1}");
             }
@@ -158,6 +237,7 @@ internal sealed class LaneCell : LaneLayer
         {
             case GateInput g: return $"{L}.Load(ref slot, {Plus(g.Index * U, "j")})";
             case GateRecurrent g: return $"{L}.Load(ref rq, {Plus(g.Index * U, "j")})";
+            case RecurrentProduct m: return $"{L}.Load(ref rq, {Plus(m.Gate * U, "j")})";
             case Value v: return "v_" + v.Name;
             case Activated a: return Activate(a.Activation, Lower(a.Argument, top: true));
             case Binary { Operator: '+', Left: Binary { Operator: '*' } m } b:
@@ -174,8 +254,10 @@ internal sealed class LaneCell : LaneLayer
 
     public override void EmitBackward(CodeWriter w)
     {
-        bool split = HasSplit;
         var carried = Carried.ToList();
+        var products = Products;
+        var cross = CrossPhase;
+        var phases = Phases;
         CacheSlot output = _cell.OutputSlot;
         w.WriteLine($"// layer {Layer.Index} ({Layer.Name}) backward through time on a group in lanes: reverse mode over the cell, then the weight gradients summed over steps and lanes");
         using (w.Block($"private static void {BackwardMethod}({BackwardParameters})"))
@@ -188,9 +270,7 @@ internal sealed class LaneCell : LaneLayer
             w.WriteLine($"ref float dyr = ref {S}.Ref(dy);");
             if (InputGradient) w.WriteLine($"ref float dxr = ref {S}.Ref(dx);");
             w.WriteLine($"ref float dar = ref {S}.Ref(scratch); // dLoss/d(gate pre-activations) of every step, [T, {C}]");
-            w.WriteLine(split
-                ? $"ref float drr = ref {L}.At(ref dar, {RecurrentSideOffset}); // the same, as the recurrent product sees it (split gates differ), [T, {C}]"
-                : "ref float drr = ref dar; // every gate is fused: the recurrent product sees dA");
+            if (HasRecurrentSide) w.WriteLine($"ref float drr = ref {L}.At(ref dar, {RecurrentSideOffset}); // the recurrent side of split gates and second products, [T, {C}]");
             w.WriteLine($"ref float dhr = ref {L}.At(ref dar, {DhOffset}); // dLoss/dh_(s-1), carried to the earlier step");
             w.WriteLine(Layer.Spec.ReturnSequences
                 ? $"scratch.Slice({DhOffset} * lanes, {U} * lanes).Clear(); // every step's output is in dy"
@@ -201,6 +281,8 @@ internal sealed class LaneCell : LaneLayer
                 w.WriteLine($"scratch.Slice({CarryOffset(i)} * lanes, {U} * lanes).Clear();");
             }
 
+            for (int i = 0; i < products.Count; i++) w.WriteLine($"ref float src_{products[i].Source} = ref {L}.At(ref dar, {SourceOffset(i)}); // {products[i].Source} of every step, the rows of its product's dR, [T, {U}]");
+            for (int i = 0; i < cross.Count; i++) w.WriteLine($"ref float dt_{cross[i]} = ref {L}.At(ref dar, {CrossOffset(i)}); // dLoss/d{cross[i]} from the later phase");
             w.WriteLine($"ref float zr = ref {S}.Ref(stackalloc float[{U} * lanes]); // the state before the first step: zero");
             w.WriteLine();
             w.WriteLine("// backward through time, last step first");
@@ -210,60 +292,120 @@ internal sealed class LaneCell : LaneLayer
                 EmitPreviousStates(w, backward: true);
                 EmitCacheRefs(w, backward: true);
                 w.WriteLine($"ref float das = ref {L}.At(ref dar, s * {C});");
-                if (split) w.WriteLine($"ref float drs = ref {L}.At(ref drr, s * {C});");
+                if (HasRecurrentSide) w.WriteLine($"ref float drs = ref {L}.At(ref drr, s * {C});");
                 if (Layer.Spec.ReturnSequences) w.WriteLine($"ref float dys = ref {L}.At(ref dyr, s * {U});");
-                using (w.Block($"for (int j = 0; j < {U}; j++)"))
+                if (cross.Count > 0) w.WriteLine($"scratch.Slice({CrossOffset(0)} * lanes, {cross.Count * U} * lanes).Clear(); // the phases' adjoints start at zero");
+                for (int p = phases.Count - 1; p >= 0; p--)
                 {
-                    w.WriteLine("// this step's forward values, from the cache, and the state before it");
-                    EmitStateLoads(w);
-                    foreach (CellStatement st in _cell.Statements)
+                    EmitBackwardPhase(w, phases, p, carried);
+                    // the adjoint of a second product's source: dLoss/dm R_gate^T
+                    foreach (RecurrentProduct m in phases[p].SelectMany(st => CellProgram.Find<RecurrentProduct>(st.Expression)))
                     {
-                        if (!BackwardReads(st.Name)) continue;
-                        w.WriteLine(st.Cache is { } cache
-                            ? $"{V} v_{st.Name} = {L}.Load(ref {CacheRef(st.Name, cache)}, {CacheElement(cache)});"
-                            : $"{V} v_{st.Name} = {Lower(st.Expression, top: true)};");
+                        w.WriteLine($"if (s > 0) {L}.ProductTransposed({LaneAt("drs", (m.Gate * U).ToString())}, {U}, {Weights("pr", Layer.RecurrentOffset + m.Gate * U)}, {C}, {U}, ref dt_{m.Source}); // dLoss/d{m.Source} += dm R_{m.Gate}^T");
                     }
-
-                    w.WriteLine("// the gradient arriving at the new state: from the output and from the later step");
-                    var declared = new HashSet<string> { "d_" + _cell.Output };
-                    w.WriteLine($"{V} d_{_cell.Output} = {L}.Load(ref dhr, j){(Layer.Spec.ReturnSequences ? $" + {L}.Load(ref dys, j)" : "")};");
-                    foreach (var (state, next) in carried)
-                    {
-                        w.WriteLine($"{V} d_{next} = {L}.Load(ref carry_{state}, j);");
-                        declared.Add("d_" + next);
-                    }
-
-                    foreach (CellStatement st in _cell.Statements.Reverse())
-                    {
-                        if (!declared.Contains("d_" + st.Name)) continue;
-                        w.WriteLine($"// through {st.Name} = {VectorLowering.Describe(st.Expression)}");
-                        CellExpr body = st.Expression;
-                        string adjoint = "d_" + st.Name;
-                        if (body is Activated act)
-                        {
-                            w.WriteLine($"{V} q_{st.Name} = {Derivative(act.Activation, "v_" + st.Name, adjoint)};");
-                            body = act.Argument;
-                            adjoint = "q_" + st.Name;
-                        }
-
-                        Propagate(w, body, adjoint, declared);
-                    }
-
-                    w.WriteLine("// keep dA for the weight gradients; carry the state's adjoints to the earlier step");
-                    for (int gate = 0; gate < _cell.Gates.Count; gate++)
-                    {
-                        w.WriteLine($"{L}.Store({Adjoint(declared, $"d_a{gate}")}, ref das, {Plus(gate * U, "j")});");
-                        if (split) w.WriteLine($"{L}.Store({RecurrentAdjoint(declared, gate)}, ref drs, {Plus(gate * U, "j")});");
-                    }
-
-                    foreach (var (state, _) in carried) w.WriteLine($"{L}.Store({Adjoint(declared, "d_" + state)}, ref carry_{state}, j);");
-                    w.WriteLine($"{L}.Store({Adjoint(declared, "d_h")}, ref dhr, j);");
                 }
 
-                w.WriteLine($"if (s > 0) {L}.ProductTransposed(ref {(split ? "drs" : "das")}, {C}, {Weights("pr", Layer.RecurrentOffset)}, {C}, {U}, ref dhr); // dLoss/dh_(s-1) = (element-wise part) + dA R^T");
+                w.WriteLine("// dLoss/dh_(s-1) = (element-wise part) + dA R^T over the columns h_(s-1) R feeds");
+                using (w.Block("if (s > 0)"))
+                {
+                    foreach (var (form, first, count) in GateRanges())
+                    {
+                        if (form == GateForm.InputOnly) continue;
+                        string source = LaneAt(form == GateForm.Split ? "drs" : "das", first.ToString());
+                        w.WriteLine($"{L}.ProductTransposed({source}, {count}, {Weights("pr", Layer.RecurrentOffset + first)}, {C}, {U}, ref dhr);");
+                    }
+                }
             }
 
             EmitWeightGradients(w, output);
+        }
+    }
+
+    /// <summary>One phase of a step's reverse mode, unit by unit: its forward values, its adjoints in, reverse mode, its adjoints out.</summary>
+    private void EmitBackwardPhase(CodeWriter w, List<List<CellStatement>> phases, int p, List<(string State, string Next)> carried)
+    {
+        bool last = p == phases.Count - 1;
+        var mine = phases[p];
+        var products = Products;
+        using (w.Block($"for (int j = 0; j < {U}; j++)"))
+        {
+            w.WriteLine(phases.Count == 1 ? "// this step's forward values, from the cache, and the state before it" : $"// phase {p + 1} of {phases.Count}: its forward values, from the cache, and the state before it");
+            EmitStateLoads(w);
+            foreach (CellStatement st in _cell.Statements)
+            {
+                bool needed = BackwardReads(st.Name) || (products.Any(m => m.Source == st.Name) && mine.Contains(st));
+                if (!needed) continue;
+                w.WriteLine(st.Cache is { } cache
+                    ? $"{V} v_{st.Name} = {L}.Load(ref {CacheRef(st.Name, cache)}, {CacheElement(cache)});"
+                    : $"{V} v_{st.Name} = {Lower(st.Expression, top: true)};");
+            }
+
+            foreach (RecurrentProduct m in products.Where(m => mine.Any(st => st.Name == m.Source)))
+            {
+                w.WriteLine($"{L}.Store(v_{m.Source}, ref src_{m.Source}, s * {U} + j); // the row of its product's dR");
+            }
+
+            var declared = new HashSet<string>();
+            if (last)
+            {
+                w.WriteLine("// the gradient arriving at the new state: from the output and from the later step");
+                declared.Add("d_" + _cell.Output);
+                w.WriteLine($"{V} d_{_cell.Output} = {L}.Load(ref dhr, j){(Layer.Spec.ReturnSequences ? $" + {L}.Load(ref dys, j)" : "")};");
+                foreach (var (state, next) in carried)
+                {
+                    w.WriteLine($"{V} d_{next} = {L}.Load(ref carry_{state}, j);");
+                    declared.Add("d_" + next);
+                }
+            }
+
+            // adjoints the later phases left for this phase's values
+            foreach (CellStatement st in mine)
+            {
+                if (!CrossPhase.Contains(st.Name)) continue;
+                w.WriteLine($"{V} d_{st.Name} = {L}.Load(ref dt_{st.Name}, j);");
+                declared.Add("d_" + st.Name);
+            }
+
+            foreach (CellStatement st in Enumerable.Reverse(mine))
+            {
+                if (!declared.Contains("d_" + st.Name)) continue;
+                w.WriteLine($"// through {st.Name} = {VectorLowering.Describe(st.Expression)}");
+                CellExpr body = st.Expression;
+                string adjoint = "d_" + st.Name;
+                if (body is Activated act)
+                {
+                    w.WriteLine($"{V} q_{st.Name} = {Derivative(act.Activation, "v_" + st.Name, adjoint)};");
+                    body = act.Argument;
+                    adjoint = "q_" + st.Name;
+                }
+
+                Propagate(w, body, adjoint, declared);
+            }
+
+            w.WriteLine("// keep this phase's dA for the weight gradients; carry the adjoints on");
+            for (int gate = 0; gate < _cell.Gates.Count; gate++)
+            {
+                bool here = mine.Any(st => CellProgram.Find<CellExpr>(st.Expression).Any(e =>
+                    (e is GateInput gi && gi.Index == gate) || (e is GateRecurrent gr && gr.Index == gate) || (e is RecurrentProduct m && m.Gate == gate)));
+                if (!here) continue;
+                w.WriteLine($"{L}.Store({Adjoint(declared, $"d_a{gate}")}, ref das, {Plus(gate * U, "j")});");
+                if (_cell.Gates[gate] != GateForm.Fused) w.WriteLine($"{L}.Store({RecurrentAdjoint(declared, gate)}, ref drs, {Plus(gate * U, "j")});");
+            }
+
+            // the earlier phases' values and the states: later phases add, the last phase starts them
+            foreach (string name in EarlierValues(p).Where(n => declared.Contains("d_" + n)))
+            {
+                w.WriteLine($"{L}.Store({L}.Load(ref dt_{name}, j) + d_{name}, ref dt_{name}, j);");
+            }
+
+            foreach (var (state, _) in carried)
+            {
+                if (last) w.WriteLine($"{L}.Store({Adjoint(declared, "d_" + state)}, ref carry_{state}, j);");
+                else if (declared.Contains("d_" + state)) w.WriteLine($"{L}.Store({L}.Load(ref carry_{state}, j) + d_{state}, ref carry_{state}, j);");
+            }
+
+            if (last) w.WriteLine($"{L}.Store({Adjoint(declared, "d_h")}, ref dhr, j);");
+            else if (declared.Contains("d_h")) w.WriteLine($"{L}.Store({L}.Load(ref dhr, j) + d_h, ref dhr, j);");
         }
     }
 
@@ -272,13 +414,35 @@ internal sealed class LaneCell : LaneLayer
         w.WriteLine();
         w.WriteLine("// the weight gradients, summed over the steps and the group's lanes");
         if (_cell.InputBiasOffset >= 0) w.WriteLine($"{L}.SumSteps(ref dar, {C}, {C}, {T}, {Weights("gr", _cell.InputBiasOffset)}); // db += Σ_s dA_s");
-        if (_cell.RecurrentBiasOffset >= 0) w.WriteLine($"{L}.SumSteps(ref drr, {C}, {C}, {T}, {Weights("gr", _cell.RecurrentBiasOffset)}); // db' += Σ_s dA_s as the recurrent product sees it");
+        if (_cell.RecurrentBiasOffset >= 0)
+        {
+            foreach (var (form, first, count) in GateRanges())
+            {
+                string source = LaneAt(form == GateForm.Fused ? "dar" : "drr", first.ToString());
+                w.WriteLine($"{L}.SumSteps({source}, {C}, {count}, {T}, {Weights("gr", _cell.RecurrentBiasOffset + first)}); // db' += Σ_s dA_s as the recurrent product sees it, columns {first}..{first + count - 1}");
+            }
+        }
+
         string firstInput = Layer.Spec.GoBackwards ? LaneAt("xr", ((T - 1) * In).ToString()) : "ref xr";
         string inputStep = Layer.Spec.GoBackwards ? $"-{In}" : $"{In}";
         w.WriteLine($"{L}.Outer({firstInput}, {inputStep}, {In}, ref dar, {C}, {C}, {T}, {Weights("gr", Layer.KernelOffset)}, {C}); // dK += Σ_s x_t^T dA_s");
         if (T > 1)
         {
-            w.WriteLine($"{L}.Outer({LaneAt("wr", output.Offset.ToString())}, {output.Stride}, {U}, {LaneAt("drr", C.ToString())}, {C}, {C}, {T - 1}, {Weights("gr", Layer.RecurrentOffset)}, {C}); // dR += Σ_(s>0) h_(s-1)^T dA_s");
+            foreach (var (form, first, count) in GateRanges())
+            {
+                if (form == GateForm.InputOnly)
+                {
+                    foreach (RecurrentProduct m in Products.Where(m => m.Gate * U >= first && m.Gate * U < first + count))
+                    {
+                        w.WriteLine($"{L}.Outer({LaneAt("src_" + m.Source, U.ToString())}, {U}, {U}, {LaneAt("drr", (C + m.Gate * U).ToString())}, {C}, {U}, {T - 1}, {Weights("gr", Layer.RecurrentOffset + m.Gate * U)}, {C}); // dR_{m.Gate} += Σ_(s>0) {m.Source}_s^T dm_s");
+                    }
+
+                    continue;
+                }
+
+                string columns = LaneAt(form == GateForm.Fused ? "dar" : "drr", (C + first).ToString());
+                w.WriteLine($"{L}.Outer({LaneAt("wr", output.Offset.ToString())}, {output.Stride}, {U}, {columns}, {C}, {count}, {T - 1}, {Weights("gr", Layer.RecurrentOffset + first)}, {C}); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns {first}..{first + count - 1}");
+            }
         }
 
         if (!InputGradient) return;
@@ -293,8 +457,12 @@ internal sealed class LaneCell : LaneLayer
 
     private string Adjoint(HashSet<string> declared, string name) => declared.Contains(name) ? name : Zero;
 
-    private string RecurrentAdjoint(HashSet<string> declared, int gate) =>
-        Adjoint(declared, _cell.Gates[gate] == GateForm.Split ? $"d_r{gate}" : $"d_a{gate}");
+    private string RecurrentAdjoint(HashSet<string> declared, int gate) => Adjoint(declared, _cell.Gates[gate] switch
+    {
+        GateForm.Split => $"d_r{gate}",
+        GateForm.InputOnly => $"d_m{gate}",
+        _ => $"d_a{gate}",
+    });
 
     /// <summary>Adds <paramref name="adjoint"/> into the adjoints of everything <paramref name="e"/> reads (reverse mode).</summary>
     private void Propagate(CodeWriter w, CellExpr e, string adjoint, HashSet<string> declared)
@@ -303,6 +471,7 @@ internal sealed class LaneCell : LaneLayer
         {
             case GateInput g: Accumulate(w, $"d_a{g.Index}", adjoint, declared); break;
             case GateRecurrent g: Accumulate(w, $"d_r{g.Index}", adjoint, declared); break;
+            case RecurrentProduct m: Accumulate(w, $"d_m{m.Gate}", adjoint, declared); break;
             case Value v: Accumulate(w, "d_" + v.Name, adjoint, declared); break;
             case Binary { Operator: '+' } b:
                 Propagate(w, b.Left, adjoint, declared);

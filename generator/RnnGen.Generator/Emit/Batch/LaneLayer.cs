@@ -72,8 +72,6 @@ internal abstract class LaneLayer
     protected int In => Layer.InputWidth;
     protected int ParameterEnd => Layer.ParameterOffset + Layer.ParameterCount;
 
-    /// <summary>Whether every layer of the model can be lowered to lanes (the reset-before GRU's mid-step product is not).</summary>
-    public static bool CanLower(LayerPlan layer) => !(layer.Kind == LayerKind.Gru && !layer.Spec.ResetAfter);
 
     public static LaneLayer For(LayerPlan layer, LayerEmitter perSample, bool inputGradient, int bits) => layer.Kind switch
     {
