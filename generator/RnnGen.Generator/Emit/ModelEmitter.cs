@@ -217,13 +217,14 @@ internal static class ModelEmitter
                 _w.WriteLine($"public const int VocabularySize = {_plan.Layers[0].Spec.InputDim};");
             }
 
+            _w.WriteLine("/// <summary>Floats of streaming state: each recurrent layer's, in layer order (h; h then c for Lstm).</summary>");
+            _w.WriteLine($"public const int StateSize = {_stateSize};");
             _w.WriteLine();
             _w.WriteLine("// Floats of forward activations kept for Backward (one slice per layer), of output gradients");
-            _w.WriteLine("// between layers, of backward scratch, and of streaming state.");
+            _w.WriteLine("// between layers, and of backward scratch.");
             _w.WriteLine($"private const int WorkspaceSize = {_workspaceSize};");
             _w.WriteLine($"private const int DeltaSize = {_deltaSize};");
             _w.WriteLine($"private const int ScratchSize = {_scratchSize};");
-            _w.WriteLine($"private const int StateSize = {_stateSize};");
             _w.WriteLine($"private const int OutputOffset = {OutputOffset};");
             _w.WriteLine("// Lane elements of backward scratch in the batched tier.");
             _w.WriteLine($"private const int LaneScratchSize = {_laneScratchSize};");
@@ -403,6 +404,21 @@ internal static class ModelEmitter
             _w.WriteLine();
             _w.WriteLine("/// <summary>Streaming: zeroes the recurrent state used by <see cref=\"Step\"/>.</summary>");
             _w.WriteLine("public void ResetState() => global::System.Array.Clear(_state);");
+            _w.WriteLine();
+            _w.WriteLine("/// <summary>Streaming: copies the recurrent state <see cref=\"Step\"/> carries into <paramref name=\"state\"/> (StateSize floats, layout of <see cref=\"StateSize\"/>).</summary>");
+            using (_w.Block("public void ReadState(global::System.Span<float> state)"))
+            {
+                _w.WriteLine("global::RnnGen.CompilerServices.Guard.Length(state.Length, StateSize, nameof(state));");
+                _w.WriteLine("_state.AsSpan().CopyTo(state);");
+            }
+
+            _w.WriteLine();
+            _w.WriteLine("/// <summary>Streaming: sets the recurrent state the next <see cref=\"Step\"/> starts from (StateSize floats, as <see cref=\"ReadState\"/> gives them).</summary>");
+            using (_w.Block("public void WriteState(global::System.ReadOnlySpan<float> state)"))
+            {
+                _w.WriteLine("global::RnnGen.CompilerServices.Guard.Length(state.Length, StateSize, nameof(state));");
+                _w.WriteLine("state.CopyTo(_state);");
+            }
             _w.WriteLine();
             _w.WriteLine("/// <summary>Streaming: feeds one timestep and writes the last layer's output for it. Not thread-safe.</summary>");
             _w.WriteLine(Tokens

@@ -37,13 +37,14 @@ partial class TokenModel : global::RnnGen.IBatchModel
     public const int ParameterCount = 136;
     /// <summary>Vocabulary size: token ids are integers in <c>[0, VocabularySize)</c>.</summary>
     public const int VocabularySize = 10;
+    /// <summary>Floats of streaming state: each recurrent layer's, in layer order (h; h then c for Lstm).</summary>
+    public const int StateSize = 4;
 
     // Floats of forward activations kept for Backward (one slice per layer), of output gradients
-    // between layers, of backward scratch, and of streaming state.
+    // between layers, and of backward scratch.
     private const int WorkspaceSize = 78;
     private const int DeltaSize = 16;
     private const int ScratchSize = 36;
-    private const int StateSize = 4;
     private const int OutputOffset = 76;
     // Lane elements of backward scratch in the batched tier.
     private const int LaneScratchSize = 124;
@@ -153,6 +154,20 @@ partial class TokenModel : global::RnnGen.IBatchModel
 
     /// <summary>Streaming: zeroes the recurrent state used by <see cref="Step"/>.</summary>
     public void ResetState() => global::System.Array.Clear(_state);
+
+    /// <summary>Streaming: copies the recurrent state <see cref="Step"/> carries into <paramref name="state"/> (StateSize floats, layout of <see cref="StateSize"/>).</summary>
+    public void ReadState(global::System.Span<float> state)
+    {
+        global::RnnGen.CompilerServices.Guard.Length(state.Length, StateSize, nameof(state));
+        _state.AsSpan().CopyTo(state);
+    }
+
+    /// <summary>Streaming: sets the recurrent state the next <see cref="Step"/> starts from (StateSize floats, as <see cref="ReadState"/> gives them).</summary>
+    public void WriteState(global::System.ReadOnlySpan<float> state)
+    {
+        global::RnnGen.CompilerServices.Guard.Length(state.Length, StateSize, nameof(state));
+        state.CopyTo(_state);
+    }
 
     /// <summary>Streaming: feeds one timestep and writes the last layer's output for it. Not thread-safe.</summary>
     /// <param name="x">One token id, as a float.</param>

@@ -35,13 +35,14 @@ partial class GruModel : global::RnnGen.IBatchModel
     public const int StepOutputSize = 1;
     /// <summary>Number of weights, laid out as Keras's <c>get_weights()</c> flattened in order.</summary>
     public const int ParameterCount = 39;
+    /// <summary>Floats of streaming state: each recurrent layer's, in layer order (h; h then c for Lstm).</summary>
+    public const int StateSize = 2;
 
     // Floats of forward activations kept for Backward (one slice per layer), of output gradients
-    // between layers, of backward scratch, and of streaming state.
+    // between layers, and of backward scratch.
     private const int WorkspaceSize = 21;
     private const int DeltaSize = 2;
     private const int ScratchSize = 18;
-    private const int StateSize = 2;
     private const int OutputOffset = 20;
     // Lane elements of backward scratch in the batched tier.
     private const int LaneScratchSize = 26;
@@ -146,6 +147,20 @@ partial class GruModel : global::RnnGen.IBatchModel
 
     /// <summary>Streaming: zeroes the recurrent state used by <see cref="Step"/>.</summary>
     public void ResetState() => global::System.Array.Clear(_state);
+
+    /// <summary>Streaming: copies the recurrent state <see cref="Step"/> carries into <paramref name="state"/> (StateSize floats, layout of <see cref="StateSize"/>).</summary>
+    public void ReadState(global::System.Span<float> state)
+    {
+        global::RnnGen.CompilerServices.Guard.Length(state.Length, StateSize, nameof(state));
+        _state.AsSpan().CopyTo(state);
+    }
+
+    /// <summary>Streaming: sets the recurrent state the next <see cref="Step"/> starts from (StateSize floats, as <see cref="ReadState"/> gives them).</summary>
+    public void WriteState(global::System.ReadOnlySpan<float> state)
+    {
+        global::RnnGen.CompilerServices.Guard.Length(state.Length, StateSize, nameof(state));
+        state.CopyTo(_state);
+    }
 
     /// <summary>Streaming: feeds one timestep and writes the last layer's output for it. Not thread-safe.</summary>
     /// <param name="x">Features values for this timestep.</param>
