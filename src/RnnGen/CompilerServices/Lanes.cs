@@ -85,30 +85,6 @@ public static class Lanes512
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Exp(Vector512<float> x) => Simd.Exp(x);
 
-    /// <summary><c>1 / (1 + exp(-x))</c> per lane (relative error below 1e-6).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Sigmoid(Vector512<float> x) => Simd.Sigmoid(x);
-
-    /// <summary><c>tanh(x)</c> per lane (relative error below 1e-6).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Tanh(Vector512<float> x) => Simd.Tanh(x);
-
-    /// <summary><c>max(0, x)</c> per lane.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Relu(Vector512<float> x) => Simd.Relu(x);
-
-    /// <summary><c>clip(0.2 x + 0.5, 0, 1)</c> per lane (Keras 2 and TensorFlow.js).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> HardSigmoid(Vector512<float> x) => Simd.HardSigmoid(x);
-
-    /// <summary>The gradient through HardSigmoid from its output: <c>0.2 d</c> where <c>0 &lt; y &lt; 1</c>, else 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> HardSigmoidBackward(Vector512<float> y, Vector512<float> d) => Simd.HardSigmoidBackward(y, d);
-
-    /// <summary>The gradient through ReLU from its output: <paramref name="d"/> where <c>y &gt; 0</c>, else 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> ReluBackward(Vector512<float> y, Vector512<float> d) => Simd.ReluBackward(y, d);
-
     /// <summary>The larger of each pair of lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
@@ -411,30 +387,6 @@ public static class Lanes256
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Exp(Vector256<float> x) => Simd.Exp(x);
 
-    /// <summary><c>1 / (1 + exp(-x))</c> per lane (relative error below 1e-6).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Sigmoid(Vector256<float> x) => Simd.Sigmoid(x);
-
-    /// <summary><c>tanh(x)</c> per lane (relative error below 1e-6).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Tanh(Vector256<float> x) => Simd.Tanh(x);
-
-    /// <summary><c>max(0, x)</c> per lane.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Relu(Vector256<float> x) => Simd.Relu(x);
-
-    /// <summary><c>clip(0.2 x + 0.5, 0, 1)</c> per lane (Keras 2 and TensorFlow.js).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> HardSigmoid(Vector256<float> x) => Simd.HardSigmoid(x);
-
-    /// <summary>The gradient through HardSigmoid from its output: <c>0.2 d</c> where <c>0 &lt; y &lt; 1</c>, else 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> HardSigmoidBackward(Vector256<float> y, Vector256<float> d) => Simd.HardSigmoidBackward(y, d);
-
-    /// <summary>The gradient through ReLU from its output: <paramref name="d"/> where <c>y &gt; 0</c>, else 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> ReluBackward(Vector256<float> y, Vector256<float> d) => Simd.ReluBackward(y, d);
-
     /// <summary>The larger of each pair of lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
@@ -736,30 +688,6 @@ public static class Lanes128
     /// <summary><c>exp(x)</c> per lane (<see cref="Simd"/>'s bound: relative error below 3e-7).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Exp(Vector128<float> x) => Simd.Exp(x);
-
-    /// <summary><c>1 / (1 + exp(-x))</c> per lane (relative error below 1e-6).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Sigmoid(Vector128<float> x) => Simd.Sigmoid(x);
-
-    /// <summary><c>tanh(x)</c> per lane (relative error below 1e-6).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Tanh(Vector128<float> x) => Simd.Tanh(x);
-
-    /// <summary><c>max(0, x)</c> per lane.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Relu(Vector128<float> x) => Simd.Relu(x);
-
-    /// <summary><c>clip(0.2 x + 0.5, 0, 1)</c> per lane (Keras 2 and TensorFlow.js).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> HardSigmoid(Vector128<float> x) => Simd.HardSigmoid(x);
-
-    /// <summary>The gradient through HardSigmoid from its output: <c>0.2 d</c> where <c>0 &lt; y &lt; 1</c>, else 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> HardSigmoidBackward(Vector128<float> y, Vector128<float> d) => Simd.HardSigmoidBackward(y, d);
-
-    /// <summary>The gradient through ReLU from its output: <paramref name="d"/> where <c>y &gt; 0</c>, else 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> ReluBackward(Vector128<float> y, Vector128<float> d) => Simd.ReluBackward(y, d);
 
     /// <summary>The larger of each pair of lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

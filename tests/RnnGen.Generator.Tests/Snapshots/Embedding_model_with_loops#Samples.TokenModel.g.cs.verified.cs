@@ -661,9 +661,9 @@ partial class TokenModel : global::RnnGen.IBatchModel
             for (int j = 0; j < 4; j++)
             {
                 RnnVector512 v_h = RnnLanes512.Load(ref prev_h, j);
-                RnnVector512 v_z = RnnLanes512.Sigmoid(RnnLanes512.Load(ref slot, j)); // sigmoid(gate 0)
+                RnnVector512 v_z = RnnSimd.Sigmoid(RnnLanes512.Load(ref slot, j)); // sigmoid(gate 0)
                 RnnLanes512.Store(v_z, ref slot, j);
-                RnnVector512 v_r = RnnLanes512.Sigmoid(RnnLanes512.Load(ref slot, 4 + j)); // sigmoid(gate 1)
+                RnnVector512 v_r = RnnSimd.Sigmoid(RnnLanes512.Load(ref slot, 4 + j)); // sigmoid(gate 1)
                 RnnLanes512.Store(v_r, ref slot, 4 + j);
                 RnnVector512 v_rhPrev = v_r * v_h; // r * h
                 RnnLanes512.Store(v_rhPrev, ref tq_rhPrev, j);
@@ -677,7 +677,7 @@ partial class TokenModel : global::RnnGen.IBatchModel
                 RnnVector512 v_h = RnnLanes512.Load(ref prev_h, j);
                 RnnVector512 v_z = RnnLanes512.Load(ref slot, j);
                 RnnVector512 v_rhPrev = RnnLanes512.Load(ref tq_rhPrev, j);
-                RnnVector512 v_hh = RnnLanes512.Tanh(RnnLanes512.Load(ref slot, 8 + j) + RnnLanes512.Load(ref rq, 8 + j)); // tanh(gate 2 + rhPrev R_2)
+                RnnVector512 v_hh = RnnSimd.Tanh(RnnLanes512.Load(ref slot, 8 + j) + RnnLanes512.Load(ref rq, 8 + j)); // tanh(gate 2 + rhPrev R_2)
                 RnnLanes512.Store(v_hh, ref slot, 8 + j);
                 RnnVector512 v_hNew = RnnLanes512.MultiplyAdd(v_z, v_h - v_hh, v_hh); // hh + z * (h - hh)
                 RnnLanes512.Store(v_hNew, ref at_hNew, j);
@@ -728,7 +728,7 @@ partial class TokenModel : global::RnnGen.IBatchModel
                 RnnVector512 d_h = d_hNew * v_z;
                 d_hh = d_hh + -d_hNew * v_z;
                 // through hh = tanh(gate 2 + rhPrev R_2)
-                RnnVector512 q_hh = d_hh * (RnnVector512.One - v_hh * v_hh);
+                RnnVector512 q_hh = d_hh * (RnnSimd.Splat512(1f) - v_hh * v_hh);
                 RnnVector512 d_a2 = q_hh;
                 RnnVector512 d_m2 = q_hh;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
@@ -753,10 +753,10 @@ partial class TokenModel : global::RnnGen.IBatchModel
                 RnnVector512 d_r = d_rhPrev * v_h;
                 RnnVector512 d_h = d_rhPrev * v_r;
                 // through r = sigmoid(gate 1)
-                RnnVector512 q_r = d_r * v_r * (RnnVector512.One - v_r);
+                RnnVector512 q_r = d_r * v_r * (RnnSimd.Splat512(1f) - v_r);
                 RnnVector512 d_a1 = q_r;
                 // through z = sigmoid(gate 0)
-                RnnVector512 q_z = d_z * v_z * (RnnVector512.One - v_z);
+                RnnVector512 q_z = d_z * v_z * (RnnSimd.Splat512(1f) - v_z);
                 RnnVector512 d_a0 = q_z;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes512.Store(d_a0, ref das, j);
@@ -810,9 +810,9 @@ partial class TokenModel : global::RnnGen.IBatchModel
             for (int j = 0; j < 4; j++)
             {
                 RnnVector256 v_h = RnnLanes256.Load(ref prev_h, j);
-                RnnVector256 v_z = RnnLanes256.Sigmoid(RnnLanes256.Load(ref slot, j)); // sigmoid(gate 0)
+                RnnVector256 v_z = RnnSimd.Sigmoid(RnnLanes256.Load(ref slot, j)); // sigmoid(gate 0)
                 RnnLanes256.Store(v_z, ref slot, j);
-                RnnVector256 v_r = RnnLanes256.Sigmoid(RnnLanes256.Load(ref slot, 4 + j)); // sigmoid(gate 1)
+                RnnVector256 v_r = RnnSimd.Sigmoid(RnnLanes256.Load(ref slot, 4 + j)); // sigmoid(gate 1)
                 RnnLanes256.Store(v_r, ref slot, 4 + j);
                 RnnVector256 v_rhPrev = v_r * v_h; // r * h
                 RnnLanes256.Store(v_rhPrev, ref tq_rhPrev, j);
@@ -826,7 +826,7 @@ partial class TokenModel : global::RnnGen.IBatchModel
                 RnnVector256 v_h = RnnLanes256.Load(ref prev_h, j);
                 RnnVector256 v_z = RnnLanes256.Load(ref slot, j);
                 RnnVector256 v_rhPrev = RnnLanes256.Load(ref tq_rhPrev, j);
-                RnnVector256 v_hh = RnnLanes256.Tanh(RnnLanes256.Load(ref slot, 8 + j) + RnnLanes256.Load(ref rq, 8 + j)); // tanh(gate 2 + rhPrev R_2)
+                RnnVector256 v_hh = RnnSimd.Tanh(RnnLanes256.Load(ref slot, 8 + j) + RnnLanes256.Load(ref rq, 8 + j)); // tanh(gate 2 + rhPrev R_2)
                 RnnLanes256.Store(v_hh, ref slot, 8 + j);
                 RnnVector256 v_hNew = RnnLanes256.MultiplyAdd(v_z, v_h - v_hh, v_hh); // hh + z * (h - hh)
                 RnnLanes256.Store(v_hNew, ref at_hNew, j);
@@ -877,7 +877,7 @@ partial class TokenModel : global::RnnGen.IBatchModel
                 RnnVector256 d_h = d_hNew * v_z;
                 d_hh = d_hh + -d_hNew * v_z;
                 // through hh = tanh(gate 2 + rhPrev R_2)
-                RnnVector256 q_hh = d_hh * (RnnVector256.One - v_hh * v_hh);
+                RnnVector256 q_hh = d_hh * (RnnSimd.Splat256(1f) - v_hh * v_hh);
                 RnnVector256 d_a2 = q_hh;
                 RnnVector256 d_m2 = q_hh;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
@@ -902,10 +902,10 @@ partial class TokenModel : global::RnnGen.IBatchModel
                 RnnVector256 d_r = d_rhPrev * v_h;
                 RnnVector256 d_h = d_rhPrev * v_r;
                 // through r = sigmoid(gate 1)
-                RnnVector256 q_r = d_r * v_r * (RnnVector256.One - v_r);
+                RnnVector256 q_r = d_r * v_r * (RnnSimd.Splat256(1f) - v_r);
                 RnnVector256 d_a1 = q_r;
                 // through z = sigmoid(gate 0)
-                RnnVector256 q_z = d_z * v_z * (RnnVector256.One - v_z);
+                RnnVector256 q_z = d_z * v_z * (RnnSimd.Splat256(1f) - v_z);
                 RnnVector256 d_a0 = q_z;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes256.Store(d_a0, ref das, j);
@@ -959,9 +959,9 @@ partial class TokenModel : global::RnnGen.IBatchModel
             for (int j = 0; j < 4; j++)
             {
                 RnnVector128 v_h = RnnLanes128.Load(ref prev_h, j);
-                RnnVector128 v_z = RnnLanes128.Sigmoid(RnnLanes128.Load(ref slot, j)); // sigmoid(gate 0)
+                RnnVector128 v_z = RnnSimd.Sigmoid(RnnLanes128.Load(ref slot, j)); // sigmoid(gate 0)
                 RnnLanes128.Store(v_z, ref slot, j);
-                RnnVector128 v_r = RnnLanes128.Sigmoid(RnnLanes128.Load(ref slot, 4 + j)); // sigmoid(gate 1)
+                RnnVector128 v_r = RnnSimd.Sigmoid(RnnLanes128.Load(ref slot, 4 + j)); // sigmoid(gate 1)
                 RnnLanes128.Store(v_r, ref slot, 4 + j);
                 RnnVector128 v_rhPrev = v_r * v_h; // r * h
                 RnnLanes128.Store(v_rhPrev, ref tq_rhPrev, j);
@@ -975,7 +975,7 @@ partial class TokenModel : global::RnnGen.IBatchModel
                 RnnVector128 v_h = RnnLanes128.Load(ref prev_h, j);
                 RnnVector128 v_z = RnnLanes128.Load(ref slot, j);
                 RnnVector128 v_rhPrev = RnnLanes128.Load(ref tq_rhPrev, j);
-                RnnVector128 v_hh = RnnLanes128.Tanh(RnnLanes128.Load(ref slot, 8 + j) + RnnLanes128.Load(ref rq, 8 + j)); // tanh(gate 2 + rhPrev R_2)
+                RnnVector128 v_hh = RnnSimd.Tanh(RnnLanes128.Load(ref slot, 8 + j) + RnnLanes128.Load(ref rq, 8 + j)); // tanh(gate 2 + rhPrev R_2)
                 RnnLanes128.Store(v_hh, ref slot, 8 + j);
                 RnnVector128 v_hNew = RnnLanes128.MultiplyAdd(v_z, v_h - v_hh, v_hh); // hh + z * (h - hh)
                 RnnLanes128.Store(v_hNew, ref at_hNew, j);
@@ -1026,7 +1026,7 @@ partial class TokenModel : global::RnnGen.IBatchModel
                 RnnVector128 d_h = d_hNew * v_z;
                 d_hh = d_hh + -d_hNew * v_z;
                 // through hh = tanh(gate 2 + rhPrev R_2)
-                RnnVector128 q_hh = d_hh * (RnnVector128.One - v_hh * v_hh);
+                RnnVector128 q_hh = d_hh * (RnnSimd.Splat128(1f) - v_hh * v_hh);
                 RnnVector128 d_a2 = q_hh;
                 RnnVector128 d_m2 = q_hh;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
@@ -1051,10 +1051,10 @@ partial class TokenModel : global::RnnGen.IBatchModel
                 RnnVector128 d_r = d_rhPrev * v_h;
                 RnnVector128 d_h = d_rhPrev * v_r;
                 // through r = sigmoid(gate 1)
-                RnnVector128 q_r = d_r * v_r * (RnnVector128.One - v_r);
+                RnnVector128 q_r = d_r * v_r * (RnnSimd.Splat128(1f) - v_r);
                 RnnVector128 d_a1 = q_r;
                 // through z = sigmoid(gate 0)
-                RnnVector128 q_z = d_z * v_z * (RnnVector128.One - v_z);
+                RnnVector128 q_z = d_z * v_z * (RnnSimd.Splat128(1f) - v_z);
                 RnnVector128 d_a0 = q_z;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes128.Store(d_a0, ref das, j);

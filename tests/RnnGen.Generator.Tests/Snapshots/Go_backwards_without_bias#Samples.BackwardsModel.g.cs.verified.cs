@@ -438,7 +438,7 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
             // the cell, unit by unit; every value cached for Backward
             for (int j = 0; j < 2; j++)
             {
-                RnnVector512 v_hNew = RnnLanes512.Tanh(RnnLanes512.Load(ref slot, j)); // tanh(gate 0)
+                RnnVector512 v_hNew = RnnSimd.Tanh(RnnLanes512.Load(ref slot, j)); // tanh(gate 0)
                 RnnLanes512.Store(v_hNew, ref slot, j);
             }
         }
@@ -471,7 +471,7 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
                 // the gradient arriving at the new state: from the output and from the later step
                 RnnVector512 d_hNew = RnnLanes512.Load(ref dhr, j);
                 // through hNew = tanh(gate 0)
-                RnnVector512 q_hNew = d_hNew * (RnnVector512.One - v_hNew * v_hNew);
+                RnnVector512 q_hNew = d_hNew * (RnnSimd.Splat512(1f) - v_hNew * v_hNew);
                 RnnVector512 d_a0 = q_hNew;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes512.Store(d_a0, ref das, j);
@@ -512,7 +512,7 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
             // the cell, unit by unit; every value cached for Backward
             for (int j = 0; j < 2; j++)
             {
-                RnnVector256 v_hNew = RnnLanes256.Tanh(RnnLanes256.Load(ref slot, j)); // tanh(gate 0)
+                RnnVector256 v_hNew = RnnSimd.Tanh(RnnLanes256.Load(ref slot, j)); // tanh(gate 0)
                 RnnLanes256.Store(v_hNew, ref slot, j);
             }
         }
@@ -545,7 +545,7 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
                 // the gradient arriving at the new state: from the output and from the later step
                 RnnVector256 d_hNew = RnnLanes256.Load(ref dhr, j);
                 // through hNew = tanh(gate 0)
-                RnnVector256 q_hNew = d_hNew * (RnnVector256.One - v_hNew * v_hNew);
+                RnnVector256 q_hNew = d_hNew * (RnnSimd.Splat256(1f) - v_hNew * v_hNew);
                 RnnVector256 d_a0 = q_hNew;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes256.Store(d_a0, ref das, j);
@@ -586,7 +586,7 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
             // the cell, unit by unit; every value cached for Backward
             for (int j = 0; j < 2; j++)
             {
-                RnnVector128 v_hNew = RnnLanes128.Tanh(RnnLanes128.Load(ref slot, j)); // tanh(gate 0)
+                RnnVector128 v_hNew = RnnSimd.Tanh(RnnLanes128.Load(ref slot, j)); // tanh(gate 0)
                 RnnLanes128.Store(v_hNew, ref slot, j);
             }
         }
@@ -619,7 +619,7 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
                 // the gradient arriving at the new state: from the output and from the later step
                 RnnVector128 d_hNew = RnnLanes128.Load(ref dhr, j);
                 // through hNew = tanh(gate 0)
-                RnnVector128 q_hNew = d_hNew * (RnnVector128.One - v_hNew * v_hNew);
+                RnnVector128 q_hNew = d_hNew * (RnnSimd.Splat128(1f) - v_hNew * v_hNew);
                 RnnVector128 d_a0 = q_hNew;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes128.Store(d_a0, ref das, j);

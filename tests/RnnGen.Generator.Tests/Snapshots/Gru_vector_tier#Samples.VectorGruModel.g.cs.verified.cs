@@ -1515,13 +1515,13 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
             for (int j = 0; j < 12; j++)
             {
                 RnnVector512 v_h = RnnLanes512.Load(ref prev_h, j);
-                RnnVector512 v_z = RnnLanes512.Sigmoid(RnnLanes512.Load(ref slot, j)); // sigmoid(gate 0)
+                RnnVector512 v_z = RnnSimd.Sigmoid(RnnLanes512.Load(ref slot, j)); // sigmoid(gate 0)
                 RnnLanes512.Store(v_z, ref slot, j);
-                RnnVector512 v_r = RnnLanes512.Sigmoid(RnnLanes512.Load(ref slot, 12 + j)); // sigmoid(gate 1)
+                RnnVector512 v_r = RnnSimd.Sigmoid(RnnLanes512.Load(ref slot, 12 + j)); // sigmoid(gate 1)
                 RnnLanes512.Store(v_r, ref slot, 12 + j);
                 RnnVector512 v_rh = RnnLanes512.Load(ref rq, 24 + j); // h R_2 + b'_2
                 RnnLanes512.Store(v_rh, ref at_rh, j);
-                RnnVector512 v_hh = RnnLanes512.Tanh(RnnLanes512.MultiplyAdd(v_r, v_rh, RnnLanes512.Load(ref slot, 24 + j))); // tanh(gate 2 + r * rh)
+                RnnVector512 v_hh = RnnSimd.Tanh(RnnLanes512.MultiplyAdd(v_r, v_rh, RnnLanes512.Load(ref slot, 24 + j))); // tanh(gate 2 + r * rh)
                 RnnLanes512.Store(v_hh, ref slot, 24 + j);
                 RnnVector512 v_hNew = RnnLanes512.MultiplyAdd(v_z, v_h - v_hh, v_hh); // hh + z * (h - hh)
                 RnnLanes512.Store(v_hNew, ref at_hNew, j);
@@ -1569,17 +1569,17 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
                 RnnVector512 d_h = d_hNew * v_z;
                 d_hh = d_hh + -d_hNew * v_z;
                 // through hh = tanh(gate 2 + r * rh)
-                RnnVector512 q_hh = d_hh * (RnnVector512.One - v_hh * v_hh);
+                RnnVector512 q_hh = d_hh * (RnnSimd.Splat512(1f) - v_hh * v_hh);
                 RnnVector512 d_a2 = q_hh;
                 RnnVector512 d_r = q_hh * v_rh;
                 RnnVector512 d_rh = q_hh * v_r;
                 // through rh = h R_2 + b'_2
                 RnnVector512 d_r2 = d_rh;
                 // through r = sigmoid(gate 1)
-                RnnVector512 q_r = d_r * v_r * (RnnVector512.One - v_r);
+                RnnVector512 q_r = d_r * v_r * (RnnSimd.Splat512(1f) - v_r);
                 RnnVector512 d_a1 = q_r;
                 // through z = sigmoid(gate 0)
-                RnnVector512 q_z = d_z * v_z * (RnnVector512.One - v_z);
+                RnnVector512 q_z = d_z * v_z * (RnnSimd.Splat512(1f) - v_z);
                 RnnVector512 d_a0 = q_z;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes512.Store(d_a0, ref das, j);
@@ -1635,13 +1635,13 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
             for (int j = 0; j < 12; j++)
             {
                 RnnVector256 v_h = RnnLanes256.Load(ref prev_h, j);
-                RnnVector256 v_z = RnnLanes256.Sigmoid(RnnLanes256.Load(ref slot, j)); // sigmoid(gate 0)
+                RnnVector256 v_z = RnnSimd.Sigmoid(RnnLanes256.Load(ref slot, j)); // sigmoid(gate 0)
                 RnnLanes256.Store(v_z, ref slot, j);
-                RnnVector256 v_r = RnnLanes256.Sigmoid(RnnLanes256.Load(ref slot, 12 + j)); // sigmoid(gate 1)
+                RnnVector256 v_r = RnnSimd.Sigmoid(RnnLanes256.Load(ref slot, 12 + j)); // sigmoid(gate 1)
                 RnnLanes256.Store(v_r, ref slot, 12 + j);
                 RnnVector256 v_rh = RnnLanes256.Load(ref rq, 24 + j); // h R_2 + b'_2
                 RnnLanes256.Store(v_rh, ref at_rh, j);
-                RnnVector256 v_hh = RnnLanes256.Tanh(RnnLanes256.MultiplyAdd(v_r, v_rh, RnnLanes256.Load(ref slot, 24 + j))); // tanh(gate 2 + r * rh)
+                RnnVector256 v_hh = RnnSimd.Tanh(RnnLanes256.MultiplyAdd(v_r, v_rh, RnnLanes256.Load(ref slot, 24 + j))); // tanh(gate 2 + r * rh)
                 RnnLanes256.Store(v_hh, ref slot, 24 + j);
                 RnnVector256 v_hNew = RnnLanes256.MultiplyAdd(v_z, v_h - v_hh, v_hh); // hh + z * (h - hh)
                 RnnLanes256.Store(v_hNew, ref at_hNew, j);
@@ -1689,17 +1689,17 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
                 RnnVector256 d_h = d_hNew * v_z;
                 d_hh = d_hh + -d_hNew * v_z;
                 // through hh = tanh(gate 2 + r * rh)
-                RnnVector256 q_hh = d_hh * (RnnVector256.One - v_hh * v_hh);
+                RnnVector256 q_hh = d_hh * (RnnSimd.Splat256(1f) - v_hh * v_hh);
                 RnnVector256 d_a2 = q_hh;
                 RnnVector256 d_r = q_hh * v_rh;
                 RnnVector256 d_rh = q_hh * v_r;
                 // through rh = h R_2 + b'_2
                 RnnVector256 d_r2 = d_rh;
                 // through r = sigmoid(gate 1)
-                RnnVector256 q_r = d_r * v_r * (RnnVector256.One - v_r);
+                RnnVector256 q_r = d_r * v_r * (RnnSimd.Splat256(1f) - v_r);
                 RnnVector256 d_a1 = q_r;
                 // through z = sigmoid(gate 0)
-                RnnVector256 q_z = d_z * v_z * (RnnVector256.One - v_z);
+                RnnVector256 q_z = d_z * v_z * (RnnSimd.Splat256(1f) - v_z);
                 RnnVector256 d_a0 = q_z;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes256.Store(d_a0, ref das, j);
@@ -1755,13 +1755,13 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
             for (int j = 0; j < 12; j++)
             {
                 RnnVector128 v_h = RnnLanes128.Load(ref prev_h, j);
-                RnnVector128 v_z = RnnLanes128.Sigmoid(RnnLanes128.Load(ref slot, j)); // sigmoid(gate 0)
+                RnnVector128 v_z = RnnSimd.Sigmoid(RnnLanes128.Load(ref slot, j)); // sigmoid(gate 0)
                 RnnLanes128.Store(v_z, ref slot, j);
-                RnnVector128 v_r = RnnLanes128.Sigmoid(RnnLanes128.Load(ref slot, 12 + j)); // sigmoid(gate 1)
+                RnnVector128 v_r = RnnSimd.Sigmoid(RnnLanes128.Load(ref slot, 12 + j)); // sigmoid(gate 1)
                 RnnLanes128.Store(v_r, ref slot, 12 + j);
                 RnnVector128 v_rh = RnnLanes128.Load(ref rq, 24 + j); // h R_2 + b'_2
                 RnnLanes128.Store(v_rh, ref at_rh, j);
-                RnnVector128 v_hh = RnnLanes128.Tanh(RnnLanes128.MultiplyAdd(v_r, v_rh, RnnLanes128.Load(ref slot, 24 + j))); // tanh(gate 2 + r * rh)
+                RnnVector128 v_hh = RnnSimd.Tanh(RnnLanes128.MultiplyAdd(v_r, v_rh, RnnLanes128.Load(ref slot, 24 + j))); // tanh(gate 2 + r * rh)
                 RnnLanes128.Store(v_hh, ref slot, 24 + j);
                 RnnVector128 v_hNew = RnnLanes128.MultiplyAdd(v_z, v_h - v_hh, v_hh); // hh + z * (h - hh)
                 RnnLanes128.Store(v_hNew, ref at_hNew, j);
@@ -1809,17 +1809,17 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
                 RnnVector128 d_h = d_hNew * v_z;
                 d_hh = d_hh + -d_hNew * v_z;
                 // through hh = tanh(gate 2 + r * rh)
-                RnnVector128 q_hh = d_hh * (RnnVector128.One - v_hh * v_hh);
+                RnnVector128 q_hh = d_hh * (RnnSimd.Splat128(1f) - v_hh * v_hh);
                 RnnVector128 d_a2 = q_hh;
                 RnnVector128 d_r = q_hh * v_rh;
                 RnnVector128 d_rh = q_hh * v_r;
                 // through rh = h R_2 + b'_2
                 RnnVector128 d_r2 = d_rh;
                 // through r = sigmoid(gate 1)
-                RnnVector128 q_r = d_r * v_r * (RnnVector128.One - v_r);
+                RnnVector128 q_r = d_r * v_r * (RnnSimd.Splat128(1f) - v_r);
                 RnnVector128 d_a1 = q_r;
                 // through z = sigmoid(gate 0)
-                RnnVector128 q_z = d_z * v_z * (RnnVector128.One - v_z);
+                RnnVector128 q_z = d_z * v_z * (RnnSimd.Splat128(1f) - v_z);
                 RnnVector128 d_a0 = q_z;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes128.Store(d_a0, ref das, j);

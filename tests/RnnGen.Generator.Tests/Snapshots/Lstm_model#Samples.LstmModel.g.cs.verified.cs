@@ -550,17 +550,17 @@ partial class LstmModel : global::RnnGen.IBatchModel
             for (int j = 0; j < 2; j++)
             {
                 RnnVector512 v_c = RnnLanes512.Load(ref prev_c, j);
-                RnnVector512 v_i = RnnLanes512.Sigmoid(RnnLanes512.Load(ref slot, j)); // sigmoid(gate 0)
+                RnnVector512 v_i = RnnSimd.Sigmoid(RnnLanes512.Load(ref slot, j)); // sigmoid(gate 0)
                 RnnLanes512.Store(v_i, ref slot, j);
-                RnnVector512 v_f = RnnLanes512.Sigmoid(RnnLanes512.Load(ref slot, 2 + j)); // sigmoid(gate 1)
+                RnnVector512 v_f = RnnSimd.Sigmoid(RnnLanes512.Load(ref slot, 2 + j)); // sigmoid(gate 1)
                 RnnLanes512.Store(v_f, ref slot, 2 + j);
-                RnnVector512 v_g = RnnLanes512.Tanh(RnnLanes512.Load(ref slot, 4 + j)); // tanh(gate 2)
+                RnnVector512 v_g = RnnSimd.Tanh(RnnLanes512.Load(ref slot, 4 + j)); // tanh(gate 2)
                 RnnLanes512.Store(v_g, ref slot, 4 + j);
-                RnnVector512 v_o = RnnLanes512.Sigmoid(RnnLanes512.Load(ref slot, 6 + j)); // sigmoid(gate 3)
+                RnnVector512 v_o = RnnSimd.Sigmoid(RnnLanes512.Load(ref slot, 6 + j)); // sigmoid(gate 3)
                 RnnLanes512.Store(v_o, ref slot, 6 + j);
                 RnnVector512 v_cNew = RnnLanes512.MultiplyAdd(v_f, v_c, v_i * v_g); // f * c + i * g
                 RnnLanes512.Store(v_cNew, ref at_cNew, j);
-                RnnVector512 v_ac = RnnLanes512.Tanh(v_cNew); // tanh(cNew)
+                RnnVector512 v_ac = RnnSimd.Tanh(v_cNew); // tanh(cNew)
                 RnnLanes512.Store(v_ac, ref at_ac, j);
                 RnnVector512 v_hNew = v_o * v_ac; // o * ac
                 RnnLanes512.Store(v_hNew, ref at_hNew, j);
@@ -608,7 +608,7 @@ partial class LstmModel : global::RnnGen.IBatchModel
                 RnnVector512 d_o = d_hNew * v_ac;
                 RnnVector512 d_ac = d_hNew * v_o;
                 // through ac = tanh(cNew)
-                RnnVector512 q_ac = d_ac * (RnnVector512.One - v_ac * v_ac);
+                RnnVector512 q_ac = d_ac * (RnnSimd.Splat512(1f) - v_ac * v_ac);
                 d_cNew = d_cNew + q_ac;
                 // through cNew = f * c + i * g
                 RnnVector512 d_f = d_cNew * v_c;
@@ -616,16 +616,16 @@ partial class LstmModel : global::RnnGen.IBatchModel
                 RnnVector512 d_i = d_cNew * v_g;
                 RnnVector512 d_g = d_cNew * v_i;
                 // through o = sigmoid(gate 3)
-                RnnVector512 q_o = d_o * v_o * (RnnVector512.One - v_o);
+                RnnVector512 q_o = d_o * v_o * (RnnSimd.Splat512(1f) - v_o);
                 RnnVector512 d_a3 = q_o;
                 // through g = tanh(gate 2)
-                RnnVector512 q_g = d_g * (RnnVector512.One - v_g * v_g);
+                RnnVector512 q_g = d_g * (RnnSimd.Splat512(1f) - v_g * v_g);
                 RnnVector512 d_a2 = q_g;
                 // through f = sigmoid(gate 1)
-                RnnVector512 q_f = d_f * v_f * (RnnVector512.One - v_f);
+                RnnVector512 q_f = d_f * v_f * (RnnSimd.Splat512(1f) - v_f);
                 RnnVector512 d_a1 = q_f;
                 // through i = sigmoid(gate 0)
-                RnnVector512 q_i = d_i * v_i * (RnnVector512.One - v_i);
+                RnnVector512 q_i = d_i * v_i * (RnnSimd.Splat512(1f) - v_i);
                 RnnVector512 d_a0 = q_i;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes512.Store(d_a0, ref das, j);
@@ -676,17 +676,17 @@ partial class LstmModel : global::RnnGen.IBatchModel
             for (int j = 0; j < 2; j++)
             {
                 RnnVector256 v_c = RnnLanes256.Load(ref prev_c, j);
-                RnnVector256 v_i = RnnLanes256.Sigmoid(RnnLanes256.Load(ref slot, j)); // sigmoid(gate 0)
+                RnnVector256 v_i = RnnSimd.Sigmoid(RnnLanes256.Load(ref slot, j)); // sigmoid(gate 0)
                 RnnLanes256.Store(v_i, ref slot, j);
-                RnnVector256 v_f = RnnLanes256.Sigmoid(RnnLanes256.Load(ref slot, 2 + j)); // sigmoid(gate 1)
+                RnnVector256 v_f = RnnSimd.Sigmoid(RnnLanes256.Load(ref slot, 2 + j)); // sigmoid(gate 1)
                 RnnLanes256.Store(v_f, ref slot, 2 + j);
-                RnnVector256 v_g = RnnLanes256.Tanh(RnnLanes256.Load(ref slot, 4 + j)); // tanh(gate 2)
+                RnnVector256 v_g = RnnSimd.Tanh(RnnLanes256.Load(ref slot, 4 + j)); // tanh(gate 2)
                 RnnLanes256.Store(v_g, ref slot, 4 + j);
-                RnnVector256 v_o = RnnLanes256.Sigmoid(RnnLanes256.Load(ref slot, 6 + j)); // sigmoid(gate 3)
+                RnnVector256 v_o = RnnSimd.Sigmoid(RnnLanes256.Load(ref slot, 6 + j)); // sigmoid(gate 3)
                 RnnLanes256.Store(v_o, ref slot, 6 + j);
                 RnnVector256 v_cNew = RnnLanes256.MultiplyAdd(v_f, v_c, v_i * v_g); // f * c + i * g
                 RnnLanes256.Store(v_cNew, ref at_cNew, j);
-                RnnVector256 v_ac = RnnLanes256.Tanh(v_cNew); // tanh(cNew)
+                RnnVector256 v_ac = RnnSimd.Tanh(v_cNew); // tanh(cNew)
                 RnnLanes256.Store(v_ac, ref at_ac, j);
                 RnnVector256 v_hNew = v_o * v_ac; // o * ac
                 RnnLanes256.Store(v_hNew, ref at_hNew, j);
@@ -734,7 +734,7 @@ partial class LstmModel : global::RnnGen.IBatchModel
                 RnnVector256 d_o = d_hNew * v_ac;
                 RnnVector256 d_ac = d_hNew * v_o;
                 // through ac = tanh(cNew)
-                RnnVector256 q_ac = d_ac * (RnnVector256.One - v_ac * v_ac);
+                RnnVector256 q_ac = d_ac * (RnnSimd.Splat256(1f) - v_ac * v_ac);
                 d_cNew = d_cNew + q_ac;
                 // through cNew = f * c + i * g
                 RnnVector256 d_f = d_cNew * v_c;
@@ -742,16 +742,16 @@ partial class LstmModel : global::RnnGen.IBatchModel
                 RnnVector256 d_i = d_cNew * v_g;
                 RnnVector256 d_g = d_cNew * v_i;
                 // through o = sigmoid(gate 3)
-                RnnVector256 q_o = d_o * v_o * (RnnVector256.One - v_o);
+                RnnVector256 q_o = d_o * v_o * (RnnSimd.Splat256(1f) - v_o);
                 RnnVector256 d_a3 = q_o;
                 // through g = tanh(gate 2)
-                RnnVector256 q_g = d_g * (RnnVector256.One - v_g * v_g);
+                RnnVector256 q_g = d_g * (RnnSimd.Splat256(1f) - v_g * v_g);
                 RnnVector256 d_a2 = q_g;
                 // through f = sigmoid(gate 1)
-                RnnVector256 q_f = d_f * v_f * (RnnVector256.One - v_f);
+                RnnVector256 q_f = d_f * v_f * (RnnSimd.Splat256(1f) - v_f);
                 RnnVector256 d_a1 = q_f;
                 // through i = sigmoid(gate 0)
-                RnnVector256 q_i = d_i * v_i * (RnnVector256.One - v_i);
+                RnnVector256 q_i = d_i * v_i * (RnnSimd.Splat256(1f) - v_i);
                 RnnVector256 d_a0 = q_i;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes256.Store(d_a0, ref das, j);
@@ -802,17 +802,17 @@ partial class LstmModel : global::RnnGen.IBatchModel
             for (int j = 0; j < 2; j++)
             {
                 RnnVector128 v_c = RnnLanes128.Load(ref prev_c, j);
-                RnnVector128 v_i = RnnLanes128.Sigmoid(RnnLanes128.Load(ref slot, j)); // sigmoid(gate 0)
+                RnnVector128 v_i = RnnSimd.Sigmoid(RnnLanes128.Load(ref slot, j)); // sigmoid(gate 0)
                 RnnLanes128.Store(v_i, ref slot, j);
-                RnnVector128 v_f = RnnLanes128.Sigmoid(RnnLanes128.Load(ref slot, 2 + j)); // sigmoid(gate 1)
+                RnnVector128 v_f = RnnSimd.Sigmoid(RnnLanes128.Load(ref slot, 2 + j)); // sigmoid(gate 1)
                 RnnLanes128.Store(v_f, ref slot, 2 + j);
-                RnnVector128 v_g = RnnLanes128.Tanh(RnnLanes128.Load(ref slot, 4 + j)); // tanh(gate 2)
+                RnnVector128 v_g = RnnSimd.Tanh(RnnLanes128.Load(ref slot, 4 + j)); // tanh(gate 2)
                 RnnLanes128.Store(v_g, ref slot, 4 + j);
-                RnnVector128 v_o = RnnLanes128.Sigmoid(RnnLanes128.Load(ref slot, 6 + j)); // sigmoid(gate 3)
+                RnnVector128 v_o = RnnSimd.Sigmoid(RnnLanes128.Load(ref slot, 6 + j)); // sigmoid(gate 3)
                 RnnLanes128.Store(v_o, ref slot, 6 + j);
                 RnnVector128 v_cNew = RnnLanes128.MultiplyAdd(v_f, v_c, v_i * v_g); // f * c + i * g
                 RnnLanes128.Store(v_cNew, ref at_cNew, j);
-                RnnVector128 v_ac = RnnLanes128.Tanh(v_cNew); // tanh(cNew)
+                RnnVector128 v_ac = RnnSimd.Tanh(v_cNew); // tanh(cNew)
                 RnnLanes128.Store(v_ac, ref at_ac, j);
                 RnnVector128 v_hNew = v_o * v_ac; // o * ac
                 RnnLanes128.Store(v_hNew, ref at_hNew, j);
@@ -860,7 +860,7 @@ partial class LstmModel : global::RnnGen.IBatchModel
                 RnnVector128 d_o = d_hNew * v_ac;
                 RnnVector128 d_ac = d_hNew * v_o;
                 // through ac = tanh(cNew)
-                RnnVector128 q_ac = d_ac * (RnnVector128.One - v_ac * v_ac);
+                RnnVector128 q_ac = d_ac * (RnnSimd.Splat128(1f) - v_ac * v_ac);
                 d_cNew = d_cNew + q_ac;
                 // through cNew = f * c + i * g
                 RnnVector128 d_f = d_cNew * v_c;
@@ -868,16 +868,16 @@ partial class LstmModel : global::RnnGen.IBatchModel
                 RnnVector128 d_i = d_cNew * v_g;
                 RnnVector128 d_g = d_cNew * v_i;
                 // through o = sigmoid(gate 3)
-                RnnVector128 q_o = d_o * v_o * (RnnVector128.One - v_o);
+                RnnVector128 q_o = d_o * v_o * (RnnSimd.Splat128(1f) - v_o);
                 RnnVector128 d_a3 = q_o;
                 // through g = tanh(gate 2)
-                RnnVector128 q_g = d_g * (RnnVector128.One - v_g * v_g);
+                RnnVector128 q_g = d_g * (RnnSimd.Splat128(1f) - v_g * v_g);
                 RnnVector128 d_a2 = q_g;
                 // through f = sigmoid(gate 1)
-                RnnVector128 q_f = d_f * v_f * (RnnVector128.One - v_f);
+                RnnVector128 q_f = d_f * v_f * (RnnSimd.Splat128(1f) - v_f);
                 RnnVector128 d_a1 = q_f;
                 // through i = sigmoid(gate 0)
-                RnnVector128 q_i = d_i * v_i * (RnnVector128.One - v_i);
+                RnnVector128 q_i = d_i * v_i * (RnnSimd.Splat128(1f) - v_i);
                 RnnVector128 d_a0 = q_i;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes128.Store(d_a0, ref das, j);

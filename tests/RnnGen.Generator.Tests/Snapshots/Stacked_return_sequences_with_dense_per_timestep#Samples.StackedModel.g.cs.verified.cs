@@ -489,7 +489,7 @@ partial class StackedModel : global::RnnGen.IBatchModel
             // the cell, unit by unit; every value cached for Backward
             for (int j = 0; j < 3; j++)
             {
-                RnnVector512 v_hNew = RnnLanes512.Tanh(RnnLanes512.Load(ref slot, j)); // tanh(gate 0)
+                RnnVector512 v_hNew = RnnSimd.Tanh(RnnLanes512.Load(ref slot, j)); // tanh(gate 0)
                 RnnLanes512.Store(v_hNew, ref slot, j);
             }
         }
@@ -523,7 +523,7 @@ partial class StackedModel : global::RnnGen.IBatchModel
                 // the gradient arriving at the new state: from the output and from the later step
                 RnnVector512 d_hNew = RnnLanes512.Load(ref dhr, j) + RnnLanes512.Load(ref dys, j);
                 // through hNew = tanh(gate 0)
-                RnnVector512 q_hNew = d_hNew * (RnnVector512.One - v_hNew * v_hNew);
+                RnnVector512 q_hNew = d_hNew * (RnnSimd.Splat512(1f) - v_hNew * v_hNew);
                 RnnVector512 d_a0 = q_hNew;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes512.Store(d_a0, ref das, j);
@@ -565,7 +565,7 @@ partial class StackedModel : global::RnnGen.IBatchModel
             // the cell, unit by unit; every value cached for Backward
             for (int j = 0; j < 3; j++)
             {
-                RnnVector256 v_hNew = RnnLanes256.Tanh(RnnLanes256.Load(ref slot, j)); // tanh(gate 0)
+                RnnVector256 v_hNew = RnnSimd.Tanh(RnnLanes256.Load(ref slot, j)); // tanh(gate 0)
                 RnnLanes256.Store(v_hNew, ref slot, j);
             }
         }
@@ -599,7 +599,7 @@ partial class StackedModel : global::RnnGen.IBatchModel
                 // the gradient arriving at the new state: from the output and from the later step
                 RnnVector256 d_hNew = RnnLanes256.Load(ref dhr, j) + RnnLanes256.Load(ref dys, j);
                 // through hNew = tanh(gate 0)
-                RnnVector256 q_hNew = d_hNew * (RnnVector256.One - v_hNew * v_hNew);
+                RnnVector256 q_hNew = d_hNew * (RnnSimd.Splat256(1f) - v_hNew * v_hNew);
                 RnnVector256 d_a0 = q_hNew;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes256.Store(d_a0, ref das, j);
@@ -641,7 +641,7 @@ partial class StackedModel : global::RnnGen.IBatchModel
             // the cell, unit by unit; every value cached for Backward
             for (int j = 0; j < 3; j++)
             {
-                RnnVector128 v_hNew = RnnLanes128.Tanh(RnnLanes128.Load(ref slot, j)); // tanh(gate 0)
+                RnnVector128 v_hNew = RnnSimd.Tanh(RnnLanes128.Load(ref slot, j)); // tanh(gate 0)
                 RnnLanes128.Store(v_hNew, ref slot, j);
             }
         }
@@ -675,7 +675,7 @@ partial class StackedModel : global::RnnGen.IBatchModel
                 // the gradient arriving at the new state: from the output and from the later step
                 RnnVector128 d_hNew = RnnLanes128.Load(ref dhr, j) + RnnLanes128.Load(ref dys, j);
                 // through hNew = tanh(gate 0)
-                RnnVector128 q_hNew = d_hNew * (RnnVector128.One - v_hNew * v_hNew);
+                RnnVector128 q_hNew = d_hNew * (RnnSimd.Splat128(1f) - v_hNew * v_hNew);
                 RnnVector128 d_a0 = q_hNew;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes128.Store(d_a0, ref das, j);
@@ -818,7 +818,7 @@ partial class StackedModel : global::RnnGen.IBatchModel
             // the cell, unit by unit; every value cached for Backward
             for (int j = 0; j < 2; j++)
             {
-                RnnVector512 v_hNew = RnnLanes512.Relu(RnnLanes512.Load(ref slot, j)); // relu(gate 0)
+                RnnVector512 v_hNew = RnnSimd.Relu(RnnLanes512.Load(ref slot, j)); // relu(gate 0)
                 RnnLanes512.Store(v_hNew, ref slot, j);
             }
         }
@@ -853,7 +853,7 @@ partial class StackedModel : global::RnnGen.IBatchModel
                 // the gradient arriving at the new state: from the output and from the later step
                 RnnVector512 d_hNew = RnnLanes512.Load(ref dhr, j) + RnnLanes512.Load(ref dys, j);
                 // through hNew = relu(gate 0)
-                RnnVector512 q_hNew = RnnLanes512.ReluBackward(v_hNew, d_hNew);
+                RnnVector512 q_hNew = RnnSimd.ReluBackward(v_hNew, d_hNew);
                 RnnVector512 d_a0 = q_hNew;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes512.Store(d_a0, ref das, j);
@@ -900,7 +900,7 @@ partial class StackedModel : global::RnnGen.IBatchModel
             // the cell, unit by unit; every value cached for Backward
             for (int j = 0; j < 2; j++)
             {
-                RnnVector256 v_hNew = RnnLanes256.Relu(RnnLanes256.Load(ref slot, j)); // relu(gate 0)
+                RnnVector256 v_hNew = RnnSimd.Relu(RnnLanes256.Load(ref slot, j)); // relu(gate 0)
                 RnnLanes256.Store(v_hNew, ref slot, j);
             }
         }
@@ -935,7 +935,7 @@ partial class StackedModel : global::RnnGen.IBatchModel
                 // the gradient arriving at the new state: from the output and from the later step
                 RnnVector256 d_hNew = RnnLanes256.Load(ref dhr, j) + RnnLanes256.Load(ref dys, j);
                 // through hNew = relu(gate 0)
-                RnnVector256 q_hNew = RnnLanes256.ReluBackward(v_hNew, d_hNew);
+                RnnVector256 q_hNew = RnnSimd.ReluBackward(v_hNew, d_hNew);
                 RnnVector256 d_a0 = q_hNew;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes256.Store(d_a0, ref das, j);
@@ -982,7 +982,7 @@ partial class StackedModel : global::RnnGen.IBatchModel
             // the cell, unit by unit; every value cached for Backward
             for (int j = 0; j < 2; j++)
             {
-                RnnVector128 v_hNew = RnnLanes128.Relu(RnnLanes128.Load(ref slot, j)); // relu(gate 0)
+                RnnVector128 v_hNew = RnnSimd.Relu(RnnLanes128.Load(ref slot, j)); // relu(gate 0)
                 RnnLanes128.Store(v_hNew, ref slot, j);
             }
         }
@@ -1017,7 +1017,7 @@ partial class StackedModel : global::RnnGen.IBatchModel
                 // the gradient arriving at the new state: from the output and from the later step
                 RnnVector128 d_hNew = RnnLanes128.Load(ref dhr, j) + RnnLanes128.Load(ref dys, j);
                 // through hNew = relu(gate 0)
-                RnnVector128 q_hNew = RnnLanes128.ReluBackward(v_hNew, d_hNew);
+                RnnVector128 q_hNew = RnnSimd.ReluBackward(v_hNew, d_hNew);
                 RnnVector128 d_a0 = q_hNew;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes128.Store(d_a0, ref das, j);
@@ -1133,7 +1133,7 @@ partial class StackedModel : global::RnnGen.IBatchModel
             ref float yn = ref RnnLanes512.At(ref wr, n * 2);
             for (int c = 0; c < 2; c++) RnnLanes512.Store(RnnLanes512.Splat(RnnSimd.Load1(ref pr, 34 + c)), ref yn, c); // b
             RnnLanes512.Product(ref xn, 2, ref RnnSimd.At(ref pr, 30), 2, 2, ref yn); // + x K
-            for (int j = 0; j < 2; j++) RnnLanes512.Store(RnnLanes512.Sigmoid(RnnLanes512.Load(ref yn, j)), ref yn, j);
+            for (int j = 0; j < 2; j++) RnnLanes512.Store(RnnSimd.Sigmoid(RnnLanes512.Load(ref yn, j)), ref yn, j);
         }
     }
 
@@ -1155,7 +1155,7 @@ partial class StackedModel : global::RnnGen.IBatchModel
             ref float yn = ref RnnLanes512.At(ref wr, n * 2);
             ref float dyn = ref RnnLanes512.At(ref dyr, n * 2);
             ref float dzn = ref RnnLanes512.At(ref dzr, n * 2);
-            for (int j = 0; j < 2; j++) RnnLanes512.Store(RnnLanes512.Load(ref dyn, j) * RnnLanes512.Load(ref yn, j) * (RnnVector512.One - RnnLanes512.Load(ref yn, j)), ref dzn, j);
+            for (int j = 0; j < 2; j++) RnnLanes512.Store(RnnLanes512.Load(ref dyn, j) * RnnLanes512.Load(ref yn, j) * (RnnSimd.Splat512(1f) - RnnLanes512.Load(ref yn, j)), ref dzn, j);
             RnnLanes512.ProductTransposed(ref dzn, 2, ref RnnSimd.At(ref pr, 30), 2, 2, ref RnnLanes512.At(ref dxr, n * 2)); // dx_n = dz_n K^T
         }
         // the weight gradients, summed over the applications and the group's lanes
@@ -1177,7 +1177,7 @@ partial class StackedModel : global::RnnGen.IBatchModel
             ref float yn = ref RnnLanes256.At(ref wr, n * 2);
             for (int c = 0; c < 2; c++) RnnLanes256.Store(RnnLanes256.Splat(RnnSimd.Load1(ref pr, 34 + c)), ref yn, c); // b
             RnnLanes256.Product(ref xn, 2, ref RnnSimd.At(ref pr, 30), 2, 2, ref yn); // + x K
-            for (int j = 0; j < 2; j++) RnnLanes256.Store(RnnLanes256.Sigmoid(RnnLanes256.Load(ref yn, j)), ref yn, j);
+            for (int j = 0; j < 2; j++) RnnLanes256.Store(RnnSimd.Sigmoid(RnnLanes256.Load(ref yn, j)), ref yn, j);
         }
     }
 
@@ -1199,7 +1199,7 @@ partial class StackedModel : global::RnnGen.IBatchModel
             ref float yn = ref RnnLanes256.At(ref wr, n * 2);
             ref float dyn = ref RnnLanes256.At(ref dyr, n * 2);
             ref float dzn = ref RnnLanes256.At(ref dzr, n * 2);
-            for (int j = 0; j < 2; j++) RnnLanes256.Store(RnnLanes256.Load(ref dyn, j) * RnnLanes256.Load(ref yn, j) * (RnnVector256.One - RnnLanes256.Load(ref yn, j)), ref dzn, j);
+            for (int j = 0; j < 2; j++) RnnLanes256.Store(RnnLanes256.Load(ref dyn, j) * RnnLanes256.Load(ref yn, j) * (RnnSimd.Splat256(1f) - RnnLanes256.Load(ref yn, j)), ref dzn, j);
             RnnLanes256.ProductTransposed(ref dzn, 2, ref RnnSimd.At(ref pr, 30), 2, 2, ref RnnLanes256.At(ref dxr, n * 2)); // dx_n = dz_n K^T
         }
         // the weight gradients, summed over the applications and the group's lanes
@@ -1221,7 +1221,7 @@ partial class StackedModel : global::RnnGen.IBatchModel
             ref float yn = ref RnnLanes128.At(ref wr, n * 2);
             for (int c = 0; c < 2; c++) RnnLanes128.Store(RnnLanes128.Splat(RnnSimd.Load1(ref pr, 34 + c)), ref yn, c); // b
             RnnLanes128.Product(ref xn, 2, ref RnnSimd.At(ref pr, 30), 2, 2, ref yn); // + x K
-            for (int j = 0; j < 2; j++) RnnLanes128.Store(RnnLanes128.Sigmoid(RnnLanes128.Load(ref yn, j)), ref yn, j);
+            for (int j = 0; j < 2; j++) RnnLanes128.Store(RnnSimd.Sigmoid(RnnLanes128.Load(ref yn, j)), ref yn, j);
         }
     }
 
@@ -1243,7 +1243,7 @@ partial class StackedModel : global::RnnGen.IBatchModel
             ref float yn = ref RnnLanes128.At(ref wr, n * 2);
             ref float dyn = ref RnnLanes128.At(ref dyr, n * 2);
             ref float dzn = ref RnnLanes128.At(ref dzr, n * 2);
-            for (int j = 0; j < 2; j++) RnnLanes128.Store(RnnLanes128.Load(ref dyn, j) * RnnLanes128.Load(ref yn, j) * (RnnVector128.One - RnnLanes128.Load(ref yn, j)), ref dzn, j);
+            for (int j = 0; j < 2; j++) RnnLanes128.Store(RnnLanes128.Load(ref dyn, j) * RnnLanes128.Load(ref yn, j) * (RnnSimd.Splat128(1f) - RnnLanes128.Load(ref yn, j)), ref dzn, j);
             RnnLanes128.ProductTransposed(ref dzn, 2, ref RnnSimd.At(ref pr, 30), 2, 2, ref RnnLanes128.At(ref dxr, n * 2)); // dx_n = dz_n K^T
         }
         // the weight gradients, summed over the applications and the group's lanes

@@ -506,9 +506,9 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
             for (int j = 0; j < 2; j++)
             {
                 RnnVector512 v_h = RnnLanes512.Load(ref prev_h, j);
-                RnnVector512 v_z = RnnLanes512.HardSigmoid(RnnLanes512.Load(ref slot, j)); // hardsigmoid(gate 0)
+                RnnVector512 v_z = RnnSimd.HardSigmoid(RnnLanes512.Load(ref slot, j)); // hardsigmoid(gate 0)
                 RnnLanes512.Store(v_z, ref slot, j);
-                RnnVector512 v_r = RnnLanes512.HardSigmoid(RnnLanes512.Load(ref slot, 2 + j)); // hardsigmoid(gate 1)
+                RnnVector512 v_r = RnnSimd.HardSigmoid(RnnLanes512.Load(ref slot, 2 + j)); // hardsigmoid(gate 1)
                 RnnLanes512.Store(v_r, ref slot, 2 + j);
                 RnnVector512 v_rhPrev = v_r * v_h; // r * h
                 RnnLanes512.Store(v_rhPrev, ref tq_rhPrev, j);
@@ -522,7 +522,7 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
                 RnnVector512 v_h = RnnLanes512.Load(ref prev_h, j);
                 RnnVector512 v_z = RnnLanes512.Load(ref slot, j);
                 RnnVector512 v_rhPrev = RnnLanes512.Load(ref tq_rhPrev, j);
-                RnnVector512 v_hh = RnnLanes512.Tanh(RnnLanes512.Load(ref slot, 4 + j) + RnnLanes512.Load(ref rq, 4 + j)); // tanh(gate 2 + rhPrev R_2)
+                RnnVector512 v_hh = RnnSimd.Tanh(RnnLanes512.Load(ref slot, 4 + j) + RnnLanes512.Load(ref rq, 4 + j)); // tanh(gate 2 + rhPrev R_2)
                 RnnLanes512.Store(v_hh, ref slot, 4 + j);
                 RnnVector512 v_hNew = RnnLanes512.MultiplyAdd(v_z, v_h - v_hh, v_hh); // hh + z * (h - hh)
                 RnnLanes512.Store(v_hNew, ref at_hNew, j);
@@ -572,7 +572,7 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
                 RnnVector512 d_h = d_hNew * v_z;
                 d_hh = d_hh + -d_hNew * v_z;
                 // through hh = tanh(gate 2 + rhPrev R_2)
-                RnnVector512 q_hh = d_hh * (RnnVector512.One - v_hh * v_hh);
+                RnnVector512 q_hh = d_hh * (RnnSimd.Splat512(1f) - v_hh * v_hh);
                 RnnVector512 d_a2 = q_hh;
                 RnnVector512 d_m2 = q_hh;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
@@ -597,10 +597,10 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
                 RnnVector512 d_r = d_rhPrev * v_h;
                 RnnVector512 d_h = d_rhPrev * v_r;
                 // through r = hardsigmoid(gate 1)
-                RnnVector512 q_r = RnnLanes512.HardSigmoidBackward(v_r, d_r);
+                RnnVector512 q_r = RnnSimd.HardSigmoidBackward(v_r, d_r);
                 RnnVector512 d_a1 = q_r;
                 // through z = hardsigmoid(gate 0)
-                RnnVector512 q_z = RnnLanes512.HardSigmoidBackward(v_z, d_z);
+                RnnVector512 q_z = RnnSimd.HardSigmoidBackward(v_z, d_z);
                 RnnVector512 d_a0 = q_z;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes512.Store(d_a0, ref das, j);
@@ -649,9 +649,9 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
             for (int j = 0; j < 2; j++)
             {
                 RnnVector256 v_h = RnnLanes256.Load(ref prev_h, j);
-                RnnVector256 v_z = RnnLanes256.HardSigmoid(RnnLanes256.Load(ref slot, j)); // hardsigmoid(gate 0)
+                RnnVector256 v_z = RnnSimd.HardSigmoid(RnnLanes256.Load(ref slot, j)); // hardsigmoid(gate 0)
                 RnnLanes256.Store(v_z, ref slot, j);
-                RnnVector256 v_r = RnnLanes256.HardSigmoid(RnnLanes256.Load(ref slot, 2 + j)); // hardsigmoid(gate 1)
+                RnnVector256 v_r = RnnSimd.HardSigmoid(RnnLanes256.Load(ref slot, 2 + j)); // hardsigmoid(gate 1)
                 RnnLanes256.Store(v_r, ref slot, 2 + j);
                 RnnVector256 v_rhPrev = v_r * v_h; // r * h
                 RnnLanes256.Store(v_rhPrev, ref tq_rhPrev, j);
@@ -665,7 +665,7 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
                 RnnVector256 v_h = RnnLanes256.Load(ref prev_h, j);
                 RnnVector256 v_z = RnnLanes256.Load(ref slot, j);
                 RnnVector256 v_rhPrev = RnnLanes256.Load(ref tq_rhPrev, j);
-                RnnVector256 v_hh = RnnLanes256.Tanh(RnnLanes256.Load(ref slot, 4 + j) + RnnLanes256.Load(ref rq, 4 + j)); // tanh(gate 2 + rhPrev R_2)
+                RnnVector256 v_hh = RnnSimd.Tanh(RnnLanes256.Load(ref slot, 4 + j) + RnnLanes256.Load(ref rq, 4 + j)); // tanh(gate 2 + rhPrev R_2)
                 RnnLanes256.Store(v_hh, ref slot, 4 + j);
                 RnnVector256 v_hNew = RnnLanes256.MultiplyAdd(v_z, v_h - v_hh, v_hh); // hh + z * (h - hh)
                 RnnLanes256.Store(v_hNew, ref at_hNew, j);
@@ -715,7 +715,7 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
                 RnnVector256 d_h = d_hNew * v_z;
                 d_hh = d_hh + -d_hNew * v_z;
                 // through hh = tanh(gate 2 + rhPrev R_2)
-                RnnVector256 q_hh = d_hh * (RnnVector256.One - v_hh * v_hh);
+                RnnVector256 q_hh = d_hh * (RnnSimd.Splat256(1f) - v_hh * v_hh);
                 RnnVector256 d_a2 = q_hh;
                 RnnVector256 d_m2 = q_hh;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
@@ -740,10 +740,10 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
                 RnnVector256 d_r = d_rhPrev * v_h;
                 RnnVector256 d_h = d_rhPrev * v_r;
                 // through r = hardsigmoid(gate 1)
-                RnnVector256 q_r = RnnLanes256.HardSigmoidBackward(v_r, d_r);
+                RnnVector256 q_r = RnnSimd.HardSigmoidBackward(v_r, d_r);
                 RnnVector256 d_a1 = q_r;
                 // through z = hardsigmoid(gate 0)
-                RnnVector256 q_z = RnnLanes256.HardSigmoidBackward(v_z, d_z);
+                RnnVector256 q_z = RnnSimd.HardSigmoidBackward(v_z, d_z);
                 RnnVector256 d_a0 = q_z;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes256.Store(d_a0, ref das, j);
@@ -792,9 +792,9 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
             for (int j = 0; j < 2; j++)
             {
                 RnnVector128 v_h = RnnLanes128.Load(ref prev_h, j);
-                RnnVector128 v_z = RnnLanes128.HardSigmoid(RnnLanes128.Load(ref slot, j)); // hardsigmoid(gate 0)
+                RnnVector128 v_z = RnnSimd.HardSigmoid(RnnLanes128.Load(ref slot, j)); // hardsigmoid(gate 0)
                 RnnLanes128.Store(v_z, ref slot, j);
-                RnnVector128 v_r = RnnLanes128.HardSigmoid(RnnLanes128.Load(ref slot, 2 + j)); // hardsigmoid(gate 1)
+                RnnVector128 v_r = RnnSimd.HardSigmoid(RnnLanes128.Load(ref slot, 2 + j)); // hardsigmoid(gate 1)
                 RnnLanes128.Store(v_r, ref slot, 2 + j);
                 RnnVector128 v_rhPrev = v_r * v_h; // r * h
                 RnnLanes128.Store(v_rhPrev, ref tq_rhPrev, j);
@@ -808,7 +808,7 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
                 RnnVector128 v_h = RnnLanes128.Load(ref prev_h, j);
                 RnnVector128 v_z = RnnLanes128.Load(ref slot, j);
                 RnnVector128 v_rhPrev = RnnLanes128.Load(ref tq_rhPrev, j);
-                RnnVector128 v_hh = RnnLanes128.Tanh(RnnLanes128.Load(ref slot, 4 + j) + RnnLanes128.Load(ref rq, 4 + j)); // tanh(gate 2 + rhPrev R_2)
+                RnnVector128 v_hh = RnnSimd.Tanh(RnnLanes128.Load(ref slot, 4 + j) + RnnLanes128.Load(ref rq, 4 + j)); // tanh(gate 2 + rhPrev R_2)
                 RnnLanes128.Store(v_hh, ref slot, 4 + j);
                 RnnVector128 v_hNew = RnnLanes128.MultiplyAdd(v_z, v_h - v_hh, v_hh); // hh + z * (h - hh)
                 RnnLanes128.Store(v_hNew, ref at_hNew, j);
@@ -858,7 +858,7 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
                 RnnVector128 d_h = d_hNew * v_z;
                 d_hh = d_hh + -d_hNew * v_z;
                 // through hh = tanh(gate 2 + rhPrev R_2)
-                RnnVector128 q_hh = d_hh * (RnnVector128.One - v_hh * v_hh);
+                RnnVector128 q_hh = d_hh * (RnnSimd.Splat128(1f) - v_hh * v_hh);
                 RnnVector128 d_a2 = q_hh;
                 RnnVector128 d_m2 = q_hh;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
@@ -883,10 +883,10 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
                 RnnVector128 d_r = d_rhPrev * v_h;
                 RnnVector128 d_h = d_rhPrev * v_r;
                 // through r = hardsigmoid(gate 1)
-                RnnVector128 q_r = RnnLanes128.HardSigmoidBackward(v_r, d_r);
+                RnnVector128 q_r = RnnSimd.HardSigmoidBackward(v_r, d_r);
                 RnnVector128 d_a1 = q_r;
                 // through z = hardsigmoid(gate 0)
-                RnnVector128 q_z = RnnLanes128.HardSigmoidBackward(v_z, d_z);
+                RnnVector128 q_z = RnnSimd.HardSigmoidBackward(v_z, d_z);
                 RnnVector128 d_a0 = q_z;
                 // keep this phase's dA for the weight gradients; carry the adjoints on
                 RnnLanes128.Store(d_a0, ref das, j);
@@ -955,7 +955,7 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
             ref float yn = ref RnnLanes512.At(ref wr, n * 1);
             for (int c = 0; c < 1; c++) RnnLanes512.Store(RnnLanes512.Splat(RnnSimd.Load1(ref pr, 32 + c)), ref yn, c); // b
             RnnLanes512.Product(ref xn, 2, ref RnnSimd.At(ref pr, 30), 1, 1, ref yn); // + x K
-            for (int j = 0; j < 1; j++) RnnLanes512.Store(RnnLanes512.HardSigmoid(RnnLanes512.Load(ref yn, j)), ref yn, j);
+            for (int j = 0; j < 1; j++) RnnLanes512.Store(RnnSimd.HardSigmoid(RnnLanes512.Load(ref yn, j)), ref yn, j);
         }
     }
 
@@ -977,7 +977,7 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
             ref float yn = ref RnnLanes512.At(ref wr, n * 1);
             ref float dyn = ref RnnLanes512.At(ref dyr, n * 1);
             ref float dzn = ref RnnLanes512.At(ref dzr, n * 1);
-            for (int j = 0; j < 1; j++) RnnLanes512.Store(RnnLanes512.HardSigmoidBackward(RnnLanes512.Load(ref yn, j), RnnLanes512.Load(ref dyn, j)), ref dzn, j);
+            for (int j = 0; j < 1; j++) RnnLanes512.Store(RnnSimd.HardSigmoidBackward(RnnLanes512.Load(ref yn, j), RnnLanes512.Load(ref dyn, j)), ref dzn, j);
             RnnLanes512.ProductTransposed(ref dzn, 1, ref RnnSimd.At(ref pr, 30), 1, 2, ref RnnLanes512.At(ref dxr, n * 2)); // dx_n = dz_n K^T
         }
         // the weight gradients, summed over the applications and the group's lanes
@@ -999,7 +999,7 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
             ref float yn = ref RnnLanes256.At(ref wr, n * 1);
             for (int c = 0; c < 1; c++) RnnLanes256.Store(RnnLanes256.Splat(RnnSimd.Load1(ref pr, 32 + c)), ref yn, c); // b
             RnnLanes256.Product(ref xn, 2, ref RnnSimd.At(ref pr, 30), 1, 1, ref yn); // + x K
-            for (int j = 0; j < 1; j++) RnnLanes256.Store(RnnLanes256.HardSigmoid(RnnLanes256.Load(ref yn, j)), ref yn, j);
+            for (int j = 0; j < 1; j++) RnnLanes256.Store(RnnSimd.HardSigmoid(RnnLanes256.Load(ref yn, j)), ref yn, j);
         }
     }
 
@@ -1021,7 +1021,7 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
             ref float yn = ref RnnLanes256.At(ref wr, n * 1);
             ref float dyn = ref RnnLanes256.At(ref dyr, n * 1);
             ref float dzn = ref RnnLanes256.At(ref dzr, n * 1);
-            for (int j = 0; j < 1; j++) RnnLanes256.Store(RnnLanes256.HardSigmoidBackward(RnnLanes256.Load(ref yn, j), RnnLanes256.Load(ref dyn, j)), ref dzn, j);
+            for (int j = 0; j < 1; j++) RnnLanes256.Store(RnnSimd.HardSigmoidBackward(RnnLanes256.Load(ref yn, j), RnnLanes256.Load(ref dyn, j)), ref dzn, j);
             RnnLanes256.ProductTransposed(ref dzn, 1, ref RnnSimd.At(ref pr, 30), 1, 2, ref RnnLanes256.At(ref dxr, n * 2)); // dx_n = dz_n K^T
         }
         // the weight gradients, summed over the applications and the group's lanes
@@ -1043,7 +1043,7 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
             ref float yn = ref RnnLanes128.At(ref wr, n * 1);
             for (int c = 0; c < 1; c++) RnnLanes128.Store(RnnLanes128.Splat(RnnSimd.Load1(ref pr, 32 + c)), ref yn, c); // b
             RnnLanes128.Product(ref xn, 2, ref RnnSimd.At(ref pr, 30), 1, 1, ref yn); // + x K
-            for (int j = 0; j < 1; j++) RnnLanes128.Store(RnnLanes128.HardSigmoid(RnnLanes128.Load(ref yn, j)), ref yn, j);
+            for (int j = 0; j < 1; j++) RnnLanes128.Store(RnnSimd.HardSigmoid(RnnLanes128.Load(ref yn, j)), ref yn, j);
         }
     }
 
@@ -1065,7 +1065,7 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
             ref float yn = ref RnnLanes128.At(ref wr, n * 1);
             ref float dyn = ref RnnLanes128.At(ref dyr, n * 1);
             ref float dzn = ref RnnLanes128.At(ref dzr, n * 1);
-            for (int j = 0; j < 1; j++) RnnLanes128.Store(RnnLanes128.HardSigmoidBackward(RnnLanes128.Load(ref yn, j), RnnLanes128.Load(ref dyn, j)), ref dzn, j);
+            for (int j = 0; j < 1; j++) RnnLanes128.Store(RnnSimd.HardSigmoidBackward(RnnLanes128.Load(ref yn, j), RnnLanes128.Load(ref dyn, j)), ref dzn, j);
             RnnLanes128.ProductTransposed(ref dzn, 1, ref RnnSimd.At(ref pr, 30), 1, 2, ref RnnLanes128.At(ref dxr, n * 2)); // dx_n = dz_n K^T
         }
         // the weight gradients, summed over the applications and the group's lanes

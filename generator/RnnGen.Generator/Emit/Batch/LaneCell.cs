@@ -18,7 +18,14 @@ internal sealed class LaneCell : LaneLayer
 {
     private readonly CellProgram _cell;
 
-    public LaneCell(LayerPlan layer, LayerEmitter perSample) : base(layer, perSample) => _cell = CellProgram.For(layer);
+    public LaneCell(LayerPlan layer, LayerEmitter perSample) : base(layer, perSample)
+    {
+        _cell = CellProgram.For(layer);
+        Carried = _cell.States.Skip(1).Where(st => ReadsState(st.State)).ToList();
+        Products = _cell.Statements.SelectMany(st => CellProgram.Find<RecurrentProduct>(st.Expression)).ToList();
+        Phases = SplitIntoPhases(_cell.Statements);
+        CrossPhase = Enumerable.Range(0, Phases.Count).SelectMany(EarlierValues).Distinct().ToList();
+    }
 
     private int C => _cell.Columns;
     private bool HasSplit => _cell.Gates.Contains(GateForm.Split);
@@ -30,29 +37,27 @@ internal sealed class LaneCell : LaneLayer
     private bool HasRecurrentSide => HasSplit || HasProduct;
 
     /// <summary>The states other than h whose adjoint is carried from step to step (the LSTM's c).</summary>
-    private IEnumerable<(string State, string Next)> Carried => _cell.States.Skip(1).Where(st => ReadsState(st.State));
+    private List<(string State, string Next)> Carried { get; }
 
     /// <summary>The second products of a step, <c>source R_gate</c>, in statement order.</summary>
-    private List<RecurrentProduct> Products =>
-        _cell.Statements.SelectMany(st => CellProgram.Find<RecurrentProduct>(st.Expression)).ToList();
+    private List<RecurrentProduct> Products { get; }
 
     /// <summary>
     /// The statements in phases: a new phase starts at each statement that reads a second product, which needs every
     /// unit of its source first. A cell without one is a single phase.
     /// </summary>
-    private List<List<CellStatement>> Phases
-    {
-        get
-        {
-            var phases = new List<List<CellStatement>> { new() };
-            foreach (CellStatement st in _cell.Statements)
-            {
-                if (phases[phases.Count - 1].Count > 0 && CellProgram.Find<RecurrentProduct>(st.Expression).Any()) phases.Add(new());
-                phases[phases.Count - 1].Add(st);
-            }
+    private List<List<CellStatement>> Phases { get; }
 
-            return phases;
+    private static List<List<CellStatement>> SplitIntoPhases(IReadOnlyList<CellStatement> statements)
+    {
+        var phases = new List<List<CellStatement>> { new() };
+        foreach (CellStatement st in statements)
+        {
+            if (phases[phases.Count - 1].Count > 0 && CellProgram.Find<RecurrentProduct>(st.Expression).Any()) phases.Add(new());
+            phases[phases.Count - 1].Add(st);
         }
+
+        return phases;
     }
 
     private int PhaseOf(string name) => Phases.FindIndex(phase => phase.Any(st => st.Name == name));
@@ -64,14 +69,14 @@ internal sealed class LaneCell : LaneLayer
             .Where(name => PhaseOf(name) >= 0 && PhaseOf(name) < phase).Distinct().ToList();
 
     /// <summary>Values whose adjoint crosses from a later phase back to the phase that defined them, each with a buffer.</summary>
-    private List<string> CrossPhase => Enumerable.Range(0, Phases.Count).SelectMany(EarlierValues).Distinct().ToList();
+    private List<string> CrossPhase { get; }
 
     // Scratch, in lane elements: dA [T, C]; the recurrent side [T, C] (split gates, second products); dh [U]; each
     // carried adjoint [U]; each product source's values [T, U] (for its dR); each cross-phase adjoint [U].
     private int RecurrentSideOffset => T * C;
     private int DhOffset => T * C * (HasRecurrentSide ? 2 : 1);
     private int CarryOffset(int index) => DhOffset + U * (1 + index);
-    private int SourceOffset(int index) => CarryOffset(Carried.Count()) + T * U * index;
+    private int SourceOffset(int index) => CarryOffset(Carried.Count) + T * U * index;
     private int CrossOffset(int index) => SourceOffset(Products.Count) + U * index;
 
     public override int ScratchLength => CrossOffset(CrossPhase.Count);
@@ -254,7 +259,7 @@ internal sealed class LaneCell : LaneLayer
 
     public override void EmitBackward(CodeWriter w)
     {
-        var carried = Carried.ToList();
+        var carried = Carried;
         var products = Products;
         var cross = CrossPhase;
         var phases = Phases;

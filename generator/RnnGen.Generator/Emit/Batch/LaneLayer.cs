@@ -122,23 +122,9 @@ internal abstract class LaneLayer
     /// <summary><c>ref RnnLanes.At(ref source, index)</c>: a lane element, or the ref itself at 0.</summary>
     protected string LaneAt(string source, string index) => index == "0" ? $"ref {source}" : $"ref {L}.At(ref {source}, {index})";
 
-    /// <summary><c>f(z)</c> per lane.</summary>
-    protected string Activate(ActivationKind activation, string z) => activation switch
-    {
-        ActivationKind.Tanh => $"{L}.Tanh({z})",
-        ActivationKind.Sigmoid => $"{L}.Sigmoid({z})",
-        ActivationKind.Relu => $"{L}.Relu({z})",
-        ActivationKind.HardSigmoid => $"{L}.HardSigmoid({z})",
-        _ => z,
-    };
+    /// <summary><c>f(z)</c> per lane: the vector tier's activations (one switch for every vector lowering).</summary>
+    protected static string Activate(ActivationKind activation, string z) => VectorLowering.Activate(activation, z);
 
-    /// <summary><c>d · f'(z)</c> per lane, from the output <c>y = f(z)</c>.</summary>
-    protected string Derivative(ActivationKind activation, string y, string d) => activation switch
-    {
-        ActivationKind.Tanh => $"{d} * ({V}.One - {y} * {y})",
-        ActivationKind.Sigmoid => $"{d} * {y} * ({V}.One - {y})",
-        ActivationKind.Relu => $"{L}.ReluBackward({y}, {d})",
-        ActivationKind.HardSigmoid => $"{L}.HardSigmoidBackward({y}, {d})",
-        _ => d,
-    };
+    /// <summary><c>d · f'(z)</c> per lane, from the output <c>y = f(z)</c>, as the vector tier writes it.</summary>
+    protected string Derivative(ActivationKind activation, string y, string d) => VectorLowering.Derivative(activation, y, d, Bits / 32);
 }
