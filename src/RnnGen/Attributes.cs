@@ -21,6 +21,19 @@ public enum Activation
     HardSigmoid,
 }
 
+/// <summary>How a bidirectional layer combines its forward and backward outputs (Keras <c>merge_mode</c>).</summary>
+public enum MergeMode
+{
+    /// <summary>Forward then backward output, side by side: twice the units (Keras <c>'concat'</c>).</summary>
+    Concat,
+    /// <summary>Element-wise sum (Keras <c>'sum'</c>).</summary>
+    Sum,
+    /// <summary>Element-wise product (Keras <c>'mul'</c>).</summary>
+    Multiply,
+    /// <summary>Element-wise mean of the two (Keras <c>'ave'</c>).</summary>
+    Average,
+}
+
 /// <summary>How the generator lays out loops (see docs/benchmarks.md for the crossover).</summary>
 public enum UnrollMode
 {
@@ -77,6 +90,13 @@ public sealed class SimpleRnnAttribute(int units) : Attribute
     public bool UseBias { get; set; } = true;
     /// <summary>Process the input sequence backwards (the output sequence is in processing order, as in Keras).</summary>
     public bool GoBackwards { get; set; }
+    /// <summary>
+    /// Keras <c>Bidirectional(layer)</c>: run the layer forwards and a copy of it backwards over the same input and
+    /// merge the two outputs (<see cref="Merge"/>). The weights are the forward layer's, then the backward layer's.
+    /// </summary>
+    public bool Bidirectional { get; set; }
+    /// <summary>How a <see cref="Bidirectional"/> layer combines its two directions (Keras <c>merge_mode</c>). Default concat.</summary>
+    public MergeMode Merge { get; set; } = MergeMode.Concat;
 }
 
 /// <summary>Keras <c>LSTM(units)</c>; gates i, f, c, o.</summary>
@@ -98,6 +118,13 @@ public sealed class LstmAttribute(int units) : Attribute
     public bool UseBias { get; set; } = true;
     /// <summary>Process the input sequence backwards.</summary>
     public bool GoBackwards { get; set; }
+    /// <summary>
+    /// Keras <c>Bidirectional(layer)</c>: run the layer forwards and a copy of it backwards over the same input and
+    /// merge the two outputs (<see cref="Merge"/>). The weights are the forward layer's, then the backward layer's.
+    /// </summary>
+    public bool Bidirectional { get; set; }
+    /// <summary>How a <see cref="Bidirectional"/> layer combines its two directions (Keras <c>merge_mode</c>). Default concat.</summary>
+    public MergeMode Merge { get; set; } = MergeMode.Concat;
 }
 
 /// <summary>Keras <c>GRU(units)</c>; gates z, r, h.</summary>
@@ -120,6 +147,13 @@ public sealed class GruAttribute(int units) : Attribute
     public bool UseBias { get; set; } = true;
     /// <summary>Process the input sequence backwards.</summary>
     public bool GoBackwards { get; set; }
+    /// <summary>
+    /// Keras <c>Bidirectional(layer)</c>: run the layer forwards and a copy of it backwards over the same input and
+    /// merge the two outputs (<see cref="Merge"/>). The weights are the forward layer's, then the backward layer's.
+    /// </summary>
+    public bool Bidirectional { get; set; }
+    /// <summary>How a <see cref="Bidirectional"/> layer combines its two directions (Keras <c>merge_mode</c>). Default concat.</summary>
+    public MergeMode Merge { get; set; } = MergeMode.Concat;
     /// <summary>Apply the reset gate after the recurrent matmul (Keras 2 default, PyTorch's formulation). Bias is then <c>[2, 3u]</c>.</summary>
     public bool ResetAfter { get; set; } = true;
 }

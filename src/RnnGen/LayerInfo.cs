@@ -61,4 +61,15 @@ public sealed record LayerInfo(
     /// <c>recurrent_activation</c>: i, f, o; z, r). <see cref="Activation.Sigmoid"/> for every other kind.
     /// </summary>
     public Activation RecurrentActivation { get; init; } = Activation.Sigmoid;
+
+    /// <summary>
+    /// For a recurrent layer: whether it is Keras <c>Bidirectional</c>. <see cref="Units"/> is then each direction's,
+    /// <see cref="Tensors"/> holds the forward layer's weights, then the backward layer's
+    /// (<c>bidirectional/forward_lstm/kernel</c>, ..., <c>bidirectional/backward_lstm/bias</c>), and
+    /// <see cref="OutputShape"/> is the merged output's.
+    /// </summary>
+    public bool Bidirectional { get; init; }
+
+    /// <summary>For a <see cref="Bidirectional"/> layer: how the directions are merged. <see cref="MergeMode.Concat"/> otherwise.</summary>
+    public MergeMode Merge { get; init; } = MergeMode.Concat;
 }
