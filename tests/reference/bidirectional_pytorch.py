@@ -72,7 +72,7 @@ def shapes_of(layer, d):
     if layer["kind"] == "Dense":
         return [[d, u], [u]], u
     g = GATES[layer["kind"]]
-    one = [[d, g * u], [u, g * u], [2, 3 * u] if layer["kind"] == "Gru" else [g * u]]
+    one = [[d, g * u], [u, g * u], [2, 3 * u] if (layer["kind"] == "Gru" and layer.get("resetAfter", True)) else [g * u]]
     return one + one, (2 * u if layer["merge"] == "Concat" else u)
 
 
@@ -81,6 +81,10 @@ def merge(mode, a, b):
         return torch.cat([a, b], dim=-1)
     if mode == "Sum":
         return a + b
+    if mode == "Multiply":
+        return a * b
+    if mode == "Average":
+        return 0.5 * (a + b)
     raise ValueError(mode)
 
 

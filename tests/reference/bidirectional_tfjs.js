@@ -18,7 +18,9 @@
 // reset-before variant; the reset_after GRU is covered by bidirectional_pytorch.json. LSTM and GRU pass
 // recurrentActivation 'sigmoid' (tfjs defaults to hardSigmoid), except one LSTM case left at tfjs's default
 // hardSigmoid: its parameters are drawn from uniform(-0.25, 0.25) so that every gate argument is |a| < 2.5
-// (0.25 (1 + F + U) < 2.5 with |x|, |h| < 1), away from the kinks.
+// (0.25 (1 + F + U) < 2.5 with |x|, |h| < 1), away from the kinks; a second one, bidi_lstm_hard_sigmoid_wide, draws
+// wide (parameters uniform(-1.5, 1.5), inputs uniform(-3, 3)) so that many gates saturate; bidirectional_check.py
+// asserts its hardSigmoid arguments stay at least 1e-3 from the kinks at +-2.5 (the gradient there is ambiguous).
 //
 // Cross-check: the script also rebuilds the bidirectional_pytorch.json cases tfjs can express (not the
 // reset_after GRU ones) and asserts tfjs agrees with PyTorch to 1e-5 relative; those are not written again.
@@ -62,6 +64,10 @@ const CASES = [
   {
     name: 'bidi_lstm_hard_sigmoid', timesteps: 5, features: 3, scale: 0.25,
     layers: [rec('Lstm', 4, 'Concat', { recurrentActivation: undefined }), dense(2)],
+  },
+  {
+    name: 'bidi_lstm_hard_sigmoid_wide', timesteps: 4, features: 2, scale: 1.5, inputScale: 3,
+    layers: [rec('Lstm', 3, 'Sum', { returnSequences: true, recurrentActivation: undefined }), dense(2)],
   },
   { name: 'bidi_gru_concat', timesteps: 5, features: 3, layers: [rec('Gru', 4, 'Concat'), dense(2)] },
   { name: 'bidi_gru_sum_seq', timesteps: 6, features: 2, layers: [rec('Gru', 3, 'Sum', seq), dense(2)] },
@@ -227,7 +233,7 @@ function main() {
     const rand = mulberry32(seed);
     const s = c.scale || 0.5;
     const parameters = uniform(rand, parameterCount(c), -s, s);
-    const input = uniform(rand, c.timesteps * c.features, -1, 1);
+    const input = uniform(rand, c.timesteps * c.features, -(c.inputScale || 1), c.inputScale || 1);
     const outputGradient = uniform(rand, outputLength(c), -1, 1);
     const r = runTfjs(c, parameters, input, outputGradient);
     console.log(`${c.name.padEnd(28)} seed=${seed} params=${parameters.length} out=${r.output.length}`);

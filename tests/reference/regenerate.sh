@@ -22,6 +22,7 @@ node interop_tfjs.js
 node interop_tfjs_defaults.js
 "$PY" bidirectional_pytorch.py
 node bidirectional_tfjs.js
+"$PY" bidirectional_check.py
 "$PY" states_pytorch.py
 node states_tfjs.js
 node masking_tfjs.js
