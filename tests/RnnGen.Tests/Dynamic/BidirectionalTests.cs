@@ -363,6 +363,43 @@ public class BidirectionalTests
         Assert.Equal(10, new BidirectionalLayer(gru).OutputWidth);
     }
 
+    [Fact]
+    public void Weights_round_trip_through_a_weights_file_with_the_bidirectional_names()
+    {
+        Sequential model = Build("bidi_stacked_lstm_gru_dense", 1, out _);
+        var copy = new Sequential(5, 3, 99, BidirectionalCases.Get("bidi_stacked_lstm_gru_dense").Layers);
+        using var stream = new MemoryStream();
+        model.SaveWeights(stream);
+
+        string header = System.Text.Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+        Assert.Contains("\"bidirectional/backward_lstm/recurrent_kernel\"", header);
+        Assert.Contains("\"bidirectional_1/forward_gru/bias\"", header);
+        stream.Position = 0;
+        copy.LoadWeights(stream);
+
+        Assert.Equal(model.Parameters.ToArray(), copy.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void A_replica_shares_the_parameters_and_matches_the_batched_gradients()
+    {
+        Sequential model = Build("bidi_stacked_mul_ave_sequences_dense", 3, out float[] inputs);
+        IBatchModel replica = model.CreateReplica();
+        var outputs = new float[3 * model.OutputSize];
+        var replicaOutputs = new float[3 * model.OutputSize];
+        float[] dy = ModelCases.Uniform(outputs.Length, 1, new Random(2));
+
+        model.Gradients.Clear();
+        model.ForwardBatch(inputs, outputs);
+        model.BackwardBatch(dy);
+        replica.ForwardBatch(inputs, replicaOutputs);
+        replica.BackwardBatch(dy);
+
+        Assert.True(replica.Parameters.Overlaps(model.Parameters));
+        Assert.Equal(outputs, replicaOutputs);
+        Assert.Equal(model.Gradients.ToArray(), replica.Gradients.ToArray());
+    }
+
     private static Sequential Build(string name, int n, out float[] inputs)
     {
         Sequential model = BidirectionalCases.Get(name).Build();
