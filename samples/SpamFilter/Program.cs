@@ -1,7 +1,7 @@
 using RnnGen.Samples;
 using RnnGen.Samples.SpamFilter;
 
-// dotnet run --project samples/SpamFilter -c Release [-- --lstm --epochs 10 --seed 0 --output output]
+// dotnet run --project samples/SpamFilter -c Release [-- --lstm --bidirectional --epochs 10 --seed 0 --output output]
 bool lstm = false, bidirectional = false;
 float dropout = 0f;
 var rest = new List<string>();
@@ -26,7 +26,7 @@ for (int i = 0; i < args.Length; i++)
 
 if (SampleArgs.Parse([.. rest], "SpamFilter") is not { } parsed)
 {
-    Console.Error.WriteLine("SpamFilter also takes --lstm (and, once RnnGen has them, --bidirectional and --dropout R).");
+    Console.Error.WriteLine("SpamFilter also takes --lstm and --bidirectional (and, once RnnGen has it, --dropout R).");
     return 2;
 }
 

@@ -3,7 +3,7 @@ namespace RnnGen.Samples.SpamFilter;
 /// <summary>How <see cref="SpamFilterSample.Run"/> trains and where it writes.</summary>
 /// <param name="Epochs">Passes over the training messages.</param>
 /// <param name="Lstm">Use <see cref="SpamLstmModel"/> instead of <see cref="SpamRnnModel"/> (<c>--lstm</c>).</param>
-/// <param name="Bidirectional">The <c>--bidirectional</c> variant; not available yet (needs Bidirectional layers).</param>
+/// <param name="Bidirectional">The <c>--bidirectional</c> variant: the recurrent layer wrapped in Keras's <c>Bidirectional</c>.</param>
 /// <param name="Dropout">Dropout rate of the recurrent layer (<c>--dropout R</c>); only 0 is available yet.</param>
 /// <param name="Messages">Use only the first this many messages of the corpus file; 0 means all 6,046.</param>
 /// <param name="Seed">Seeds the weights and the shuffle.</param>

@@ -5,7 +5,7 @@ using RnnGen.Plotting;
 namespace RnnGen.Samples.SpamFilter;
 
 /// <summary>
-/// The Keras tutorial's IMDB review classifier (<c>Tokenizer</c> → <c>pad_sequences</c> → Embedding → SimpleRNN →
+/// The Keras tutorial's IMDB review classifier (<c>Tokenizer</c> → <c>pad_sequences</c> → Embedding(mask_zero) → SimpleRNN →
 /// Dense(sigmoid), RMSprop, binary cross-entropy, <c>validation_split=0.2</c>, batch 128) on real mail: the
 /// SpamAssassin public corpus (<c>data/SOURCE.md</c>).
 /// </summary>
@@ -39,11 +39,6 @@ public static class SpamFilterSample
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Bidirectional)
-        {
-            throw new NotSupportedException("--bidirectional needs Bidirectional recurrent layers, which RnnGen does not generate yet.");
-        }
-
         if (options.Dropout != 0f)
         {
             throw new NotSupportedException($"--dropout {options.Dropout} needs recurrent dropout, which RnnGen does not generate yet; only 0 is available.");
@@ -70,8 +65,14 @@ public static class SpamFilterSample
         output.WriteLine($"training {train.Count} ({trainSpam} spam), validation {validation.Count} ({validationSpam} spam, the last {ValidationSplit:P0})");
         output.WriteLine();
 
-        IRnnModel model = options.Lstm ? new SpamLstmModel(options.Seed) : new SpamRnnModel(options.Seed);
-        string name = options.Lstm ? "Lstm(32)" : "SimpleRnn(32)";
+        IRnnModel model = (options.Lstm, options.Bidirectional) switch
+        {
+            (false, false) => new SpamRnnModel(options.Seed),
+            (true, false) => new SpamLstmModel(options.Seed),
+            (false, true) => new SpamBidirectionalRnnModel(options.Seed),
+            (true, true) => new SpamBidirectionalLstmModel(options.Seed),
+        };
+        string name = (options.Bidirectional ? "Bidirectional " : "") + (options.Lstm ? "Lstm(32)" : "SimpleRnn(32)");
         output.WriteLine(model.Summary);
 
         var clock = new EpochClock();

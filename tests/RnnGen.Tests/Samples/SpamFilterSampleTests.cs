@@ -37,15 +37,22 @@ public sealed class SpamFilterSampleTests(ITestOutputHelper log)
         Assert.True(File.Exists(directory.File("spam.safetensors")));
     }
 
-    [Fact]
-    public void Lstm_variant_trains_and_missing_variants_say_so()
+    [Theory]
+    [InlineData(true, false, "Lstm(32)")]
+    [InlineData(false, true, "Bidirectional SimpleRnn(32)")]
+    [InlineData(true, true, "Bidirectional Lstm(32)")]
+    public void The_variants_train(bool lstm, bool bidirectional, string model)
     {
-        using var directory = new SampleOutputDirectory("spamfilter-lstm");
-        SpamFilterResult result = SpamFilterSample.Run(TextWriter.Null, new SpamFilterOptions(Epochs: 1, Lstm: true, Messages: 600, OutputDirectory: directory.Path));
-        Assert.Equal("Lstm(32)", result.Model);
+        using var directory = new SampleOutputDirectory($"spamfilter-{lstm}-{bidirectional}");
+        SpamFilterResult result = SpamFilterSample.Run(TextWriter.Null, new SpamFilterOptions(Epochs: 1, Lstm: lstm, Bidirectional: bidirectional, Messages: 600, OutputDirectory: directory.Path));
+        Assert.Equal(model, result.Model);
         Assert.Equal(480, result.TrainingMessages);
+        Assert.InRange(result.ValidationAccuracy, 0f, 1f);
+    }
 
-        Assert.Throws<NotSupportedException>(() => SpamFilterSample.Run(TextWriter.Null, new SpamFilterOptions(Bidirectional: true)));
+    [Fact]
+    public void Dropout_is_refused_until_it_exists()
+    {
         Assert.Throws<NotSupportedException>(() => SpamFilterSample.Run(TextWriter.Null, new SpamFilterOptions(Dropout: 0.2f)));
     }
 
