@@ -7,6 +7,7 @@ Writes into fixtures/interop/:
                                sorted keys, as the safetensors library writes them);
   * bi_keras_*.h5 / .weights.h5 / .keras   the same weights as Keras Bidirectional layers, written with
                                h5py following Keras's own saving code (below);
+  * tool_bi_torch_*.safetensors  tools/export_pytorch.py's output for three of them (RnnGen names);
   * bi_neg_*                   negative files (a merge_mode None config, an extra weight, ...);
   * interop_bidirectional.json per file: the generated test model (tests/RnnGen.Tests/Interop/
                                BidirectionalImportTests.cs), the input and PyTorch's output.
@@ -484,6 +485,16 @@ torch.save(sd, os.path.join(OUT, "bi_neg_torch_missing_reverse.pt"))
 sd = collections.OrderedDict(net.state_dict())
 sd["rnn0.weight_ih_l1_reverse"] = torch.zeros(16, 8)
 torch.save(sd, os.path.join(OUT, "bi_neg_torch_extra_reverse.pt"))
+
+# tools/export_pytorch.py on bidirectional state_dicts: RnnGen-named safetensors for LoadWeights.
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
+import export_pytorch  # noqa: E402
+
+for name in ("bi_torch_lstm", "bi_torch_mixed", "bi_torch_rnn_stacked"):
+    sd = torch.load(os.path.join(OUT, name + ".pt"), weights_only=True)
+    export_pytorch.export(sd, os.path.join(OUT, "tool_%s.safetensors" % name))
+    base = next(c for c in CASES if c["name"] == name)
+    CASES.append(dict(base, name="tool_" + name, file="tool_%s.safetensors" % name, format="export_pytorch.py"))
 
 jsonfmt.write(os.path.join(OUT, "interop_bidirectional.json"),
               dict(generator="tests/reference/interop_bidirectional.py", torch=torch.__version__, cases=CASES))
