@@ -192,6 +192,26 @@ public class DiagnosticTests
     }
 
     [Theory]
+    [InlineData("SimpleRnn", "Sum")]
+    [InlineData("Lstm", "Concat")]
+    [InlineData("Gru", "Average")]
+    public void Merge_without_Bidirectional_reports_RNNG022(string kind, string merge)
+    {
+        Diagnostic d = Single($"[RnnModel(2, 5)]\n[[|{kind}(3, Merge = MergeMode.{merge})|]]\n[Dense(1)]\npublic partial class M {{ }}", "RNNG022");
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Contains($"[{kind}] (layer 0) sets Merge = MergeMode.{merge} but not Bidirectional = true", d.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Merge_with_Bidirectional_is_accepted_and_undefined_merge_reports_RNNG014()
+    {
+        var (result, _) = GeneratorHarness.Run("using RnnGen;\n[RnnModel(2, 5)]\n[Gru(3, Bidirectional = true, Merge = MergeMode.Multiply)]\n[Dense(1)]\npublic partial class M { }");
+        Assert.Empty(result.Diagnostics);
+        Diagnostic d = Single("[RnnModel(4, 3)]\n[[|Lstm(4, Bidirectional = true, Merge = (MergeMode)7)|]]\npublic partial class M { }", "RNNG014");
+        Assert.Contains("MergeMode has the value 7", d.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("Lstm", "HardSigmoid")]
     [InlineData("Gru", "HardSigmoid")]
     [InlineData("Lstm", "Tanh")]

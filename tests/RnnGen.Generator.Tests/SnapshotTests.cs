@@ -52,6 +52,14 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void Bidirectional_lstm_returning_sequences() => VerifyModel(nameof(Bidirectional_lstm_returning_sequences), """
+        [RnnModel(timesteps: 3, features: 2)]
+        [Lstm(2, Bidirectional = true, ReturnSequences = true, Merge = MergeMode.Sum)]
+        [Dense(1)]
+        public partial class BidirectionalModel;
+        """);
+
+    [Fact]
     public void Gru_model() => VerifyModel(nameof(Gru_model), """
         [RnnModel(timesteps: 2, features: 2)]
         [Gru(2)]

@@ -20,3 +20,11 @@ node toolkit_tfjs.js
 "$PY" interop_pytorch.py
 node interop_tfjs.js
 node interop_tfjs_defaults.js
+"$PY" bidirectional_pytorch.py
+node bidirectional_tfjs.js
+"$PY" bidirectional_check.py
+"$PY" states_pytorch.py
+node states_tfjs.js
+node masking_tfjs.js
+"$PY" masking_check.py
+node fit_masked_tfjs.js

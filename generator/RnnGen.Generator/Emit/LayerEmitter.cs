@@ -41,7 +41,7 @@ internal abstract class LayerEmitter
     /// <summary>The gate activation of Lstm and Gru (Keras <c>recurrent_activation</c>).</summary>
     protected ActivationKind Rec => Layer.Spec.RecurrentActivation;
 
-    public string Prefix => "L" + Layer.Index + "_" + Layer.Kind;
+    public string Prefix => Layer.MethodPrefix;
 
     /// <summary>Appended to the method names when this emitter serves another tier (<c>Loops</c>: the vector tier's fallback).</summary>
     public string MethodSuffix { get; init; } = "";

@@ -68,6 +68,12 @@ internal static class ModelEmitter
         /// <summary>The emitter of one layer's tier: vector for recurrent layers that fit, else loops or straight-line code.</summary>
         private LayerEmitter Create(LayerPlan layer)
         {
+            if (layer.IsBidirectional)
+            {
+                // Two directions, each emitted by its own tier, and their merge.
+                return new BidirectionalEmitter(layer, Create(layer.Forward!), Create(layer.Backward!));
+            }
+
             if (_plan.UsesVectorTier(layer))
             {
                 // The loop emitter defines the training cache, serves Backward and runs where no vector width is accelerated.
@@ -285,7 +291,7 @@ internal static class ModelEmitter
             {
                 _w.WriteLine("global::System.Random random = new global::System.Random(seed);");
                 _w.WriteLine("global::System.Span<float> p = _parameters;");
-                foreach (LayerPlan layer in _plan.Layers)
+                foreach (LayerPlan layer in _plan.Layers.SelectMany(l => l.Cells))
                 {
                     _w.WriteLine($"// layer {layer.Index}: {layer.Name}");
                     int gates = layer.Gates;
@@ -442,7 +448,7 @@ internal static class ModelEmitter
                 {
                     bool last = i == _layers.Length - 1;
                     string output = last ? "y" : "y" + i;
-                    if (!last) _w.WriteLine($"global::System.Span<float> {output} = stackalloc float[{_plan.Layers[i].Units}];");
+                    if (!last) _w.WriteLine($"global::System.Span<float> {output} = stackalloc float[{_plan.Layers[i].OutputWidth}];");
                     string state = _layers[i].StateLength > 0 ? $"state.Slice({_stateOffsets[i]}, {_layers[i].StateLength})" : "global::System.Span<float>.Empty";
                     _w.WriteLine($"{_layers[i].StepMethod}(p, {input}, {state}, {output});");
                     input = output;
@@ -711,7 +717,7 @@ internal static class ModelEmitter
         {
             LayerSpec s = layer.Spec;
             string inputShape = layer.InputIsSequence ? $"{layer.Timesteps}, {(layer.Kind == LayerKind.Embedding ? "" : layer.InputWidth.ToString(CultureInfo.InvariantCulture))}".TrimEnd(',', ' ') : $"{layer.InputWidth}";
-            string outputShape = layer.OutputIsSequence ? $"{layer.Timesteps}, {layer.Units}" : $"{layer.Units}";
+            string outputShape = layer.OutputIsSequence ? $"{layer.Timesteps}, {layer.OutputWidth}" : $"{layer.OutputWidth}";
             _w.WriteLine($"new global::RnnGen.LayerInfo(\"{layer.Name}\", global::RnnGen.LayerKind.{layer.Kind}, Units: {layer.Units}, global::RnnGen.Activation.{s.Activation},");
             using (_w.Indent())
             {
@@ -731,6 +737,8 @@ internal static class ModelEmitter
                 var inits = new List<string>();
                 if (layer.Kind == LayerKind.Gru) inits.Add($"ResetAfter = {Bool(s.ResetAfter)}");
                 if (s.RecurrentActivation != ActivationKind.Sigmoid) inits.Add($"RecurrentActivation = global::RnnGen.Activation.{s.RecurrentActivation}");
+                if (s.Bidirectional) inits.Add("Bidirectional = true");
+                if (s.Bidirectional && s.Merge != MergeKind.Concat) inits.Add($"Merge = global::RnnGen.MergeMode.{s.Merge}");
                 _w.WriteLine(inits.Count > 0 ? $"}}) {{ {string.Join(", ", inits)} }}," : "}),");
             }
         }

@@ -23,8 +23,8 @@ internal static class SummaryTable
         for (int i = 0; i < plan.Layers.Count; i++)
         {
             LayerPlan layer = plan.Layers[i];
-            string shape = layer.OutputIsSequence ? $"(None, {layer.Timesteps}, {layer.Units})" : $"(None, {layer.Units})";
-            lines.Add(Row($"{layer.Name} ({TypeName(layer.Kind)})", shape, layer.ParameterCount.ToString(CultureInfo.InvariantCulture)));
+            string shape = layer.OutputIsSequence ? $"(None, {layer.Timesteps}, {layer.OutputWidth})" : $"(None, {layer.OutputWidth})";
+            lines.Add(Row($"{layer.Name} ({(layer.IsBidirectional ? "Bidirectional" : TypeName(layer.Kind))})", shape, layer.ParameterCount.ToString(CultureInfo.InvariantCulture)));
             lines.Add(i == plan.Layers.Count - 1 ? new string('=', Width) : "");
         }
 
@@ -38,6 +38,20 @@ internal static class SummaryTable
     /// <summary>The layer's weights in Keras <c>get_weights()</c> order: name, shape, offset, length.</summary>
     public static IEnumerable<(string Name, int[] Shape, int Offset, int Length)> Tensors(LayerPlan layer)
     {
+        if (layer.IsBidirectional)
+        {
+            // Keras Bidirectional.get_weights(): the forward layer's, then the backward layer's, under their own names.
+            foreach (LayerPlan direction in layer.Cells)
+            {
+                foreach (var (name, shape, offset, length) in Tensors(direction))
+                {
+                    yield return ($"{direction.Name}/{name}", shape, offset, length);
+                }
+            }
+
+            yield break;
+        }
+
         int u = layer.Units;
         int gates = layer.Gates;
         switch (layer.Kind)

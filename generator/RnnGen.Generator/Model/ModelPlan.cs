@@ -9,7 +9,8 @@ namespace RnnGen.Generator.Model;
 /// </summary>
 internal sealed class LayerPlan
 {
-    public LayerPlan(int index, LayerSpec spec, string name, int inputWidth, bool inputIsSequence, int timesteps, int offset)
+    public LayerPlan(int index, LayerSpec spec, string name, int inputWidth, bool inputIsSequence, int timesteps, int offset,
+        string? wrappedName = null, string? direction = null)
     {
         Index = index;
         Spec = spec;
@@ -17,6 +18,21 @@ internal sealed class LayerPlan
         InputWidth = inputWidth;
         InputIsSequence = inputIsSequence;
         Timesteps = timesteps;
+        Direction = direction;
+
+        if (spec.Bidirectional)
+        {
+            // Keras Bidirectional: the wrapped layer forwards, a copy with go_backwards flipped backwards, weights in that order.
+            LayerSpec one = spec with { Bidirectional = false };
+            string inner = wrappedName ?? ModelPlan.KerasName(spec.Kind);
+            Forward = new LayerPlan(index, one, "forward_" + inner, inputWidth, inputIsSequence, timesteps, offset, direction: "Fw");
+            Backward = new LayerPlan(index, one with { GoBackwards = !spec.GoBackwards }, "backward_" + inner, inputWidth, inputIsSequence, timesteps,
+                offset + Forward.ParameterCount, direction: "Bw");
+            KernelOffset = Forward.KernelOffset;
+            ParameterOffset = offset;
+            ParameterCount = Forward.ParameterCount + Backward.ParameterCount;
+            return;
+        }
 
         int u = spec.Units;
         int gates = Gates;
@@ -62,6 +78,26 @@ internal sealed class LayerPlan
 
     public int Timesteps { get; }
 
+    /// <summary>For one direction of a bidirectional layer: <c>Fw</c> or <c>Bw</c> (part of its method names); otherwise null.</summary>
+    public string? Direction { get; }
+
+    /// <summary>A bidirectional layer's forward direction (the wrapped layer), or null.</summary>
+    public LayerPlan? Forward { get; }
+
+    /// <summary>A bidirectional layer's backward direction (GoBackwards flipped), or null.</summary>
+    public LayerPlan? Backward { get; }
+
+    public bool IsBidirectional => Forward is not null;
+
+    /// <summary>The plans that own weights: the two directions of a bidirectional layer, else the layer itself.</summary>
+    public LayerPlan[] Cells => Forward is not null ? new[] { Forward, Backward! } : new[] { this };
+
+    /// <summary>Start of the layer's generated method names: <c>L1_Lstm</c>, <c>L1_Lstm_Fw</c> for a direction, <c>L1_Bidirectional</c>.</summary>
+    public string MethodPrefix => IsBidirectional ? $"L{Index}_Bidirectional" : Direction is null ? $"L{Index}_{Kind}" : $"L{Index}_{Kind}_{Direction}";
+
+    /// <summary>Width of the output per timestep as the next layer reads it (a concatenated bidirectional layer: twice the units).</summary>
+    public int OutputWidth => Spec.OutputWidth;
+
     public bool IsRecurrent => Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
 
     /// <summary>Gate blocks in the kernel: 1 (SimpleRnn), 4 (Lstm: i, f, c, o), 3 (Gru: z, r, h).</summary>
@@ -71,7 +107,7 @@ internal sealed class LayerPlan
     public bool OutputIsSequence => IsRecurrent ? Spec.ReturnSequences : InputIsSequence || Kind == LayerKind.Embedding;
 
     /// <summary>Length of the layer output as the next layer sees it.</summary>
-    public int OutputLength => OutputIsSequence ? Timesteps * Units : Units;
+    public int OutputLength => OutputIsSequence ? Timesteps * OutputWidth : OutputWidth;
 
     public int ParameterOffset { get; }
     public int ParameterCount { get; }
@@ -88,7 +124,7 @@ internal sealed class LayerPlan
     {
         LayerKind.Embedding => 0,
         LayerKind.Dense => InputWidth * Units,
-        _ => Gates * Units * (InputWidth + Units),
+        _ => Spec.Directions * Gates * Units * (InputWidth + Units),
     };
 
     /// <summary>Multiply-adds for one forward pass of this layer.</summary>
@@ -121,15 +157,26 @@ internal sealed class ModelPlan
         for (int i = 0; i < spec.Layers.Count; i++)
         {
             LayerSpec layer = spec.Layers[i];
-            string baseName = KerasName(layer.Kind);
-            counters.TryGetValue(baseName, out int n);
-            counters[baseName] = n + 1;
-            string name = n == 0 ? baseName : baseName + "_" + n;
+            string Next(string baseName)
+            {
+                counters.TryGetValue(baseName, out int n);
+                counters[baseName] = n + 1;
+                return n == 0 ? baseName : baseName + "_" + n;
+            }
 
-            var plan = new LayerPlan(i, layer, name, layer.Kind == LayerKind.Embedding ? 1 : width, sequence, spec.Timesteps, offset);
+            // Keras names the wrapped layer first (it is created before its Bidirectional wrapper).
+            string name = Next(KerasName(layer.Kind));
+            string? wrapped = null;
+            if (layer.Bidirectional)
+            {
+                wrapped = name;
+                name = Next("bidirectional");
+            }
+
+            var plan = new LayerPlan(i, layer, name, layer.Kind == LayerKind.Embedding ? 1 : width, sequence, spec.Timesteps, offset, wrapped);
             layers.Add(plan);
             offset += plan.ParameterCount;
-            width = layer.Units;
+            width = layer.OutputWidth;
             sequence = plan.OutputIsSequence;
         }
 
@@ -146,14 +193,14 @@ internal sealed class ModelPlan
     public int InputSize => HasEmbedding ? Timesteps : Timesteps * Features;
     public LayerPlan Last => Layers[Layers.Count - 1];
     public int OutputSize => Last.OutputLength;
-    public int StepOutputSize => Last.Units;
+    public int StepOutputSize => Last.OutputWidth;
     public bool HasGoBackwards
     {
         get
         {
             foreach (LayerPlan layer in Layers)
             {
-                if (layer.IsRecurrent && layer.Spec.GoBackwards) return true;
+                if (layer.IsRecurrent && (layer.Spec.GoBackwards || layer.IsBidirectional)) return true;
             }
 
             return false;
@@ -191,7 +238,7 @@ internal sealed class ModelPlan
     /// its gate columns fit in registers and it has at least one 4-lane chunk (a cell of 1-3 units is all scalar lanes,
     /// where straight-line code is as fast and smaller; measured in docs/benchmarks.md).
     /// </summary>
-    public bool UsesVectorTier(LayerPlan layer) =>
+    public bool UsesVectorTier(LayerPlan layer) => layer.IsBidirectional ? UsesVectorTier(layer.Forward!) :
         layer.IsRecurrent && (Spec.Unroll == UnrollKind.Vector
             || (Spec.Unroll == UnrollKind.Auto && layer.Gates * layer.Units <= VectorColumnLimit && (layer.Units >= 4 || !AutoUnrolls)));
 

@@ -21,6 +21,15 @@ internal enum ActivationKind
     HardSigmoid,
 }
 
+/// <summary>Mirror of <c>RnnGen.MergeMode</c> (same order).</summary>
+internal enum MergeKind
+{
+    Concat,
+    Sum,
+    Multiply,
+    Average,
+}
+
 /// <summary>Mirror of <c>RnnGen.UnrollMode</c> (same order).</summary>
 internal enum UnrollKind
 {
@@ -43,6 +52,18 @@ internal sealed record LayerSpec(
 {
     /// <summary>Lstm and Gru: the gate activation (Keras <c>recurrent_activation</c>); Sigmoid for every other kind.</summary>
     public ActivationKind RecurrentActivation { get; init; } = ActivationKind.Sigmoid;
+
+    /// <summary>Recurrent layers: Keras <c>Bidirectional</c>, a forward and a backward copy merged by <see cref="Merge"/>.</summary>
+    public bool Bidirectional { get; init; }
+
+    /// <summary>How a <see cref="Bidirectional"/> layer merges its directions.</summary>
+    public MergeKind Merge { get; init; }
+
+    /// <summary>Width of the layer's output per timestep: twice the units for a concatenated bidirectional layer.</summary>
+    public int OutputWidth => Bidirectional && Merge == MergeKind.Concat ? 2 * Units : Units;
+
+    /// <summary>Parameter sets: 2 for a bidirectional layer (forward, then backward), else 1.</summary>
+    public int Directions => Bidirectional ? 2 : 1;
 }
 
 /// <summary>A containing type of the model class, for re-opening it as <c>partial</c>.</summary>

@@ -94,6 +94,10 @@ internal static class DiagnosticDescriptors
         "RNNG021", "Softmax is not a recurrent activation",
         "[{0}] (layer {1}) has RecurrentActivation = Activation.Softmax; the gate activation must act on each unit alone: use Sigmoid (Keras), HardSigmoid (TensorFlow.js), Tanh, Relu or Linear");
 
+    public static readonly DiagnosticDescriptor MergeWithoutBidirectional = Error(
+        "RNNG022", "Merge is set on a layer that is not bidirectional",
+        "[{0}] (layer {1}) sets Merge = MergeMode.{2} but not Bidirectional = true; Merge only says how a bidirectional layer combines its two directions: add Bidirectional = true or remove Merge");
+
     public static readonly DiagnosticDescriptor WeightsNotAnItem = Error(
         "RNNG040", "Weights file is not an RnnGenWeights item",
         "[RnnModel] Weights = \"{0}\" names no <RnnGenWeights> item of the project (items: {1}); add <RnnGenWeights Include=\"{0}\" /> and make sure RnnGen.targets is imported");
@@ -145,6 +149,7 @@ internal static class DiagnosticDescriptors
         [FileLocal.Id] = FileLocal,
         [GeneratorFailure.Id] = GeneratorFailure,
         [SoftmaxRecurrentActivation.Id] = SoftmaxRecurrentActivation,
+        [MergeWithoutBidirectional.Id] = MergeWithoutBidirectional,
         [WeightsNotAnItem.Id] = WeightsNotAnItem,
         [WeightsUnreadable.Id] = WeightsUnreadable,
         [WeightsMissingTensor.Id] = WeightsMissingTensor,

@@ -103,14 +103,15 @@ internal static class ModelLimits
                 default:
                     long gates = layer.Kind switch { LayerKind.Lstm => 4, LayerKind.Gru => 3, _ => 1 };
                     long columns = Mul(gates, u);
-                    parameters = Add(parameters, Add(Mul(Add(width, u), columns), !layer.UseBias ? 0 : layer.Kind == LayerKind.Gru && layer.ResetAfter ? Mul(2, columns) : columns));
-                    workspace = Add(workspace, Mul(t, Add(Mul(2, columns), Mul(4, u)))); // gates, states, outputs, gradients
-                    macs = Add(macs, Mul(t, Mul(columns, Add(width, u))));
+                    long directions = layer.Directions;
+                    parameters = Add(parameters, Mul(directions, Add(Mul(Add(width, u), columns), !layer.UseBias ? 0 : layer.Kind == LayerKind.Gru && layer.ResetAfter ? Mul(2, columns) : columns)));
+                    workspace = Add(workspace, Mul(Mul(directions, t), Add(Mul(2, columns), Mul(4, u)))); // gates, states, outputs, gradients (per direction)
+                    macs = Add(macs, Mul(Mul(directions, t), Mul(columns, Add(width, u))));
                     sequence = layer.ReturnSequences;
                     break;
             }
 
-            width = u;
+            width = layer.OutputWidth;
         }
 
         return new Shapes(parameters, workspace, macs);

@@ -16,6 +16,7 @@ internal static class ModelParser
 
     /// <summary>The last member of <c>RnnGen.Activation</c>.</summary>
     private const int MaxActivation = (int)ActivationKind.HardSigmoid;
+    private const int MaxMerge = (int)MergeKind.Average;
 
     /// <summary>Layer attributes by metadata name, with the kind each declares.</summary>
     public static readonly IReadOnlyList<(string MetadataName, string ShortName, LayerKind Kind)> LayerAttributes =
@@ -149,6 +150,8 @@ internal static class ModelParser
             int activation = NamedInt(data, "Activation", kind == LayerKind.Dense ? (int)ActivationKind.Linear : (int)ActivationKind.Tanh);
             int recurrentActivation = NamedInt(data, "RecurrentActivation", (int)ActivationKind.Sigmoid);
             bool returnSequences = NamedBool(data, "ReturnSequences", false);
+            bool recurrent = kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
+            int merge = NamedInt(data, "Merge", (int)MergeKind.Concat);
             var layer = new LayerSpec(
                 kind,
                 kind == LayerKind.Embedding ? IntArgument(data, 1) : IntArgument(data, 0),
@@ -160,6 +163,8 @@ internal static class ModelParser
                 InputDim: kind == LayerKind.Embedding ? IntArgument(data, 0) : 0)
             {
                 RecurrentActivation = kind is LayerKind.Lstm or LayerKind.Gru ? (ActivationKind)recurrentActivation : ActivationKind.Sigmoid,
+                Bidirectional = recurrent && NamedBool(data, "Bidirectional", false),
+                Merge = recurrent ? (MergeKind)merge : MergeKind.Concat,
             };
 
             if (kind == LayerKind.Embedding)
@@ -194,7 +199,16 @@ internal static class ModelParser
                 Report(DiagnosticDescriptors.SoftmaxRecurrentActivation, location, shortName, i);
             }
 
-            bool recurrent = kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
+            // Merge only means something on a bidirectional layer (Keras's merge_mode).
+            if (merge is < 0 or > MaxMerge)
+            {
+                Report(DiagnosticDescriptors.InvalidEnum, location, shortName, "MergeMode", merge);
+            }
+            else if (recurrent && !layer.Bidirectional && HasNamed(data, "Merge"))
+            {
+                Report(DiagnosticDescriptors.MergeWithoutBidirectional, location, shortName, i, layer.Merge);
+            }
+
             if (recurrent && !sequence)
             {
                 Report(DiagnosticDescriptors.ExpectedSequence, location, shortName, i, i - 1, previousName!);
@@ -357,6 +371,16 @@ internal static class ModelParser
         }
 
         return fallback;
+    }
+
+    private static bool HasNamed(AttributeData attribute, string name)
+    {
+        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+        {
+            if (argument.Key == name) return true;
+        }
+
+        return false;
     }
 
     private static bool NamedBool(AttributeData attribute, string name, bool fallback)

@@ -54,7 +54,7 @@ public static class Guard
     /// <summary>Throws <see cref="NotSupportedException"/> for streaming on a model that reads its sequence backwards.</summary>
     [DoesNotReturn]
     public static void ThrowStepGoBackwards() =>
-        throw new NotSupportedException("Step is not available for a model with a GoBackwards layer: it needs the whole sequence. Use Predict.");
+        throw new NotSupportedException("Step is not available for a model with a GoBackwards or Bidirectional layer: it needs the whole sequence. Use Predict.");
 
     /// <summary>Throws <see cref="ArgumentException"/> when a vector-tier layer method gets slices shorter than its constant offsets need.</summary>
     [DoesNotReturn]

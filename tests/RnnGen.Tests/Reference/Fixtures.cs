@@ -51,6 +51,16 @@ public static class Fixtures
     /// <summary>The batches of <c>losses.json</c>.</summary>
     public static IReadOnlyList<LossCase> LossCases() => Load<LossFixtureFile>("losses.json").Cases;
 
+    /// <summary>The Bidirectional layer files: <c>layers_bidirectional.json</c> (tfjs, every merge mode) and
+    /// <c>bidirectional_pytorch.json</c> (torch, Concat and Sum); same <see cref="LayerCase"/> format.</summary>
+    public static readonly string[] BidirectionalCaseFiles = ["layers_bidirectional.json", "bidirectional_pytorch.json"];
+
+    /// <summary>The cases of <c>states.json</c> (initial and final states; Source "torch" or "tfjs").</summary>
+    public static IReadOnlyList<StateCase> StateCases() => Load<StateFixtureFile>("states.json").Cases;
+
+    /// <summary>The cases of <c>masking_tfjs.json</c> (Embedding maskZero and Masking, batches of samples).</summary>
+    public static IReadOnlyList<MaskCase> MaskCases() => Load<MaskFixtureFile>("masking_tfjs.json").Cases;
+
     /// <summary>Rounds doubles to float (what the float32 model stores).</summary>
     public static float[] ToSingle(IReadOnlyList<double> values)
     {
@@ -70,7 +80,9 @@ public static class Fixtures
 
 /// <summary>One layer of a fixture model, in the same terms as the RnnGen attributes.</summary>
 /// <remarks>Recurrent and Dense layers use Units/Activation/UseBias (+ ReturnSequences, GoBackwards,
-/// ResetAfter for recurrent ones, RecurrentActivation for Lstm and Gru: absent is sigmoid); Embedding uses InputDim/OutputDim.</remarks>
+/// ResetAfter for recurrent ones, RecurrentActivation for Lstm and Gru: absent is sigmoid); Embedding uses InputDim/OutputDim
+/// (and MaskZero). A recurrent layer with Bidirectional = true is a Keras Bidirectional wrapper merging its two directions
+/// by Merge; its parameters are the forward layer's, then the backward layer's.</remarks>
 public sealed record LayerSpec(
     LayerKind Kind,
     int Units = 0,
@@ -81,7 +93,10 @@ public sealed record LayerSpec(
     bool ResetAfter = true,
     int InputDim = 0,
     int OutputDim = 0,
-    Activation RecurrentActivation = Activation.Sigmoid);
+    Activation RecurrentActivation = Activation.Sigmoid,
+    bool Bidirectional = false,
+    MergeMode Merge = MergeMode.Concat,
+    bool MaskZero = false);
 
 /// <summary><c>layers_*.json</c>. <see cref="Skipped"/> lists cases the framework cannot express (tfjs: GRU reset_after).</summary>
 public sealed record LayerFixtureFile(string Generator, IReadOnlyList<LayerCase> Cases, IReadOnlyList<SkippedCase>? Skipped);
@@ -155,11 +170,12 @@ public sealed record FitRun(string? Formula, IReadOnlyDictionary<string, double[
 /// <summary>
 /// <c>fit_*.json</c>: tfjs model.fit from InitialParameters. History/FinalParameters come from
 /// tf.train.adam; KerasAdam is the same fit with the Keras 3 Adam formula (what RnnGen implements).
+/// Mask is set for a masked model (<c>fit_masked_tfjs.json</c>: Embedding maskZero, Inputs are token ids).
 /// </summary>
 public sealed record FitCase(
     string Generator, string Name, string Description, FitModel Model, double[] InitialParameters,
     IReadOnlyList<double[]> Inputs, IReadOnlyList<double[]> Targets, FitOptions Options,
-    IReadOnlyDictionary<string, double[]> History, double[] FinalParameters, FitRun KerasAdam);
+    IReadOnlyDictionary<string, double[]> History, double[] FinalParameters, FitRun KerasAdam, MaskSpec? Mask = null);
 
 /// <summary><c>losses.json</c>.</summary>
 public sealed record LossFixtureFile(string Generator, double Epsilon, IReadOnlyList<LossCase> Cases);
@@ -174,4 +190,78 @@ public sealed record LossCase(
 {
     /// <inheritdoc/>
     public override string ToString() => $"{Loss}: {Description}";
+}
+
+/// <summary><c>states.json</c>.</summary>
+public sealed record StateFixtureFile(string Generator, IReadOnlyList<StateCase> Cases);
+
+/// <summary>
+/// One forward pass from a given state: <c>Predict(Input, Output, InitialState, FinalState)</c>. The states are every
+/// recurrent layer's state in layer order (h for SimpleRnn and Gru, h then c for Lstm, forward before backward for a
+/// bidirectional layer); FinalState is the state after the last step. Source is "torch" (float64) or "tfjs" (float32,
+/// the same Parameters/Input/InitialState as the torch case without the suffix <c>_tfjs</c>).
+/// </summary>
+public sealed record StateCase(
+    string Name,
+    string Source,
+    int Timesteps,
+    int Features,
+    IReadOnlyList<LayerSpec> Layers,
+    double[] Parameters,
+    double[] Input,
+    double[] InitialState,
+    double[] Output,
+    double[] FinalState,
+    long? Seed = null,
+    IReadOnlyList<string>? TorchImplementation = null,
+    double? MaxRelDiffFromTorch = null)
+{
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}
+
+/// <summary>What masks the first layer: Embedding(maskZero) (token 0) or a Keras Masking layer (every feature equal to Value).</summary>
+public enum MaskKind
+{
+    /// <summary>The first layer is an Embedding with maskZero: token 0 is masked.</summary>
+    MaskZero,
+    /// <summary>A Masking(maskValue) layer before the first layer of <see cref="MaskCase.Layers"/>: a timestep whose every feature equals Value is masked.</summary>
+    Masking,
+}
+
+/// <summary>The masking first layer of a <see cref="MaskCase"/> or a masked fit.</summary>
+public sealed record MaskSpec(MaskKind Kind, double Value);
+
+/// <summary><c>masking_tfjs.json</c>.</summary>
+public sealed record MaskFixtureFile(string Generator, IReadOnlyList<MaskCase> Cases);
+
+/// <summary>
+/// A masked model on a batch of samples with different masks. Inputs[i] is flat <c>T*F</c> floats (Masking) or <c>T</c>
+/// token ids (MaskZero; Features is then the embedding width); Masks[i][t] is 1 for a kept step, 0 for a masked one.
+/// Layers does not list the Masking layer (it has no parameters); for MaskZero Layers[0] is the Embedding.
+/// L_i = sum(Outputs[i] * OutputGradients[i]); ParameterGradients[i] = dL_i/dParameters (sample i alone),
+/// ParameterGradientSum = d(sum_i L_i)/dParameters (the batch), InputGradients[i] = dL_i/dInputs[i] (null for MaskZero).
+/// ZeroOutputForMask: a Bidirectional layer returning sequences whose masked steps output zeros (Python Keras); Outputs
+/// and gradients follow Python Keras and TfjsOutputs holds what TensorFlow.js 4.22 returns instead (null elsewhere).
+/// </summary>
+public sealed record MaskCase(
+    string Name,
+    int Timesteps,
+    int Features,
+    MaskSpec Mask,
+    IReadOnlyList<LayerSpec> Layers,
+    bool ZeroOutputForMask,
+    double[] Parameters,
+    IReadOnlyList<double[]> Inputs,
+    IReadOnlyList<double[]> Masks,
+    IReadOnlyList<double[]> Outputs,
+    IReadOnlyList<double[]> OutputGradients,
+    IReadOnlyList<double[]> ParameterGradients,
+    double[] ParameterGradientSum,
+    IReadOnlyList<double[]>? InputGradients = null,
+    IReadOnlyList<double[]>? TfjsOutputs = null,
+    long? Seed = null)
+{
+    /// <inheritdoc/>
+    public override string ToString() => Name;
 }

@@ -61,8 +61,8 @@ internal abstract class LaneLayer
     /// <summary>Whether Backward writes the input gradient (not for the first layer: BackwardBatch has no dInput).</summary>
     public bool InputGradient { get; init; } = true;
 
-    public string ForwardMethod => $"L{Layer.Index}_{Layer.Kind}_ForwardLanes{Bits}";
-    public string BackwardMethod => $"L{Layer.Index}_{Layer.Kind}_BackwardLanes{Bits}";
+    public string ForwardMethod => $"{Layer.MethodPrefix}_ForwardLanes{Bits}";
+    public string BackwardMethod => $"{Layer.MethodPrefix}_BackwardLanes{Bits}";
 
     /// <summary>Lane elements of backward scratch.</summary>
     public abstract int ScratchLength { get; }
@@ -73,12 +73,16 @@ internal abstract class LaneLayer
     protected int ParameterEnd => Layer.ParameterOffset + Layer.ParameterCount;
 
 
-    public static LaneLayer For(LayerPlan layer, LayerEmitter perSample, bool inputGradient, int bits) => layer.Kind switch
+    public static LaneLayer For(LayerPlan layer, LayerEmitter perSample, bool inputGradient, int bits)
     {
-        LayerKind.Dense => new LaneDense(layer, perSample) { InputGradient = inputGradient, Bits = bits },
-        LayerKind.Embedding => new LaneEmbedding(layer, perSample) { InputGradient = inputGradient, Bits = bits },
-        _ => new LaneCell(layer, perSample) { InputGradient = inputGradient, Bits = bits },
-    };
+        if (perSample is BidirectionalEmitter bidirectional) return new LaneBidirectional(layer, bidirectional, inputGradient, bits);
+        return layer.Kind switch
+        {
+            LayerKind.Dense => new LaneDense(layer, perSample) { InputGradient = inputGradient, Bits = bits },
+            LayerKind.Embedding => new LaneEmbedding(layer, perSample) { InputGradient = inputGradient, Bits = bits },
+            _ => new LaneCell(layer, perSample) { InputGradient = inputGradient, Bits = bits },
+        };
+    }
 
     public abstract void EmitForward(CodeWriter w);
     public abstract void EmitBackward(CodeWriter w);
