@@ -80,6 +80,13 @@ const rnn = (kind, units, rs = false, extra = {}) => ({
     tf.layers.dense({ units: 2 }),
   ], [rnn('SimpleRnn', 3, true, { activation: 'relu', merge: 'Multiply' }), rnn('SimpleRnn', 2, false, { merge: 'Sum' }),
     { kind: 'Dense', units: 2, activation: 'linear', useBias: true }]);
+  // go_backwards on the wrapped layer: tfjs (like Keras 2) runs the forward copy backwards and the backward copy forwards.
+  await build('bi_tfjs_lstm_go_backwards', 'TfjsBiLstmGoBackwardsModel', 5, 3, [
+    tf.layers.bidirectional({
+      layer: tf.layers.lstm({ units: 3, recurrentActivation: 'sigmoid', returnSequences: true, goBackwards: true }), inputShape: [5, 3],
+    }),
+    tf.layers.dense({ units: 2 }),
+  ], [rnn('Lstm', 3, true, { goBackwards: true, merge: 'Concat' }), { kind: 'Dense', units: 2, activation: 'linear', useBias: true }]);
   write(path.join(OUT, 'interop_bidirectional_tfjs.json'), {
     generator: 'tests/reference/interop_bidirectional_tfjs.js', tfjs: tf.version.tfjs, cases,
   });

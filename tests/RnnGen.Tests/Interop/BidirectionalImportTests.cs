@@ -53,6 +53,11 @@ public partial class TfjsBiGruAverageModel;
 [Dense(2)]
 public partial class TfjsBiSrnnModel;
 
+[RnnModel(timesteps: 5, features: 3)]
+[Lstm(3, ReturnSequences = true, GoBackwards = true, Bidirectional = true)]
+[Dense(2)]
+public partial class TfjsBiLstmGoBackwardsModel;
+
 // Twins with another merge mode, for the mismatch tests.
 [RnnModel(timesteps: 6, features: 2)]
 [Gru(3, Bidirectional = true)]
@@ -112,6 +117,8 @@ public static class BidirectionalModels
             Bi(LayerKind.Gru, 4, MergeMode.Average, sequences: true, resetAfter: false), Dense(2, Activation.Tanh))),
         ["TfjsBiSrnnModel"] = (() => new TfjsBiSrnnModel(), () => new BidirectionalReference(4, 3,
             Bi(LayerKind.SimpleRnn, 3, MergeMode.Multiply, sequences: true, activation: Activation.Relu), Bi(LayerKind.SimpleRnn, 2, MergeMode.Sum), Dense(2))),
+        ["TfjsBiLstmGoBackwardsModel"] = (() => new TfjsBiLstmGoBackwardsModel(), () => new BidirectionalReference(5, 3,
+            new BiLayerSpec(LayerKind.Lstm, 3, Activation.Tanh, ReturnSequences: true, GoBackwards: true, Bidirectional: true), Dense(2))),
         ["BiGruConcatModel"] = (() => new BiGruConcatModel(), () => new BidirectionalReference(6, 2, Bi(LayerKind.Gru, 3), Dense(1, Activation.Sigmoid))),
         ["TfjsBiGruSumModel"] = (() => new TfjsBiGruSumModel(), () => new BidirectionalReference(5, 2,
             Bi(LayerKind.Gru, 4, MergeMode.Sum, sequences: true, resetAfter: false), Dense(2, Activation.Tanh))),

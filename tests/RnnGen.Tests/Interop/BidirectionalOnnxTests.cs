@@ -39,6 +39,16 @@ public partial class OnnxBiHardSigmoidModel;
 [Dense(2, Activation = Activation.Sigmoid)]
 public partial class OnnxBiAfterPlainModel;
 
+// GoBackwards on the forward layer: Keras 2's and tfjs's Bidirectional then run the backward copy forwards.
+[RnnModel(timesteps: 5, features: 3)]
+[Lstm(3, Bidirectional = true, ReturnSequences = true, GoBackwards = true)]
+[Dense(2)]
+public partial class OnnxBiGoBackwardsSequenceModel;
+
+[RnnModel(timesteps: 5, features: 3)]
+[Gru(3, Bidirectional = true, Merge = MergeMode.Sum, GoBackwards = true)]
+public partial class OnnxBiGoBackwardsFinalModel;
+
 /// <summary>
 /// <see cref="ModelInterop.ExportOnnx"/> of Bidirectional layers (ONNX <c>direction = "bidirectional"</c>, then the
 /// merge): ONNX Runtime reproduces <c>Predict</c> (1e-5) for each layer kind, each merge mode, returned sequences and
@@ -66,9 +76,9 @@ public class BidirectionalOnnxTests
             Bi(LayerKind.SimpleRnn, 2, activation: Activation.Linear))),
         ["after_a_plain_layer"] = (() => new OnnxBiAfterPlainModel(seed: 7), () => new BidirectionalReference(5, 3,
             new BiLayerSpec(LayerKind.Lstm, 4, Activation.Tanh, ReturnSequences: true), Bi(LayerKind.Gru, 3, MergeMode.Multiply), Dense(2, Activation.Sigmoid))),
-        // GoBackwards on the forward layer: Keras 2's Bidirectional then runs the backward copy forwards.
-        ["go_backwards_sequences"] = (null, () => new BidirectionalReference(5, 3, Bi(LayerKind.Lstm, 3, sequences: true, goBackwards: true), Dense(2))),
-        ["go_backwards_final_states"] = (null, () => new BidirectionalReference(5, 3, Bi(LayerKind.Gru, 3, MergeMode.Sum, goBackwards: true))),
+        // GoBackwards on the forward layer (see OnnxBiGoBackwardsSequenceModel).
+        ["go_backwards_sequences"] = (() => new OnnxBiGoBackwardsSequenceModel(seed: 8), () => new BidirectionalReference(5, 3, Bi(LayerKind.Lstm, 3, sequences: true, goBackwards: true), Dense(2))),
+        ["go_backwards_final_states"] = (() => new OnnxBiGoBackwardsFinalModel(seed: 9), () => new BidirectionalReference(5, 3, Bi(LayerKind.Gru, 3, MergeMode.Sum, goBackwards: true))),
     };
 
     public static TheoryData<string, bool> Models()
