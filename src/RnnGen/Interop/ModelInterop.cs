@@ -201,8 +201,9 @@ public static class ModelInterop
                 return false;
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // Not valid JSON, or a name that is not valid UTF-8: the safetensors reader reports it.
         }
 
         return false;

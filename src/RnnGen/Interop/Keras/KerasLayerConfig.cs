@@ -52,9 +52,9 @@ internal sealed record KerasLayerConfig(string Name, string ClassName, JsonEleme
             return null;
         }
 
-        string className = v.TryGetProperty("class_name", out JsonElement c) ? c.GetString() ?? "" : "";
-        JsonElement cfg = v.TryGetProperty("config", out JsonElement lc) ? lc.Clone() : default;
-        string name = cfg.ValueKind == JsonValueKind.Object && cfg.TryGetProperty("name", out JsonElement n) ? n.GetString() ?? "" : "";
+        string className = v.TryGetProperty("class_name", out JsonElement c) && c.ValueKind == JsonValueKind.String ? c.GetString() ?? "" : "";
+        JsonElement cfg = v.TryGetProperty("config", out JsonElement lc) && lc.ValueKind == JsonValueKind.Object ? lc.Clone() : default;
+        string name = cfg.ValueKind == JsonValueKind.Object && cfg.TryGetProperty("name", out JsonElement n) && n.ValueKind == JsonValueKind.String ? n.GetString() ?? "" : "";
         return new KerasLayerConfig(name, className, cfg);
     }
 
