@@ -96,10 +96,15 @@ internal sealed class BidirectionalEmitter : LayerEmitter
         Backward.EmitBackward(w);
     }
 
-    /// <summary>No streaming step: Step throws for a model with a bidirectional layer (it needs the whole sequence).</summary>
+    /// <summary>
+    /// Each direction's one-timestep step, which <c>Predict</c> from a given state drives over the sequence; the model's
+    /// <c>Step</c> throws for a bidirectional layer (it needs the whole sequence).
+    /// </summary>
     public override void EmitStep(CodeWriter w)
     {
-        w.WriteLine($"// layer {Layer.Index} ({Layer.Name}) has no streaming step: a bidirectional layer needs the whole sequence.");
+        Forward.EmitStep(w);
+        w.WriteLine();
+        Backward.EmitStep(w);
     }
 
     /// <summary>The merge as a comment: <c>[f_t, b_(T-1-t)]</c> on sequences, <c>[f, b]</c> on the last states.</summary>

@@ -158,6 +158,7 @@ internal static class ModelEmitter
                 EmitPredictAndForward();
                 EmitBackward();
                 EmitStreaming();
+                EmitPredictFromState();
                 if (Tokens) EmitTokenOverloads();
                 EmitBatch();
                 EmitRunForward();
@@ -454,6 +455,69 @@ internal static class ModelEmitter
                     input = output;
                 }
             }
+        }
+
+        private void EmitPredictFromState()
+        {
+            _w.WriteLine();
+            _w.WriteLine("/// <summary>");
+            _w.WriteLine("/// Inference from a given recurrent state (Keras <c>initial_state</c> and <c>return_state</c>): every recurrent layer starts");
+            _w.WriteLine("/// from its part of <paramref name=\"initialState\"/>, and <paramref name=\"finalState\"/> receives the state after the last");
+            _w.WriteLine("/// timestep, both in the layout of <see cref=\"StateSize\"/> (the two may be the same span). Each recurrent layer runs one");
+            _w.WriteLine("/// timestep at a time. Allocation-free; safe to call concurrently on one instance.");
+            _w.WriteLine("/// </summary>");
+            using (_w.Block("public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, global::System.Span<float> finalState)"))
+            {
+                GuardLengths("input", "InputSize", "output", "OutputSize");
+                _w.WriteLine("global::RnnGen.CompilerServices.Guard.Length(initialState.Length, StateSize, nameof(initialState));");
+                _w.WriteLine("global::RnnGen.CompilerServices.Guard.Length(finalState.Length, StateSize, nameof(finalState));");
+                if (Tokens) _w.WriteLine("CheckTokens(input, nameof(input));");
+                _w.WriteLine(_workspaceSize > StackWorkspaceLimit
+                    ? "global::System.Span<float> ws = t_predictWorkspace ??= new float[WorkspaceSize];"
+                    : "global::System.Span<float> ws = stackalloc float[WorkspaceSize];");
+                _w.WriteLine("initialState.CopyTo(finalState);");
+                _w.WriteLine("RunForwardFromState(_parameters, input, ws, finalState);");
+                _w.WriteLine("ws.Slice(OutputOffset, OutputSize).CopyTo(output);");
+            }
+
+            _w.WriteLine();
+            _w.WriteLine("// Forward through every layer from the recurrent state in state (updated in place): each recurrent layer (each direction");
+            _w.WriteLine("// of a bidirectional one) one Step per timestep in its processing order, writing its outputs where RunForward does.");
+            using (_w.Block("private static void RunForwardFromState(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws, global::System.Span<float> state)"))
+            {
+                for (int i = 0; i < _layers.Length; i++)
+                {
+                    LayerPlan layer = _plan.Layers[i];
+                    string x = i == 0 ? "input" : OutputSlice("ws", i - 1);
+                    if (!layer.IsRecurrent)
+                    {
+                        _w.WriteLine($"{_layers[i].ForwardMethod}(p, {x}, {WorkspaceSlice("ws", i)});");
+                        continue;
+                    }
+
+                    if (_layers[i] is BidirectionalEmitter bidirectional)
+                    {
+                        EmitStepLoop(bidirectional.Forward, x, _workspaceOffsets[i] + bidirectional.ForwardWorkspace, _stateOffsets[i]);
+                        EmitStepLoop(bidirectional.Backward, x, _workspaceOffsets[i] + bidirectional.BackwardWorkspace, _stateOffsets[i] + bidirectional.Forward.StateLength);
+                        int f = _workspaceOffsets[i] + bidirectional.ForwardWorkspace + bidirectional.Forward.OutputOffset;
+                        int b = _workspaceOffsets[i] + bidirectional.BackwardWorkspace + bidirectional.Backward.OutputOffset;
+                        _w.WriteLine(bidirectional.MergeCall($"ws.Slice({f}, {bidirectional.DirectionOutput})", $"ws.Slice({b}, {bidirectional.DirectionOutput})", OutputSlice("ws", i), ""));
+                        continue;
+                    }
+
+                    EmitStepLoop(_layers[i], x, _workspaceOffsets[i], _stateOffsets[i]);
+                }
+            }
+        }
+
+        /// <summary>One recurrent layer (or direction) over the sequence by its Step: output row s of a sequence, else the last state.</summary>
+        private void EmitStepLoop(LayerEmitter layer, string x, int workspaceOffset, int stateOffset)
+        {
+            LayerPlan plan = layer.Layer;
+            int t = plan.Timesteps, width = plan.InputWidth, u = plan.Units, output = workspaceOffset + layer.OutputOffset;
+            string step = plan.Spec.GoBackwards ? $"({t - 1} - s)" : "s";
+            string row = plan.Spec.ReturnSequences ? $"ws.Slice({output} + s * {u}, {u})" : $"ws.Slice({output}, {u})";
+            _w.WriteLine($"for (int s = 0; s < {t}; s++) {layer.StepMethod}(p, {x}.Slice({step} * {width}, {width}), state.Slice({stateOffset}, {layer.StateLength}), {row});");
         }
 
         private void EmitTokenOverloads()

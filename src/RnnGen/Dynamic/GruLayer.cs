@@ -40,5 +40,7 @@ public sealed class GruLayer : RecurrentLayer
 
     internal override string KerasName => "gru";
 
+    internal override RecurrentLayer Reversed() => new GruLayer(Units, Activation, ReturnSequences, UseBias, !GoBackwards, ResetAfter, RecurrentActivation);
+
     internal override LayerRuntime Bind(int steps, int inputWidth, bool inputIsSequence) => new GruRuntime(this, steps, inputWidth);
 }

@@ -8,7 +8,7 @@ namespace RnnGen.Dynamic;
 /// </summary>
 /// <remarks>
 /// Concrete layers: <see cref="SimpleRnnLayer"/>, <see cref="LstmLayer"/>, <see cref="GruLayer"/>,
-/// <see cref="DenseLayer"/> and <see cref="EmbeddingLayer"/>.
+/// <see cref="DenseLayer"/>, <see cref="EmbeddingLayer"/>, and <see cref="BidirectionalLayer"/> around a recurrent one.
 /// </remarks>
 public abstract class Layer
 {

@@ -35,5 +35,7 @@ public sealed class LstmLayer : RecurrentLayer
 
     internal override string KerasName => "lstm";
 
+    internal override RecurrentLayer Reversed() => new LstmLayer(Units, Activation, ReturnSequences, UseBias, !GoBackwards, RecurrentActivation);
+
     internal override LayerRuntime Bind(int steps, int inputWidth, bool inputIsSequence) => new LstmRuntime(this, steps, inputWidth);
 }

@@ -24,6 +24,9 @@ public abstract class RecurrentLayer : Layer
     /// </summary>
     public bool GoBackwards { get; }
 
+    /// <summary>The same configuration reading the sequence the other way (<see cref="GoBackwards"/> flipped): the backward half of a <see cref="BidirectionalLayer"/>.</summary>
+    internal abstract RecurrentLayer Reversed();
+
     /// <summary>A gate activation must act on each unit alone: every activation but softmax (Keras accepts softmax too).</summary>
     private protected static Activation CheckRecurrentActivation(Activation recurrentActivation) =>
         recurrentActivation is Activation.Softmax || !Enum.IsDefined(recurrentActivation)

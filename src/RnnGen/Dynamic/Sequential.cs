@@ -33,7 +33,7 @@ namespace RnnGen.Dynamic;
 /// <para>
 /// Rules, as in Keras: an <see cref="EmbeddingLayer"/> may only be first and needs <c>features == outputDim</c>;
 /// a recurrent layer needs a sequence input (the model input, an Embedding, a recurrent layer with
-/// <c>ReturnSequences</c>, or a Dense applied to a sequence).
+/// <c>ReturnSequences</c>, or a Dense applied to a sequence), and so does a <see cref="BidirectionalLayer"/>.
 /// </para>
 /// </remarks>
 public sealed partial class Sequential : IBatchModel
@@ -122,7 +122,7 @@ public sealed partial class Sequential : IBatchModel
                 width = 1;
                 inputShape = [timesteps];
             }
-            else if (layer is RecurrentLayer && !isSequence)
+            else if (layer is RecurrentLayer or BidirectionalLayer && !isSequence)
             {
                 throw new ArgumentException(
                     $"Layer {i} ({layer.KerasClassName}) needs a sequence input: the recurrent layer before it must have ReturnSequences = true.", nameof(layers));
@@ -132,11 +132,13 @@ public sealed partial class Sequential : IBatchModel
             _runtimes[i] = runtime;
             _parameterOffsets[i] = parameterCount;
 
-            nameCounts.TryGetValue(layer.KerasName, out int seen);
-            nameCounts[layer.KerasName] = seen + 1;
-            string name = seen == 0 ? layer.KerasName : $"{layer.KerasName}_{seen}";
+            // As in Keras, Bidirectional(LSTM(8)) names the LSTM too (lstm, lstm_1, ...): its weights are forward_lstm/..., backward_lstm/...
+            var bidirectional = layer as BidirectionalLayer;
+            Layer described = bidirectional?.ForwardLayer ?? layer;
+            string? innerName = bidirectional is null ? null : NextName(nameCounts, described.KerasName);
+            string name = NextName(nameCounts, layer.KerasName);
 
-            TensorSpec[] specs = runtime.Tensors();
+            TensorSpec[] specs = runtime is BidirectionalRuntime bidi ? bidi.Tensors(innerName!) : runtime.Tensors();
             var tensors = new TensorInfo[specs.Length];
             for (int k = 0; k < specs.Length; k++)
             {
@@ -151,8 +153,10 @@ public sealed partial class Sequential : IBatchModel
                 name, layer.Kind, layer.Units, layer.Activation, runtime.OutputIsSequence, runtime.GoBackwards, layer.UseBias,
                 Array.AsReadOnly(inputShape), Array.AsReadOnly(outputShape), parameterCount, runtime.ParameterCount, Array.AsReadOnly(tensors))
             {
-                ResetAfter = layer is not GruLayer gru || gru.ResetAfter,
-                RecurrentActivation = layer switch { LstmLayer l => l.RecurrentActivation, GruLayer g => g.RecurrentActivation, _ => Activation.Sigmoid },
+                ResetAfter = described is not GruLayer gru || gru.ResetAfter,
+                RecurrentActivation = described switch { LstmLayer l => l.RecurrentActivation, GruLayer g => g.RecurrentActivation, _ => Activation.Sigmoid },
+                Bidirectional = bidirectional is not null,
+                Merge = bidirectional?.Merge ?? MergeMode.Concat,
             };
             summaryRows[i] = ($"{name} ({layer.KerasClassName})", SummaryWriter.Shape(outputShape), runtime.ParameterCount);
             parameterCount += runtime.ParameterCount;
@@ -196,7 +200,7 @@ public sealed partial class Sequential : IBatchModel
             state += r.StateLength;
             _stepOutputOffsets[i] = stepOutputs;
             stepOutputs += r.Units;
-            _canStep &= !r.GoBackwards;
+            _canStep &= r.CanStep;
         }
 
         _workspaceLength = workspace;
@@ -342,10 +346,10 @@ public sealed partial class Sequential : IBatchModel
     /// After <see cref="ResetState"/>, feeding the <see cref="Timesteps"/> rows of an input gives at the last step the
     /// output of <see cref="Predict"/> (or, when the last layer returns sequences, row <c>t</c> of it at step <c>t</c>).
     /// </remarks>
-    /// <exception cref="NotSupportedException">A layer has <c>GoBackwards</c>: it needs the whole sequence.</exception>
+    /// <exception cref="NotSupportedException">A layer has <c>GoBackwards</c> or is a <see cref="BidirectionalLayer"/>: it needs the whole sequence.</exception>
     public void Step(ReadOnlySpan<float> x, Span<float> y)
     {
-        if (!_canStep) Guard.ThrowStepGoBackwards();
+        if (!_canStep) ThrowStepNotSupported();
         Guard.Length(x.Length, StepInputSize, nameof(x));
         Guard.Length(y.Length, StepOutputSize, nameof(y));
         ReadOnlySpan<float> current = x;
@@ -363,6 +367,28 @@ public sealed partial class Sequential : IBatchModel
 
     /// <summary>The Keras-style summary.</summary>
     public override string ToString() => Summary;
+
+    /// <summary>The Keras name for the next layer of a kind: <c>lstm</c>, then <c>lstm_1</c>, <c>lstm_2</c>, ...</summary>
+    private static string NextName(Dictionary<string, int> counts, string kerasName)
+    {
+        counts.TryGetValue(kerasName, out int seen);
+        counts[kerasName] = seen + 1;
+        return seen == 0 ? kerasName : $"{kerasName}_{seen}";
+    }
+
+    private void ThrowStepNotSupported()
+    {
+        foreach (LayerInfo layer in _layers)
+        {
+            if (layer.Bidirectional)
+            {
+                throw new NotSupportedException(
+                    $"Step is not available for a model with a Bidirectional layer ('{layer.Name}'): its backward direction needs the whole sequence. Use Predict.");
+            }
+        }
+
+        Guard.ThrowStepGoBackwards();
+    }
 
     private Span<float> LayerParameters(int i) => _parameters.AsSpan(_parameterOffsets[i], _runtimes[i].ParameterCount);
 

@@ -27,5 +27,7 @@ public sealed class SimpleRnnLayer : RecurrentLayer
 
     internal override string KerasName => "simple_rnn";
 
+    internal override RecurrentLayer Reversed() => new SimpleRnnLayer(Units, Activation, ReturnSequences, UseBias, !GoBackwards);
+
     internal override LayerRuntime Bind(int steps, int inputWidth, bool inputIsSequence) => new SimpleRnnRuntime(this, steps, inputWidth);
 }

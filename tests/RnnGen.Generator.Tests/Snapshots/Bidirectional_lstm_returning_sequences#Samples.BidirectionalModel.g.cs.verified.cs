@@ -178,6 +178,34 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
     }
 
     /// <summary>
+    /// Inference from a given recurrent state (Keras <c>initial_state</c> and <c>return_state</c>): every recurrent layer starts
+    /// from its part of <paramref name="initialState"/>, and <paramref name="finalState"/> receives the state after the last
+    /// timestep, both in the layout of <see cref="StateSize"/> (the two may be the same span). Each recurrent layer runs one
+    /// timestep at a time. Allocation-free; safe to call concurrently on one instance.
+    /// </summary>
+    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, global::System.Span<float> finalState)
+    {
+        global::RnnGen.CompilerServices.Guard.Length(input.Length, InputSize, nameof(input));
+        global::RnnGen.CompilerServices.Guard.Length(output.Length, OutputSize, nameof(output));
+        global::RnnGen.CompilerServices.Guard.Length(initialState.Length, StateSize, nameof(initialState));
+        global::RnnGen.CompilerServices.Guard.Length(finalState.Length, StateSize, nameof(finalState));
+        global::System.Span<float> ws = stackalloc float[WorkspaceSize];
+        initialState.CopyTo(finalState);
+        RunForwardFromState(_parameters, input, ws, finalState);
+        ws.Slice(OutputOffset, OutputSize).CopyTo(output);
+    }
+
+    // Forward through every layer from the recurrent state in state (updated in place): each recurrent layer (each direction
+    // of a bidirectional one) one Step per timestep in its processing order, writing its outputs where RunForward does.
+    private static void RunForwardFromState(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws, global::System.Span<float> state)
+    {
+        for (int s = 0; s < 3; s++) L0_Lstm_Fw_Step(p, input.Slice(s * 2, 2), state.Slice(0, 4), ws.Slice(36 + s * 2, 2));
+        for (int s = 0; s < 3; s++) L0_Lstm_Bw_Step(p, input.Slice((2 - s) * 2, 2), state.Slice(4, 4), ws.Slice(78 + s * 2, 2));
+        global::RnnGen.CompilerServices.Merge.Sum(ws.Slice(36, 6), ws.Slice(78, 6), ws.Slice(84, 6), 3, 2);
+        L1_Dense_Forward(p, ws.Slice(84, 6), ws.Slice(90, 3));
+    }
+
+    /// <summary>
     /// Inference on n samples: <paramref name="inputs"/> holds n x InputSize values, one sample after another.
     /// Groups of RnnLanes.Count samples run through the model at once, one sample per vector lane. Allocation-free after
     /// a thread's first call; safe to call concurrently on one instance.
@@ -864,7 +892,45 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
         }
     }
 
-    // layer 0 (bidirectional) has no streaming step: a bidirectional layer needs the whole sequence.
+    // layer 0 (forward_lstm) streaming step: state = [h, c]; c = f c + i g; y = h = o tanh(c)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L0_Lstm_Fw_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
+    {
+        // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
+        float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[32] + x[0] * p[0] + x[1] * p[8] + state[0] * p[16] + state[1] * p[24]);
+        float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[33] + x[0] * p[1] + x[1] * p[9] + state[0] * p[17] + state[1] * p[25]);
+        float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + x[0] * p[2] + x[1] * p[10] + state[0] * p[18] + state[1] * p[26]);
+        float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + x[0] * p[3] + x[1] * p[11] + state[0] * p[19] + state[1] * p[27]);
+        float g0 = global::RnnGen.CompilerServices.Activations.Tanh(p[36] + x[0] * p[4] + x[1] * p[12] + state[0] * p[20] + state[1] * p[28]);
+        float g1 = global::RnnGen.CompilerServices.Activations.Tanh(p[37] + x[0] * p[5] + x[1] * p[13] + state[0] * p[21] + state[1] * p[29]);
+        float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[38] + x[0] * p[6] + x[1] * p[14] + state[0] * p[22] + state[1] * p[30]);
+        float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[39] + x[0] * p[7] + x[1] * p[15] + state[0] * p[23] + state[1] * p[31]);
+        float c0 = state[2] = f0 * state[2] + i0 * g0;
+        float c1 = state[3] = f1 * state[3] + i1 * g1;
+        y[0] = o0 * global::RnnGen.CompilerServices.Activations.Tanh(c0);
+        y[1] = o1 * global::RnnGen.CompilerServices.Activations.Tanh(c1);
+        y.CopyTo(state.Slice(0, 2));
+    }
+
+    // layer 0 (backward_lstm) streaming step: state = [h, c]; c = f c + i g; y = h = o tanh(c)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void L0_Lstm_Bw_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
+    {
+        // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
+        float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[72] + x[0] * p[40] + x[1] * p[48] + state[0] * p[56] + state[1] * p[64]);
+        float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[73] + x[0] * p[41] + x[1] * p[49] + state[0] * p[57] + state[1] * p[65]);
+        float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[74] + x[0] * p[42] + x[1] * p[50] + state[0] * p[58] + state[1] * p[66]);
+        float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[75] + x[0] * p[43] + x[1] * p[51] + state[0] * p[59] + state[1] * p[67]);
+        float g0 = global::RnnGen.CompilerServices.Activations.Tanh(p[76] + x[0] * p[44] + x[1] * p[52] + state[0] * p[60] + state[1] * p[68]);
+        float g1 = global::RnnGen.CompilerServices.Activations.Tanh(p[77] + x[0] * p[45] + x[1] * p[53] + state[0] * p[61] + state[1] * p[69]);
+        float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[78] + x[0] * p[46] + x[1] * p[54] + state[0] * p[62] + state[1] * p[70]);
+        float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[79] + x[0] * p[47] + x[1] * p[55] + state[0] * p[63] + state[1] * p[71]);
+        float c0 = state[2] = f0 * state[2] + i0 * g0;
+        float c1 = state[3] = f1 * state[3] + i1 * g1;
+        y[0] = o0 * global::RnnGen.CompilerServices.Activations.Tanh(c0);
+        y[1] = o1 * global::RnnGen.CompilerServices.Activations.Tanh(c1);
+        y.CopyTo(state.Slice(0, 2));
+    }
 
     // layer 0 (bidirectional) forward in lanes: both directions over x, then y = f_t + b_(T-1-t)
     private static void L0_Bidirectional_ForwardLanes512(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)

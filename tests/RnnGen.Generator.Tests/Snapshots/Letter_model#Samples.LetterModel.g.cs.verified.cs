@@ -177,6 +177,32 @@ partial class LetterModel : global::RnnGen.IBatchModel
     }
 
     /// <summary>
+    /// Inference from a given recurrent state (Keras <c>initial_state</c> and <c>return_state</c>): every recurrent layer starts
+    /// from its part of <paramref name="initialState"/>, and <paramref name="finalState"/> receives the state after the last
+    /// timestep, both in the layout of <see cref="StateSize"/> (the two may be the same span). Each recurrent layer runs one
+    /// timestep at a time. Allocation-free; safe to call concurrently on one instance.
+    /// </summary>
+    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, global::System.Span<float> finalState)
+    {
+        global::RnnGen.CompilerServices.Guard.Length(input.Length, InputSize, nameof(input));
+        global::RnnGen.CompilerServices.Guard.Length(output.Length, OutputSize, nameof(output));
+        global::RnnGen.CompilerServices.Guard.Length(initialState.Length, StateSize, nameof(initialState));
+        global::RnnGen.CompilerServices.Guard.Length(finalState.Length, StateSize, nameof(finalState));
+        global::System.Span<float> ws = stackalloc float[WorkspaceSize];
+        initialState.CopyTo(finalState);
+        RunForwardFromState(_parameters, input, ws, finalState);
+        ws.Slice(OutputOffset, OutputSize).CopyTo(output);
+    }
+
+    // Forward through every layer from the recurrent state in state (updated in place): each recurrent layer (each direction
+    // of a bidirectional one) one Step per timestep in its processing order, writing its outputs where RunForward does.
+    private static void RunForwardFromState(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws, global::System.Span<float> state)
+    {
+        for (int s = 0; s < 1; s++) L0_SimpleRnn_Step(p, input.Slice(s * 5, 5), state.Slice(0, 3), ws.Slice(0, 3));
+        L1_Dense_Forward(p, ws.Slice(0, 3), ws.Slice(3, 5));
+    }
+
+    /// <summary>
     /// Inference on n samples: <paramref name="inputs"/> holds n x InputSize values, one sample after another.
     /// Groups of RnnLanes.Count samples run through the model at once, one sample per vector lane. Allocation-free after
     /// a thread's first call; safe to call concurrently on one instance.

@@ -54,6 +54,9 @@ internal abstract class LayerRuntime
 
     public bool GoBackwards { get; protected init; }
 
+    /// <summary>Whether <see cref="Step"/> works: not for a layer that needs the whole sequence (GoBackwards, Bidirectional).</summary>
+    public virtual bool CanStep => !GoBackwards;
+
     public abstract int ParameterCount { get; }
 
     /// <summary>Floats of per-call cache that Forward fills and Backward reads.</summary>
