@@ -126,7 +126,16 @@ public static class BidirectionalModels
             Bi(LayerKind.SimpleRnn, 4, MergeMode.Sum, sequences: true), Bi(LayerKind.SimpleRnn, 4), Dense(2, Activation.Tanh))),
     };
 
-    public static IRnnModel Create(string name, bool generated) => generated ? All[name].Generated() : All[name].Reference();
+    /// <summary>The model as <c>generated</c> (the declared class), <c>reference</c> (<see cref="BidirectionalReference"/>) or <c>dynamic</c> (<see cref="Sequential"/>).</summary>
+    public static IRnnModel Create(string name, string variant) => variant switch
+    {
+        "generated" => All[name].Generated(),
+        "reference" => All[name].Reference(),
+        "dynamic" => ((BidirectionalReference)All[name].Reference()).ToDynamic(seed: 5),
+        _ => throw new ArgumentOutOfRangeException(nameof(variant), variant, null),
+    };
+
+    public static readonly string[] Variants = ["generated", "reference", "dynamic"];
 
     public static IReadOnlyList<BidirectionalCase> Cases() =>
         [
@@ -139,18 +148,18 @@ public static class BidirectionalModels
 /// <see cref="ModelInterop.ImportWeights"/> on bidirectional files written by the real frameworks (PyTorch 1.13
 /// <c>bidirectional=True</c> state_dicts and safetensors, Keras 2 / Keras 3 <c>Bidirectional</c> layouts written with h5py
 /// following Keras's saving code, TensorFlow.js 4.22 <c>tf.layers.bidirectional</c>): <c>Predict</c> equals the
-/// framework's output within 1e-5, on the generated model and on its <see cref="BidirectionalReference"/> twin; and
+/// framework's output within 1e-5, on the generated model, on its <see cref="BidirectionalReference"/> twin and on the
+/// same model in <see cref="RnnGen.Dynamic"/> layers; and
 /// every bidirectional mismatch is refused by name with nothing loaded.
 /// </summary>
 public class BidirectionalImportTests(ITestOutputHelper testOutput)
 {
-    public static TheoryData<string, bool> Cases()
+    public static TheoryData<string, string> Cases()
     {
-        var data = new TheoryData<string, bool>();
+        var data = new TheoryData<string, string>();
         foreach (BidirectionalCase c in BidirectionalModels.Cases())
         {
-            data.Add(c.Name, true);
-            data.Add(c.Name, false);
+            foreach (string variant in BidirectionalModels.Variants) data.Add(c.Name, variant);
         }
 
         return data;
@@ -158,16 +167,16 @@ public class BidirectionalImportTests(ITestOutputHelper testOutput)
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Imported_bidirectional_model_predicts_what_the_framework_predicted(string name, bool generated)
+    public void Imported_bidirectional_model_predicts_what_the_framework_predicted(string name, string variant)
     {
         BidirectionalCase c = BidirectionalModels.Cases().Single(x => x.Name == name);
-        IRnnModel model = BidirectionalModels.Create(c.Model, generated);
+        IRnnModel model = BidirectionalModels.Create(c.Model, variant);
         model.ImportWeights(InteropFixtures.PathOf(c.File));
 
         var output = new float[model.OutputSize];
         model.Predict(Array.ConvertAll(c.Input, v => (float)v), output);
         double error = InteropFixtures.MaxError(c.Output, output);
-        testOutput.WriteLine($"{c.Name} ({c.Format}, {c.File}) into {(generated ? c.Model : "the reference twin")}: max |predict - framework| = {error:E2}");
+        testOutput.WriteLine($"{c.Name} ({c.Format}, {c.File}) into {c.Model} ({variant}): max |predict - framework| = {error:E2}");
         Assert.True(error <= 1e-5, $"{c.Name}: max |predict - {c.Format}| = {error:E2}");
     }
 
@@ -213,18 +222,20 @@ public class BidirectionalImportTests(ITestOutputHelper testOutput)
         AssertRefused(Plain(file), file, fragments);
 
     [Theory]
-    [InlineData("torch_stacked.pt", "BiLstmModel", true, "layer 'bidirectional': bidirectional is false in the file (module 'rnn' has no weight_ih_l0_reverse", "but true in BiLstmModel")]
-    [InlineData("torch_stacked.pt", "BiLstmModel", false, "layer 'bidirectional': bidirectional is false in the file (module 'rnn' has no weight_ih_l0_reverse", "but true in BidirectionalReference")]
-    [InlineData("keras_lstm_k2_model.h5", "BiLstmModel", true, "layer 'lstm': bidirectional is false in the file (a LSTM without a Bidirectional wrapper) but true in BiLstmModel (layer 'bidirectional')")]
-    [InlineData("keras_lstm_k2_model.h5", "BiLstmModel", false, "layer 'lstm': bidirectional is false in the file", "but true in BidirectionalReference")]
-    [InlineData("keras_lstm_k3_weights.weights.h5", "BiLstmModel", true, "layer 'bidirectional': bidirectional is false in the file (it holds 'layers/lstm', not 'layers/bidirectional') but true in BiLstmModel")]
-    [InlineData("keras_lstm_k3_weights.weights.h5", "BiLstmModel", false, "layer 'bidirectional': bidirectional is false in the file (it holds 'layers/lstm', not 'layers/bidirectional') but true")]
-    [InlineData("keras_srnn_k2_weights.h5", "BiStackedRnnModel", false, "layer 'bidirectional': bidirectional is false in the file ('simple_rnn' holds one direction", "but true")]
-    [InlineData("keras_srnn_k2_weights.h5", "BiStackedRnnModel", true, "layer 'bidirectional': bidirectional is false in the file ('simple_rnn' holds one direction", "but true in BiStackedRnnModel")]
-    [InlineData("tfjs_lstm.json", "TfjsBiLstmModel", true, "bidirectional is false in the file (a LSTM without a Bidirectional wrapper) but true in TfjsBiLstmModel")]
-    [InlineData("tfjs_lstm.json", "TfjsBiLstmModel", false, "bidirectional is false in the file (a LSTM without a Bidirectional wrapper) but true")]
-    public void Plain_file_into_a_bidirectional_model_is_refused(string file, string model, bool generated, params string[] fragments) =>
-        AssertRefused(BidirectionalModels.Create(model, generated), file, fragments);
+    [InlineData("torch_stacked.pt", "BiLstmModel", "generated", "layer 'bidirectional': bidirectional is false in the file (module 'rnn' has no weight_ih_l0_reverse", "but true in BiLstmModel")]
+    [InlineData("torch_stacked.pt", "BiLstmModel", "reference", "layer 'bidirectional': bidirectional is false in the file (module 'rnn' has no weight_ih_l0_reverse", "but true in BidirectionalReference")]
+    [InlineData("keras_lstm_k2_model.h5", "BiLstmModel", "generated", "layer 'lstm': bidirectional is false in the file (a LSTM without a Bidirectional wrapper) but true in BiLstmModel (layer 'bidirectional')")]
+    [InlineData("keras_lstm_k2_model.h5", "BiLstmModel", "reference", "layer 'lstm': bidirectional is false in the file", "but true in BidirectionalReference")]
+    [InlineData("keras_lstm_k3_weights.weights.h5", "BiLstmModel", "generated", "layer 'bidirectional': bidirectional is false in the file (it holds 'layers/lstm', not 'layers/bidirectional') but true in BiLstmModel")]
+    [InlineData("keras_lstm_k3_weights.weights.h5", "BiLstmModel", "reference", "layer 'bidirectional': bidirectional is false in the file (it holds 'layers/lstm', not 'layers/bidirectional') but true")]
+    [InlineData("keras_srnn_k2_weights.h5", "BiStackedRnnModel", "reference", "layer 'bidirectional': bidirectional is false in the file ('simple_rnn' holds one direction", "but true")]
+    [InlineData("keras_srnn_k2_weights.h5", "BiStackedRnnModel", "generated", "layer 'bidirectional': bidirectional is false in the file ('simple_rnn' holds one direction", "but true in BiStackedRnnModel")]
+    [InlineData("tfjs_lstm.json", "TfjsBiLstmModel", "generated", "bidirectional is false in the file (a LSTM without a Bidirectional wrapper) but true in TfjsBiLstmModel")]
+    [InlineData("torch_stacked.pt", "BiLstmModel", "dynamic", "layer 'bidirectional': bidirectional is false in the file (module 'rnn' has no weight_ih_l0_reverse", "but true in Sequential")]
+    [InlineData("keras_lstm_k3_keras.keras", "BiLstmModel", "dynamic", "layer 'lstm': bidirectional is false in the file (a LSTM without a Bidirectional wrapper) but true in Sequential (layer 'bidirectional')")]
+    [InlineData("tfjs_lstm.json", "TfjsBiLstmModel", "reference", "bidirectional is false in the file (a LSTM without a Bidirectional wrapper) but true")]
+    public void Plain_file_into_a_bidirectional_model_is_refused(string file, string model, string variant, params string[] fragments) =>
+        AssertRefused(BidirectionalModels.Create(model, variant), file, fragments);
 
     [Theory]
     [InlineData("bi_keras_gru_sum_k2_model.h5", "BiGruConcatModel", "layer 'bidirectional': merge_mode is sum in the file but Concat in", "declare Merge = MergeMode.Sum")]
@@ -237,8 +248,7 @@ public class BidirectionalImportTests(ITestOutputHelper testOutput)
     [InlineData("bi_neg_backward_units.keras", "BiLstmModel", "layer 'bidirectional', backward_layer 'backward_lstm': units is 5 in the file but 4")]
     public void Merge_mode_and_backward_layer_mismatches_are_refused(string file, string model, params string[] fragments)
     {
-        AssertRefused(BidirectionalModels.Create(model, generated: false), file, fragments);
-        AssertRefused(BidirectionalModels.Create(model, generated: true), file, fragments);
+        foreach (string variant in BidirectionalModels.Variants) AssertRefused(BidirectionalModels.Create(model, variant), file, fragments);
     }
 
     [Theory]
@@ -248,8 +258,7 @@ public class BidirectionalImportTests(ITestOutputHelper testOutput)
     [InlineData("bi_neg_missing_weight.h5", "layer 'bidirectional': the file's 'bidirectional' holds 3 forward and 2 backward weights")]
     public void Missing_and_extra_tensors_are_refused(string file, string fragment)
     {
-        AssertRefused(BidirectionalModels.Create("BiLstmModel", generated: false), file, fragment);
-        AssertRefused(BidirectionalModels.Create("BiLstmModel", generated: true), file, fragment);
+        foreach (string variant in BidirectionalModels.Variants) AssertRefused(BidirectionalModels.Create("BiLstmModel", variant), file, fragment);
     }
 
     [Fact]
@@ -257,14 +266,14 @@ public class BidirectionalImportTests(ITestOutputHelper testOutput)
     {
         byte[] file = File.ReadAllBytes(InteropFixtures.PathOf("bi_torch_lstm_sorted.safetensors"));
         List<(string Name, int[] Shape, float[] Data)> tensors = ReadSafetensors(file);
-        foreach (bool generated in new[] { false, true })
+        foreach (string variant in BidirectionalModels.Variants)
         {
             foreach (string missing in new[] { "rnn0.bias_hh_l0_reverse", "rnn0.weight_ih_l0_reverse" })
             {
                 string path = TempSafetensors([.. tensors.Where(t => t.Name != missing)]);
                 try
                 {
-                    AssertRefusedAt(BidirectionalModels.Create("BiLstmModel", generated), path, missing == "rnn0.bias_hh_l0_reverse"
+                    AssertRefusedAt(BidirectionalModels.Create("BiLstmModel", variant), path, missing == "rnn0.bias_hh_l0_reverse"
                         ? "layer 'bidirectional' (the backward layer): module 'rnn0' has 'bias_ih_l0_reverse' but no 'bias_hh_l0_reverse'"
                         : "layer 'bidirectional' (the backward layer): the file has no 'rnn0.weight_ih_l0_reverse'");
                 }
@@ -277,7 +286,7 @@ public class BidirectionalImportTests(ITestOutputHelper testOutput)
             string extra = TempSafetensors([.. tensors, ("rnn0.weight_hr_l0_reverse", [4, 4], new float[16])]);
             try
             {
-                AssertRefusedAt(BidirectionalModels.Create("BiLstmModel", generated), extra, "proj_size");
+                AssertRefusedAt(BidirectionalModels.Create("BiLstmModel", variant), extra, "proj_size");
             }
             finally
             {

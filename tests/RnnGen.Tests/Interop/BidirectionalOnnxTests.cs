@@ -52,7 +52,8 @@ public partial class OnnxBiGoBackwardsFinalModel;
 /// <summary>
 /// <see cref="ModelInterop.ExportOnnx"/> of Bidirectional layers (ONNX <c>direction = "bidirectional"</c>, then the
 /// merge): ONNX Runtime reproduces <c>Predict</c> (1e-5) for each layer kind, each merge mode, returned sequences and
-/// final states, on generated models and on their <see cref="BidirectionalReference"/> twins.
+/// final states, on generated models, on their <see cref="BidirectionalReference"/> twins and on the same
+/// models in <see cref="RnnGen.Dynamic"/> layers.
 /// </summary>
 public class BidirectionalOnnxTests
 {
@@ -81,13 +82,14 @@ public class BidirectionalOnnxTests
         ["go_backwards_final_states"] = (() => new OnnxBiGoBackwardsFinalModel(seed: 9), () => new BidirectionalReference(5, 3, Bi(LayerKind.Gru, 3, MergeMode.Sum, goBackwards: true))),
     };
 
-    public static TheoryData<string, bool> Models()
+    public static TheoryData<string, string> Models()
     {
-        var data = new TheoryData<string, bool>();
+        var data = new TheoryData<string, string>();
         foreach ((string name, (Func<IRnnModel>? generated, _)) in Cases)
         {
-            data.Add(name, false);
-            if (generated is not null) data.Add(name, true);
+            data.Add(name, "reference");
+            data.Add(name, "dynamic");
+            if (generated is not null) data.Add(name, "generated");
         }
 
         return data;
@@ -95,9 +97,14 @@ public class BidirectionalOnnxTests
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void Onnx_runtime_reproduces_Predict_of_a_bidirectional_model(string name, bool generated)
+    public void Onnx_runtime_reproduces_Predict_of_a_bidirectional_model(string name, string variant)
     {
-        IRnnModel model = generated ? Cases[name].Generated!() : Cases[name].Reference();
+        IRnnModel model = variant switch
+        {
+            "generated" => Cases[name].Generated!(),
+            "dynamic" => ((BidirectionalReference)Cases[name].Reference()).ToDynamic(seed: 3),
+            _ => Cases[name].Reference(),
+        };
         var random = new Random(21);
         Span<float> p = model.Parameters;
         double scale = name.Contains("hard_sigmoid", StringComparison.Ordinal) ? 3 : 1;

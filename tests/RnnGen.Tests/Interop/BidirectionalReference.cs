@@ -105,6 +105,25 @@ public sealed class BidirectionalReference : IRnnModel
 
     public int Features { get; }
 
+    /// <summary>The layers as declared.</summary>
+    public IReadOnlyList<BiLayerSpec> Specs => _specs;
+
+    /// <summary>The same model in <see cref="RnnGen.Dynamic"/> layers (a <see cref="RnnGen.Dynamic.BidirectionalLayer"/> per bidirectional layer).</summary>
+    public RnnGen.Dynamic.Sequential ToDynamic(int seed = 0) => new(Timesteps, Features, seed, [.. _specs.Select(ToDynamicLayer)]);
+
+    private static RnnGen.Dynamic.Layer ToDynamicLayer(BiLayerSpec s)
+    {
+        RnnGen.Dynamic.RecurrentLayer? recurrent = s.Kind switch
+        {
+            LayerKind.SimpleRnn => new RnnGen.Dynamic.SimpleRnnLayer(s.Units, s.Activation, s.ReturnSequences, s.UseBias, s.GoBackwards),
+            LayerKind.Lstm => new RnnGen.Dynamic.LstmLayer(s.Units, s.Activation, s.ReturnSequences, s.UseBias, s.GoBackwards, s.RecurrentActivation),
+            LayerKind.Gru => new RnnGen.Dynamic.GruLayer(s.Units, s.Activation, s.ReturnSequences, s.UseBias, s.GoBackwards, s.ResetAfter, s.RecurrentActivation),
+            _ => null,
+        };
+        if (recurrent is null) return new RnnGen.Dynamic.DenseLayer(s.Units, s.Activation, s.UseBias);
+        return s.Bidirectional ? new RnnGen.Dynamic.BidirectionalLayer(recurrent, s.Merge) : recurrent;
+    }
+
     public int InputSize => Timesteps * Features;
 
     public int OutputSize { get; }
