@@ -181,4 +181,21 @@ public sealed class EmbeddingAttribute(int inputDim, int outputDim) : Attribute
     public int InputDim { get; } = inputDim;
     /// <summary>Length of each embedding vector.</summary>
     public int OutputDim { get; } = outputDim;
+    /// <summary>
+    /// Keras <c>mask_zero</c>: token id 0 is padding. A timestep whose id is 0 is masked: every recurrent layer carries its
+    /// state and its last output over it, and it contributes nothing to the gradients. Default false.
+    /// </summary>
+    public bool MaskZero { get; set; }
+}
+
+/// <summary>
+/// Keras <c>Masking(mask_value)</c>, a first layer for float input: a timestep whose features all equal
+/// <paramref name="maskValue"/> is masked (its input becomes zeros, and every recurrent layer carries its state and its
+/// last output over it, contributing nothing to the gradients). It has no weights.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class MaskingAttribute(float maskValue = 0f) : Attribute
+{
+    /// <summary>The value that marks a padded timestep when every feature has it.</summary>
+    public float MaskValue { get; } = maskValue;
 }

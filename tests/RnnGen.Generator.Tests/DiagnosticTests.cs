@@ -203,6 +203,35 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void Masking_after_a_layer_reports_RNNG023()
+    {
+        Diagnostic d = Single("[RnnModel(4, 3)]\n[Lstm(4)]\n[[|Masking(0f)|]]\n[Dense(1)]\npublic partial class M { }", "RNNG023");
+        Assert.Contains("[Masking] has 1 layer attributes before it and there are 1 [Masking] attributes", d.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Two_Masking_layers_report_RNNG023()
+    {
+        var (result, _) = GeneratorHarness.Run(Usings + "[RnnModel(4, 3)]\n[Masking]\n[Masking(1f)]\n[Lstm(4)]\npublic partial class M { }");
+        Assert.Equal(2, result.Diagnostics.Count(d => d.Id == "RNNG023"));
+        Assert.Empty(result.GeneratedTrees);
+    }
+
+    [Fact]
+    public void Masking_with_Embedding_reports_RNNG024()
+    {
+        Diagnostic d = Single("[RnnModel(4, 3)]\n[[|Masking|]]\n[Embedding(10, 3)]\n[Lstm(4)]\npublic partial class M { }", "RNNG024");
+        Assert.Contains("MaskZero = true", d.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Masking_first_and_MaskZero_are_accepted()
+    {
+        Assert.DoesNotContain(GeneratorHarness.Run(Usings + "[RnnModel(4, 3)]\n[Masking(-1f)]\n[Gru(4, Bidirectional = true, ReturnSequences = true)]\n[Dense(1)]\npublic partial class M { }").Result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Empty(GeneratorHarness.Run(Usings + "[RnnModel(4, 3)]\n[Embedding(10, 3, MaskZero = true)]\n[SimpleRnn(4)]\npublic partial class M { }").Result.Diagnostics);
+    }
+
+    [Fact]
     public void Merge_with_Bidirectional_is_accepted_and_undefined_merge_reports_RNNG014()
     {
         var (result, _) = GeneratorHarness.Run("using RnnGen;\n[RnnModel(2, 5)]\n[Gru(3, Bidirectional = true, Merge = MergeMode.Multiply)]\n[Dense(1)]\npublic partial class M { }");

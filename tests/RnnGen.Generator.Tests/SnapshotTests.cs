@@ -60,6 +60,15 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void Masked_embedding_model() => VerifyModel(nameof(Masked_embedding_model), """
+        [RnnModel(timesteps: 3, features: 2)]
+        [Embedding(5, 2, MaskZero = true)]
+        [Gru(2)]
+        [Dense(1, Activation = Activation.Sigmoid)]
+        public partial class MaskedModel;
+        """);
+
+    [Fact]
     public void Gru_model() => VerifyModel(nameof(Gru_model), """
         [RnnModel(timesteps: 2, features: 2)]
         [Gru(2)]

@@ -34,6 +34,7 @@ internal static class ModelEmitter
         private readonly int _scratchSize;
         private readonly Batch.LaneLayer[][] _lanes;
         private readonly int _laneScratchSize;
+        private readonly int _maskOffset;
         private readonly CodeWriter _w = new();
 
         public Builder(ModelSpec spec)
@@ -58,9 +59,18 @@ internal static class ModelEmitter
                 }
             }
 
-            // The batched tier: every layer in lanes, once per vector width.
+            // A masked model keeps its mask, one float per timestep, after the layers' workspace.
+            if (Masked)
+            {
+                _maskOffset = _workspaceSize;
+                _workspaceSize += _plan.Timesteps;
+            }
+
+            // The batched tier: every layer in lanes, once per vector width. A masked model runs every pass there, so its
+            // first layer writes the input gradient too.
             _lanes = Batch.LaneLayer.AllBits
-                .Select(bits => _plan.Layers.Select((layer, i) => Batch.LaneLayer.For(layer, _layers[i], inputGradient: i > 0, bits)).ToArray())
+                .Select(bits => _plan.Layers.Select((layer, i) => Batch.LaneLayer.For(layer, _layers[i], inputGradient: i > 0 || LaneInputGradient, bits,
+                    masked: Masked && layer.IsRecurrent)).ToArray())
                 .ToArray();
             _laneScratchSize = _lanes[0].Max(l => l.ScratchLength);
         }
@@ -105,6 +115,27 @@ internal static class ModelEmitter
         };
 
         private bool Tokens => _plan.HasEmbedding;
+
+        /// <summary>
+        /// Whether timesteps can be masked (<c>[Masking]</c>, or an Embedding with <c>MaskZero</c>). Masking is written once,
+        /// in the batched tier's cell lowering, so every pass of a masked model runs there (a single sample is a group of one).
+        /// </summary>
+        private bool Masked => _spec.Masked;
+
+        /// <summary>Whether the batched tier computes the input gradient: for a masked model on float input, whose Backward runs there.</summary>
+        private bool LaneInputGradient => Masked && !Tokens;
+
+        /// <summary>The mask of the lane group in <paramref name="x"/>, into the workspace <paramref name="ws"/> (Masking also zeroes the masked inputs).</summary>
+        private string MaskLanes(string x, string ws, string lanes) => _spec.MaskValue is { } value
+            ? $"RnnLanes.Masking({x}, {_plan.Timesteps}, {_plan.Features}, {lanes}, {FloatLiteral(value)}, {ws}.Slice({_maskOffset} * {lanes}, {_plan.Timesteps} * {lanes}));"
+            : $"RnnLanes.MaskZero({x}, {_plan.Timesteps}, {lanes}, {ws}.Slice({_maskOffset} * {lanes}, {_plan.Timesteps} * {lanes}));";
+
+        /// <summary>Floats of Step's carried outputs: every recurrent layer's output width.</summary>
+        private int CarriedSize => _plan.Layers.Where(l => l.IsRecurrent).Sum(l => l.OutputWidth);
+
+        private static string FloatLiteral(float value) =>
+            float.IsNaN(value) ? "float.NaN" : float.IsPositiveInfinity(value) ? "float.PositiveInfinity" : float.IsNegativeInfinity(value) ? "float.NegativeInfinity"
+            : value.ToString("R", CultureInfo.InvariantCulture) + "f";
 
         private string TierDescription =>
             _plan.HasVectorTier && _plan.Layers.All(l => _plan.UsesVectorTier(l) || _plan.UsesVectorFeedForward(l)) ? "vector code for every layer" :
@@ -161,8 +192,11 @@ internal static class ModelEmitter
                 EmitPredictFromState();
                 if (Tokens) EmitTokenOverloads();
                 EmitBatch();
-                EmitRunForward();
-                EmitRunBackward();
+                if (!Masked)
+                {
+                    EmitRunForward();
+                    EmitRunBackward();
+                }
                 EmitRunLanes();
                 for (int i = 0; i < _layers.Length; i++)
                 {
@@ -235,6 +269,15 @@ internal static class ModelEmitter
             _w.WriteLine($"private const int OutputOffset = {OutputOffset};");
             _w.WriteLine("// Lane elements of backward scratch in the batched tier.");
             _w.WriteLine($"private const int LaneScratchSize = {_laneScratchSize};");
+            _w.WriteLine(LaneInputGradient
+                ? "// BackwardBatch's lane elements: the output gradient, the gradients between layers, the scratch and the input gradient."
+                : "// BackwardBatch's lane elements: the output gradient, the gradients between layers and the scratch.");
+            _w.WriteLine($"private const int BatchDeltaSize = OutputSize + DeltaSize + LaneScratchSize{(LaneInputGradient ? " + InputSize" : "")};");
+            if (Masked)
+            {
+                _w.WriteLine($"// The mask, 1 where a timestep counts and 0 where it is padding, after the layers' activations ({(_spec.MaskValue is { } v ? $"[Masking({FloatLiteral(v)})]" : "Embedding MaskZero: token 0")}).");
+                _w.WriteLine($"private const int MaskOffset = {_maskOffset};");
+            }
             
         }
 
@@ -249,12 +292,27 @@ internal static class ModelEmitter
             _w.WriteLine("private readonly float[] _scratch = new float[ScratchSize];");
             _w.WriteLine("private readonly float[] _inputGradient = new float[InputSize];");
             _w.WriteLine("private readonly float[] _state = new float[StateSize];");
+            if (Masked)
+            {
+                _w.WriteLine($"// Step's carried outputs: each recurrent layer's last output, repeated over masked timesteps (zero before any).");
+                _w.WriteLine($"private readonly float[] _carried = new float[{CarriedSize}];");
+            }
             _w.WriteLine("private bool _hasForward;");
             _w.WriteLine();
             _w.WriteLine("// The last ForwardBatch, one lane group of RnnLanes.Count samples after another: inputs and activations in lanes.");
-            _w.WriteLine("private float[] _batchInputs = global::System.Array.Empty<float>();");
-            _w.WriteLine("private float[] _batchWorkspace = global::System.Array.Empty<float>();");
-            _w.WriteLine("private float[] _batchDeltas = global::System.Array.Empty<float>();");
+            if (Masked)
+            {
+                _w.WriteLine("// A masked model runs Forward and Backward as a group of one, so one group is allocated up front.");
+                _w.WriteLine("private float[] _batchInputs = new float[InputSize * RnnLanes.Count];");
+                _w.WriteLine("private float[] _batchWorkspace = new float[WorkspaceSize * RnnLanes.Count];");
+                _w.WriteLine("private float[] _batchDeltas = new float[BatchDeltaSize * RnnLanes.Count];");
+            }
+            else
+            {
+                _w.WriteLine("private float[] _batchInputs = global::System.Array.Empty<float>();");
+                _w.WriteLine("private float[] _batchWorkspace = global::System.Array.Empty<float>();");
+                _w.WriteLine("private float[] _batchDeltas = global::System.Array.Empty<float>();");
+            }
             _w.WriteLine("private int _batchCount;");
             _w.WriteLine();
             _w.WriteLine("// PredictBatch's lane buffers: one per thread, allocated on first use.");
@@ -364,12 +422,19 @@ internal static class ModelEmitter
             using (_w.Block("public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)"))
             {
                 GuardLengths("input", "InputSize", "output", "OutputSize");
-                if (Tokens) _w.WriteLine("CheckTokens(input, nameof(input));");
-                _w.WriteLine(_workspaceSize > StackWorkspaceLimit
-                    ? "global::System.Span<float> ws = t_predictWorkspace ??= new float[WorkspaceSize];"
-                    : "global::System.Span<float> ws = stackalloc float[WorkspaceSize];");
-                _w.WriteLine("RunForward(_parameters, input, ws);");
-                _w.WriteLine("ws.Slice(OutputOffset, OutputSize).CopyTo(output);");
+                if (Masked)
+                {
+                    _w.WriteLine("PredictBatch(input, output); // masking lives in the batched tier: a group of one");
+                }
+                else
+                {
+                    if (Tokens) _w.WriteLine("CheckTokens(input, nameof(input));");
+                    _w.WriteLine(_workspaceSize > StackWorkspaceLimit
+                        ? "global::System.Span<float> ws = t_predictWorkspace ??= new float[WorkspaceSize];"
+                        : "global::System.Span<float> ws = stackalloc float[WorkspaceSize];");
+                    _w.WriteLine("RunForward(_parameters, input, ws);");
+                    _w.WriteLine("ws.Slice(OutputOffset, OutputSize).CopyTo(output);");
+                }
             }
 
             _w.WriteLine();
@@ -377,6 +442,13 @@ internal static class ModelEmitter
             using (_w.Block("public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)"))
             {
                 GuardLengths("input", "InputSize", "output", "OutputSize");
+                if (Masked)
+                {
+                    _w.WriteLine("ForwardBatch(input, output); // masking lives in the batched tier: a group of one");
+                    _w.WriteLine("_hasForward = true;");
+                    return;
+                }
+
                 if (Tokens) _w.WriteLine("CheckTokens(input, nameof(input));");
                 _w.WriteLine("input.CopyTo(_input);");
                 _w.WriteLine("RunForward(_parameters, _input, _workspace);");
@@ -401,6 +473,15 @@ internal static class ModelEmitter
             {
                 GuardLengths("outputGradient", "OutputSize", "inputGradient", "InputSize");
                 _w.WriteLine("if (!_hasForward) global::RnnGen.CompilerServices.Guard.ThrowBackwardWithoutForward();");
+                if (Masked)
+                {
+                    _w.WriteLine("BackwardBatch(outputGradient); // the group of one the last Forward ran");
+                    _w.WriteLine(Tokens
+                        ? "inputGradient.Clear();"
+                        : "RnnLanes.Scatter(_batchDeltas.AsSpan((OutputSize + DeltaSize + LaneScratchSize) * RnnLanes.Count, InputSize * RnnLanes.Count), InputSize, inputGradient, 0, 1);");
+                    return;
+                }
+
                 if (Tokens) _w.WriteLine("inputGradient.Clear();");
                 _w.WriteLine("RunBackward(_input, _workspace, outputGradient, inputGradient);");
             }
@@ -410,7 +491,18 @@ internal static class ModelEmitter
         {
             _w.WriteLine();
             _w.WriteLine("/// <summary>Streaming: zeroes the recurrent state used by <see cref=\"Step\"/>.</summary>");
-            _w.WriteLine("public void ResetState() => global::System.Array.Clear(_state);");
+            if (Masked)
+            {
+                using (_w.Block("public void ResetState()"))
+                {
+                    _w.WriteLine("global::System.Array.Clear(_state);");
+                    _w.WriteLine("global::System.Array.Clear(_carried);");
+                }
+            }
+            else
+            {
+                _w.WriteLine("public void ResetState() => global::System.Array.Clear(_state);");
+            }
             _w.WriteLine();
             _w.WriteLine("/// <summary>Streaming: copies the recurrent state <see cref=\"Step\"/> carries into <paramref name=\"state\"/> (StateSize floats, layout of <see cref=\"StateSize\"/>).</summary>");
             using (_w.Block("public void ReadState(global::System.Span<float> state)"))
@@ -425,6 +517,7 @@ internal static class ModelEmitter
             {
                 _w.WriteLine("global::RnnGen.CompilerServices.Guard.Length(state.Length, StateSize, nameof(state));");
                 _w.WriteLine("state.CopyTo(_state);");
+                if (Masked) _w.WriteLine("global::System.Array.Clear(_carried); // a new sequence: no output to carry yet");
             }
             _w.WriteLine();
             _w.WriteLine("/// <summary>Streaming: feeds one timestep and writes the last layer's output for it. Not thread-safe.</summary>");
@@ -444,14 +537,40 @@ internal static class ModelEmitter
                 if (Tokens) _w.WriteLine("CheckTokens(x, nameof(x));");
                 _w.WriteLine("global::System.ReadOnlySpan<float> p = _parameters;");
                 _w.WriteLine("global::System.Span<float> state = _state;");
+                if (Masked)
+                {
+                    if (_spec.MaskValue is { } value)
+                    {
+                        _w.WriteLine("bool masked = true; // every feature equals the mask value: the recurrent layers carry their state and last output");
+                        _w.WriteLine($"for (int f = 0; f < Features; f++) masked &= x[f] == {FloatLiteral(value)};");
+                    }
+                    else
+                    {
+                        _w.WriteLine("bool masked = x[0] == 0f; // token 0 is padding: the recurrent layers carry their state and last output");
+                    }
+                }
+
                 string input = "x";
+                int carried = 0;
                 for (int i = 0; i < _layers.Length; i++)
                 {
                     bool last = i == _layers.Length - 1;
                     string output = last ? "y" : "y" + i;
-                    if (!last) _w.WriteLine($"global::System.Span<float> {output} = stackalloc float[{_plan.Layers[i].OutputWidth}];");
+                    int width = _plan.Layers[i].OutputWidth;
+                    if (!last) _w.WriteLine($"global::System.Span<float> {output} = stackalloc float[{width}];");
                     string state = _layers[i].StateLength > 0 ? $"state.Slice({_stateOffsets[i]}, {_layers[i].StateLength})" : "global::System.Span<float>.Empty";
-                    _w.WriteLine($"{_layers[i].StepMethod}(p, {input}, {state}, {output});");
+                    string call = $"{_layers[i].StepMethod}(p, {input}, {state}, {output});";
+                    if (Masked && _plan.Layers[i].IsRecurrent)
+                    {
+                        _w.WriteLine($"if (masked) _carried.AsSpan({carried}, {width}).CopyTo({output});");
+                        _w.WriteLine($"else {{ {call} {output}.CopyTo(_carried.AsSpan({carried}, {width})); }}");
+                        carried += width;
+                    }
+                    else
+                    {
+                        _w.WriteLine(call);
+                    }
+
                     input = output;
                 }
             }
@@ -485,6 +604,15 @@ internal static class ModelEmitter
             _w.WriteLine("// of a bidirectional one) one Step per timestep in its processing order, writing its outputs where RunForward does.");
             using (_w.Block("private static void RunForwardFromState(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws, global::System.Span<float> state)"))
             {
+                if (Masked)
+                {
+                    _w.WriteLine("// the mask of this sample: a masked step is skipped, its state carried and its output the last one (zero before any)");
+                    _w.WriteLine(_spec.MaskValue is { } value
+                        ? $"RnnLanes.MaskValues(input, {_plan.Timesteps}, {_plan.Features}, 1, {FloatLiteral(value)}, ws.Slice(MaskOffset, {_plan.Timesteps}));"
+                        : $"RnnLanes.MaskZero(input, {_plan.Timesteps}, 1, ws.Slice(MaskOffset, {_plan.Timesteps}));");
+                    _w.WriteLine($"global::System.ReadOnlySpan<float> mask = ws.Slice(MaskOffset, {_plan.Timesteps});");
+                }
+
                 for (int i = 0; i < _layers.Length; i++)
                 {
                     LayerPlan layer = _plan.Layers[i];
@@ -497,8 +625,10 @@ internal static class ModelEmitter
 
                     if (_layers[i] is BidirectionalEmitter bidirectional)
                     {
-                        EmitStepLoop(bidirectional.Forward, x, _workspaceOffsets[i] + bidirectional.ForwardWorkspace, _stateOffsets[i]);
-                        EmitStepLoop(bidirectional.Backward, x, _workspaceOffsets[i] + bidirectional.BackwardWorkspace, _stateOffsets[i] + bidirectional.Forward.StateLength);
+                        // inside a bidirectional layer that returns sequences, masked steps output zeros (Keras zero_output_for_mask)
+                        bool zeroOutput = layer.Spec.ReturnSequences;
+                        EmitStepLoop(bidirectional.Forward, x, _workspaceOffsets[i] + bidirectional.ForwardWorkspace, _stateOffsets[i], zeroOutput);
+                        EmitStepLoop(bidirectional.Backward, x, _workspaceOffsets[i] + bidirectional.BackwardWorkspace, _stateOffsets[i] + bidirectional.Forward.StateLength, zeroOutput);
                         int f = _workspaceOffsets[i] + bidirectional.ForwardWorkspace + bidirectional.Forward.OutputOffset;
                         int b = _workspaceOffsets[i] + bidirectional.BackwardWorkspace + bidirectional.Backward.OutputOffset;
                         _w.WriteLine(bidirectional.MergeCall($"ws.Slice({f}, {bidirectional.DirectionOutput})", $"ws.Slice({b}, {bidirectional.DirectionOutput})", OutputSlice("ws", i), ""));
@@ -511,13 +641,26 @@ internal static class ModelEmitter
         }
 
         /// <summary>One recurrent layer (or direction) over the sequence by its Step: output row s of a sequence, else the last state.</summary>
-        private void EmitStepLoop(LayerEmitter layer, string x, int workspaceOffset, int stateOffset)
+        private void EmitStepLoop(LayerEmitter layer, string x, int workspaceOffset, int stateOffset, bool zeroOutput = false)
         {
             LayerPlan plan = layer.Layer;
             int t = plan.Timesteps, width = plan.InputWidth, u = plan.Units, output = workspaceOffset + layer.OutputOffset;
+            bool sequences = plan.Spec.ReturnSequences;
             string step = plan.Spec.GoBackwards ? $"({t - 1} - s)" : "s";
-            string row = plan.Spec.ReturnSequences ? $"ws.Slice({output} + s * {u}, {u})" : $"ws.Slice({output}, {u})";
-            _w.WriteLine($"for (int s = 0; s < {t}; s++) {layer.StepMethod}(p, {x}.Slice({step} * {width}, {width}), state.Slice({stateOffset}, {layer.StateLength}), {row});");
+            string row = sequences ? $"ws.Slice({output} + s * {u}, {u})" : $"ws.Slice({output}, {u})";
+            string call = $"{layer.StepMethod}(p, {x}.Slice({step} * {width}, {width}), state.Slice({stateOffset}, {layer.StateLength}), {row});";
+            if (!Masked)
+            {
+                _w.WriteLine($"for (int s = 0; s < {t}; s++) {call}");
+                return;
+            }
+
+            _w.WriteLine($"ws.Slice({output}, {(sequences ? t * u : u)}).Clear(); // the carried output starts at zero");
+            using (_w.Block($"for (int s = 0; s < {t}; s++)"))
+            {
+                _w.WriteLine($"if (mask[{step}] != 0f) {call}");
+                if (sequences && !zeroOutput) _w.WriteLine($"else if (s > 0) ws.Slice({output} + (s - 1) * {u}, {u}).CopyTo({row}); // a masked step repeats the last output");
+            }
         }
 
         private void EmitTokenOverloads()
@@ -586,10 +729,10 @@ internal static class ModelEmitter
                 {
                     _w.WriteLine("int count = global::System.Math.Min(lanes, n - first);");
                     _w.WriteLine("RnnLanes.Gather(inputs, InputSize, first, count, x);");
+                    if (Masked) _w.WriteLine(MaskLanes("x", "ws", "lanes"));
                     _w.WriteLine("RunForwardLanes(_parameters, x, ws);");
                     _w.WriteLine("RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);");
                 }
-                
             }
 
             _w.WriteLine();
@@ -615,10 +758,10 @@ internal static class ModelEmitter
                     _w.WriteLine("global::System.Span<float> x = _batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes);");
                     _w.WriteLine("global::System.Span<float> ws = _batchWorkspace.AsSpan(group * WorkspaceSize * lanes, WorkspaceSize * lanes);");
                     _w.WriteLine("RnnLanes.Gather(inputs, InputSize, first, count, x);");
+                    if (Masked) _w.WriteLine(MaskLanes("x", "ws", "lanes"));
                     _w.WriteLine("RunForwardLanes(_parameters, x, ws);");
                     _w.WriteLine("RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);");
                 }
-                
 
                 _w.WriteLine("_batchCount = n;");
             }
@@ -633,14 +776,15 @@ internal static class ModelEmitter
                 _w.WriteLine("global::RnnGen.CompilerServices.Guard.Length(outputGradients.Length, n * OutputSize, nameof(outputGradients));");
                 _w.WriteLine("int lanes = RnnLanes.Count;");
                 _w.WriteLine("// one group at a time: its output gradient, the gradients between layers and the scratch, in lanes");
-                _w.WriteLine("if (_batchDeltas.Length == 0) _batchDeltas = new float[(OutputSize + DeltaSize + LaneScratchSize) * lanes];");
+                _w.WriteLine("if (_batchDeltas.Length == 0) _batchDeltas = new float[BatchDeltaSize * lanes];");
                 _w.WriteLine("global::System.Span<float> dOut = _batchDeltas.AsSpan(0, OutputSize * lanes);");
                 _w.WriteLine("global::System.Span<float> d = _batchDeltas.AsSpan(OutputSize * lanes, DeltaSize * lanes);");
                 _w.WriteLine("global::System.Span<float> scratch = _batchDeltas.AsSpan((OutputSize + DeltaSize) * lanes, LaneScratchSize * lanes);");
+                if (LaneInputGradient) _w.WriteLine("global::System.Span<float> dIn = _batchDeltas.AsSpan((OutputSize + DeltaSize + LaneScratchSize) * lanes, InputSize * lanes); // the last group's input gradient (Backward reads it)");
                 using (_w.Block("for (int first = 0, group = 0; first < n; first += lanes, group++)"))
                 {
                     _w.WriteLine("RnnLanes.Gather(outputGradients, OutputSize, first, global::System.Math.Min(lanes, n - first), dOut);");
-                    _w.WriteLine("RunBackwardLanes(_batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes), _batchWorkspace.AsSpan(group * WorkspaceSize * lanes, WorkspaceSize * lanes), dOut, d, scratch);");
+                    _w.WriteLine($"RunBackwardLanes(_batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes), _batchWorkspace.AsSpan(group * WorkspaceSize * lanes, WorkspaceSize * lanes), dOut, d, scratch{(LaneInputGradient ? ", dIn" : "")});");
                 }
                 
             }
@@ -661,7 +805,8 @@ internal static class ModelEmitter
         private void EmitRunLanes()
         {
             const string forwardParameters = "global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws";
-            const string backwardParameters = "global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch";
+            string backwardParameters = "global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch"
+                + (LaneInputGradient ? ", global::System.Span<float> dIn" : "");
             string LaneSlice(string span, int offset, int length) => $"{span}.Slice({offset} * lanes, {length} * lanes)";
 
             // The dispatchers: the widest accelerated width, the same test as RnnLanes.Count (the JIT folds it to one call).
@@ -680,7 +825,7 @@ internal static class ModelEmitter
             Dispatch($"private static void RunForwardLanes({forwardParameters})", "RunForwardLanes", "p, input, ws");
             _w.WriteLine();
             _w.WriteLine("// Backward through every layer for one lane group, last to first; the first layer's input gradient is not needed.");
-            Dispatch($"private void RunBackwardLanes({backwardParameters})", "RunBackwardLanes", "input, ws, dOut, d, scratch");
+            Dispatch($"private void RunBackwardLanes({backwardParameters})", "RunBackwardLanes", "input, ws, dOut, d, scratch" + (LaneInputGradient ? ", dIn" : ""));
             foreach (Batch.LaneLayer[] lanes in _lanes)
             {
                 int bits = lanes[0].Bits;
@@ -691,7 +836,8 @@ internal static class ModelEmitter
                     for (int i = 0; i < _layers.Length; i++)
                     {
                         string x = i == 0 ? "input" : LaneSlice("ws", _workspaceOffsets[i - 1] + _layers[i - 1].OutputOffset, _plan.Layers[i - 1].OutputLength);
-                        _w.WriteLine($"{lanes[i].ForwardMethod}(p, {x}, {LaneSlice("ws", _workspaceOffsets[i], _layers[i].WorkspaceLength)});");
+                        string mask = lanes[i].Masked ? ", " + LaneSlice("ws", _maskOffset, _plan.Timesteps) : "";
+                        _w.WriteLine($"{lanes[i].ForwardMethod}(p, {x}, {LaneSlice("ws", _workspaceOffsets[i], _layers[i].WorkspaceLength)}{mask});");
                     }
                 }
 
@@ -705,8 +851,9 @@ internal static class ModelEmitter
                     {
                         string x = i == 0 ? "input" : LaneSlice("ws", _workspaceOffsets[i - 1] + _layers[i - 1].OutputOffset, _plan.Layers[i - 1].OutputLength);
                         string dy = i == _layers.Length - 1 ? "dOut" : LaneSlice("d", _deltaOffsets[i], _plan.Layers[i].OutputLength);
-                        string dx = i == 0 ? "global::System.Span<float>.Empty" : LaneSlice("d", _deltaOffsets[i - 1], _plan.Layers[i - 1].OutputLength);
-                        _w.WriteLine($"{lanes[i].BackwardMethod}(p, g, {x}, {LaneSlice("ws", _workspaceOffsets[i], _layers[i].WorkspaceLength)}, {dy}, {dx}, scratch);");
+                        string dx = i > 0 ? LaneSlice("d", _deltaOffsets[i - 1], _plan.Layers[i - 1].OutputLength) : LaneInputGradient ? "dIn" : "global::System.Span<float>.Empty";
+                        string mask = lanes[i].Masked ? ", " + LaneSlice("ws", _maskOffset, _plan.Timesteps) : "";
+                        _w.WriteLine($"{lanes[i].BackwardMethod}(p, g, {x}, {LaneSlice("ws", _workspaceOffsets[i], _layers[i].WorkspaceLength)}, {dy}, {dx}, scratch{mask});");
                     }
                 }
             }

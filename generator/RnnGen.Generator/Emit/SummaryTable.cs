@@ -20,6 +20,13 @@ internal static class SummaryTable
             Row("Layer (type)", "Output Shape", "Param #"),
             new string('=', Width),
         };
+        if (plan.Spec.MaskValue is not null)
+        {
+            // Keras lists the weightless Masking layer first; it is not one of Layers (it has no LayerKind and no weights).
+            lines.Add(Row("masking (Masking)", $"(None, {plan.Timesteps}, {plan.Features})", "0"));
+            lines.Add("");
+        }
+
         for (int i = 0; i < plan.Layers.Count; i++)
         {
             LayerPlan layer = plan.Layers[i];

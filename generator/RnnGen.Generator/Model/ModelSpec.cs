@@ -62,6 +62,9 @@ internal sealed record LayerSpec(
     /// <summary>Width of the layer's output per timestep: twice the units for a concatenated bidirectional layer.</summary>
     public int OutputWidth => Bidirectional && Merge == MergeKind.Concat ? 2 * Units : Units;
 
+    /// <summary>Embedding: Keras <c>mask_zero</c>, token 0 masks its timestep.</summary>
+    public bool MaskZero { get; init; }
+
     /// <summary>Parameter sets: 2 for a bidirectional layer (forward, then backward), else 1.</summary>
     public int Directions => Bidirectional ? 2 : 1;
 }
@@ -83,6 +86,12 @@ internal sealed record ModelSpec(
     bool UseLoops,
     EquatableArray<LayerSpec> Layers)
 {
+    /// <summary>The value of a <c>[Masking(value)]</c> first layer, or null for a model without one.</summary>
+    public float? MaskValue { get; init; }
+
+    /// <summary>Whether timesteps can be masked: a <c>[Masking]</c> layer, or an Embedding with <c>MaskZero</c>.</summary>
+    public bool Masked => MaskValue is not null || (Layers.Count > 0 && Layers[0].MaskZero);
+
     /// <summary>The <c>&lt;RnnGenWeights&gt;</c> item the weights are frozen from, or null for a model without <c>Weights</c>.</summary>
     public string? WeightsFile { get; init; }
 

@@ -98,6 +98,14 @@ internal static class DiagnosticDescriptors
         "RNNG022", "Merge is set on a layer that is not bidirectional",
         "[{0}] (layer {1}) sets Merge = MergeMode.{2} but not Bidirectional = true; Merge only says how a bidirectional layer combines its two directions: add Bidirectional = true or remove Merge");
 
+    public static readonly DiagnosticDescriptor MaskingNotFirst = Error(
+        "RNNG023", "Masking must come first, once",
+        "[Masking] has {0} layer attributes before it and there are {1} [Masking] attributes; Masking marks padded timesteps of the model's input, so it must be the one first attribute after [RnnModel]");
+
+    public static readonly DiagnosticDescriptor MaskingWithEmbedding = Error(
+        "RNNG024", "Masking cannot be used with Embedding",
+        "[Masking] is for float input, but this model starts with [Embedding], which takes token ids; mask padding tokens with [Embedding(..., MaskZero = true)] instead");
+
     public static readonly DiagnosticDescriptor WeightsNotAnItem = Error(
         "RNNG040", "Weights file is not an RnnGenWeights item",
         "[RnnModel] Weights = \"{0}\" names no <RnnGenWeights> item of the project (items: {1}); add <RnnGenWeights Include=\"{0}\" /> and make sure RnnGen.targets is imported");
@@ -150,6 +158,8 @@ internal static class DiagnosticDescriptors
         [GeneratorFailure.Id] = GeneratorFailure,
         [SoftmaxRecurrentActivation.Id] = SoftmaxRecurrentActivation,
         [MergeWithoutBidirectional.Id] = MergeWithoutBidirectional,
+        [MaskingNotFirst.Id] = MaskingNotFirst,
+        [MaskingWithEmbedding.Id] = MaskingWithEmbedding,
         [WeightsNotAnItem.Id] = WeightsNotAnItem,
         [WeightsUnreadable.Id] = WeightsUnreadable,
         [WeightsMissingTensor.Id] = WeightsMissingTensor,

@@ -19,6 +19,8 @@ internal static class ModelParser
     private const int MaxMerge = (int)MergeKind.Average;
 
     /// <summary>Layer attributes by metadata name, with the kind each declares.</summary>
+    public const string MaskingAttribute = "RnnGen.MaskingAttribute";
+
     public static readonly IReadOnlyList<(string MetadataName, string ShortName, LayerKind Kind)> LayerAttributes =
     [
         ("RnnGen.SimpleRnnAttribute", "SimpleRnn", LayerKind.SimpleRnn),
@@ -110,9 +112,11 @@ internal static class ModelParser
 
         // Layer attributes, in source order, all on one declaration.
         var layerAttributes = new List<(AttributeData Data, LayerKind Kind, string ShortName, AttributeSyntax? Syntax)>();
+        var maskings = new List<(AttributeData Data, AttributeSyntax? Syntax)>();
         foreach (AttributeData attribute in symbol.GetAttributes())
         {
             string? name = attribute.AttributeClass?.ToDisplayString();
+            if (name == MaskingAttribute) maskings.Add((attribute, attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax));
             foreach (var (metadataName, shortName, kind) in LayerAttributes)
             {
                 if (name == metadataName)
@@ -140,6 +144,18 @@ internal static class ModelParser
             Report(DiagnosticDescriptors.NoLayers, modelLocation, className);
         }
 
+        // [Masking(value)]: one, before every layer, on float input (token models mask with Embedding's MaskZero).
+        int Position(AttributeSyntax? syntax) => syntax?.SpanStart ?? 0;
+        foreach (var (data, syntax) in maskings)
+        {
+            LocationInfo? location = LocationInfo.From(syntax);
+            int before = layerAttributes.Count(l => string.CompareOrdinal(l.Syntax?.SyntaxTree.FilePath, syntax?.SyntaxTree.FilePath) != 0 || Position(l.Syntax) < Position(syntax));
+            if (before > 0 || maskings.Count > 1) Report(DiagnosticDescriptors.MaskingNotFirst, location, before, maskings.Count);
+            if (layerAttributes.Any(l => l.Kind == LayerKind.Embedding)) Report(DiagnosticDescriptors.MaskingWithEmbedding, location);
+        }
+
+        float? maskValue = maskings.Count > 0 && maskings[0].Data.ConstructorArguments.Length > 0 && maskings[0].Data.ConstructorArguments[0].Value is float v ? v : maskings.Count > 0 ? 0f : null;
+
         var layers = new List<LayerSpec>();
         bool sequence = true;
         string? previousName = null;
@@ -162,6 +178,7 @@ internal static class ModelParser
                 ResetAfter: NamedBool(data, "ResetAfter", true),
                 InputDim: kind == LayerKind.Embedding ? IntArgument(data, 0) : 0)
             {
+                MaskZero = kind == LayerKind.Embedding && NamedBool(data, "MaskZero", false),
                 RecurrentActivation = kind is LayerKind.Lstm or LayerKind.Gru ? (ActivationKind)recurrentActivation : ActivationKind.Sigmoid,
                 Bidirectional = recurrent && NamedBool(data, "Bidirectional", false),
                 Merge = recurrent ? (MergeKind)merge : MergeKind.Concat,
@@ -250,7 +267,10 @@ internal static class ModelParser
             features,
             (UnrollKind)unroll,
             UseLoops: false,
-            layers.ToEquatableArray());
+            layers.ToEquatableArray())
+        {
+            MaskValue = maskValue,
+        };
 
         var plan = new ModelPlan(spec);
         bool useLoops = spec.Unroll is UnrollKind.Loops or UnrollKind.Vector || (spec.Unroll == UnrollKind.Auto && !plan.AutoUnrolls);

@@ -39,6 +39,64 @@ public static class Lanes
         }
     }
 
+    /// <summary>
+    /// Keras <c>mask_zero</c> on a lane buffer of token ids (<paramref name="steps"/> elements of <paramref name="lanes"/>
+    /// lanes): <paramref name="mask"/> gets 1 where the id is not 0 (the step counts) and 0 where it is (padding).
+    /// </summary>
+    public static void MaskZero(ReadOnlySpan<float> ids, int steps, int lanes, Span<float> mask)
+    {
+        for (int i = 0; i < steps * lanes; i++) mask[i] = ids[i] != 0f ? 1f : 0f;
+    }
+
+    /// <summary>
+    /// Keras <c>Masking(maskValue)</c> on a lane buffer of inputs (<paramref name="steps"/> × <paramref name="features"/>
+    /// elements of <paramref name="lanes"/> lanes): <paramref name="mask"/> gets 0 where every feature of a step equals
+    /// <paramref name="maskValue"/>, else 1, and the masked steps' features become 0, as Keras's layer outputs them.
+    /// </summary>
+    public static void Masking(Span<float> inputs, int steps, int features, int lanes, float maskValue, Span<float> mask)
+    {
+        MaskValues(inputs, steps, features, lanes, maskValue, mask);
+        for (int t = 0; t < steps; t++)
+        {
+            for (int lane = 0; lane < lanes; lane++)
+            {
+                if (mask[t * lanes + lane] != 0f) continue;
+                for (int f = 0; f < features; f++) inputs[(t * features + f) * lanes + lane] = 0f;
+            }
+        }
+    }
+
+    /// <summary>The mask of <see cref="Masking"/> alone, the inputs left as they are.</summary>
+    public static void MaskValues(ReadOnlySpan<float> inputs, int steps, int features, int lanes, float maskValue, Span<float> mask)
+    {
+        for (int t = 0; t < steps; t++)
+        {
+            for (int lane = 0; lane < lanes; lane++)
+            {
+                bool masked = true;
+                for (int f = 0; f < features && masked; f++) masked = inputs[(t * features + f) * lanes + lane] == maskValue;
+                mask[t * lanes + lane] = masked ? 0f : 1f;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Keras's <c>zero_output_for_mask</c>: <paramref name="destination"/> (which may be <paramref name="source"/>) gets
+    /// <paramref name="source"/>'s rows (<paramref name="steps"/> rows of <paramref name="width"/> elements of
+    /// <paramref name="lanes"/> lanes) with the masked steps' lanes zero.
+    /// </summary>
+    public static void ZeroMasked(ReadOnlySpan<float> source, ReadOnlySpan<float> mask, int steps, int width, int lanes, Span<float> destination)
+    {
+        for (int t = 0; t < steps; t++)
+        {
+            for (int k = 0; k < width; k++)
+            {
+                int row = (t * width + k) * lanes;
+                for (int lane = 0; lane < lanes; lane++) destination[row + lane] = mask[t * lanes + lane] != 0f ? source[row + lane] : 0f;
+            }
+        }
+    }
+
     /// <summary>The inverse of <see cref="Gather"/>: lanes <c>[0, count)</c> of <paramref name="lanes"/> back into samples <c>[first, first + count)</c>.</summary>
     public static void Scatter(ReadOnlySpan<float> lanes, int size, Span<float> samples, int first, int count)
     {
@@ -88,6 +146,11 @@ public static class Lanes512
     /// <summary>The larger of each pair of lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
+
+    /// <summary><paramref name="value"/> in the lanes whose <paramref name="mask"/> is 1 (a step that counts), <paramref name="otherwise"/> where it is 0: exact, no arithmetic.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Where(Vector512<float> mask, Vector512<float> value, Vector512<float> otherwise) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThan(mask, Vector512<float>.Zero), value, otherwise);
 
     /// <summary>Token id of lane <paramref name="lane"/> at element <paramref name="index"/> of a lane buffer of ids.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -391,6 +454,11 @@ public static class Lanes256
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
 
+    /// <summary><paramref name="value"/> in the lanes whose <paramref name="mask"/> is 1 (a step that counts), <paramref name="otherwise"/> where it is 0: exact, no arithmetic.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Where(Vector256<float> mask, Vector256<float> value, Vector256<float> otherwise) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(mask, Vector256<float>.Zero), value, otherwise);
+
     /// <summary>Token id of lane <paramref name="lane"/> at element <paramref name="index"/> of a lane buffer of ids.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Token(ref float ids, nint index, int lane) => (int)Unsafe.Add(ref ids, index * Count + lane);
@@ -692,6 +760,11 @@ public static class Lanes128
     /// <summary>The larger of each pair of lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.Max(a, b);
+
+    /// <summary><paramref name="value"/> in the lanes whose <paramref name="mask"/> is 1 (a step that counts), <paramref name="otherwise"/> where it is 0: exact, no arithmetic.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Where(Vector128<float> mask, Vector128<float> value, Vector128<float> otherwise) =>
+        Vector128.ConditionalSelect(Vector128.GreaterThan(mask, Vector128<float>.Zero), value, otherwise);
 
     /// <summary>Token id of lane <paramref name="lane"/> at element <paramref name="index"/> of a lane buffer of ids.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

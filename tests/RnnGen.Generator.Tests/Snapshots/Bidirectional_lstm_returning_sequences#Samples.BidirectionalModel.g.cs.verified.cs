@@ -46,6 +46,8 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
     private const int OutputOffset = 90;
     // Lane elements of backward scratch in the batched tier.
     private const int LaneScratchSize = 40;
+    // BackwardBatch's lane elements: the output gradient, the gradients between layers and the scratch.
+    private const int BatchDeltaSize = OutputSize + DeltaSize + LaneScratchSize;
 
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
@@ -266,7 +268,7 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
         global::RnnGen.CompilerServices.Guard.Length(outputGradients.Length, n * OutputSize, nameof(outputGradients));
         int lanes = RnnLanes.Count;
         // one group at a time: its output gradient, the gradients between layers and the scratch, in lanes
-        if (_batchDeltas.Length == 0) _batchDeltas = new float[(OutputSize + DeltaSize + LaneScratchSize) * lanes];
+        if (_batchDeltas.Length == 0) _batchDeltas = new float[BatchDeltaSize * lanes];
         global::System.Span<float> dOut = _batchDeltas.AsSpan(0, OutputSize * lanes);
         global::System.Span<float> d = _batchDeltas.AsSpan(OutputSize * lanes, DeltaSize * lanes);
         global::System.Span<float> scratch = _batchDeltas.AsSpan((OutputSize + DeltaSize) * lanes, LaneScratchSize * lanes);
@@ -1040,8 +1042,8 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
         global::System.Span<float> dyForward = scratch.Slice(0 * lanes, 6 * lanes);
         global::System.Span<float> dyBackward = scratch.Slice(6 * lanes, 6 * lanes);
         global::RnnGen.CompilerServices.Merge.SumBackward(dy, dyForward, dyBackward, 3, 2 * lanes);
-        L0_Lstm_Fw_BackwardLanes512(p, g, x, ws.Slice(0 * lanes, 42 * lanes), dyForward, dx, scratch.Slice(12 * lanes));
-        L0_Lstm_Bw_BackwardLanes512(p, g, x, ws.Slice(42 * lanes, 42 * lanes), dyBackward, dx, scratch.Slice(12 * lanes));
+        L0_Lstm_Fw_BackwardLanes512(p, g, x, ws.Slice(0 * lanes, 42 * lanes), dyForward, dx, scratch.Slice(12 * lanes, 28 * lanes));
+        L0_Lstm_Bw_BackwardLanes512(p, g, x, ws.Slice(42 * lanes, 42 * lanes), dyBackward, dx, scratch.Slice(12 * lanes, 28 * lanes));
     }
 
     // layer 0 (forward_lstm) backward through time on a group in lanes: reverse mode over the cell, then the weight gradients summed over steps and lanes
@@ -1314,8 +1316,8 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
         global::System.Span<float> dyForward = scratch.Slice(0 * lanes, 6 * lanes);
         global::System.Span<float> dyBackward = scratch.Slice(6 * lanes, 6 * lanes);
         global::RnnGen.CompilerServices.Merge.SumBackward(dy, dyForward, dyBackward, 3, 2 * lanes);
-        L0_Lstm_Fw_BackwardLanes256(p, g, x, ws.Slice(0 * lanes, 42 * lanes), dyForward, dx, scratch.Slice(12 * lanes));
-        L0_Lstm_Bw_BackwardLanes256(p, g, x, ws.Slice(42 * lanes, 42 * lanes), dyBackward, dx, scratch.Slice(12 * lanes));
+        L0_Lstm_Fw_BackwardLanes256(p, g, x, ws.Slice(0 * lanes, 42 * lanes), dyForward, dx, scratch.Slice(12 * lanes, 28 * lanes));
+        L0_Lstm_Bw_BackwardLanes256(p, g, x, ws.Slice(42 * lanes, 42 * lanes), dyBackward, dx, scratch.Slice(12 * lanes, 28 * lanes));
     }
 
     // layer 0 (forward_lstm) backward through time on a group in lanes: reverse mode over the cell, then the weight gradients summed over steps and lanes
@@ -1588,8 +1590,8 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
         global::System.Span<float> dyForward = scratch.Slice(0 * lanes, 6 * lanes);
         global::System.Span<float> dyBackward = scratch.Slice(6 * lanes, 6 * lanes);
         global::RnnGen.CompilerServices.Merge.SumBackward(dy, dyForward, dyBackward, 3, 2 * lanes);
-        L0_Lstm_Fw_BackwardLanes128(p, g, x, ws.Slice(0 * lanes, 42 * lanes), dyForward, dx, scratch.Slice(12 * lanes));
-        L0_Lstm_Bw_BackwardLanes128(p, g, x, ws.Slice(42 * lanes, 42 * lanes), dyBackward, dx, scratch.Slice(12 * lanes));
+        L0_Lstm_Fw_BackwardLanes128(p, g, x, ws.Slice(0 * lanes, 42 * lanes), dyForward, dx, scratch.Slice(12 * lanes, 28 * lanes));
+        L0_Lstm_Bw_BackwardLanes128(p, g, x, ws.Slice(42 * lanes, 42 * lanes), dyBackward, dx, scratch.Slice(12 * lanes, 28 * lanes));
     }
 
     // layer 0 (forward_lstm) backward through time on a group in lanes: reverse mode over the cell, then the weight gradients summed over steps and lanes

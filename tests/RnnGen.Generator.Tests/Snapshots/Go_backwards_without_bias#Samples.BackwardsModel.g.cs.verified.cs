@@ -46,6 +46,8 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
     private const int OutputOffset = 6;
     // Lane elements of backward scratch in the batched tier.
     private const int LaneScratchSize = 8;
+    // BackwardBatch's lane elements: the output gradient, the gradients between layers and the scratch.
+    private const int BatchDeltaSize = OutputSize + DeltaSize + LaneScratchSize;
 
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
@@ -259,7 +261,7 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
         global::RnnGen.CompilerServices.Guard.Length(outputGradients.Length, n * OutputSize, nameof(outputGradients));
         int lanes = RnnLanes.Count;
         // one group at a time: its output gradient, the gradients between layers and the scratch, in lanes
-        if (_batchDeltas.Length == 0) _batchDeltas = new float[(OutputSize + DeltaSize + LaneScratchSize) * lanes];
+        if (_batchDeltas.Length == 0) _batchDeltas = new float[BatchDeltaSize * lanes];
         global::System.Span<float> dOut = _batchDeltas.AsSpan(0, OutputSize * lanes);
         global::System.Span<float> d = _batchDeltas.AsSpan(OutputSize * lanes, DeltaSize * lanes);
         global::System.Span<float> scratch = _batchDeltas.AsSpan((OutputSize + DeltaSize) * lanes, LaneScratchSize * lanes);

@@ -11,20 +11,27 @@ internal sealed class LaneBidirectional : LaneLayer
 {
     private readonly BidirectionalEmitter _layer;
 
-    public LaneBidirectional(LayerPlan layer, BidirectionalEmitter perSample, bool inputGradient, int bits) : base(layer, perSample)
+    public LaneBidirectional(LayerPlan layer, BidirectionalEmitter perSample, bool inputGradient, int bits, bool masked) : base(layer, perSample)
     {
         _layer = perSample;
         InputGradient = inputGradient;
         Bits = bits;
-        Forward = For(layer.Forward!, perSample.Forward, inputGradient, bits);
-        Backward = For(layer.Backward!, perSample.Backward, inputGradient, bits);
+        Masked = masked;
+        Forward = For(layer.Forward!, perSample.Forward, inputGradient, bits, masked);
+        Backward = For(layer.Backward!, perSample.Backward, inputGradient, bits, masked);
     }
+
+    /// <summary>Keras's <c>zero_output_for_mask</c>: a masked bidirectional layer that returns sequences outputs zeros at masked steps.</summary>
+    private bool ZeroOutput => Masked && Layer.Spec.ReturnSequences;
+
+    /// <summary>Where backward keeps dy with the masked steps zeroed, after the rest of its scratch.</summary>
+    private int MaskedGradientOffset => 2 * _layer.DirectionOutput + (InputGradient ? _layer.InputLength : 0) + System.Math.Max(Forward.ScratchLength, Backward.ScratchLength);
 
     public LaneLayer Forward { get; }
     public LaneLayer Backward { get; }
 
     /// <summary>As per sample: each direction's output gradient, the backward direction's input gradient, then the directions' scratch.</summary>
-    public override int ScratchLength => 2 * _layer.DirectionOutput + (InputGradient ? _layer.InputLength : 0) + System.Math.Max(Forward.ScratchLength, Backward.ScratchLength);
+    public override int ScratchLength => MaskedGradientOffset + (ZeroOutput ? Layer.OutputLength : 0);
 
     private string Slice(string span, int offset, int length) => $"{span}.Slice({offset} * lanes, {length} * lanes)";
 
@@ -34,12 +41,14 @@ internal sealed class LaneBidirectional : LaneLayer
     public override void EmitForward(CodeWriter w)
     {
         w.WriteLine($"// layer {Layer.Index} ({Layer.Name}) forward in lanes: both directions over x, then y = {_layer.Formula}");
-        using (w.Block($"private static void {ForwardMethod}({ForwardParameters})"))
+        using (w.Block($"private static void {ForwardMethod}({ForwardParameters}{MaskParameter})"))
         {
             w.WriteLine($"const int lanes = {L}.Count;");
-            w.WriteLine($"{Forward.ForwardMethod}(p, x, {Slice("ws", _layer.ForwardWorkspace, _layer.Forward.WorkspaceLength)});");
-            w.WriteLine($"{Backward.ForwardMethod}(p, x, {Slice("ws", _layer.BackwardWorkspace, _layer.Backward.WorkspaceLength)});");
-            w.WriteLine(_layer.MergeCall(ForwardOutput, BackwardOutput, Slice("ws", _layer.OutputOffset, Layer.OutputLength), " * lanes"));
+            w.WriteLine($"{Forward.ForwardMethod}(p, x, {Slice("ws", _layer.ForwardWorkspace, _layer.Forward.WorkspaceLength)}{MaskArgument});");
+            w.WriteLine($"{Backward.ForwardMethod}(p, x, {Slice("ws", _layer.BackwardWorkspace, _layer.Backward.WorkspaceLength)}{MaskArgument});");
+            string merged = Slice("ws", _layer.OutputOffset, Layer.OutputLength);
+            w.WriteLine(_layer.MergeCall(ForwardOutput, BackwardOutput, merged, " * lanes"));
+            if (ZeroOutput) w.WriteLine($"RnnLanes.ZeroMasked({merged}, mask, {T}, {Layer.OutputWidth}, lanes, {merged}); // masked steps output zeros (Keras zero_output_for_mask)");
         }
 
         w.WriteLine();
@@ -52,16 +61,22 @@ internal sealed class LaneBidirectional : LaneLayer
     {
         int db = _layer.DirectionOutput, dx2 = 2 * _layer.DirectionOutput, rest = dx2 + (InputGradient ? _layer.InputLength : 0);
         w.WriteLine($"// layer {Layer.Index} ({Layer.Name}) backward in lanes: dy split by the merge, both directions' BPTT{(InputGradient ? ", dx = dx_forward + dx_backward" : "")}");
-        using (w.Block($"private static void {BackwardMethod}({BackwardParameters})"))
+        using (w.Block($"private static void {BackwardMethod}({BackwardParameters}{MaskParameter})"))
         {
             w.WriteLine($"const int lanes = {L}.Count;");
+            if (ZeroOutput)
+            {
+                w.WriteLine($"global::System.Span<float> dyMasked = {Slice("scratch", MaskedGradientOffset, Layer.OutputLength)};");
+                w.WriteLine($"RnnLanes.ZeroMasked(dy, mask, {T}, {Layer.OutputWidth}, lanes, dyMasked); // the masked steps' zero outputs have no gradient");
+            }
+
             w.WriteLine($"global::System.Span<float> dyForward = {Slice("scratch", 0, _layer.DirectionOutput)};");
             w.WriteLine($"global::System.Span<float> dyBackward = {Slice("scratch", db, _layer.DirectionOutput)};");
             if (InputGradient) w.WriteLine($"global::System.Span<float> dxBackward = {Slice("scratch", dx2, _layer.InputLength)};");
-            w.WriteLine(_layer.MergeBackwardCall("dy", ForwardOutput, BackwardOutput, "dyForward", "dyBackward", " * lanes"));
-            string rest0 = $"scratch.Slice({rest} * lanes)";
-            w.WriteLine($"{Forward.BackwardMethod}(p, g, x, {Slice("ws", _layer.ForwardWorkspace, _layer.Forward.WorkspaceLength)}, dyForward, dx, {rest0});");
-            w.WriteLine($"{Backward.BackwardMethod}(p, g, x, {Slice("ws", _layer.BackwardWorkspace, _layer.Backward.WorkspaceLength)}, dyBackward, {(InputGradient ? "dxBackward" : "dx")}, {rest0});");
+            w.WriteLine(_layer.MergeBackwardCall(ZeroOutput ? "dyMasked" : "dy", ForwardOutput, BackwardOutput, "dyForward", "dyBackward", " * lanes"));
+            string rest0 = $"scratch.Slice({rest} * lanes, {System.Math.Max(Forward.ScratchLength, Backward.ScratchLength)} * lanes)";
+            w.WriteLine($"{Forward.BackwardMethod}(p, g, x, {Slice("ws", _layer.ForwardWorkspace, _layer.Forward.WorkspaceLength)}, dyForward, dx, {rest0}{MaskArgument});");
+            w.WriteLine($"{Backward.BackwardMethod}(p, g, x, {Slice("ws", _layer.BackwardWorkspace, _layer.Backward.WorkspaceLength)}, dyBackward, {(InputGradient ? "dxBackward" : "dx")}, {rest0}{MaskArgument});");
             if (InputGradient) w.WriteLine("global::RnnGen.CompilerServices.Merge.Accumulate(dxBackward, dx);");
         }
 

@@ -86,9 +86,12 @@ internal sealed class LaneCell : LaneLayer
     public override void EmitForward(CodeWriter w)
     {
         w.WriteLine($"// layer {Layer.Index} ({Layer.Name}) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit");
-        using (w.Block($"private static void {ForwardMethod}({ForwardParameters})"))
+        using (w.Block($"private static void {ForwardMethod}({ForwardParameters}{MaskParameter})"))
         {
-            EmitGuard(w, ("p", ParameterEnd.ToString()), ("x", $"{T * In} * lanes"), ("ws", $"{PerSample.WorkspaceLength} * lanes"));
+            EmitGuard(w, Masked
+                ? new[] { ("p", ParameterEnd.ToString()), ("x", $"{T * In} * lanes"), ("ws", $"{PerSample.WorkspaceLength} * lanes"), ("mask", $"{T} * lanes") }
+                : new[] { ("p", ParameterEnd.ToString()), ("x", $"{T * In} * lanes"), ("ws", $"{PerSample.WorkspaceLength} * lanes") });
+            if (Masked) w.WriteLine($"ref float mr = ref {S}.Ref(mask); // 1 where a step counts, 0 where it is padding: a masked step carries the state");
             w.WriteLine($"ref float pr = ref {S}.Ref(p);");
             w.WriteLine($"ref float xr = ref {S}.Ref(x);");
             w.WriteLine($"ref float wr = ref {S}.Ref(ws);");
@@ -100,6 +103,7 @@ internal sealed class LaneCell : LaneLayer
             {
                 w.WriteLine($"ref float xt = ref {L}.At(ref xr, {InputStep("s")} * {In});");
                 w.WriteLine($"ref float slot = ref {L}.At(ref wr, s * {C});");
+                if (Masked) w.WriteLine($"{V} m = {L}.Load(ref mr, {InputStep("s")});");
                 EmitPreviousStates(w);
                 EmitPreActivations(w);
                 EmitCacheRefs(w);
@@ -115,13 +119,28 @@ internal sealed class LaneCell : LaneLayer
                         foreach (CellStatement st in phases[p])
                         {
                             w.WriteLine($"{V} v_{st.Name} = {Lower(st.Expression, top: true)}; // {VectorLowering.Describe(st.Expression)}");
-                            if (st.Cache is { } cache) w.WriteLine($"{L}.Store(v_{st.Name}, ref {CacheRef(st.Name, cache)}, {CacheElement(cache)});");
+                            if (st.Cache is { } cache) w.WriteLine($"{L}.Store({Carry(st.Name)}, ref {CacheRef(st.Name, cache)}, {CacheElement(cache)});");
                             else if (held.Contains(st.Name)) w.WriteLine($"{L}.Store(v_{st.Name}, ref tq_{st.Name}, j);");
                         }
                     }
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// What a statement stores: its value, or, for a state's new value in a masked layer, the state carried over the
+    /// masked lanes (<c>RnnLanes.Where(m, new, previous)</c>, exact).
+    /// </summary>
+    private string Carry(string name)
+    {
+        if (!Masked) return "v_" + name;
+        foreach (var (state, next) in _cell.States)
+        {
+            if (next == name) return $"{L}.Where(m, v_{name}, {L}.Load(ref prev_{state}, j))";
+        }
+
+        return "v_" + name;
     }
 
     /// <summary>The second products a phase opens with: <c>rq[gate] = source R_gate</c> (zero before the first step, whose state is zero).</summary>
@@ -265,9 +284,10 @@ internal sealed class LaneCell : LaneLayer
         var phases = Phases;
         CacheSlot output = _cell.OutputSlot;
         w.WriteLine($"// layer {Layer.Index} ({Layer.Name}) backward through time on a group in lanes: reverse mode over the cell, then the weight gradients summed over steps and lanes");
-        using (w.Block($"private static void {BackwardMethod}({BackwardParameters})"))
+        using (w.Block($"private static void {BackwardMethod}({BackwardParameters}{MaskParameter})"))
         {
             EmitBackwardGuard(w, $"{T * In} * lanes", $"{Layer.OutputLength} * lanes", $"{ScratchLength} * lanes");
+            if (Masked) w.WriteLine($"ref float mr = ref {S}.Ref(mask); // a masked step passes the state's gradient straight to the step before");
             w.WriteLine($"ref float pr = ref {S}.Ref(p);");
             w.WriteLine($"ref float gr = ref {S}.Ref(g);");
             w.WriteLine($"ref float xr = ref {S}.Ref(x);");
@@ -296,6 +316,7 @@ internal sealed class LaneCell : LaneLayer
                 w.WriteLine($"ref float slot = ref {L}.At(ref wr, s * {C});");
                 EmitPreviousStates(w, backward: true);
                 EmitCacheRefs(w, backward: true);
+                if (Masked) w.WriteLine($"{V} m = {L}.Load(ref mr, {InputStep("s")});");
                 w.WriteLine($"ref float das = ref {L}.At(ref dar, s * {C});");
                 if (HasRecurrentSide) w.WriteLine($"ref float drs = ref {L}.At(ref drr, s * {C});");
                 if (Layer.Spec.ReturnSequences) w.WriteLine($"ref float dys = ref {L}.At(ref dyr, s * {U});");
@@ -361,6 +382,16 @@ internal sealed class LaneCell : LaneLayer
                     w.WriteLine($"{V} d_{next} = {L}.Load(ref carry_{state}, j);");
                     declared.Add("d_" + next);
                 }
+
+                if (Masked)
+                {
+                    w.WriteLine("// a masked lane carried its states: their gradient passes to the step before, the cell gets none");
+                    foreach (var (state, next) in _cell.States.Where(st => st.State == "h" || carried.Contains(st)))
+                    {
+                        w.WriteLine($"{V} pass_{state} = {L}.Where(m, {Zero}, d_{next});");
+                        w.WriteLine($"d_{next} = {L}.Where(m, d_{next}, {Zero});");
+                    }
+                }
             }
 
             // adjoints the later phases left for this phase's values
@@ -405,11 +436,11 @@ internal sealed class LaneCell : LaneLayer
 
             foreach (var (state, _) in carried)
             {
-                if (last) w.WriteLine($"{L}.Store({Adjoint(declared, "d_" + state)}, ref carry_{state}, j);");
+                if (last) w.WriteLine($"{L}.Store({Passed(declared, state)}, ref carry_{state}, j);");
                 else if (declared.Contains("d_" + state)) w.WriteLine($"{L}.Store({L}.Load(ref carry_{state}, j) + d_{state}, ref carry_{state}, j);");
             }
 
-            if (last) w.WriteLine($"{L}.Store({Adjoint(declared, "d_h")}, ref dhr, j);");
+            if (last) w.WriteLine($"{L}.Store({Passed(declared, "h")}, ref dhr, j);");
             else if (declared.Contains("d_h")) w.WriteLine($"{L}.Store({L}.Load(ref dhr, j) + d_h, ref dhr, j);");
         }
     }
@@ -461,6 +492,10 @@ internal sealed class LaneCell : LaneLayer
     private bool BackwardReads(string name) => _cell.BackwardReads(name);
 
     private string Adjoint(HashSet<string> declared, string name) => declared.Contains(name) ? name : Zero;
+
+    /// <summary>The adjoint of the state before this step: through the cell, plus, in a masked layer, what a masked lane passed on.</summary>
+    private string Passed(HashSet<string> declared, string state) =>
+        !Masked ? Adjoint(declared, "d_" + state) : declared.Contains("d_" + state) ? $"d_{state} + pass_{state}" : $"pass_{state}";
 
     private string RecurrentAdjoint(HashSet<string> declared, int gate) => Adjoint(declared, _cell.Gates[gate] switch
     {

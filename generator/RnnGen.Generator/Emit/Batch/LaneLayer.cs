@@ -73,16 +73,28 @@ internal abstract class LaneLayer
     protected int ParameterEnd => Layer.ParameterOffset + Layer.ParameterCount;
 
 
-    public static LaneLayer For(LayerPlan layer, LayerEmitter perSample, bool inputGradient, int bits)
+    public static LaneLayer For(LayerPlan layer, LayerEmitter perSample, bool inputGradient, int bits, bool masked = false)
     {
-        if (perSample is BidirectionalEmitter bidirectional) return new LaneBidirectional(layer, bidirectional, inputGradient, bits);
+        if (perSample is BidirectionalEmitter bidirectional) return new LaneBidirectional(layer, bidirectional, inputGradient, bits, masked);
         return layer.Kind switch
         {
             LayerKind.Dense => new LaneDense(layer, perSample) { InputGradient = inputGradient, Bits = bits },
             LayerKind.Embedding => new LaneEmbedding(layer, perSample) { InputGradient = inputGradient, Bits = bits },
-            _ => new LaneCell(layer, perSample) { InputGradient = inputGradient, Bits = bits },
+            _ => new LaneCell(layer, perSample) { InputGradient = inputGradient, Bits = bits, Masked = masked },
         };
     }
+
+    /// <summary>
+    /// Whether the layer skips masked timesteps: its methods then take the model's mask, one lane vector per input
+    /// timestep (1 where the step counts, 0 where it is padding), after their other arguments.
+    /// </summary>
+    public bool Masked { get; init; }
+
+    /// <summary>The mask parameter a masked layer's methods end with.</summary>
+    protected string MaskParameter => Masked ? ", global::System.ReadOnlySpan<float> mask" : "";
+
+    /// <summary>The mask argument a masked layer passes on to its parts.</summary>
+    protected string MaskArgument => Masked ? ", mask" : "";
 
     public abstract void EmitForward(CodeWriter w);
     public abstract void EmitBackward(CodeWriter w);
