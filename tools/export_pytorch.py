@@ -22,9 +22,16 @@ order, which is the order the modules were assigned in __init__; keep it the ord
                               (RnnGen's Gru with ResetAfter = true, the default)
   nn.Linear                   Dense: kernel = weight.T, bias = bias
   nn.Embedding                Embedding: embeddings = weight
+  bidirectional=True           one Bidirectional layer per num_layers: the _lk tensors as above under
+                              bidirectional/forward_lstm/..., then the _lk_reverse ones under
+                              bidirectional/backward_lstm/... (declare the layer Bidirectional = true; its
+                              Merge is what your forward() does with the two directions, and Concat between
+                              the layers of a stacked module)
 Names are Keras's: simple_rnn, simple_rnn_1, lstm, gru, dense, dense_1, embedding, each /kernel,
-/recurrent_kernel, /bias or /embeddings. Bidirectional modules and proj_size are refused (RnnGen has no such layer
-yet); anything else in the state_dict (BatchNorm, LayerNorm, ...) is refused by name.
+/recurrent_kernel, /bias or /embeddings; bidirectional, bidirectional_1 with /forward_<inner>/... and
+/backward_<inner>/... (the wrapped layer takes its class's number first, as in Keras: bidirectional/forward_lstm,
+then lstm_1 for a following LSTM). proj_size is refused; anything else in the state_dict (BatchNorm, LayerNorm, ...)
+is refused by name.
 """
 import argparse
 import collections
@@ -62,27 +69,42 @@ def keras_tensors(state_dict, embeddings=None):
             k = 0
             while "weight_ih_l%d" % k in ps:
                 s = "_l%d" % k
-                if "weight_ih%s_reverse" % s in ps:
-                    raise ValueError("module %r is bidirectional: RnnGen has no Bidirectional layer yet" % module)
-                if "weight_hr%s" % s in ps:
+                if "weight_hr%s" % s in ps or "weight_hr%s_reverse" % s in ps:
                     raise ValueError("module %r uses proj_size, which Keras layers cannot express" % module)
-                wi, wh = ps["weight_ih" + s], ps["weight_hh" + s]
-                used |= {"weight_ih" + s, "weight_hh" + s}
-                units = wh.shape[1]
-                gates = wi.shape[0] // units
+                bidirectional = any(p.endswith(s + "_reverse") for p in ps)
+                wh = ps["weight_hh" + s]
+                gates = ps["weight_ih" + s].shape[0] // wh.shape[1]
                 base = {1: "simple_rnn", 3: "gru", 4: "lstm"}[gates]
-                bi, bh = ps.get("bias_ih" + s), ps.get("bias_hh" + s)
-                if gates == 3:  # r, z, n -> z, r, h
-                    order = torch.cat([torch.arange(units, 2 * units), torch.arange(0, units), torch.arange(2 * units, 3 * units)])
-                    wi, wh = wi[order], wh[order]
-                    bi = None if bi is None else bi[order]
-                    bh = None if bh is None else bh[order]
                 layer = name(base)
-                out.append((layer + "/kernel", wi.t().contiguous()))
-                out.append((layer + "/recurrent_kernel", wh.t().contiguous()))
-                if bi is not None and bh is not None:
-                    used |= {"bias_ih" + s, "bias_hh" + s}
-                    out.append((layer + "/bias", torch.stack([bi, bh]) if gates == 3 else bi + bh))
+                if bidirectional:
+                    # One Bidirectional layer: the wrapped layer takes its class's number, then the wrapper its own
+                    # (Keras's counters); the forward direction's tensors, then the reverse direction's.
+                    wrapper = name("bidirectional")
+                    number = layer[len(base):]
+                    prefixes = [("%s/forward_%s%s" % (wrapper, base, number), s),
+                                ("%s/backward_%s%s" % (wrapper, base, number), s + "_reverse")]
+                else:
+                    prefixes = [(layer, s)]
+                for prefix, sfx in prefixes:
+                    for p in ("weight_ih", "weight_hh"):
+                        if p + sfx not in ps:
+                            raise ValueError("module %r has no %s%s" % (module, p, sfx))
+                    wi, wh = ps["weight_ih" + sfx], ps["weight_hh" + sfx]
+                    used |= {"weight_ih" + sfx, "weight_hh" + sfx}
+                    units = wh.shape[1]
+                    bi, bh = ps.get("bias_ih" + sfx), ps.get("bias_hh" + sfx)
+                    if (bi is None) != (bh is None):
+                        raise ValueError("module %r has only one of bias_ih%s and bias_hh%s" % (module, sfx, sfx))
+                    if gates == 3:  # r, z, n -> z, r, h
+                        order = torch.cat([torch.arange(units, 2 * units), torch.arange(0, units), torch.arange(2 * units, 3 * units)])
+                        wi, wh = wi[order], wh[order]
+                        bi = None if bi is None else bi[order]
+                        bh = None if bh is None else bh[order]
+                    out.append((prefix + "/kernel", wi.t().contiguous()))
+                    out.append((prefix + "/recurrent_kernel", wh.t().contiguous()))
+                    if bi is not None and bh is not None:
+                        used |= {"bias_ih" + sfx, "bias_hh" + sfx}
+                        out.append((prefix + "/bias", torch.stack([bi, bh]) if gates == 3 else bi + bh))
                 k += 1
         elif "weight" in ps:
             w = ps["weight"]

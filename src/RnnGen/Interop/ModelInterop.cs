@@ -27,7 +27,9 @@ public static class ModelInterop
     /// <item>a TensorFlow.js <c>model.json</c>, with its <c>.bin</c> shards beside it.</item>
     /// </list>
     /// PyTorch tensors are transposed, biases summed (GRU: kept as rows and gates reordered r,z,n → z,r,h), as
-    /// <c>docs/interop.md</c> tabulates. Where the file carries the architecture (Keras config, tfjs topology), it is
+    /// <c>docs/interop.md</c> tabulates. A Bidirectional layer takes the forward layer's weights, then the backward
+    /// layer's: PyTorch's <c>*_lk</c> and <c>*_lk_reverse</c> tensors, Keras's <c>forward_*</c> / <c>backward_*</c>
+    /// weights. Where the file carries the architecture (Keras config, tfjs topology), it is
     /// checked layer by layer before any shape. Every tensor in the file must be used and every parameter filled;
     /// otherwise nothing is loaded.
     /// </summary>
@@ -57,7 +59,8 @@ public static class ModelInterop
     /// <summary>
     /// Writes the model as an ONNX file (opset <see cref="OnnxExporter.Opset"/>) built from ONNX's <c>RNN</c>,
     /// <c>LSTM</c>, <c>GRU</c>, <c>Gemm</c>/<c>MatMul</c>, <c>Gather</c> and activation operators, with Keras's gate
-    /// order mapped to ONNX's. The one input <c>input</c> is <c>[1, Timesteps, Features]</c> float (an Embedding model:
+    /// order mapped to ONNX's; a Bidirectional layer is one such operator with <c>direction = "bidirectional"</c>, its
+    /// two directions merged with <c>Split</c> and <c>Concat</c>/<c>Add</c>/<c>Mul</c>. The one input <c>input</c> is <c>[1, Timesteps, Features]</c> float (an Embedding model:
     /// <c>[1, Timesteps]</c> token ids as float); the one output <c>output</c> holds <see cref="IRnnModel.Predict"/>'s
     /// values (<c>[1, OutputSize]</c>, or <c>[1, Timesteps, units]</c> when the last layer returns sequences). The file
     /// is written atomically.
@@ -201,8 +204,9 @@ public static class ModelInterop
                 return false;
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // Not valid JSON, or a name that is not valid UTF-8: the safetensors reader reports it.
         }
 
         return false;

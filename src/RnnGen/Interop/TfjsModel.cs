@@ -8,7 +8,8 @@ namespace RnnGen.Interop;
 /// Reads a TensorFlow.js <c>model.json</c>: <c>modelTopology</c> (a Keras model config, checked against the model) and
 /// <c>weightsManifest</c> (groups of <c>{paths, weights: [{name, shape, dtype}]}</c>; each group's weights are stored
 /// back to back in the concatenation of its <c>.bin</c> shards, which sit beside <c>model.json</c>). Weight names are
-/// <c>&lt;layer name&gt;/&lt;weight&gt;</c>, for example <c>gru_GRU1/kernel</c>.
+/// <c>&lt;layer name&gt;/&lt;weight&gt;</c>, for example <c>gru_GRU1/kernel</c>; a Bidirectional layer's are
+/// <c>bidirectional_Bidirectional1/forward_lstm_LSTM1/kernel</c>, ..., <c>.../backward_lstm_LSTM1/bias</c>.
 /// </summary>
 internal static class TfjsModel
 {
@@ -50,7 +51,9 @@ internal static class TfjsModel
                 var values = new float[count];
                 for (long i = 0; i < count; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(data.AsSpan((int)(offset + 4 * i), 4));
                 offset += 4 * count;
-                int slash = name.LastIndexOf('/');
+                // The layer is the first segment: gru_GRU1/kernel, and for a Bidirectional layer
+                // bidirectional_Bidirectional1/forward_lstm_LSTM1/kernel (both directions in one group).
+                int slash = name.IndexOf('/');
                 string layer = slash < 0 ? name : name[..slash];
                 KerasLayerWeights? g = groups.Find(x => x.Key == layer);
                 if (g is null)

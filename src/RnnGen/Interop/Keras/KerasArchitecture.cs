@@ -3,8 +3,9 @@ namespace RnnGen.Interop.Keras;
 /// <summary>
 /// Checks a Keras / TensorFlow.js model config against a model, layer by layer, before any weight is looked at:
 /// layer kind, units, activation, recurrent activation, <c>reset_after</c>, <c>use_bias</c>, <c>go_backwards</c>,
-/// <c>return_sequences</c>, Embedding dimensions and <c>mask_zero</c>. Wrappers and layers RnnGen does not have yet
-/// (<c>Bidirectional</c>, <c>Masking</c>, ...) are refused by name.
+/// <c>return_sequences</c>, Embedding dimensions and <c>mask_zero</c>; for a <c>Bidirectional</c> wrapper also
+/// bidirectionality, <c>merge_mode</c> and the wrapped and backward layers' settings. Layers RnnGen does not have yet
+/// (<c>Masking</c>, ...) are refused by name.
 /// </summary>
 internal static class KerasArchitecture
 {
@@ -27,18 +28,26 @@ internal static class KerasArchitecture
 
             int i = matched.Count;
             string layerName = i < layers.Count ? layers[i].Name : "(none)";
-            switch (c.ClassName)
+            if (c.ClassName == "Masking")
             {
-                case "Bidirectional":
-                    throw buffer.Fail($"layer '{c.Name}': bidirectional is true in the file (merge_mode {c.String("merge_mode") ?? "concat"}) but false in {modelName} (layer '{layerName}'); declare Bidirectional = true.");
-                case "Masking":
-                    throw buffer.Fail($"layer '{c.Name}': the file has a Masking layer (mask_value {c.Config.GetProperty("mask_value").GetRawText()}), but {modelName} has no masking (layer {i} is '{layerName}').");
+                throw buffer.Fail($"layer '{c.Name}': the file has a Masking layer (mask_value {c.Config.GetProperty("mask_value").GetRawText()}), but {modelName} has no masking (layer {i} is '{layerName}').");
             }
 
-            LayerKind? kind = KindOf(c.ClassName);
+            // A Bidirectional wrapper is one model layer: its settings are the wrapped layer's ("layer": the original in
+            // Keras 2 and tfjs, the forward layer in Keras 3), plus merge_mode and, when present, backward_layer.
+            bool fileBidirectional = c.ClassName == "Bidirectional";
+            KerasLayerConfig inner = c;
+            if (fileBidirectional)
+            {
+                inner = c.Nested("layer") ?? throw buffer.Fail($"layer '{c.Name}': the Bidirectional config has no wrapped 'layer'.");
+            }
+
+            LayerKind? kind = KindOf(inner.ClassName);
             if (kind is null)
             {
-                throw buffer.Fail($"layer '{c.Name}': layer kind is {c.ClassName} in the file, which RnnGen does not support (SimpleRNN, LSTM, GRU, Dense, Embedding).");
+                throw fileBidirectional
+                    ? buffer.Fail($"layer '{c.Name}': the Bidirectional layer wraps a {inner.ClassName} in the file, which RnnGen does not support (SimpleRNN, LSTM, GRU).")
+                    : buffer.Fail($"layer '{c.Name}': layer kind is {c.ClassName} in the file, which RnnGen does not support (SimpleRNN, LSTM, GRU, Dense, Embedding, Bidirectional).");
             }
 
             if (i >= layers.Count)
@@ -48,71 +57,52 @@ internal static class KerasArchitecture
 
             LayerInfo layer = layers[i];
             string where = c.Name == layer.Name ? $"layer '{c.Name}'" : $"layer '{c.Name}' (model layer '{layer.Name}')";
+            if (fileBidirectional != layer.Bidirectional)
+            {
+                throw fileBidirectional
+                    ? buffer.Fail($"layer '{c.Name}': bidirectional is true in the file (merge_mode {MergeText(c)}) but false in {modelName} (layer '{layer.Name}'); declare Bidirectional = true.")
+                    : buffer.Fail($"layer '{c.Name}': bidirectional is false in the file (a {c.ClassName} without a Bidirectional wrapper) but true in {modelName} (layer '{layer.Name}'); declare Bidirectional = false.");
+            }
+
+            if (fileBidirectional)
+            {
+                if (c.IsNull("merge_mode"))
+                {
+                    throw buffer.Fail($"{where}: merge_mode is None in the file, so Keras returns the two directions' outputs as a list of two tensors; an RnnGen layer has one output (merge Concat, Sum, Multiply or Average). Re-save the model with merge_mode 'concat', 'sum', 'mul' or 'ave'.");
+                }
+
+                string mode = c.String("merge_mode") ?? "concat";
+                MergeMode fileMerge = mode switch
+                {
+                    "concat" => MergeMode.Concat,
+                    "sum" => MergeMode.Sum,
+                    "mul" => MergeMode.Multiply,
+                    "ave" => MergeMode.Average,
+                    _ => throw buffer.Fail($"{where}: merge_mode is {mode} in the file, which Keras does not define (concat, sum, mul, ave)."),
+                };
+                if (fileMerge != layer.Merge)
+                {
+                    throw buffer.Fail($"{where}: merge_mode is {mode} in the file but {layer.Merge} in {modelName}; declare Merge = MergeMode.{fileMerge}.");
+                }
+            }
+
             if (kind != layer.Kind)
             {
-                throw buffer.Fail($"{where}: layer kind is {c.ClassName} in the file but {layer.Kind} in {modelName}.");
+                throw buffer.Fail($"{where}: layer kind is {inner.ClassName} in the file but {layer.Kind} in {modelName}.");
             }
 
-            if (layer.Kind == LayerKind.Embedding)
+            CheckSettings(where, inner, layer, layer.GoBackwards, modelName, buffer, keras3);
+            if (fileBidirectional && c.Nested("backward_layer") is { } backward)
             {
-                Same(where, "output_dim", c.Int("output_dim"), layer.Units, modelName, buffer);
-                Same(where, "input_dim", c.Int("input_dim"), layer.Tensors[0].Shape[0], modelName, buffer);
-                if (c.Bool("mask_zero") == true)
+                // Keras 3 always writes the backward layer; Keras 2 only when one was passed. RnnGen's backward layer is
+                // the forward one's copy going the other way, so every setting but go_backwards must be the same.
+                string backWhere = $"{where}, backward_layer '{backward.Name}'";
+                if (KindOf(backward.ClassName) != layer.Kind)
                 {
-                    throw buffer.Fail($"{where}: mask_zero is true in the file but false in {modelName}; masking is not supported yet.");
-                }
-            }
-            else
-            {
-                Same(where, "units", c.Int("units"), layer.Units, modelName, buffer);
-                Activation fileActivation = ParseActivation(c.String("activation") ?? "linear", where, "activation", buffer);
-                if (keras3 && fileActivation == Activation.HardSigmoid) throw Keras3HardSigmoid(where, "activation", buffer);
-                if (fileActivation != layer.Activation)
-                {
-                    throw buffer.Fail($"{where}: activation is {c.String("activation")} in the file but {layer.Activation} in {modelName}.");
+                    throw buffer.Fail($"{backWhere}: layer kind is {backward.ClassName} in the file but {layer.Kind} in {modelName} (its backward layer is a copy of the forward {layer.Kind}).");
                 }
 
-                bool useBias = c.Bool("use_bias") ?? true;
-                if (useBias != layer.UseBias)
-                {
-                    throw buffer.Fail($"{where}: use_bias is {Text(useBias)} in the file but {Text(layer.UseBias)} in {modelName}.");
-                }
-            }
-
-            if (layer.Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru)
-            {
-                if (layer.Kind != LayerKind.SimpleRnn)
-                {
-                    // Keras's default is sigmoid (Keras 1 and TensorFlow.js: hard_sigmoid, always written in their configs).
-                    string recurrent = c.String("recurrent_activation") ?? "sigmoid";
-                    Activation fileRecurrent = ParseActivation(recurrent, where, "recurrent_activation", buffer);
-                    if (keras3 && fileRecurrent == Activation.HardSigmoid) throw Keras3HardSigmoid(where, "recurrent_activation", buffer);
-                    if (fileRecurrent != layer.RecurrentActivation)
-                    {
-                        throw buffer.Fail($"{where}: recurrent_activation is {recurrent} in the file but {layer.RecurrentActivation} in {modelName} — declare RecurrentActivation = Activation.{fileRecurrent}.");
-                    }
-                }
-
-                if (layer.Kind == LayerKind.Gru)
-                {
-                    bool resetAfter = c.Bool("reset_after") ?? true;
-                    if (resetAfter != layer.ResetAfter)
-                    {
-                        throw buffer.Fail($"{where}: reset_after is {Text(resetAfter)} in the file but {Text(layer.ResetAfter)} in {modelName}; declare ResetAfter = {Text(resetAfter)}.");
-                    }
-                }
-
-                bool backwards = c.Bool("go_backwards") ?? false;
-                if (backwards != layer.GoBackwards)
-                {
-                    throw buffer.Fail($"{where}: go_backwards is {Text(backwards)} in the file but {Text(layer.GoBackwards)} in {modelName}.");
-                }
-
-                bool sequences = c.Bool("return_sequences") ?? false;
-                if (sequences != layer.ReturnSequences)
-                {
-                    throw buffer.Fail($"{where}: return_sequences is {Text(sequences)} in the file but {Text(layer.ReturnSequences)} in {modelName}.");
-                }
+                CheckSettings(backWhere, backward, layer, !layer.GoBackwards, modelName, buffer, keras3);
             }
 
             matched.Add(c);
@@ -125,6 +115,74 @@ internal static class KerasArchitecture
 
         return matched;
     }
+
+    /// <summary>The settings of one layer config (for a Bidirectional layer: its wrapped or backward layer's).</summary>
+    private static void CheckSettings(string where, KerasLayerConfig c, LayerInfo layer, bool expectBackwards, string modelName, ParameterBuffer buffer, bool keras3)
+    {
+        if (layer.Kind == LayerKind.Embedding)
+        {
+            Same(where, "output_dim", c.Int("output_dim"), layer.Units, modelName, buffer);
+            Same(where, "input_dim", c.Int("input_dim"), layer.Tensors[0].Shape[0], modelName, buffer);
+            if (c.Bool("mask_zero") == true)
+            {
+                throw buffer.Fail($"{where}: mask_zero is true in the file but false in {modelName}; masking is not supported yet.");
+            }
+
+            return;
+        }
+
+        Same(where, "units", c.Int("units"), layer.Units, modelName, buffer);
+        Activation fileActivation = ParseActivation(c.String("activation") ?? "linear", where, "activation", buffer);
+        if (keras3 && fileActivation == Activation.HardSigmoid) throw Keras3HardSigmoid(where, "activation", buffer);
+        if (fileActivation != layer.Activation)
+        {
+            throw buffer.Fail($"{where}: activation is {c.String("activation")} in the file but {layer.Activation} in {modelName}.");
+        }
+
+        bool useBias = c.Bool("use_bias") ?? true;
+        if (useBias != layer.UseBias)
+        {
+            throw buffer.Fail($"{where}: use_bias is {Text(useBias)} in the file but {Text(layer.UseBias)} in {modelName}.");
+        }
+
+        if (layer.Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru)
+        {
+            if (layer.Kind != LayerKind.SimpleRnn)
+            {
+                // Keras's default is sigmoid (Keras 1 and TensorFlow.js: hard_sigmoid, always written in their configs).
+                string recurrent = c.String("recurrent_activation") ?? "sigmoid";
+                Activation fileRecurrent = ParseActivation(recurrent, where, "recurrent_activation", buffer);
+                if (keras3 && fileRecurrent == Activation.HardSigmoid) throw Keras3HardSigmoid(where, "recurrent_activation", buffer);
+                if (fileRecurrent != layer.RecurrentActivation)
+                {
+                    throw buffer.Fail($"{where}: recurrent_activation is {recurrent} in the file but {layer.RecurrentActivation} in {modelName} — declare RecurrentActivation = Activation.{fileRecurrent}.");
+                }
+            }
+
+            if (layer.Kind == LayerKind.Gru)
+            {
+                bool resetAfter = c.Bool("reset_after") ?? true;
+                if (resetAfter != layer.ResetAfter)
+                {
+                    throw buffer.Fail($"{where}: reset_after is {Text(resetAfter)} in the file but {Text(layer.ResetAfter)} in {modelName}; declare ResetAfter = {Text(resetAfter)}.");
+                }
+            }
+
+            bool backwards = c.Bool("go_backwards") ?? false;
+            if (backwards != expectBackwards)
+            {
+                throw buffer.Fail($"{where}: go_backwards is {Text(backwards)} in the file but {Text(expectBackwards)} in {modelName}.");
+            }
+
+            bool sequences = c.Bool("return_sequences") ?? false;
+            if (sequences != layer.ReturnSequences)
+            {
+                throw buffer.Fail($"{where}: return_sequences is {Text(sequences)} in the file but {Text(layer.ReturnSequences)} in {modelName}.");
+            }
+        }
+    }
+
+    private static string MergeText(KerasLayerConfig c) => c.IsNull("merge_mode") ? "None" : c.String("merge_mode") ?? "concat";
 
     private static WeightFileException Keras3HardSigmoid(string where, string setting, ParameterBuffer buffer) =>
         buffer.Fail($"{where}: {setting} is hard_sigmoid in a Keras 3 file, which is relu6(x + 3) / 6; RnnGen's HardSigmoid is the clip(0.2 x + 0.5, 0, 1) of Keras 2 and TensorFlow.js, so the model cannot reproduce this file.");

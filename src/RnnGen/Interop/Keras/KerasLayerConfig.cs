@@ -37,6 +37,27 @@ internal sealed record KerasLayerConfig(string Name, string ClassName, JsonEleme
         return result;
     }
 
+    /// <summary>Whether the config has <paramref name="key"/> with the JSON value <c>null</c> (Python <c>None</c>).</summary>
+    public bool IsNull(string key) =>
+        Config.ValueKind == JsonValueKind.Object && Config.TryGetProperty(key, out JsonElement v) && v.ValueKind == JsonValueKind.Null;
+
+    /// <summary>
+    /// A layer serialized inside this one's config (a <c>Bidirectional</c>'s <c>layer</c> and <c>backward_layer</c>):
+    /// <c>{"class_name": ..., "config": {...}}</c>, or <see langword="null"/> when absent.
+    /// </summary>
+    public KerasLayerConfig? Nested(string key)
+    {
+        if (Config.ValueKind != JsonValueKind.Object || !Config.TryGetProperty(key, out JsonElement v) || v.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        string className = v.TryGetProperty("class_name", out JsonElement c) && c.ValueKind == JsonValueKind.String ? c.GetString() ?? "" : "";
+        JsonElement cfg = v.TryGetProperty("config", out JsonElement lc) && lc.ValueKind == JsonValueKind.Object ? lc.Clone() : default;
+        string name = cfg.ValueKind == JsonValueKind.Object && cfg.TryGetProperty("name", out JsonElement n) && n.ValueKind == JsonValueKind.String ? n.GetString() ?? "" : "";
+        return new KerasLayerConfig(name, className, cfg);
+    }
+
     public string? String(string key) =>
         Config.ValueKind == JsonValueKind.Object && Config.TryGetProperty(key, out JsonElement v) ? ActivationName(v) : null;
 

@@ -13,6 +13,11 @@ namespace RnnGen.Interop.Onnx;
 /// is the same in both.</item>
 /// <item><c>GoBackwards</c>: the input is reversed along time (<c>Slice</c> with step -1) and the layer runs forward, so
 /// a returned sequence is in processing order, as Keras returns it.</item>
+/// <item><c>Bidirectional</c>: one op with <c>direction = "bidirectional"</c> (forward weights, then backward), its
+/// <c>Y</c> or <c>Y_h</c> split by direction and merged (<c>Concat</c>, <c>Add</c>, <c>Mul</c>, average). ONNX's reverse
+/// direction reads the sequence from its end and returns <c>Y</c> time-aligned, which is Keras's backward layer after
+/// its flip. With <c>GoBackwards</c> on the forward layer the input is reversed first: the forward direction then runs
+/// backwards and the reverse direction forwards, as Keras's pair does.</item>
 /// <item>Dense on a vector is <c>Gemm</c>; on a sequence, <c>MatMul</c> + <c>Add</c> per timestep; then the activation.</item>
 /// </list>
 /// </summary>
@@ -79,14 +84,18 @@ internal sealed class OnnxExporter
                     }
 
                     (string y, string yh) = Recurrent(layer, x, p);
+                    int width = layer.OutputShape[^1];
                     if (layer.ReturnSequences)
                     {
-                        x = Node("Squeeze", [y, Longs("axes", 1)]); // [T, 1, 1, H] -> [T, 1, H]
+                        // Y is [T, directions, 1, H]; the reverse direction's Y is time-aligned, as Keras's backward
+                        // output is after its flip.
+                        x = layer.Bidirectional ? MergeDirections(layer, y, directionAxis: 1) : Node("Squeeze", [y, Longs("axes", 1)]); // -> [T, 1, W]
                         layout = Layout.TimeMajor;
                     }
                     else
                     {
-                        x = Node("Reshape", [yh, Longs("shape", 1, layer.Units)]); // [1, 1, H] -> [1, H]
+                        // Y_h is [directions, 1, H]: each direction's final state, the outputs Keras merges.
+                        x = Node("Reshape", [layer.Bidirectional ? MergeDirections(layer, yh, directionAxis: 0) : yh, Longs("shape", 1, width)]); // -> [1, W]
                         layout = Layout.Vector;
                     }
 
@@ -118,11 +127,40 @@ internal sealed class OnnxExporter
 
         LayerInfo last = layers[^1];
         _graph.Node[^1].Output[0] = "output";
-        _graph.Output.Add(ValueInfo("output", last.ReturnSequences ? [1, model.Timesteps, last.Units] : [1, last.Units]));
+        int outWidth = last.OutputShape[^1];
+        _graph.Output.Add(ValueInfo("output", last.ReturnSequences ? [1, model.Timesteps, outWidth] : [1, outWidth]));
         return _graph;
     }
 
-    /// <summary>One ONNX RNN / LSTM / GRU node; returns its outputs Y and Y_h.</summary>
+    /// <summary>
+    /// Merges the two directions of a bidirectional op's output along <paramref name="directionAxis"/> (Y: axis 1 of
+    /// <c>[T, 2, 1, H]</c>; Y_h: axis 0 of <c>[2, 1, H]</c>) as Keras does: <c>Split</c> into forward and backward, then
+    /// <c>Concat</c> on the last axis, <c>Add</c>, <c>Mul</c>, or <c>Add</c> and <c>Mul</c> by 0.5; the direction axis
+    /// is squeezed away.
+    /// </summary>
+    private string MergeDirections(LayerInfo layer, string y, int directionAxis)
+    {
+        string forward = Name(), backward = Name();
+        var split = new NodeProto { OpType = "Split", Name = $"{layer.Name}/Split" };
+        split.Input.Add(y);
+        split.Output.AddRange([forward, backward]);
+        split.Attribute.AddRange([Int("axis", directionAxis), Int("num_outputs", 2)]);
+        _graph.Node.Add(split);
+        string merged = layer.Merge switch
+        {
+            MergeMode.Concat => Node("Concat", [forward, backward], Int("axis", -1)),
+            MergeMode.Sum => Node("Add", [forward, backward]),
+            MergeMode.Multiply => Node("Mul", [forward, backward]),
+            MergeMode.Average => Node("Mul", [Node("Add", [forward, backward]), Scalar(layer.Name + "/half", 0.5f)]),
+            _ => throw new NotSupportedException($"Layer '{layer.Name}' ({layer.Kind}) merges its directions with {layer.Merge}, which the ONNX exporter does not lower."),
+        };
+        return Node("Squeeze", [merged, Longs("axes", directionAxis)]);
+    }
+
+    /// <summary>
+    /// One ONNX RNN / LSTM / GRU node (<c>direction = "bidirectional"</c> for a Bidirectional layer: W, R and B stack
+    /// the forward layer's weights, then the backward layer's); returns its outputs Y and Y_h.
+    /// </summary>
     private (string Y, string Yh) Recurrent(LayerInfo layer, string x, ReadOnlySpan<float> p)
     {
         int units = layer.Units;
@@ -134,36 +172,43 @@ internal sealed class OnnxExporter
             _ => ("GRU", 3, new[] { 0, 1, 2 }),                  // z, r, h in both
         };
         int g = gates * units;
-        ReadOnlySpan<float> kernel = Slice(p, layer.Tensors[0]), recurrent = Slice(p, layer.Tensors[1]);
-        var w = new float[g * inWidth];
-        var r = new float[g * units];
-        for (int b = 0; b < gates; b++)
+        int directions = layer.Bidirectional ? 2 : 1;
+        int perDirection = layer.Tensors.Count / directions;
+        var w = new float[directions * g * inWidth];
+        var r = new float[directions * g * units];
+        var bb = new float[directions * 2 * g];
+        for (int d = 0; d < directions; d++)
         {
-            for (int j = 0; j < units; j++)
-            {
-                int row = b * units + j, column = order[b] * units + j;
-                for (int i = 0; i < inWidth; i++) w[row * inWidth + i] = kernel[i * g + column];
-                for (int k = 0; k < units; k++) r[row * units + k] = recurrent[k * g + column];
-            }
-        }
-
-        string bias = "";
-        if (layer.UseBias)
-        {
-            ReadOnlySpan<float> kb = Slice(p, layer.Tensors[2]);
-            bool twoRows = kb.Length == 2 * g;
-            var bb = new float[2 * g];
+            int first = d * perDirection;
+            ReadOnlySpan<float> kernel = Slice(p, layer.Tensors[first]), recurrent = Slice(p, layer.Tensors[first + 1]);
+            Span<float> wd = w.AsSpan(d * g * inWidth, g * inWidth), rd = r.AsSpan(d * g * units, g * units);
             for (int b = 0; b < gates; b++)
             {
                 for (int j = 0; j < units; j++)
                 {
-                    bb[b * units + j] = kb[order[b] * units + j];
-                    if (twoRows) bb[g + b * units + j] = kb[g + order[b] * units + j];
+                    int row = b * units + j, column = order[b] * units + j;
+                    for (int i = 0; i < inWidth; i++) wd[row * inWidth + i] = kernel[i * g + column];
+                    for (int k = 0; k < units; k++) rd[row * units + k] = recurrent[k * g + column];
                 }
             }
 
-            bias = Initializer(layer.Name + "/B", [1, 2 * g], bb);
+            if (layer.UseBias)
+            {
+                ReadOnlySpan<float> kb = Slice(p, layer.Tensors[first + 2]);
+                bool twoRows = kb.Length == 2 * g;
+                Span<float> bd = bb.AsSpan(d * 2 * g, 2 * g);
+                for (int b = 0; b < gates; b++)
+                {
+                    for (int j = 0; j < units; j++)
+                    {
+                        bd[b * units + j] = kb[order[b] * units + j];
+                        if (twoRows) bd[g + b * units + j] = kb[g + order[b] * units + j];
+                    }
+                }
+            }
         }
+
+        string bias = layer.UseBias ? Initializer(layer.Name + "/B", [directions, 2 * g], bb) : "";
 
         string act = layer.Activation switch
         {
@@ -194,6 +239,14 @@ internal sealed class OnnxExporter
             Int("hidden_size", units),
             Strings("activations", activations),
         };
+        if (layer.Bidirectional)
+        {
+            // ONNX lists the forward direction's functions, then the reverse direction's: the same ones here.
+            activations = [.. activations, .. activations];
+            attributes[1] = Strings("activations", activations);
+            attributes.Add(String("direction", "bidirectional"));
+        }
+
         if (activations.Any(a => a is "Affine" or "HardSigmoid"))
         {
             // Alpha and beta are consumed in order by the functions that take them: one pair per Affine (1, 0: the
@@ -210,7 +263,7 @@ internal sealed class OnnxExporter
 
         string y = Name(), yh = Name();
         var node = new NodeProto { OpType = op, Name = $"{layer.Name}/{op}" };
-        node.Input.AddRange([x, Initializer(layer.Name + "/W", [1, g, inWidth], w), Initializer(layer.Name + "/R", [1, g, units], r), bias]);
+        node.Input.AddRange([x, Initializer(layer.Name + "/W", [directions, g, inWidth], w), Initializer(layer.Name + "/R", [directions, g, units], r), bias]);
         node.Output.AddRange([y, yh]);
         node.Attribute.AddRange(attributes);
         _graph.Node.Add(node);
@@ -246,6 +299,15 @@ internal sealed class OnnxExporter
         var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
         foreach (int d in shape) t.Dims.Add(d);
         t.RawData = LittleEndianBytes(data);
+        _graph.Initializer.Add(t);
+        return name;
+    }
+
+    /// <summary>A float scalar initializer.</summary>
+    private string Scalar(string name, float value)
+    {
+        var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        t.FloatData.Add(value);
         _graph.Initializer.Add(t);
         return name;
     }
@@ -289,6 +351,9 @@ internal sealed class OnnxExporter
         a.Floats.AddRange(values);
         return a;
     }
+
+    private static AttributeProto String(string name, string value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
 
     private static AttributeProto Strings(string name, string[] values)
     {

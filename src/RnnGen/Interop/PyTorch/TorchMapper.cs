@@ -7,10 +7,14 @@ namespace RnnGen.Interop.PyTorch;
 /// <c>kernel = weight_ih_lk.T</c>, <c>recurrent_kernel = weight_hh_lk.T</c>, bias <c>bias_ih_lk + bias_hh_lk</c>
 /// (GRU: gates r, z, n reordered to z, r, h, and the two biases kept as rows <c>[input; recurrent]</c>, Keras's
 /// <c>reset_after</c> layout);</item>
+/// <item><c>bidirectional=True</c>: each sub-layer fills one Bidirectional layer, the <c>*_lk</c> tensors its forward
+/// half and the <c>*_lk_reverse</c> tensors its backward half (Keras's <c>get_weights()</c> order). A stacked module
+/// feeds its next layer both directions side by side, so every layer but its last must merge by concatenation.</item>
 /// <item><c>nn.Linear</c> fills a Dense layer (<c>kernel = weight.T</c>), <c>nn.Embedding</c> an Embedding layer.</item>
 /// </list>
 /// The shapes reveal the layer kind (gate count), units, input width and bias; each is checked against the model.
-/// Activations and direction are not in a state_dict and cannot be checked.
+/// Bidirectionality (the <c>*_reverse</c> tensors) is checked too. Activations, <c>go_backwards</c> and a Bidirectional
+/// layer's merge (which the module's <c>forward</c> applies) are not in a state_dict and cannot be checked.
 /// </summary>
 internal static class TorchMapper
 {
@@ -46,6 +50,16 @@ internal static class TorchMapper
                 if (!done[m] && Fits(modules[m].Params, layers[next])) pick = m;
             }
 
+            if (pick < 0)
+            {
+                // Nothing fits: the first unused module of the layer's sort (recurrent or not) reports the mismatch.
+                bool recurrent = layers[next].Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
+                for (int m = 0; m < modules.Count && pick < 0; m++)
+                {
+                    if (!done[m] && IsRecurrent(modules[m].Params) == recurrent) pick = m;
+                }
+            }
+
             if (pick < 0) pick = Array.IndexOf(done, false);
             if (pick < 0)
             {
@@ -71,7 +85,8 @@ internal static class TorchMapper
         if (ps.TryGetValue("weight_ih_l0", out SourceTensor? wi) && ps.TryGetValue("weight_hh_l0", out SourceTensor? wh))
         {
             int gates = layer.Kind switch { LayerKind.SimpleRnn => 1, LayerKind.Gru => 3, LayerKind.Lstm => 4, _ => 0 };
-            return gates > 0 && wh.Shape is [_, int u] && u == layer.Units && wi.Shape is [int g, int i] && g == gates * u && i == inWidth;
+            return gates > 0 && wh.Shape is [_, int u] && u == layer.Units && wi.Shape is [int g, int i] && g == gates * u && i == inWidth
+                && HasReverse(ps, "_l0") == layer.Bidirectional;
         }
 
         if (ps.TryGetValue("weight", out SourceTensor? w))
@@ -87,15 +102,24 @@ internal static class TorchMapper
         return false;
     }
 
+    private static bool IsRecurrent(Dictionary<string, SourceTensor> ps) => ps.Keys.Any(p => p.StartsWith("weight_ih_l", StringComparison.Ordinal) || p.StartsWith("weight_hh_l", StringComparison.Ordinal));
+
+    /// <summary>The first <c>*{sfx}_reverse</c> tensor of a module (the reverse direction of sub-layer <c>sfx</c>), or null.</summary>
+    private static string? Reverse(Dictionary<string, SourceTensor> ps, string sfx) => ps.Keys.FirstOrDefault(p => p.EndsWith(sfx + "_reverse", StringComparison.Ordinal));
+
+    private static bool HasReverse(Dictionary<string, SourceTensor> ps, string sfx) => Reverse(ps, sfx) is not null;
+
     private static void MapModule(string module, Dictionary<string, SourceTensor> ps, IReadOnlyList<LayerInfo> layers, ref int next, string modelName, ParameterBuffer buffer)
     {
         var used = new HashSet<string>(StringComparer.Ordinal);
         if (ps.ContainsKey("weight_ih_l0"))
         {
-            for (int k = 0; ps.ContainsKey($"weight_ih_l{k}"); k++)
+            int count = 0;
+            while (ps.ContainsKey($"weight_ih_l{count}") || ps.ContainsKey($"weight_hh_l{count}")) count++;
+            for (int k = 0; k < count; k++)
             {
                 LayerInfo layer = NextLayer(layers, ref next, module, $"layer {k} of an RNN module", buffer);
-                MapRecurrent(module, k, ps, used, layer, modelName, buffer);
+                MapRecurrent(module, k, k == count - 1, ps, used, layer, modelName, buffer);
             }
         }
         else if (ps.TryGetValue("weight", out SourceTensor? weight))
@@ -148,21 +172,50 @@ internal static class TorchMapper
         return layers[next++];
     }
 
-    private static void MapRecurrent(string module, int k, Dictionary<string, SourceTensor> ps, HashSet<string> used, LayerInfo layer, string modelName, ParameterBuffer buffer)
+    private static void MapRecurrent(string module, int k, bool lastOfModule, Dictionary<string, SourceTensor> ps, HashSet<string> used, LayerInfo layer, string modelName, ParameterBuffer buffer)
     {
         string sfx = $"_l{k}";
-        SourceTensor wi = ps[$"weight_ih{sfx}"];
-        if (!ps.TryGetValue($"weight_hh{sfx}", out SourceTensor? wh)) throw buffer.Fail($"'{Join(module, "weight_ih" + sfx)}' has no 'weight_hh{sfx}' beside it.");
-        if (ps.ContainsKey($"weight_ih{sfx}_reverse"))
+        if (!ps.ContainsKey($"weight_ih{sfx}")) throw buffer.Fail($"module '{module}' has no 'weight_ih{sfx}' beside its other layer-{k} tensors.");
+
+        // The architecture a state_dict reveals is checked before any shape: bidirectional is the presence of the
+        // *_reverse tensors, proj_size that of weight_hr_l*.
+        string? reverse = Reverse(ps, sfx);
+        bool fileBidirectional = reverse is not null;
+        if (fileBidirectional != layer.Bidirectional)
         {
-            throw buffer.Fail($"layer '{layer.Name}': bidirectional is true in the file (module '{module}' has weight_ih{sfx}_reverse) but false in {modelName}; declare the layer Bidirectional.");
+            throw fileBidirectional
+                ? buffer.Fail($"layer '{layer.Name}': bidirectional is true in the file (module '{module}' has {reverse}) but false in {modelName}; declare the layer Bidirectional.")
+                : buffer.Fail($"layer '{layer.Name}': bidirectional is false in the file (module '{module}' has no weight_ih{sfx}_reverse: nn.{TorchKind(layer.Kind)} without bidirectional=True) but true in {modelName}.");
         }
 
-        if (ps.ContainsKey($"weight_hr{sfx}"))
+        if (ps.ContainsKey($"weight_hr{sfx}") || ps.ContainsKey($"weight_hr{sfx}_reverse"))
         {
             throw buffer.Fail($"layer '{layer.Name}': module '{module}' has proj_size (weight_hr{sfx}), which Keras layers cannot express.");
         }
 
+        if (layer.Bidirectional && !lastOfModule && layer.Merge != MergeMode.Concat)
+        {
+            throw buffer.Fail($"layer '{layer.Name}': merge is concat in the file (module '{module}' is a bidirectional nn.{TorchKind(layer.Kind)} with num_layers > 1, which feeds layer {k + 1} both directions side by side) but {layer.Merge} in {modelName}; declare Merge = MergeMode.Concat.");
+        }
+
+        int perDirection = layer.Bidirectional ? layer.Tensors.Count / 2 : layer.Tensors.Count;
+        MapDirection(module, sfx, "", ps, used, layer, 0, modelName, buffer);
+        if (layer.Bidirectional)
+        {
+            // The reverse direction's tensors fill the backward layer's half (Keras get_weights(): forward, then backward).
+            MapDirection(module, sfx + "_reverse", " (the backward layer)", ps, used, layer, perDirection, modelName, buffer);
+        }
+    }
+
+    /// <summary>One direction of one (sub)layer: <c>weight_ih{sfx}</c>, <c>weight_hh{sfx}</c>, <c>bias_*{sfx}</c> into <c>layer.Tensors[first..]</c>.</summary>
+    private static void MapDirection(string module, string sfx, string half, Dictionary<string, SourceTensor> ps, HashSet<string> used, LayerInfo layer, int first, string modelName, ParameterBuffer buffer)
+    {
+        if (!ps.TryGetValue($"weight_ih{sfx}", out SourceTensor? wi))
+        {
+            throw buffer.Fail($"layer '{layer.Name}'{half}: the file has no '{Join(module, "weight_ih" + sfx)}'; module '{module}' has {string.Join(", ", ps.Keys.Where(p => p.EndsWith(sfx, StringComparison.Ordinal)))} for that direction.");
+        }
+
+        if (!ps.TryGetValue($"weight_hh{sfx}", out SourceTensor? wh)) throw buffer.Fail($"layer '{layer.Name}'{half}: '{Join(module, "weight_ih" + sfx)}' has no 'weight_hh{sfx}' beside it.");
         if (wi.Shape.Length != 2 || wh.Shape.Length != 2) throw buffer.Fail($"'{wi.Name}' and '{wh.Name}' must be matrices.");
         int units = wh.Shape[1], inWidth = wi.Shape[1];
         int gates = units == 0 ? 0 : wi.Shape[0] / units;
@@ -173,10 +226,9 @@ internal static class TorchMapper
             4 => LayerKind.Lstm,
             _ => throw buffer.Fail($"'{wi.Name}' {wi.ShapeText} with units {units} has {gates} gates; nn.RNN has 1, nn.GRU 3, nn.LSTM 4."),
         };
-        string torchName = kind switch { LayerKind.SimpleRnn => "nn.RNN", LayerKind.Gru => "nn.GRU", _ => "nn.LSTM" };
         if (kind != layer.Kind)
         {
-            throw buffer.Fail($"layer '{layer.Name}': layer kind is {kind} in the file (module '{module}' layer {k} is an {torchName}) but {layer.Kind} in {modelName}.");
+            throw buffer.Fail($"layer '{layer.Name}': layer kind is {kind} in the file (module '{module}' is an nn.{TorchKind(kind)}) but {layer.Kind} in {modelName}.");
         }
 
         if (units != layer.Units)
@@ -185,8 +237,18 @@ internal static class TorchMapper
         }
 
         if (wi.Shape[0] != gates * units || wh.Shape[0] != gates * units) throw buffer.Fail($"'{wi.Name}' {wi.ShapeText} and '{wh.Name}' {wh.ShapeText} disagree on the gate size.");
-        bool hasBias = ps.TryGetValue($"bias_ih{sfx}", out SourceTensor? bi) & ps.TryGetValue($"bias_hh{sfx}", out SourceTensor? bh);
-        CheckBias(layer, hasBias, module, $"bias_ih{sfx}", modelName, buffer);
+        bool hasIh = ps.TryGetValue($"bias_ih{sfx}", out SourceTensor? bi), hasHh = ps.TryGetValue($"bias_hh{sfx}", out SourceTensor? bh);
+        if (hasIh != hasHh)
+        {
+            throw buffer.Fail($"layer '{layer.Name}'{half}: module '{module}' has '{(hasIh ? "bias_ih" : "bias_hh")}{sfx}' but no '{(hasIh ? "bias_hh" : "bias_ih")}{sfx}'; PyTorch writes both biases or neither.");
+        }
+
+        if (half.Length > 0 && hasIh != layer.UseBias)
+        {
+            throw buffer.Fail($"layer '{layer.Name}'{half}: the file {(hasIh ? "has" : "has no")} 'bias_ih{sfx}' and 'bias_hh{sfx}', but the forward direction {(layer.UseBias ? "has" : "has no")} biases; both directions of a PyTorch module have the same bias setting.");
+        }
+
+        CheckBias(layer, hasIh, module, $"bias_ih{sfx}", modelName, buffer);
         if (kind == LayerKind.Gru && !layer.ResetAfter)
         {
             throw buffer.Fail($"layer '{layer.Name}': reset_after is true in the file (nn.GRU always applies the reset gate after the recurrent product) but false in {modelName}; declare ResetAfter = true.");
@@ -207,8 +269,8 @@ internal static class TorchMapper
             if (bhData is not null) bhData = ReorderRows(bhData, order, units, 1);
         }
 
-        buffer.Fill(layer.Tensors[0], [inWidth, g], Transpose(wiData, g, inWidth), $"'{wi.Name}' (transposed)");
-        buffer.Fill(layer.Tensors[1], [units, g], Transpose(whData, g, units), $"'{wh.Name}' (transposed)");
+        buffer.Fill(layer.Tensors[first], [inWidth, g], Transpose(wiData, g, inWidth), $"'{wi.Name}' (transposed)");
+        buffer.Fill(layer.Tensors[first + 1], [units, g], Transpose(whData, g, units), $"'{wh.Name}' (transposed)");
         if (biData is not null && bhData is not null)
         {
             used.Add($"bias_ih{sfx}");
@@ -216,16 +278,18 @@ internal static class TorchMapper
             if (biData.Length != g || bhData.Length != g) throw buffer.Fail($"'{bi!.Name}' {bi.ShapeText} and '{bh!.Name}' {bh.ShapeText} should both be [{g}].");
             if (kind == LayerKind.Gru)
             {
-                buffer.Fill(layer.Tensors[2], [2, g], [.. biData, .. bhData], $"'{bi!.Name}' and '{bh!.Name}' (rows input, recurrent)");
+                buffer.Fill(layer.Tensors[first + 2], [2, g], [.. biData, .. bhData], $"'{bi!.Name}' and '{bh!.Name}' (rows input, recurrent)");
             }
             else
             {
                 var sum = new float[g];
                 for (int i = 0; i < g; i++) sum[i] = biData[i] + bhData[i];
-                buffer.Fill(layer.Tensors[2], [g], sum, $"'{bi!.Name}' + '{bh!.Name}'");
+                buffer.Fill(layer.Tensors[first + 2], [g], sum, $"'{bi!.Name}' + '{bh!.Name}'");
             }
         }
     }
+
+    private static string TorchKind(LayerKind kind) => kind switch { LayerKind.SimpleRnn => "RNN", LayerKind.Gru => "GRU", LayerKind.Lstm => "LSTM", _ => kind.ToString() };
 
     private static void CheckBias(LayerInfo layer, bool fileHasBias, string module, string tensor, string modelName, ParameterBuffer buffer)
     {
