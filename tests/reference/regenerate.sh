@@ -20,6 +20,8 @@ node toolkit_tfjs.js
 "$PY" interop_pytorch.py
 node interop_tfjs.js
 node interop_tfjs_defaults.js
+"$PY" interop_bidirectional.py
+node interop_bidirectional_tfjs.js
 "$PY" bidirectional_pytorch.py
 node bidirectional_tfjs.js
 "$PY" bidirectional_check.py
