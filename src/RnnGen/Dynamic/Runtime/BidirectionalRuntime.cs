@@ -23,6 +23,10 @@ internal sealed partial class BidirectionalRuntime : LayerRuntime
     {
         _forward = layer.ForwardLayer.Bind(steps, inputWidth, inputIsSequence: true);
         _backward = layer.BackwardLayer.Bind(steps, inputWidth, inputIsSequence: true);
+
+        // Keras forces zero_output_for_mask = return_sequences on both directions.
+        ((RecurrentRuntime)_forward).ZeroOutputForMask = layer.ReturnSequences;
+        ((RecurrentRuntime)_backward).ZeroOutputForMask = layer.ReturnSequences;
         _merge = layer.Merge;
         _innerName = layer.ForwardLayer.KerasName;
         OutputIsSequence = layer.ReturnSequences;
