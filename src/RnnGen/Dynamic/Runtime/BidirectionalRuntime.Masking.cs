@@ -5,7 +5,9 @@ namespace RnnGen.Dynamic.Runtime;
 /// <summary>
 /// The bidirectional layer under a mask and from given states: both directions read the same mask (indexed by input
 /// step) and, returning sequences, output zeros at masked steps (Keras <c>zero_output_for_mask</c>, set in the
-/// constructor). The state is the forward direction's, then the backward direction's.
+/// constructor). The state is the forward direction's, then the backward direction's. Without a mask or states these
+/// are the layer's only paths (the unmasked members call them with empty spans, and the directions take their own
+/// unmasked paths).
 /// </summary>
 internal sealed partial class BidirectionalRuntime
 {
