@@ -6,7 +6,8 @@ namespace RnnGen.Dynamic;
 /// <summary>The batched members (<see cref="IBatchModel"/>): every layer runs the whole minibatch through matrix–matrix kernels.</summary>
 /// <remarks>
 /// Batch buffer layout for <c>n</c> samples, recomputed per call (no allocation):
-/// <c>[inputs n × InputSize | per layer: outputs n × OutputLength, cache | dY ping | dY pong | scratch]</c>.
+/// <c>[inputs n × InputSize | mask n × Timesteps | per layer: outputs n × OutputLength, cache | dY ping | dY pong | scratch]</c>
+/// (the mask only in a masked model).
 /// Training keeps it in <see cref="_batchBuffer"/>, grown on the first call with a larger <c>n</c>; <see cref="PredictBatch"/>
 /// uses a per-thread buffer without the input copy, the gradients and the backward cache (recurrent layers keep two steps).
 /// </remarks>
@@ -74,6 +75,7 @@ public sealed partial class Sequential
         Span<float> ws = _batchBuffer;
         int innerLength = n * _innerOutputLength;
         ReadOnlySpan<float> dy = outputGradients;
+        ReadOnlySpan<float> mask = BatchMask(n, ws, training: true);
         Span<float> scratch = ws[_batchScratchOffset..];
         for (int i = _runtimes.Length - 1; i >= 0; i--)
         {
@@ -85,7 +87,7 @@ public sealed partial class Sequential
             r.BackwardBatch(
                 n, LayerParameters(i), LayerGradients(i),
                 x, ws.Slice(_batchOutputOffsets[i], n * r.OutputLength), ws.Slice(_batchCacheOffsets[i], r.BatchCacheLength(n, true)),
-                dy, dx, scratch);
+                dy, dx, scratch, mask);
             dy = dx;
         }
     }
@@ -110,7 +112,8 @@ public sealed partial class Sequential
 
     private int BatchLayout(int n, bool training, Span<int> outputOffsets, Span<int> cacheOffsets, out int gradientOffset, out int scratchOffset)
     {
-        int offset = training ? n * InputSize : 0;
+        // The mask (n × Timesteps, masked models only) follows the inputs.
+        int offset = (training ? n * InputSize : 0) + (_maskSource is null ? 0 : n * Timesteps);
         int scratch = 0;
         for (int i = 0; i < _runtimes.Length; i++)
         {
@@ -130,12 +133,14 @@ public sealed partial class Sequential
 
     private void RunForwardBatch(int n, ReadOnlySpan<float> inputs, Span<float> ws, ReadOnlySpan<int> outputOffsets, ReadOnlySpan<int> cacheOffsets, bool training)
     {
+        Span<float> mask = BatchMask(n, ws, training);
+        _maskSource?.ComputeMask(inputs, n * Timesteps, mask);
         ReadOnlySpan<float> x = inputs;
         for (int i = 0; i < _runtimes.Length; i++)
         {
             LayerRuntime r = _runtimes[i];
             Span<float> y = ws.Slice(outputOffsets[i], n * r.OutputLength);
-            r.ForwardBatch(n, LayerParameters(i), x, y, ws.Slice(cacheOffsets[i], r.BatchCacheLength(n, training)), training);
+            r.ForwardBatch(n, LayerParameters(i), x, y, ws.Slice(cacheOffsets[i], r.BatchCacheLength(n, training)), training, mask);
             x = y;
         }
     }

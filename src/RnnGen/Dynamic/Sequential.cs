@@ -21,7 +21,7 @@ namespace RnnGen.Dynamic;
 /// <para>
 /// <see cref="Parameters"/> is one contiguous array: layer after layer, each in Keras <c>get_weights()</c> order.
 /// All buffers (caches for <see cref="Backward(ReadOnlySpan{float}, Span{float})"/>, gradients, streaming state) are
-/// allocated in the constructor. <see cref="Predict"/> uses a per-thread workspace allocated on the first call on a
+/// allocated in the constructor. <see cref="Predict(ReadOnlySpan{float}, Span{float})"/> uses a per-thread workspace allocated on the first call on a
 /// thread (and grown if a larger model is used), so it is thread-safe and allocation-free afterwards.
 /// </para>
 /// <para>
@@ -34,6 +34,14 @@ namespace RnnGen.Dynamic;
 /// Rules, as in Keras: an <see cref="EmbeddingLayer"/> may only be first and needs <c>features == outputDim</c>;
 /// a recurrent layer needs a sequence input (the model input, an Embedding, a recurrent layer with
 /// <c>ReturnSequences</c>, or a Dense applied to a sequence), and so does a <see cref="BidirectionalLayer"/>.
+/// A <see cref="MaskingLayer"/> may only be first, and not in a model with an Embedding (use <c>maskZero</c> there).
+/// </para>
+/// <para>
+/// Masking (a <see cref="MaskingLayer"/> first, or an <see cref="EmbeddingLayer"/> with <c>maskZero</c>): the mask is
+/// computed per sample and timestep from the model input and every member (Predict, Forward/Backward, the batched ones,
+/// Step) follows it as Keras does; see <see cref="MaskingLayer"/>. States: <see cref="StateSize"/>,
+/// <see cref="Predict(ReadOnlySpan{float}, Span{float}, ReadOnlySpan{float}, Span{float})"/>, <see cref="ReadState"/> and
+/// <see cref="WriteState"/>.
 /// </para>
 /// </remarks>
 public sealed partial class Sequential : IBatchModel
@@ -51,6 +59,13 @@ public sealed partial class Sequential : IBatchModel
     private readonly int[] _cacheOffsets;
     private readonly int _workspaceLength;
     private readonly float[] _workspace;
+
+    // Masking (Sequential.Masking.cs): the first layer computes the mask; per sample it lives at the end of the workspace.
+    private readonly LayerRuntime? _maskSource;
+    private readonly int _maskOffset;
+
+    // States (Sequential.States.cs): each layer's part of the public state.
+    private readonly int[] _publicStateOffsets;
     private readonly float[] _input;
     private bool _hasForward;
 
@@ -99,7 +114,7 @@ public sealed partial class Sequential : IBatchModel
         int count = layers.Length;
         _runtimes = new LayerRuntime[count];
         _parameterOffsets = new int[count];
-        var infos = new LayerInfo[count];
+        var infos = new List<LayerInfo>(count);
         var nameCounts = new Dictionary<string, int>();
         var summaryRows = new (string Name, string Shape, int Params)[count];
 
@@ -110,6 +125,7 @@ public sealed partial class Sequential : IBatchModel
         {
             Layer layer = layers[i] ?? throw new ArgumentException($"Layer {i} is null.", nameof(layers));
             int[] inputShape = isSequence ? [timesteps, width] : [width];
+            CheckMasking(layers, i);
             if (layer is EmbeddingLayer embedding)
             {
                 if (i != 0) throw new ArgumentException($"Layer {i} is an Embedding: an Embedding must be the first layer.", nameof(layers));
@@ -149,17 +165,20 @@ public sealed partial class Sequential : IBatchModel
             rows = runtime.OutputRows;
             width = runtime.Units;
             int[] outputShape = isSequence ? [timesteps, width] : [width];
-            infos[i] = new LayerInfo(
+            summaryRows[i] = ($"{name} ({layer.KerasClassName})", SummaryWriter.Shape(outputShape), runtime.ParameterCount);
+            parameterCount += runtime.ParameterCount;
+
+            // LayerInfo has no kind for Masking (no weights): it is in the summary only.
+            if (layer is MaskingLayer) continue;
+            infos.Add(new LayerInfo(
                 name, layer.Kind, layer.Units, layer.Activation, runtime.OutputIsSequence, runtime.GoBackwards, layer.UseBias,
-                Array.AsReadOnly(inputShape), Array.AsReadOnly(outputShape), parameterCount, runtime.ParameterCount, Array.AsReadOnly(tensors))
+                Array.AsReadOnly(inputShape), Array.AsReadOnly(outputShape), _parameterOffsets[i], runtime.ParameterCount, Array.AsReadOnly(tensors))
             {
                 ResetAfter = described is not GruLayer gru || gru.ResetAfter,
                 RecurrentActivation = described switch { LstmLayer l => l.RecurrentActivation, GruLayer g => g.RecurrentActivation, _ => Activation.Sigmoid },
                 Bidirectional = bidirectional is not null,
                 Merge = bidirectional?.Merge ?? MergeMode.Concat,
-            };
-            summaryRows[i] = ($"{name} ({layer.KerasClassName})", SummaryWriter.Shape(outputShape), runtime.ParameterCount);
-            parameterCount += runtime.ParameterCount;
+            });
         }
 
         LayerRuntime first = _runtimes[0], last = _runtimes[count - 1];
@@ -168,7 +187,7 @@ public sealed partial class Sequential : IBatchModel
         OutputSize = last.OutputLength;
         StepOutputSize = last.Units;
         ParameterCount = parameterCount;
-        _layers = Array.AsReadOnly(infos);
+        _layers = infos.AsReadOnly();
         Summary = SummaryWriter.Write(summaryRows);
 
         _parameters = new float[parameterCount];
@@ -184,7 +203,8 @@ public sealed partial class Sequential : IBatchModel
         _gradientOffsets = new int[count];
         _stateOffsets = new int[count];
         _stepOutputOffsets = new int[count];
-        int workspace = 0, gradientsLength = 0, scratch = 0, state = 0, stepOutputs = 0;
+        _publicStateOffsets = new int[count];
+        int workspace = 0, gradientsLength = 0, scratch = 0, state = 0, stepOutputs = 0, publicState = 0;
         _canStep = true;
         for (int i = 0; i < count; i++)
         {
@@ -200,9 +220,15 @@ public sealed partial class Sequential : IBatchModel
             state += r.StateLength;
             _stepOutputOffsets[i] = stepOutputs;
             stepOutputs += r.Units;
+            _publicStateOffsets[i] = publicState;
+            publicState += r.StateSize;
             _canStep &= r.CanStep;
         }
 
+        StateSize = publicState;
+        _maskSource = first.ComputesMask ? first : null;
+        _maskOffset = workspace;
+        if (_maskSource is not null) workspace += timesteps;
         _workspaceLength = workspace;
         _innerOutputLength = 0;
         for (int i = 0; i < count - 1; i++) _innerOutputLength = Math.Max(_innerOutputLength, _runtimes[i].OutputLength);
@@ -244,6 +270,10 @@ public sealed partial class Sequential : IBatchModel
         _stateOffsets = source._stateOffsets;
         _stepOutputOffsets = source._stepOutputOffsets;
         _innerOutputLength = source._innerOutputLength;
+        _maskSource = source._maskSource;
+        _maskOffset = source._maskOffset;
+        _publicStateOffsets = source._publicStateOffsets;
+        StateSize = source.StateSize;
 
         // Per instance.
         _gradients = new float[source._gradients.Length];
@@ -302,7 +332,7 @@ public sealed partial class Sequential : IBatchModel
         }
 
         Span<float> ws = workspace.AsSpan(0, _workspaceLength);
-        RunForward(input, ws);
+        RunForward(input, ws, default, default);
         LastOutput(ws).CopyTo(output);
     }
 
@@ -313,7 +343,7 @@ public sealed partial class Sequential : IBatchModel
         Guard.Length(output.Length, OutputSize, nameof(output));
         _hasForward = false;
         input.CopyTo(_input);
-        RunForward(_input, _workspace);
+        RunForward(_input, _workspace, default, default);
         LastOutput(_workspace).CopyTo(output);
         _hasForward = true;
     }
@@ -344,7 +374,7 @@ public sealed partial class Sequential : IBatchModel
     /// <inheritdoc/>
     /// <remarks>
     /// After <see cref="ResetState"/>, feeding the <see cref="Timesteps"/> rows of an input gives at the last step the
-    /// output of <see cref="Predict"/> (or, when the last layer returns sequences, row <c>t</c> of it at step <c>t</c>).
+    /// output of <see cref="Predict(ReadOnlySpan{float}, Span{float})"/> (or, when the last layer returns sequences, row <c>t</c> of it at step <c>t</c>).
     /// </remarks>
     /// <exception cref="NotSupportedException">A layer has <c>GoBackwards</c> or is a <see cref="BidirectionalLayer"/>: it needs the whole sequence.</exception>
     public void Step(ReadOnlySpan<float> x, Span<float> y)
@@ -352,13 +382,14 @@ public sealed partial class Sequential : IBatchModel
         if (!_canStep) ThrowStepNotSupported();
         Guard.Length(x.Length, StepInputSize, nameof(x));
         Guard.Length(y.Length, StepOutputSize, nameof(y));
+        bool masked = IsMaskedStep(x);
         ReadOnlySpan<float> current = x;
         int last = _runtimes.Length - 1;
         for (int i = 0; i <= last; i++)
         {
             LayerRuntime r = _runtimes[i];
             Span<float> next = i == last ? y : _stepOutputs.AsSpan(_stepOutputOffsets[i], r.Units);
-            r.Step(LayerParameters(i), current, next, _state.AsSpan(_stateOffsets[i], r.StateLength), _scratch, _position);
+            r.Step(LayerParameters(i), current, next, _state.AsSpan(_stateOffsets[i], r.StateLength), _scratch, _position, masked);
             current = next;
         }
 
@@ -400,14 +431,18 @@ public sealed partial class Sequential : IBatchModel
         return ws.Slice(_outputOffsets[last], _runtimes[last].OutputLength);
     }
 
-    private void RunForward(ReadOnlySpan<float> input, Span<float> ws)
+    /// <summary>Every layer forward, under the model's mask (computed into the workspace) and from <paramref name="initialState"/> (empty: zeros).</summary>
+    private void RunForward(ReadOnlySpan<float> input, Span<float> ws, ReadOnlySpan<float> initialState, Span<float> finalState)
     {
+        ReadOnlySpan<float> mask = ComputeMask(input, ws);
         ReadOnlySpan<float> x = input;
         for (int i = 0; i < _runtimes.Length; i++)
         {
             LayerRuntime r = _runtimes[i];
             Span<float> y = ws.Slice(_outputOffsets[i], r.OutputLength);
-            r.Forward(LayerParameters(i), x, y, ws.Slice(_cacheOffsets[i], r.CacheLength));
+            r.Forward(
+                LayerParameters(i), x, y, ws.Slice(_cacheOffsets[i], r.CacheLength),
+                mask, LayerState(initialState, i), LayerState(finalState, i));
             x = y;
         }
     }
@@ -416,6 +451,7 @@ public sealed partial class Sequential : IBatchModel
     {
         if (!_hasForward) Guard.ThrowBackwardWithoutForward();
         Span<float> ws = _workspace;
+        ReadOnlySpan<float> mask = Mask(ws);
         ReadOnlySpan<float> dy = outputGradient;
         for (int i = _runtimes.Length - 1; i >= 0; i--)
         {
@@ -425,7 +461,7 @@ public sealed partial class Sequential : IBatchModel
             r.Backward(
                 LayerParameters(i), LayerGradients(i),
                 x, ws.Slice(_outputOffsets[i], r.OutputLength), ws.Slice(_cacheOffsets[i], r.CacheLength),
-                dy, dx, _scratch);
+                dy, dx, _scratch, mask);
             dy = dx;
         }
     }

@@ -23,6 +23,10 @@ internal sealed partial class BidirectionalRuntime : LayerRuntime
     {
         _forward = layer.ForwardLayer.Bind(steps, inputWidth, inputIsSequence: true);
         _backward = layer.BackwardLayer.Bind(steps, inputWidth, inputIsSequence: true);
+
+        // Keras forces zero_output_for_mask = return_sequences on both directions.
+        ((RecurrentRuntime)_forward).ZeroOutputForMask = layer.ReturnSequences;
+        ((RecurrentRuntime)_backward).ZeroOutputForMask = layer.ReturnSequences;
         _merge = layer.Merge;
         _innerName = layer.ForwardLayer.KerasName;
         OutputIsSequence = layer.ReturnSequences;
@@ -75,14 +79,8 @@ internal sealed partial class BidirectionalRuntime : LayerRuntime
         _backward.Initialize(p[Half..], random);
     }
 
-    public override void Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> y, Span<float> cache)
-    {
-        int o = _forward.OutputLength, half = HalfCache;
-        Span<float> yf = cache[..o], yb = cache.Slice(half, o);
-        _forward.Forward(p[..Half], x, yf, cache.Slice(o, _forward.CacheLength));
-        _backward.Forward(p[Half..], x, yb, cache.Slice(half + o, _backward.CacheLength));
-        Merge(yf, yb, y);
-    }
+    public override void Forward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> y, Span<float> cache) =>
+        Forward(p, x, y, cache, default, default, default);
 
     /// <summary>
     /// g += dLoss/dWeights of both directions; dx = dx_f + dx_b. The output gradient is routed through the merge
@@ -91,18 +89,8 @@ internal sealed partial class BidirectionalRuntime : LayerRuntime
     public override void Backward(
         ReadOnlySpan<float> p, Span<float> g,
         ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> cache,
-        ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch)
-    {
-        int o = _forward.OutputLength, half = HalfCache;
-        ReadOnlySpan<float> yf = cache[..o], yb = cache.Slice(half, o);
-        Span<float> dyf = scratch[..o], dyb = scratch.Slice(o, o);
-        Span<float> dxb = dx.IsEmpty ? default : scratch.Slice(2 * o, InputLength);
-        Span<float> inner = scratch[(2 * o + InputLength)..];
-        SplitGradient(dy, yf, yb, dyf, dyb);
-        _forward.Backward(p[..Half], g[..Half], x, yf, cache.Slice(o, _forward.CacheLength), dyf, dx, inner);
-        _backward.Backward(p[Half..], g[Half..], x, yb, cache.Slice(half + o, _backward.CacheLength), dyb, dxb, inner);
-        if (!dx.IsEmpty) TensorPrimitives.Add(dx, dxb, dx);
-    }
+        ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch) =>
+        Backward(p, g, x, y, cache, dy, dx, scratch, default);
 
     public override void Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> y, Span<float> state, Span<float> scratch, int position) =>
         throw new NotSupportedException("A Bidirectional layer cannot Step: its backward direction needs the whole sequence.");

@@ -7,11 +7,13 @@ namespace RnnGen.Dynamic.Runtime;
 internal sealed class EmbeddingRuntime : LayerRuntime
 {
     private readonly int _inputDim;
+    private readonly bool _maskZero;
 
     public EmbeddingRuntime(EmbeddingLayer layer, int steps)
         : base(steps, 1, layer.OutputDim, steps)
     {
         _inputDim = layer.InputDim;
+        _maskZero = layer.MaskZero;
         OutputIsSequence = true;
     }
 
@@ -22,6 +24,14 @@ internal sealed class EmbeddingRuntime : LayerRuntime
     public override int StateLength => 0;
 
     public override int ScratchLength => 0;
+
+    public override bool ComputesMask => _maskZero;
+
+    /// <summary>Keras <c>mask_zero</c>: <c>m_t = (id_t != 0)</c>.</summary>
+    public override void ComputeMask(ReadOnlySpan<float> x, int rows, Span<float> mask)
+    {
+        for (int r = 0; r < rows; r++) mask[r] = x[r] != 0f ? 1f : 0f;
+    }
 
     public override TensorSpec[] Tensors() => [new("embeddings", [_inputDim, Units], 0)];
 

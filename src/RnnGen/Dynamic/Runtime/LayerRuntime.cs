@@ -24,7 +24,7 @@ internal readonly record struct TensorSpec(string Suffix, int[] Shape, int Offse
 /// <see cref="ParameterCount"/> weights; inputs are <see cref="Steps"/> rows of <see cref="InputWidth"/>;
 /// outputs are <see cref="OutputRows"/> rows of <see cref="Units"/>.
 /// </remarks>
-internal abstract class LayerRuntime
+internal abstract partial class LayerRuntime
 {
     protected LayerRuntime(int steps, int inputWidth, int units, int outputRows)
     {
@@ -54,7 +54,7 @@ internal abstract class LayerRuntime
 
     public bool GoBackwards { get; protected init; }
 
-    /// <summary>Whether <see cref="Step"/> works: not for a layer that needs the whole sequence (GoBackwards, Bidirectional).</summary>
+    /// <summary>Whether <see cref="Step(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float}, int)"/> works: not for a layer that needs the whole sequence (GoBackwards, Bidirectional).</summary>
     public virtual bool CanStep => !GoBackwards;
 
     public abstract int ParameterCount { get; }
@@ -86,21 +86,21 @@ internal abstract class LayerRuntime
         ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> cache,
         ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch);
 
-    /// <summary>Floats of cache <see cref="ForwardBatch"/> needs for <paramref name="n"/> samples: everything Backward reads when <paramref name="training"/>, else only the working set.</summary>
+    /// <summary>Floats of cache <see cref="ForwardBatch(int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, bool)"/> needs for <paramref name="n"/> samples: everything Backward reads when <paramref name="training"/>, else only the working set.</summary>
     public abstract int BatchCacheLength(int n, bool training);
 
-    /// <summary>Floats of scratch <see cref="BackwardBatch"/> needs for <paramref name="n"/> samples.</summary>
+    /// <summary>Floats of scratch <see cref="BackwardBatch(int, ReadOnlySpan{float}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/> needs for <paramref name="n"/> samples.</summary>
     public abstract int BatchScratchLength(int n);
 
     /// <summary>
-    /// <see cref="Forward"/> on <paramref name="n"/> samples at once: <paramref name="x"/> is <c>n × InputLength</c> and
+    /// <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/> on <paramref name="n"/> samples at once: <paramref name="x"/> is <c>n × InputLength</c> and
     /// <paramref name="y"/> <c>n × OutputLength</c>, sample after sample. Fills <paramref name="cache"/>
-    /// (<see cref="BatchCacheLength"/>) for <see cref="BackwardBatch"/> when <paramref name="training"/>.
+    /// (<see cref="BatchCacheLength"/>) for <see cref="BackwardBatch(int, ReadOnlySpan{float}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/> when <paramref name="training"/>.
     /// </summary>
     public abstract void ForwardBatch(int n, ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> y, Span<float> cache, bool training);
 
     /// <summary>
-    /// <see cref="Backward"/> on the <paramref name="n"/> samples of the last training <see cref="ForwardBatch"/>:
+    /// <see cref="Backward(ReadOnlySpan{float}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/> on the <paramref name="n"/> samples of the last training <see cref="ForwardBatch(int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, bool)"/>:
     /// <c>g += sum_i dLoss_i/dWeights</c>; <c>dx</c> (<c>n × InputLength</c>) is overwritten, or skipped when empty.
     /// </summary>
     public abstract void BackwardBatch(

@@ -57,7 +57,8 @@ internal abstract partial class RecurrentRuntime : LayerRuntime
 
     public override int CacheLength => Steps * StepCacheLength;
 
-    public override int StateLength => StepCacheLength;
+    /// <remarks>The last step's cache block (the cell reads its state slots), then the carried output of a masked step.</remarks>
+    public override int StateLength => StepCacheLength + Units;
 
     public override int ScratchLength => Math.Max(StepCacheLength, StateGradientLength + CellScratchLength);
 
@@ -123,13 +124,26 @@ internal abstract partial class RecurrentRuntime : LayerRuntime
         }
     }
 
-    public override void Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> y, Span<float> state, Span<float> scratch, int position)
+    public override void Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> y, Span<float> state, Span<float> scratch, int position) =>
+        Step(p, x, y, state, scratch, position, masked: false);
+
+    /// <remarks>
+    /// A zeroed state is h = 0 (and c = 0): the same as the first timestep of Forward. A masked step keeps the state and
+    /// repeats the last kept step's output (zero before any).
+    /// </remarks>
+    public override void Step(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> y, Span<float> state, Span<float> scratch, int position, bool masked)
     {
-        // A zeroed state is h = 0 (and c = 0): the same as the first timestep of Forward.
-        Span<float> next = scratch[..StepCacheLength];
-        CellForward(p, x, state, next);
-        next.CopyTo(state);
-        next[..Units].CopyTo(y);
+        int sc = StepCacheLength, u = Units;
+        Span<float> block = state[..sc], carried = state.Slice(sc, u);
+        if (!masked)
+        {
+            Span<float> next = scratch[..sc];
+            CellForward(p, x, block, next);
+            next.CopyTo(block);
+            next[..u].CopyTo(carried);
+        }
+
+        carried.CopyTo(y);
     }
 
     /// <summary>
