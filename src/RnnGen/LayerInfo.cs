@@ -72,4 +72,13 @@ public sealed record LayerInfo(
 
     /// <summary>For a <see cref="Bidirectional"/> layer: how the directions are merged. <see cref="MergeMode.Concat"/> otherwise.</summary>
     public MergeMode Merge { get; init; } = MergeMode.Concat;
+
+    /// <summary>For an <see cref="LayerKind.Embedding"/>: Keras <c>mask_zero</c>, token 0 masks its timestep.</summary>
+    public bool MaskZero { get; init; }
+
+    /// <summary>
+    /// On the first layer of a model with a Keras <c>Masking(mask_value)</c> layer in front of it (which has no weights and
+    /// no <see cref="LayerKind"/>, so it is not one of the layers): its mask value; null otherwise.
+    /// </summary>
+    public float? MaskValue { get; init; }
 }

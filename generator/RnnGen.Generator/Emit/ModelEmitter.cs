@@ -948,6 +948,8 @@ internal static class ModelEmitter
                 var inits = new List<string>();
                 if (layer.Kind == LayerKind.Gru) inits.Add($"ResetAfter = {Bool(s.ResetAfter)}");
                 if (s.RecurrentActivation != ActivationKind.Sigmoid) inits.Add($"RecurrentActivation = global::RnnGen.Activation.{s.RecurrentActivation}");
+                if (s.MaskZero) inits.Add("MaskZero = true");
+                if (layer.Index == 0 && _spec.MaskValue is { } maskValue) inits.Add($"MaskValue = {FloatLiteral(maskValue)}");
                 if (s.Bidirectional) inits.Add("Bidirectional = true");
                 if (s.Bidirectional && s.Merge != MergeKind.Concat) inits.Add($"Merge = global::RnnGen.MergeMode.{s.Merge}");
                 _w.WriteLine(inits.Count > 0 ? $"}}) {{ {string.Join(", ", inits)} }}," : "}),");

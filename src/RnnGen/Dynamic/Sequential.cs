@@ -178,6 +178,8 @@ public sealed partial class Sequential : IBatchModel
                 RecurrentActivation = described switch { LstmLayer l => l.RecurrentActivation, GruLayer g => g.RecurrentActivation, _ => Activation.Sigmoid },
                 Bidirectional = bidirectional is not null,
                 Merge = bidirectional?.Merge ?? MergeMode.Concat,
+                MaskZero = layer is EmbeddingLayer { MaskZero: true },
+                MaskValue = infos.Count == 0 && i > 0 && layers[0] is MaskingLayer masking ? masking.MaskValue : null,
             });
         }
 

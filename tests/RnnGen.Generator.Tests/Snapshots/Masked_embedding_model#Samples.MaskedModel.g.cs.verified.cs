@@ -1400,7 +1400,7 @@ partial class MaskedModel : global::RnnGen.IBatchModel
             Tensors: new global::RnnGen.TensorInfo[]
             {
                 new global::RnnGen.TensorInfo("embedding/embeddings", new[] { 5, 2 }, 0, 10),
-            }),
+            }) { MaskZero = true },
         new global::RnnGen.LayerInfo("gru", global::RnnGen.LayerKind.Gru, Units: 2, global::RnnGen.Activation.Tanh,
             ReturnSequences: false, GoBackwards: false, UseBias: true,
             InputShape: new[] { 3, 2 }, OutputShape: new[] { 2 },

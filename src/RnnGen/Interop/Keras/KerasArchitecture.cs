@@ -19,6 +19,7 @@ internal static class KerasArchitecture
         string modelName = InteropText.ModelName(model);
         IReadOnlyList<LayerInfo> layers = model.Layers;
         var matched = new List<KerasLayerConfig>();
+        bool sawMasking = false;
         foreach (KerasLayerConfig c in config)
         {
             if (c.ClassName == "InputLayer")
@@ -30,7 +31,21 @@ internal static class KerasArchitecture
             string layerName = i < layers.Count ? layers[i].Name : "(none)";
             if (c.ClassName == "Masking")
             {
-                throw buffer.Fail($"layer '{c.Name}': the file has a Masking layer (mask_value {c.Config.GetProperty("mask_value").GetRawText()}), but {modelName} has no masking (layer {i} is '{layerName}').");
+                // A weightless first layer: the model's first LayerInfo carries its value.
+                bool hasValue = c.Config.TryGetProperty("mask_value", out var value) && value.ValueKind == System.Text.Json.JsonValueKind.Number;
+                double fileValue = hasValue ? value.GetDouble() : 0;
+                if (i != 0 || layers.Count == 0 || layers[0].MaskValue is not { } modelValue)
+                {
+                    throw buffer.Fail($"layer '{c.Name}': the file has a Masking layer (mask_value {(hasValue ? value.GetRawText() : "0.0")}), but {modelName} has no masking (layer {i} is '{layerName}'); declare [Masking({((float)fileValue).ToString(System.Globalization.CultureInfo.InvariantCulture)}f)] first.");
+                }
+
+                if ((float)fileValue != modelValue)
+                {
+                    throw buffer.Fail($"layer '{c.Name}': mask_value is {(float)fileValue} in the file but {modelValue} in {modelName}.");
+                }
+
+                sawMasking = true;
+                continue;
             }
 
             // A Bidirectional wrapper is one model layer: its settings are the wrapped layer's ("layer": the original in
@@ -108,6 +123,11 @@ internal static class KerasArchitecture
             matched.Add(c);
         }
 
+        if (!sawMasking && layers.Count > 0 && layers[0].MaskValue is { } declared && matched.Count > 0)
+        {
+            throw buffer.Fail($"the file's model has no Masking layer, but {modelName} declares [Masking({declared})] in front of '{layers[0].Name}'.");
+        }
+
         if (matched.Count != layers.Count)
         {
             throw buffer.Fail($"the file's model has {matched.Count} layers (besides InputLayer), but {modelName} has {layers.Count}; the first missing one is '{layers[matched.Count].Name}' ({layers[matched.Count].Kind}).");
@@ -123,9 +143,11 @@ internal static class KerasArchitecture
         {
             Same(where, "output_dim", c.Int("output_dim"), layer.Units, modelName, buffer);
             Same(where, "input_dim", c.Int("input_dim"), layer.Tensors[0].Shape[0], modelName, buffer);
-            if (c.Bool("mask_zero") == true)
+            bool fileMask = c.Bool("mask_zero") == true;
+            if (fileMask != layer.MaskZero)
             {
-                throw buffer.Fail($"{where}: mask_zero is true in the file but false in {modelName}; masking is not supported yet.");
+                throw buffer.Fail($"{where}: mask_zero is {(fileMask ? "true" : "false")} in the file but MaskZero is {(layer.MaskZero ? "true" : "false")} in {modelName}"
+                    + (fileMask ? " — declare [Embedding(..., MaskZero = true)]." : "."));
             }
 
             return;

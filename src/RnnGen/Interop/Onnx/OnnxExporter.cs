@@ -56,6 +56,15 @@ internal sealed class OnnxExporter
     private GraphProto Build(IRnnModel model)
     {
         IReadOnlyList<LayerInfo> layers = model.Layers;
+        // ONNX's recurrent operators take sequence_lens (trailing padding only), not Keras's per-step mask: refuse it
+        // rather than export a model that would read the padding.
+        if (layers[0].MaskZero || layers[0].MaskValue is not null)
+        {
+            throw new NotSupportedException(layers[0].MaskZero
+                ? $"Layer '{layers[0].Name}' (Embedding) masks token 0 (MaskZero), which ONNX's recurrent operators cannot express; export a model without MaskZero and the same weights."
+                : $"The Masking layer in front of layer '{layers[0].Name}' (mask value {layers[0].MaskValue}) has no ONNX equivalent; export a model without [Masking] and the same weights.");
+        }
+
         bool tokens = layers[0].Kind == LayerKind.Embedding;
         _graph.Input.Add(ValueInfo("input", tokens ? [1, model.Timesteps] : [1, model.Timesteps, model.Features]));
         string x = "input";
