@@ -1,3 +1,4 @@
+using System.Linq;
 using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
@@ -69,7 +70,7 @@ public sealed class RnnModelGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(specs.Combine(names), (spc, input) => EmitModel(spc, input.Left, input.Right, emit));
 
         // Layer attributes on a class without [RnnModel].
-        foreach (var (metadataName, shortName, _) in ModelParser.LayerAttributes)
+        foreach (var (metadataName, shortName) in ModelParser.LayerAttributes.Select(a => (a.MetadataName, a.ShortName)).Append((ModelParser.MaskingAttribute, "Masking")))
         {
             IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> orphans = context.SyntaxProvider
                 .ForAttributeWithMetadataName(

@@ -126,6 +126,13 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void Masking_without_model_reports_RNNG010()
+    {
+        Diagnostic d = Single("[[|Masking(0f)|]]\npublic partial class M { }", "RNNG010");
+        Assert.Contains("[Masking] on 'M' has no effect", d.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Model_too_big_to_unroll_reports_RNNG011_as_info_and_still_emits()
     {
         string source = Usings + "[RnnModel(50, 8)]\n[SimpleRnn(64)]\n[Dense(1)]\npublic partial class Big { }";

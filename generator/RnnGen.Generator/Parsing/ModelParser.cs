@@ -337,7 +337,7 @@ internal static class ModelParser
         foreach (AttributeData attribute in symbol.GetAttributes())
         {
             string? name = attribute.AttributeClass?.ToDisplayString();
-            if (name != ModelAttribute && !LayerAttributes.Any(l => l.MetadataName == name))
+            if (name != ModelAttribute && name != MaskingAttribute && !LayerAttributes.Any(l => l.MetadataName == name))
             {
                 continue;
             }
