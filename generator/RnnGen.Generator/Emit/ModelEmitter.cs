@@ -325,6 +325,14 @@ internal static class ModelEmitter
                 _w.WriteLine("[global::System.ThreadStatic]");
                 _w.WriteLine("private static float[]? t_predictWorkspace;");
             }
+
+            if (Masked && _stateSize > StackWorkspaceLimit)
+            {
+                _w.WriteLine();
+                _w.WriteLine("// The recurrent state of a masked Predict is too large for the stack: one buffer per thread, allocated on first use.");
+                _w.WriteLine("[global::System.ThreadStatic]");
+                _w.WriteLine("private static float[]? t_predictState;");
+            }
         }
 
         private void EmitConstructors()
@@ -424,7 +432,18 @@ internal static class ModelEmitter
                 GuardLengths("input", "InputSize", "output", "OutputSize");
                 if (Masked)
                 {
-                    _w.WriteLine("PredictBatch(input, output); // masking lives in the batched tier: a group of one");
+                    // one sample: each layer's Step over the unmasked timesteps, from a zero state (a lane group of one would
+                    // do a whole group's arithmetic)
+                    if (Tokens) _w.WriteLine("CheckTokens(input, nameof(input));");
+                    _w.WriteLine(_workspaceSize > StackWorkspaceLimit
+                        ? "global::System.Span<float> ws = t_predictWorkspace ??= new float[WorkspaceSize];"
+                        : "global::System.Span<float> ws = stackalloc float[WorkspaceSize];");
+                    _w.WriteLine(_stateSize > StackWorkspaceLimit
+                        ? "global::System.Span<float> state = t_predictState ??= new float[StateSize];"
+                        : "global::System.Span<float> state = stackalloc float[StateSize];");
+                    if (_stateSize > StackWorkspaceLimit) _w.WriteLine("state.Clear();");
+                    _w.WriteLine("RunForwardFromState(_parameters, input, ws, state);");
+                    _w.WriteLine("ws.Slice(OutputOffset, OutputSize).CopyTo(output);");
                 }
                 else
                 {

@@ -125,7 +125,11 @@ partial class MaskedModel : global::RnnGen.IBatchModel
     {
         global::RnnGen.CompilerServices.Guard.Length(input.Length, InputSize, nameof(input));
         global::RnnGen.CompilerServices.Guard.Length(output.Length, OutputSize, nameof(output));
-        PredictBatch(input, output); // masking lives in the batched tier: a group of one
+        CheckTokens(input, nameof(input));
+        global::System.Span<float> ws = stackalloc float[WorkspaceSize];
+        global::System.Span<float> state = stackalloc float[StateSize];
+        RunForwardFromState(_parameters, input, ws, state);
+        ws.Slice(OutputOffset, OutputSize).CopyTo(output);
     }
 
     /// <summary>Training forward pass: like Predict, and keeps the activations Backward needs. Not thread-safe.</summary>
