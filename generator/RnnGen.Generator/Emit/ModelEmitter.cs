@@ -286,10 +286,14 @@ internal static class ModelEmitter
             _w.WriteLine();
             _w.WriteLine("private readonly float[] _parameters = new float[ParameterCount];");
             _w.WriteLine("private readonly float[] _gradients = new float[ParameterCount];");
-            _w.WriteLine("private readonly float[] _input = new float[InputSize];");
-            _w.WriteLine("private readonly float[] _workspace = new float[WorkspaceSize];");
-            _w.WriteLine("private readonly float[] _deltas = new float[DeltaSize];");
-            _w.WriteLine("private readonly float[] _scratch = new float[ScratchSize];");
+            if (!Masked)
+            {
+                // a masked model trains in lanes, so it has no per-sample training cache
+                _w.WriteLine("private readonly float[] _input = new float[InputSize];");
+                _w.WriteLine("private readonly float[] _workspace = new float[WorkspaceSize];");
+                _w.WriteLine("private readonly float[] _deltas = new float[DeltaSize];");
+                _w.WriteLine("private readonly float[] _scratch = new float[ScratchSize];");
+            }
             _w.WriteLine("private readonly float[] _inputGradient = new float[InputSize];");
             _w.WriteLine("private readonly float[] _state = new float[StateSize];");
             if (Masked)

@@ -55,10 +55,6 @@ partial class MaskedModel : global::RnnGen.IBatchModel
 
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
-    private readonly float[] _input = new float[InputSize];
-    private readonly float[] _workspace = new float[WorkspaceSize];
-    private readonly float[] _deltas = new float[DeltaSize];
-    private readonly float[] _scratch = new float[ScratchSize];
     private readonly float[] _inputGradient = new float[InputSize];
     private readonly float[] _state = new float[StateSize];
     // Step's carried outputs: each recurrent layer's last output, repeated over masked timesteps (zero before any).
