@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using RnnGen.Generator.Model;
 
@@ -40,7 +39,7 @@ internal static class FrozenWeightsEmitter
                         var line = new StringBuilder();
                         for (int i = start; i < start + PerLine && i < length; i++)
                         {
-                            line.Append(Literal(spec.FrozenParameters[offset + i])).Append(',');
+                            line.Append(ModelEmitter.FloatLiteral(spec.FrozenParameters[offset + i])).Append(',');
                             if (i + 1 < start + PerLine && i + 1 < length) line.Append(' ');
                         }
 
@@ -51,7 +50,6 @@ internal static class FrozenWeightsEmitter
         }
     }
 
-    private static string Literal(float value) => value.ToString("R", CultureInfo.InvariantCulture) + "f";
 
     private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

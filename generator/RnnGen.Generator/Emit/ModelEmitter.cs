@@ -20,6 +20,11 @@ internal static class ModelEmitter
 
     public static string Emit(ModelSpec spec) => new Builder(spec).Build();
 
+    /// <summary>A float as a C# literal, exactly (round-trip digits), including NaN and the infinities.</summary>
+    internal static string FloatLiteral(float value) =>
+        float.IsNaN(value) ? "float.NaN" : float.IsPositiveInfinity(value) ? "float.PositiveInfinity" : float.IsNegativeInfinity(value) ? "float.NegativeInfinity"
+        : value.ToString("R", CultureInfo.InvariantCulture) + "f";
+
     private sealed class Builder
     {
         private readonly ModelSpec _spec;
@@ -133,9 +138,10 @@ internal static class ModelEmitter
         /// <summary>Floats of Step's carried outputs: every recurrent layer's output width.</summary>
         private int CarriedSize => _plan.Layers.Where(l => l.IsRecurrent).Sum(l => l.OutputWidth);
 
-        private static string FloatLiteral(float value) =>
-            float.IsNaN(value) ? "float.NaN" : float.IsPositiveInfinity(value) ? "float.PositiveInfinity" : float.IsNegativeInfinity(value) ? "float.NegativeInfinity"
-            : value.ToString("R", CultureInfo.InvariantCulture) + "f";
+        /// <summary>Predict's workspace: on the stack, or the thread's buffer when it is too large for it.</summary>
+        private string PredictWorkspace => _workspaceSize > StackWorkspaceLimit
+            ? "global::System.Span<float> ws = t_predictWorkspace ??= new float[WorkspaceSize];"
+            : "global::System.Span<float> ws = stackalloc float[WorkspaceSize];";
 
         private string TierDescription =>
             _plan.HasVectorTier && _plan.Layers.All(l => _plan.UsesVectorTier(l) || _plan.UsesVectorFeedForward(l)) ? "vector code for every layer" :
@@ -439,9 +445,7 @@ internal static class ModelEmitter
                     // one sample: each layer's Step over the unmasked timesteps, from a zero state (a lane group of one would
                     // do a whole group's arithmetic)
                     if (Tokens) _w.WriteLine("CheckTokens(input, nameof(input));");
-                    _w.WriteLine(_workspaceSize > StackWorkspaceLimit
-                        ? "global::System.Span<float> ws = t_predictWorkspace ??= new float[WorkspaceSize];"
-                        : "global::System.Span<float> ws = stackalloc float[WorkspaceSize];");
+                    _w.WriteLine(PredictWorkspace);
                     _w.WriteLine(_stateSize > StackWorkspaceLimit
                         ? "global::System.Span<float> state = t_predictState ??= new float[StateSize];"
                         : "global::System.Span<float> state = stackalloc float[StateSize];");
@@ -452,9 +456,7 @@ internal static class ModelEmitter
                 else
                 {
                     if (Tokens) _w.WriteLine("CheckTokens(input, nameof(input));");
-                    _w.WriteLine(_workspaceSize > StackWorkspaceLimit
-                        ? "global::System.Span<float> ws = t_predictWorkspace ??= new float[WorkspaceSize];"
-                        : "global::System.Span<float> ws = stackalloc float[WorkspaceSize];");
+                    _w.WriteLine(PredictWorkspace);
                     _w.WriteLine("RunForward(_parameters, input, ws);");
                     _w.WriteLine("ws.Slice(OutputOffset, OutputSize).CopyTo(output);");
                 }
@@ -614,9 +616,7 @@ internal static class ModelEmitter
                 _w.WriteLine("global::RnnGen.CompilerServices.Guard.Length(initialState.Length, StateSize, nameof(initialState));");
                 _w.WriteLine("global::RnnGen.CompilerServices.Guard.Length(finalState.Length, StateSize, nameof(finalState));");
                 if (Tokens) _w.WriteLine("CheckTokens(input, nameof(input));");
-                _w.WriteLine(_workspaceSize > StackWorkspaceLimit
-                    ? "global::System.Span<float> ws = t_predictWorkspace ??= new float[WorkspaceSize];"
-                    : "global::System.Span<float> ws = stackalloc float[WorkspaceSize];");
+                _w.WriteLine(PredictWorkspace);
                 _w.WriteLine("initialState.CopyTo(finalState);");
                 _w.WriteLine("RunForwardFromState(_parameters, input, ws, finalState);");
                 _w.WriteLine("ws.Slice(OutputOffset, OutputSize).CopyTo(output);");
