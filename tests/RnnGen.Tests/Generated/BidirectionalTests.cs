@@ -46,41 +46,32 @@ public partial class BiSrnnGoBackwardsLoops;
 
 public class BidirectionalTests
 {
-    /// <summary>A model, and the same layers as the stages of a double-precision reference.</summary>
-    public sealed record Case(string Name, Func<IBatchModel> Create, int Timesteps, int Features, Stage[] Stages)
+    /// <summary>A model, and the same layers for the double-precision reference (<see cref="BidirectionalReference"/>).</summary>
+    public sealed record Case(string Name, Func<IBatchModel> Create, int Timesteps, int Features, Layer[] Layers)
     {
         public override string ToString() => Name;
     }
 
-    /// <summary>One layer of the double reference: a plain layer, or a bidirectional pair and its merge.</summary>
-    public sealed record Stage(Layer Layer, Layer? BackwardLayer = null, MergeMode Merge = MergeMode.Concat);
-
-    private static Stage Bi(RecurrentLayer forward, RecurrentLayer backward, MergeMode merge = MergeMode.Concat) => new(forward, backward, merge);
+    private static BidirectionalLayer Bi(RecurrentLayer layer, MergeMode merge = MergeMode.Concat) => new(layer, merge);
 
     public static readonly Case[] Cases =
     [
-        new("BiSrnnConcat", () => new BiSrnnConcat(1), 5, 3,
-            [Bi(new SimpleRnnLayer(4), new SimpleRnnLayer(4, goBackwards: true)), new(new DenseLayer(2))]),
-        new("BiLstmSumSequencesVector", () => new BiLstmSumSequencesVector(2), 5, 3,
-            [Bi(new LstmLayer(4, returnSequences: true), new LstmLayer(4, returnSequences: true, goBackwards: true), MergeMode.Sum), new(new DenseLayer(2))]),
-        new("BiGruMultiplyLoops", () => new BiGruMultiplyLoops(3), 6, 2,
-            [Bi(new GruLayer(3), new GruLayer(3, goBackwards: true), MergeMode.Multiply), new(new DenseLayer(1))]),
+        new("BiSrnnConcat", () => new BiSrnnConcat(1), 5, 3, [Bi(new SimpleRnnLayer(4)), new DenseLayer(2)]),
+        new("BiLstmSumSequencesVector", () => new BiLstmSumSequencesVector(2), 5, 3, [Bi(new LstmLayer(4, returnSequences: true), MergeMode.Sum), new DenseLayer(2)]),
+        new("BiGruMultiplyLoops", () => new BiGruMultiplyLoops(3), 6, 2, [Bi(new GruLayer(3), MergeMode.Multiply), new DenseLayer(1)]),
         new("BiGruAverageSequencesFull", () => new BiGruAverageSequencesFull(4), 4, 2,
-            [Bi(new GruLayer(3, returnSequences: true, resetAfter: false), new GruLayer(3, returnSequences: true, goBackwards: true, resetAfter: false), MergeMode.Average),
-             new(new DenseLayer(2, Activation.Tanh))]),
+            [Bi(new GruLayer(3, returnSequences: true, resetAfter: false), MergeMode.Average), new DenseLayer(2, Activation.Tanh)]),
         new("BiStackedVector", () => new BiStackedVector(5), 5, 3,
-            [Bi(new LstmLayer(5, returnSequences: true), new LstmLayer(5, returnSequences: true, goBackwards: true)),
-             Bi(new GruLayer(4), new GruLayer(4, goBackwards: true), MergeMode.Sum), new(new DenseLayer(2))]),
+            [Bi(new LstmLayer(5, returnSequences: true)), Bi(new GruLayer(4), MergeMode.Sum), new DenseLayer(2)]),
         new("BiEmbeddingSrnn", () => new BiEmbeddingSrnn(6), 6, 4,
-            [new(new EmbeddingLayer(12, 4)), Bi(new SimpleRnnLayer(5), new SimpleRnnLayer(5, goBackwards: true), MergeMode.Average),
-             new(new DenseLayer(3, Activation.Softmax))]),
+            [new EmbeddingLayer(12, 4), Bi(new SimpleRnnLayer(5), MergeMode.Average), new DenseLayer(3, Activation.Softmax)]),
         new("BiSrnnGoBackwardsLoops", () => new BiSrnnGoBackwardsLoops(7), 5, 2,
-            [Bi(new SimpleRnnLayer(3, returnSequences: true, goBackwards: true), new SimpleRnnLayer(3, returnSequences: true)), new(new DenseLayer(1))]),
+            [Bi(new SimpleRnnLayer(3, returnSequences: true, goBackwards: true)), new DenseLayer(1)]),
     ];
 
     public static TheoryData<Case> AllCases() => new(Cases);
 
-    private static bool Tokens(Case c) => c.Stages[0].Layer is EmbeddingLayer;
+    private static bool Tokens(Case c) => c.Layers[0] is EmbeddingLayer;
 
     private static float[] Input(Case c, IRnnModel model, Random random, int samples = 1)
     {
@@ -91,68 +82,8 @@ public class BidirectionalTests
 
     private static float[] Noise(int n, Random random) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
 
-    /// <summary>The model in double: each stage through <see cref="DoubleReference"/>, a bidirectional stage merged here.</summary>
-    private static double[] Reference(Case c, double[] p, double[] x)
-    {
-        int rows = c.Timesteps, width = c.Features, offset = 0;
-        double[] values = x;
-        foreach (Stage stage in c.Stages)
-        {
-            double[] Run(Layer layer, out int count)
-            {
-                count = ParameterCount(layer, width);
-                double[] result = DoubleReference.Forward(rows, width, [layer], p.AsSpan(offset, count).ToArray(), values);
-                offset += count;
-                return result;
-            }
-
-            if (stage.BackwardLayer is null)
-            {
-                values = Run(stage.Layer, out _);
-                if (stage.Layer is EmbeddingLayer e) width = e.OutputDim;
-                else if (stage.Layer is RecurrentLayer r) { width = r.Units; rows = r.ReturnSequences ? rows : 1; }
-                else width = stage.Layer.Units;
-                continue;
-            }
-
-            var forward = (RecurrentLayer)stage.Layer;
-            double[] f = Run(forward, out _), b = Run(stage.BackwardLayer, out _);
-            int u = forward.Units, outRows = forward.ReturnSequences ? rows : 1;
-            int merged = stage.Merge == MergeMode.Concat ? 2 * u : u;
-            var y = new double[outRows * merged];
-            for (int t = 0; t < outRows; t++)
-            {
-                int bt = outRows - 1 - t; // the backward direction's outputs are in processing order
-                for (int j = 0; j < u; j++)
-                {
-                    double fv = f[t * u + j], bv = b[bt * u + j];
-                    switch (stage.Merge)
-                    {
-                        case MergeMode.Concat: y[t * merged + j] = fv; y[t * merged + u + j] = bv; break;
-                        case MergeMode.Sum: y[t * merged + j] = fv + bv; break;
-                        case MergeMode.Multiply: y[t * merged + j] = fv * bv; break;
-                        default: y[t * merged + j] = (fv + bv) / 2; break;
-                    }
-                }
-            }
-
-            values = y;
-            rows = outRows;
-            width = merged;
-        }
-
-        return values;
-    }
-
-    private static int ParameterCount(Layer layer, int input) => layer switch
-    {
-        EmbeddingLayer e => e.InputDim * e.OutputDim,
-        DenseLayer d => input * d.Units + (d.UseBias ? d.Units : 0),
-        LstmLayer l => 4 * l.Units * (input + l.Units) + 4 * l.Units,
-        GruLayer { ResetAfter: true } g => 3 * g.Units * (input + g.Units) + 6 * g.Units,
-        GruLayer g => 3 * g.Units * (input + g.Units) + 3 * g.Units,
-        _ => layer.Units * (input + layer.Units) + layer.Units,
-    };
+    /// <summary>The model in double, from Keras's formulas (the dynamic tests' reference).</summary>
+    private static double[] Reference(Case c, double[] p, double[] x) => BidirectionalReference.Forward(c.Timesteps, c.Features, c.Layers, p, x);
 
     [Theory]
     [MemberData(nameof(AllCases))]
