@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using RnnGen.Dynamic;
 using RnnGen.Tests.Reference;
 
@@ -13,19 +11,12 @@ namespace RnnGen.Tests.Dynamic;
 /// </summary>
 public class BidirectionalFixtureTests
 {
-    private static readonly string[] Files = ["layers_bidirectional.json", "bidirectional_pytorch.json"];
-
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        foreach (string file in Files)
+        foreach (string file in Fixtures.BidirectionalCaseFiles)
         {
-            foreach (BidirectionalCase c in Load(file)) data.Add(file, c.Name);
+            foreach (LayerCase c in Fixtures.LayerCases(file)) data.Add(file, c.Name);
         }
 
         return data;
@@ -34,7 +25,7 @@ public class BidirectionalFixtureTests
     [Fact]
     public void Every_merge_mode_and_recurrent_kind_is_covered()
     {
-        BidirectionalLayerSpec[] layers = Files.SelectMany(Load).SelectMany(c => c.Layers).Where(l => l.Bidirectional).ToArray();
+        LayerSpec[] layers = Fixtures.BidirectionalCaseFiles.SelectMany(Fixtures.LayerCases).SelectMany(c => c.Layers).Where(l => l.Bidirectional).ToArray();
         Assert.Equal(Enum.GetValues<MergeMode>(), layers.Select(l => l.Merge).Distinct().Order());
         Assert.Equal([LayerKind.SimpleRnn, LayerKind.Lstm, LayerKind.Gru], layers.Select(l => l.Kind).Distinct().Order());
         Assert.Equal([false, true], layers.Where(l => l.Kind == LayerKind.Gru).Select(l => l.ResetAfter).Distinct().Order());
@@ -45,7 +36,7 @@ public class BidirectionalFixtureTests
     [MemberData(nameof(Cases))]
     public void Dynamic_model_matches_the_framework(string file, string name)
     {
-        BidirectionalCase c = Load(file).Single(x => x.Name == name);
+        LayerCase c = Fixtures.LayerCase(file, name);
         var model = new Sequential(c.Timesteps, c.Features, 0, c.Layers.Select(ToLayer).ToArray());
         Assert.Equal(c.Parameters.Length, model.ParameterCount);
         Fixtures.ToSingle(c.Parameters).CopyTo(model.Parameters);
@@ -58,8 +49,8 @@ public class BidirectionalFixtureTests
         var inputGradient = new float[model.InputSize];
         model.Gradients.Clear();
         model.Backward(outputGradient, inputGradient);
-        AssertClose(c.ParameterGradient, model.Gradients, 1e-4, "parameterGradient");
-        AssertClose(c.InputGradient, inputGradient, 1e-4, "inputGradient");
+        AssertClose(c.ParameterGradient!, model.Gradients, 1e-4, "parameterGradient");
+        AssertClose(c.InputGradient!, inputGradient, 1e-4, "inputGradient");
 
         // The batched path on the same sample (twice, so both rows of the batch are checked).
         model.Gradients.Clear();
@@ -68,10 +59,10 @@ public class BidirectionalFixtureTests
         model.BackwardBatch([.. outputGradient, .. outputGradient]);
         AssertClose(c.Output, outputs.AsSpan(0, model.OutputSize), 1e-5, "ForwardBatch output");
         AssertClose(c.Output, outputs.AsSpan(model.OutputSize), 1e-5, "ForwardBatch output");
-        AssertClose(c.ParameterGradient.Select(g => 2 * g).ToArray(), model.Gradients, 1e-4, "BackwardBatch parameterGradient");
+        AssertClose(c.ParameterGradient!.Select(g => 2 * g).ToArray(), model.Gradients, 1e-4, "BackwardBatch parameterGradient");
     }
 
-    private static Layer ToLayer(BidirectionalLayerSpec s)
+    private static Layer ToLayer(LayerSpec s)
     {
         Layer layer = s.Kind switch
         {
@@ -82,13 +73,6 @@ public class BidirectionalFixtureTests
             _ => throw new ArgumentOutOfRangeException(nameof(s), s.Kind, "Unexpected layer kind in a bidirectional fixture."),
         };
         return s.Bidirectional ? new BidirectionalLayer((RecurrentLayer)layer, s.Merge) : layer;
-    }
-
-    private static IReadOnlyList<BidirectionalCase> Load(string file)
-    {
-        using FileStream stream = File.OpenRead(Fixtures.PathOf(file));
-        return JsonSerializer.Deserialize<BidirectionalFixtureFile>(stream, Options)?.Cases
-            ?? throw new InvalidDataException($"Fixture '{file}' is empty.");
     }
 
     private static void AssertClose(double[] expected, ReadOnlySpan<float> actual, double tolerance, string what)
@@ -102,32 +86,4 @@ public class BidirectionalFixtureTests
             Assert.True(error <= tolerance * scale, $"{what}[{i}]: expected {expected[i]}, got {actual[i]} (error {error:g3}, scale {scale:g3})");
         }
     }
-
-    /// <summary>A fixture layer: <see cref="LayerSpec"/>'s fields plus <c>bidirectional</c> and <c>merge</c>.</summary>
-    internal sealed record BidirectionalLayerSpec(
-        LayerKind Kind,
-        int Units,
-        Activation Activation = Activation.Linear,
-        bool ReturnSequences = false,
-        bool UseBias = true,
-        bool GoBackwards = false,
-        bool ResetAfter = true,
-        Activation RecurrentActivation = Activation.Sigmoid,
-        bool Bidirectional = false,
-        MergeMode Merge = MergeMode.Concat);
-
-    /// <summary>One case, in the <see cref="LayerCase"/> schema: L = sum(Output * OutputGradient).</summary>
-    internal sealed record BidirectionalCase(
-        string Name,
-        int Timesteps,
-        int Features,
-        IReadOnlyList<BidirectionalLayerSpec> Layers,
-        double[] Parameters,
-        double[] Input,
-        double[] Output,
-        double[] OutputGradient,
-        double[] ParameterGradient,
-        double[] InputGradient);
-
-    internal sealed record BidirectionalFixtureFile(string Generator, IReadOnlyList<BidirectionalCase> Cases);
 }

@@ -517,8 +517,6 @@ public partial class BidiTorchStackedVector;
 
 public static class BidirectionalReferenceModels
 {
-    public static readonly string[] Files = ["layers_bidirectional.json", "bidirectional_pytorch.json"];
-
     public static readonly string[] Modes = ["Auto", "Loops", "Full", "Vector"];
 
     public static IBatchModel Create(string name, string mode) => (name, mode) switch

@@ -13,7 +13,7 @@ public class BidirectionalVsFrameworksTests
     public static TheoryData<string, string, string> Cases()
     {
         var data = new TheoryData<string, string, string>();
-        foreach (string file in BidirectionalReferenceModels.Files)
+        foreach (string file in Fixtures.BidirectionalCaseFiles)
         {
             foreach (LayerCase c in Fixtures.LayerCases(file))
             {
