@@ -88,10 +88,7 @@ public class MaskingVsFrameworksTests
     public void Predict_from_a_zero_state_matches_Predict(string name, string mode)
     {
         var (c, model) = Load(name, mode);
-        var predict = (Action<float[], float[], float[], float[]>)((input, output, initial, final) =>
-            model.GetType().GetMethod("Predict", [typeof(ReadOnlySpan<float>), typeof(Span<float>), typeof(ReadOnlySpan<float>), typeof(Span<float>)])!
-                .CreateDelegate<StateReferenceModels.PredictFromState>(model)(input, output, initial, final));
-        int stateSize = (int)model.GetType().GetField("StateSize")!.GetValue(null)!;
+        var (_, predict, stateSize) = StateReferenceModels.With(model);
         var output = new float[model.OutputSize];
         for (int s = 0; s < c.Inputs.Count; s++)
         {

@@ -341,9 +341,11 @@ public static class StateReferenceModels
     /// <summary>The generated <c>Predict(input, output, initialState, finalState)</c> of one model.</summary>
     public delegate void PredictFromState(ReadOnlySpan<float> input, Span<float> output, ReadOnlySpan<float> initialState, Span<float> finalState);
 
-    private static (IBatchModel Model, PredictFromState Predict, int StateSize) With<T>(T model) where T : IBatchModel =>
-        (model, (PredictFromState)Delegate.CreateDelegate(typeof(PredictFromState), model, typeof(T).GetMethod("Predict", [typeof(ReadOnlySpan<float>), typeof(Span<float>), typeof(ReadOnlySpan<float>), typeof(Span<float>)])!),
-         (int)typeof(T).GetField("StateSize")!.GetValue(null)!);
+    /// <summary>A generated model's <c>Predict</c> from a state and its <c>StateSize</c> (members no interface has).</summary>
+    public static (IBatchModel Model, PredictFromState Predict, int StateSize) With(IBatchModel model) =>
+        (model, model.GetType().GetMethod("Predict", [typeof(ReadOnlySpan<float>), typeof(Span<float>), typeof(ReadOnlySpan<float>), typeof(Span<float>)])!
+            .CreateDelegate<PredictFromState>(model),
+         (int)model.GetType().GetField("StateSize")!.GetValue(null)!);
 
     public static (IBatchModel Model, PredictFromState Predict, int StateSize) Create(string name, string mode) => (name, mode) switch
     {
