@@ -97,6 +97,17 @@ public sealed class SimpleRnnAttribute(int units) : Attribute
     public bool Bidirectional { get; set; }
     /// <summary>How a <see cref="Bidirectional"/> layer combines its two directions (Keras <c>merge_mode</c>). Default concat.</summary>
     public MergeMode Merge { get; set; } = MergeMode.Concat;
+    /// <summary>
+    /// Keras <c>dropout</c>: the fraction of the input features dropped, in training only, with one mask per sequence
+    /// (inverted scaling). In [0, 1); default 0. The masks are deterministic per <see cref="TrainingOptions.Seed"/>.
+    /// </summary>
+    public float Dropout { get; set; }
+    /// <summary>
+    /// Keras <c>recurrent_dropout</c>: the fraction of the previous state dropped before the recurrent product, in
+    /// training only, with one mask per sequence (as Keras 3, one mask per gate, and per gate input masks too). In
+    /// [0, 1); default 0.
+    /// </summary>
+    public float RecurrentDropout { get; set; }
 }
 
 /// <summary>Keras <c>LSTM(units)</c>; gates i, f, c, o.</summary>
@@ -125,6 +136,17 @@ public sealed class LstmAttribute(int units) : Attribute
     public bool Bidirectional { get; set; }
     /// <summary>How a <see cref="Bidirectional"/> layer combines its two directions (Keras <c>merge_mode</c>). Default concat.</summary>
     public MergeMode Merge { get; set; } = MergeMode.Concat;
+    /// <summary>
+    /// Keras <c>dropout</c>: the fraction of the input features dropped, in training only, with one mask per sequence
+    /// (inverted scaling). In [0, 1); default 0. The masks are deterministic per <see cref="TrainingOptions.Seed"/>.
+    /// </summary>
+    public float Dropout { get; set; }
+    /// <summary>
+    /// Keras <c>recurrent_dropout</c>: the fraction of the previous state dropped before the recurrent product, in
+    /// training only, with one mask per sequence (as Keras 3, one mask per gate, and per gate input masks too). In
+    /// [0, 1); default 0.
+    /// </summary>
+    public float RecurrentDropout { get; set; }
 }
 
 /// <summary>Keras <c>GRU(units)</c>; gates z, r, h.</summary>
@@ -154,6 +176,17 @@ public sealed class GruAttribute(int units) : Attribute
     public bool Bidirectional { get; set; }
     /// <summary>How a <see cref="Bidirectional"/> layer combines its two directions (Keras <c>merge_mode</c>). Default concat.</summary>
     public MergeMode Merge { get; set; } = MergeMode.Concat;
+    /// <summary>
+    /// Keras <c>dropout</c>: the fraction of the input features dropped, in training only, with one mask per sequence
+    /// (inverted scaling). In [0, 1); default 0. The masks are deterministic per <see cref="TrainingOptions.Seed"/>.
+    /// </summary>
+    public float Dropout { get; set; }
+    /// <summary>
+    /// Keras <c>recurrent_dropout</c>: the fraction of the previous state dropped before the recurrent product, in
+    /// training only, with one mask per sequence (as Keras 3, one mask per gate, and per gate input masks too). In
+    /// [0, 1); default 0.
+    /// </summary>
+    public float RecurrentDropout { get; set; }
     /// <summary>Apply the reset gate after the recurrent matmul (Keras 2 default, PyTorch's formulation). Bias is then <c>[2, 3u]</c>.</summary>
     public bool ResetAfter { get; set; } = true;
 }
@@ -198,4 +231,17 @@ public sealed class MaskingAttribute(float maskValue = 0f) : Attribute
 {
     /// <summary>The value that marks a padded timestep when every feature has it.</summary>
     public float MaskValue { get; } = maskValue;
+}
+
+/// <summary>
+/// Keras <c>Dropout(rate)</c>, a layer without weights: in training (<c>Forward</c>, <c>ForwardBatch</c>, and so
+/// <c>Fit</c>) each element of its input is dropped with probability <paramref name="rate"/> and the rest scaled by
+/// <c>1 / (1 - rate)</c>; <c>Predict</c> and <c>Step</c> pass the input through. On a sequence every element of every
+/// timestep has its own draw (Keras's <c>noise_shape=None</c>).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class DropoutAttribute(float rate) : Attribute
+{
+    /// <summary>The fraction of the input dropped, in [0, 1).</summary>
+    public float Rate { get; } = rate;
 }

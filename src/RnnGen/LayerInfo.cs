@@ -73,6 +73,22 @@ public sealed record LayerInfo(
     /// <summary>For a <see cref="Bidirectional"/> layer: how the directions are merged. <see cref="MergeMode.Concat"/> otherwise.</summary>
     public MergeMode Merge { get; init; } = MergeMode.Concat;
 
+    /// <summary>For a recurrent layer: Keras <c>dropout</c>, the rate of its input dropout in training; 0 otherwise.</summary>
+    public float Dropout { get; init; }
+
+    /// <summary>For a recurrent layer: Keras <c>recurrent_dropout</c>, the rate of its recurrent dropout in training; 0 otherwise.</summary>
+    public float RecurrentDropout { get; init; }
+
+    /// <summary>
+    /// The rate of a Keras <c>Dropout</c> layer right after this one (which has no weights and no <see cref="LayerKind"/>,
+    /// so it is not one of the layers); 0 when there is none. A <c>Dropout</c> in front of the first layer is
+    /// <see cref="InputDropout"/> of the first layer.
+    /// </summary>
+    public float OutputDropout { get; init; }
+
+    /// <summary>On the first layer: the rate of a Keras <c>Dropout</c> layer in front of it; 0 otherwise.</summary>
+    public float InputDropout { get; init; }
+
     /// <summary>For an <see cref="LayerKind.Embedding"/>: Keras <c>mask_zero</c>, token 0 masks its timestep.</summary>
     public bool MaskZero { get; init; }
 

@@ -80,7 +80,7 @@ public static class ModelExtensions
         bool reportRate = callbacks.Any(c => c is ReduceLROnPlateau or LearningRateScheduler);
         TextWriter output = options.Output ?? Console.Out;
         // the trainer owns the batch buffers, the replicas and the worker threads: disposed however Fit ends
-        using var trainer = new Trainer(model, train, options.Loss, options.Optimizer, metrics, sampleWeights, options.Parallelism, options.BatchSize);
+        using var trainer = new Trainer(model, train, options.Loss, options.Optimizer, metrics, sampleWeights, options.Parallelism, options.BatchSize, options.Seed);
         var random = new Random(options.Seed);
         var history = new History();
         int batchSize = options.BatchSize;

@@ -48,6 +48,10 @@ internal sealed class Trainer : IDisposable
     private int _capacity;
     private int _batchStart, _batchCount, _batchParts;
 
+    // Dropout (IDropoutModel): sample k of the training so far is mask sequence k under the seed, whichever worker runs it.
+    private readonly ulong _dropoutSeed;
+    private long _samplesTrained;
+
     // Batched evaluation: the chunk being predicted.
     private float[]? _evalOutputs;
     private Dataset? _evalData;
@@ -62,9 +66,11 @@ internal sealed class Trainer : IDisposable
     /// <param name="sampleWeights">Per-sample loss weights (class weights), or null for 1.</param>
     /// <param name="parallelism">Workers for a batch model; the degree is <c>min(parallelism, batchSize, data.Count)</c>.</param>
     /// <param name="batchSize">The largest batch expected (buffers grow once if a larger one comes).</param>
+    /// <param name="seed">Seeds the dropout masks of an <see cref="IDropoutModel"/> (<see cref="TrainingOptions.Seed"/>).</param>
     public Trainer(IRnnModel model, Dataset data, Loss loss, Optimizer optimizer, Metric[] metrics, float[]? sampleWeights = null,
-        int parallelism = 1, int batchSize = 32)
+        int parallelism = 1, int batchSize = 32, int seed = 0)
     {
+        _dropoutSeed = (ulong)(long)seed;
         _sampleWeights = sampleWeights;
         _model = model;
         _data = data;
@@ -116,8 +122,12 @@ internal sealed class Trainer : IDisposable
     /// gradient of <c>w * loss / count</c> (w: the sample weight, 1 without class weights), then one optimizer step. Metrics see the pre-step outputs, as in Keras.
     /// </summary>
     /// <returns>The batch's loss, <c>Σ w * loss / count</c> (NaN or infinite when the batch was not applied).</returns>
-    public float TrainBatch(int start, int count) =>
-        _workers is null ? TrainSampleBySample(start, count) : TrainBatched(start, count);
+    public float TrainBatch(int start, int count)
+    {
+        float loss = _workers is null ? TrainSampleBySample(start, count) : TrainBatched(start, count);
+        _samplesTrained += count;
+        return loss;
+    }
 
     /// <summary>Mean loss of <paramref name="data"/> with the trainer's loss, updating its metrics (Fit's validation).</summary>
     /// <param name="data">Validation samples, already checked against the model.</param>
@@ -193,6 +203,7 @@ internal sealed class Trainer : IDisposable
         {
             int i = _order[k];
             ReadOnlySpan<float> target = _data.Target(i);
+            (model as IDropoutModel)?.SeedDropout(_dropoutSeed, _samplesTrained + (k - start));
             model.Forward(_data.Input(i), output);
             float weight = _sampleWeights is null ? 1f : _sampleWeights[i];
             sum += (double)weight * _loss.Compute(output, target, dOut, _stepSize);
@@ -262,6 +273,7 @@ internal sealed class Trainer : IDisposable
         }
 
         model.Gradients.Clear();
+        (model as IDropoutModel)?.SeedDropout(_dropoutSeed, _samplesTrained + from);
         model.ForwardBatch(_batchInputs.AsSpan(from * inputSize, n * inputSize), _batchOutputs.AsSpan(from * outputSize, n * outputSize));
 
         // Keras "sum_over_batch_size" of the weighted losses: d(w * loss / count)/dOut, row by row

@@ -30,7 +30,7 @@ public sealed class TrainingOptions
     /// <summary>Whether to shuffle the training samples before each epoch (Keras <c>shuffle</c>, default true).</summary>
     public bool Shuffle { get; set; } = true;
 
-    /// <summary>Seed for the shuffling: the same seed, model initialization and data give bit-identical weights.</summary>
+    /// <summary>Seed for the shuffling and the dropout masks (<see cref="IDropoutModel"/>): the same seed, model initialization and data give bit-identical weights.</summary>
     public int Seed { get; set; }
 
     /// <summary>
