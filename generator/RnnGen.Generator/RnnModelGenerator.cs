@@ -70,7 +70,7 @@ public sealed class RnnModelGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(specs.Combine(names), (spc, input) => EmitModel(spc, input.Left, input.Right, emit));
 
         // Layer attributes on a class without [RnnModel].
-        foreach (var (metadataName, shortName) in ModelParser.LayerAttributes.Select(a => (a.MetadataName, a.ShortName)).Append((ModelParser.MaskingAttribute, "Masking")))
+        foreach (var (metadataName, shortName) in ModelParser.LayerAttributes.Select(a => (a.MetadataName, a.ShortName)).Append((ModelParser.MaskingAttribute, "Masking")).Append((ModelParser.DropoutAttribute, "Dropout")))
         {
             IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> orphans = context.SyntaxProvider
                 .ForAttributeWithMetadataName(

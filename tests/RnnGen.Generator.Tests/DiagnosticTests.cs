@@ -238,6 +238,58 @@ public class DiagnosticTests
         Assert.Empty(GeneratorHarness.Run(Usings + "[RnnModel(4, 3)]\n[Embedding(10, 3, MaskZero = true)]\n[SimpleRnn(4)]\npublic partial class M { }").Result.Diagnostics);
     }
 
+    [Theory]
+    [InlineData("SimpleRnn", "Dropout", "1")]
+    [InlineData("Lstm", "RecurrentDropout", "-0.25")]
+    [InlineData("Gru", "Dropout", "1.5")]
+    public void Dropout_option_outside_the_unit_interval_reports_RNNG025(string kind, string option, string rate)
+    {
+        Diagnostic d = Single($"[RnnModel(2, 5)]\n[[|{kind}(3, {option} = {rate}f)|]]\n[Dense(1)]\npublic partial class M {{ }}", "RNNG025");
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Contains($"[{kind}] (layer 0) has {option} = {rate}; a dropout rate", d.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Dropout_layer_outside_the_unit_interval_reports_RNNG025()
+    {
+        Diagnostic d = Single("[RnnModel(2, 5)]\n[SimpleRnn(3)]\n[[|Dropout(1f)|]]\n[Dense(1)]\npublic partial class M { }", "RNNG025");
+        Assert.Contains("[Dropout] (layer 1) has rate = 1;", d.GetMessage(), StringComparison.Ordinal);
+        Diagnostic nan = Single("[RnnModel(2, 5)]\n[[|Dropout(float.NaN)|]]\n[SimpleRnn(3)]\npublic partial class M { }", "RNNG025");
+        Assert.Contains("rate = NaN", nan.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Two_Dropout_layers_in_a_row_report_RNNG026()
+    {
+        Diagnostic d = Single("[RnnModel(2, 5)]\n[SimpleRnn(3)]\n[Dropout(0.2f)]\n[[|Dropout(0.5f)|]]\n[Dense(1)]\npublic partial class M { }", "RNNG026");
+        Assert.Contains("[Dropout(0.5)] directly follows another [Dropout]", d.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Dropout_before_Embedding_or_Masking_reports_RNNG026()
+    {
+        Diagnostic embedding = Single("[RnnModel(4, 3)]\n[[|Dropout(0.1f)|]]\n[Embedding(10, 3)]\n[Lstm(4)]\npublic partial class M { }", "RNNG026");
+        Assert.Contains("comes before [Embedding]", embedding.GetMessage(), StringComparison.Ordinal);
+        var (result, _) = GeneratorHarness.Run(Usings + "[RnnModel(4, 3)]\n[Dropout(0.1f)]\n[Masking]\n[Lstm(4)]\npublic partial class M { }");
+        Assert.Contains(result.Diagnostics, d => d.Id == "RNNG026" && d.GetMessage().Contains("comes before [Masking]", StringComparison.Ordinal));
+        Assert.Empty(result.GeneratedTrees);
+    }
+
+    [Fact]
+    public void Dropout_options_and_layers_are_accepted()
+    {
+        var (result, _) = GeneratorHarness.Run(Usings + "[RnnModel(4, 3)]\n[Masking]\n[Dropout(0f)]\n[Lstm(4, Dropout = 0.5f, RecurrentDropout = 0.25f, Bidirectional = true, ReturnSequences = true)]\n[Dropout(0.3f)]\n[Gru(2)]\n[Dense(1)]\n[Dropout(0.1f)]\npublic partial class M { }");
+        Assert.DoesNotContain(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Single(result.GeneratedTrees);
+    }
+
+    [Fact]
+    public void Dropout_without_RnnModel_reports_RNNG010()
+    {
+        Diagnostic d = Single("[[|Dropout(0.5f)|]]\npublic partial class M { }", "RNNG010");
+        Assert.Contains("[Dropout]", d.GetMessage(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Merge_with_Bidirectional_is_accepted_and_undefined_merge_reports_RNNG014()
     {

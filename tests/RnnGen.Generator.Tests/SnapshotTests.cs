@@ -69,6 +69,16 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void Dropout_model() => VerifyModel(nameof(Dropout_model), """
+        [RnnModel(timesteps: 3, features: 2)]
+        [Lstm(2, Dropout = 0.25f, RecurrentDropout = 0.5f, ReturnSequences = true)]
+        [Dropout(0.2f)]
+        [SimpleRnn(2, Dropout = 0.1f)]
+        [Dense(1)]
+        public partial class DropoutModel;
+        """);
+
+    [Fact]
     public void Gru_model() => VerifyModel(nameof(Gru_model), """
         [RnnModel(timesteps: 2, features: 2)]
         [Gru(2)]

@@ -42,6 +42,18 @@ internal static class ModelEmitter
         private readonly int _maskOffset;
         private readonly CodeWriter _w = new();
 
+        // Dropout (training only, in the batched tier): PredictBatch's lane layers without it, every mask the training
+        // pass draws, each layer's cell masks, and the masks and dropped copies of the [Dropout] layers (after layer i;
+        // index 0 of _layerDropouts is the model's input), all after the layers' workspace in TrainingWorkspaceSize.
+        private readonly Batch.LaneLayer[][] _inferenceLanes;
+        private readonly List<DropoutSite> _dropoutSites = new();
+        private readonly int[] _cellDropoutOffsets;
+        private readonly (int Mask, int Dropped, int Length, float Rate)?[] _layerDropouts;
+        private readonly int _trainingWorkspaceSize;
+
+        /// <summary>One mask the training pass draws per sample: where it lives, its length, rate and stream.</summary>
+        private sealed record DropoutSite(int Offset, int Length, float Rate, int Stream, string What);
+
         public Builder(ModelSpec spec)
         {
             _spec = spec;
@@ -71,9 +83,57 @@ internal static class ModelEmitter
                 _workspaceSize += _plan.Timesteps;
             }
 
-            // The batched tier: every layer in lanes, once per vector width. A masked model runs every pass there, so its
-            // first layer writes the input gradient too.
+            // Dropout's masks and dropped copies, after everything Predict uses.
+            _cellDropoutOffsets = new int[_layers.Length];
+            _layerDropouts = new (int, int, int, float)?[_layers.Length + 1];
+            int end = _workspaceSize;
+            if (_spec.HasDropout)
+            {
+                for (int i = 0; i < _layers.Length; i++)
+                {
+                    LayerPlan layer = _plan.Layers[i];
+                    _cellDropoutOffsets[i] = end;
+                    foreach (LayerPlan cell in layer.Cells)
+                    {
+                        bool backward = cell.Direction == "Bw";
+                        string who = $"layer {i} ({layer.Name}{(cell.Direction is null ? "" : ", " + cell.Name)})";
+                        for (int g = 0; g < cell.InputDropoutMasks; g++)
+                        {
+                            int stream = 256 * (i + 1) + 16 * (backward ? 3 : 1) + g;
+                            _dropoutSites.Add(new DropoutSite(end, cell.InputWidth, layer.Spec.Dropout, stream, $"{who} input dropout{(cell.InputDropoutMasks > 1 ? ", gate " + g : "")}"));
+                            end += cell.InputWidth;
+                        }
+
+                        for (int g = 0; g < cell.RecurrentDropoutMasks; g++)
+                        {
+                            int stream = 256 * (i + 1) + 16 * (backward ? 4 : 2) + g;
+                            _dropoutSites.Add(new DropoutSite(end, cell.Units, layer.Spec.RecurrentDropout, stream, $"{who} recurrent dropout, gate {g}"));
+                            end += cell.Units;
+                        }
+                    }
+                }
+
+                for (int i = -1; i < _layers.Length; i++)
+                {
+                    float rate = i < 0 ? _spec.InputDropout : _plan.Layers[i].Spec.OutputDropout;
+                    if (rate <= 0f) continue;
+                    int length = i < 0 ? _plan.InputSize : _plan.Layers[i].OutputLength;
+                    _layerDropouts[i + 1] = (end, end + length, length, rate);
+                    _dropoutSites.Add(new DropoutSite(end, length, rate, 256 * (i + 1), i < 0 ? "[Dropout] on the input" : $"[Dropout] after layer {i} ({_plan.Layers[i].Name})"));
+                    end += 2 * length;
+                }
+            }
+
+            _trainingWorkspaceSize = end;
+
+            // The batched tier: every layer in lanes, once per vector width. A model that trains in lanes (masked, or with
+            // dropout) runs every training pass there, so its first layer writes the input gradient too. With dropout, the
+            // training lowering drops (and PredictBatch keeps lane layers without it).
             _lanes = Batch.LaneLayer.AllBits
+                .Select(bits => _plan.Layers.Select((layer, i) => Batch.LaneLayer.For(layer, _layers[i], inputGradient: i > 0 || LaneInputGradient, bits,
+                    masked: Masked && layer.IsRecurrent, dropout: _spec.HasDropout)).ToArray())
+                .ToArray();
+            _inferenceLanes = !_spec.HasDropout ? _lanes : Batch.LaneLayer.AllBits
                 .Select(bits => _plan.Layers.Select((layer, i) => Batch.LaneLayer.For(layer, _layers[i], inputGradient: i > 0 || LaneInputGradient, bits,
                     masked: Masked && layer.IsRecurrent)).ToArray())
                 .ToArray();
@@ -127,8 +187,22 @@ internal static class ModelEmitter
         /// </summary>
         private bool Masked => _spec.Masked;
 
-        /// <summary>Whether the batched tier computes the input gradient: for a masked model on float input, whose Backward runs there.</summary>
-        private bool LaneInputGradient => Masked && !Tokens;
+        /// <summary>
+        /// Whether the training passes (Forward, Backward) run in the batched tier, a single sample as a group of one:
+        /// masking and dropout are written once, there.
+        /// </summary>
+        private bool TrainsInLanes => Masked || _spec.HasDropout;
+
+        private bool HasDropout => _spec.HasDropout;
+
+        /// <summary>Floats of one sample's training workspace in the batched tier: the layers', then the mask and dropout's.</summary>
+        private string LaneWorkspace => HasDropout ? "TrainingWorkspaceSize" : "WorkspaceSize";
+
+        /// <summary>Where the training pass's output is: the last layer's, or the dropped copy of a [Dropout] after it.</summary>
+        private int TrainingOutputOffset => _layerDropouts[_layers.Length] is { } last ? last.Dropped : OutputOffset;
+
+        /// <summary>Whether the batched tier computes the input gradient: for a model on float input whose Backward runs there.</summary>
+        private bool LaneInputGradient => TrainsInLanes && !Tokens;
 
         /// <summary>The mask of the lane group in <paramref name="x"/>, into the workspace <paramref name="ws"/> (Masking also zeroes the masked inputs).</summary>
         private string MaskLanes(string x, string ws, string lanes) => _spec.MaskValue is { } value
@@ -185,7 +259,7 @@ internal static class ModelEmitter
             }
 
             _w.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"RnnGen\", \"{Version}\")]");
-            using (_w.Block($"partial class {Identifiers.Escape(_spec.ClassName)} : global::RnnGen.IBatchModel"))
+            using (_w.Block($"partial class {Identifiers.Escape(_spec.ClassName)} : global::RnnGen.IBatchModel{(HasDropout ? ", global::RnnGen.IDropoutModel" : "")}"))
             {
                 EmitConstants();
                 EmitFields();
@@ -198,12 +272,10 @@ internal static class ModelEmitter
                 EmitPredictFromState();
                 if (Tokens) EmitTokenOverloads();
                 EmitBatch();
-                if (!Masked)
-                {
-                    EmitRunForward();
-                    EmitRunBackward();
-                }
+                if (!Masked) EmitRunForward();
+                if (!TrainsInLanes) EmitRunBackward();
                 EmitRunLanes();
+                if (HasDropout) EmitDropoutMasks();
                 for (int i = 0; i < _layers.Length; i++)
                 {
                     _w.WriteLine();
@@ -214,12 +286,19 @@ internal static class ModelEmitter
                     _layers[i].EmitBackward(_w);
                     _w.WriteLine();
                     _layers[i].EmitStep(_w);
-                    foreach (Batch.LaneLayer[] width in _lanes)
+                    for (int b = 0; b < _lanes.Length; b++)
                     {
+                        if (_lanes[b][i].HasDropout)
+                        {
+                            // PredictBatch's forward, without dropout
+                            _w.WriteLine();
+                            _inferenceLanes[b][i].EmitForward(_w);
+                        }
+
                         _w.WriteLine();
-                        width[i].EmitForward(_w);
+                        _lanes[b][i].EmitForward(_w);
                         _w.WriteLine();
-                        width[i].EmitBackward(_w);
+                        _lanes[b][i].EmitBackward(_w);
                     }
                 }
 
@@ -284,6 +363,17 @@ internal static class ModelEmitter
                 _w.WriteLine($"// The mask, 1 where a timestep counts and 0 where it is padding, after the layers' activations ({(_spec.MaskValue is { } v ? $"[Masking({FloatLiteral(v)})]" : "Embedding MaskZero: token 0")}).");
                 _w.WriteLine($"private const int MaskOffset = {_maskOffset};");
             }
+
+            if (HasDropout)
+            {
+                _w.WriteLine("// A training pass's workspace in lanes: the above, then the dropout masks and the [Dropout] layers' dropped copies.");
+                _w.WriteLine($"private const int TrainingWorkspaceSize = {_trainingWorkspaceSize};");
+                if (TrainingOutputOffset != OutputOffset)
+                {
+                    _w.WriteLine("// The training pass's output: the dropped copy of the last layer's output.");
+                    _w.WriteLine($"private const int TrainingOutputOffset = {TrainingOutputOffset};");
+                }
+            }
             
         }
 
@@ -292,9 +382,9 @@ internal static class ModelEmitter
             _w.WriteLine();
             _w.WriteLine("private readonly float[] _parameters = new float[ParameterCount];");
             _w.WriteLine("private readonly float[] _gradients = new float[ParameterCount];");
-            if (!Masked)
+            if (!TrainsInLanes)
             {
-                // a masked model trains in lanes, so it has no per-sample training cache
+                // a masked model, or one with dropout, trains in lanes, so it has no per-sample training cache
                 _w.WriteLine("private readonly float[] _input = new float[InputSize];");
                 _w.WriteLine("private readonly float[] _workspace = new float[WorkspaceSize];");
                 _w.WriteLine("private readonly float[] _deltas = new float[DeltaSize];");
@@ -310,11 +400,11 @@ internal static class ModelEmitter
             _w.WriteLine("private bool _hasForward;");
             _w.WriteLine();
             _w.WriteLine("// The last ForwardBatch, one lane group of RnnLanes.Count samples after another: inputs and activations in lanes.");
-            if (Masked)
+            if (TrainsInLanes)
             {
-                _w.WriteLine("// A masked model runs Forward and Backward as a group of one, so one group is allocated up front.");
+                _w.WriteLine($"// A {(Masked ? "masked model" : "model with dropout")} runs Forward and Backward as a group of one, so one group is allocated up front.");
                 _w.WriteLine("private float[] _batchInputs = new float[InputSize * RnnLanes.Count];");
-                _w.WriteLine("private float[] _batchWorkspace = new float[WorkspaceSize * RnnLanes.Count];");
+                _w.WriteLine($"private float[] _batchWorkspace = new float[{LaneWorkspace} * RnnLanes.Count];");
                 _w.WriteLine("private float[] _batchDeltas = new float[BatchDeltaSize * RnnLanes.Count];");
             }
             else
@@ -324,6 +414,13 @@ internal static class ModelEmitter
                 _w.WriteLine("private float[] _batchDeltas = global::System.Array.Empty<float>();");
             }
             _w.WriteLine("private int _batchCount;");
+            if (HasDropout)
+            {
+                _w.WriteLine();
+                _w.WriteLine("// Dropout: the seed of the masks and the sequence number the next training pass's first sample draws.");
+                _w.WriteLine("private ulong _dropoutSeed;");
+                _w.WriteLine("private long _dropoutSequence;");
+            }
             _w.WriteLine();
             _w.WriteLine("// PredictBatch's lane buffers: one per thread, allocated on first use.");
             _w.WriteLine("[global::System.ThreadStatic]");
@@ -467,9 +564,9 @@ internal static class ModelEmitter
             using (_w.Block("public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)"))
             {
                 GuardLengths("input", "InputSize", "output", "OutputSize");
-                if (Masked)
+                if (TrainsInLanes)
                 {
-                    _w.WriteLine("ForwardBatch(input, output); // masking lives in the batched tier: a group of one");
+                    _w.WriteLine($"ForwardBatch(input, output); // {(Masked ? "masking" : "dropout")} lives in the batched tier: a group of one");
                     _w.WriteLine("_hasForward = true;");
                     return;
                 }
@@ -498,7 +595,7 @@ internal static class ModelEmitter
             {
                 GuardLengths("outputGradient", "OutputSize", "inputGradient", "InputSize");
                 _w.WriteLine("if (!_hasForward) global::RnnGen.CompilerServices.Guard.ThrowBackwardWithoutForward();");
-                if (Masked)
+                if (TrainsInLanes)
                 {
                     _w.WriteLine("BackwardBatch(outputGradient); // the group of one the last Forward ran");
                     _w.WriteLine(Tokens
@@ -769,24 +866,35 @@ internal static class ModelEmitter
             {
                 BatchGuards("inputs", "outputs");
                 _w.WriteLine("int lanes = RnnLanes.Count, groups = RnnLanes.Groups(n);");
-                using (_w.Block("if (_batchWorkspace.Length < groups * WorkspaceSize * lanes)"))
+                using (_w.Block($"if (_batchWorkspace.Length < groups * {LaneWorkspace} * lanes)"))
                 {
                     _w.WriteLine("_batchInputs = new float[groups * InputSize * lanes];");
-                    _w.WriteLine("_batchWorkspace = new float[groups * WorkspaceSize * lanes];");
+                    _w.WriteLine($"_batchWorkspace = new float[groups * {LaneWorkspace} * lanes];");
                 }
 
                 using (_w.Block("for (int group = 0; group < groups; group++)"))
                 {
                     _w.WriteLine("int first = group * lanes, count = global::System.Math.Min(lanes, n - first);");
                     _w.WriteLine("global::System.Span<float> x = _batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes);");
-                    _w.WriteLine("global::System.Span<float> ws = _batchWorkspace.AsSpan(group * WorkspaceSize * lanes, WorkspaceSize * lanes);");
+                    _w.WriteLine($"global::System.Span<float> ws = _batchWorkspace.AsSpan(group * {LaneWorkspace} * lanes, {LaneWorkspace} * lanes);");
                     _w.WriteLine("RnnLanes.Gather(inputs, InputSize, first, count, x);");
                     if (Masked) _w.WriteLine(MaskLanes("x", "ws", "lanes"));
-                    _w.WriteLine("RunForwardLanes(_parameters, x, ws);");
-                    _w.WriteLine("RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);");
+                    if (HasDropout)
+                    {
+                        _w.WriteLine("FillDropoutMasks(ws, lanes, count, _dropoutSequence + first);");
+                        _w.WriteLine("RunTrainingLanes(_parameters, x, ws);");
+                    }
+                    else
+                    {
+                        _w.WriteLine("RunForwardLanes(_parameters, x, ws);");
+                    }
+
+                    string outputOffset = HasDropout && TrainingOutputOffset != OutputOffset ? "TrainingOutputOffset" : "OutputOffset";
+                    _w.WriteLine($"RnnLanes.Scatter(ws.Slice({outputOffset} * lanes, OutputSize * lanes), OutputSize, outputs, first, count);");
                 }
 
                 _w.WriteLine("_batchCount = n;");
+                if (HasDropout) _w.WriteLine("_dropoutSequence += n; // the next pass draws fresh masks");
             }
 
             _w.WriteLine();
@@ -807,7 +915,7 @@ internal static class ModelEmitter
                 using (_w.Block("for (int first = 0, group = 0; first < n; first += lanes, group++)"))
                 {
                     _w.WriteLine("RnnLanes.Gather(outputGradients, OutputSize, first, global::System.Math.Min(lanes, n - first), dOut);");
-                    _w.WriteLine($"RunBackwardLanes(_batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes), _batchWorkspace.AsSpan(group * WorkspaceSize * lanes, WorkspaceSize * lanes), dOut, d, scratch{(LaneInputGradient ? ", dIn" : "")});");
+                    _w.WriteLine($"RunBackwardLanes(_batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes), _batchWorkspace.AsSpan(group * {LaneWorkspace} * lanes, {LaneWorkspace} * lanes), dOut, d, scratch{(LaneInputGradient ? ", dIn" : "")});");
                 }
                 
             }
@@ -828,7 +936,7 @@ internal static class ModelEmitter
         private void EmitRunLanes()
         {
             const string forwardParameters = "global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> ws";
-            string backwardParameters = "global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch"
+            string backwardParameters = $"global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.{(HasDropout ? "" : "ReadOnly")}Span<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch"
                 + (LaneInputGradient ? ", global::System.Span<float> dIn" : "");
             string LaneSlice(string span, int offset, int length) => $"{span}.Slice({offset} * lanes, {length} * lanes)";
 
@@ -843,14 +951,35 @@ internal static class ModelEmitter
                 }
             }
 
+            // What layer i reads in the training pass: the previous layer's output, or its dropped copy after a [Dropout].
+            string TrainingInput(int i)
+            {
+                if (_layerDropouts[i] is { } dropped) return LaneSlice("ws", dropped.Dropped, dropped.Length);
+                return i == 0 ? "input" : LaneSlice("ws", _workspaceOffsets[i - 1] + _layers[i - 1].OutputOffset, _plan.Layers[i - 1].OutputLength);
+            }
+
+            string Mask(Batch.LaneLayer layer) => layer.Masked ? ", " + LaneSlice("ws", _maskOffset, _plan.Timesteps) : "";
+            string CellDropout(Batch.LaneLayer layer, int i) => layer.HasDropout ? ", " + LaneSlice("ws", _cellDropoutOffsets[i], _plan.Layers[i].DropoutLength) : "";
+            string LayerMask(int i) => LaneSlice("ws", _layerDropouts[i]!.Value.Mask, _layerDropouts[i]!.Value.Length);
+
             _w.WriteLine();
-            _w.WriteLine("// Forward through every layer for one lane group of RnnLanes.Count samples; each layer's activations land in its slice of ws, in lanes.");
+            _w.WriteLine(HasDropout
+                ? "// Inference through every layer for one lane group of RnnLanes.Count samples (no dropout); each layer's activations land in its slice of ws, in lanes."
+                : "// Forward through every layer for one lane group of RnnLanes.Count samples; each layer's activations land in its slice of ws, in lanes.");
             Dispatch($"private static void RunForwardLanes({forwardParameters})", "RunForwardLanes", "p, input, ws");
+            if (HasDropout)
+            {
+                _w.WriteLine();
+                _w.WriteLine("// The training forward pass for one lane group: as RunForwardLanes, with the dropout masks FillDropoutMasks drew.");
+                Dispatch($"private static void RunTrainingLanes({forwardParameters})", "RunTrainingLanes", "p, input, ws");
+            }
+
             _w.WriteLine();
             _w.WriteLine("// Backward through every layer for one lane group, last to first; the first layer's input gradient is not needed.");
             Dispatch($"private void RunBackwardLanes({backwardParameters})", "RunBackwardLanes", "input, ws, dOut, d, scratch" + (LaneInputGradient ? ", dIn" : ""));
-            foreach (Batch.LaneLayer[] lanes in _lanes)
+            for (int b = 0; b < _lanes.Length; b++)
             {
+                Batch.LaneLayer[] lanes = _lanes[b], inference = _inferenceLanes[b];
                 int bits = lanes[0].Bits;
                 _w.WriteLine();
                 using (_w.Block($"private static void RunForwardLanes{bits}({forwardParameters})"))
@@ -859,8 +988,26 @@ internal static class ModelEmitter
                     for (int i = 0; i < _layers.Length; i++)
                     {
                         string x = i == 0 ? "input" : LaneSlice("ws", _workspaceOffsets[i - 1] + _layers[i - 1].OutputOffset, _plan.Layers[i - 1].OutputLength);
-                        string mask = lanes[i].Masked ? ", " + LaneSlice("ws", _maskOffset, _plan.Timesteps) : "";
-                        _w.WriteLine($"{lanes[i].ForwardMethod}(p, {x}, {LaneSlice("ws", _workspaceOffsets[i], _layers[i].WorkspaceLength)}{mask});");
+                        _w.WriteLine($"{inference[i].ForwardMethod}(p, {x}, {LaneSlice("ws", _workspaceOffsets[i], _layers[i].WorkspaceLength)}{Mask(inference[i])});");
+                    }
+                }
+
+                if (HasDropout)
+                {
+                    _w.WriteLine();
+                    using (_w.Block($"private static void RunTrainingLanes{bits}({forwardParameters})"))
+                    {
+                        _w.WriteLine($"const int lanes = RnnLanes{bits}.Count;");
+                        if (_layerDropouts[0] is { } onInput) _w.WriteLine($"global::RnnGen.CompilerServices.Dropout.Apply(input, {LayerMask(0)}, {LaneSlice("ws", onInput.Dropped, onInput.Length)}); // [Dropout({FloatLiteral(onInput.Rate)})] on the input");
+                        for (int i = 0; i < _layers.Length; i++)
+                        {
+                            _w.WriteLine($"{lanes[i].ForwardMethod}(p, {TrainingInput(i)}, {LaneSlice("ws", _workspaceOffsets[i], _layers[i].WorkspaceLength)}{Mask(lanes[i])}{CellDropout(lanes[i], i)});");
+                            if (_layerDropouts[i + 1] is { } after)
+                            {
+                                string output = LaneSlice("ws", _workspaceOffsets[i] + _layers[i].OutputOffset, _plan.Layers[i].OutputLength);
+                                _w.WriteLine($"global::RnnGen.CompilerServices.Dropout.Apply({output}, {LayerMask(i + 1)}, {LaneSlice("ws", after.Dropped, after.Length)}); // [Dropout({FloatLiteral(after.Rate)})]");
+                            }
+                        }
                     }
                 }
 
@@ -872,12 +1019,40 @@ internal static class ModelEmitter
                     _w.WriteLine("global::System.Span<float> g = _gradients;");
                     for (int i = _layers.Length - 1; i >= 0; i--)
                     {
-                        string x = i == 0 ? "input" : LaneSlice("ws", _workspaceOffsets[i - 1] + _layers[i - 1].OutputOffset, _plan.Layers[i - 1].OutputLength);
+                        string x = HasDropout ? TrainingInput(i) : i == 0 ? "input" : LaneSlice("ws", _workspaceOffsets[i - 1] + _layers[i - 1].OutputOffset, _plan.Layers[i - 1].OutputLength);
                         string dy = i == _layers.Length - 1 ? "dOut" : LaneSlice("d", _deltaOffsets[i], _plan.Layers[i].OutputLength);
                         string dx = i > 0 ? LaneSlice("d", _deltaOffsets[i - 1], _plan.Layers[i - 1].OutputLength) : LaneInputGradient ? "dIn" : "global::System.Span<float>.Empty";
-                        string mask = lanes[i].Masked ? ", " + LaneSlice("ws", _maskOffset, _plan.Timesteps) : "";
-                        _w.WriteLine($"{lanes[i].BackwardMethod}(p, g, {x}, {LaneSlice("ws", _workspaceOffsets[i], _layers[i].WorkspaceLength)}, {dy}, {dx}, scratch{mask});");
+                        if (_layerDropouts[i + 1] is { } after) _w.WriteLine($"global::RnnGen.CompilerServices.Dropout.Apply({dy}, {LayerMask(i + 1)}, {dy}); // back through [Dropout({FloatLiteral(after.Rate)})]: the same mask");
+                        _w.WriteLine($"{lanes[i].BackwardMethod}(p, g, {x}, {LaneSlice("ws", _workspaceOffsets[i], _layers[i].WorkspaceLength)}, {dy}, {dx}, scratch{Mask(lanes[i])}{CellDropout(lanes[i], i)});");
                     }
+
+                    if (_layerDropouts[0] is { } onInput && LaneInputGradient) _w.WriteLine($"global::RnnGen.CompilerServices.Dropout.Apply(dIn, {LayerMask(0)}, dIn); // back through [Dropout({FloatLiteral(onInput.Rate)})] on the input");
+                }
+            }
+        }
+
+        /// <summary>IDropoutModel's seed, and the method that draws one lane group's masks into its training workspace.</summary>
+        private void EmitDropoutMasks()
+        {
+            _w.WriteLine();
+            _w.WriteLine("/// <summary>");
+            _w.WriteLine("/// Seeds the dropout masks of the next training pass (Forward, ForwardBatch): its sample i draws the masks of");
+            _w.WriteLine("/// sequence <paramref name=\"sequence\"/> + i under <paramref name=\"seed\"/>, and every pass moves the sequence on by its");
+            _w.WriteLine("/// sample count. Fit seeds every batch from TrainingOptions.Seed; Predict, PredictBatch and Step never drop anything.");
+            _w.WriteLine("/// </summary>");
+            using (_w.Block("public void SeedDropout(ulong seed, long sequence)"))
+            {
+                _w.WriteLine("_dropoutSeed = seed;");
+                _w.WriteLine("_dropoutSequence = sequence;");
+            }
+
+            _w.WriteLine();
+            _w.WriteLine("// The dropout masks of one lane group (lane i is sample sequence + i), Keras's: one per sequence, 0 or 1/(1-rate).");
+            using (_w.Block("private void FillDropoutMasks(global::System.Span<float> ws, int lanes, int count, long sequence)"))
+            {
+                foreach (DropoutSite site in _dropoutSites)
+                {
+                    _w.WriteLine($"global::RnnGen.CompilerServices.Dropout.FillLanes(ws.Slice({site.Offset} * lanes, {site.Length} * lanes), {site.Length}, lanes, count, {FloatLiteral(site.Rate)}, _dropoutSeed, sequence, {site.Stream}); // {site.What}");
                 }
             }
         }
@@ -975,6 +1150,10 @@ internal static class ModelEmitter
                 if (layer.Index == 0 && _spec.MaskValue is { } maskValue) inits.Add($"MaskValue = {FloatLiteral(maskValue)}");
                 if (s.Bidirectional) inits.Add("Bidirectional = true");
                 if (s.Bidirectional && s.Merge != MergeKind.Concat) inits.Add($"Merge = global::RnnGen.MergeMode.{s.Merge}");
+                if (s.Dropout > 0f) inits.Add($"Dropout = {FloatLiteral(s.Dropout)}");
+                if (s.RecurrentDropout > 0f) inits.Add($"RecurrentDropout = {FloatLiteral(s.RecurrentDropout)}");
+                if (s.OutputDropout > 0f) inits.Add($"OutputDropout = {FloatLiteral(s.OutputDropout)}");
+                if (layer.Index == 0 && _spec.InputDropout > 0f) inits.Add($"InputDropout = {FloatLiteral(_spec.InputDropout)}");
                 _w.WriteLine(inits.Count > 0 ? $"}}) {{ {string.Join(", ", inits)} }}," : "}),");
             }
         }

@@ -27,11 +27,26 @@ internal static class SummaryTable
             lines.Add("");
         }
 
+        // Keras lists the weightless Dropout layers where they stand, named dropout, dropout_1, ...; they are not in Layers.
+        int dropouts = 0;
+        string DropoutName() => dropouts++ == 0 ? "dropout" : $"dropout_{dropouts - 1}";
+        if (plan.Spec.InputDropout > 0f)
+        {
+            lines.Add(Row($"{DropoutName()} (Dropout)", $"(None, {plan.Timesteps}, {plan.Features})", "0"));
+            lines.Add("");
+        }
+
         for (int i = 0; i < plan.Layers.Count; i++)
         {
             LayerPlan layer = plan.Layers[i];
             string shape = layer.OutputIsSequence ? $"(None, {layer.Timesteps}, {layer.OutputWidth})" : $"(None, {layer.OutputWidth})";
             lines.Add(Row($"{layer.Name} ({(layer.IsBidirectional ? "Bidirectional" : TypeName(layer.Kind))})", shape, layer.ParameterCount.ToString(CultureInfo.InvariantCulture)));
+            if (layer.Spec.OutputDropout > 0f)
+            {
+                lines.Add("");
+                lines.Add(Row($"{DropoutName()} (Dropout)", shape, "0"));
+            }
+
             lines.Add(i == plan.Layers.Count - 1 ? new string('=', Width) : "");
         }
 

@@ -119,6 +119,21 @@ internal sealed class LayerPlan
     public int BiasLength { get; }
     public bool HasBias => BiasLength > 0;
 
+    /// <summary>
+    /// Input dropout masks of one direction in training: none; one for every gate (Keras 3 <c>implementation=2</c>, the
+    /// default); or, with recurrent dropout (which makes Keras 3 use <c>implementation=1</c>), one per gate.
+    /// </summary>
+    public int InputDropoutMasks => !IsRecurrent || Spec.Dropout <= 0f ? 0 : Spec.RecurrentDropout > 0f ? Gates : 1;
+
+    /// <summary>Recurrent dropout masks of one direction in training: one per gate (Keras 3 <c>implementation=1</c>), or none.</summary>
+    public int RecurrentDropoutMasks => IsRecurrent && Spec.RecurrentDropout > 0f ? Gates : 0;
+
+    /// <summary>Floats of one direction's dropout masks per sample: its input masks, then its recurrent masks.</summary>
+    public int CellDropoutLength => InputDropoutMasks * InputWidth + RecurrentDropoutMasks * Units;
+
+    /// <summary>Floats of the whole layer's cell dropout masks per sample (both directions of a bidirectional layer).</summary>
+    public int DropoutLength => IsBidirectional ? Forward!.CellDropoutLength + Backward!.CellDropoutLength : CellDropoutLength;
+
     /// <summary>Multiply-adds for one timestep (one application for Dense).</summary>
     public int MacsPerStep => Kind switch
     {

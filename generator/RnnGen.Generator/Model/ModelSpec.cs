@@ -67,6 +67,18 @@ internal sealed record LayerSpec(
 
     /// <summary>Parameter sets: 2 for a bidirectional layer (forward, then backward), else 1.</summary>
     public int Directions => Bidirectional ? 2 : 1;
+
+    /// <summary>Keras <c>dropout</c> of a recurrent layer: the rate its input is dropped at in training; 0 for none.</summary>
+    public float Dropout { get; init; }
+
+    /// <summary>Keras <c>recurrent_dropout</c> of a recurrent layer: the rate its previous state is dropped at before the recurrent product.</summary>
+    public float RecurrentDropout { get; init; }
+
+    /// <summary>The rate of a <c>[Dropout]</c> layer right after this one; 0 for none.</summary>
+    public float OutputDropout { get; init; }
+
+    /// <summary>Whether the layer drops anything in training (its own options or a Dropout layer after it).</summary>
+    public bool HasDropout => Dropout > 0f || RecurrentDropout > 0f || OutputDropout > 0f;
 }
 
 /// <summary>A containing type of the model class, for re-opening it as <c>partial</c>.</summary>
@@ -91,6 +103,24 @@ internal sealed record ModelSpec(
 
     /// <summary>Whether timesteps can be masked: a <c>[Masking]</c> layer, or an Embedding with <c>MaskZero</c>.</summary>
     public bool Masked => MaskValue is not null || (Layers.Count > 0 && Layers[0].MaskZero);
+
+    /// <summary>The rate of a <c>[Dropout]</c> layer in front of the first layer; 0 for none.</summary>
+    public float InputDropout { get; init; }
+
+    /// <summary>Whether training drops anything: a Dropout layer or a recurrent layer's Dropout or RecurrentDropout.</summary>
+    public bool HasDropout
+    {
+        get
+        {
+            if (InputDropout > 0f) return true;
+            foreach (LayerSpec layer in Layers)
+            {
+                if (layer.HasDropout) return true;
+            }
+
+            return false;
+        }
+    }
 
     /// <summary>The <c>&lt;RnnGenWeights&gt;</c> item the weights are frozen from, or null for a model without <c>Weights</c>.</summary>
     public string? WeightsFile { get; init; }

@@ -106,6 +106,14 @@ internal static class DiagnosticDescriptors
         "RNNG024", "Masking cannot be used with Embedding",
         "[Masking] is for float input, but this model starts with [Embedding], which takes token ids; mask padding tokens with [Embedding(..., MaskZero = true)] instead");
 
+    public static readonly DiagnosticDescriptor DropoutRate = Error(
+        "RNNG025", "Dropout rate outside [0, 1)",
+        "[{0}] (layer {1}) has {2} = {3}; a dropout rate is the fraction of values dropped in training, so it must be at least 0 and less than 1");
+
+    public static readonly DiagnosticDescriptor DropoutPlacement = Error(
+        "RNNG026", "Dropout layer in the wrong place",
+        "[Dropout({0})] {1}");
+
     public static readonly DiagnosticDescriptor WeightsNotAnItem = Error(
         "RNNG040", "Weights file is not an RnnGenWeights item",
         "[RnnModel] Weights = \"{0}\" names no <RnnGenWeights> item of the project (items: {1}); add <RnnGenWeights Include=\"{0}\" /> and make sure RnnGen.targets is imported");
@@ -160,6 +168,8 @@ internal static class DiagnosticDescriptors
         [MergeWithoutBidirectional.Id] = MergeWithoutBidirectional,
         [MaskingNotFirst.Id] = MaskingNotFirst,
         [MaskingWithEmbedding.Id] = MaskingWithEmbedding,
+        [DropoutRate.Id] = DropoutRate,
+        [DropoutPlacement.Id] = DropoutPlacement,
         [WeightsNotAnItem.Id] = WeightsNotAnItem,
         [WeightsUnreadable.Id] = WeightsUnreadable,
         [WeightsMissingTensor.Id] = WeightsMissingTensor,

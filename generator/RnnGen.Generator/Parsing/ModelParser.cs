@@ -21,6 +21,9 @@ internal static class ModelParser
     /// <summary>Layer attributes by metadata name, with the kind each declares.</summary>
     public const string MaskingAttribute = "RnnGen.MaskingAttribute";
 
+    /// <summary>The weightless <c>[Dropout(rate)]</c> layer, which belongs to the layer before it (or the model's input).</summary>
+    public const string DropoutAttribute = "RnnGen.DropoutAttribute";
+
     public static readonly IReadOnlyList<(string MetadataName, string ShortName, LayerKind Kind)> LayerAttributes =
     [
         ("RnnGen.SimpleRnnAttribute", "SimpleRnn", LayerKind.SimpleRnn),
@@ -113,10 +116,12 @@ internal static class ModelParser
         // Layer attributes, in source order, all on one declaration.
         var layerAttributes = new List<(AttributeData Data, LayerKind Kind, string ShortName, AttributeSyntax? Syntax)>();
         var maskings = new List<(AttributeData Data, AttributeSyntax? Syntax)>();
+        var dropouts = new List<(AttributeData Data, AttributeSyntax? Syntax)>();
         foreach (AttributeData attribute in symbol.GetAttributes())
         {
             string? name = attribute.AttributeClass?.ToDisplayString();
             if (name == MaskingAttribute) maskings.Add((attribute, attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax));
+            if (name == DropoutAttribute) dropouts.Add((attribute, attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax));
             foreach (var (metadataName, shortName, kind) in LayerAttributes)
             {
                 if (name == metadataName)
@@ -154,6 +159,22 @@ internal static class ModelParser
             if (layerAttributes.Any(l => l.Kind == LayerKind.Embedding)) Report(DiagnosticDescriptors.MaskingWithEmbedding, location);
         }
 
+        // [Dropout(rate)]: weightless, it drops the output of the layer attribute before it (or the model's input when
+        // it comes first); it is kept on that layer (OutputDropout) or the model (InputDropout).
+        var dropoutAfter = new Dictionary<int, float>();
+        foreach (var (data, syntax) in dropouts.OrderBy(d => Position(d.Syntax)))
+        {
+            LocationInfo? location = LocationInfo.From(syntax);
+            float rate = data.ConstructorArguments.Length > 0 && data.ConstructorArguments[0].Value is float r ? r : 0f;
+            string shown = FormatRate(rate);
+            int after = layerAttributes.Count(l => Position(l.Syntax) < Position(syntax)) - 1;
+            if (!(rate >= 0f && rate < 1f)) Report(DiagnosticDescriptors.DropoutRate, location, "Dropout", after + 1, "rate", shown);
+            if (dropoutAfter.ContainsKey(after)) Report(DiagnosticDescriptors.DropoutPlacement, location, shown, "directly follows another [Dropout]; two in a row drop with the product of their masks: use one [Dropout] with the combined rate");
+            else if (after == -1 && layerAttributes.Any(l => l.Kind == LayerKind.Embedding)) Report(DiagnosticDescriptors.DropoutPlacement, location, shown, "comes before [Embedding], whose input is token ids: put it after the Embedding to drop embedded features");
+            else if (maskings.Any(m => Position(m.Syntax) > Position(syntax))) Report(DiagnosticDescriptors.DropoutPlacement, location, shown, "comes before [Masking], which must read the model's input first: put it after the Masking");
+            dropoutAfter[after] = rate;
+        }
+
         float? maskValue = maskings.Count > 0 && maskings[0].Data.ConstructorArguments.Length > 0 && maskings[0].Data.ConstructorArguments[0].Value is float v ? v : maskings.Count > 0 ? 0f : null;
 
         var layers = new List<LayerSpec>();
@@ -182,7 +203,15 @@ internal static class ModelParser
                 RecurrentActivation = kind is LayerKind.Lstm or LayerKind.Gru ? (ActivationKind)recurrentActivation : ActivationKind.Sigmoid,
                 Bidirectional = recurrent && NamedBool(data, "Bidirectional", false),
                 Merge = recurrent ? (MergeKind)merge : MergeKind.Concat,
+                Dropout = recurrent ? NamedFloat(data, "Dropout", 0f) : 0f,
+                RecurrentDropout = recurrent ? NamedFloat(data, "RecurrentDropout", 0f) : 0f,
+                OutputDropout = dropoutAfter.TryGetValue(i, out float outputDropout) ? outputDropout : 0f,
             };
+
+            foreach (var (option, rate) in new[] { ("Dropout", layer.Dropout), ("RecurrentDropout", layer.RecurrentDropout) })
+            {
+                if (!(rate >= 0f && rate < 1f)) Report(DiagnosticDescriptors.DropoutRate, location, shortName, i, option, FormatRate(rate));
+            }
 
             if (kind == LayerKind.Embedding)
             {
@@ -270,6 +299,7 @@ internal static class ModelParser
             layers.ToEquatableArray())
         {
             MaskValue = maskValue,
+            InputDropout = dropoutAfter.TryGetValue(-1, out float inputDropout) ? inputDropout : 0f,
         };
 
         var plan = new ModelPlan(spec);
@@ -337,7 +367,7 @@ internal static class ModelParser
         foreach (AttributeData attribute in symbol.GetAttributes())
         {
             string? name = attribute.AttributeClass?.ToDisplayString();
-            if (name != ModelAttribute && name != MaskingAttribute && !LayerAttributes.Any(l => l.MetadataName == name))
+            if (name != ModelAttribute && name != MaskingAttribute && name != DropoutAttribute && !LayerAttributes.Any(l => l.MetadataName == name))
             {
                 continue;
             }
@@ -392,6 +422,19 @@ internal static class ModelParser
 
         return fallback;
     }
+
+    private static float NamedFloat(AttributeData attribute, string name, float fallback)
+    {
+        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+        {
+            if (argument.Key == name && argument.Value.Value is float value) return value;
+        }
+
+        return fallback;
+    }
+
+    /// <summary>A rate as the message shows it: round-trip digits, invariant culture.</summary>
+    private static string FormatRate(float rate) => rate.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     private static bool HasNamed(AttributeData attribute, string name)
     {

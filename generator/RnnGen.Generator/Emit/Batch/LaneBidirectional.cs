@@ -11,15 +11,20 @@ internal sealed class LaneBidirectional : LaneLayer
 {
     private readonly BidirectionalEmitter _layer;
 
-    public LaneBidirectional(LayerPlan layer, BidirectionalEmitter perSample, bool inputGradient, int bits, bool masked) : base(layer, perSample)
+    public LaneBidirectional(LayerPlan layer, BidirectionalEmitter perSample, bool inputGradient, int bits, bool masked, bool dropout = false) : base(layer, perSample)
     {
         _layer = perSample;
         InputGradient = inputGradient;
         Bits = bits;
         Masked = masked;
-        Forward = For(layer.Forward!, perSample.Forward, inputGradient, bits, masked);
-        Backward = For(layer.Backward!, perSample.Backward, inputGradient, bits, masked);
+        HasDropout = dropout;
+        Forward = For(layer.Forward!, perSample.Forward, inputGradient, bits, masked, dropout);
+        Backward = For(layer.Backward!, perSample.Backward, inputGradient, bits, masked, dropout);
     }
+
+    /// <summary>Each direction's own dropout masks: the forward direction's, then the backward direction's (Keras's two layer copies draw apart).</summary>
+    private string ForwardDropout => HasDropout ? ", " + Slice("dropout", 0, Layer.Forward!.CellDropoutLength) : "";
+    private string BackwardDropout => HasDropout ? ", " + Slice("dropout", Layer.Forward!.CellDropoutLength, Layer.Backward!.CellDropoutLength) : "";
 
     /// <summary>Keras's <c>zero_output_for_mask</c>: a masked bidirectional layer that returns sequences outputs zeros at masked steps.</summary>
     private bool ZeroOutput => Masked && Layer.Spec.ReturnSequences;
@@ -41,11 +46,11 @@ internal sealed class LaneBidirectional : LaneLayer
     public override void EmitForward(CodeWriter w)
     {
         w.WriteLine($"// layer {Layer.Index} ({Layer.Name}) forward in lanes: both directions over x, then y = {_layer.Formula}");
-        using (w.Block($"private static void {ForwardMethod}({ForwardParameters}{MaskParameter})"))
+        using (w.Block($"private static void {ForwardMethod}({ForwardParameters}{MaskParameter}{DropoutParameter})"))
         {
             w.WriteLine($"const int lanes = {L}.Count;");
-            w.WriteLine($"{Forward.ForwardMethod}(p, x, {Slice("ws", _layer.ForwardWorkspace, _layer.Forward.WorkspaceLength)}{MaskArgument});");
-            w.WriteLine($"{Backward.ForwardMethod}(p, x, {Slice("ws", _layer.BackwardWorkspace, _layer.Backward.WorkspaceLength)}{MaskArgument});");
+            w.WriteLine($"{Forward.ForwardMethod}(p, x, {Slice("ws", _layer.ForwardWorkspace, _layer.Forward.WorkspaceLength)}{MaskArgument}{ForwardDropout});");
+            w.WriteLine($"{Backward.ForwardMethod}(p, x, {Slice("ws", _layer.BackwardWorkspace, _layer.Backward.WorkspaceLength)}{MaskArgument}{BackwardDropout});");
             string merged = Slice("ws", _layer.OutputOffset, Layer.OutputLength);
             w.WriteLine(_layer.MergeCall(ForwardOutput, BackwardOutput, merged, " * lanes"));
             if (ZeroOutput) w.WriteLine($"RnnLanes.ZeroMasked({merged}, mask, {T}, {Layer.OutputWidth}, lanes, {merged}); // masked steps output zeros (Keras zero_output_for_mask)");
@@ -61,7 +66,7 @@ internal sealed class LaneBidirectional : LaneLayer
     {
         int db = _layer.DirectionOutput, dx2 = 2 * _layer.DirectionOutput, rest = dx2 + (InputGradient ? _layer.InputLength : 0);
         w.WriteLine($"// layer {Layer.Index} ({Layer.Name}) backward in lanes: dy split by the merge, both directions' BPTT{(InputGradient ? ", dx = dx_forward + dx_backward" : "")}");
-        using (w.Block($"private static void {BackwardMethod}({BackwardParameters}{MaskParameter})"))
+        using (w.Block($"private static void {BackwardMethod}({BackwardParameters}{MaskParameter}{DropoutParameter})"))
         {
             w.WriteLine($"const int lanes = {L}.Count;");
             if (ZeroOutput)
@@ -75,8 +80,8 @@ internal sealed class LaneBidirectional : LaneLayer
             if (InputGradient) w.WriteLine($"global::System.Span<float> dxBackward = {Slice("scratch", dx2, _layer.InputLength)};");
             w.WriteLine(_layer.MergeBackwardCall(ZeroOutput ? "dyMasked" : "dy", ForwardOutput, BackwardOutput, "dyForward", "dyBackward", " * lanes"));
             string rest0 = $"scratch.Slice({rest} * lanes, {System.Math.Max(Forward.ScratchLength, Backward.ScratchLength)} * lanes)";
-            w.WriteLine($"{Forward.BackwardMethod}(p, g, x, {Slice("ws", _layer.ForwardWorkspace, _layer.Forward.WorkspaceLength)}, dyForward, dx, {rest0}{MaskArgument});");
-            w.WriteLine($"{Backward.BackwardMethod}(p, g, x, {Slice("ws", _layer.BackwardWorkspace, _layer.Backward.WorkspaceLength)}, dyBackward, {(InputGradient ? "dxBackward" : "dx")}, {rest0}{MaskArgument});");
+            w.WriteLine($"{Forward.BackwardMethod}(p, g, x, {Slice("ws", _layer.ForwardWorkspace, _layer.Forward.WorkspaceLength)}, dyForward, dx, {rest0}{MaskArgument}{ForwardDropout});");
+            w.WriteLine($"{Backward.BackwardMethod}(p, g, x, {Slice("ws", _layer.BackwardWorkspace, _layer.Backward.WorkspaceLength)}, dyBackward, {(InputGradient ? "dxBackward" : "dx")}, {rest0}{MaskArgument}{BackwardDropout});");
             if (InputGradient) w.WriteLine("global::RnnGen.CompilerServices.Merge.Accumulate(dxBackward, dx);");
         }
 

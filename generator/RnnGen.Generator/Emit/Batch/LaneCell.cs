@@ -18,9 +18,10 @@ internal sealed class LaneCell : LaneLayer
 {
     private readonly CellProgram _cell;
 
-    public LaneCell(LayerPlan layer, LayerEmitter perSample) : base(layer, perSample)
+    public LaneCell(LayerPlan layer, LayerEmitter perSample, bool dropout = false) : base(layer, perSample)
     {
-        _cell = CellProgram.For(layer);
+        HasDropout = dropout;
+        _cell = dropout && layer.RecurrentDropoutMasks > 0 ? CellProgram.For(layer).WithRecurrentDropout() : CellProgram.For(layer);
         Carried = _cell.States.Skip(1).Where(st => ReadsState(st.State)).ToList();
         Products = _cell.Statements.SelectMany(st => CellProgram.Find<RecurrentProduct>(st.Expression)).ToList();
         Phases = SplitIntoPhases(_cell.Statements);
@@ -28,6 +29,14 @@ internal sealed class LaneCell : LaneLayer
     }
 
     private int C => _cell.Columns;
+
+    /// <summary>Input dropout masks (0, 1 for every gate, or one per gate), each <c>In</c> lane elements at <c>g * In</c> of <c>dropout</c>.</summary>
+    private int Gx => HasDropout ? Layer.InputDropoutMasks : 0;
+
+    /// <summary>Recurrent dropout masks (0 or one per gate), each <c>U</c> lane elements after the input masks.</summary>
+    private int Gh => HasDropout ? Layer.RecurrentDropoutMasks : 0;
+
+    private int RecurrentMaskOffset(int gate) => Gx * In + gate * U;
     private bool HasSplit => _cell.Gates.Contains(GateForm.Split);
 
     /// <summary>Whether a step has a second product (the reset-before GRU's <c>(r h_(s-1)) R_h</c>).</summary>
@@ -79,19 +88,24 @@ internal sealed class LaneCell : LaneLayer
     private int SourceOffset(int index) => CarryOffset(Carried.Count) + T * U * index;
     private int CrossOffset(int index) => SourceOffset(Products.Count) + U * index;
 
-    public override int ScratchLength => CrossOffset(CrossPhase.Count);
+    /// <summary>With dropout: the dropped inputs or states of every step, one mask at a time, the rows of dK or dR, [T, max(In, U)].</summary>
+    private int DroppedRowsOffset => CrossOffset(CrossPhase.Count);
+
+    public override int ScratchLength => DroppedRowsOffset + (HasDropout ? T * Math.Max(In, U) : 0);
 
     private string InputStep(string s) => Layer.Spec.GoBackwards ? $"({T - 1} - {s})" : s;
 
     public override void EmitForward(CodeWriter w)
     {
         w.WriteLine($"// layer {Layer.Index} ({Layer.Name}) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit");
-        using (w.Block($"private static void {ForwardMethod}({ForwardParameters}{MaskParameter})"))
+        using (w.Block($"private static void {ForwardMethod}({ForwardParameters}{MaskParameter}{DropoutParameter})"))
         {
-            EmitGuard(w, Masked
-                ? new[] { ("p", ParameterEnd.ToString()), ("x", $"{T * In} * lanes"), ("ws", $"{PerSample.WorkspaceLength} * lanes"), ("mask", $"{T} * lanes") }
-                : new[] { ("p", ParameterEnd.ToString()), ("x", $"{T * In} * lanes"), ("ws", $"{PerSample.WorkspaceLength} * lanes") });
+            var checks = new List<(string, string)> { ("p", ParameterEnd.ToString()), ("x", $"{T * In} * lanes"), ("ws", $"{PerSample.WorkspaceLength} * lanes") };
+            if (Masked) checks.Add(("mask", $"{T} * lanes"));
+            if (HasDropout) checks.Add(("dropout", $"{Layer.CellDropoutLength} * lanes"));
+            EmitGuard(w, checks.ToArray());
             if (Masked) w.WriteLine($"ref float mr = ref {S}.Ref(mask); // 1 where a step counts, 0 where it is padding: a masked step carries the state");
+            EmitDropoutRefs(w);
             w.WriteLine($"ref float pr = ref {S}.Ref(p);");
             w.WriteLine($"ref float xr = ref {S}.Ref(x);");
             w.WriteLine($"ref float wr = ref {S}.Ref(ws);");
@@ -187,6 +201,28 @@ internal sealed class LaneCell : LaneLayer
         }
     }
 
+    /// <summary>With dropout: a ref to the masks, and the buffers a step drops its input and its previous state into.</summary>
+    private void EmitDropoutRefs(CodeWriter w)
+    {
+        if (!HasDropout) return;
+        w.WriteLine($"ref float dr = ref {S}.Ref(dropout); // the dropout masks, 0 or 1/(1-rate), one per sequence: {DescribeMasks()}");
+        if (Gx > 0) w.WriteLine($"ref float xq = ref {S}.Ref(stackalloc float[{In} * lanes]); // x_t times an input mask");
+        if (Gh > 0) w.WriteLine($"ref float hq = ref {S}.Ref(stackalloc float[{U} * lanes]); // h_(s-1) times a recurrent mask");
+    }
+
+    private string DescribeMasks()
+    {
+        var parts = new List<string>();
+        if (Gx == 1) parts.Add($"the input's [{In}] for every gate");
+        else if (Gx > 1) parts.Add($"the input's per gate [{Gx}, {In}]");
+        if (Gh > 0) parts.Add($"then the state's per gate [{Gh}, {U}]");
+        return string.Join(", ", parts);
+    }
+
+    /// <summary><c>target[k] = source[k] * dr[offset + k]</c> for <c>k &lt; count</c>: a dropped copy.</summary>
+    private void EmitDrop(CodeWriter w, string source, string target, int offset, int count, string what) =>
+        w.WriteLine($"for (int k = 0; k < {count}; k++) {L}.Store({L}.Load(ref {source}, k) * {L}.Load(ref dr, {Plus(offset, "k")}), ref {target}, k); // {what}");
+
     /// <summary>The gate pre-activations of this step: the biases, then <c>+ x_t K</c> for every gate and <c>+ h_(s-1) R</c> into fused gates (split gates keep it apart).</summary>
     private void EmitPreActivations(CodeWriter w)
     {
@@ -202,14 +238,41 @@ internal sealed class LaneCell : LaneLayer
             }
         }
 
-        w.WriteLine($"{L}.Product(ref xt, {In}, {Weights("pr", Layer.KernelOffset)}, {C}, {C}, ref slot); // + x_t K");
+        if (Gx == 0)
+        {
+            w.WriteLine($"{L}.Product(ref xt, {In}, {Weights("pr", Layer.KernelOffset)}, {C}, {C}, ref slot); // + x_t K");
+        }
+        else if (Gx == 1)
+        {
+            EmitDrop(w, "xt", "xq", 0, In, "x_t m_x, one input mask for every gate");
+            w.WriteLine($"{L}.Product(ref xq, {In}, {Weights("pr", Layer.KernelOffset)}, {C}, {C}, ref slot); // + (x_t m_x) K");
+        }
+        else
+        {
+            for (int gate = 0; gate < Gx; gate++)
+            {
+                EmitDrop(w, "xt", "xq", gate * In, In, $"x_t m_x{gate}, gate {gate}'s input mask");
+                w.WriteLine($"{L}.Product(ref xq, {In}, {Weights("pr", Layer.KernelOffset + gate * U)}, {C}, {U}, {LaneAt("slot", (gate * U).ToString())}); // + (x_t m_x{gate}) K_{gate}");
+            }
+        }
+
         using (w.Block("if (s > 0)"))
         {
             foreach (var (form, first, count) in GateRanges())
             {
                 if (form == GateForm.InputOnly) continue;
-                string target = form == GateForm.Fused ? LaneAt("slot", first.ToString()) : LaneAt("rq", first.ToString());
-                w.WriteLine($"{L}.Product(ref prev_h, {U}, {Weights("pr", Layer.RecurrentOffset + first)}, {C}, {count}, {target}); // + h_(s-1) R, columns {first}..{first + count - 1}");
+                string target = form == GateForm.Fused ? "slot" : "rq";
+                if (Gh == 0)
+                {
+                    w.WriteLine($"{L}.Product(ref prev_h, {U}, {Weights("pr", Layer.RecurrentOffset + first)}, {C}, {count}, {LaneAt(target, first.ToString())}); // + h_(s-1) R, columns {first}..{first + count - 1}");
+                    continue;
+                }
+
+                for (int gate = first / U; gate < (first + count) / U; gate++)
+                {
+                    EmitDrop(w, "prev_h", "hq", RecurrentMaskOffset(gate), U, $"h_(s-1) m_h{gate}, gate {gate}'s recurrent mask");
+                    w.WriteLine($"{L}.Product(ref hq, {U}, {Weights("pr", Layer.RecurrentOffset + gate * U)}, {C}, {U}, {LaneAt(target, (gate * U).ToString())}); // + (h_(s-1) m_h{gate}) R_{gate}");
+                }
             }
         }
     }
@@ -263,6 +326,7 @@ internal sealed class LaneCell : LaneLayer
             case GateRecurrent g: return $"{L}.Load(ref rq, {Plus(g.Index * U, "j")})";
             case RecurrentProduct m: return $"{L}.Load(ref rq, {Plus(m.Gate * U, "j")})";
             case Value v: return "v_" + v.Name;
+            case RecurrentMask m: return $"{L}.Load(ref dr, {Plus(RecurrentMaskOffset(m.Gate), "j")})";
             case Activated a: return Activate(a.Activation, Lower(a.Argument, top: true));
             case Binary { Operator: '+', Left: Binary { Operator: '*' } m } b:
                 return $"{L}.MultiplyAdd({Lower(m.Left, true)}, {Lower(m.Right, true)}, {Lower(b.Right, true)})";
@@ -284,10 +348,12 @@ internal sealed class LaneCell : LaneLayer
         var phases = Phases;
         CacheSlot output = _cell.OutputSlot;
         w.WriteLine($"// layer {Layer.Index} ({Layer.Name}) backward through time on a group in lanes: reverse mode over the cell, then the weight gradients summed over steps and lanes");
-        using (w.Block($"private static void {BackwardMethod}({BackwardParameters}{MaskParameter})"))
+        using (w.Block($"private static void {BackwardMethod}({BackwardParameters}{MaskParameter}{DropoutParameter})"))
         {
             EmitBackwardGuard(w, $"{T * In} * lanes", $"{Layer.OutputLength} * lanes", $"{ScratchLength} * lanes");
+            if (HasDropout) w.WriteLine($"if (dropout.Length < {Layer.CellDropoutLength} * lanes) {ThrowBadSlice}");
             if (Masked) w.WriteLine($"ref float mr = ref {S}.Ref(mask); // a masked step passes the state's gradient straight to the step before");
+            EmitDropoutRefs(w);
             w.WriteLine($"ref float pr = ref {S}.Ref(p);");
             w.WriteLine($"ref float gr = ref {S}.Ref(g);");
             w.WriteLine($"ref float xr = ref {S}.Ref(x);");
@@ -337,8 +403,20 @@ internal sealed class LaneCell : LaneLayer
                     foreach (var (form, first, count) in GateRanges())
                     {
                         if (form == GateForm.InputOnly) continue;
-                        string source = LaneAt(form == GateForm.Split ? "drs" : "das", first.ToString());
-                        w.WriteLine($"{L}.ProductTransposed({source}, {count}, {Weights("pr", Layer.RecurrentOffset + first)}, {C}, {U}, ref dhr);");
+                        string side = form == GateForm.Split ? "drs" : "das";
+                        if (Gh == 0)
+                        {
+                            w.WriteLine($"{L}.ProductTransposed({LaneAt(side, first.ToString())}, {count}, {Weights("pr", Layer.RecurrentOffset + first)}, {C}, {U}, ref dhr);");
+                            continue;
+                        }
+
+                        for (int gate = first / U; gate < (first + count) / U; gate++)
+                        {
+                            // the product read h_(s-1) m_h: its gradient reaches h_(s-1) times the same mask
+                            w.WriteLine($"for (int k = 0; k < {U}; k++) {L}.Store({Zero}, ref hq, k);");
+                            w.WriteLine($"{L}.ProductTransposed({LaneAt(side, (gate * U).ToString())}, {U}, {Weights("pr", Layer.RecurrentOffset + gate * U)}, {C}, {U}, ref hq); // dA_{gate} R_{gate}^T");
+                            w.WriteLine($"for (int k = 0; k < {U}; k++) {L}.Store({L}.MultiplyAdd({L}.Load(ref hq, k), {L}.Load(ref dr, {Plus(RecurrentMaskOffset(gate), "k")}), {L}.Load(ref dhr, k)), ref dhr, k); // times m_h{gate}");
+                        }
                     }
                 }
             }
@@ -459,9 +537,29 @@ internal sealed class LaneCell : LaneLayer
             }
         }
 
-        string firstInput = Layer.Spec.GoBackwards ? LaneAt("xr", ((T - 1) * In).ToString()) : "ref xr";
-        string inputStep = Layer.Spec.GoBackwards ? $"-{In}" : $"{In}";
-        w.WriteLine($"{L}.Outer({firstInput}, {inputStep}, {In}, ref dar, {C}, {C}, {T}, {Weights("gr", Layer.KernelOffset)}, {C}); // dK += Σ_s x_t^T dA_s");
+        if (Gx == 0)
+        {
+            string firstInput = Layer.Spec.GoBackwards ? LaneAt("xr", ((T - 1) * In).ToString()) : "ref xr";
+            string inputStep = Layer.Spec.GoBackwards ? $"-{In}" : $"{In}";
+            w.WriteLine($"{L}.Outer({firstInput}, {inputStep}, {In}, ref dar, {C}, {C}, {T}, {Weights("gr", Layer.KernelOffset)}, {C}); // dK += Σ_s x_t^T dA_s");
+        }
+        else
+        {
+            w.WriteLine($"ref float rows = ref {L}.At(ref dar, {DroppedRowsOffset}); // the dropped inputs or states of every step, one mask at a time");
+            for (int gate = 0; gate < Gx; gate++)
+            {
+                using (w.Block($"for (int s = 0; s < {T}; s++)"))
+                {
+                    w.WriteLine($"ref float xt = ref {L}.At(ref xr, {InputStep("s")} * {In});");
+                    w.WriteLine($"ref float row = ref {L}.At(ref rows, s * {In});");
+                    EmitDrop(w, "xt", "row", gate * In, In, Gx == 1 ? "x_t m_x" : $"x_t m_x{gate}");
+                }
+
+                w.WriteLine(Gx == 1
+                    ? $"{L}.Outer(ref rows, {In}, {In}, ref dar, {C}, {C}, {T}, {Weights("gr", Layer.KernelOffset)}, {C}); // dK += Σ_s (x_t m_x)^T dA_s"
+                    : $"{L}.Outer(ref rows, {In}, {In}, {LaneAt("dar", (gate * U).ToString())}, {C}, {U}, {T}, {Weights("gr", Layer.KernelOffset + gate * U)}, {C}); // dK_{gate} += Σ_s (x_t m_x{gate})^T dA_s");
+            }
+        }
         if (T > 1)
         {
             foreach (var (form, first, count) in GateRanges())
@@ -476,8 +574,25 @@ internal sealed class LaneCell : LaneLayer
                     continue;
                 }
 
-                string columns = LaneAt(form == GateForm.Fused ? "dar" : "drr", (C + first).ToString());
-                w.WriteLine($"{L}.Outer({LaneAt("wr", output.Offset.ToString())}, {output.Stride}, {U}, {columns}, {C}, {count}, {T - 1}, {Weights("gr", Layer.RecurrentOffset + first)}, {C}); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns {first}..{first + count - 1}");
+                string side = form == GateForm.Fused ? "dar" : "drr";
+                if (Gh == 0)
+                {
+                    w.WriteLine($"{L}.Outer({LaneAt("wr", output.Offset.ToString())}, {output.Stride}, {U}, {LaneAt(side, (C + first).ToString())}, {C}, {count}, {T - 1}, {Weights("gr", Layer.RecurrentOffset + first)}, {C}); // dR += Σ_(s>0) h_(s-1)^T dA_s, columns {first}..{first + count - 1}");
+                    continue;
+                }
+
+                if (Gx == 0) w.WriteLine($"ref float rows = ref {L}.At(ref dar, {DroppedRowsOffset}); // the dropped states of every step, one mask at a time");
+                for (int gate = first / U; gate < (first + count) / U; gate++)
+                {
+                    using (w.Block($"for (int s = 0; s < {T - 1}; s++)"))
+                    {
+                        w.WriteLine($"ref float hs = ref {L}.At(ref wr, {output.Offset} + s * {output.Stride});");
+                        w.WriteLine($"ref float row = ref {L}.At(ref rows, s * {U});");
+                        EmitDrop(w, "hs", "row", RecurrentMaskOffset(gate), U, $"h_s m_h{gate}");
+                    }
+
+                    w.WriteLine($"{L}.Outer(ref rows, {U}, {U}, {LaneAt(side, (C + gate * U).ToString())}, {C}, {U}, {T - 1}, {Weights("gr", Layer.RecurrentOffset + gate * U)}, {C}); // dR_{gate} += Σ_(s>0) (h_(s-1) m_h{gate})^T dA_s");
+                }
             }
         }
 
@@ -485,7 +600,20 @@ internal sealed class LaneCell : LaneLayer
         w.WriteLine($"dx.Slice(0, {T * In} * lanes).Clear();");
         using (w.Block($"for (int s = 0; s < {T}; s++)"))
         {
-            w.WriteLine($"{L}.ProductTransposed({LaneAt("dar", $"s * {C}")}, {C}, {Weights("pr", Layer.KernelOffset)}, {C}, {In}, {LaneAt("dxr", $"{InputStep("s")} * {In}")}); // dx_t = dA_s K^T");
+            if (Gx == 0)
+            {
+                w.WriteLine($"{L}.ProductTransposed({LaneAt("dar", $"s * {C}")}, {C}, {Weights("pr", Layer.KernelOffset)}, {C}, {In}, {LaneAt("dxr", $"{InputStep("s")} * {In}")}); // dx_t = dA_s K^T");
+                return;
+            }
+
+            w.WriteLine($"ref float dxt = ref {L}.At(ref dxr, {InputStep("s")} * {In});");
+            for (int gate = 0; gate < Gx; gate++)
+            {
+                int columns = Gx == 1 ? C : U;
+                w.WriteLine($"for (int k = 0; k < {In}; k++) {L}.Store({Zero}, ref xq, k);");
+                w.WriteLine($"{L}.ProductTransposed({LaneAt("dar", Plus(Gx == 1 ? 0 : gate * U, $"s * {C}"))}, {columns}, {Weights("pr", Layer.KernelOffset + (Gx == 1 ? 0 : gate * U))}, {C}, {In}, ref xq); // {(Gx == 1 ? "dA_s K^T" : $"dA_s,{gate} K_{gate}^T")}");
+                w.WriteLine($"for (int k = 0; k < {In}; k++) {L}.Store({L}.MultiplyAdd({L}.Load(ref xq, k), {L}.Load(ref dr, {Plus(gate * In, "k")}), {L}.Load(ref dxt, k)), ref dxt, k); // dx_t += that times {(Gx == 1 ? "m_x" : $"m_x{gate}")}");
+            }
         }
     }
 
@@ -513,6 +641,7 @@ internal sealed class LaneCell : LaneLayer
             case GateRecurrent g: Accumulate(w, $"d_r{g.Index}", adjoint, declared); break;
             case RecurrentProduct m: Accumulate(w, $"d_m{m.Gate}", adjoint, declared); break;
             case Value v: Accumulate(w, "d_" + v.Name, adjoint, declared); break;
+            case RecurrentMask: break; // a constant of the sequence: no adjoint
             case Binary { Operator: '+' } b:
                 Propagate(w, b.Left, adjoint, declared);
                 Propagate(w, b.Right, adjoint, declared);
@@ -534,6 +663,7 @@ internal sealed class LaneCell : LaneLayer
     private string Forward(CellExpr e) => e switch
     {
         Value v => "v_" + v.Name,
+        RecurrentMask m => Lower(m),
         Binary b => $"({Forward(b.Left)} {b.Operator} {Forward(b.Right)})",
         _ => throw new InvalidOperationException("The lane tier needs the forward value of " + e),
     };

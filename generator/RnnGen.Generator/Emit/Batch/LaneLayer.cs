@@ -61,7 +61,11 @@ internal abstract class LaneLayer
     /// <summary>Whether Backward writes the input gradient (not for the first layer: BackwardBatch has no dInput).</summary>
     public bool InputGradient { get; init; } = true;
 
-    public string ForwardMethod => $"{Layer.MethodPrefix}_ForwardLanes{Bits}";
+    /// <summary>
+    /// The forward method: <c>L0_Lstm_ForwardLanes512</c>, or, for the training pass of a layer with dropout,
+    /// <c>L0_Lstm_DropoutForwardLanes512</c> (inference keeps the plain one).
+    /// </summary>
+    public string ForwardMethod => $"{Layer.MethodPrefix}_{(HasDropout ? "Dropout" : "")}ForwardLanes{Bits}";
     public string BackwardMethod => $"{Layer.MethodPrefix}_BackwardLanes{Bits}";
 
     /// <summary>Lane elements of backward scratch.</summary>
@@ -73,16 +77,26 @@ internal abstract class LaneLayer
     protected int ParameterEnd => Layer.ParameterOffset + Layer.ParameterCount;
 
 
-    public static LaneLayer For(LayerPlan layer, LayerEmitter perSample, bool inputGradient, int bits, bool masked = false)
+    public static LaneLayer For(LayerPlan layer, LayerEmitter perSample, bool inputGradient, int bits, bool masked = false, bool dropout = false)
     {
-        if (perSample is BidirectionalEmitter bidirectional) return new LaneBidirectional(layer, bidirectional, inputGradient, bits, masked);
+        dropout &= layer.DropoutLength > 0;
+        if (perSample is BidirectionalEmitter bidirectional) return new LaneBidirectional(layer, bidirectional, inputGradient, bits, masked, dropout);
         return layer.Kind switch
         {
             LayerKind.Dense => new LaneDense(layer, perSample) { InputGradient = inputGradient, Bits = bits },
             LayerKind.Embedding => new LaneEmbedding(layer, perSample) { InputGradient = inputGradient, Bits = bits },
-            _ => new LaneCell(layer, perSample) { InputGradient = inputGradient, Bits = bits, Masked = masked },
+            _ => new LaneCell(layer, perSample, dropout) { InputGradient = inputGradient, Bits = bits, Masked = masked },
         };
     }
+
+    /// <summary>
+    /// Whether this is the training lowering of a layer with Dropout or RecurrentDropout: its methods then take the
+    /// layer's masks (<see cref="LayerPlan.DropoutLength"/> lane elements per sample) after every other argument.
+    /// </summary>
+    public bool HasDropout { get; protected init; }
+
+    /// <summary>The dropout masks parameter a layer with dropout ends its methods with.</summary>
+    protected string DropoutParameter => HasDropout ? ", global::System.ReadOnlySpan<float> dropout" : "";
 
     /// <summary>
     /// Whether the layer skips masked timesteps: its methods then take the model's mask, one lane vector per input

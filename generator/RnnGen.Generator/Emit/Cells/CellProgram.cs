@@ -26,6 +26,12 @@ internal sealed record RecurrentProduct(int Gate, string Source) : CellExpr;
 /// <summary>A value defined earlier in the step, or a state (<c>h</c>, <c>c</c>) as it was before the step.</summary>
 internal sealed record Value(string Name) : CellExpr;
 
+/// <summary>
+/// Gate <paramref name="Gate"/>'s recurrent dropout mask, unit by unit (1/(1-rate) or 0, constant over the sequence):
+/// only the batched tier's training lowering puts it into a program (<see cref="CellProgram.WithRecurrentDropout"/>).
+/// </summary>
+internal sealed record RecurrentMask(int Gate) : CellExpr;
+
 internal sealed record Activated(ActivationKind Activation, CellExpr Argument) : CellExpr;
 
 internal sealed record Binary(char Operator, CellExpr Left, CellExpr Right) : CellExpr;
@@ -135,6 +141,39 @@ internal sealed class CellProgram
     }
 
     /// <summary>Every node of type <typeparamref name="T"/> in <paramref name="e"/>, outermost first.</summary>
+    /// <summary>
+    /// The program with recurrent dropout on the second products' sources: the previous state a source reads becomes
+    /// <c>h ⊙ m_gate</c> (Keras 3's <c>r * h_tm1_h</c> in a reset-before GRU). The gate products <c>h R</c> drop their
+    /// input in the lowering, which owns them; every other use of <c>h</c> (GRU's <c>z h</c>) keeps the undropped state.
+    /// </summary>
+    public CellProgram WithRecurrentDropout()
+    {
+        var statements = new CellStatement[Statements.Count];
+        for (int i = 0; i < statements.Length; i++)
+        {
+            CellStatement st = Statements[i];
+            foreach (CellStatement user in Statements)
+            {
+                foreach (RecurrentProduct m in Find<RecurrentProduct>(user.Expression))
+                {
+                    if (m.Source == st.Name) st = st with { Expression = DropState(st.Expression, m.Gate) };
+                }
+            }
+
+            statements[i] = st;
+        }
+
+        return new CellProgram(Layer, (GateForm[])Gates, statements, ((string State, string Next)[])States, RecurrentBiasOffset);
+    }
+
+    private static CellExpr DropState(CellExpr e, int gate) => e switch
+    {
+        Value { Name: "h" } v => new Binary('*', v, new RecurrentMask(gate)),
+        Activated a => a with { Argument = DropState(a.Argument, gate) },
+        Binary b => b with { Left = DropState(b.Left, gate), Right = DropState(b.Right, gate) },
+        _ => e,
+    };
+
     public static IEnumerable<T> Find<T>(CellExpr e) where T : CellExpr
     {
         if (e is T match) yield return match;

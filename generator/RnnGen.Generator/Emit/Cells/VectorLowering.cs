@@ -743,6 +743,7 @@ internal sealed class VectorLowering
         GateRecurrent g => $"h R_{g.Index} + b'_{g.Index}",
         RecurrentProduct m => $"{m.Source} R_{m.Gate}",
         Value v => v.Name,
+        RecurrentMask m => $"m_h{m.Gate}",
         Activated a => a.Activation == ActivationKind.Linear ? Describe(a.Argument) : $"{a.Activation.ToString().ToLowerInvariant()}({Describe(a.Argument)})",
         Binary b when top || b.Operator == '*' => $"{Describe(b.Left, false)} {b.Operator} {Describe(b.Right, false)}",
         Binary b => $"({Describe(b.Left, false)} {b.Operator} {Describe(b.Right, false)})",
