@@ -1,7 +1,7 @@
 using RnnGen.Samples;
 using RnnGen.Samples.SpamFilter;
 
-// dotnet run --project samples/SpamFilter -c Release [-- --lstm --bidirectional --epochs 10 --seed 0 --output output]
+// dotnet run --project samples/SpamFilter -c Release [-- --lstm --bidirectional --dropout --epochs 10 --seed 0 --output output]
 bool lstm = false, bidirectional = false;
 float dropout = 0f;
 var rest = new List<string>();
@@ -18,6 +18,9 @@ for (int i = 0; i < args.Length; i++)
         case "--dropout" when i + 1 < args.Length && float.TryParse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture, out dropout):
             i++;
             break;
+        case "--dropout":
+            dropout = SpamFilterSample.DropoutRate;
+            break;
         default:
             rest.Add(args[i]);
             break;
@@ -26,7 +29,7 @@ for (int i = 0; i < args.Length; i++)
 
 if (SampleArgs.Parse([.. rest], "SpamFilter") is not { } parsed)
 {
-    Console.Error.WriteLine("SpamFilter also takes --lstm and --bidirectional (and, once RnnGen has it, --dropout R).");
+    Console.Error.WriteLine($"SpamFilter also takes --lstm, --bidirectional and --dropout (dropout and recurrent dropout {SpamFilterSample.DropoutRate} on the recurrent layer).");
     return 2;
 }
 

@@ -15,6 +15,9 @@ public static class SpamFilterSample
     public const int Vocabulary = 10000;
 
     /// <summary>Token ids per message after <c>PadSequences</c> (the last 100 words of subject + body; shorter ones are padded in front).</summary>
+    /// <summary>The dropout variants' rate (<c>--dropout</c>): Keras's <c>dropout</c> and <c>recurrent_dropout</c> on the recurrent layer.</summary>
+    public const float DropoutRate = 0.2f;
+
     public const int SequenceLength = 100;
 
     /// <summary>Keras's <c>validation_split</c>: the last 20% of the (seeded-shuffled) corpus file.</summary>
@@ -39,9 +42,9 @@ public static class SpamFilterSample
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Dropout != 0f)
+        if (options.Dropout != 0f && options.Dropout != DropoutRate)
         {
-            throw new NotSupportedException($"--dropout {options.Dropout} needs recurrent dropout, which RnnGen does not generate yet; only 0 is available.");
+            throw new NotSupportedException(FormattableString.Invariant($"--dropout {options.Dropout}: the dropout variants are compiled with dropout = recurrent_dropout = {DropoutRate} (a generated model's rates are constants, like its shapes); use --dropout or --dropout {DropoutRate}, or change DropoutRate and rebuild."));
         }
 
         string dataPath = options.DataPath ?? Path.Combine(AppContext.BaseDirectory, "data", "spam.tsv");
@@ -65,14 +68,19 @@ public static class SpamFilterSample
         output.WriteLine($"training {train.Count} ({trainSpam} spam), validation {validation.Count} ({validationSpam} spam, the last {ValidationSplit:P0})");
         output.WriteLine();
 
-        IRnnModel model = (options.Lstm, options.Bidirectional) switch
+        IRnnModel model = (options.Lstm, options.Bidirectional, options.Dropout > 0f) switch
         {
-            (false, false) => new SpamRnnModel(options.Seed),
-            (true, false) => new SpamLstmModel(options.Seed),
-            (false, true) => new SpamBidirectionalRnnModel(options.Seed),
-            (true, true) => new SpamBidirectionalLstmModel(options.Seed),
+            (false, false, false) => new SpamRnnModel(options.Seed),
+            (true, false, false) => new SpamLstmModel(options.Seed),
+            (false, true, false) => new SpamBidirectionalRnnModel(options.Seed),
+            (true, true, false) => new SpamBidirectionalLstmModel(options.Seed),
+            (false, false, true) => new SpamRnnDropoutModel(options.Seed),
+            (true, false, true) => new SpamLstmDropoutModel(options.Seed),
+            (false, true, true) => new SpamBidirectionalRnnDropoutModel(options.Seed),
+            (true, true, true) => new SpamBidirectionalLstmDropoutModel(options.Seed),
         };
-        string name = (options.Bidirectional ? "Bidirectional " : "") + (options.Lstm ? "Lstm(32)" : "SimpleRnn(32)");
+        string name = (options.Bidirectional ? "Bidirectional " : "") + (options.Lstm ? "Lstm(32" : "SimpleRnn(32")
+            + (options.Dropout > 0f ? FormattableString.Invariant($", Dropout = {DropoutRate}, RecurrentDropout = {DropoutRate})") : ")");
         output.WriteLine(model.Summary);
 
         var clock = new EpochClock();

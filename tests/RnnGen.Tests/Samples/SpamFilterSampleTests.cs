@@ -50,10 +50,22 @@ public sealed class SpamFilterSampleTests(ITestOutputHelper log)
         Assert.InRange(result.ValidationAccuracy, 0f, 1f);
     }
 
-    [Fact]
-    public void Dropout_is_refused_until_it_exists()
+    [Theory]
+    [InlineData(false, false, "SimpleRnn(32, Dropout = 0.2, RecurrentDropout = 0.2)")]
+    [InlineData(true, true, "Bidirectional Lstm(32, Dropout = 0.2, RecurrentDropout = 0.2)")]
+    public void The_dropout_variants_train(bool lstm, bool bidirectional, string model)
     {
-        Assert.Throws<NotSupportedException>(() => SpamFilterSample.Run(TextWriter.Null, new SpamFilterOptions(Dropout: 0.2f)));
+        using var directory = new SampleOutputDirectory($"spamfilter-dropout-{lstm}-{bidirectional}");
+        SpamFilterResult result = SpamFilterSample.Run(TextWriter.Null, new SpamFilterOptions(Epochs: 1, Lstm: lstm, Bidirectional: bidirectional, Dropout: SpamFilterSample.DropoutRate, Messages: 600, OutputDirectory: directory.Path));
+        Assert.Equal(model, result.Model);
+        Assert.InRange(result.ValidationAccuracy, 0f, 1f);
+    }
+
+    [Fact]
+    public void A_dropout_rate_the_variants_are_not_compiled_with_is_refused()
+    {
+        NotSupportedException e = Assert.Throws<NotSupportedException>(() => SpamFilterSample.Run(TextWriter.Null, new SpamFilterOptions(Dropout: 0.5f)));
+        Assert.Contains("compiled with dropout = recurrent_dropout = 0.2", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
