@@ -32,3 +32,4 @@ node masking_tfjs.js
 node fit_masked_tfjs.js
 "$PY" dropout_pytorch.py
 node dropout_tfjs.js
+"$PY" masking_pytorch.py
