@@ -30,3 +30,6 @@ node states_tfjs.js
 node masking_tfjs.js
 "$PY" masking_check.py
 node fit_masked_tfjs.js
+"$PY" dropout_pytorch.py
+node dropout_tfjs.js
+"$PY" masking_pytorch.py

@@ -18,9 +18,17 @@ public class MaskingFixtureTests
 
     [Theory]
     [MemberData(nameof(MaskCases))]
-    public void Masked_model_matches_the_framework_per_sample(string name)
+    public void Masked_model_matches_the_framework_per_sample(string name) =>
+        AssertPerSample(Fixtures.MaskCases().Single(x => x.Name == name));
+
+    [Theory]
+    [MemberData(nameof(MaskCases))]
+    public void Masked_model_matches_the_framework_batched(string name) =>
+        AssertBatched(Fixtures.MaskCases().Single(x => x.Name == name));
+
+    /// <summary>The case's dynamic model on every sample alone: Predict, Forward, Backward.</summary>
+    internal static void AssertPerSample(MaskCase c)
     {
-        MaskCase c = Fixtures.MaskCases().Single(x => x.Name == name);
         Sequential model = Build(c);
         var output = new float[model.OutputSize];
         var predicted = new float[model.OutputSize];
@@ -40,11 +48,9 @@ public class MaskingFixtureTests
         }
     }
 
-    [Theory]
-    [MemberData(nameof(MaskCases))]
-    public void Masked_model_matches_the_framework_batched(string name)
+    /// <summary>The case's dynamic model on the whole batch: PredictBatch, ForwardBatch, BackwardBatch.</summary>
+    internal static void AssertBatched(MaskCase c)
     {
-        MaskCase c = Fixtures.MaskCases().Single(x => x.Name == name);
         Sequential model = Build(c);
         int n = c.Inputs.Count;
         float[] inputs = Fixtures.Flatten(c.Inputs);

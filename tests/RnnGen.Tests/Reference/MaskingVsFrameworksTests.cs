@@ -36,6 +36,20 @@ public class MaskingVsFrameworksTests
     public void Each_sample_matches_the_framework(string name, string mode)
     {
         var (c, model) = Load(name, mode);
+        AssertEachSample(c, model);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void The_batch_matches_the_framework(string name, string mode)
+    {
+        var (c, model) = Load(name, mode);
+        AssertBatch(c, model);
+    }
+
+    /// <summary>Every sample alone: Predict, Forward and Backward against the case's outputs and per-sample gradients.</summary>
+    internal static void AssertEachSample(MaskCase c, IBatchModel model)
+    {
         var output = new float[model.OutputSize];
         var inputGradient = new float[model.InputSize];
         for (int s = 0; s < c.Inputs.Count; s++)
@@ -53,11 +67,9 @@ public class MaskingVsFrameworksTests
         }
     }
 
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void The_batch_matches_the_framework(string name, string mode)
+    /// <summary>The whole batch: PredictBatch, ForwardBatch and BackwardBatch (the summed gradient), allocation-free.</summary>
+    internal static void AssertBatch(MaskCase c, IBatchModel model)
     {
-        var (c, model) = Load(name, mode);
         int n = c.Inputs.Count;
         float[] inputs = c.Inputs.SelectMany(Fixtures.ToSingle).ToArray();
         float[] dOut = c.OutputGradients.SelectMany(Fixtures.ToSingle).ToArray();

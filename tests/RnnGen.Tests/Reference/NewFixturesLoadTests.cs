@@ -167,6 +167,46 @@ public class NewFixturesLoadTests
     }
 
     [Fact]
+    public void Dropout_file_loads_with_consistent_lengths()
+    {
+        IReadOnlyList<DropoutCase> cases = Fixtures.DropoutCases();
+        Assert.Equal(["pytorch", "tfjs"], cases.Select(c => c.Framework).Distinct().Order());
+        foreach (DropoutCase c in cases)
+        {
+            int n = c.Inputs.Count;
+            Assert.InRange(n, 3, 4);
+            bool tokens = c.Layers[0].Kind == LayerKind.Embedding;
+            int parameters = ParameterCount(c.Layers, c.Features);
+            int outputs = OutputLength(c.Layers, c.Timesteps);
+            Assert.Equal(parameters, c.Parameters.Length);
+            Assert.Equal(parameters, c.ParameterGradientSum.Length);
+            Assert.All(new[] { c.Outputs, c.InferenceOutputs, c.OutputGradients }, list => Assert.Equal(n, list.Count));
+            Assert.Equal(tokens, c.InputGradients is null);
+            Assert.True(c.Layers.Any(l => l.Dropout > 0 || l.RecurrentDropout > 0) || c.DropoutLayers.Count > 0, c.Name);
+            Assert.All(c.DropoutLayers, d => Assert.InRange(d.After, -1, c.Layers.Count - 1));
+            Assert.Equal(c.Framework == "tfjs", c.Name.EndsWith("_tfjs", StringComparison.Ordinal));
+            for (int i = 0; i < n; i++)
+            {
+                Assert.Equal(tokens ? c.Timesteps : c.Timesteps * c.Features, c.Inputs[i].Length);
+                Assert.Equal(outputs, c.Outputs[i].Length);
+                Assert.Equal(outputs, c.InferenceOutputs[i].Length);
+                Assert.Equal(outputs, c.OutputGradients[i].Length);
+                if (c.InputGradients is not null) Assert.Equal(c.Inputs[i].Length, c.InputGradients[i].Length);
+            }
+
+            if (c.Framework == "tfjs")
+            {
+                // a tfjs case is its pytorch twin (same inputs) run by tfjs
+                DropoutCase twin = cases.Single(t => t.Name + "_tfjs" == c.Name);
+                Assert.Equal(twin.Parameters, c.Parameters);
+                Assert.Equal(twin.Seed, c.Seed);
+                Assert.Equal(twin.Sequence, c.Sequence);
+                Assert.True(c.MaxRelDiffFromPytorch <= 2e-5, c.Name);
+            }
+        }
+    }
+
+    [Fact]
     public void Masked_fit_loads_with_consistent_lengths()
     {
         FitCase fit = Fixtures.Fit("fit_masked_tfjs");
