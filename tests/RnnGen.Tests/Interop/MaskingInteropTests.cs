@@ -1,5 +1,6 @@
 using RnnGen.Dynamic;
 using RnnGen.Tests.Reference;
+using RnnGen.Tests.Samples;
 
 namespace RnnGen.Tests.Interop;
 
@@ -68,4 +69,34 @@ public class MaskingInteropTests
         public string Path { get; } = Directory.CreateTempSubdirectory("rnngen-mask-").FullName;
         public void Dispose() => Directory.Delete(Path, recursive: true);
     }
+
+    [Fact]
+    public void A_file_with_Dropout_layers_imports_with_or_without_them_in_the_model()
+    {
+        // tfjs_lstm.json (LSTM(5) -> Dense(3, softmax)) with a Keras Dropout layer inserted between its layers
+        using var directory = new SampleOutputDirectory("interop-dropout");
+        Directory.CreateDirectory(directory.Path);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(InteropFixtures.PathOf("tfjs_lstm.json")))!;
+        var layers = json["modelTopology"]!["config"]!["layers"]!.AsArray();
+        layers.Insert(1, System.Text.Json.Nodes.JsonNode.Parse("""{"class_name": "Dropout", "config": {"name": "dropout", "rate": 0.25, "trainable": true}}"""));
+        File.WriteAllText(directory.File("model.json"), json.ToJsonString());
+        File.Copy(InteropFixtures.PathOf("tfjs_lstm.bin"), directory.File("tfjs_lstm.bin"));
+
+        var plain = new Sequential(4, 3, 0, new LstmLayer(5), new DenseLayer(3, Activation.Softmax));
+        plain.ImportWeights(InteropFixtures.PathOf("tfjs_lstm.json"));
+        var dropped = new Sequential(4, 3, 0, new LstmLayer(5), new DenseLayer(3, Activation.Softmax));
+        dropped.ImportWeights(directory.File("model.json"));
+        Assert.Equal(plain.Parameters.ToArray(), dropped.Parameters.ToArray());
+
+        var generated = new DroppedTfjsLstm();
+        generated.ImportWeights(directory.File("model.json"));
+        Assert.Equal(plain.Parameters.ToArray(), generated.Parameters.ToArray());
+    }
 }
+
+/// <summary>tfjs_lstm.json's model with dropout, to import a file that has a Dropout layer.</summary>
+[RnnModel(4, 3)]
+[Lstm(5, Dropout = 0.1f, RecurrentDropout = 0.1f)]
+[Dropout(0.25f)]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class DroppedTfjsLstm;

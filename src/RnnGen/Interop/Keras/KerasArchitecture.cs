@@ -4,8 +4,8 @@ namespace RnnGen.Interop.Keras;
 /// Checks a Keras / TensorFlow.js model config against a model, layer by layer, before any weight is looked at:
 /// layer kind, units, activation, recurrent activation, <c>reset_after</c>, <c>use_bias</c>, <c>go_backwards</c>,
 /// <c>return_sequences</c>, Embedding dimensions and <c>mask_zero</c>; for a <c>Bidirectional</c> wrapper also
-/// bidirectionality, <c>merge_mode</c> and the wrapped and backward layers' settings. Layers RnnGen does not have yet
-/// (<c>Masking</c>, ...) are refused by name.
+/// bidirectionality, <c>merge_mode</c> and the wrapped and backward layers' settings. <c>Dropout</c> layers and dropout
+/// rates are not compared (no weights, no effect on inference); layers RnnGen does not have are refused by name.
 /// </summary>
 internal static class KerasArchitecture
 {
@@ -23,6 +23,14 @@ internal static class KerasArchitecture
         foreach (KerasLayerConfig c in config)
         {
             if (c.ClassName == "InputLayer")
+            {
+                continue;
+            }
+
+            // Dropout has no weights and does nothing in inference: a file's Dropout layers import into a model with or
+            // without them (training with dropout and deploying without is the common case), as do recurrent layers'
+            // dropout and recurrent_dropout.
+            if (c.ClassName == "Dropout")
             {
                 continue;
             }
