@@ -61,6 +61,15 @@ public static class Fixtures
     /// <summary>The cases of <c>masking_tfjs.json</c> (Embedding maskZero and Masking, batches of samples).</summary>
     public static IReadOnlyList<MaskCase> MaskCases() => Load<MaskFixtureFile>("masking_tfjs.json").Cases;
 
+    /// <summary>A masked-case file of the <c>masking_tfjs.json</c> format, e.g. <c>masking_pytorch.json</c>.</summary>
+    public static IReadOnlyList<MaskCase> MaskCases(string file) => Load<MaskFixtureFile>(file).Cases;
+
+    /// <summary>The cases of <c>dropout.json</c> (training-mode outputs and gradients with RnnGen's masks; Framework "pytorch" or "tfjs").</summary>
+    public static IReadOnlyList<DropoutCase> DropoutCases() => Load<DropoutFixtureFile>("dropout.json").Cases;
+
+    /// <summary>The mask draws of <c>dropout.json</c>: what <c>CompilerServices.Dropout.Fill</c> writes for each (rate, seed, sequence, stream).</summary>
+    public static IReadOnlyList<MaskDraw> DropoutMaskDraws() => Load<DropoutFixtureFile>("dropout.json").Masks;
+
     /// <summary>Rounds doubles to float (what the float32 model stores).</summary>
     public static float[] ToSingle(IReadOnlyList<double> values)
     {
@@ -82,7 +91,8 @@ public static class Fixtures
 /// <remarks>Recurrent and Dense layers use Units/Activation/UseBias (+ ReturnSequences, GoBackwards,
 /// ResetAfter for recurrent ones, RecurrentActivation for Lstm and Gru: absent is sigmoid); Embedding uses InputDim/OutputDim
 /// (and MaskZero). A recurrent layer with Bidirectional = true is a Keras Bidirectional wrapper merging its two directions
-/// by Merge; its parameters are the forward layer's, then the backward layer's.</remarks>
+/// by Merge; its parameters are the forward layer's, then the backward layer's. Dropout and RecurrentDropout are a recurrent
+/// layer's Keras <c>dropout</c> and <c>recurrent_dropout</c> rates (<c>dropout.json</c>; absent elsewhere, read as 0).</remarks>
 public sealed record LayerSpec(
     LayerKind Kind,
     int Units = 0,
@@ -96,7 +106,9 @@ public sealed record LayerSpec(
     Activation RecurrentActivation = Activation.Sigmoid,
     bool Bidirectional = false,
     MergeMode Merge = MergeMode.Concat,
-    bool MaskZero = false);
+    bool MaskZero = false,
+    double Dropout = 0,
+    double RecurrentDropout = 0);
 
 /// <summary><c>layers_*.json</c>. <see cref="Skipped"/> lists cases the framework cannot express (tfjs: GRU reset_after).</summary>
 public sealed record LayerFixtureFile(string Generator, IReadOnlyList<LayerCase> Cases, IReadOnlyList<SkippedCase>? Skipped);
@@ -261,6 +273,53 @@ public sealed record MaskCase(
     IReadOnlyList<double[]>? InputGradients = null,
     IReadOnlyList<double[]>? TfjsOutputs = null,
     long? Seed = null)
+{
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}
+
+/// <summary><c>dropout.json</c>: mask draws of RnnGen's generator and training-mode cases.</summary>
+public sealed record DropoutFixtureFile(string Generator, IReadOnlyList<MaskDraw> Masks, IReadOnlyList<DropoutCase> Cases);
+
+/// <summary>
+/// One mask of <c>CompilerServices.Dropout</c>: Values[e] is element e of the mask (Rate, Seed, Sequence, Stream), 0 or
+/// <c>1f / (1f - (float)Rate)</c> (from <c>tests/reference/dropout_masks.py</c>).
+/// </summary>
+public sealed record MaskDraw(double Rate, ulong Seed, long Sequence, int Stream, double[] Values)
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"rate {Rate}, seed {Seed}, sequence {Sequence}, stream {Stream}";
+}
+
+/// <summary>A Keras <c>Dropout(rate)</c> layer after weighted layer After of <see cref="DropoutCase.Layers"/> (-1: before the first).</summary>
+public sealed record DropoutLayerSpec(int After, double Rate);
+
+/// <summary>
+/// A model with dropout on a batch of samples, in training mode with RnnGen's masks: sample n draws its masks with
+/// (Seed, Sequence + n), the streams of <c>Dropout.Stream</c> (see <c>tests/reference/dropout_pytorch.py</c>).
+/// Inputs[n] is flat <c>T*F</c> floats or <c>T</c> token ids (an Embedding first; Features is then its width; with MaskZero,
+/// token 0 is masked). Outputs are training-mode, InferenceOutputs the same samples without dropout.
+/// L = sum_n sum(Outputs[n] * OutputGradients[n]); ParameterGradientSum = dL/dParameters; InputGradients[n] = dL/dInputs[n]
+/// (null for Embedding models). Framework is "pytorch" (float64) or "tfjs" (float32; the same Parameters, Inputs and
+/// OutputGradients as the pytorch case without the suffix <c>_tfjs</c>).
+/// </summary>
+public sealed record DropoutCase(
+    string Name,
+    string Framework,
+    int Timesteps,
+    int Features,
+    IReadOnlyList<LayerSpec> Layers,
+    IReadOnlyList<DropoutLayerSpec> DropoutLayers,
+    long Seed,
+    long Sequence,
+    double[] Parameters,
+    IReadOnlyList<double[]> Inputs,
+    IReadOnlyList<double[]> Outputs,
+    IReadOnlyList<double[]> InferenceOutputs,
+    IReadOnlyList<double[]> OutputGradients,
+    double[] ParameterGradientSum,
+    IReadOnlyList<double[]>? InputGradients = null,
+    double? MaxRelDiffFromPytorch = null)
 {
     /// <inheritdoc/>
     public override string ToString() => Name;
