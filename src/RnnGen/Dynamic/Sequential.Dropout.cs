@@ -29,13 +29,16 @@ public sealed partial class Sequential
         _dropoutSequence = sequence;
     }
 
-    /// <summary>Keras's rule for Dropout layers here: not two in a row (one Dropout of the combined rate says the same).</summary>
+    /// <summary>
+    /// Not two Dropout layers in a row (the generator refuses them too): their rates would both be the one
+    /// <see cref="LayerInfo.OutputDropout"/> of the layer before, and one Dropout of rate <c>1 - (1 - a)(1 - b)</c> is the same layer.
+    /// </summary>
     private static void CheckDropout(Layer[] layers, int i)
     {
         if (i > 0 && layers[i] is DropoutLayer && layers[i - 1] is DropoutLayer)
         {
             throw new ArgumentException(
-                $"Layers {i - 1} and {i} are both Dropout layers: a Dropout layer must follow another kind of layer (or come first); merge the two into one Dropout.",
+                $"Layers {i - 1} and {i} are both Dropout layers: a Dropout layer must follow another kind of layer (or come first). Use one Dropout of rate 1 - (1 - a)(1 - b) instead.",
                 nameof(layers));
         }
     }

@@ -43,6 +43,12 @@ namespace RnnGen.Dynamic;
 /// <see cref="Predict(ReadOnlySpan{float}, Span{float}, ReadOnlySpan{float}, Span{float})"/>, <see cref="ReadState"/> and
 /// <see cref="WriteState"/>.
 /// </para>
+/// <para>
+/// Dropout (a <see cref="DropoutLayer"/>, or a recurrent layer's <c>dropout</c>/<c>recurrentDropout</c>): the training
+/// passes (<see cref="Forward"/>, <see cref="ForwardBatch"/>) draw every sample's masks from the sequence number
+/// <see cref="SeedDropout"/> sets, and the backward passes use them; inference never drops. Two Dropout layers in a row
+/// are refused.
+/// </para>
 /// </remarks>
 public sealed partial class Sequential : IBatchModel, IDropoutModel
 {
