@@ -19,9 +19,12 @@ public sealed class GruLayer : RecurrentLayer
     /// <param name="goBackwards">Process the input sequence backwards.</param>
     /// <param name="resetAfter">Apply the reset gate after the recurrent matmul (default true).</param>
     /// <param name="recurrentActivation">Keras <c>recurrent_activation</c>, the gates' activation (default sigmoid; TensorFlow.js uses hard sigmoid).</param>
+    /// <param name="dropout">Keras <c>dropout</c>: the input dropout rate in training, in [0, 1) (default 0).</param>
+    /// <param name="recurrentDropout">Keras <c>recurrent_dropout</c>: the recurrent-state dropout rate in training, in [0, 1) (default 0).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dropout"/> or <paramref name="recurrentDropout"/> is outside [0, 1) or NaN.</exception>
     public GruLayer(int units, Activation activation = Activation.Tanh, bool returnSequences = false, bool useBias = true, bool goBackwards = false, bool resetAfter = true,
-        Activation recurrentActivation = Activation.Sigmoid)
-        : base(units, activation, returnSequences, useBias, goBackwards)
+        Activation recurrentActivation = Activation.Sigmoid, float dropout = 0f, float recurrentDropout = 0f)
+        : base(units, activation, returnSequences, useBias, goBackwards, dropout, recurrentDropout)
     {
         ResetAfter = resetAfter;
         RecurrentActivation = CheckRecurrentActivation(recurrentActivation);
@@ -40,7 +43,7 @@ public sealed class GruLayer : RecurrentLayer
 
     internal override string KerasName => "gru";
 
-    internal override RecurrentLayer Reversed() => new GruLayer(Units, Activation, ReturnSequences, UseBias, !GoBackwards, ResetAfter, RecurrentActivation);
+    internal override RecurrentLayer Reversed() => new GruLayer(Units, Activation, ReturnSequences, UseBias, !GoBackwards, ResetAfter, RecurrentActivation, Dropout, RecurrentDropout);
 
     internal override LayerRuntime Bind(int steps, int inputWidth, bool inputIsSequence) => new GruRuntime(this, steps, inputWidth);
 }

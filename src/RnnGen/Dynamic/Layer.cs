@@ -8,7 +8,8 @@ namespace RnnGen.Dynamic;
 /// </summary>
 /// <remarks>
 /// Concrete layers: <see cref="SimpleRnnLayer"/>, <see cref="LstmLayer"/>, <see cref="GruLayer"/>,
-/// <see cref="DenseLayer"/>, <see cref="EmbeddingLayer"/>, and <see cref="BidirectionalLayer"/> around a recurrent one.
+/// <see cref="DenseLayer"/>, <see cref="EmbeddingLayer"/>, and <see cref="BidirectionalLayer"/> around a recurrent one;
+/// the weightless <see cref="MaskingLayer"/> and <see cref="DropoutLayer"/>.
 /// </remarks>
 public abstract class Layer
 {

@@ -18,9 +18,12 @@ public sealed class LstmLayer : RecurrentLayer
     /// <param name="useBias">Whether the layer has a bias.</param>
     /// <param name="goBackwards">Process the input sequence backwards.</param>
     /// <param name="recurrentActivation">Keras <c>recurrent_activation</c>, the gates' activation (default sigmoid; TensorFlow.js uses hard sigmoid).</param>
+    /// <param name="dropout">Keras <c>dropout</c>: the input dropout rate in training, in [0, 1) (default 0).</param>
+    /// <param name="recurrentDropout">Keras <c>recurrent_dropout</c>: the recurrent-state dropout rate in training, in [0, 1) (default 0).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dropout"/> or <paramref name="recurrentDropout"/> is outside [0, 1) or NaN.</exception>
     public LstmLayer(int units, Activation activation = Activation.Tanh, bool returnSequences = false, bool useBias = true, bool goBackwards = false,
-        Activation recurrentActivation = Activation.Sigmoid)
-        : base(units, activation, returnSequences, useBias, goBackwards)
+        Activation recurrentActivation = Activation.Sigmoid, float dropout = 0f, float recurrentDropout = 0f)
+        : base(units, activation, returnSequences, useBias, goBackwards, dropout, recurrentDropout)
     {
         RecurrentActivation = CheckRecurrentActivation(recurrentActivation);
     }
@@ -35,7 +38,7 @@ public sealed class LstmLayer : RecurrentLayer
 
     internal override string KerasName => "lstm";
 
-    internal override RecurrentLayer Reversed() => new LstmLayer(Units, Activation, ReturnSequences, UseBias, !GoBackwards, RecurrentActivation);
+    internal override RecurrentLayer Reversed() => new LstmLayer(Units, Activation, ReturnSequences, UseBias, !GoBackwards, RecurrentActivation, Dropout, RecurrentDropout);
 
     internal override LayerRuntime Bind(int steps, int inputWidth, bool inputIsSequence) => new LstmRuntime(this, steps, inputWidth);
 }

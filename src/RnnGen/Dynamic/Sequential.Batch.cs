@@ -60,6 +60,7 @@ public sealed partial class Sequential
         RunForwardBatch(n, input, ws, _batchOutputOffsets, _batchCacheOffsets, training: true);
         BatchOutput(n, ws, _batchOutputOffsets).CopyTo(outputs);
         _batchCount = n;
+        _dropoutSequence += n;
     }
 
     /// <inheritdoc/>
@@ -140,7 +141,9 @@ public sealed partial class Sequential
         {
             LayerRuntime r = _runtimes[i];
             Span<float> y = ws.Slice(outputOffsets[i], n * r.OutputLength);
-            r.ForwardBatch(n, LayerParameters(i), x, y, ws.Slice(cacheOffsets[i], r.BatchCacheLength(n, training)), training, mask);
+            Span<float> cache = ws.Slice(cacheOffsets[i], r.BatchCacheLength(n, training));
+            if (training && r.HasDropout) r.ForwardBatchDropout(n, LayerParameters(i), x, y, cache, mask, new DropoutDraw(_dropoutSeed, _dropoutSequence));
+            else r.ForwardBatch(n, LayerParameters(i), x, y, cache, training, mask);
             x = y;
         }
     }

@@ -47,7 +47,7 @@ public sealed partial class Sequential
 
         // An empty span means "zero state" to the layers, so a model without state passes nothing.
         Span<float> ws = workspace.AsSpan(0, _workspaceLength);
-        RunForward(input, ws, StateSize == 0 ? default : initialState, StateSize == 0 ? default : finalState);
+        RunForward(input, ws, StateSize == 0 ? default : initialState, StateSize == 0 ? default : finalState, training: false);
         LastOutput(ws).CopyTo(output);
     }
 

@@ -43,8 +43,14 @@ namespace RnnGen.Dynamic;
 /// <see cref="Predict(ReadOnlySpan{float}, Span{float}, ReadOnlySpan{float}, Span{float})"/>, <see cref="ReadState"/> and
 /// <see cref="WriteState"/>.
 /// </para>
+/// <para>
+/// Dropout (a <see cref="DropoutLayer"/>, or a recurrent layer's <c>dropout</c>/<c>recurrentDropout</c>): the training
+/// passes (<see cref="Forward"/>, <see cref="ForwardBatch"/>) draw every sample's masks from the sequence number
+/// <see cref="SeedDropout"/> sets, and the backward passes use them; inference never drops. Two Dropout layers in a row
+/// are refused.
+/// </para>
 /// </remarks>
-public sealed partial class Sequential : IBatchModel
+public sealed partial class Sequential : IBatchModel, IDropoutModel
 {
     [ThreadStatic]
     private static float[]? t_predictWorkspace;
@@ -121,11 +127,13 @@ public sealed partial class Sequential : IBatchModel
         bool isSequence = true;
         int rows = timesteps, width = features;
         int parameterCount = 0;
+        float inputDropout = 0f;
         for (int i = 0; i < count; i++)
         {
             Layer layer = layers[i] ?? throw new ArgumentException($"Layer {i} is null.", nameof(layers));
             int[] inputShape = isSequence ? [timesteps, width] : [width];
             CheckMasking(layers, i);
+            CheckDropout(layers, i);
             if (layer is EmbeddingLayer embedding)
             {
                 if (i != 0) throw new ArgumentException($"Layer {i} is an Embedding: an Embedding must be the first layer.", nameof(layers));
@@ -168,8 +176,18 @@ public sealed partial class Sequential : IBatchModel
             summaryRows[i] = ($"{name} ({layer.KerasClassName})", SummaryWriter.Shape(outputShape), runtime.ParameterCount);
             parameterCount += runtime.ParameterCount;
 
-            // LayerInfo has no kind for Masking (no weights): it is in the summary only.
+            // LayerInfo has no kind for Masking and Dropout (no weights): they are in the summary only, and a Dropout's rate
+            // is the OutputDropout of the layer before it (InputDropout of the first layer when it comes first).
             if (layer is MaskingLayer) continue;
+            if (layer is DropoutLayer dropout)
+            {
+                runtime.NumberDropout(infos.Count - 1);
+                if (infos.Count == 0) inputDropout = dropout.Rate;
+                else infos[^1] = infos[^1] with { OutputDropout = dropout.Rate };
+                continue;
+            }
+
+            runtime.NumberDropout(infos.Count);
             infos.Add(new LayerInfo(
                 name, layer.Kind, layer.Units, layer.Activation, runtime.OutputIsSequence, runtime.GoBackwards, layer.UseBias,
                 Array.AsReadOnly(inputShape), Array.AsReadOnly(outputShape), _parameterOffsets[i], runtime.ParameterCount, Array.AsReadOnly(tensors))
@@ -180,6 +198,9 @@ public sealed partial class Sequential : IBatchModel
                 Merge = bidirectional?.Merge ?? MergeMode.Concat,
                 MaskZero = layer is EmbeddingLayer { MaskZero: true },
                 MaskValue = infos.Count == 0 && i > 0 && layers[0] is MaskingLayer masking ? masking.MaskValue : null,
+                Dropout = (described as RecurrentLayer)?.Dropout ?? 0f,
+                RecurrentDropout = (described as RecurrentLayer)?.RecurrentDropout ?? 0f,
+                InputDropout = infos.Count == 0 ? inputDropout : 0f,
             });
         }
 
@@ -334,7 +355,7 @@ public sealed partial class Sequential : IBatchModel
         }
 
         Span<float> ws = workspace.AsSpan(0, _workspaceLength);
-        RunForward(input, ws, default, default);
+        RunForward(input, ws, default, default, training: false);
         LastOutput(ws).CopyTo(output);
     }
 
@@ -345,9 +366,10 @@ public sealed partial class Sequential : IBatchModel
         Guard.Length(output.Length, OutputSize, nameof(output));
         _hasForward = false;
         input.CopyTo(_input);
-        RunForward(_input, _workspace, default, default);
+        RunForward(_input, _workspace, default, default, training: true);
         LastOutput(_workspace).CopyTo(output);
         _hasForward = true;
+        _dropoutSequence++;
     }
 
     /// <inheritdoc/>
@@ -433,8 +455,11 @@ public sealed partial class Sequential : IBatchModel
         return ws.Slice(_outputOffsets[last], _runtimes[last].OutputLength);
     }
 
-    /// <summary>Every layer forward, under the model's mask (computed into the workspace) and from <paramref name="initialState"/> (empty: zeros).</summary>
-    private void RunForward(ReadOnlySpan<float> input, Span<float> ws, ReadOnlySpan<float> initialState, Span<float> finalState)
+    /// <summary>
+    /// Every layer forward, under the model's mask (computed into the workspace) and from <paramref name="initialState"/>
+    /// (empty: zeros); a <paramref name="training"/> pass (always from zeros) applies dropout, drawn from the current sequence number.
+    /// </summary>
+    private void RunForward(ReadOnlySpan<float> input, Span<float> ws, ReadOnlySpan<float> initialState, Span<float> finalState, bool training)
     {
         ReadOnlySpan<float> mask = ComputeMask(input, ws);
         ReadOnlySpan<float> x = input;
@@ -442,9 +467,9 @@ public sealed partial class Sequential : IBatchModel
         {
             LayerRuntime r = _runtimes[i];
             Span<float> y = ws.Slice(_outputOffsets[i], r.OutputLength);
-            r.Forward(
-                LayerParameters(i), x, y, ws.Slice(_cacheOffsets[i], r.CacheLength),
-                mask, LayerState(initialState, i), LayerState(finalState, i));
+            Span<float> cache = ws.Slice(_cacheOffsets[i], r.CacheLength);
+            if (training && r.HasDropout) r.ForwardDropout(LayerParameters(i), x, y, cache, mask, new DropoutDraw(_dropoutSeed, _dropoutSequence));
+            else r.Forward(LayerParameters(i), x, y, cache, mask, LayerState(initialState, i), LayerState(finalState, i));
             x = y;
         }
     }

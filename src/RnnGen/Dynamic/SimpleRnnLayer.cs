@@ -15,8 +15,12 @@ public sealed class SimpleRnnLayer : RecurrentLayer
     /// <param name="returnSequences">Output the whole sequence of states.</param>
     /// <param name="useBias">Whether the layer has a bias.</param>
     /// <param name="goBackwards">Process the input sequence backwards.</param>
-    public SimpleRnnLayer(int units, Activation activation = Activation.Tanh, bool returnSequences = false, bool useBias = true, bool goBackwards = false)
-        : base(units, activation, returnSequences, useBias, goBackwards)
+    /// <param name="dropout">Keras <c>dropout</c>: the input dropout rate in training, in [0, 1) (default 0).</param>
+    /// <param name="recurrentDropout">Keras <c>recurrent_dropout</c>: the recurrent-state dropout rate in training, in [0, 1) (default 0).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dropout"/> or <paramref name="recurrentDropout"/> is outside [0, 1) or NaN.</exception>
+    public SimpleRnnLayer(int units, Activation activation = Activation.Tanh, bool returnSequences = false, bool useBias = true, bool goBackwards = false,
+        float dropout = 0f, float recurrentDropout = 0f)
+        : base(units, activation, returnSequences, useBias, goBackwards, dropout, recurrentDropout)
     {
     }
 
@@ -27,7 +31,7 @@ public sealed class SimpleRnnLayer : RecurrentLayer
 
     internal override string KerasName => "simple_rnn";
 
-    internal override RecurrentLayer Reversed() => new SimpleRnnLayer(Units, Activation, ReturnSequences, UseBias, !GoBackwards);
+    internal override RecurrentLayer Reversed() => new SimpleRnnLayer(Units, Activation, ReturnSequences, UseBias, !GoBackwards, Dropout, RecurrentDropout);
 
     internal override LayerRuntime Bind(int steps, int inputWidth, bool inputIsSequence) => new SimpleRnnRuntime(this, steps, inputWidth);
 }

@@ -16,13 +16,16 @@ namespace RnnGen.Dynamic.Runtime;
 /// </remarks>
 internal abstract partial class RecurrentRuntime
 {
-    public override int BatchCacheLength(int n, bool training) => (training ? Steps : Math.Min(Steps, 2)) * n * StepCacheLength;
+    /// <remarks>Training with dropout adds the masks (<see cref="BatchDropoutCacheLength"/>).</remarks>
+    public override int BatchCacheLength(int n, bool training) =>
+        training && HasDropout ? BatchDropoutCacheLength(n) : (training ? Steps : Math.Min(Steps, 2)) * n * StepCacheLength;
 
     /// <remarks>
     /// The state gradient and cell planes, then the transposed kernel <c>K^T [G, in]</c> and recurrent kernel <c>R^T [G, u]</c>,
     /// then (masked backward) the state gradient rows of the masked samples, held while the cell runs.
     /// </remarks>
-    public override int BatchScratchLength(int n) => n * (2 * StateGradientLength + CellScratchLength) + GateWidth * (InputWidth + Units);
+    public override int BatchScratchLength(int n) =>
+        DropsWeights ? ScratchLength : n * (2 * StateGradientLength + CellScratchLength) + GateWidth * (InputWidth + Units);
 
     public override void ForwardBatch(int n, ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> y, Span<float> cache, bool training)
     {

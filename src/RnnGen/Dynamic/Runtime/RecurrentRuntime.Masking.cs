@@ -74,7 +74,18 @@ internal abstract partial class RecurrentRuntime
         if (!finalState.IsEmpty) cache.Slice((Steps - 1) * StepCacheLength, StateSize).CopyTo(finalState);
     }
 
+    /// <remarks>On a layer with dropout, the backward of the training forward (<see cref="BackwardDropout"/>).</remarks>
     public override void Backward(
+        ReadOnlySpan<float> p, Span<float> g,
+        ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> cache,
+        ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch, ReadOnlySpan<float> mask)
+    {
+        if (HasDropout) BackwardDropout(p, g, x, y, cache, dy, dx, scratch, mask);
+        else BackwardUnderMask(p, g, x, y, cache, dy, dx, scratch, mask);
+    }
+
+    /// <summary>The backward under <paramref name="mask"/> (empty: the unmasked one), without dropout.</summary>
+    private void BackwardUnderMask(
         ReadOnlySpan<float> p, Span<float> g,
         ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> cache,
         ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch, ReadOnlySpan<float> mask)
@@ -161,6 +172,16 @@ internal abstract partial class RecurrentRuntime
     }
 
     public override void BackwardBatch(
+        int n, ReadOnlySpan<float> p, Span<float> g,
+        ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> cache,
+        ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch, ReadOnlySpan<float> mask)
+    {
+        if (HasDropout) BackwardBatchDropout(n, p, g, x, y, cache, dy, dx, scratch, mask);
+        else BackwardBatchUnderMask(n, p, g, x, y, cache, dy, dx, scratch, mask);
+    }
+
+    /// <summary>The batched backward under <paramref name="mask"/> (empty: the unmasked one), without dropout.</summary>
+    private void BackwardBatchUnderMask(
         int n, ReadOnlySpan<float> p, Span<float> g,
         ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> cache,
         ReadOnlySpan<float> dy, Span<float> dx, Span<float> scratch, ReadOnlySpan<float> mask)

@@ -22,6 +22,8 @@ internal abstract partial class RecurrentRuntime : LayerRuntime
         GoBackwards = layer.GoBackwards;
         OutputIsSequence = layer.ReturnSequences;
         GateWidth = gates * layer.Units;
+        _inputRate = layer.Dropout;
+        _recurrentRate = layer.RecurrentDropout;
     }
 
     protected Activation Activation { get; }
@@ -55,12 +57,14 @@ internal abstract partial class RecurrentRuntime : LayerRuntime
     /// <summary>Scratch floats a cell needs in its backward.</summary>
     protected abstract int CellScratchLength { get; }
 
-    public override int CacheLength => Steps * StepCacheLength;
+    /// <remarks>The step blocks, then (with dropout) the sample's masks and dropped weights (<see cref="DropoutCacheLength"/>).</remarks>
+    public override int CacheLength => Steps * StepCacheLength + DropoutCacheLength;
 
     /// <remarks>The last step's cache block (the cell reads its state slots), then the carried output of a masked step.</remarks>
     public override int StateLength => StepCacheLength + Units;
 
-    public override int ScratchLength => Math.Max(StepCacheLength, StateGradientLength + CellScratchLength);
+    /// <remarks>With dropout, the gradient of the dropped weights comes first (<see cref="DropoutScratchLength"/>).</remarks>
+    public override int ScratchLength => DropoutScratchLength + Math.Max(StepCacheLength, StateGradientLength + CellScratchLength);
 
     public override TensorSpec[] Tensors()
     {

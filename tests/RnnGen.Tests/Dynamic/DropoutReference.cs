@@ -1,0 +1,212 @@
+using RnnGen.CompilerServices;
+using RnnGen.Dynamic;
+
+namespace RnnGen.Tests.Dynamic;
+
+/// <summary>
+/// A plain double-precision training forward pass with Keras 3 dropout, written from <c>keras/src/layers/rnn/{simple_rnn,
+/// lstm,gru}.py</c> and <c>Dropout.call</c>, sharing no code with RnnGen.Dynamic: the masks multiply the inputs and the
+/// states, as Keras does, and come from <see cref="Dropout.Fill"/> (the generator the contract fixes), numbered as
+/// <see cref="Dropout"/> documents. With them fixed the pass is a smooth function of the weights and the input, so
+/// finite differences of it check Backward. Masking follows <see cref="MaskedReference"/>'s <c>backend.rnn</c> loop.
+/// </summary>
+/// <remarks>
+/// Keras 3, per sample: <c>dropout</c> with <c>recurrent_dropout</c> (implementation 1) draws one input mask per gate,
+/// <c>dropout</c> alone one for every gate; <c>recurrent_dropout</c> one state mask per gate; <c>Dropout(rate)</c> one mask
+/// of its input's size. GRU: <c>z = σ((x ⊙ mx_0) K_z + (h ⊙ mh_0) R_z + b)</c>, ..., <c>h' = z h + (1 - z) hh</c> with the
+/// undropped <c>h</c>.
+/// </remarks>
+internal static class DropoutReference
+{
+    public static double[] Forward(
+        int timesteps, int features, IReadOnlyList<Layer> layers, double[] p, double[] input, ulong seed, long sequence, bool[]? mask = null)
+    {
+        int offset = 0, weighted = -1; // weighted: the index in Layers of the last layer with a kind
+        double[][] seq = new double[timesteps][];
+        for (int t = 0; t < timesteps; t++) seq[t] = layers[0] is EmbeddingLayer ? [input[t]] : input.AsSpan(t * features, features).ToArray();
+        foreach (Layer layer in layers)
+        {
+            switch (layer)
+            {
+                case MaskingLayer:
+                    for (int t = 0; t < timesteps; t++) seq[t] = mask![t] ? seq[t] : new double[seq[t].Length];
+                    break;
+                case DropoutLayer d:
+                {
+                    // y = x ⊙ m, one mask over the flattened [rows, width] input
+                    int width = seq[0].Length;
+                    double[] m = Mask(seq.Length * width, d.Rate, seed, sequence, Dropout.Stream(weighted, Dropout.LayerPart, 0));
+                    for (int r = 0; r < seq.Length; r++) seq[r] = [.. seq[r].Select((v, f) => v * m[r * width + f])];
+                    break;
+                }
+
+                case EmbeddingLayer e:
+                    weighted++;
+                    for (int t = 0; t < timesteps; t++) seq[t] = p.AsSpan(offset + (int)seq[t][0] * e.OutputDim, e.OutputDim).ToArray();
+                    offset += e.InputDim * e.OutputDim;
+                    break;
+                case DenseLayer d:
+                    weighted++;
+                    seq = Dense(d, p, ref offset, seq);
+                    break;
+                case BidirectionalLayer b:
+                {
+                    weighted++;
+                    bool sequences = b.ForwardLayer.ReturnSequences;
+                    var draw = (seed, sequence, weighted);
+                    double[][] yf = Recurrent(b.ForwardLayer, seq, p, ref offset, mask, sequences, draw, Dropout.InputPart, Dropout.RecurrentPart);
+                    double[][] yb = Recurrent(b.BackwardLayer, seq, p, ref offset, mask, sequences, draw, Dropout.BackwardInputPart, Dropout.BackwardRecurrentPart);
+                    seq = Merge(b.Merge, yf, [.. Enumerable.Reverse(yb)]);
+                    break;
+                }
+
+                case RecurrentLayer r:
+                    weighted++;
+                    seq = Recurrent(r, seq, p, ref offset, mask, false, (seed, sequence, weighted), Dropout.InputPart, Dropout.RecurrentPart);
+                    break;
+            }
+        }
+
+        if (offset != p.Length) throw new ArgumentException($"The layers use {offset} parameters, but {p.Length} were given.", nameof(p));
+        return [.. seq.SelectMany(r => r)];
+    }
+
+    /// <summary>The mask <see cref="Dropout.Fill"/> draws, in double; all ones at rate 0.</summary>
+    public static double[] Mask(int count, float rate, ulong seed, long sequence, int stream)
+    {
+        if (rate == 0f) return [.. Enumerable.Repeat(1.0, count)];
+        var m = new float[count];
+        Dropout.Fill(m, count, 1, rate, seed, sequence, stream);
+        return [.. m.Select(v => (double)v)];
+    }
+
+    private static double[][] Recurrent(
+        RecurrentLayer layer, double[][] seq, double[] p, ref int offset, bool[]? mask, bool zeroOutputForMask,
+        (ulong Seed, long Sequence, int Layer) draw, int inputPart, int recurrentPart)
+    {
+        int n = seq[0].Length, u = layer.Units, steps = seq.Length;
+        int gates = layer switch { LstmLayer => 4, GruLayer => 3, _ => 1 };
+        int gw = gates * u;
+        int k0 = offset, r0 = offset + n * gw, b0 = r0 + u * gw;
+        bool resetAfter = layer is GruLayer { ResetAfter: true };
+        offset = b0 + (layer.UseBias ? (resetAfter ? 2 * gw : gw) : 0);
+        Activation gate = layer switch { LstmLayer l => l.RecurrentActivation, GruLayer g => g.RecurrentActivation, _ => Activation.Sigmoid };
+        Activation act = layer.Activation;
+        double B(int j) => layer.UseBias ? p[b0 + j] : 0;
+
+        // Keras 3: recurrent_dropout forces implementation 1, one input mask per gate; else one input mask for every gate.
+        var mx = new double[gates][];
+        var mh = new double[gates][];
+        for (int g = 0; g < gates; g++)
+        {
+            int inputIndex = layer.RecurrentDropout > 0 ? g : 0;
+            mx[g] = Mask(n, layer.Dropout, draw.Seed, draw.Sequence, Dropout.Stream(draw.Layer, inputPart, inputIndex));
+            mh[g] = Mask(u, layer.RecurrentDropout, draw.Seed, draw.Sequence, Dropout.Stream(draw.Layer, recurrentPart, g));
+        }
+
+        var h = new double[u];
+        var c = new double[u];
+        var output = new double[u];
+        var outputs = new List<double[]>();
+        for (int s = 0; s < steps; s++)
+        {
+            int t = layer.GoBackwards ? steps - 1 - s : s;
+            if (mask is not null && !mask[t])
+            {
+                output = zeroOutputForMask ? new double[u] : output;
+                outputs.Add(output);
+                continue;
+            }
+
+            double[] x = seq[t];
+
+            // xa_g = (x ⊙ mx_g) K_g; ha_g = (h ⊙ mh_g) R_g
+            var xa = new double[gw];
+            var ha = new double[gw];
+            for (int j = 0; j < gw; j++)
+            {
+                int g = j / u;
+                for (int i = 0; i < n; i++) xa[j] += x[i] * mx[g][i] * p[k0 + i * gw + j];
+                for (int i = 0; i < u; i++) ha[j] += h[i] * mh[g][i] * p[r0 + i * gw + j];
+            }
+
+            var hNew = new double[u];
+            var cNew = new double[u];
+            for (int j = 0; j < u; j++)
+            {
+                switch (layer)
+                {
+                    case SimpleRnnLayer:
+                        hNew[j] = Act(act, xa[j] + ha[j] + B(j));
+                        break;
+                    case LstmLayer:
+                        double ig = Act(gate, xa[j] + ha[j] + B(j)), fg = Act(gate, xa[u + j] + ha[u + j] + B(u + j));
+                        double gg = Act(act, xa[2 * u + j] + ha[2 * u + j] + B(2 * u + j)), og = Act(gate, xa[3 * u + j] + ha[3 * u + j] + B(3 * u + j));
+                        cNew[j] = fg * c[j] + ig * gg;
+                        hNew[j] = og * Act(act, cNew[j]);
+                        break;
+                    case GruLayer when resetAfter:
+                        double za = Act(gate, xa[j] + B(j) + ha[j] + B(gw + j)), ra = Act(gate, xa[u + j] + B(u + j) + ha[u + j] + B(gw + u + j));
+                        double hha = Act(act, xa[2 * u + j] + B(2 * u + j) + ra * (ha[2 * u + j] + B(gw + 2 * u + j)));
+                        hNew[j] = za * h[j] + (1 - za) * hha;
+                        break;
+                    default:
+                        // reset before: hh = act((x ⊙ mx_2) K_h + b_h + (r ⊙ (h ⊙ mh_2)) R_h)
+                        double z = Act(gate, xa[j] + ha[j] + B(j));
+                        double sum = xa[2 * u + j] + B(2 * u + j);
+                        for (int i = 0; i < u; i++) sum += Act(gate, xa[u + i] + ha[u + i] + B(u + i)) * h[i] * mh[2][i] * p[r0 + i * gw + 2 * u + j];
+                        hNew[j] = z * h[j] + (1 - z) * Act(act, sum);
+                        break;
+                }
+            }
+
+            h = hNew;
+            if (layer is LstmLayer) c = cNew;
+            output = h;
+            outputs.Add(output);
+        }
+
+        return layer.ReturnSequences ? [.. outputs] : [output];
+    }
+
+    private static double[][] Dense(DenseLayer d, double[] p, ref int offset, double[][] seq)
+    {
+        int n = seq[0].Length, u = d.Units;
+        var result = new double[seq.Length][];
+        for (int r = 0; r < seq.Length; r++)
+        {
+            var z = new double[u];
+            for (int j = 0; j < u; j++)
+            {
+                z[j] = d.UseBias ? p[offset + n * u + j] : 0;
+                for (int i = 0; i < n; i++) z[j] += seq[r][i] * p[offset + i * u + j];
+            }
+
+            result[r] = [.. z.Select(v => Act(d.Activation, v))];
+        }
+
+        offset += n * u + (d.UseBias ? u : 0);
+        return result;
+    }
+
+    private static double[][] Merge(MergeMode mode, double[][] f, double[][] b) =>
+    [
+        .. f.Zip(b, (x, y) => mode switch
+        {
+            MergeMode.Concat => x.Concat(y).ToArray(),
+            MergeMode.Sum => x.Zip(y, (m, q) => m + q).ToArray(),
+            MergeMode.Multiply => x.Zip(y, (m, q) => m * q).ToArray(),
+            _ => x.Zip(y, (m, q) => (m + q) / 2).ToArray(),
+        }),
+    ];
+
+    private static double Act(Activation activation, double x) => activation switch
+    {
+        Activation.Linear => x,
+        Activation.Tanh => Math.Tanh(x),
+        Activation.Sigmoid => 1 / (1 + Math.Exp(-x)),
+        Activation.Relu => Math.Max(0, x),
+        Activation.HardSigmoid => Math.Clamp(0.2 * x + 0.5, 0, 1),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation)),
+    };
+}
