@@ -335,7 +335,7 @@ public class DropoutTests
         Assert.Equal((0.25f, 0.5f), (layer.BackwardLayer.Dropout, layer.BackwardLayer.RecurrentDropout));
     }
 
-    private static double[] CentralDifferences(double[] v, Func<double[], double> loss)
+    internal static double[] CentralDifferences(double[] v, Func<double[], double> loss)
     {
         const double eps = 1e-6;
         var numeric = new double[v.Length];
@@ -353,7 +353,7 @@ public class DropoutTests
         return numeric;
     }
 
-    private static void AssertClose(double[] expected, ReadOnlySpan<float> actual, string what)
+    internal static void AssertClose(double[] expected, ReadOnlySpan<float> actual, string what)
     {
         double scale = 1e-3;
         foreach (double v in expected) scale = Math.Max(scale, Math.Abs(v));
@@ -367,7 +367,7 @@ public class DropoutTests
         }
     }
 
-    private static double[] ToDouble(ReadOnlySpan<float> values)
+    internal static double[] ToDouble(ReadOnlySpan<float> values)
     {
         var result = new double[values.Length];
         for (int i = 0; i < values.Length; i++) result[i] = values[i];

@@ -562,6 +562,7 @@ internal sealed class LaneCell : LaneLayer
         }
         if (T > 1)
         {
+            if (Gh > 0 && Gx == 0) w.WriteLine($"ref float rows = ref {L}.At(ref dar, {DroppedRowsOffset}); // the dropped states of every step, one mask at a time");
             foreach (var (form, first, count) in GateRanges())
             {
                 if (form == GateForm.InputOnly)
@@ -581,7 +582,6 @@ internal sealed class LaneCell : LaneLayer
                     continue;
                 }
 
-                if (Gx == 0) w.WriteLine($"ref float rows = ref {L}.At(ref dar, {DroppedRowsOffset}); // the dropped states of every step, one mask at a time");
                 for (int gate = first / U; gate < (first + count) / U; gate++)
                 {
                     using (w.Block($"for (int s = 0; s < {T - 1}; s++)"))
