@@ -134,7 +134,16 @@ public class FuzzTests(ITestOutputHelper output)
             if (random.Next(4) == 0) options.Add("UseBias = false");
             if (recurrent && random.Next(4) == 0) options.Add("GoBackwards = true");
             if (kind == "Gru" && random.Next(3) == 0) options.Add("ResetAfter = false");
+            if (recurrent && random.Next(4) == 0)
+            {
+                bool bad = random.Next(8) == 0;
+                options.Add(bad ? "Dropout = 1f" : "Dropout = 0.3f");
+                if (bad) why.Add("dropout rate 1");
+            }
+
+            if (recurrent && random.Next(4) == 0) options.Add("RecurrentDropout = 0.2f");
             layers.Append($"[{kind}({units}{string.Concat(options.Select(o => ", " + o))})] ");
+            if (random.Next(8) == 0) layers.Append("[Dropout(0.25f)] ");
 
             if (units < 1) why.Add("units not positive");
             if (units > 65_536) why.Add("units over limit");
