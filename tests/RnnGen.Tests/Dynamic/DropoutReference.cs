@@ -47,7 +47,7 @@ internal static class DropoutReference
                     break;
                 case DenseLayer d:
                     weighted++;
-                    seq = Dense(d, p, ref offset, seq);
+                    seq = MaskedReference.Dense(d, p, ref offset, seq); // Dense, Merge and the activations are masking's reference's
                     break;
                 case BidirectionalLayer b:
                 {
@@ -56,7 +56,7 @@ internal static class DropoutReference
                     var draw = (seed, sequence, weighted);
                     double[][] yf = Recurrent(b.ForwardLayer, seq, p, ref offset, mask, sequences, draw, Dropout.InputPart, Dropout.RecurrentPart);
                     double[][] yb = Recurrent(b.BackwardLayer, seq, p, ref offset, mask, sequences, draw, Dropout.BackwardInputPart, Dropout.BackwardRecurrentPart);
-                    seq = Merge(b.Merge, yf, [.. Enumerable.Reverse(yb)]);
+                    seq = MaskedReference.Merge(b.Merge, yf, [.. Enumerable.Reverse(yb)]);
                     break;
                 }
 
@@ -137,25 +137,25 @@ internal static class DropoutReference
                 switch (layer)
                 {
                     case SimpleRnnLayer:
-                        hNew[j] = Act(act, xa[j] + ha[j] + B(j));
+                        hNew[j] = MaskedReference.Act(act, xa[j] + ha[j] + B(j));
                         break;
                     case LstmLayer:
-                        double ig = Act(gate, xa[j] + ha[j] + B(j)), fg = Act(gate, xa[u + j] + ha[u + j] + B(u + j));
-                        double gg = Act(act, xa[2 * u + j] + ha[2 * u + j] + B(2 * u + j)), og = Act(gate, xa[3 * u + j] + ha[3 * u + j] + B(3 * u + j));
+                        double ig = MaskedReference.Act(gate, xa[j] + ha[j] + B(j)), fg = MaskedReference.Act(gate, xa[u + j] + ha[u + j] + B(u + j));
+                        double gg = MaskedReference.Act(act, xa[2 * u + j] + ha[2 * u + j] + B(2 * u + j)), og = MaskedReference.Act(gate, xa[3 * u + j] + ha[3 * u + j] + B(3 * u + j));
                         cNew[j] = fg * c[j] + ig * gg;
-                        hNew[j] = og * Act(act, cNew[j]);
+                        hNew[j] = og * MaskedReference.Act(act, cNew[j]);
                         break;
                     case GruLayer when resetAfter:
-                        double za = Act(gate, xa[j] + B(j) + ha[j] + B(gw + j)), ra = Act(gate, xa[u + j] + B(u + j) + ha[u + j] + B(gw + u + j));
-                        double hha = Act(act, xa[2 * u + j] + B(2 * u + j) + ra * (ha[2 * u + j] + B(gw + 2 * u + j)));
+                        double za = MaskedReference.Act(gate, xa[j] + B(j) + ha[j] + B(gw + j)), ra = MaskedReference.Act(gate, xa[u + j] + B(u + j) + ha[u + j] + B(gw + u + j));
+                        double hha = MaskedReference.Act(act, xa[2 * u + j] + B(2 * u + j) + ra * (ha[2 * u + j] + B(gw + 2 * u + j)));
                         hNew[j] = za * h[j] + (1 - za) * hha;
                         break;
                     default:
                         // reset before: hh = act((x ⊙ mx_2) K_h + b_h + (r ⊙ (h ⊙ mh_2)) R_h)
-                        double z = Act(gate, xa[j] + ha[j] + B(j));
+                        double z = MaskedReference.Act(gate, xa[j] + ha[j] + B(j));
                         double sum = xa[2 * u + j] + B(2 * u + j);
-                        for (int i = 0; i < u; i++) sum += Act(gate, xa[u + i] + ha[u + i] + B(u + i)) * h[i] * mh[2][i] * p[r0 + i * gw + 2 * u + j];
-                        hNew[j] = z * h[j] + (1 - z) * Act(act, sum);
+                        for (int i = 0; i < u; i++) sum += MaskedReference.Act(gate, xa[u + i] + ha[u + i] + B(u + i)) * h[i] * mh[2][i] * p[r0 + i * gw + 2 * u + j];
+                        hNew[j] = z * h[j] + (1 - z) * MaskedReference.Act(act, sum);
                         break;
                 }
             }
@@ -168,45 +168,4 @@ internal static class DropoutReference
 
         return layer.ReturnSequences ? [.. outputs] : [output];
     }
-
-    private static double[][] Dense(DenseLayer d, double[] p, ref int offset, double[][] seq)
-    {
-        int n = seq[0].Length, u = d.Units;
-        var result = new double[seq.Length][];
-        for (int r = 0; r < seq.Length; r++)
-        {
-            var z = new double[u];
-            for (int j = 0; j < u; j++)
-            {
-                z[j] = d.UseBias ? p[offset + n * u + j] : 0;
-                for (int i = 0; i < n; i++) z[j] += seq[r][i] * p[offset + i * u + j];
-            }
-
-            result[r] = [.. z.Select(v => Act(d.Activation, v))];
-        }
-
-        offset += n * u + (d.UseBias ? u : 0);
-        return result;
-    }
-
-    private static double[][] Merge(MergeMode mode, double[][] f, double[][] b) =>
-    [
-        .. f.Zip(b, (x, y) => mode switch
-        {
-            MergeMode.Concat => x.Concat(y).ToArray(),
-            MergeMode.Sum => x.Zip(y, (m, q) => m + q).ToArray(),
-            MergeMode.Multiply => x.Zip(y, (m, q) => m * q).ToArray(),
-            _ => x.Zip(y, (m, q) => (m + q) / 2).ToArray(),
-        }),
-    ];
-
-    private static double Act(Activation activation, double x) => activation switch
-    {
-        Activation.Linear => x,
-        Activation.Tanh => Math.Tanh(x),
-        Activation.Sigmoid => 1 / (1 + Math.Exp(-x)),
-        Activation.Relu => Math.Max(0, x),
-        Activation.HardSigmoid => Math.Clamp(0.2 * x + 0.5, 0, 1),
-        _ => throw new ArgumentOutOfRangeException(nameof(activation)),
-    };
 }

@@ -142,7 +142,7 @@ internal static class MaskedReference
         return layer.ReturnSequences ? [.. outputs] : [output];
     }
 
-    private static double[][] Dense(DenseLayer d, double[] p, ref int offset, double[][] seq)
+    internal static double[][] Dense(DenseLayer d, double[] p, ref int offset, double[][] seq)
     {
         int n = seq[0].Length, u = d.Units;
         var result = new double[seq.Length][];
@@ -170,7 +170,7 @@ internal static class MaskedReference
         return result;
     }
 
-    private static double[][] Merge(MergeMode mode, double[][] f, double[][] b) =>
+    internal static double[][] Merge(MergeMode mode, double[][] f, double[][] b) =>
     [
         .. f.Zip(b, (x, y) => mode switch
         {
@@ -181,7 +181,7 @@ internal static class MaskedReference
         }),
     ];
 
-    private static double Act(Activation activation, double x) => activation switch
+    internal static double Act(Activation activation, double x) => activation switch
     {
         Activation.Linear => x,
         Activation.Tanh => Math.Tanh(x),

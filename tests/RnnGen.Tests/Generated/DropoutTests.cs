@@ -80,6 +80,20 @@ public class DropoutTests
         plain.Predict(x.AsSpan(0, dropped.InputSize), other);
         Assert.Equal(other, one);
 
+        // Step too (a bidirectional layer has no Step)
+        if (!dropped.Layers.Any(l => l.Bidirectional))
+        {
+            float[] step = new float[dropped.StepOutputSize], plainStep = new float[step.Length];
+            dropped.ResetState();
+            plain.ResetState();
+            for (int t = 0; t < dropped.Timesteps; t++)
+            {
+                dropped.Step(x.AsSpan(t * dropped.Features, dropped.Features), step);
+                plain.Step(x.AsSpan(t * dropped.Features, dropped.Features), plainStep);
+                Assert.Equal(plainStep, step);
+            }
+        }
+
         // a training pass does drop: its output differs from inference
         ((IDropoutModel)dropped).SeedDropout(11, 0);
         dropped.ForwardBatch(x, a);
