@@ -276,6 +276,14 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void Dropout_on_another_declaration_reports_RNNG009()
+    {
+        var (result, _) = GeneratorHarness.Run(Usings + "[RnnModel(4, 3)]\n[Lstm(4)]\n[Dense(1)]\npublic partial class M { }\n[Dropout(0.5f)]\npublic partial class M { }");
+        Assert.Contains(result.Diagnostics, d => d.Id == "RNNG009");
+        Assert.Empty(result.GeneratedTrees);
+    }
+
+    [Fact]
     public void Dropout_options_and_layers_are_accepted()
     {
         var (result, _) = GeneratorHarness.Run(Usings + "[RnnModel(4, 3)]\n[Masking]\n[Dropout(0f)]\n[Lstm(4, Dropout = 0.5f, RecurrentDropout = 0.25f, Bidirectional = true, ReturnSequences = true)]\n[Dropout(0.3f)]\n[Gru(2)]\n[Dense(1)]\n[Dropout(0.1f)]\npublic partial class M { }");

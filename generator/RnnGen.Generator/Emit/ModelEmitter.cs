@@ -54,6 +54,13 @@ internal static class ModelEmitter
         /// <summary>One mask the training pass draws per sample: where it lives, its length, rate and stream.</summary>
         private sealed record DropoutSite(int Offset, int Length, float Rate, int Stream, string What);
 
+        /// <summary>
+        /// <c>RnnGen.CompilerServices.Dropout.Stream</c> (the generator does not reference the runtime): mask
+        /// <paramref name="index"/> of <paramref name="part"/> (0 a [Dropout] after the layer, 1 and 2 the input and recurrent
+        /// dropout of the forward direction, 3 and 4 of the backward one) of layer <paramref name="layer"/>.
+        /// </summary>
+        private static int DropoutStream(int layer, int part, int index) => 256 * (layer + 1) + 16 * part + index;
+
         public Builder(ModelSpec spec)
         {
             _spec = spec;
@@ -99,14 +106,14 @@ internal static class ModelEmitter
                         string who = $"layer {i} ({layer.Name}{(cell.Direction is null ? "" : ", " + cell.Name)})";
                         for (int g = 0; g < cell.InputDropoutMasks; g++)
                         {
-                            int stream = 256 * (i + 1) + 16 * (backward ? 3 : 1) + g;
+                            int stream = DropoutStream(i, backward ? 3 : 1, g);
                             _dropoutSites.Add(new DropoutSite(end, cell.InputWidth, layer.Spec.Dropout, stream, $"{who} input dropout{(cell.InputDropoutMasks > 1 ? ", gate " + g : "")}"));
                             end += cell.InputWidth;
                         }
 
                         for (int g = 0; g < cell.RecurrentDropoutMasks; g++)
                         {
-                            int stream = 256 * (i + 1) + 16 * (backward ? 4 : 2) + g;
+                            int stream = DropoutStream(i, backward ? 4 : 2, g);
                             _dropoutSites.Add(new DropoutSite(end, cell.Units, layer.Spec.RecurrentDropout, stream, $"{who} recurrent dropout, gate {g}"));
                             end += cell.Units;
                         }
@@ -119,7 +126,7 @@ internal static class ModelEmitter
                     if (rate <= 0f) continue;
                     int length = i < 0 ? _plan.InputSize : _plan.Layers[i].OutputLength;
                     _layerDropouts[i + 1] = (end, end + length, length, rate);
-                    _dropoutSites.Add(new DropoutSite(end, length, rate, 256 * (i + 1), i < 0 ? "[Dropout] on the input" : $"[Dropout] after layer {i} ({_plan.Layers[i].Name})"));
+                    _dropoutSites.Add(new DropoutSite(end, length, rate, DropoutStream(i, 0, 0), i < 0 ? "[Dropout] on the input" : $"[Dropout] after layer {i} ({_plan.Layers[i].Name})"));
                     end += 2 * length;
                 }
             }
@@ -951,12 +958,9 @@ internal static class ModelEmitter
                 }
             }
 
-            // What layer i reads in the training pass: the previous layer's output, or its dropped copy after a [Dropout].
-            string TrainingInput(int i)
-            {
-                if (_layerDropouts[i] is { } dropped) return LaneSlice("ws", dropped.Dropped, dropped.Length);
-                return i == 0 ? "input" : LaneSlice("ws", _workspaceOffsets[i - 1] + _layers[i - 1].OutputOffset, _plan.Layers[i - 1].OutputLength);
-            }
+            // What layer i reads: the previous layer's output; in the training pass, its dropped copy after a [Dropout].
+            string LayerInput(int i) => i == 0 ? "input" : LaneSlice("ws", _workspaceOffsets[i - 1] + _layers[i - 1].OutputOffset, _plan.Layers[i - 1].OutputLength);
+            string TrainingInput(int i) => _layerDropouts[i] is { } dropped ? LaneSlice("ws", dropped.Dropped, dropped.Length) : LayerInput(i);
 
             string Mask(Batch.LaneLayer layer) => layer.Masked ? ", " + LaneSlice("ws", _maskOffset, _plan.Timesteps) : "";
             string CellDropout(Batch.LaneLayer layer, int i) => layer.HasDropout ? ", " + LaneSlice("ws", _cellDropoutOffsets[i], _plan.Layers[i].DropoutLength) : "";
@@ -987,8 +991,7 @@ internal static class ModelEmitter
                     _w.WriteLine($"const int lanes = RnnLanes{bits}.Count;");
                     for (int i = 0; i < _layers.Length; i++)
                     {
-                        string x = i == 0 ? "input" : LaneSlice("ws", _workspaceOffsets[i - 1] + _layers[i - 1].OutputOffset, _plan.Layers[i - 1].OutputLength);
-                        _w.WriteLine($"{inference[i].ForwardMethod}(p, {x}, {LaneSlice("ws", _workspaceOffsets[i], _layers[i].WorkspaceLength)}{Mask(inference[i])});");
+                        _w.WriteLine($"{inference[i].ForwardMethod}(p, {LayerInput(i)}, {LaneSlice("ws", _workspaceOffsets[i], _layers[i].WorkspaceLength)}{Mask(inference[i])});");
                     }
                 }
 
@@ -1019,7 +1022,7 @@ internal static class ModelEmitter
                     _w.WriteLine("global::System.Span<float> g = _gradients;");
                     for (int i = _layers.Length - 1; i >= 0; i--)
                     {
-                        string x = HasDropout ? TrainingInput(i) : i == 0 ? "input" : LaneSlice("ws", _workspaceOffsets[i - 1] + _layers[i - 1].OutputOffset, _plan.Layers[i - 1].OutputLength);
+                        string x = TrainingInput(i);
                         string dy = i == _layers.Length - 1 ? "dOut" : LaneSlice("d", _deltaOffsets[i], _plan.Layers[i].OutputLength);
                         string dx = i > 0 ? LaneSlice("d", _deltaOffsets[i - 1], _plan.Layers[i - 1].OutputLength) : LaneInputGradient ? "dIn" : "global::System.Span<float>.Empty";
                         if (_layerDropouts[i + 1] is { } after) _w.WriteLine($"global::RnnGen.CompilerServices.Dropout.Apply({dy}, {LayerMask(i + 1)}, {dy}); // back through [Dropout({FloatLiteral(after.Rate)})]: the same mask");

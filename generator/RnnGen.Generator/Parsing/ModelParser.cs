@@ -168,6 +168,7 @@ internal static class ModelParser
             float rate = data.ConstructorArguments.Length > 0 && data.ConstructorArguments[0].Value is float r ? r : 0f;
             string shown = FormatRate(rate);
             int after = layerAttributes.Count(l => Position(l.Syntax) < Position(syntax)) - 1;
+            if (owners.Count > 0 && syntax?.Parent?.Parent is { } owner && owner != owners[0]) Report(DiagnosticDescriptors.LayersSplit, location, className, owners.Count + 1);
             if (!(rate >= 0f && rate < 1f)) Report(DiagnosticDescriptors.DropoutRate, location, "Dropout", after + 1, "rate", shown);
             if (dropoutAfter.ContainsKey(after)) Report(DiagnosticDescriptors.DropoutPlacement, location, shown, "directly follows another [Dropout]; two in a row drop with the product of their masks: use one [Dropout] with the combined rate");
             else if (after == -1 && layerAttributes.Any(l => l.Kind == LayerKind.Embedding)) Report(DiagnosticDescriptors.DropoutPlacement, location, shown, "comes before [Embedding], whose input is token ids: put it after the Embedding to drop embedded features");

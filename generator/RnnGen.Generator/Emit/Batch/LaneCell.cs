@@ -600,13 +600,8 @@ internal sealed class LaneCell : LaneLayer
         w.WriteLine($"dx.Slice(0, {T * In} * lanes).Clear();");
         using (w.Block($"for (int s = 0; s < {T}; s++)"))
         {
-            if (Gx == 0)
-            {
-                w.WriteLine($"{L}.ProductTransposed({LaneAt("dar", $"s * {C}")}, {C}, {Weights("pr", Layer.KernelOffset)}, {C}, {In}, {LaneAt("dxr", $"{InputStep("s")} * {In}")}); // dx_t = dA_s K^T");
-                return;
-            }
-
-            w.WriteLine($"ref float dxt = ref {L}.At(ref dxr, {InputStep("s")} * {In});");
+            if (Gx == 0) w.WriteLine($"{L}.ProductTransposed({LaneAt("dar", $"s * {C}")}, {C}, {Weights("pr", Layer.KernelOffset)}, {C}, {In}, {LaneAt("dxr", $"{InputStep("s")} * {In}")}); // dx_t = dA_s K^T");
+            else w.WriteLine($"ref float dxt = ref {L}.At(ref dxr, {InputStep("s")} * {In});");
             for (int gate = 0; gate < Gx; gate++)
             {
                 int columns = Gx == 1 ? C : U;
