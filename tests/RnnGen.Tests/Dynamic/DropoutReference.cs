@@ -84,15 +84,8 @@ internal static class DropoutReference
         RecurrentLayer layer, double[][] seq, double[] p, ref int offset, bool[]? mask, bool zeroOutputForMask,
         (ulong Seed, long Sequence, int Layer) draw, int inputPart, int recurrentPart)
     {
-        int n = seq[0].Length, u = layer.Units, steps = seq.Length;
+        int n = seq[0].Length, u = layer.Units;
         int gates = layer switch { LstmLayer => 4, GruLayer => 3, _ => 1 };
-        int gw = gates * u;
-        int k0 = offset, r0 = offset + n * gw, b0 = r0 + u * gw;
-        bool resetAfter = layer is GruLayer { ResetAfter: true };
-        offset = b0 + (layer.UseBias ? (resetAfter ? 2 * gw : gw) : 0);
-        Activation gate = layer switch { LstmLayer l => l.RecurrentActivation, GruLayer g => g.RecurrentActivation, _ => Activation.Sigmoid };
-        Activation act = layer.Activation;
-        double B(int j) => layer.UseBias ? p[b0 + j] : 0;
 
         // Keras 3: recurrent_dropout forces implementation 1, one input mask per gate; else one input mask for every gate.
         var mx = new double[gates][];
@@ -104,68 +97,7 @@ internal static class DropoutReference
             mh[g] = Mask(u, layer.RecurrentDropout, draw.Seed, draw.Sequence, Dropout.Stream(draw.Layer, recurrentPart, g));
         }
 
-        var h = new double[u];
-        var c = new double[u];
-        var output = new double[u];
-        var outputs = new List<double[]>();
-        for (int s = 0; s < steps; s++)
-        {
-            int t = layer.GoBackwards ? steps - 1 - s : s;
-            if (mask is not null && !mask[t])
-            {
-                output = zeroOutputForMask ? new double[u] : output;
-                outputs.Add(output);
-                continue;
-            }
-
-            double[] x = seq[t];
-
-            // xa_g = (x ⊙ mx_g) K_g; ha_g = (h ⊙ mh_g) R_g
-            var xa = new double[gw];
-            var ha = new double[gw];
-            for (int j = 0; j < gw; j++)
-            {
-                int g = j / u;
-                for (int i = 0; i < n; i++) xa[j] += x[i] * mx[g][i] * p[k0 + i * gw + j];
-                for (int i = 0; i < u; i++) ha[j] += h[i] * mh[g][i] * p[r0 + i * gw + j];
-            }
-
-            var hNew = new double[u];
-            var cNew = new double[u];
-            for (int j = 0; j < u; j++)
-            {
-                switch (layer)
-                {
-                    case SimpleRnnLayer:
-                        hNew[j] = MaskedReference.Act(act, xa[j] + ha[j] + B(j));
-                        break;
-                    case LstmLayer:
-                        double ig = MaskedReference.Act(gate, xa[j] + ha[j] + B(j)), fg = MaskedReference.Act(gate, xa[u + j] + ha[u + j] + B(u + j));
-                        double gg = MaskedReference.Act(act, xa[2 * u + j] + ha[2 * u + j] + B(2 * u + j)), og = MaskedReference.Act(gate, xa[3 * u + j] + ha[3 * u + j] + B(3 * u + j));
-                        cNew[j] = fg * c[j] + ig * gg;
-                        hNew[j] = og * MaskedReference.Act(act, cNew[j]);
-                        break;
-                    case GruLayer when resetAfter:
-                        double za = MaskedReference.Act(gate, xa[j] + B(j) + ha[j] + B(gw + j)), ra = MaskedReference.Act(gate, xa[u + j] + B(u + j) + ha[u + j] + B(gw + u + j));
-                        double hha = MaskedReference.Act(act, xa[2 * u + j] + B(2 * u + j) + ra * (ha[2 * u + j] + B(gw + 2 * u + j)));
-                        hNew[j] = za * h[j] + (1 - za) * hha;
-                        break;
-                    default:
-                        // reset before: hh = act((x ⊙ mx_2) K_h + b_h + (r ⊙ (h ⊙ mh_2)) R_h)
-                        double z = MaskedReference.Act(gate, xa[j] + ha[j] + B(j));
-                        double sum = xa[2 * u + j] + B(2 * u + j);
-                        for (int i = 0; i < u; i++) sum += MaskedReference.Act(gate, xa[u + i] + ha[u + i] + B(u + i)) * h[i] * mh[2][i] * p[r0 + i * gw + 2 * u + j];
-                        hNew[j] = z * h[j] + (1 - z) * MaskedReference.Act(act, sum);
-                        break;
-                }
-            }
-
-            h = hNew;
-            if (layer is LstmLayer) c = cNew;
-            output = h;
-            outputs.Add(output);
-        }
-
-        return layer.ReturnSequences ? [.. outputs] : [output];
+        // the cell itself is the masked reference's, reading the dropped inputs and states
+        return MaskedReference.Recurrent(layer, seq, p, ref offset, mask, state: null, zeroOutputForMask, final: [], mx, mh);
     }
 }

@@ -66,8 +66,14 @@ internal static class MaskedReference
         return part;
     }
 
-    private static double[][] Recurrent(
-        RecurrentLayer layer, double[][] seq, double[] p, ref int offset, bool[]? mask, double[]? state, bool zeroOutputForMask, List<double> final)
+    /// <summary>
+    /// One recurrent layer, Keras's masked loop. <paramref name="inputMasks"/> and <paramref name="stateMasks"/> (one per
+    /// gate, null for none) are dropout's: gate g's products read <c>x ⊙ inputMasks[g]</c> and <c>h ⊙ stateMasks[g]</c>, and
+    /// a reset-before GRU's candidate <c>r ⊙ (h ⊙ stateMasks[2])</c> (<see cref="DropoutReference"/>).
+    /// </summary>
+    internal static double[][] Recurrent(
+        RecurrentLayer layer, double[][] seq, double[] p, ref int offset, bool[]? mask, double[]? state, bool zeroOutputForMask, List<double> final,
+        double[][]? inputMasks = null, double[][]? stateMasks = null)
     {
         int n = seq[0].Length, u = layer.Units, steps = seq.Length;
         int gw = (layer switch { LstmLayer => 4, GruLayer => 3, _ => 1 }) * u;
@@ -97,8 +103,9 @@ internal static class MaskedReference
             var ha = new double[gw];
             for (int j = 0; j < gw; j++)
             {
-                for (int i = 0; i < n; i++) xa[j] += x[i] * p[k0 + i * gw + j];
-                for (int i = 0; i < u; i++) ha[j] += h[i] * p[r0 + i * gw + j];
+                int g = j / u;
+                for (int i = 0; i < n; i++) xa[j] += x[i] * (inputMasks?[g][i] ?? 1) * p[k0 + i * gw + j];
+                for (int i = 0; i < u; i++) ha[j] += h[i] * (stateMasks?[g][i] ?? 1) * p[r0 + i * gw + j];
             }
 
             var hNew = new double[u];
@@ -122,10 +129,10 @@ internal static class MaskedReference
                         hNew[j] = za * h[j] + (1 - za) * hha;
                         break;
                     default:
-                        // reset before: hh = act(x K_h + (r h) R_h + b_h)
+                        // reset before: hh = act(x K_h + (r h) R_h + b_h), with dropout (x ⊙ mx_2) and (r ⊙ (h ⊙ mh_2))
                         double z = Act(gate, xa[j] + ha[j] + B(j));
                         double sum = xa[2 * u + j] + B(2 * u + j);
-                        for (int i = 0; i < u; i++) sum += Act(gate, xa[u + i] + ha[u + i] + B(u + i)) * h[i] * p[r0 + i * gw + 2 * u + j];
+                        for (int i = 0; i < u; i++) sum += Act(gate, xa[u + i] + ha[u + i] + B(u + i)) * h[i] * (stateMasks?[2][i] ?? 1) * p[r0 + i * gw + 2 * u + j];
                         hNew[j] = z * h[j] + (1 - z) * Act(act, sum);
                         break;
                 }
