@@ -52,13 +52,12 @@ public static class Dropout
     {
         if (count < 0 || stride < 1 || (count > 0 && mask.Length < (count - 1) * stride + 1)) Guard.ThrowBadSlice();
         if (!(rate >= 0f && rate < 1f)) throw new ArgumentOutOfRangeException(nameof(rate), rate, $"A dropout rate must be in [0, 1); got {rate}.");
-        uint threshold = (uint)((double)rate * 16777216.0);
+        uint threshold = Threshold(rate);
         float kept = Scale(rate);
-        ulong key = Mix(Mix(Mix(seed + Golden) + (ulong)sequence * Golden) + (ulong)stream * Golden);
+        ulong key = Key(seed, sequence, stream);
         for (int e = 0; e < count; e++)
         {
-            uint u = (uint)(Mix(key + (ulong)(e + 1) * Golden) >> 40);
-            mask[e * stride] = u < threshold ? 0f : kept;
+            mask[e * stride] = Draw(key, e) < threshold ? 0f : kept;
         }
     }
 
@@ -80,12 +79,17 @@ public static class Dropout
     public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> mask, Span<float> y) => TensorPrimitives.Multiply(x, mask, y);
 
     /// <summary>A mask's element from the generator alone: what <see cref="Fill"/> writes at element <paramref name="element"/>.</summary>
-    public static float Element(float rate, ulong seed, long sequence, int stream, int element)
-    {
-        ulong key = Mix(Mix(Mix(seed + Golden) + (ulong)sequence * Golden) + (ulong)stream * Golden);
-        uint u = (uint)(Mix(key + (ulong)(element + 1) * Golden) >> 40);
-        return u < (uint)((double)rate * 16777216.0) ? 0f : Scale(rate);
-    }
+    public static float Element(float rate, ulong seed, long sequence, int stream, int element) =>
+        Draw(Key(seed, sequence, stream), element) < Threshold(rate) ? 0f : Scale(rate);
+
+    /// <summary>The key of one mask: <c>mix(mix(mix(seed + φ) + sequence · φ) + stream · φ)</c>.</summary>
+    private static ulong Key(ulong seed, long sequence, int stream) => Mix(Mix(Mix(seed + Golden) + (ulong)sequence * Golden) + (ulong)stream * Golden);
+
+    /// <summary>Element <paramref name="element"/>'s 24 uniform bits: <c>mix(key + (e + 1) · φ) >> 40</c>.</summary>
+    private static uint Draw(ulong key, int element) => (uint)(Mix(key + (ulong)(element + 1) * Golden) >> 40);
+
+    /// <summary>Draws below <c>⌊rate · 2^24⌋</c> are dropped.</summary>
+    private static uint Threshold(float rate) => (uint)((double)rate * 16777216.0);
 
     /// <summary>SplitMix64's finalizer.</summary>
     private static ulong Mix(ulong z)
