@@ -104,7 +104,7 @@ internal static class ModelParser
         int features = IntArgument(modelAttribute, 1);
         if (timesteps < 1) Report(DiagnosticDescriptors.ShapeNotPositive, modelLocation, "timesteps", timesteps);
         if (features < 1) Report(DiagnosticDescriptors.ShapeNotPositive, modelLocation, "features", features);
-        int unroll = NamedInt(modelAttribute, "Unroll", 0);
+        int unroll = Named(modelAttribute, "Unroll", 0);
         if (unroll is < 0 or > 3)
         {
             Report(DiagnosticDescriptors.InvalidEnum, modelLocation, "RnnModel", "UnrollMode", unroll);
@@ -185,27 +185,27 @@ internal static class ModelParser
         {
             var (data, kind, shortName, syntax) = layerAttributes[i];
             LocationInfo? location = LocationInfo.From(syntax);
-            int activation = NamedInt(data, "Activation", kind == LayerKind.Dense ? (int)ActivationKind.Linear : (int)ActivationKind.Tanh);
-            int recurrentActivation = NamedInt(data, "RecurrentActivation", (int)ActivationKind.Sigmoid);
-            bool returnSequences = NamedBool(data, "ReturnSequences", false);
+            int activation = Named(data, "Activation", kind == LayerKind.Dense ? (int)ActivationKind.Linear : (int)ActivationKind.Tanh);
+            int recurrentActivation = Named(data, "RecurrentActivation", (int)ActivationKind.Sigmoid);
+            bool returnSequences = Named(data, "ReturnSequences", false);
             bool recurrent = kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
-            int merge = NamedInt(data, "Merge", (int)MergeKind.Concat);
+            int merge = Named(data, "Merge", (int)MergeKind.Concat);
             var layer = new LayerSpec(
                 kind,
                 kind == LayerKind.Embedding ? IntArgument(data, 1) : IntArgument(data, 0),
                 kind == LayerKind.Embedding ? ActivationKind.Linear : (ActivationKind)activation,
                 ReturnSequences: returnSequences,
-                UseBias: NamedBool(data, "UseBias", true),
-                GoBackwards: NamedBool(data, "GoBackwards", false),
-                ResetAfter: NamedBool(data, "ResetAfter", true),
+                UseBias: Named(data, "UseBias", true),
+                GoBackwards: Named(data, "GoBackwards", false),
+                ResetAfter: Named(data, "ResetAfter", true),
                 InputDim: kind == LayerKind.Embedding ? IntArgument(data, 0) : 0)
             {
-                MaskZero = kind == LayerKind.Embedding && NamedBool(data, "MaskZero", false),
+                MaskZero = kind == LayerKind.Embedding && Named(data, "MaskZero", false),
                 RecurrentActivation = kind is LayerKind.Lstm or LayerKind.Gru ? (ActivationKind)recurrentActivation : ActivationKind.Sigmoid,
-                Bidirectional = recurrent && NamedBool(data, "Bidirectional", false),
+                Bidirectional = recurrent && Named(data, "Bidirectional", false),
                 Merge = recurrent ? (MergeKind)merge : MergeKind.Concat,
-                Dropout = recurrent ? NamedFloat(data, "Dropout", 0f) : 0f,
-                RecurrentDropout = recurrent ? NamedFloat(data, "RecurrentDropout", 0f) : 0f,
+                Dropout = recurrent ? Named(data, "Dropout", 0f) : 0f,
+                RecurrentDropout = recurrent ? Named(data, "RecurrentDropout", 0f) : 0f,
                 OutputDropout = dropoutAfter.TryGetValue(i, out float outputDropout) ? outputDropout : 0f,
             };
 
@@ -414,28 +414,19 @@ internal static class ModelParser
     private static int IntArgument(AttributeData attribute, int index) =>
         attribute.ConstructorArguments.Length > index && attribute.ConstructorArguments[index].Value is int value ? value : 0;
 
-    private static int NamedInt(AttributeData attribute, string name, int fallback)
-    {
-        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
-        {
-            if (argument.Key == name && argument.Value.Value is int value) return value;
-        }
-
-        return fallback;
-    }
-
-    private static float NamedFloat(AttributeData attribute, string name, float fallback)
-    {
-        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
-        {
-            if (argument.Key == name && argument.Value.Value is float value) return value;
-        }
-
-        return fallback;
-    }
-
     /// <summary>A rate as the message shows it: round-trip digits, invariant culture.</summary>
     private static string FormatRate(float rate) => rate.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The named argument <paramref name="name"/> when it is a <typeparamref name="T"/> constant (an enum's is its int), else <paramref name="fallback"/>.</summary>
+    private static T Named<T>(AttributeData attribute, string name, T fallback) where T : struct
+    {
+        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+        {
+            if (argument.Key == name && argument.Value.Value is T value) return value;
+        }
+
+        return fallback;
+    }
 
     private static bool HasNamed(AttributeData attribute, string name)
     {
@@ -445,15 +436,5 @@ internal static class ModelParser
         }
 
         return false;
-    }
-
-    private static bool NamedBool(AttributeData attribute, string name, bool fallback)
-    {
-        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
-        {
-            if (argument.Key == name && argument.Value.Value is bool value) return value;
-        }
-
-        return fallback;
     }
 }
