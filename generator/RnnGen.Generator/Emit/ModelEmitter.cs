@@ -219,6 +219,9 @@ internal static class ModelEmitter
         /// <summary>Floats of Step's carried outputs: every recurrent layer's output width.</summary>
         private int CarriedSize => _plan.Layers.Where(l => l.IsRecurrent).Sum(l => l.OutputWidth);
 
+        /// <summary>Step's outputs of every layer but the last, one after another in <c>_stepOutputs</c>.</summary>
+        private int StepOutputsSize => _plan.Layers.Take(_plan.Layers.Count - 1).Sum(l => l.OutputWidth);
+
         /// <summary>Predict's workspace: on the stack, or the thread's buffer when it is too large for it.</summary>
         private string PredictWorkspace => _workspaceSize > StackWorkspaceLimit
             ? "global::System.Span<float> ws = t_predictWorkspace ??= new float[WorkspaceSize];"
@@ -399,6 +402,11 @@ internal static class ModelEmitter
             }
             _w.WriteLine("private readonly float[] _inputGradient = new float[InputSize];");
             _w.WriteLine("private readonly float[] _state = new float[StateSize];");
+            if (StepOutputsSize > 0)
+            {
+                _w.WriteLine("// Step's outputs of the layers before the last, fed to the next layer (a field: no stack buffer to clear per step).");
+                _w.WriteLine($"private readonly float[] _stepOutputs = new float[{StepOutputsSize}];");
+            }
             if (Masked)
             {
                 _w.WriteLine($"// Step's carried outputs: each recurrent layer's last output, repeated over masked timesteps (zero before any).");
@@ -681,12 +689,17 @@ internal static class ModelEmitter
 
                 string input = "x";
                 int carried = 0;
+                int stepOutput = 0;
                 for (int i = 0; i < _layers.Length; i++)
                 {
                     bool last = i == _layers.Length - 1;
                     string output = last ? "y" : "y" + i;
                     int width = _plan.Layers[i].OutputWidth;
-                    if (!last) _w.WriteLine($"global::System.Span<float> {output} = stackalloc float[{width}];");
+                    if (!last)
+                    {
+                        _w.WriteLine($"global::System.Span<float> {output} = _stepOutputs.AsSpan({stepOutput}, {width});");
+                        stepOutput += width;
+                    }
                     string state = _layers[i].StateLength > 0 ? $"state.Slice({_stateOffsets[i]}, {_layers[i].StateLength})" : "global::System.Span<float>.Empty";
                     string call = $"{_layers[i].StepMethod}(p, {input}, {state}, {output});";
                     if (Masked && _plan.Layers[i].IsRecurrent)

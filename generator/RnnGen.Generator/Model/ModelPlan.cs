@@ -267,13 +267,15 @@ internal sealed class ModelPlan
 
     /// <summary>
     /// Auto's choice beside vector-tier layers: every Embedding (its forward is the same row copy, its scatter-add backward
-    /// ties or wins) and every Dense but a small one of 1-3 units on the last state, which is all scalar lanes and stays
-    /// straight-line. Measured faster than the kernel calls (1.1-2x) and than straight-line code from 4 units (docs/benchmarks.md).
+    /// ties or wins), every Dense of one unit over 4+ inputs (a dot product in vector chunks), and every Dense but a small
+    /// one of 2-3 units on the last state, which is all scalar lanes and stays straight-line. Measured faster than the
+    /// kernel calls (1.1-2x) and than straight-line code from 4 units, or one (docs/benchmarks.md).
     /// </summary>
     private static bool AutoVectorFeedForward(LayerPlan layer) =>
-        layer.Kind == LayerKind.Embedding || layer.InputIsSequence || layer.Units >= 4 || layer.MacsPerStep > SmallDenseMacs;
+        layer.Kind == LayerKind.Embedding || layer.InputIsSequence || layer.Units >= 4 || (layer.Units == 1 && layer.InputWidth >= 4)
+        || layer.MacsPerStep > SmallDenseMacs;
 
-    /// <summary>Multiply-adds up to which a Dense of 1-3 units on the last state stays straight-line beside vector-tier layers.</summary>
+    /// <summary>Multiply-adds up to which a Dense of 2-3 units (or one over 1-3 inputs) on the last state stays straight-line beside vector-tier layers.</summary>
     public const int SmallDenseMacs = 256;
 
     /// <summary>Whether any layer is emitted by the vector tier.</summary>

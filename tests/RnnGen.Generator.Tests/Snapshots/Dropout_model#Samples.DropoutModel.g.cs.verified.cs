@@ -55,6 +55,8 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
     private readonly float[] _gradients = new float[ParameterCount];
     private readonly float[] _inputGradient = new float[InputSize];
     private readonly float[] _state = new float[StateSize];
+    // Step's outputs of the layers before the last, fed to the next layer (a field: no stack buffer to clear per step).
+    private readonly float[] _stepOutputs = new float[4];
     private bool _hasForward;
 
     // The last ForwardBatch, one lane group of RnnLanes.Count samples after another: inputs and activations in lanes.
@@ -179,9 +181,9 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
         global::RnnGen.CompilerServices.Guard.Length(y.Length, StepOutputSize, nameof(y));
         global::System.ReadOnlySpan<float> p = _parameters;
         global::System.Span<float> state = _state;
-        global::System.Span<float> y0 = stackalloc float[2];
+        global::System.Span<float> y0 = _stepOutputs.AsSpan(0, 2);
         L0_Lstm_Step(p, x, state.Slice(0, 4), y0);
-        global::System.Span<float> y1 = stackalloc float[2];
+        global::System.Span<float> y1 = _stepOutputs.AsSpan(2, 2);
         L1_SimpleRnn_Step(p, y0, state.Slice(4, 2), y1);
         L2_Dense_Step(p, y1, global::System.Span<float>.Empty, y);
     }

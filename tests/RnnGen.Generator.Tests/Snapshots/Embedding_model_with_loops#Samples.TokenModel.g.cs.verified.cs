@@ -59,6 +59,8 @@ partial class TokenModel : global::RnnGen.IBatchModel
     private readonly float[] _scratch = new float[ScratchSize];
     private readonly float[] _inputGradient = new float[InputSize];
     private readonly float[] _state = new float[StateSize];
+    // Step's outputs of the layers before the last, fed to the next layer (a field: no stack buffer to clear per step).
+    private readonly float[] _stepOutputs = new float[7];
     private bool _hasForward;
 
     // The last ForwardBatch, one lane group of RnnLanes.Count samples after another: inputs and activations in lanes.
@@ -181,9 +183,9 @@ partial class TokenModel : global::RnnGen.IBatchModel
         CheckTokens(x, nameof(x));
         global::System.ReadOnlySpan<float> p = _parameters;
         global::System.Span<float> state = _state;
-        global::System.Span<float> y0 = stackalloc float[3];
+        global::System.Span<float> y0 = _stepOutputs.AsSpan(0, 3);
         L0_Embedding_Step(p, x, global::System.Span<float>.Empty, y0);
-        global::System.Span<float> y1 = stackalloc float[4];
+        global::System.Span<float> y1 = _stepOutputs.AsSpan(3, 4);
         L1_Gru_Step(p, y0, state.Slice(0, 4), y1);
         L2_Dense_Step(p, y1, global::System.Span<float>.Empty, y);
     }

@@ -57,6 +57,8 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
     private readonly float[] _scratch = new float[ScratchSize];
     private readonly float[] _inputGradient = new float[InputSize];
     private readonly float[] _state = new float[StateSize];
+    // Step's outputs of the layers before the last, fed to the next layer (a field: no stack buffer to clear per step).
+    private readonly float[] _stepOutputs = new float[2];
     private bool _hasForward;
 
     // The last ForwardBatch, one lane group of RnnLanes.Count samples after another: inputs and activations in lanes.

@@ -57,6 +57,8 @@ partial class VectorResetBeforeModel : global::RnnGen.IBatchModel
     private readonly float[] _scratch = new float[ScratchSize];
     private readonly float[] _inputGradient = new float[InputSize];
     private readonly float[] _state = new float[StateSize];
+    // Step's outputs of the layers before the last, fed to the next layer (a field: no stack buffer to clear per step).
+    private readonly float[] _stepOutputs = new float[4];
     private bool _hasForward;
 
     // The last ForwardBatch, one lane group of RnnLanes.Count samples after another: inputs and activations in lanes.
@@ -173,7 +175,7 @@ partial class VectorResetBeforeModel : global::RnnGen.IBatchModel
         global::RnnGen.CompilerServices.Guard.Length(y.Length, StepOutputSize, nameof(y));
         global::System.ReadOnlySpan<float> p = _parameters;
         global::System.Span<float> state = _state;
-        global::System.Span<float> y0 = stackalloc float[4];
+        global::System.Span<float> y0 = _stepOutputs.AsSpan(0, 4);
         L0_Gru_Step(p, x, state.Slice(0, 4), y0);
         L1_Dense_Step(p, y0, global::System.Span<float>.Empty, y);
     }
@@ -1356,35 +1358,10 @@ partial class VectorResetBeforeModel : global::RnnGen.IBatchModel
             const int n = 0; // applied once, to the last state
             ref float xn = ref RnnSimd.At(ref xr, n * 4);
             ref float yn = ref RnnSimd.At(ref wr, n * 1);
-            // units 0..0: b + x W, one accumulator per chunk
+            // unit 0: b + x . W, one dot product over the inputs in vector chunks
             {
-                float a0 = RnnSimd.Load1(ref pr, 88);
-                {
-                    float a0_1 = 0f;
-                    float a0_2 = 0f;
-                    float a0_3 = 0f;
-                    {
-                        ref float row = ref RnnSimd.At(ref pr, 84 + 0);
-                        float b1_0 = RnnSimd.Splat1(RnnSimd.Load1(ref xn, 0));
-                        a0 = RnnSimd.MultiplyAdd(b1_0, RnnSimd.Load1(ref row, 0), a0);
-                    }
-                    {
-                        ref float row = ref RnnSimd.At(ref pr, 84 + 1);
-                        float b1_1 = RnnSimd.Splat1(RnnSimd.Load1(ref xn, 1));
-                        a0_1 = RnnSimd.MultiplyAdd(b1_1, RnnSimd.Load1(ref row, 0), a0_1);
-                    }
-                    {
-                        ref float row = ref RnnSimd.At(ref pr, 84 + 2);
-                        float b1_2 = RnnSimd.Splat1(RnnSimd.Load1(ref xn, 2));
-                        a0_2 = RnnSimd.MultiplyAdd(b1_2, RnnSimd.Load1(ref row, 0), a0_2);
-                    }
-                    {
-                        ref float row = ref RnnSimd.At(ref pr, 84 + 3);
-                        float b1_3 = RnnSimd.Splat1(RnnSimd.Load1(ref xn, 3));
-                        a0_3 = RnnSimd.MultiplyAdd(b1_3, RnnSimd.Load1(ref row, 0), a0_3);
-                    }
-                    a0 = a0 + a0_1 + a0_2 + a0_3;
-                }
+                RnnVector128 e128 = RnnSimd.Load128(ref xn, 0) * RnnSimd.Load128(ref pr, 84);
+                float a0 = RnnSimd.Load1(ref pr, 88) + RnnSimd.Sum(e128);
                 RnnSimd.Store(a0, ref yn, 0);
             }
         }
@@ -1495,35 +1472,10 @@ partial class VectorResetBeforeModel : global::RnnGen.IBatchModel
         ref float pr = ref RnnSimd.Ref(p);
         ref float xr = ref RnnSimd.Ref(x);
         ref float yr = ref RnnSimd.Ref(y);
-        // units 0..0: b + x W, one accumulator per chunk
+        // unit 0: b + x . W, one dot product over the inputs in vector chunks
         {
-            float a0 = RnnSimd.Load1(ref pr, 88);
-            {
-                float a0_1 = 0f;
-                float a0_2 = 0f;
-                float a0_3 = 0f;
-                {
-                    ref float row = ref RnnSimd.At(ref pr, 84 + 0);
-                    float b1_0 = RnnSimd.Splat1(RnnSimd.Load1(ref xr, 0));
-                    a0 = RnnSimd.MultiplyAdd(b1_0, RnnSimd.Load1(ref row, 0), a0);
-                }
-                {
-                    ref float row = ref RnnSimd.At(ref pr, 84 + 1);
-                    float b1_1 = RnnSimd.Splat1(RnnSimd.Load1(ref xr, 1));
-                    a0_1 = RnnSimd.MultiplyAdd(b1_1, RnnSimd.Load1(ref row, 0), a0_1);
-                }
-                {
-                    ref float row = ref RnnSimd.At(ref pr, 84 + 2);
-                    float b1_2 = RnnSimd.Splat1(RnnSimd.Load1(ref xr, 2));
-                    a0_2 = RnnSimd.MultiplyAdd(b1_2, RnnSimd.Load1(ref row, 0), a0_2);
-                }
-                {
-                    ref float row = ref RnnSimd.At(ref pr, 84 + 3);
-                    float b1_3 = RnnSimd.Splat1(RnnSimd.Load1(ref xr, 3));
-                    a0_3 = RnnSimd.MultiplyAdd(b1_3, RnnSimd.Load1(ref row, 0), a0_3);
-                }
-                a0 = a0 + a0_1 + a0_2 + a0_3;
-            }
+            RnnVector128 e128 = RnnSimd.Load128(ref xr, 0) * RnnSimd.Load128(ref pr, 84);
+            float a0 = RnnSimd.Load1(ref pr, 88) + RnnSimd.Sum(e128);
             RnnSimd.Store(a0, ref yr, 0);
         }
     }

@@ -57,6 +57,8 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
     private readonly float[] _scratch = new float[ScratchSize];
     private readonly float[] _inputGradient = new float[InputSize];
     private readonly float[] _state = new float[StateSize];
+    // Step's outputs of the layers before the last, fed to the next layer (a field: no stack buffer to clear per step).
+    private readonly float[] _stepOutputs = new float[12];
     private bool _hasForward;
 
     // The last ForwardBatch, one lane group of RnnLanes.Count samples after another: inputs and activations in lanes.
@@ -173,7 +175,7 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
         global::RnnGen.CompilerServices.Guard.Length(y.Length, StepOutputSize, nameof(y));
         global::System.ReadOnlySpan<float> p = _parameters;
         global::System.Span<float> state = _state;
-        global::System.Span<float> y0 = stackalloc float[12];
+        global::System.Span<float> y0 = _stepOutputs.AsSpan(0, 12);
         L0_Gru_Step(p, x, state.Slice(0, 12), y0);
         L1_Dense_Step(p, y0, global::System.Span<float>.Empty, y);
     }
@@ -1879,8 +1881,30 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) L1_Dense_ForwardVector128(p, x, ws);
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) L1_Dense_ForwardVector256(p, x, ws);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) L1_Dense_ForwardVector128(p, x, ws);
         else L1_Dense_ForwardLoops(p, x, ws);
+    }
+
+    // layer 1 forward with Vector256 (at most 8 lanes per value)
+    private static void L1_Dense_ForwardVector256(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
+    {
+        if (p.Length < 589 || x.Length < 12 || ws.Length < 1) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
+        {
+            const int n = 0; // applied once, to the last state
+            ref float xn = ref RnnSimd.At(ref xr, n * 12);
+            ref float yn = ref RnnSimd.At(ref wr, n * 1);
+            // unit 0: b + x . W, one dot product over the inputs in vector chunks
+            {
+                RnnVector256 e256 = RnnSimd.Load256(ref xn, 0) * RnnSimd.Load256(ref pr, 576);
+                RnnVector128 e128 = RnnSimd.Load128(ref xn, 8) * RnnSimd.Load128(ref pr, 584);
+                float a0 = RnnSimd.Load1(ref pr, 588) + RnnSimd.Sum(e256) + RnnSimd.Sum(e128);
+                RnnSimd.Store(a0, ref yn, 0);
+            }
+        }
     }
 
     // layer 1 forward with Vector128 (at most 4 lanes per value)
@@ -1894,75 +1918,12 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
             const int n = 0; // applied once, to the last state
             ref float xn = ref RnnSimd.At(ref xr, n * 12);
             ref float yn = ref RnnSimd.At(ref wr, n * 1);
-            // units 0..0: b + x W, one accumulator per chunk
+            // unit 0: b + x . W, one dot product over the inputs in vector chunks
             {
-                float a0 = RnnSimd.Load1(ref pr, 588);
-                {
-                    float a0_1 = 0f;
-                    float a0_2 = 0f;
-                    float a0_3 = 0f;
-                    {
-                        ref float row = ref RnnSimd.At(ref pr, 576 + 0);
-                        float b1_0 = RnnSimd.Splat1(RnnSimd.Load1(ref xn, 0));
-                        a0 = RnnSimd.MultiplyAdd(b1_0, RnnSimd.Load1(ref row, 0), a0);
-                    }
-                    {
-                        ref float row = ref RnnSimd.At(ref pr, 576 + 1);
-                        float b1_1 = RnnSimd.Splat1(RnnSimd.Load1(ref xn, 1));
-                        a0_1 = RnnSimd.MultiplyAdd(b1_1, RnnSimd.Load1(ref row, 0), a0_1);
-                    }
-                    {
-                        ref float row = ref RnnSimd.At(ref pr, 576 + 2);
-                        float b1_2 = RnnSimd.Splat1(RnnSimd.Load1(ref xn, 2));
-                        a0_2 = RnnSimd.MultiplyAdd(b1_2, RnnSimd.Load1(ref row, 0), a0_2);
-                    }
-                    {
-                        ref float row = ref RnnSimd.At(ref pr, 576 + 3);
-                        float b1_3 = RnnSimd.Splat1(RnnSimd.Load1(ref xn, 3));
-                        a0_3 = RnnSimd.MultiplyAdd(b1_3, RnnSimd.Load1(ref row, 0), a0_3);
-                    }
-                    {
-                        ref float row = ref RnnSimd.At(ref pr, 576 + 4);
-                        float b1_0 = RnnSimd.Splat1(RnnSimd.Load1(ref xn, 4));
-                        a0 = RnnSimd.MultiplyAdd(b1_0, RnnSimd.Load1(ref row, 0), a0);
-                    }
-                    {
-                        ref float row = ref RnnSimd.At(ref pr, 576 + 5);
-                        float b1_1 = RnnSimd.Splat1(RnnSimd.Load1(ref xn, 5));
-                        a0_1 = RnnSimd.MultiplyAdd(b1_1, RnnSimd.Load1(ref row, 0), a0_1);
-                    }
-                    {
-                        ref float row = ref RnnSimd.At(ref pr, 576 + 6);
-                        float b1_2 = RnnSimd.Splat1(RnnSimd.Load1(ref xn, 6));
-                        a0_2 = RnnSimd.MultiplyAdd(b1_2, RnnSimd.Load1(ref row, 0), a0_2);
-                    }
-                    {
-                        ref float row = ref RnnSimd.At(ref pr, 576 + 7);
-                        float b1_3 = RnnSimd.Splat1(RnnSimd.Load1(ref xn, 7));
-                        a0_3 = RnnSimd.MultiplyAdd(b1_3, RnnSimd.Load1(ref row, 0), a0_3);
-                    }
-                    {
-                        ref float row = ref RnnSimd.At(ref pr, 576 + 8);
-                        float b1_0 = RnnSimd.Splat1(RnnSimd.Load1(ref xn, 8));
-                        a0 = RnnSimd.MultiplyAdd(b1_0, RnnSimd.Load1(ref row, 0), a0);
-                    }
-                    {
-                        ref float row = ref RnnSimd.At(ref pr, 576 + 9);
-                        float b1_1 = RnnSimd.Splat1(RnnSimd.Load1(ref xn, 9));
-                        a0_1 = RnnSimd.MultiplyAdd(b1_1, RnnSimd.Load1(ref row, 0), a0_1);
-                    }
-                    {
-                        ref float row = ref RnnSimd.At(ref pr, 576 + 10);
-                        float b1_2 = RnnSimd.Splat1(RnnSimd.Load1(ref xn, 10));
-                        a0_2 = RnnSimd.MultiplyAdd(b1_2, RnnSimd.Load1(ref row, 0), a0_2);
-                    }
-                    {
-                        ref float row = ref RnnSimd.At(ref pr, 576 + 11);
-                        float b1_3 = RnnSimd.Splat1(RnnSimd.Load1(ref xn, 11));
-                        a0_3 = RnnSimd.MultiplyAdd(b1_3, RnnSimd.Load1(ref row, 0), a0_3);
-                    }
-                    a0 = a0 + a0_1 + a0_2 + a0_3;
-                }
+                RnnVector128 e128 = RnnSimd.Load128(ref xn, 0) * RnnSimd.Load128(ref pr, 576);
+                e128 = RnnSimd.MultiplyAdd(RnnSimd.Load128(ref xn, 4), RnnSimd.Load128(ref pr, 580), e128);
+                e128 = RnnSimd.MultiplyAdd(RnnSimd.Load128(ref xn, 8), RnnSimd.Load128(ref pr, 584), e128);
+                float a0 = RnnSimd.Load1(ref pr, 588) + RnnSimd.Sum(e128);
                 RnnSimd.Store(a0, ref yn, 0);
             }
         }
@@ -2062,8 +2023,25 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
-        if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) L1_Dense_StepVector128(p, x, state, y);
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) L1_Dense_StepVector256(p, x, state, y);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) L1_Dense_StepVector128(p, x, state, y);
         else L1_Dense_StepLoops(p, x, state, y);
+    }
+
+    // layer 1 step with Vector256 (at most 8 lanes per value)
+    private static void L1_Dense_StepVector256(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
+    {
+        if (p.Length < 589 || x.Length < 12 || y.Length < 1) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float yr = ref RnnSimd.Ref(y);
+        // unit 0: b + x . W, one dot product over the inputs in vector chunks
+        {
+            RnnVector256 e256 = RnnSimd.Load256(ref xr, 0) * RnnSimd.Load256(ref pr, 576);
+            RnnVector128 e128 = RnnSimd.Load128(ref xr, 8) * RnnSimd.Load128(ref pr, 584);
+            float a0 = RnnSimd.Load1(ref pr, 588) + RnnSimd.Sum(e256) + RnnSimd.Sum(e128);
+            RnnSimd.Store(a0, ref yr, 0);
+        }
     }
 
     // layer 1 step with Vector128 (at most 4 lanes per value)
@@ -2073,75 +2051,12 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
         ref float pr = ref RnnSimd.Ref(p);
         ref float xr = ref RnnSimd.Ref(x);
         ref float yr = ref RnnSimd.Ref(y);
-        // units 0..0: b + x W, one accumulator per chunk
+        // unit 0: b + x . W, one dot product over the inputs in vector chunks
         {
-            float a0 = RnnSimd.Load1(ref pr, 588);
-            {
-                float a0_1 = 0f;
-                float a0_2 = 0f;
-                float a0_3 = 0f;
-                {
-                    ref float row = ref RnnSimd.At(ref pr, 576 + 0);
-                    float b1_0 = RnnSimd.Splat1(RnnSimd.Load1(ref xr, 0));
-                    a0 = RnnSimd.MultiplyAdd(b1_0, RnnSimd.Load1(ref row, 0), a0);
-                }
-                {
-                    ref float row = ref RnnSimd.At(ref pr, 576 + 1);
-                    float b1_1 = RnnSimd.Splat1(RnnSimd.Load1(ref xr, 1));
-                    a0_1 = RnnSimd.MultiplyAdd(b1_1, RnnSimd.Load1(ref row, 0), a0_1);
-                }
-                {
-                    ref float row = ref RnnSimd.At(ref pr, 576 + 2);
-                    float b1_2 = RnnSimd.Splat1(RnnSimd.Load1(ref xr, 2));
-                    a0_2 = RnnSimd.MultiplyAdd(b1_2, RnnSimd.Load1(ref row, 0), a0_2);
-                }
-                {
-                    ref float row = ref RnnSimd.At(ref pr, 576 + 3);
-                    float b1_3 = RnnSimd.Splat1(RnnSimd.Load1(ref xr, 3));
-                    a0_3 = RnnSimd.MultiplyAdd(b1_3, RnnSimd.Load1(ref row, 0), a0_3);
-                }
-                {
-                    ref float row = ref RnnSimd.At(ref pr, 576 + 4);
-                    float b1_0 = RnnSimd.Splat1(RnnSimd.Load1(ref xr, 4));
-                    a0 = RnnSimd.MultiplyAdd(b1_0, RnnSimd.Load1(ref row, 0), a0);
-                }
-                {
-                    ref float row = ref RnnSimd.At(ref pr, 576 + 5);
-                    float b1_1 = RnnSimd.Splat1(RnnSimd.Load1(ref xr, 5));
-                    a0_1 = RnnSimd.MultiplyAdd(b1_1, RnnSimd.Load1(ref row, 0), a0_1);
-                }
-                {
-                    ref float row = ref RnnSimd.At(ref pr, 576 + 6);
-                    float b1_2 = RnnSimd.Splat1(RnnSimd.Load1(ref xr, 6));
-                    a0_2 = RnnSimd.MultiplyAdd(b1_2, RnnSimd.Load1(ref row, 0), a0_2);
-                }
-                {
-                    ref float row = ref RnnSimd.At(ref pr, 576 + 7);
-                    float b1_3 = RnnSimd.Splat1(RnnSimd.Load1(ref xr, 7));
-                    a0_3 = RnnSimd.MultiplyAdd(b1_3, RnnSimd.Load1(ref row, 0), a0_3);
-                }
-                {
-                    ref float row = ref RnnSimd.At(ref pr, 576 + 8);
-                    float b1_0 = RnnSimd.Splat1(RnnSimd.Load1(ref xr, 8));
-                    a0 = RnnSimd.MultiplyAdd(b1_0, RnnSimd.Load1(ref row, 0), a0);
-                }
-                {
-                    ref float row = ref RnnSimd.At(ref pr, 576 + 9);
-                    float b1_1 = RnnSimd.Splat1(RnnSimd.Load1(ref xr, 9));
-                    a0_1 = RnnSimd.MultiplyAdd(b1_1, RnnSimd.Load1(ref row, 0), a0_1);
-                }
-                {
-                    ref float row = ref RnnSimd.At(ref pr, 576 + 10);
-                    float b1_2 = RnnSimd.Splat1(RnnSimd.Load1(ref xr, 10));
-                    a0_2 = RnnSimd.MultiplyAdd(b1_2, RnnSimd.Load1(ref row, 0), a0_2);
-                }
-                {
-                    ref float row = ref RnnSimd.At(ref pr, 576 + 11);
-                    float b1_3 = RnnSimd.Splat1(RnnSimd.Load1(ref xr, 11));
-                    a0_3 = RnnSimd.MultiplyAdd(b1_3, RnnSimd.Load1(ref row, 0), a0_3);
-                }
-                a0 = a0 + a0_1 + a0_2 + a0_3;
-            }
+            RnnVector128 e128 = RnnSimd.Load128(ref xr, 0) * RnnSimd.Load128(ref pr, 576);
+            e128 = RnnSimd.MultiplyAdd(RnnSimd.Load128(ref xr, 4), RnnSimd.Load128(ref pr, 580), e128);
+            e128 = RnnSimd.MultiplyAdd(RnnSimd.Load128(ref xr, 8), RnnSimd.Load128(ref pr, 584), e128);
+            float a0 = RnnSimd.Load1(ref pr, 588) + RnnSimd.Sum(e128);
             RnnSimd.Store(a0, ref yr, 0);
         }
     }

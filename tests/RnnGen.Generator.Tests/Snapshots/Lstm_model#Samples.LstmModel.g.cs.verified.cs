@@ -57,6 +57,8 @@ partial class LstmModel : global::RnnGen.IBatchModel
     private readonly float[] _scratch = new float[ScratchSize];
     private readonly float[] _inputGradient = new float[InputSize];
     private readonly float[] _state = new float[StateSize];
+    // Step's outputs of the layers before the last, fed to the next layer (a field: no stack buffer to clear per step).
+    private readonly float[] _stepOutputs = new float[2];
     private bool _hasForward;
 
     // The last ForwardBatch, one lane group of RnnLanes.Count samples after another: inputs and activations in lanes.
@@ -174,7 +176,7 @@ partial class LstmModel : global::RnnGen.IBatchModel
         global::RnnGen.CompilerServices.Guard.Length(y.Length, StepOutputSize, nameof(y));
         global::System.ReadOnlySpan<float> p = _parameters;
         global::System.Span<float> state = _state;
-        global::System.Span<float> y0 = stackalloc float[2];
+        global::System.Span<float> y0 = _stepOutputs.AsSpan(0, 2);
         L0_Lstm_Step(p, x, state.Slice(0, 4), y0);
         L1_Dense_Step(p, y0, global::System.Span<float>.Empty, y);
     }

@@ -57,6 +57,8 @@ partial class MaskedModel : global::RnnGen.IBatchModel
     private readonly float[] _gradients = new float[ParameterCount];
     private readonly float[] _inputGradient = new float[InputSize];
     private readonly float[] _state = new float[StateSize];
+    // Step's outputs of the layers before the last, fed to the next layer (a field: no stack buffer to clear per step).
+    private readonly float[] _stepOutputs = new float[4];
     // Step's carried outputs: each recurrent layer's last output, repeated over masked timesteps (zero before any).
     private readonly float[] _carried = new float[2];
     private bool _hasForward;
@@ -186,9 +188,9 @@ partial class MaskedModel : global::RnnGen.IBatchModel
         global::System.ReadOnlySpan<float> p = _parameters;
         global::System.Span<float> state = _state;
         bool masked = x[0] == 0f; // token 0 is padding: the recurrent layers carry their state and last output
-        global::System.Span<float> y0 = stackalloc float[2];
+        global::System.Span<float> y0 = _stepOutputs.AsSpan(0, 2);
         L0_Embedding_Step(p, x, global::System.Span<float>.Empty, y0);
-        global::System.Span<float> y1 = stackalloc float[2];
+        global::System.Span<float> y1 = _stepOutputs.AsSpan(2, 2);
         if (masked) _carried.AsSpan(0, 2).CopyTo(y1);
         else { L1_Gru_Step(p, y0, state.Slice(0, 2), y1); y1.CopyTo(_carried.AsSpan(0, 2)); }
         L2_Dense_Step(p, y1, global::System.Span<float>.Empty, y);

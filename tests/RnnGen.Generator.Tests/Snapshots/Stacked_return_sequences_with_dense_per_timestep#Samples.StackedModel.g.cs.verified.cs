@@ -57,6 +57,8 @@ partial class StackedModel : global::RnnGen.IBatchModel
     private readonly float[] _scratch = new float[ScratchSize];
     private readonly float[] _inputGradient = new float[InputSize];
     private readonly float[] _state = new float[StateSize];
+    // Step's outputs of the layers before the last, fed to the next layer (a field: no stack buffer to clear per step).
+    private readonly float[] _stepOutputs = new float[5];
     private bool _hasForward;
 
     // The last ForwardBatch, one lane group of RnnLanes.Count samples after another: inputs and activations in lanes.
@@ -176,9 +178,9 @@ partial class StackedModel : global::RnnGen.IBatchModel
         global::RnnGen.CompilerServices.Guard.Length(y.Length, StepOutputSize, nameof(y));
         global::System.ReadOnlySpan<float> p = _parameters;
         global::System.Span<float> state = _state;
-        global::System.Span<float> y0 = stackalloc float[3];
+        global::System.Span<float> y0 = _stepOutputs.AsSpan(0, 3);
         L0_SimpleRnn_Step(p, x, state.Slice(0, 3), y0);
-        global::System.Span<float> y1 = stackalloc float[2];
+        global::System.Span<float> y1 = _stepOutputs.AsSpan(3, 2);
         L1_SimpleRnn_Step(p, y0, state.Slice(3, 2), y1);
         L2_Dense_Step(p, y1, global::System.Span<float>.Empty, y);
     }

@@ -8,7 +8,9 @@ namespace RnnGen.Generator.Emit.Cells;
 /// <summary>
 /// Dense in the vector tier: <c>y = f(x W + b)</c> with the output units in chunks of 16, 8, 4 and 1 lanes, each chunk a
 /// vector accumulator over the input rows (weights through refs at constant offsets, slices checked once), the
-/// activation vectorized (softmax: vector max, exp and sum). Backward: <c>dz = dy f'(y)</c> and <c>dx = dz W^T</c> per
+/// activation vectorized (softmax: vector max, exp and sum). A single unit over 4+ inputs (a regression or binary head)
+/// is one dot product instead: its kernel column is contiguous, so the inputs run in vector chunks with one horizontal
+/// sum, where a chunk per unit would be one scalar accumulator. Backward: <c>dz = dy f'(y)</c> and <c>dx = dz W^T</c> per
 /// application, then <c>dW += X^T dz</c> and <c>db += sum dz</c> as outer products accumulated in registers over all
 /// applications. The constant-bound-loop emitter runs where no vector width is accelerated.
 /// </summary>
@@ -16,11 +18,18 @@ internal sealed class VectorDenseEmitter : VectorTierEmitter
 {
     private readonly LayerEmitter _loops;
 
+    /// <summary>The width variants of the units' split, which the backward pass keeps (a dot product's are the inputs').</summary>
+    private readonly (int Width, string Name)[] _unitWidths;
+
     public VectorDenseEmitter(LayerPlan layer, LayerEmitter loops) : base(layer)
     {
         _loops = loops;
-        Widths = DistinctWidths(layer.Units, _ => true);
+        _unitWidths = DistinctWidths(layer.Units, _ => true);
+        Widths = IsDot ? DistinctWidths(layer.InputWidth, _ => true) : _unitWidths;
     }
+
+    /// <summary>One unit over at least one 4-lane chunk of inputs: the forward pass and the step are a dot product.</summary>
+    private bool IsDot => U == 1 && In >= 4;
 
     /// <summary>Number of applications: one per timestep after a sequence, else one.</summary>
     private int N => Layer.InputIsSequence ? T : 1;
@@ -48,7 +57,7 @@ internal sealed class VectorDenseEmitter : VectorTierEmitter
                 {
                     w.WriteLine($"ref float xn = ref {S}.At(ref xr, n * {In});");
                     w.WriteLine($"ref float yn = ref {S}.At(ref wr, n * {U});");
-                    EmitApply(w, Chunks(U, width), "xn", "yn");
+                    EmitApply(w, width, "xn", "yn");
                 }
             },
             () => _loops.EmitForward(w));
@@ -62,7 +71,7 @@ internal sealed class VectorDenseEmitter : VectorTierEmitter
                 w.WriteLine($"ref float pr = ref {S}.Ref(p);");
                 w.WriteLine($"ref float xr = ref {S}.Ref(x);");
                 w.WriteLine($"ref float yr = ref {S}.Ref(y);");
-                EmitApply(w, Chunks(U, width), "xr", "yr");
+                EmitApply(w, width, "xr", "yr");
             },
             () => _loops.EmitStep(w));
 
@@ -71,7 +80,7 @@ internal sealed class VectorDenseEmitter : VectorTierEmitter
             $"layer {Layer.Index} ({Layer.Name}) backward, vector tier: dz = dy {(Act == ActivationKind.Softmax ? "J_softmax" : "f'(y)")} and dx = dz W^T per application, then g += X^T dz{(HasBias ? ", sum dz" : "")}",
             new[] { $"if (p.Length < {ParameterEnd} || g.Length < {ParameterEnd} || x.Length < {N * In} || ws.Length < {N * U} || dy.Length < {N * U} || dx.Length < {N * In} || scratch.Length < {N * U}) {ThrowBadSlice}" },
             width => EmitBackwardBody(w, Chunks(U, width)),
-            () => _loops.EmitBackward(w));
+            () => _loops.EmitBackward(w), _unitWidths);
 
     /// <summary><c>for (int n = 0; n &lt; N; n++)</c> over the applications, or one block with <c>n = 0</c>.</summary>
     private CodeWriter.Scope Applications(CodeWriter w)
@@ -83,17 +92,30 @@ internal sealed class VectorDenseEmitter : VectorTierEmitter
     }
 
     /// <summary>One application: <c>y[o..] = f(b + sum_i x_i W[i, o..])</c> per block of chunks; softmax normalizes after.</summary>
-    private void EmitApply(CodeWriter w, (int Offset, int Width)[] chunks, string x, string y)
+    private void EmitApply(CodeWriter w, int width, string x, string y)
     {
-        var all = chunks.Select((c, i) => (Name: $"a{i}", Column: c.Offset, c.Width)).ToList();
-        foreach (var block in Blocks(all))
+        var all = Chunks(U, width).Select((c, i) => (Name: $"a{i}", Column: c.Offset, c.Width)).ToList();
+        if (IsDot)
         {
-            w.WriteLine($"// units {block[0].Column}..{block[block.Count - 1].Column + block[block.Count - 1].Width - 1}: {(HasBias ? "b" : "0")} + x W, one accumulator per chunk");
+            w.WriteLine($"// unit 0: {(HasBias ? "b + " : "")}x . W, one dot product over the inputs in vector chunks");
             using (w.Block())
             {
-                foreach (var a in block) w.WriteLine($"{TypeOf(a.Width)} {a.Name} = {(HasBias ? Load(a.Width, "pr", (B + a.Column).ToString()) : Zero(a.Width))};");
-                EmitProduct(w, x, In, K.ToString(), U, block);
-                foreach (var a in block) w.WriteLine($"{S}.Store({Activate(a.Name)}, ref {y}, {a.Column});");
+                string sum = EmitDot(w, Chunks(In, width).Select(c => (Load(c.Width, x, c.Offset.ToString()), K + c.Offset, c.Width)), "pr");
+                w.WriteLine($"float a0 = {(HasBias ? $"{S}.Load1(ref pr, {B}) + " : "")}{sum};");
+                w.WriteLine($"{S}.Store({Activate("a0")}, ref {y}, 0);");
+            }
+        }
+        else
+        {
+            foreach (var block in Blocks(all))
+            {
+                w.WriteLine($"// units {block[0].Column}..{block[block.Count - 1].Column + block[block.Count - 1].Width - 1}: {(HasBias ? "b" : "0")} + x W, one accumulator per chunk");
+                using (w.Block())
+                {
+                    foreach (var a in block) w.WriteLine($"{TypeOf(a.Width)} {a.Name} = {(HasBias ? Load(a.Width, "pr", (B + a.Column).ToString()) : Zero(a.Width))};");
+                    EmitProduct(w, x, In, K.ToString(), U, block);
+                    foreach (var a in block) w.WriteLine($"{S}.Store({Activate(a.Name)}, ref {y}, {a.Column});");
+                }
             }
         }
 

@@ -40,13 +40,15 @@ internal abstract class VectorTierEmitter : LayerEmitter
 
     /// <summary>
     /// One pass of the tier: the dispatcher, then one method per width variant (its slice checks, then the lowered body),
-    /// then the loop emitter's method, which the dispatcher falls back to.
+    /// then the loop emitter's method, which the dispatcher falls back to. The variants are <see cref="Widths"/> unless the
+    /// pass gives its own.
     /// </summary>
     protected void EmitTier(CodeWriter w, string pass, string method, string parameters, string arguments, string fallback, string comment,
-        string[] guard, Action<int> body, Action emitFallback)
+        string[] guard, Action<int> body, Action emitFallback, (int Width, string Name)[]? widths = null)
     {
-        EmitDispatch(w, method, parameters, arguments, fallback, comment);
-        foreach (var (width, name) in Widths)
+        widths ??= Widths;
+        EmitDispatch(w, method, parameters, arguments, fallback, comment, widths);
+        foreach (var (width, name) in widths)
         {
             w.WriteLine();
             w.WriteLine($"// layer {Layer.Index} {pass} with {name} (at most {width} lanes per value)");
@@ -61,20 +63,21 @@ internal abstract class VectorTierEmitter : LayerEmitter
         emitFallback();
     }
 
-    private void EmitDispatch(CodeWriter w, string method, string parameters, string arguments, string fallback, string comment)
+    private static void EmitDispatch(CodeWriter w, string method, string parameters, string arguments, string fallback, string comment,
+        (int Width, string Name)[] widths)
     {
         w.WriteLine("// " + comment);
         w.WriteLine("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         using (w.Block($"private static void {method}({parameters})"))
         {
             string keyword = "if";
-            foreach (var (_, name) in Widths)
+            foreach (var (_, name) in widths)
             {
                 w.WriteLine($"{keyword} (global::System.Runtime.Intrinsics.{name}.IsHardwareAccelerated) {method}{name}({arguments});");
                 keyword = "else if";
             }
 
-            w.WriteLine(Widths.Length == 0 ? $"{fallback}({arguments}); // no width holds this cell's accumulators" : $"else {fallback}({arguments});");
+            w.WriteLine(widths.Length == 0 ? $"{fallback}({arguments}); // no width holds this cell's accumulators" : $"else {fallback}({arguments});");
         }
     }
 }
