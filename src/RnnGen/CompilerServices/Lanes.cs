@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace RnnGen.CompilerServices;
 
@@ -255,15 +256,17 @@ public static class Lanes512
     /// The weight gradient of a product over <paramref name="steps"/> steps and the group's lanes:
     /// <c>g[r * stride + c] += Σ_s Σ_lanes rows_s[r] · columns_s[c]</c>, where step <c>s</c>'s lane buffers start
     /// <c>s · rowStep</c> and <c>s · columnStep</c> elements after <paramref name="rowSource"/> and
-    /// <paramref name="columnSource"/> (a negative step reads a sequence backwards). Tiles of 4 (then 2, then 1) rows by 4 columns, in blocks of steps that fit in L2.
+    /// <paramref name="columnSource"/> (a negative step reads a sequence backwards). Tiles of 8 rows by 3 columns (then 4
+    /// by 4, 2 by 4, single columns and single rows), in blocks of steps that fit in L2; a tile's horizontal sums are one
+    /// transpose-add tree per block (<see cref="AddSums"/>), in a fixed order.
     /// </summary>
     public static void Outer(ref float rowSource, nint rowStep, int rowCount, ref float columnSource, nint columnStep, int columnCount, int steps,
         ref float gradient, int stride)
     {
-        // Blocks of steps whose rows and columns fit in the core's L2 (about 256 KB): every tile then re-reads them from
-        // there, not from memory; one horizontal sum per weight and block.
+        // Blocks of steps whose rows and columns fit in half the core's L2 (512 KB of 1 MB): every tile then re-reads them
+        // from there, not from memory; one horizontal sum per weight and block.
         long bytesPerStep = (long)(rowCount + columnCount) * Count * sizeof(float);
-        int block = (int)Math.Clamp(262144 / Math.Max(1, bytesPerStep), 1, Math.Max(1, steps));
+        int block = (int)Math.Clamp(524288 / Math.Max(1, bytesPerStep), 1, Math.Max(1, steps));
         for (int first = 0; first < steps; first += block)
         {
             OuterBlock(ref At(ref rowSource, first * rowStep), rowStep, rowCount, ref At(ref columnSource, first * columnStep), columnStep, columnCount,
@@ -275,6 +278,65 @@ public static class Lanes512
         ref float gradient, int stride)
     {
         int r = 0;
+        // 8 rows by 3 columns: 24 accumulators, 11 loads per 24 multiply-adds; the strip's rows stay in L1, the columns stream from L2
+        for (; r + 8 <= rowCount; r += 8)
+        {
+            ref float g0 = ref Unsafe.Add(ref gradient, (nint)r * stride);
+            int c = 0;
+            for (; c + 3 <= columnCount; c += 3)
+            {
+                Vector512<float> w00 = Vector512<float>.Zero, w01 = Vector512<float>.Zero, w02 = Vector512<float>.Zero, w10 = Vector512<float>.Zero, w11 = Vector512<float>.Zero, w12 = Vector512<float>.Zero;
+                Vector512<float> w20 = Vector512<float>.Zero, w21 = Vector512<float>.Zero, w22 = Vector512<float>.Zero, w30 = Vector512<float>.Zero, w31 = Vector512<float>.Zero, w32 = Vector512<float>.Zero;
+                Vector512<float> w40 = Vector512<float>.Zero, w41 = Vector512<float>.Zero, w42 = Vector512<float>.Zero, w50 = Vector512<float>.Zero, w51 = Vector512<float>.Zero, w52 = Vector512<float>.Zero;
+                Vector512<float> w60 = Vector512<float>.Zero, w61 = Vector512<float>.Zero, w62 = Vector512<float>.Zero, w70 = Vector512<float>.Zero, w71 = Vector512<float>.Zero, w72 = Vector512<float>.Zero;
+                ref float rowAt = ref At(ref rowSource, r);
+                ref float at = ref At(ref columnSource, c);
+                for (int s = 0; s < steps; s++, rowAt = ref At(ref rowAt, rowStep), at = ref At(ref at, columnStep))
+                {
+                    Vector512<float> d0 = Load(ref at, 0), d1 = Load(ref at, 1), d2 = Load(ref at, 2);
+                    Vector512<float> h = Load(ref rowAt, 0);
+                    w00 = MultiplyAdd(h, d0, w00); w01 = MultiplyAdd(h, d1, w01); w02 = MultiplyAdd(h, d2, w02);
+                    h = Load(ref rowAt, 1);
+                    w10 = MultiplyAdd(h, d0, w10); w11 = MultiplyAdd(h, d1, w11); w12 = MultiplyAdd(h, d2, w12);
+                    h = Load(ref rowAt, 2);
+                    w20 = MultiplyAdd(h, d0, w20); w21 = MultiplyAdd(h, d1, w21); w22 = MultiplyAdd(h, d2, w22);
+                    h = Load(ref rowAt, 3);
+                    w30 = MultiplyAdd(h, d0, w30); w31 = MultiplyAdd(h, d1, w31); w32 = MultiplyAdd(h, d2, w32);
+                    h = Load(ref rowAt, 4);
+                    w40 = MultiplyAdd(h, d0, w40); w41 = MultiplyAdd(h, d1, w41); w42 = MultiplyAdd(h, d2, w42);
+                    h = Load(ref rowAt, 5);
+                    w50 = MultiplyAdd(h, d0, w50); w51 = MultiplyAdd(h, d1, w51); w52 = MultiplyAdd(h, d2, w52);
+                    h = Load(ref rowAt, 6);
+                    w60 = MultiplyAdd(h, d0, w60); w61 = MultiplyAdd(h, d1, w61); w62 = MultiplyAdd(h, d2, w62);
+                    h = Load(ref rowAt, 7);
+                    w70 = MultiplyAdd(h, d0, w70); w71 = MultiplyAdd(h, d1, w71); w72 = MultiplyAdd(h, d2, w72);
+                }
+
+                ref float g4 = ref Unsafe.Add(ref g0, 4 * (nint)stride);
+                AddSums(ref Unsafe.Add(ref g0, c), stride, 4, 3, w00, w01, w02, Vector512<float>.Zero, w10, w11, w12, Vector512<float>.Zero, w20, w21, w22, Vector512<float>.Zero, w30, w31, w32, Vector512<float>.Zero);
+                AddSums(ref Unsafe.Add(ref g4, c), stride, 4, 3, w40, w41, w42, Vector512<float>.Zero, w50, w51, w52, Vector512<float>.Zero, w60, w61, w62, Vector512<float>.Zero, w70, w71, w72, Vector512<float>.Zero);
+            }
+
+            for (; c < columnCount; c++)
+            {
+                Vector512<float> w0 = Vector512<float>.Zero, w1 = Vector512<float>.Zero, w2 = Vector512<float>.Zero, w3 = Vector512<float>.Zero, w4 = Vector512<float>.Zero, w5 = Vector512<float>.Zero, w6 = Vector512<float>.Zero, w7 = Vector512<float>.Zero;
+                ref float rowAt = ref At(ref rowSource, r);
+                ref float at = ref At(ref columnSource, c);
+                for (int s = 0; s < steps; s++, rowAt = ref At(ref rowAt, rowStep), at = ref At(ref at, columnStep))
+                {
+                    Vector512<float> d = Load(ref at, 0);
+                    w0 = MultiplyAdd(Load(ref rowAt, 0), d, w0); w1 = MultiplyAdd(Load(ref rowAt, 1), d, w1);
+                    w2 = MultiplyAdd(Load(ref rowAt, 2), d, w2); w3 = MultiplyAdd(Load(ref rowAt, 3), d, w3);
+                    w4 = MultiplyAdd(Load(ref rowAt, 4), d, w4); w5 = MultiplyAdd(Load(ref rowAt, 5), d, w5);
+                    w6 = MultiplyAdd(Load(ref rowAt, 6), d, w6); w7 = MultiplyAdd(Load(ref rowAt, 7), d, w7);
+                }
+
+                ref float gc = ref Unsafe.Add(ref g0, c);
+                AddSum(ref gc, 0, w0); AddSum(ref gc, stride, w1); AddSum(ref gc, 2 * stride, w2); AddSum(ref gc, 3 * stride, w3);
+                AddSum(ref gc, 4 * stride, w4); AddSum(ref gc, 5 * stride, w5); AddSum(ref gc, 6 * stride, w6); AddSum(ref gc, 7 * stride, w7);
+            }
+        }
+
         // 4 rows by 4 columns: 16 accumulators, 8 loads per 16 multiply-adds
         for (; r + 4 <= rowCount; r += 4)
         {
@@ -286,10 +348,10 @@ public static class Lanes512
                 Vector512<float> w10 = Vector512<float>.Zero, w11 = Vector512<float>.Zero, w12 = Vector512<float>.Zero, w13 = Vector512<float>.Zero;
                 Vector512<float> w20 = Vector512<float>.Zero, w21 = Vector512<float>.Zero, w22 = Vector512<float>.Zero, w23 = Vector512<float>.Zero;
                 Vector512<float> w30 = Vector512<float>.Zero, w31 = Vector512<float>.Zero, w32 = Vector512<float>.Zero, w33 = Vector512<float>.Zero;
-                for (int s = 0; s < steps; s++)
+                ref float rowAt = ref At(ref rowSource, r);
+                ref float at = ref At(ref columnSource, c);
+                for (int s = 0; s < steps; s++, rowAt = ref At(ref rowAt, rowStep), at = ref At(ref at, columnStep))
                 {
-                    ref float rowAt = ref At(ref rowSource, s * rowStep + r);
-                    ref float at = ref At(ref columnSource, s * columnStep + c);
                     Vector512<float> d0 = Load(ref at, 0), d1 = Load(ref at, 1), d2 = Load(ref at, 2), d3 = Load(ref at, 3);
                     Vector512<float> h = Load(ref rowAt, 0);
                     w00 = MultiplyAdd(h, d0, w00); w01 = MultiplyAdd(h, d1, w01); w02 = MultiplyAdd(h, d2, w02); w03 = MultiplyAdd(h, d3, w03);
@@ -301,11 +363,7 @@ public static class Lanes512
                     w30 = MultiplyAdd(h, d0, w30); w31 = MultiplyAdd(h, d1, w31); w32 = MultiplyAdd(h, d2, w32); w33 = MultiplyAdd(h, d3, w33);
                 }
 
-                ref float g1 = ref Unsafe.Add(ref g0, stride), g2 = ref Unsafe.Add(ref g0, 2 * stride), g3 = ref Unsafe.Add(ref g0, 3 * stride);
-                AddSum(ref g0, c, w00); AddSum(ref g0, c + 1, w01); AddSum(ref g0, c + 2, w02); AddSum(ref g0, c + 3, w03);
-                AddSum(ref g1, c, w10); AddSum(ref g1, c + 1, w11); AddSum(ref g1, c + 2, w12); AddSum(ref g1, c + 3, w13);
-                AddSum(ref g2, c, w20); AddSum(ref g2, c + 1, w21); AddSum(ref g2, c + 2, w22); AddSum(ref g2, c + 3, w23);
-                AddSum(ref g3, c, w30); AddSum(ref g3, c + 1, w31); AddSum(ref g3, c + 2, w32); AddSum(ref g3, c + 3, w33);
+                AddSums(ref Unsafe.Add(ref g0, c), stride, 4, 4, w00, w01, w02, w03, w10, w11, w12, w13, w20, w21, w22, w23, w30, w31, w32, w33);
             }
 
             for (; c < columnCount; c++)
@@ -343,8 +401,7 @@ public static class Lanes512
                     w10 = MultiplyAdd(h1, d0, w10); w11 = MultiplyAdd(h1, d1, w11); w12 = MultiplyAdd(h1, d2, w12); w13 = MultiplyAdd(h1, d3, w13);
                 }
 
-                AddSum(ref g0, c, w00); AddSum(ref g0, c + 1, w01); AddSum(ref g0, c + 2, w02); AddSum(ref g0, c + 3, w03);
-                AddSum(ref g1, c, w10); AddSum(ref g1, c + 1, w11); AddSum(ref g1, c + 2, w12); AddSum(ref g1, c + 3, w13);
+                AddSums(ref Unsafe.Add(ref g0, c), stride, 2, 4, w00, w01, w02, w03, w10, w11, w12, w13, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
             }
 
             for (; c < columnCount; c++)
@@ -381,6 +438,61 @@ public static class Lanes512
             }
         }
     }
+
+    /// <summary>
+    /// <c>g[i * stride + j] += Σ_lanes w_ij</c> for the first <paramref name="rows"/> (1 to 4) rows and <paramref name="columns"/>
+    /// (3 or 4) columns of a tile: with AVX-512 one tree: each column's four rows fold into one vector (128-bit block i: row i's partial sums), then pairwise shuffle-adds across the columns leave block i = row i's four sums, else one sum per weight.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddSums(ref float g, nint stride, int rows, int columns, Vector512<float> w00, Vector512<float> w01, Vector512<float> w02, Vector512<float> w03,
+        Vector512<float> w10, Vector512<float> w11, Vector512<float> w12, Vector512<float> w13, Vector512<float> w20, Vector512<float> w21, Vector512<float> w22, Vector512<float> w23, Vector512<float> w30, Vector512<float> w31, Vector512<float> w32, Vector512<float> w33)
+    {
+        if (!Avx512F.IsSupported)
+        {
+        ref float g1 = ref Unsafe.Add(ref g, stride), g2 = ref Unsafe.Add(ref g, 2 * stride), g3 = ref Unsafe.Add(ref g, 3 * stride);
+        AddSumsOf(ref g, columns, w00, w01, w02, w03);
+        if (rows > 1) AddSumsOf(ref g1, columns, w10, w11, w12, w13);
+        if (rows > 2) AddSumsOf(ref g2, columns, w20, w21, w22, w23);
+        if (rows > 3) AddSumsOf(ref g3, columns, w30, w31, w32, w33);
+            return;
+        }
+
+        // column j's rows fold to [row 0 | row 1 | row 2 | row 3] partials; the pair tree then sums each block's four lanes per column
+        Vector512<float> t = Pairs(Pairs(Fold(w00, w10, w20, w30), Fold(w01, w11, w21, w31)), Pairs(Fold(w02, w12, w22, w32), Fold(w03, w13, w23, w33)));
+        AddRow(ref g, columns, t.GetLower().GetLower());
+        if (rows > 1) AddRow(ref Unsafe.Add(ref g, stride), columns, t.GetLower().GetUpper());
+        if (rows > 2) AddRow(ref Unsafe.Add(ref g, 2 * stride), columns, t.GetUpper().GetLower());
+        if (rows > 3) AddRow(ref Unsafe.Add(ref g, 3 * stride), columns, t.GetUpper().GetUpper());
+    }
+
+    /// <summary><c>g[j] += v[j]</c> for the first <paramref name="columns"/> (3 or 4) elements.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRow(ref float g, int columns, Vector128<float> v)
+    {
+        if (columns == 4) { (Vector128.LoadUnsafe(ref g) + v).StoreUnsafe(ref g); return; }
+        g += v.ToScalar(); Unsafe.Add(ref g, 1) += v.GetElement(1); Unsafe.Add(ref g, 2) += v.GetElement(2);
+    }
+
+    /// <summary>The one-sum-per-weight fallback of <see cref="AddSums"/>: row <c>i</c>'s first <paramref name="columns"/> weights.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddSumsOf(ref float g, int columns, Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d)
+    {
+        AddSum(ref g, 0, a); AddSum(ref g, 1, b); AddSum(ref g, 2, c);
+        if (columns == 4) AddSum(ref g, 3, d);
+    }
+
+    /// <summary>128-bit block <c>i</c> of the result: the four partial sums (of four lanes each) of the <c>i</c>-th argument.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Fold(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d)
+    {
+        Vector512<float> ab = Avx512F.Shuffle4x128(a, b, 0x44) + Avx512F.Shuffle4x128(a, b, 0xEE);
+        Vector512<float> cd = Avx512F.Shuffle4x128(c, d, 0x44) + Avx512F.Shuffle4x128(c, d, 0xEE);
+        return Avx512F.Shuffle4x128(ab, cd, 0x88) + Avx512F.Shuffle4x128(ab, cd, 0xDD);
+    }
+
+    /// <summary>Per 128-bit block: <c>[x0 + x1, x2 + x3, y0 + y1, y2 + y3]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Pairs(Vector512<float> x, Vector512<float> y) => Avx512F.Shuffle(x, y, 0x88) + Avx512F.Shuffle(x, y, 0xDD);
 
     /// <summary>A bias gradient over <paramref name="steps"/> steps and the lanes: <c>g[c] += Σ_s Σ_lanes columns_s[c]</c>.</summary>
     public static void SumSteps(ref float columnSource, nint columnStep, int columnCount, int steps, ref float gradient)
@@ -562,15 +674,17 @@ public static class Lanes256
     /// The weight gradient of a product over <paramref name="steps"/> steps and the group's lanes:
     /// <c>g[r * stride + c] += Σ_s Σ_lanes rows_s[r] · columns_s[c]</c>, where step <c>s</c>'s lane buffers start
     /// <c>s · rowStep</c> and <c>s · columnStep</c> elements after <paramref name="rowSource"/> and
-    /// <paramref name="columnSource"/> (a negative step reads a sequence backwards). Tiles of 4 (then 2, then 1) rows by 4 columns, in blocks of steps that fit in L2.
+    /// <paramref name="columnSource"/> (a negative step reads a sequence backwards). Tiles of 8 rows by 3 columns (then 4
+    /// by 4, 2 by 4, single columns and single rows), in blocks of steps that fit in L2; a tile's horizontal sums are one
+    /// transpose-add tree per block (<see cref="AddSums"/>), in a fixed order.
     /// </summary>
     public static void Outer(ref float rowSource, nint rowStep, int rowCount, ref float columnSource, nint columnStep, int columnCount, int steps,
         ref float gradient, int stride)
     {
-        // Blocks of steps whose rows and columns fit in the core's L2 (about 256 KB): every tile then re-reads them from
-        // there, not from memory; one horizontal sum per weight and block.
+        // Blocks of steps whose rows and columns fit in half the core's L2 (512 KB of 1 MB): every tile then re-reads them
+        // from there, not from memory; one horizontal sum per weight and block.
         long bytesPerStep = (long)(rowCount + columnCount) * Count * sizeof(float);
-        int block = (int)Math.Clamp(262144 / Math.Max(1, bytesPerStep), 1, Math.Max(1, steps));
+        int block = (int)Math.Clamp(524288 / Math.Max(1, bytesPerStep), 1, Math.Max(1, steps));
         for (int first = 0; first < steps; first += block)
         {
             OuterBlock(ref At(ref rowSource, first * rowStep), rowStep, rowCount, ref At(ref columnSource, first * columnStep), columnStep, columnCount,
@@ -582,6 +696,65 @@ public static class Lanes256
         ref float gradient, int stride)
     {
         int r = 0;
+        // 8 rows by 3 columns: 24 accumulators, 11 loads per 24 multiply-adds; the strip's rows stay in L1, the columns stream from L2
+        for (; r + 8 <= rowCount; r += 8)
+        {
+            ref float g0 = ref Unsafe.Add(ref gradient, (nint)r * stride);
+            int c = 0;
+            for (; c + 3 <= columnCount; c += 3)
+            {
+                Vector256<float> w00 = Vector256<float>.Zero, w01 = Vector256<float>.Zero, w02 = Vector256<float>.Zero, w10 = Vector256<float>.Zero, w11 = Vector256<float>.Zero, w12 = Vector256<float>.Zero;
+                Vector256<float> w20 = Vector256<float>.Zero, w21 = Vector256<float>.Zero, w22 = Vector256<float>.Zero, w30 = Vector256<float>.Zero, w31 = Vector256<float>.Zero, w32 = Vector256<float>.Zero;
+                Vector256<float> w40 = Vector256<float>.Zero, w41 = Vector256<float>.Zero, w42 = Vector256<float>.Zero, w50 = Vector256<float>.Zero, w51 = Vector256<float>.Zero, w52 = Vector256<float>.Zero;
+                Vector256<float> w60 = Vector256<float>.Zero, w61 = Vector256<float>.Zero, w62 = Vector256<float>.Zero, w70 = Vector256<float>.Zero, w71 = Vector256<float>.Zero, w72 = Vector256<float>.Zero;
+                ref float rowAt = ref At(ref rowSource, r);
+                ref float at = ref At(ref columnSource, c);
+                for (int s = 0; s < steps; s++, rowAt = ref At(ref rowAt, rowStep), at = ref At(ref at, columnStep))
+                {
+                    Vector256<float> d0 = Load(ref at, 0), d1 = Load(ref at, 1), d2 = Load(ref at, 2);
+                    Vector256<float> h = Load(ref rowAt, 0);
+                    w00 = MultiplyAdd(h, d0, w00); w01 = MultiplyAdd(h, d1, w01); w02 = MultiplyAdd(h, d2, w02);
+                    h = Load(ref rowAt, 1);
+                    w10 = MultiplyAdd(h, d0, w10); w11 = MultiplyAdd(h, d1, w11); w12 = MultiplyAdd(h, d2, w12);
+                    h = Load(ref rowAt, 2);
+                    w20 = MultiplyAdd(h, d0, w20); w21 = MultiplyAdd(h, d1, w21); w22 = MultiplyAdd(h, d2, w22);
+                    h = Load(ref rowAt, 3);
+                    w30 = MultiplyAdd(h, d0, w30); w31 = MultiplyAdd(h, d1, w31); w32 = MultiplyAdd(h, d2, w32);
+                    h = Load(ref rowAt, 4);
+                    w40 = MultiplyAdd(h, d0, w40); w41 = MultiplyAdd(h, d1, w41); w42 = MultiplyAdd(h, d2, w42);
+                    h = Load(ref rowAt, 5);
+                    w50 = MultiplyAdd(h, d0, w50); w51 = MultiplyAdd(h, d1, w51); w52 = MultiplyAdd(h, d2, w52);
+                    h = Load(ref rowAt, 6);
+                    w60 = MultiplyAdd(h, d0, w60); w61 = MultiplyAdd(h, d1, w61); w62 = MultiplyAdd(h, d2, w62);
+                    h = Load(ref rowAt, 7);
+                    w70 = MultiplyAdd(h, d0, w70); w71 = MultiplyAdd(h, d1, w71); w72 = MultiplyAdd(h, d2, w72);
+                }
+
+                ref float g4 = ref Unsafe.Add(ref g0, 4 * (nint)stride);
+                AddSums(ref Unsafe.Add(ref g0, c), stride, 4, 3, w00, w01, w02, Vector256<float>.Zero, w10, w11, w12, Vector256<float>.Zero, w20, w21, w22, Vector256<float>.Zero, w30, w31, w32, Vector256<float>.Zero);
+                AddSums(ref Unsafe.Add(ref g4, c), stride, 4, 3, w40, w41, w42, Vector256<float>.Zero, w50, w51, w52, Vector256<float>.Zero, w60, w61, w62, Vector256<float>.Zero, w70, w71, w72, Vector256<float>.Zero);
+            }
+
+            for (; c < columnCount; c++)
+            {
+                Vector256<float> w0 = Vector256<float>.Zero, w1 = Vector256<float>.Zero, w2 = Vector256<float>.Zero, w3 = Vector256<float>.Zero, w4 = Vector256<float>.Zero, w5 = Vector256<float>.Zero, w6 = Vector256<float>.Zero, w7 = Vector256<float>.Zero;
+                ref float rowAt = ref At(ref rowSource, r);
+                ref float at = ref At(ref columnSource, c);
+                for (int s = 0; s < steps; s++, rowAt = ref At(ref rowAt, rowStep), at = ref At(ref at, columnStep))
+                {
+                    Vector256<float> d = Load(ref at, 0);
+                    w0 = MultiplyAdd(Load(ref rowAt, 0), d, w0); w1 = MultiplyAdd(Load(ref rowAt, 1), d, w1);
+                    w2 = MultiplyAdd(Load(ref rowAt, 2), d, w2); w3 = MultiplyAdd(Load(ref rowAt, 3), d, w3);
+                    w4 = MultiplyAdd(Load(ref rowAt, 4), d, w4); w5 = MultiplyAdd(Load(ref rowAt, 5), d, w5);
+                    w6 = MultiplyAdd(Load(ref rowAt, 6), d, w6); w7 = MultiplyAdd(Load(ref rowAt, 7), d, w7);
+                }
+
+                ref float gc = ref Unsafe.Add(ref g0, c);
+                AddSum(ref gc, 0, w0); AddSum(ref gc, stride, w1); AddSum(ref gc, 2 * stride, w2); AddSum(ref gc, 3 * stride, w3);
+                AddSum(ref gc, 4 * stride, w4); AddSum(ref gc, 5 * stride, w5); AddSum(ref gc, 6 * stride, w6); AddSum(ref gc, 7 * stride, w7);
+            }
+        }
+
         // 4 rows by 4 columns: 16 accumulators, 8 loads per 16 multiply-adds
         for (; r + 4 <= rowCount; r += 4)
         {
@@ -593,10 +766,10 @@ public static class Lanes256
                 Vector256<float> w10 = Vector256<float>.Zero, w11 = Vector256<float>.Zero, w12 = Vector256<float>.Zero, w13 = Vector256<float>.Zero;
                 Vector256<float> w20 = Vector256<float>.Zero, w21 = Vector256<float>.Zero, w22 = Vector256<float>.Zero, w23 = Vector256<float>.Zero;
                 Vector256<float> w30 = Vector256<float>.Zero, w31 = Vector256<float>.Zero, w32 = Vector256<float>.Zero, w33 = Vector256<float>.Zero;
-                for (int s = 0; s < steps; s++)
+                ref float rowAt = ref At(ref rowSource, r);
+                ref float at = ref At(ref columnSource, c);
+                for (int s = 0; s < steps; s++, rowAt = ref At(ref rowAt, rowStep), at = ref At(ref at, columnStep))
                 {
-                    ref float rowAt = ref At(ref rowSource, s * rowStep + r);
-                    ref float at = ref At(ref columnSource, s * columnStep + c);
                     Vector256<float> d0 = Load(ref at, 0), d1 = Load(ref at, 1), d2 = Load(ref at, 2), d3 = Load(ref at, 3);
                     Vector256<float> h = Load(ref rowAt, 0);
                     w00 = MultiplyAdd(h, d0, w00); w01 = MultiplyAdd(h, d1, w01); w02 = MultiplyAdd(h, d2, w02); w03 = MultiplyAdd(h, d3, w03);
@@ -608,11 +781,7 @@ public static class Lanes256
                     w30 = MultiplyAdd(h, d0, w30); w31 = MultiplyAdd(h, d1, w31); w32 = MultiplyAdd(h, d2, w32); w33 = MultiplyAdd(h, d3, w33);
                 }
 
-                ref float g1 = ref Unsafe.Add(ref g0, stride), g2 = ref Unsafe.Add(ref g0, 2 * stride), g3 = ref Unsafe.Add(ref g0, 3 * stride);
-                AddSum(ref g0, c, w00); AddSum(ref g0, c + 1, w01); AddSum(ref g0, c + 2, w02); AddSum(ref g0, c + 3, w03);
-                AddSum(ref g1, c, w10); AddSum(ref g1, c + 1, w11); AddSum(ref g1, c + 2, w12); AddSum(ref g1, c + 3, w13);
-                AddSum(ref g2, c, w20); AddSum(ref g2, c + 1, w21); AddSum(ref g2, c + 2, w22); AddSum(ref g2, c + 3, w23);
-                AddSum(ref g3, c, w30); AddSum(ref g3, c + 1, w31); AddSum(ref g3, c + 2, w32); AddSum(ref g3, c + 3, w33);
+                AddSums(ref Unsafe.Add(ref g0, c), stride, 4, 4, w00, w01, w02, w03, w10, w11, w12, w13, w20, w21, w22, w23, w30, w31, w32, w33);
             }
 
             for (; c < columnCount; c++)
@@ -650,8 +819,7 @@ public static class Lanes256
                     w10 = MultiplyAdd(h1, d0, w10); w11 = MultiplyAdd(h1, d1, w11); w12 = MultiplyAdd(h1, d2, w12); w13 = MultiplyAdd(h1, d3, w13);
                 }
 
-                AddSum(ref g0, c, w00); AddSum(ref g0, c + 1, w01); AddSum(ref g0, c + 2, w02); AddSum(ref g0, c + 3, w03);
-                AddSum(ref g1, c, w10); AddSum(ref g1, c + 1, w11); AddSum(ref g1, c + 2, w12); AddSum(ref g1, c + 3, w13);
+                AddSums(ref Unsafe.Add(ref g0, c), stride, 2, 4, w00, w01, w02, w03, w10, w11, w12, w13, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
             }
 
             for (; c < columnCount; c++)
@@ -688,6 +856,58 @@ public static class Lanes256
             }
         }
     }
+
+    /// <summary>
+    /// <c>g[i * stride + j] += Σ_lanes w_ij</c> for the first <paramref name="rows"/> (1 to 4) rows and <paramref name="columns"/>
+    /// (3 or 4) columns of a tile: with AVX one tree per two rows: each column's two rows fold into one vector (128-bit block i: row i's partial sums), then pairwise shuffle-adds across the columns leave block i = row i's four sums, else one sum per weight.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddSums(ref float g, nint stride, int rows, int columns, Vector256<float> w00, Vector256<float> w01, Vector256<float> w02, Vector256<float> w03,
+        Vector256<float> w10, Vector256<float> w11, Vector256<float> w12, Vector256<float> w13, Vector256<float> w20, Vector256<float> w21, Vector256<float> w22, Vector256<float> w23, Vector256<float> w30, Vector256<float> w31, Vector256<float> w32, Vector256<float> w33)
+    {
+        if (!Avx.IsSupported)
+        {
+        ref float g1 = ref Unsafe.Add(ref g, stride), g2 = ref Unsafe.Add(ref g, 2 * stride), g3 = ref Unsafe.Add(ref g, 3 * stride);
+        AddSumsOf(ref g, columns, w00, w01, w02, w03);
+        if (rows > 1) AddSumsOf(ref g1, columns, w10, w11, w12, w13);
+        if (rows > 2) AddSumsOf(ref g2, columns, w20, w21, w22, w23);
+        if (rows > 3) AddSumsOf(ref g3, columns, w30, w31, w32, w33);
+            return;
+        }
+
+        // column j's rows fold to [row 0 | row 1] partials; the pair tree then sums each block's four lanes per column
+        Vector256<float> t = Pairs(Pairs(Fold(w00, w10), Fold(w01, w11)), Pairs(Fold(w02, w12), Fold(w03, w13)));
+        AddRow(ref g, columns, t.GetLower());
+        if (rows > 1) AddRow(ref Unsafe.Add(ref g, stride), columns, t.GetUpper());
+        if (rows < 3) return;
+        t = Pairs(Pairs(Fold(w20, w30), Fold(w21, w31)), Pairs(Fold(w22, w32), Fold(w23, w33)));
+        AddRow(ref Unsafe.Add(ref g, 2 * stride), columns, t.GetLower());
+        if (rows > 3) AddRow(ref Unsafe.Add(ref g, 3 * stride), columns, t.GetUpper());
+    }
+
+    /// <summary><c>g[j] += v[j]</c> for the first <paramref name="columns"/> (3 or 4) elements.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRow(ref float g, int columns, Vector128<float> v)
+    {
+        if (columns == 4) { (Vector128.LoadUnsafe(ref g) + v).StoreUnsafe(ref g); return; }
+        g += v.ToScalar(); Unsafe.Add(ref g, 1) += v.GetElement(1); Unsafe.Add(ref g, 2) += v.GetElement(2);
+    }
+
+    /// <summary>The one-sum-per-weight fallback of <see cref="AddSums"/>: row <c>i</c>'s first <paramref name="columns"/> weights.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddSumsOf(ref float g, int columns, Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d)
+    {
+        AddSum(ref g, 0, a); AddSum(ref g, 1, b); AddSum(ref g, 2, c);
+        if (columns == 4) AddSum(ref g, 3, d);
+    }
+
+    /// <summary><c>[a's low half + high half | b's low half + high half]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Fold(Vector256<float> a, Vector256<float> b) => Avx.Permute2x128(a, b, 0x20) + Avx.Permute2x128(a, b, 0x31);
+
+    /// <summary>Per 128-bit block: <c>[x0 + x1, x2 + x3, y0 + y1, y2 + y3]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Pairs(Vector256<float> x, Vector256<float> y) => Avx.Shuffle(x, y, 0x88) + Avx.Shuffle(x, y, 0xDD);
 
     /// <summary>A bias gradient over <paramref name="steps"/> steps and the lanes: <c>g[c] += Σ_s Σ_lanes columns_s[c]</c>.</summary>
     public static void SumSteps(ref float columnSource, nint columnStep, int columnCount, int steps, ref float gradient)
@@ -869,15 +1089,17 @@ public static class Lanes128
     /// The weight gradient of a product over <paramref name="steps"/> steps and the group's lanes:
     /// <c>g[r * stride + c] += Σ_s Σ_lanes rows_s[r] · columns_s[c]</c>, where step <c>s</c>'s lane buffers start
     /// <c>s · rowStep</c> and <c>s · columnStep</c> elements after <paramref name="rowSource"/> and
-    /// <paramref name="columnSource"/> (a negative step reads a sequence backwards). Tiles of 4 (then 2, then 1) rows by 4 columns, in blocks of steps that fit in L2.
+    /// <paramref name="columnSource"/> (a negative step reads a sequence backwards). Tiles of 8 rows by 3 columns (then 4
+    /// by 4, 2 by 4, single columns and single rows), in blocks of steps that fit in L2; a tile's horizontal sums are one
+    /// transpose-add tree per block (<see cref="AddSums"/>), in a fixed order.
     /// </summary>
     public static void Outer(ref float rowSource, nint rowStep, int rowCount, ref float columnSource, nint columnStep, int columnCount, int steps,
         ref float gradient, int stride)
     {
-        // Blocks of steps whose rows and columns fit in the core's L2 (about 256 KB): every tile then re-reads them from
-        // there, not from memory; one horizontal sum per weight and block.
+        // Blocks of steps whose rows and columns fit in half the core's L2 (512 KB of 1 MB): every tile then re-reads them
+        // from there, not from memory; one horizontal sum per weight and block.
         long bytesPerStep = (long)(rowCount + columnCount) * Count * sizeof(float);
-        int block = (int)Math.Clamp(262144 / Math.Max(1, bytesPerStep), 1, Math.Max(1, steps));
+        int block = (int)Math.Clamp(524288 / Math.Max(1, bytesPerStep), 1, Math.Max(1, steps));
         for (int first = 0; first < steps; first += block)
         {
             OuterBlock(ref At(ref rowSource, first * rowStep), rowStep, rowCount, ref At(ref columnSource, first * columnStep), columnStep, columnCount,
@@ -889,6 +1111,65 @@ public static class Lanes128
         ref float gradient, int stride)
     {
         int r = 0;
+        // 8 rows by 3 columns: 24 accumulators, 11 loads per 24 multiply-adds; the strip's rows stay in L1, the columns stream from L2
+        for (; r + 8 <= rowCount; r += 8)
+        {
+            ref float g0 = ref Unsafe.Add(ref gradient, (nint)r * stride);
+            int c = 0;
+            for (; c + 3 <= columnCount; c += 3)
+            {
+                Vector128<float> w00 = Vector128<float>.Zero, w01 = Vector128<float>.Zero, w02 = Vector128<float>.Zero, w10 = Vector128<float>.Zero, w11 = Vector128<float>.Zero, w12 = Vector128<float>.Zero;
+                Vector128<float> w20 = Vector128<float>.Zero, w21 = Vector128<float>.Zero, w22 = Vector128<float>.Zero, w30 = Vector128<float>.Zero, w31 = Vector128<float>.Zero, w32 = Vector128<float>.Zero;
+                Vector128<float> w40 = Vector128<float>.Zero, w41 = Vector128<float>.Zero, w42 = Vector128<float>.Zero, w50 = Vector128<float>.Zero, w51 = Vector128<float>.Zero, w52 = Vector128<float>.Zero;
+                Vector128<float> w60 = Vector128<float>.Zero, w61 = Vector128<float>.Zero, w62 = Vector128<float>.Zero, w70 = Vector128<float>.Zero, w71 = Vector128<float>.Zero, w72 = Vector128<float>.Zero;
+                ref float rowAt = ref At(ref rowSource, r);
+                ref float at = ref At(ref columnSource, c);
+                for (int s = 0; s < steps; s++, rowAt = ref At(ref rowAt, rowStep), at = ref At(ref at, columnStep))
+                {
+                    Vector128<float> d0 = Load(ref at, 0), d1 = Load(ref at, 1), d2 = Load(ref at, 2);
+                    Vector128<float> h = Load(ref rowAt, 0);
+                    w00 = MultiplyAdd(h, d0, w00); w01 = MultiplyAdd(h, d1, w01); w02 = MultiplyAdd(h, d2, w02);
+                    h = Load(ref rowAt, 1);
+                    w10 = MultiplyAdd(h, d0, w10); w11 = MultiplyAdd(h, d1, w11); w12 = MultiplyAdd(h, d2, w12);
+                    h = Load(ref rowAt, 2);
+                    w20 = MultiplyAdd(h, d0, w20); w21 = MultiplyAdd(h, d1, w21); w22 = MultiplyAdd(h, d2, w22);
+                    h = Load(ref rowAt, 3);
+                    w30 = MultiplyAdd(h, d0, w30); w31 = MultiplyAdd(h, d1, w31); w32 = MultiplyAdd(h, d2, w32);
+                    h = Load(ref rowAt, 4);
+                    w40 = MultiplyAdd(h, d0, w40); w41 = MultiplyAdd(h, d1, w41); w42 = MultiplyAdd(h, d2, w42);
+                    h = Load(ref rowAt, 5);
+                    w50 = MultiplyAdd(h, d0, w50); w51 = MultiplyAdd(h, d1, w51); w52 = MultiplyAdd(h, d2, w52);
+                    h = Load(ref rowAt, 6);
+                    w60 = MultiplyAdd(h, d0, w60); w61 = MultiplyAdd(h, d1, w61); w62 = MultiplyAdd(h, d2, w62);
+                    h = Load(ref rowAt, 7);
+                    w70 = MultiplyAdd(h, d0, w70); w71 = MultiplyAdd(h, d1, w71); w72 = MultiplyAdd(h, d2, w72);
+                }
+
+                ref float g4 = ref Unsafe.Add(ref g0, 4 * (nint)stride);
+                AddSums(ref Unsafe.Add(ref g0, c), stride, 4, 3, w00, w01, w02, Vector128<float>.Zero, w10, w11, w12, Vector128<float>.Zero, w20, w21, w22, Vector128<float>.Zero, w30, w31, w32, Vector128<float>.Zero);
+                AddSums(ref Unsafe.Add(ref g4, c), stride, 4, 3, w40, w41, w42, Vector128<float>.Zero, w50, w51, w52, Vector128<float>.Zero, w60, w61, w62, Vector128<float>.Zero, w70, w71, w72, Vector128<float>.Zero);
+            }
+
+            for (; c < columnCount; c++)
+            {
+                Vector128<float> w0 = Vector128<float>.Zero, w1 = Vector128<float>.Zero, w2 = Vector128<float>.Zero, w3 = Vector128<float>.Zero, w4 = Vector128<float>.Zero, w5 = Vector128<float>.Zero, w6 = Vector128<float>.Zero, w7 = Vector128<float>.Zero;
+                ref float rowAt = ref At(ref rowSource, r);
+                ref float at = ref At(ref columnSource, c);
+                for (int s = 0; s < steps; s++, rowAt = ref At(ref rowAt, rowStep), at = ref At(ref at, columnStep))
+                {
+                    Vector128<float> d = Load(ref at, 0);
+                    w0 = MultiplyAdd(Load(ref rowAt, 0), d, w0); w1 = MultiplyAdd(Load(ref rowAt, 1), d, w1);
+                    w2 = MultiplyAdd(Load(ref rowAt, 2), d, w2); w3 = MultiplyAdd(Load(ref rowAt, 3), d, w3);
+                    w4 = MultiplyAdd(Load(ref rowAt, 4), d, w4); w5 = MultiplyAdd(Load(ref rowAt, 5), d, w5);
+                    w6 = MultiplyAdd(Load(ref rowAt, 6), d, w6); w7 = MultiplyAdd(Load(ref rowAt, 7), d, w7);
+                }
+
+                ref float gc = ref Unsafe.Add(ref g0, c);
+                AddSum(ref gc, 0, w0); AddSum(ref gc, stride, w1); AddSum(ref gc, 2 * stride, w2); AddSum(ref gc, 3 * stride, w3);
+                AddSum(ref gc, 4 * stride, w4); AddSum(ref gc, 5 * stride, w5); AddSum(ref gc, 6 * stride, w6); AddSum(ref gc, 7 * stride, w7);
+            }
+        }
+
         // 4 rows by 4 columns: 16 accumulators, 8 loads per 16 multiply-adds
         for (; r + 4 <= rowCount; r += 4)
         {
@@ -900,10 +1181,10 @@ public static class Lanes128
                 Vector128<float> w10 = Vector128<float>.Zero, w11 = Vector128<float>.Zero, w12 = Vector128<float>.Zero, w13 = Vector128<float>.Zero;
                 Vector128<float> w20 = Vector128<float>.Zero, w21 = Vector128<float>.Zero, w22 = Vector128<float>.Zero, w23 = Vector128<float>.Zero;
                 Vector128<float> w30 = Vector128<float>.Zero, w31 = Vector128<float>.Zero, w32 = Vector128<float>.Zero, w33 = Vector128<float>.Zero;
-                for (int s = 0; s < steps; s++)
+                ref float rowAt = ref At(ref rowSource, r);
+                ref float at = ref At(ref columnSource, c);
+                for (int s = 0; s < steps; s++, rowAt = ref At(ref rowAt, rowStep), at = ref At(ref at, columnStep))
                 {
-                    ref float rowAt = ref At(ref rowSource, s * rowStep + r);
-                    ref float at = ref At(ref columnSource, s * columnStep + c);
                     Vector128<float> d0 = Load(ref at, 0), d1 = Load(ref at, 1), d2 = Load(ref at, 2), d3 = Load(ref at, 3);
                     Vector128<float> h = Load(ref rowAt, 0);
                     w00 = MultiplyAdd(h, d0, w00); w01 = MultiplyAdd(h, d1, w01); w02 = MultiplyAdd(h, d2, w02); w03 = MultiplyAdd(h, d3, w03);
@@ -915,11 +1196,7 @@ public static class Lanes128
                     w30 = MultiplyAdd(h, d0, w30); w31 = MultiplyAdd(h, d1, w31); w32 = MultiplyAdd(h, d2, w32); w33 = MultiplyAdd(h, d3, w33);
                 }
 
-                ref float g1 = ref Unsafe.Add(ref g0, stride), g2 = ref Unsafe.Add(ref g0, 2 * stride), g3 = ref Unsafe.Add(ref g0, 3 * stride);
-                AddSum(ref g0, c, w00); AddSum(ref g0, c + 1, w01); AddSum(ref g0, c + 2, w02); AddSum(ref g0, c + 3, w03);
-                AddSum(ref g1, c, w10); AddSum(ref g1, c + 1, w11); AddSum(ref g1, c + 2, w12); AddSum(ref g1, c + 3, w13);
-                AddSum(ref g2, c, w20); AddSum(ref g2, c + 1, w21); AddSum(ref g2, c + 2, w22); AddSum(ref g2, c + 3, w23);
-                AddSum(ref g3, c, w30); AddSum(ref g3, c + 1, w31); AddSum(ref g3, c + 2, w32); AddSum(ref g3, c + 3, w33);
+                AddSums(ref Unsafe.Add(ref g0, c), stride, 4, 4, w00, w01, w02, w03, w10, w11, w12, w13, w20, w21, w22, w23, w30, w31, w32, w33);
             }
 
             for (; c < columnCount; c++)
@@ -957,8 +1234,7 @@ public static class Lanes128
                     w10 = MultiplyAdd(h1, d0, w10); w11 = MultiplyAdd(h1, d1, w11); w12 = MultiplyAdd(h1, d2, w12); w13 = MultiplyAdd(h1, d3, w13);
                 }
 
-                AddSum(ref g0, c, w00); AddSum(ref g0, c + 1, w01); AddSum(ref g0, c + 2, w02); AddSum(ref g0, c + 3, w03);
-                AddSum(ref g1, c, w10); AddSum(ref g1, c + 1, w11); AddSum(ref g1, c + 2, w12); AddSum(ref g1, c + 3, w13);
+                AddSums(ref Unsafe.Add(ref g0, c), stride, 2, 4, w00, w01, w02, w03, w10, w11, w12, w13, Vector128<float>.Zero, Vector128<float>.Zero, Vector128<float>.Zero, Vector128<float>.Zero, Vector128<float>.Zero, Vector128<float>.Zero, Vector128<float>.Zero, Vector128<float>.Zero);
             }
 
             for (; c < columnCount; c++)
@@ -995,6 +1271,51 @@ public static class Lanes128
             }
         }
     }
+
+    /// <summary>
+    /// <c>g[i * stride + j] += Σ_lanes w_ij</c> for the first <paramref name="rows"/> (1 to 4) rows and <paramref name="columns"/>
+    /// (3 or 4) columns of a tile: with SSE one pairwise shuffle-add tree per row, else one sum per weight.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddSums(ref float g, nint stride, int rows, int columns, Vector128<float> w00, Vector128<float> w01, Vector128<float> w02, Vector128<float> w03,
+        Vector128<float> w10, Vector128<float> w11, Vector128<float> w12, Vector128<float> w13, Vector128<float> w20, Vector128<float> w21, Vector128<float> w22, Vector128<float> w23, Vector128<float> w30, Vector128<float> w31, Vector128<float> w32, Vector128<float> w33)
+    {
+        if (!Sse.IsSupported)
+        {
+        ref float g1 = ref Unsafe.Add(ref g, stride), g2 = ref Unsafe.Add(ref g, 2 * stride), g3 = ref Unsafe.Add(ref g, 3 * stride);
+        AddSumsOf(ref g, columns, w00, w01, w02, w03);
+        if (rows > 1) AddSumsOf(ref g1, columns, w10, w11, w12, w13);
+        if (rows > 2) AddSumsOf(ref g2, columns, w20, w21, w22, w23);
+        if (rows > 3) AddSumsOf(ref g3, columns, w30, w31, w32, w33);
+            return;
+        }
+
+        // per row, the pair tree sums each column's four lanes
+        AddRow(ref g, columns, Pairs(Pairs(w00, w01), Pairs(w02, w03)));
+        if (rows > 1) AddRow(ref Unsafe.Add(ref g, stride), columns, Pairs(Pairs(w10, w11), Pairs(w12, w13)));
+        if (rows > 2) AddRow(ref Unsafe.Add(ref g, 2 * stride), columns, Pairs(Pairs(w20, w21), Pairs(w22, w23)));
+        if (rows > 3) AddRow(ref Unsafe.Add(ref g, 3 * stride), columns, Pairs(Pairs(w30, w31), Pairs(w32, w33)));
+    }
+
+    /// <summary><c>g[j] += v[j]</c> for the first <paramref name="columns"/> (3 or 4) elements.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRow(ref float g, int columns, Vector128<float> v)
+    {
+        if (columns == 4) { (Vector128.LoadUnsafe(ref g) + v).StoreUnsafe(ref g); return; }
+        g += v.ToScalar(); Unsafe.Add(ref g, 1) += v.GetElement(1); Unsafe.Add(ref g, 2) += v.GetElement(2);
+    }
+
+    /// <summary>The one-sum-per-weight fallback of <see cref="AddSums"/>: row <c>i</c>'s first <paramref name="columns"/> weights.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddSumsOf(ref float g, int columns, Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
+    {
+        AddSum(ref g, 0, a); AddSum(ref g, 1, b); AddSum(ref g, 2, c);
+        if (columns == 4) AddSum(ref g, 3, d);
+    }
+
+    /// <summary><c>[x0 + x1, x2 + x3, y0 + y1, y2 + y3]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Pairs(Vector128<float> x, Vector128<float> y) => Sse.Shuffle(x, y, 0x88) + Sse.Shuffle(x, y, 0xDD);
 
     /// <summary>A bias gradient over <paramref name="steps"/> steps and the lanes: <c>g[c] += Σ_s Σ_lanes columns_s[c]</c>.</summary>
     public static void SumSteps(ref float columnSource, nint columnStep, int columnCount, int steps, ref float gradient)

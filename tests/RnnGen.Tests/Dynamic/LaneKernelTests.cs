@@ -7,7 +7,17 @@ public class LaneKernelTests
 {
     public static TheoryData<int, int, int> Shapes() => new()
     {
-        { 1, 1, 1 }, { 3, 5, 2 }, { 4, 4, 7 }, { 7, 9, 3 }, { 9, 13, 17 }, { 16, 24, 5 }, { 2, 3, 40 }, { 64, 192, 40 }, // the last: blocks of 16 steps (16 KB per step at 16 lanes)
+        { 1, 1, 1 }, { 3, 5, 2 }, { 4, 4, 7 }, { 7, 9, 3 }, { 9, 13, 17 }, { 16, 24, 5 }, { 2, 3, 40 }, { 64, 192, 40 }, // the last: blocks of 32 steps (16 KB per step at 16 lanes)
+    };
+
+    /// <summary>
+    /// Shapes for <see cref="Lanes512.Outer"/>'s every tile: 8-row strips of 3-column tiles with 0, 1 or 2 columns left, then
+    /// 4-row and 2-row tiles of 4 columns with 0 to 3 left, then a single row; the last two span several step blocks.
+    /// </summary>
+    public static TheoryData<int, int, int> OuterShapes() => new()
+    {
+        { 15, 11, 9 }, { 15, 10, 3 }, { 23, 13, 6 }, { 8, 3, 1 }, { 8, 12, 4 }, { 12, 7, 5 }, { 14, 6, 2 }, { 6, 14, 11 }, { 5, 1, 3 }, { 32, 32, 50 },
+        { 71, 130, 45 }, { 17, 400, 70 },
     };
 
     private static float[] Random(int length, int seed)
@@ -35,28 +45,43 @@ public class LaneKernelTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
+    [MemberData(nameof(OuterShapes))]
     public void Outer_sums_the_products_over_steps_and_lanes(int rows, int columns, int steps)
     {
         foreach (var (lanes, outer, _, _) in Widths())
         {
-            float[] h = Random(steps * rows * lanes, 1), d = Random(steps * columns * lanes, 2), g = Random(rows * columns, 3);
-            var expected = new double[g.Length];
-            for (int r = 0; r < rows; r++)
+            // rows and columns read forwards, both backwards (negative steps), and the columns alone backwards
+            foreach (var (rowsBack, columnsBack) in new[] { (false, false), (true, true), (false, true) })
             {
-                for (int c = 0; c < columns; c++)
+                // the gradient has two padding columns per row, which must stay as they are
+                int stride = columns + 2;
+                float[] h = Random(steps * rows * lanes, 1), d = Random(steps * columns * lanes, 2), g = Random(rows * stride, 3);
+                var expected = new double[g.Length];
+                for (int i = 0; i < g.Length; i++) expected[i] = g[i];
+                for (int r = 0; r < rows; r++)
                 {
-                    double sum = g[r * columns + c];
-                    for (int s = 0; s < steps; s++)
+                    for (int c = 0; c < columns; c++)
                     {
-                        for (int l = 0; l < lanes; l++) sum += (double)h[(s * rows + r) * lanes + l] * d[(s * columns + c) * lanes + l];
+                        double sum = g[r * stride + c];
+                        for (int s = 0; s < steps; s++)
+                        {
+                            int sr = rowsBack ? steps - 1 - s : s, sc = columnsBack ? steps - 1 - s : s;
+                            for (int l = 0; l < lanes; l++) sum += (double)h[(sr * rows + r) * lanes + l] * d[(sc * columns + c) * lanes + l];
+                        }
+
+                        expected[r * stride + c] = sum;
                     }
-
-                    expected[r * columns + c] = sum;
                 }
-            }
 
-            outer(ref h[0], rows, rows, ref d[0], columns, columns, steps, ref g[0], columns);
-            Close(expected, g);
+                int rowFirst = rowsBack ? (steps - 1) * rows * lanes : 0, columnFirst = columnsBack ? (steps - 1) * columns * lanes : 0;
+                float[] again = (float[])g.Clone();
+                outer(ref h[rowFirst], rowsBack ? -rows : rows, rows, ref d[columnFirst], columnsBack ? -columns : columns, columns, steps, ref g[0], stride);
+                Close(expected, g);
+
+                // a fixed summation order: the same inputs give the same bits
+                outer(ref h[rowFirst], rowsBack ? -rows : rows, rows, ref d[columnFirst], columnsBack ? -columns : columns, columns, steps, ref again[0], stride);
+                Assert.Equal(g, again);
+            }
         }
     }
 
