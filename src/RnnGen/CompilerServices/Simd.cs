@@ -191,35 +191,51 @@ public static class Simd
     public static Vector512<float> Exp(Vector512<float> x)
     {
         x = Vector512.Min(Vector512.Max(x, Vector512.Create(MinExpArgument)), Vector512.Create(MaxExpArgument));
-        // n = round(x log2 e) with the 1.5 * 2^23 trick; r = x - n ln 2 in two parts (Cody-Waite), |r| <= ln2 / 2.
-        Vector512<float> n = MultiplyAdd(x, Vector512.Create(Log2E), Vector512.Create(RoundingShift)) - Vector512.Create(RoundingShift);
-        Vector512<float> r = MultiplyAdd(n, Vector512.Create(-Ln2High), x);
-        r = MultiplyAdd(n, Vector512.Create(-Ln2Low), r);
-        // e^r by its Taylor polynomial to degree 7 (truncation below 6e-9 on |r| <= 0.347), in Estrin form: three
-        // multiply-adds deep instead of seven, since this sits on the recurrence's critical path.
-        Vector512<float> r2 = r * r;
-        Vector512<float> low = MultiplyAdd(r2, MultiplyAdd(r, Vector512.Create(1f / 6f), Vector512.Create(0.5f)), r + Vector512<float>.One);
-        Vector512<float> high = MultiplyAdd(r2, MultiplyAdd(r, Vector512.Create(1f / 5040f), Vector512.Create(1f / 720f)), MultiplyAdd(r, Vector512.Create(1f / 120f), Vector512.Create(1f / 24f)));
-        Vector512<float> p = MultiplyAdd(r2 * r2, high, low);
-        // 2^n from its exponent bits.
-        Vector512<float> scale = Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
+        Vector512<float> p = ExpParts(x, MultiplyAdd(x, Vector512.Create(Log2E), Vector512.Create(RoundingShift)), out Vector512<float> scale);
         return p * scale;
     }
 
-    /// <summary><c>1 / (1 + exp(-x))</c> per lane, relative error below 1e-6.</summary>
+    /// <summary>
+    /// <c>e^x = p · scale</c> for x in [-87, 88], given <paramref name="shifted"/> = <c>x log2 e + 1.5 · 2^23</c> (the caller
+    /// computes it from whatever x was made of, off the critical path): n = round(x log2 e) by the 1.5 · 2^23 trick;
+    /// r = x - n ln 2 in two parts (Cody-Waite), |r| &lt;= ln2 / 2; p = e^r by its Taylor polynomial to degree 7
+    /// (truncation below 6e-9 on |r| &lt;= 0.347) in Estrin form, three multiply-adds deep instead of seven; scale = 2^n from
+    /// its exponent bits. Callers fuse the last multiply with what follows it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Sigmoid(Vector512<float> x) => Vector512<float>.One / (Vector512<float>.One + Exp(-x));
+    private static Vector512<float> ExpParts(Vector512<float> x, Vector512<float> shifted, out Vector512<float> scale)
+    {
+        Vector512<float> n = shifted - Vector512.Create(RoundingShift);
+        Vector512<float> r = MultiplyAdd(n, Vector512.Create(-Ln2High), x);
+        r = MultiplyAdd(n, Vector512.Create(-Ln2Low), r);
+        Vector512<float> r2 = r * r;
+        Vector512<float> low = MultiplyAdd(r2, MultiplyAdd(r, Vector512.Create(1f / 6f), Vector512.Create(0.5f)), r + Vector512<float>.One);
+        Vector512<float> high = MultiplyAdd(r2, MultiplyAdd(r, Vector512.Create(1f / 5040f), Vector512.Create(1f / 720f)), MultiplyAdd(r, Vector512.Create(1f / 120f), Vector512.Create(1f / 24f)));
+        scale = Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
+        return MultiplyAdd(r2 * r2, high, low);
+    }
+
+    /// <summary><c>1 / (1 + exp(-x))</c> per lane, relative error below 1e-6; <c>1 + p · scale</c> is one multiply-add.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Sigmoid(Vector512<float> x)
+    {
+        Vector512<float> m = Vector512.Min(Vector512.Max(-x, Vector512.Create(MinExpArgument)), Vector512.Create(MaxExpArgument));
+        Vector512<float> p = ExpParts(m, MultiplyAdd(m, Vector512.Create(Log2E), Vector512.Create(RoundingShift)), out Vector512<float> scale);
+        return Vector512<float>.One / MultiplyAdd(p, scale, Vector512<float>.One);
+    }
 
     /// <summary>
     /// <c>tanh(x)</c> per lane, relative error below 1e-6: an odd Taylor polynomial to degree 13 below |x| = 0.4,
-    /// <c>1 - 2 / (e^2|x| + 1)</c> with the sign of x above it (the argument is clamped to 10, where tanh rounds to 1).
+    /// <c>1 - 2 / (e^2|x| + 1)</c> with the sign of x above it (|x| is clamped to 10, where tanh rounds to 1, so e^2|x| needs
+    /// no clamp; n comes from |x| itself, and <c>e^2|x| + 1</c> is one multiply-add).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Tanh(Vector512<float> x)
     {
         Vector512<float> sign = x & Vector512.Create(-0f);
         Vector512<float> a = Vector512.Min(x ^ sign, Vector512.Create(TanhSaturation));
-        Vector512<float> large = Vector512<float>.One - Vector512.Create(2f) / (Exp(a + a) + Vector512<float>.One);
+        Vector512<float> p = ExpParts(a + a, MultiplyAdd(a, Vector512.Create(2f * Log2E), Vector512.Create(RoundingShift)), out Vector512<float> scale);
+        Vector512<float> large = Vector512<float>.One - Vector512.Create(2f) / MultiplyAdd(p, scale, Vector512<float>.One);
         Vector512<float> x2 = x * x;
         Vector512<float> q = MultiplyAdd(Vector512.Create(Tanh13), x2, Vector512.Create(Tanh11));
         q = MultiplyAdd(q, x2, Vector512.Create(Tanh9));
@@ -266,35 +282,51 @@ public static class Simd
     public static Vector256<float> Exp(Vector256<float> x)
     {
         x = Vector256.Min(Vector256.Max(x, Vector256.Create(MinExpArgument)), Vector256.Create(MaxExpArgument));
-        // n = round(x log2 e) with the 1.5 * 2^23 trick; r = x - n ln 2 in two parts (Cody-Waite), |r| <= ln2 / 2.
-        Vector256<float> n = MultiplyAdd(x, Vector256.Create(Log2E), Vector256.Create(RoundingShift)) - Vector256.Create(RoundingShift);
-        Vector256<float> r = MultiplyAdd(n, Vector256.Create(-Ln2High), x);
-        r = MultiplyAdd(n, Vector256.Create(-Ln2Low), r);
-        // e^r by its Taylor polynomial to degree 7 (truncation below 6e-9 on |r| <= 0.347), in Estrin form: three
-        // multiply-adds deep instead of seven, since this sits on the recurrence's critical path.
-        Vector256<float> r2 = r * r;
-        Vector256<float> low = MultiplyAdd(r2, MultiplyAdd(r, Vector256.Create(1f / 6f), Vector256.Create(0.5f)), r + Vector256<float>.One);
-        Vector256<float> high = MultiplyAdd(r2, MultiplyAdd(r, Vector256.Create(1f / 5040f), Vector256.Create(1f / 720f)), MultiplyAdd(r, Vector256.Create(1f / 120f), Vector256.Create(1f / 24f)));
-        Vector256<float> p = MultiplyAdd(r2 * r2, high, low);
-        // 2^n from its exponent bits.
-        Vector256<float> scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+        Vector256<float> p = ExpParts(x, MultiplyAdd(x, Vector256.Create(Log2E), Vector256.Create(RoundingShift)), out Vector256<float> scale);
         return p * scale;
     }
 
-    /// <summary><c>1 / (1 + exp(-x))</c> per lane, relative error below 1e-6.</summary>
+    /// <summary>
+    /// <c>e^x = p · scale</c> for x in [-87, 88], given <paramref name="shifted"/> = <c>x log2 e + 1.5 · 2^23</c> (the caller
+    /// computes it from whatever x was made of, off the critical path): n = round(x log2 e) by the 1.5 · 2^23 trick;
+    /// r = x - n ln 2 in two parts (Cody-Waite), |r| &lt;= ln2 / 2; p = e^r by its Taylor polynomial to degree 7
+    /// (truncation below 6e-9 on |r| &lt;= 0.347) in Estrin form, three multiply-adds deep instead of seven; scale = 2^n from
+    /// its exponent bits. Callers fuse the last multiply with what follows it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Sigmoid(Vector256<float> x) => Vector256<float>.One / (Vector256<float>.One + Exp(-x));
+    private static Vector256<float> ExpParts(Vector256<float> x, Vector256<float> shifted, out Vector256<float> scale)
+    {
+        Vector256<float> n = shifted - Vector256.Create(RoundingShift);
+        Vector256<float> r = MultiplyAdd(n, Vector256.Create(-Ln2High), x);
+        r = MultiplyAdd(n, Vector256.Create(-Ln2Low), r);
+        Vector256<float> r2 = r * r;
+        Vector256<float> low = MultiplyAdd(r2, MultiplyAdd(r, Vector256.Create(1f / 6f), Vector256.Create(0.5f)), r + Vector256<float>.One);
+        Vector256<float> high = MultiplyAdd(r2, MultiplyAdd(r, Vector256.Create(1f / 5040f), Vector256.Create(1f / 720f)), MultiplyAdd(r, Vector256.Create(1f / 120f), Vector256.Create(1f / 24f)));
+        scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+        return MultiplyAdd(r2 * r2, high, low);
+    }
+
+    /// <summary><c>1 / (1 + exp(-x))</c> per lane, relative error below 1e-6; <c>1 + p · scale</c> is one multiply-add.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Sigmoid(Vector256<float> x)
+    {
+        Vector256<float> m = Vector256.Min(Vector256.Max(-x, Vector256.Create(MinExpArgument)), Vector256.Create(MaxExpArgument));
+        Vector256<float> p = ExpParts(m, MultiplyAdd(m, Vector256.Create(Log2E), Vector256.Create(RoundingShift)), out Vector256<float> scale);
+        return Vector256<float>.One / MultiplyAdd(p, scale, Vector256<float>.One);
+    }
 
     /// <summary>
     /// <c>tanh(x)</c> per lane, relative error below 1e-6: an odd Taylor polynomial to degree 13 below |x| = 0.4,
-    /// <c>1 - 2 / (e^2|x| + 1)</c> with the sign of x above it (the argument is clamped to 10, where tanh rounds to 1).
+    /// <c>1 - 2 / (e^2|x| + 1)</c> with the sign of x above it (|x| is clamped to 10, where tanh rounds to 1, so e^2|x| needs
+    /// no clamp; n comes from |x| itself, and <c>e^2|x| + 1</c> is one multiply-add).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Tanh(Vector256<float> x)
     {
         Vector256<float> sign = x & Vector256.Create(-0f);
         Vector256<float> a = Vector256.Min(x ^ sign, Vector256.Create(TanhSaturation));
-        Vector256<float> large = Vector256<float>.One - Vector256.Create(2f) / (Exp(a + a) + Vector256<float>.One);
+        Vector256<float> p = ExpParts(a + a, MultiplyAdd(a, Vector256.Create(2f * Log2E), Vector256.Create(RoundingShift)), out Vector256<float> scale);
+        Vector256<float> large = Vector256<float>.One - Vector256.Create(2f) / MultiplyAdd(p, scale, Vector256<float>.One);
         Vector256<float> x2 = x * x;
         Vector256<float> q = MultiplyAdd(Vector256.Create(Tanh13), x2, Vector256.Create(Tanh11));
         q = MultiplyAdd(q, x2, Vector256.Create(Tanh9));
@@ -341,35 +373,51 @@ public static class Simd
     public static Vector128<float> Exp(Vector128<float> x)
     {
         x = Vector128.Min(Vector128.Max(x, Vector128.Create(MinExpArgument)), Vector128.Create(MaxExpArgument));
-        // n = round(x log2 e) with the 1.5 * 2^23 trick; r = x - n ln 2 in two parts (Cody-Waite), |r| <= ln2 / 2.
-        Vector128<float> n = MultiplyAdd(x, Vector128.Create(Log2E), Vector128.Create(RoundingShift)) - Vector128.Create(RoundingShift);
-        Vector128<float> r = MultiplyAdd(n, Vector128.Create(-Ln2High), x);
-        r = MultiplyAdd(n, Vector128.Create(-Ln2Low), r);
-        // e^r by its Taylor polynomial to degree 7 (truncation below 6e-9 on |r| <= 0.347), in Estrin form: three
-        // multiply-adds deep instead of seven, since this sits on the recurrence's critical path.
-        Vector128<float> r2 = r * r;
-        Vector128<float> low = MultiplyAdd(r2, MultiplyAdd(r, Vector128.Create(1f / 6f), Vector128.Create(0.5f)), r + Vector128<float>.One);
-        Vector128<float> high = MultiplyAdd(r2, MultiplyAdd(r, Vector128.Create(1f / 5040f), Vector128.Create(1f / 720f)), MultiplyAdd(r, Vector128.Create(1f / 120f), Vector128.Create(1f / 24f)));
-        Vector128<float> p = MultiplyAdd(r2 * r2, high, low);
-        // 2^n from its exponent bits.
-        Vector128<float> scale = Vector128.ShiftLeft(Vector128.ConvertToInt32(n) + Vector128.Create(127), 23).AsSingle();
+        Vector128<float> p = ExpParts(x, MultiplyAdd(x, Vector128.Create(Log2E), Vector128.Create(RoundingShift)), out Vector128<float> scale);
         return p * scale;
     }
 
-    /// <summary><c>1 / (1 + exp(-x))</c> per lane, relative error below 1e-6.</summary>
+    /// <summary>
+    /// <c>e^x = p · scale</c> for x in [-87, 88], given <paramref name="shifted"/> = <c>x log2 e + 1.5 · 2^23</c> (the caller
+    /// computes it from whatever x was made of, off the critical path): n = round(x log2 e) by the 1.5 · 2^23 trick;
+    /// r = x - n ln 2 in two parts (Cody-Waite), |r| &lt;= ln2 / 2; p = e^r by its Taylor polynomial to degree 7
+    /// (truncation below 6e-9 on |r| &lt;= 0.347) in Estrin form, three multiply-adds deep instead of seven; scale = 2^n from
+    /// its exponent bits. Callers fuse the last multiply with what follows it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Sigmoid(Vector128<float> x) => Vector128<float>.One / (Vector128<float>.One + Exp(-x));
+    private static Vector128<float> ExpParts(Vector128<float> x, Vector128<float> shifted, out Vector128<float> scale)
+    {
+        Vector128<float> n = shifted - Vector128.Create(RoundingShift);
+        Vector128<float> r = MultiplyAdd(n, Vector128.Create(-Ln2High), x);
+        r = MultiplyAdd(n, Vector128.Create(-Ln2Low), r);
+        Vector128<float> r2 = r * r;
+        Vector128<float> low = MultiplyAdd(r2, MultiplyAdd(r, Vector128.Create(1f / 6f), Vector128.Create(0.5f)), r + Vector128<float>.One);
+        Vector128<float> high = MultiplyAdd(r2, MultiplyAdd(r, Vector128.Create(1f / 5040f), Vector128.Create(1f / 720f)), MultiplyAdd(r, Vector128.Create(1f / 120f), Vector128.Create(1f / 24f)));
+        scale = Vector128.ShiftLeft(Vector128.ConvertToInt32(n) + Vector128.Create(127), 23).AsSingle();
+        return MultiplyAdd(r2 * r2, high, low);
+    }
+
+    /// <summary><c>1 / (1 + exp(-x))</c> per lane, relative error below 1e-6; <c>1 + p · scale</c> is one multiply-add.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sigmoid(Vector128<float> x)
+    {
+        Vector128<float> m = Vector128.Min(Vector128.Max(-x, Vector128.Create(MinExpArgument)), Vector128.Create(MaxExpArgument));
+        Vector128<float> p = ExpParts(m, MultiplyAdd(m, Vector128.Create(Log2E), Vector128.Create(RoundingShift)), out Vector128<float> scale);
+        return Vector128<float>.One / MultiplyAdd(p, scale, Vector128<float>.One);
+    }
 
     /// <summary>
     /// <c>tanh(x)</c> per lane, relative error below 1e-6: an odd Taylor polynomial to degree 13 below |x| = 0.4,
-    /// <c>1 - 2 / (e^2|x| + 1)</c> with the sign of x above it (the argument is clamped to 10, where tanh rounds to 1).
+    /// <c>1 - 2 / (e^2|x| + 1)</c> with the sign of x above it (|x| is clamped to 10, where tanh rounds to 1, so e^2|x| needs
+    /// no clamp; n comes from |x| itself, and <c>e^2|x| + 1</c> is one multiply-add).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Tanh(Vector128<float> x)
     {
         Vector128<float> sign = x & Vector128.Create(-0f);
         Vector128<float> a = Vector128.Min(x ^ sign, Vector128.Create(TanhSaturation));
-        Vector128<float> large = Vector128<float>.One - Vector128.Create(2f) / (Exp(a + a) + Vector128<float>.One);
+        Vector128<float> p = ExpParts(a + a, MultiplyAdd(a, Vector128.Create(2f * Log2E), Vector128.Create(RoundingShift)), out Vector128<float> scale);
+        Vector128<float> large = Vector128<float>.One - Vector128.Create(2f) / MultiplyAdd(p, scale, Vector128<float>.One);
         Vector128<float> x2 = x * x;
         Vector128<float> q = MultiplyAdd(Vector128.Create(Tanh13), x2, Vector128.Create(Tanh11));
         q = MultiplyAdd(q, x2, Vector128.Create(Tanh9));

@@ -140,7 +140,6 @@ internal sealed class CellProgram
         return false;
     }
 
-    /// <summary>Every node of type <typeparamref name="T"/> in <paramref name="e"/>, outermost first.</summary>
     /// <summary>
     /// The program with recurrent dropout on the second products' sources: the previous state a source reads becomes
     /// <c>h ⊙ m_gate</c> (Keras 3's <c>r * h_tm1_h</c> in a reset-before GRU). The gate products <c>h R</c> drop their
@@ -174,6 +173,7 @@ internal sealed class CellProgram
         _ => e,
     };
 
+    /// <summary>Every node of type <typeparamref name="T"/> in <paramref name="e"/>, outermost first.</summary>
     public static IEnumerable<T> Find<T>(CellExpr e) where T : CellExpr
     {
         if (e is T match) yield return match;
