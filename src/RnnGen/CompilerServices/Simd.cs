@@ -20,6 +20,7 @@ public static class Simd
     private const float Ln2High = 0.693359375f;       // ln 2 rounded to 10 bits, so n * Ln2High is exact
     private const float Ln2Low = -2.12194440e-4f;     // ln 2 - Ln2High
     private const float RoundingShift = 12582912f;    // 1.5 * 2^23: adding it rounds to an integer
+    private const int ShiftedBias = 0x4B400000 - 127; // the bits of 1.5 * 2^23 + n are 0x4B400000 + n; 2^n's exponent field is n + 127
     private const float MinExpArgument = -87f;
     private const float MaxExpArgument = 88f;
     private const float TanhSaturation = 10f;
@@ -200,7 +201,8 @@ public static class Simd
     /// computes it from whatever x was made of, off the critical path): n = round(x log2 e) by the 1.5 · 2^23 trick;
     /// r = x - n ln 2 in two parts (Cody-Waite), |r| &lt;= ln2 / 2; p = e^r by its Taylor polynomial to degree 7
     /// (truncation below 6e-9 on |r| &lt;= 0.347) in Estrin form, three multiply-adds deep instead of seven; scale = 2^n from
-    /// its exponent bits. Callers fuse the last multiply with what follows it.
+    /// its exponent bits, which are the low bits of <paramref name="shifted"/> itself (no float-to-int conversion). Callers
+    /// fuse the last multiply with what follows it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> ExpParts(Vector512<float> x, Vector512<float> shifted, out Vector512<float> scale)
@@ -211,7 +213,7 @@ public static class Simd
         Vector512<float> r2 = r * r;
         Vector512<float> low = MultiplyAdd(r2, MultiplyAdd(r, Vector512.Create(1f / 6f), Vector512.Create(0.5f)), r + Vector512<float>.One);
         Vector512<float> high = MultiplyAdd(r2, MultiplyAdd(r, Vector512.Create(1f / 5040f), Vector512.Create(1f / 720f)), MultiplyAdd(r, Vector512.Create(1f / 120f), Vector512.Create(1f / 24f)));
-        scale = Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
+        scale = Vector512.ShiftLeft(shifted.AsInt32() - Vector512.Create(ShiftedBias), 23).AsSingle();
         return MultiplyAdd(r2 * r2, high, low);
     }
 
@@ -291,7 +293,8 @@ public static class Simd
     /// computes it from whatever x was made of, off the critical path): n = round(x log2 e) by the 1.5 · 2^23 trick;
     /// r = x - n ln 2 in two parts (Cody-Waite), |r| &lt;= ln2 / 2; p = e^r by its Taylor polynomial to degree 7
     /// (truncation below 6e-9 on |r| &lt;= 0.347) in Estrin form, three multiply-adds deep instead of seven; scale = 2^n from
-    /// its exponent bits. Callers fuse the last multiply with what follows it.
+    /// its exponent bits, which are the low bits of <paramref name="shifted"/> itself (no float-to-int conversion). Callers
+    /// fuse the last multiply with what follows it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> ExpParts(Vector256<float> x, Vector256<float> shifted, out Vector256<float> scale)
@@ -302,7 +305,7 @@ public static class Simd
         Vector256<float> r2 = r * r;
         Vector256<float> low = MultiplyAdd(r2, MultiplyAdd(r, Vector256.Create(1f / 6f), Vector256.Create(0.5f)), r + Vector256<float>.One);
         Vector256<float> high = MultiplyAdd(r2, MultiplyAdd(r, Vector256.Create(1f / 5040f), Vector256.Create(1f / 720f)), MultiplyAdd(r, Vector256.Create(1f / 120f), Vector256.Create(1f / 24f)));
-        scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+        scale = Vector256.ShiftLeft(shifted.AsInt32() - Vector256.Create(ShiftedBias), 23).AsSingle();
         return MultiplyAdd(r2 * r2, high, low);
     }
 
@@ -382,7 +385,8 @@ public static class Simd
     /// computes it from whatever x was made of, off the critical path): n = round(x log2 e) by the 1.5 · 2^23 trick;
     /// r = x - n ln 2 in two parts (Cody-Waite), |r| &lt;= ln2 / 2; p = e^r by its Taylor polynomial to degree 7
     /// (truncation below 6e-9 on |r| &lt;= 0.347) in Estrin form, three multiply-adds deep instead of seven; scale = 2^n from
-    /// its exponent bits. Callers fuse the last multiply with what follows it.
+    /// its exponent bits, which are the low bits of <paramref name="shifted"/> itself (no float-to-int conversion). Callers
+    /// fuse the last multiply with what follows it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> ExpParts(Vector128<float> x, Vector128<float> shifted, out Vector128<float> scale)
@@ -393,7 +397,7 @@ public static class Simd
         Vector128<float> r2 = r * r;
         Vector128<float> low = MultiplyAdd(r2, MultiplyAdd(r, Vector128.Create(1f / 6f), Vector128.Create(0.5f)), r + Vector128<float>.One);
         Vector128<float> high = MultiplyAdd(r2, MultiplyAdd(r, Vector128.Create(1f / 5040f), Vector128.Create(1f / 720f)), MultiplyAdd(r, Vector128.Create(1f / 120f), Vector128.Create(1f / 24f)));
-        scale = Vector128.ShiftLeft(Vector128.ConvertToInt32(n) + Vector128.Create(127), 23).AsSingle();
+        scale = Vector128.ShiftLeft(shifted.AsInt32() - Vector128.Create(ShiftedBias), 23).AsSingle();
         return MultiplyAdd(r2 * r2, high, low);
     }
 
