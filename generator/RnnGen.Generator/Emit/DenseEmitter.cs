@@ -144,10 +144,10 @@ internal sealed class DenseEmitter : LayerEmitter
         }
     }
 
-    /// <summary><c>MathF.Max(MathF.Max(z0, z1), MathF.Max(z2, z3))</c>: a balanced tree, log-depth instead of a chain.</summary>
+    /// <summary><c>Max(Max(z0, z1), Max(z2, z3))</c> (<c>Activations.Max</c>): a balanced tree, log-depth instead of a chain.</summary>
     private static string MaxTree(string z, int offset, int count) => count == 1
         ? $"{z}{offset}"
-        : $"global::System.MathF.Max({MaxTree(z, offset, count / 2)}, {MaxTree(z, offset + count / 2, count - count / 2)})";
+        : $"global::RnnGen.CompilerServices.Activations.Max({MaxTree(z, offset, count / 2)}, {MaxTree(z, offset + count / 2, count - count / 2)})";
 
     /// <summary><c>(e0 + e1) + (e2 + e3)</c>: a balanced sum, log-depth instead of a chain.</summary>
     private static string SumTree(string e, int offset, int count) => count == 1

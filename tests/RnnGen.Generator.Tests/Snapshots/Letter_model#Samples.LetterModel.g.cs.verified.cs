@@ -711,7 +711,7 @@ partial class LetterModel : global::RnnGen.IBatchModel
         float z4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 46) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36))
             + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41);
         // softmax: y = exp(z - max z) / sum exp(z - max z)
-        float max = global::System.MathF.Max(global::System.MathF.Max(z0, z1), global::System.MathF.Max(z2, global::System.MathF.Max(z3, z4)));
+        float max = global::RnnGen.CompilerServices.Activations.Max(global::RnnGen.CompilerServices.Activations.Max(z0, z1), global::RnnGen.CompilerServices.Activations.Max(z2, global::RnnGen.CompilerServices.Activations.Max(z3, z4)));
         float e0 = global::RnnGen.CompilerServices.Activations.Exp(z0 - max);
         float e1 = global::RnnGen.CompilerServices.Activations.Exp(z1 - max);
         float e2 = global::RnnGen.CompilerServices.Activations.Exp(z2 - max);
@@ -788,7 +788,7 @@ partial class LetterModel : global::RnnGen.IBatchModel
         float z4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 46) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36))
             + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41);
         // softmax: y = exp(z - max z) / sum exp(z - max z)
-        float max = global::System.MathF.Max(global::System.MathF.Max(z0, z1), global::System.MathF.Max(z2, global::System.MathF.Max(z3, z4)));
+        float max = global::RnnGen.CompilerServices.Activations.Max(global::RnnGen.CompilerServices.Activations.Max(z0, z1), global::RnnGen.CompilerServices.Activations.Max(z2, global::RnnGen.CompilerServices.Activations.Max(z3, z4)));
         float e0 = global::RnnGen.CompilerServices.Activations.Exp(z0 - max);
         float e1 = global::RnnGen.CompilerServices.Activations.Exp(z1 - max);
         float e2 = global::RnnGen.CompilerServices.Activations.Exp(z2 - max);
