@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using RnnGen.Generator.Model;
 
@@ -40,11 +41,22 @@ internal sealed class DenseEmitter : LayerEmitter
         }
 
         EmitChunked(w, ForwardMethod, ForwardParameters, ForwardArguments, comment, Ascending(N), In * U,
-            prologue: () => w.WriteLine("global::System.Span<float> y = ws;"),
+            prologue: () => WriteRefs(w, ("p", LayerParameterEnd), ("x", N * In), ("ws", N * U)), // ws holds y, [N, u]
             emitStep: n =>
             {
                 if (N > 1) w.WriteLine($"// timestep {n}");
-                EmitApply(w, "x", n * In, "y", n * U);
+                if (N == 1)
+                {
+                    WriteLoads(w, "x", "x", 0, In, "the input");
+                    EmitApply(w, i => $"x{i}", "ws", 0);
+                    return;
+                }
+
+                using (w.Block())
+                {
+                    WriteLoads(w, "x", "x", n * In, In, $"the input x_{n}");
+                    EmitApply(w, i => $"x{i}", "ws", n * U);
+                }
             });
     }
 
@@ -119,15 +131,31 @@ internal sealed class DenseEmitter : LayerEmitter
         WriteInliningHint(w, In * U);
         using (w.Block($"private static void {StepMethod}({StepParameters})"))
         {
-            if (Loops) EmitLoopApply(w, "x");
-            else EmitApply(w, "x", 0, "y", 0);
+            if (Loops)
+            {
+                EmitLoopApply(w, "x");
+            }
+            else
+            {
+                WriteRefs(w, ("p", LayerParameterEnd), ("x", In), ("y", U));
+                WriteLoads(w, "x", "x", 0, In, "the input");
+                EmitApply(w, i => $"x{i}", "y", 0);
+            }
         }
     }
 
-    /// <summary><c>MathF.Max(MathF.Max(y0, y1), MathF.Max(y2, y3))</c>: a balanced tree, log-depth instead of a chain.</summary>
-    private static string MaxTree(string y, int offset, int count) => count == 1
-        ? $"{y}[{offset}]"
-        : $"global::System.MathF.Max({MaxTree(y, offset, count / 2)}, {MaxTree(y, offset + count / 2, count - count / 2)})";
+    /// <summary><c>Max(Max(z0, z1), Max(z2, z3))</c> (<c>Activations.Max</c>): a balanced tree, log-depth instead of a chain.</summary>
+    private static string MaxTree(string z, int offset, int count) => count == 1
+        ? $"{z}{offset}"
+        : $"global::RnnGen.CompilerServices.Activations.Max({MaxTree(z, offset, count / 2)}, {MaxTree(z, offset + count / 2, count - count / 2)})";
+
+    /// <summary><c>(e0 + e1) + (e2 + e3)</c>: a balanced sum, log-depth instead of a chain.</summary>
+    private static string SumTree(string e, int offset, int count) => count == 1
+        ? $"{e}{offset}"
+        : count == 2 ? $"{e}{offset} + {e}{offset + 1}"
+        : $"{Group(SumTree(e, offset, count / 2), count / 2)} + {Group(SumTree(e, offset + count / 2, count - count / 2), count - count / 2)}";
+
+    private static string Group(string sum, int count) => count == 1 ? sum : "(" + sum + ")";
 
     private void EmitLoopApply(CodeWriter w, string x)
     {
@@ -136,26 +164,29 @@ internal sealed class DenseEmitter : LayerEmitter
         if (Act != ActivationKind.Linear) w.WriteLine($"global::RnnGen.CompilerServices.Kernels.Activate({EnumName(Act)}, y);");
     }
 
-    /// <summary>One application, straight-line: <c>y_j = f(b_j + sum_i x_i W_ij)</c>; softmax normalizes after.</summary>
-    private void EmitApply(CodeWriter w, string x, int xOffset, string y, int yOffset)
+    /// <summary>
+    /// One application, straight-line: <c>y_j = f(b_j + sum_i x_i W_ij)</c>, stored at <paramref name="yOffset"/> of the
+    /// checked slice <paramref name="y"/>; softmax keeps <c>z</c> and the exps in locals and stores once, normalized.
+    /// </summary>
+    private void EmitApply(CodeWriter w, Func<int, string> x, string y, int yOffset)
     {
+        bool softmax = Act == ActivationKind.Softmax;
+        string? f = Function(Act);
+        if (softmax) w.WriteLine($"// z = x W{(HasBias ? " + b" : "")}");
         for (int j = 0; j < U; j++)
         {
             var terms = new List<string>();
-            if (HasBias) terms.Add($"p[{B + j}]");
-            for (int i = 0; i < In; i++) terms.Add($"{x}[{xOffset + i}] * p[{K + i * U + j}]");
-            WriteActivated(w, $"{y}[{yOffset + j}]", Act, terms);
+            if (HasBias) terms.Add(Read("p", B + j));
+            for (int i = 0; i < In; i++) terms.Add($"{x(i)} * {Read("p", K + i * U + j)}");
+            if (softmax) w.WriteSum($"float z{j} = ", terms, ";", TermsPerLine);
+            else w.WriteSum(Read(y, yOffset + j) + " = " + (f is null ? "" : f + "("), terms, (f is null ? "" : ")") + ";", TermsPerLine);
         }
 
-        if (Act != ActivationKind.Softmax) return;
+        if (!softmax) return;
         w.WriteLine("// softmax: y = exp(z - max z) / sum exp(z - max z)");
-        using (w.Block())
-        {
-            w.WriteLine($"float max = {MaxTree(y, yOffset, U)};");
-            w.WriteLine("float sum = 0f;");
-            for (int j = 0; j < U; j++) w.WriteLine($"sum += {y}[{yOffset + j}] = global::RnnGen.CompilerServices.Activations.Exp({y}[{yOffset + j}] - max);");
-            w.WriteLine("float scale = 1f / sum;");
-            for (int j = 0; j < U; j++) w.WriteLine($"{y}[{yOffset + j}] *= scale;");
-        }
+        w.WriteLine($"float max = {MaxTree("z", 0, U)};");
+        for (int j = 0; j < U; j++) w.WriteLine($"float e{j} = global::RnnGen.CompilerServices.Activations.Exp(z{j} - max);");
+        w.WriteLine($"float scale = 1f / ({SumTree("e", 0, U)});");
+        for (int j = 0; j < U; j++) w.WriteLine(Write($"e{j} * scale", y, yOffset + j));
     }
 }

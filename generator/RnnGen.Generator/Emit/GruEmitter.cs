@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using RnnGen.Generator.Model;
 
@@ -95,19 +96,21 @@ internal sealed class GruEmitter : LayerEmitter
         }
 
         EmitChunked(w, ForwardMethod, ForwardParameters, ForwardArguments, comment, Ascending(T), G * (In + U),
-            prologue: () => DeclareSlices(w, "global::System.Span<float>"),
+            prologue: () => WriteRefs(w, ("p", LayerParameterEnd), ("x", T * In), ("ws", WorkspaceLength)), // ws holds gates, rh, h
             emitStep: s =>
             {
                 w.WriteLine($"// timestep {s}: reads x_{InputStep(s)}{(s == 0 ? ", h_(-1) = 0" : "")}");
                 using (w.Block())
                 {
-                    EmitCell(w, "x", InputStep(s) * In, s == 0 ? null : "h", (s - 1) * U);
+                    WriteLoads(w, "x", "x", InputStep(s) * In, In, $"the input x_{InputStep(s)}");
+                    if (s > 0) WriteLoads(w, "h", "ws", HOffset + (s - 1) * U, U, $"h_{s - 1}, from the previous timestep");
+                    EmitCell(w, i => $"x{i}", s == 0 ? null : k => $"h{k}");
+                    w.WriteLine("// h = z h_(s-1) + (1 - z) hh; everything cached for Backward");
                     for (int j = 0; j < U; j++)
                     {
-                        w.WriteLine($"gates[{s * G + j}] = z{j}; gates[{s * G + U + j}] = r{j}; gates[{s * G + 2 * U + j}] = hh{j};{(ResetAfter ? $" rh[{s * U + j}] = rh{j};" : "")}");
-                        w.WriteLine(s == 0
-                            ? $"h[{s * U + j}] = (1f - z{j}) * hh{j};"
-                            : $"h[{s * U + j}] = z{j} * h[{(s - 1) * U + j}] + (1f - z{j}) * hh{j};");
+                        int a = s * G + j;
+                        w.WriteLine($"{Write($"z{j}", "ws", a)} {Write($"r{j}", "ws", a + U)} {Write($"hh{j}", "ws", a + 2 * U)}{(ResetAfter ? " " + Write($"rh{j}", "ws", RhOffset + s * U + j) : "")}");
+                        w.WriteLine(Write(s == 0 ? $"(1f - z{j}) * hh{j}" : $"z{j} * h{j} + (1f - z{j}) * hh{j}", "ws", HOffset + s * U + j));
                     }
                 }
             });
@@ -330,16 +333,22 @@ internal sealed class GruEmitter : LayerEmitter
             }
             else
             {
-                EmitCell(w, "x", 0, "state", 0);
-                for (int j = 0; j < U; j++) w.WriteLine($"y[{j}] = z{j} * state[{j}] + (1f - z{j}) * hh{j};");
+                WriteRefs(w, ("p", LayerParameterEnd), ("x", In), ("state", U), ("y", U));
+                WriteLoads(w, "x", "x", 0, In, "the input");
+                WriteLoads(w, "h", "state", 0, U, "the state: h of the previous step");
+                EmitCell(w, i => $"x{i}", k => $"h{k}");
+                w.WriteLine("// y = state = z h + (1 - z) hh");
+                for (int j = 0; j < U; j++) w.WriteLine($"float y{j} = z{j} * h{j} + (1f - z{j}) * hh{j};");
+                for (int j = 0; j < U; j++) w.WriteLine($"{Write($"y{j}", "y", j)} {Write($"y{j}", "state", j)}");
+                return;
             }
 
             w.WriteLine("y.CopyTo(state);");
         }
     }
 
-    /// <summary>Locals <c>z_j, r_j, hh_j</c> (and <c>rh_j</c> with ResetAfter) for one timestep, straight-line.</summary>
-    private void EmitCell(CodeWriter w, string x, int xOffset, string? prev, int prevOffset)
+    /// <summary>Locals <c>z_j, r_j, hh_j</c> (and <c>rh_j</c> with ResetAfter) for one timestep, straight-line, from the input and previous-state locals.</summary>
+    private void EmitCell(CodeWriter w, Func<int, string> x, Func<int, string>? prev)
     {
         w.WriteLine($"// gates: z, r = {Name(Rec)}(x K + h R + biases)");
         string[] names = { "z", "r" };
@@ -349,15 +358,15 @@ internal sealed class GruEmitter : LayerEmitter
             {
                 int column = q * U + j;
                 var terms = new List<string>();
-                if (HasBias) terms.Add($"p[{InputBias + column}]");
-                if (HasBias && ResetAfter) terms.Add($"p[{RecurrentBias + column}]");
-                for (int i = 0; i < In; i++) terms.Add($"{x}[{xOffset + i}] * p[{K + i * G + column}]");
+                if (HasBias) terms.Add(Read("p", InputBias + column));
+                if (HasBias && ResetAfter) terms.Add(Read("p", RecurrentBias + column));
+                for (int i = 0; i < In; i++) terms.Add($"{x(i)} * {Read("p", K + i * G + column)}");
                 if (prev is not null)
                 {
-                    for (int k = 0; k < U; k++) terms.Add($"{prev}[{prevOffset + k}] * p[{R + k * G + column}]");
+                    for (int k = 0; k < U; k++) terms.Add($"{prev(k)} * {Read("p", R + k * G + column)}");
                 }
 
-                WriteActivated(w, $"float {names[q]}{j}", Rec, terms);
+                WriteActivated(w, $"float {names[q]}{j}", Rec, terms, perLine: TermsPerLine);
             }
         }
 
@@ -371,27 +380,27 @@ internal sealed class GruEmitter : LayerEmitter
             if (ResetAfter)
             {
                 var recurrent = new List<string>();
-                if (HasBias) recurrent.Add($"p[{RecurrentBias + column}]");
+                if (HasBias) recurrent.Add(Read("p", RecurrentBias + column));
                 if (prev is not null)
                 {
-                    for (int k = 0; k < U; k++) recurrent.Add($"{prev}[{prevOffset + k}] * p[{R + k * G + column}]");
+                    for (int k = 0; k < U; k++) recurrent.Add($"{prev(k)} * {Read("p", R + k * G + column)}");
                 }
 
-                w.WriteSum($"float rh{j} = ", recurrent, ";");
+                w.WriteSum($"float rh{j} = ", recurrent, ";", TermsPerLine);
             }
 
-            if (HasBias) terms.Add($"p[{InputBias + column}]");
-            for (int i = 0; i < In; i++) terms.Add($"{x}[{xOffset + i}] * p[{K + i * G + column}]");
+            if (HasBias) terms.Add(Read("p", InputBias + column));
+            for (int i = 0; i < In; i++) terms.Add($"{x(i)} * {Read("p", K + i * G + column)}");
             if (ResetAfter)
             {
                 terms.Add($"r{j} * rh{j}");
             }
             else if (prev is not null)
             {
-                for (int k = 0; k < U; k++) terms.Add($"r{k} * {prev}[{prevOffset + k}] * p[{R + k * G + column}]");
+                for (int k = 0; k < U; k++) terms.Add($"r{k} * {prev(k)} * {Read("p", R + k * G + column)}");
             }
 
-            WriteActivated(w, $"float hh{j}", Act, terms);
+            WriteActivated(w, $"float hh{j}", Act, terms, perLine: TermsPerLine);
         }
     }
 }

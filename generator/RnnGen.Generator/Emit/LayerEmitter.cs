@@ -180,6 +180,49 @@ internal abstract class LayerEmitter
         return steps;
     }
 
+    /// <summary>One past the last weight of this layer: the length <c>p</c> must have.</summary>
+    protected int LayerParameterEnd => Layer.ParameterOffset + Layer.ParameterCount;
+
+    /// <summary>
+    /// Straight-line Forward and Step read and write their slices through refs at constant offsets, as the vector tier does:
+    /// writes <c>if (p.Length &lt; 27 || x.Length &lt; 5) Guard.ThrowBadSlice();</c>, one check per slice at entry, then
+    /// <c>ref float pr = ref RnnSimd.Ref(p);</c> for each. The ref of a slice is its name's first letter and <c>r</c>
+    /// (<c>pr</c>, <c>xr</c>, <c>wr</c> for <c>ws</c>, <c>sr</c> for <c>state</c>, <c>yr</c>).
+    /// </summary>
+    protected static void WriteRefs(CodeWriter w, params (string Span, int Length)[] slices)
+    {
+        var checks = new List<string>();
+        foreach (var (span, length) in slices) checks.Add($"{span}.Length < {length}");
+        w.WriteLine($"if ({string.Join(" || ", checks)}) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();");
+        foreach (var (span, _) in slices) w.WriteLine($"ref float {RefName(span)} = ref RnnSimd.Ref({span});");
+    }
+
+    /// <summary>The ref <see cref="WriteRefs"/> declares for <paramref name="span"/>.</summary>
+    protected static string RefName(string span) => span.Substring(0, 1) + "r";
+
+    /// <summary>
+    /// <c>Unsafe.Add(ref pr, 24)</c> (fully qualified: a user's type may be named Unsafe): element <paramref name="index"/> of a slice <see cref="WriteRefs"/> checked. <c>Unsafe.Add</c>
+    /// is a JIT intrinsic; a helper such as <c>RnnSimd.Load1</c> would be an inlining candidate, and a straight-line method has
+    /// hundreds of them, more than the JIT's inlining budget per method, so some would stay calls.
+    /// </summary>
+    protected static string Read(string span, int index) => $"global::System.Runtime.CompilerServices.Unsafe.Add(ref {RefName(span)}, {index})";
+
+    /// <summary>Terms per line of a straight-line sum of <see cref="Read"/>s: each line one partial sum, short enough to read.</summary>
+    protected const int TermsPerLine = 3;
+
+    /// <summary><c>Unsafe.Add(ref yr, 0) = value;</c>: writes element <paramref name="index"/> of a slice <see cref="WriteRefs"/> checked.</summary>
+    protected static string Write(string value, string span, int index) => $"{Read(span, index)} = {value};";
+
+    /// <summary>
+    /// <c>float x0 = Unsafe.Add(ref xr, 5);</c>, one line each, under a comment: <paramref name="count"/> elements of a checked
+    /// slice from <paramref name="offset"/> into locals named <paramref name="local"/> and their index, so each is read once.
+    /// </summary>
+    protected static void WriteLoads(CodeWriter w, string local, string span, int offset, int count, string comment)
+    {
+        w.WriteLine($"// {comment}");
+        for (int i = 0; i < count; i++) w.WriteLine($"float {local}{i} = {Read(span, offset + i)};");
+    }
+
     /// <summary>The scalar function for <paramref name="activation"/> (<c>Activations.Tanh</c>), or null for Linear and Softmax.</summary>
     protected static string? Function(ActivationKind activation) => activation switch
     {
@@ -195,10 +238,10 @@ internal abstract class LayerEmitter
         Function(activation) is { } f ? $"{f}({z})" : z;
 
     /// <summary>Writes <c>target = f(t1 + t2 + ...)</c>, wrapping long sums.</summary>
-    protected static void WriteActivated(CodeWriter w, string target, ActivationKind activation, IReadOnlyList<string> terms, string assign = " = ")
+    protected static void WriteActivated(CodeWriter w, string target, ActivationKind activation, IReadOnlyList<string> terms, string assign = " = ", int perLine = 6)
     {
         string? f = Function(activation);
-        w.WriteSum(target + assign + (f is null ? "" : f + "("), terms, f is null ? ";" : ");");
+        w.WriteSum(target + assign + (f is null ? "" : f + "("), terms, f is null ? ";" : ");", perLine);
     }
 
     /// <summary><c>d * f'(z)</c> expressed through the output <c>y = f(z)</c>.</summary>

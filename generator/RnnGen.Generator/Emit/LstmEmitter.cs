@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using RnnGen.Generator.Model;
 
@@ -72,24 +73,32 @@ internal sealed class LstmEmitter : LayerEmitter
         }
 
         EmitChunked(w, ForwardMethod, ForwardParameters, ForwardArguments, comment, Ascending(T), G * (In + U),
-            prologue: () => DeclareSlices(w, "global::System.Span<float>"),
+            prologue: () => WriteRefs(w, ("p", LayerParameterEnd), ("x", T * In), ("ws", WorkspaceLength)), // ws holds gates, c, f(c), h
             emitStep: s =>
             {
                 w.WriteLine($"// timestep {s}: reads x_{InputStep(s)}{(s == 0 ? ", h_(-1) = c_(-1) = 0" : "")}");
                 using (w.Block())
                 {
-                    EmitGates(w, "x", InputStep(s) * In, s == 0 ? null : "h", (s - 1) * U);
-                    w.WriteLine($"// c = f c_(s-1) + i g; h = o {Name(Act)}(c)");
+                    WriteLoads(w, "x", "x", InputStep(s) * In, In, $"the input x_{InputStep(s)}");
+                    if (s > 0)
+                    {
+                        WriteLoads(w, "h", "ws", HOffset + (s - 1) * U, U, $"h_{s - 1}, from the previous timestep");
+                        WriteLoads(w, "cPrev", "ws", COffset + (s - 1) * U, U, $"c_{s - 1}, from the previous timestep");
+                    }
+
+                    EmitGates(w, i => $"x{i}", s == 0 ? null : k => $"h{k}");
+                    w.WriteLine($"// c = f c_(s-1) + i g; h = o {Name(Act)}(c); everything cached for Backward");
                     for (int j = 0; j < U; j++)
                     {
-                        w.WriteLine(s == 0 ? $"float c{j} = i{j} * g{j};" : $"float c{j} = f{j} * c[{(s - 1) * U + j}] + i{j} * g{j};");
+                        w.WriteLine(s == 0 ? $"float c{j} = i{j} * g{j};" : $"float c{j} = f{j} * cPrev{j} + i{j} * g{j};");
+                        w.WriteLine($"float ac{j} = {Apply(Act, $"c{j}")};");
                     }
 
                     for (int j = 0; j < U; j++)
                     {
-                        int o = s * U + j;
-                        w.WriteLine($"gates[{s * G + j}] = i{j}; gates[{s * G + U + j}] = f{j}; gates[{s * G + 2 * U + j}] = g{j}; gates[{s * G + 3 * U + j}] = o{j};");
-                        w.WriteLine($"c[{o}] = c{j}; h[{o}] = o{j} * (ac[{o}] = {Apply(Act, $"c{j}")});");
+                        int o = s * U + j, a = GatesOffset + s * G + j;
+                        w.WriteLine($"{Write($"i{j}", "ws", a)} {Write($"f{j}", "ws", a + U)} {Write($"g{j}", "ws", a + 2 * U)} {Write($"o{j}", "ws", a + 3 * U)}");
+                        w.WriteLine($"{Write($"c{j}", "ws", COffset + o)} {Write($"ac{j}", "ws", AcOffset + o)} {Write($"o{j} * ac{j}", "ws", HOffset + o)}");
                     }
                 }
             });
@@ -206,21 +215,28 @@ internal sealed class LstmEmitter : LayerEmitter
             }
             else
             {
-                EmitGates(w, "x", 0, "state", 0);
+                WriteRefs(w, ("p", LayerParameterEnd), ("x", In), ("state", 2 * U), ("y", U));
+                WriteLoads(w, "x", "x", 0, In, "the input");
+                WriteLoads(w, "h", "state", 0, U, "the state: h, then c");
+                WriteLoads(w, "cPrev", "state", U, U, "c, from the state");
+                EmitGates(w, i => $"x{i}", k => $"h{k}");
+                w.WriteLine($"// c = f c + i g; y = h = o {Name(Act)}(c); state = [h, c]");
                 for (int j = 0; j < U; j++)
                 {
-                    w.WriteLine($"float c{j} = state[{U + j}] = f{j} * state[{U + j}] + i{j} * g{j};");
+                    w.WriteLine($"float c{j} = f{j} * cPrev{j} + i{j} * g{j};");
+                    w.WriteLine($"float y{j} = o{j} * {Apply(Act, $"c{j}")};");
                 }
 
-                for (int j = 0; j < U; j++) w.WriteLine($"y[{j}] = o{j} * {Apply(Act, $"c{j}")};");
+                for (int j = 0; j < U; j++) w.WriteLine($"{Write($"y{j}", "y", j)} {Write($"y{j}", "state", j)} {Write($"c{j}", "state", U + j)}");
+                return;
             }
 
             w.WriteLine($"y.CopyTo(state.Slice(0, {U}));");
         }
     }
 
-    /// <summary>Locals <c>i_j, f_j, g_j, o_j</c>: the activated gates of one timestep, straight-line.</summary>
-    private void EmitGates(CodeWriter w, string x, int xOffset, string? prev, int prevOffset)
+    /// <summary>Locals <c>i_j, f_j, g_j, o_j</c>: the activated gates of one timestep, straight-line, from the input and previous-state locals.</summary>
+    private void EmitGates(CodeWriter w, Func<int, string> x, Func<int, string>? prev)
     {
         w.WriteLine($"// gates: a = x K + h R{(HasBias ? " + b" : "")}; i, f, o = {Name(Rec)}(a), g = {Name(Act)}(a)");
         string[] names = { "i", "f", "g", "o" };
@@ -231,14 +247,14 @@ internal sealed class LstmEmitter : LayerEmitter
             {
                 int column = q * U + j;
                 var terms = new List<string>();
-                if (HasBias) terms.Add($"p[{B + column}]");
-                for (int i = 0; i < In; i++) terms.Add($"{x}[{xOffset + i}] * p[{K + i * G + column}]");
+                if (HasBias) terms.Add(Read("p", B + column));
+                for (int i = 0; i < In; i++) terms.Add($"{x(i)} * {Read("p", K + i * G + column)}");
                 if (prev is not null)
                 {
-                    for (int k = 0; k < U; k++) terms.Add($"{prev}[{prevOffset + k}] * p[{R + k * G + column}]");
+                    for (int k = 0; k < U; k++) terms.Add($"{prev(k)} * {Read("p", R + k * G + column)}");
                 }
 
-                WriteActivated(w, $"float {names[q]}{j}", activation, terms);
+                WriteActivated(w, $"float {names[q]}{j}", activation, terms, perLine: TermsPerLine);
             }
         }
     }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using RnnGen.Generator.Model;
 
@@ -44,11 +45,16 @@ internal sealed class SimpleRnnEmitter : LayerEmitter
         }
 
         EmitChunked(w, ForwardMethod, ForwardParameters, ForwardArguments, comment, Ascending(T), U * (In + U),
-            prologue: () => w.WriteLine("global::System.Span<float> h = ws;"),
+            prologue: () => WriteRefs(w, ("p", LayerParameterEnd), ("x", T * In), ("ws", T * U)), // ws holds h, [T, u]
             emitStep: s =>
             {
                 w.WriteLine($"// timestep {s}: reads x_{InputStep(s)}{(s == 0 ? ", h_(-1) = 0" : "")}");
-                EmitCell(w, "x", InputStep(s) * In, s == 0 ? null : "h", (s - 1) * U, "h", s * U);
+                using (w.Block())
+                {
+                    WriteLoads(w, "x", "x", InputStep(s) * In, In, $"the input x_{InputStep(s)}");
+                    if (s > 0) WriteLoads(w, "h", "ws", (s - 1) * U, U, $"h_{s - 1}, from the previous timestep");
+                    EmitCell(w, i => $"x{i}", s == 0 ? null : k => $"h{k}", j => Read("ws", s * U + j) + " = ", j => ";");
+                }
             });
     }
 
@@ -124,27 +130,37 @@ internal sealed class SimpleRnnEmitter : LayerEmitter
             }
             else
             {
-                EmitCell(w, "x", 0, "state", 0, "y", 0);
+                // every unit from the old state, then the new state written
+                WriteRefs(w, ("p", LayerParameterEnd), ("x", In), ("state", U), ("y", U));
+                WriteLoads(w, "x", "x", 0, In, "the input");
+                WriteLoads(w, "h", "state", 0, U, "the state: h of the previous step");
+                EmitCell(w, i => $"x{i}", k => $"h{k}", j => $"float y{j} = ", j => ";");
+                for (int j = 0; j < U; j++) w.WriteLine(Write($"y{j}", "y", j) + " " + Write($"y{j}", "state", j));
+                return;
             }
 
             w.WriteLine("y.CopyTo(state);");
         }
     }
 
-    /// <summary>One timestep, straight-line: <c>out[j] = f(b_j + sum_i x_i K_ij + sum_k prev_k R_kj)</c>.</summary>
-    private void EmitCell(CodeWriter w, string x, int xOffset, string? prev, int prevOffset, string output, int outputOffset)
+    /// <summary>
+    /// One timestep, straight-line: <c>head(j) f(b_j + sum_i x_i K_ij + sum_k prev_k R_kj) tail(j)</c>, the inputs and the
+    /// previous state read through <paramref name="x"/> and <paramref name="prev"/> (null: zero).
+    /// </summary>
+    private void EmitCell(CodeWriter w, Func<int, string> x, Func<int, string>? prev, Func<int, string> head, Func<int, string> tail)
     {
+        string? f = Function(Act);
         for (int j = 0; j < U; j++)
         {
             var terms = new List<string>();
-            if (HasBias) terms.Add($"p[{B + j}]");
-            for (int i = 0; i < In; i++) terms.Add($"{x}[{xOffset + i}] * p[{K + i * U + j}]");
+            if (HasBias) terms.Add(Read("p", B + j));
+            for (int i = 0; i < In; i++) terms.Add($"{x(i)} * {Read("p", K + i * U + j)}");
             if (prev is not null)
             {
-                for (int k = 0; k < U; k++) terms.Add($"{prev}[{prevOffset + k}] * p[{R + k * U + j}]");
+                for (int k = 0; k < U; k++) terms.Add($"{prev(k)} * {Read("p", R + k * U + j)}");
             }
 
-            WriteActivated(w, $"{output}[{outputOffset + j}]", Act, terms);
+            w.WriteSum(head(j) + (f is null ? "" : f + "("), terms, (f is null ? "" : ")") + tail(j), TermsPerLine);
         }
     }
 

@@ -380,69 +380,112 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L0_Lstm_Fw_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        global::System.Span<float> gates = ws.Slice(0, 24); // i, f, g, o per timestep
-        global::System.Span<float> c = ws.Slice(24, 6);
-        global::System.Span<float> ac = ws.Slice(30, 6); // tanh(c)
-        global::System.Span<float> h = ws.Slice(36, 6);
+        if (p.Length < 40 || x.Length < 6 || ws.Length < 42) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
 
         // timestep 0: reads x_0, h_(-1) = c_(-1) = 0
         {
+            // the input x_0
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
             // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[32] + x[0] * p[0] + x[1] * p[8]);
-            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[33] + x[0] * p[1] + x[1] * p[9]);
-            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + x[0] * p[2] + x[1] * p[10]);
-            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + x[0] * p[3] + x[1] * p[11]);
-            float g0 = global::RnnGen.CompilerServices.Activations.Tanh(p[36] + x[0] * p[4] + x[1] * p[12]);
-            float g1 = global::RnnGen.CompilerServices.Activations.Tanh(p[37] + x[0] * p[5] + x[1] * p[13]);
-            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[38] + x[0] * p[6] + x[1] * p[14]);
-            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[39] + x[0] * p[7] + x[1] * p[15]);
-            // c = f c_(s-1) + i g; h = o tanh(c)
+            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8));
+            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9));
+            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10));
+            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11));
+            float g0 = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12));
+            float g1 = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13));
+            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14));
+            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15));
+            // c = f c_(s-1) + i g; h = o tanh(c); everything cached for Backward
             float c0 = i0 * g0;
+            float ac0 = global::RnnGen.CompilerServices.Activations.Tanh(c0);
             float c1 = i1 * g1;
-            gates[0] = i0; gates[2] = f0; gates[4] = g0; gates[6] = o0;
-            c[0] = c0; h[0] = o0 * (ac[0] = global::RnnGen.CompilerServices.Activations.Tanh(c0));
-            gates[1] = i1; gates[3] = f1; gates[5] = g1; gates[7] = o1;
-            c[1] = c1; h[1] = o1 * (ac[1] = global::RnnGen.CompilerServices.Activations.Tanh(c1));
+            float ac1 = global::RnnGen.CompilerServices.Activations.Tanh(c1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = i0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = f0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4) = g0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 6) = o0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 24) = c0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 30) = ac0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 36) = o0 * ac0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = i1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3) = f1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 5) = g1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 7) = o1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 25) = c1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 31) = ac1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 37) = o1 * ac1;
         }
 
         // timestep 1: reads x_1
         {
+            // the input x_1
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
+            // h_0, from the previous timestep
+            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 36);
+            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 37);
+            // c_0, from the previous timestep
+            float cPrev0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 24);
+            float cPrev1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 25);
             // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[32] + x[2] * p[0] + x[3] * p[8] + h[0] * p[16] + h[1] * p[24]);
-            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[33] + x[2] * p[1] + x[3] * p[9] + h[0] * p[17] + h[1] * p[25]);
-            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + x[2] * p[2] + x[3] * p[10] + h[0] * p[18] + h[1] * p[26]);
-            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + x[2] * p[3] + x[3] * p[11] + h[0] * p[19] + h[1] * p[27]);
-            float g0 = global::RnnGen.CompilerServices.Activations.Tanh(p[36] + x[2] * p[4] + x[3] * p[12] + h[0] * p[20] + h[1] * p[28]);
-            float g1 = global::RnnGen.CompilerServices.Activations.Tanh(p[37] + x[2] * p[5] + x[3] * p[13] + h[0] * p[21] + h[1] * p[29]);
-            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[38] + x[2] * p[6] + x[3] * p[14] + h[0] * p[22] + h[1] * p[30]);
-            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[39] + x[2] * p[7] + x[3] * p[15] + h[0] * p[23] + h[1] * p[31]);
-            // c = f c_(s-1) + i g; h = o tanh(c)
-            float c0 = f0 * c[0] + i0 * g0;
-            float c1 = f1 * c[1] + i1 * g1;
-            gates[8] = i0; gates[10] = f0; gates[12] = g0; gates[14] = o0;
-            c[2] = c0; h[2] = o0 * (ac[2] = global::RnnGen.CompilerServices.Activations.Tanh(c0));
-            gates[9] = i1; gates[11] = f1; gates[13] = g1; gates[15] = o1;
-            c[3] = c1; h[3] = o1 * (ac[3] = global::RnnGen.CompilerServices.Activations.Tanh(c1));
+            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24)));
+            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25)));
+            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26)));
+            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27)));
+            float g0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28)));
+            float g1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29)));
+            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30)));
+            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31)));
+            // c = f c_(s-1) + i g; h = o tanh(c); everything cached for Backward
+            float c0 = f0 * cPrev0 + i0 * g0;
+            float ac0 = global::RnnGen.CompilerServices.Activations.Tanh(c0);
+            float c1 = f1 * cPrev1 + i1 * g1;
+            float ac1 = global::RnnGen.CompilerServices.Activations.Tanh(c1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 8) = i0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 10) = f0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 12) = g0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 14) = o0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 26) = c0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 32) = ac0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 38) = o0 * ac0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 9) = i1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 11) = f1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 13) = g1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 15) = o1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 27) = c1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 33) = ac1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 39) = o1 * ac1;
         }
 
         // timestep 2: reads x_2
         {
+            // the input x_2
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 4);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 5);
+            // h_1, from the previous timestep
+            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 38);
+            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 39);
+            // c_1, from the previous timestep
+            float cPrev0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 26);
+            float cPrev1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 27);
             // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[32] + x[4] * p[0] + x[5] * p[8] + h[2] * p[16] + h[3] * p[24]);
-            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[33] + x[4] * p[1] + x[5] * p[9] + h[2] * p[17] + h[3] * p[25]);
-            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + x[4] * p[2] + x[5] * p[10] + h[2] * p[18] + h[3] * p[26]);
-            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + x[4] * p[3] + x[5] * p[11] + h[2] * p[19] + h[3] * p[27]);
-            float g0 = global::RnnGen.CompilerServices.Activations.Tanh(p[36] + x[4] * p[4] + x[5] * p[12] + h[2] * p[20] + h[3] * p[28]);
-            float g1 = global::RnnGen.CompilerServices.Activations.Tanh(p[37] + x[4] * p[5] + x[5] * p[13] + h[2] * p[21] + h[3] * p[29]);
-            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[38] + x[4] * p[6] + x[5] * p[14] + h[2] * p[22] + h[3] * p[30]);
-            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[39] + x[4] * p[7] + x[5] * p[15] + h[2] * p[23] + h[3] * p[31]);
-            // c = f c_(s-1) + i g; h = o tanh(c)
-            float c0 = f0 * c[2] + i0 * g0;
-            float c1 = f1 * c[3] + i1 * g1;
-            gates[16] = i0; gates[18] = f0; gates[20] = g0; gates[22] = o0;
-            c[4] = c0; h[4] = o0 * (ac[4] = global::RnnGen.CompilerServices.Activations.Tanh(c0));
-            gates[17] = i1; gates[19] = f1; gates[21] = g1; gates[23] = o1;
-            c[5] = c1; h[5] = o1 * (ac[5] = global::RnnGen.CompilerServices.Activations.Tanh(c1));
+            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24)));
+            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25)));
+            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26)));
+            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27)));
+            float g0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28)));
+            float g1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29)));
+            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30)));
+            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31)));
+            // c = f c_(s-1) + i g; h = o tanh(c); everything cached for Backward
+            float c0 = f0 * cPrev0 + i0 * g0;
+            float ac0 = global::RnnGen.CompilerServices.Activations.Tanh(c0);
+            float c1 = f1 * cPrev1 + i1 * g1;
+            float ac1 = global::RnnGen.CompilerServices.Activations.Tanh(c1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 16) = i0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 18) = f0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 20) = g0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 22) = o0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 28) = c0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 34) = ac0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 40) = o0 * ac0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 17) = i1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 19) = f1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 21) = g1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 23) = o1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 29) = c1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 35) = ac1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 41) = o1 * ac1;
         }
     }
 
@@ -450,69 +493,112 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L0_Lstm_Bw_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        global::System.Span<float> gates = ws.Slice(0, 24); // i, f, g, o per timestep
-        global::System.Span<float> c = ws.Slice(24, 6);
-        global::System.Span<float> ac = ws.Slice(30, 6); // tanh(c)
-        global::System.Span<float> h = ws.Slice(36, 6);
+        if (p.Length < 80 || x.Length < 6 || ws.Length < 42) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
 
         // timestep 0: reads x_2, h_(-1) = c_(-1) = 0
         {
+            // the input x_2
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 4);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 5);
             // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[72] + x[4] * p[40] + x[5] * p[48]);
-            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[73] + x[4] * p[41] + x[5] * p[49]);
-            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[74] + x[4] * p[42] + x[5] * p[50]);
-            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[75] + x[4] * p[43] + x[5] * p[51]);
-            float g0 = global::RnnGen.CompilerServices.Activations.Tanh(p[76] + x[4] * p[44] + x[5] * p[52]);
-            float g1 = global::RnnGen.CompilerServices.Activations.Tanh(p[77] + x[4] * p[45] + x[5] * p[53]);
-            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[78] + x[4] * p[46] + x[5] * p[54]);
-            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[79] + x[4] * p[47] + x[5] * p[55]);
-            // c = f c_(s-1) + i g; h = o tanh(c)
+            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 72) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 48));
+            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 73) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 49));
+            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 74) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 50));
+            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 75) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 51));
+            float g0 = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 76) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 44) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 52));
+            float g1 = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 77) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 45) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 53));
+            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 78) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 46) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 54));
+            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 79) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 47) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 55));
+            // c = f c_(s-1) + i g; h = o tanh(c); everything cached for Backward
             float c0 = i0 * g0;
+            float ac0 = global::RnnGen.CompilerServices.Activations.Tanh(c0);
             float c1 = i1 * g1;
-            gates[0] = i0; gates[2] = f0; gates[4] = g0; gates[6] = o0;
-            c[0] = c0; h[0] = o0 * (ac[0] = global::RnnGen.CompilerServices.Activations.Tanh(c0));
-            gates[1] = i1; gates[3] = f1; gates[5] = g1; gates[7] = o1;
-            c[1] = c1; h[1] = o1 * (ac[1] = global::RnnGen.CompilerServices.Activations.Tanh(c1));
+            float ac1 = global::RnnGen.CompilerServices.Activations.Tanh(c1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = i0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = f0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4) = g0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 6) = o0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 24) = c0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 30) = ac0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 36) = o0 * ac0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = i1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3) = f1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 5) = g1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 7) = o1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 25) = c1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 31) = ac1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 37) = o1 * ac1;
         }
 
         // timestep 1: reads x_1
         {
+            // the input x_1
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
+            // h_0, from the previous timestep
+            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 36);
+            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 37);
+            // c_0, from the previous timestep
+            float cPrev0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 24);
+            float cPrev1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 25);
             // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[72] + x[2] * p[40] + x[3] * p[48] + h[0] * p[56] + h[1] * p[64]);
-            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[73] + x[2] * p[41] + x[3] * p[49] + h[0] * p[57] + h[1] * p[65]);
-            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[74] + x[2] * p[42] + x[3] * p[50] + h[0] * p[58] + h[1] * p[66]);
-            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[75] + x[2] * p[43] + x[3] * p[51] + h[0] * p[59] + h[1] * p[67]);
-            float g0 = global::RnnGen.CompilerServices.Activations.Tanh(p[76] + x[2] * p[44] + x[3] * p[52] + h[0] * p[60] + h[1] * p[68]);
-            float g1 = global::RnnGen.CompilerServices.Activations.Tanh(p[77] + x[2] * p[45] + x[3] * p[53] + h[0] * p[61] + h[1] * p[69]);
-            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[78] + x[2] * p[46] + x[3] * p[54] + h[0] * p[62] + h[1] * p[70]);
-            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[79] + x[2] * p[47] + x[3] * p[55] + h[0] * p[63] + h[1] * p[71]);
-            // c = f c_(s-1) + i g; h = o tanh(c)
-            float c0 = f0 * c[0] + i0 * g0;
-            float c1 = f1 * c[1] + i1 * g1;
-            gates[8] = i0; gates[10] = f0; gates[12] = g0; gates[14] = o0;
-            c[2] = c0; h[2] = o0 * (ac[2] = global::RnnGen.CompilerServices.Activations.Tanh(c0));
-            gates[9] = i1; gates[11] = f1; gates[13] = g1; gates[15] = o1;
-            c[3] = c1; h[3] = o1 * (ac[3] = global::RnnGen.CompilerServices.Activations.Tanh(c1));
+            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 72) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 48))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 56) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 64)));
+            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 73) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 49))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 57) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 65)));
+            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 74) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 50))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 58) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 66)));
+            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 75) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 51))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 59) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 67)));
+            float g0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 76) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 44) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 52))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 60) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 68)));
+            float g1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 77) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 45) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 53))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 61) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 69)));
+            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 78) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 46) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 54))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 62) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 70)));
+            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 79) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 47) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 55))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 63) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 71)));
+            // c = f c_(s-1) + i g; h = o tanh(c); everything cached for Backward
+            float c0 = f0 * cPrev0 + i0 * g0;
+            float ac0 = global::RnnGen.CompilerServices.Activations.Tanh(c0);
+            float c1 = f1 * cPrev1 + i1 * g1;
+            float ac1 = global::RnnGen.CompilerServices.Activations.Tanh(c1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 8) = i0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 10) = f0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 12) = g0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 14) = o0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 26) = c0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 32) = ac0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 38) = o0 * ac0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 9) = i1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 11) = f1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 13) = g1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 15) = o1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 27) = c1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 33) = ac1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 39) = o1 * ac1;
         }
 
         // timestep 2: reads x_0
         {
+            // the input x_0
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+            // h_1, from the previous timestep
+            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 38);
+            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 39);
+            // c_1, from the previous timestep
+            float cPrev0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 26);
+            float cPrev1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 27);
             // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[72] + x[0] * p[40] + x[1] * p[48] + h[2] * p[56] + h[3] * p[64]);
-            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[73] + x[0] * p[41] + x[1] * p[49] + h[2] * p[57] + h[3] * p[65]);
-            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[74] + x[0] * p[42] + x[1] * p[50] + h[2] * p[58] + h[3] * p[66]);
-            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[75] + x[0] * p[43] + x[1] * p[51] + h[2] * p[59] + h[3] * p[67]);
-            float g0 = global::RnnGen.CompilerServices.Activations.Tanh(p[76] + x[0] * p[44] + x[1] * p[52] + h[2] * p[60] + h[3] * p[68]);
-            float g1 = global::RnnGen.CompilerServices.Activations.Tanh(p[77] + x[0] * p[45] + x[1] * p[53] + h[2] * p[61] + h[3] * p[69]);
-            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[78] + x[0] * p[46] + x[1] * p[54] + h[2] * p[62] + h[3] * p[70]);
-            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[79] + x[0] * p[47] + x[1] * p[55] + h[2] * p[63] + h[3] * p[71]);
-            // c = f c_(s-1) + i g; h = o tanh(c)
-            float c0 = f0 * c[2] + i0 * g0;
-            float c1 = f1 * c[3] + i1 * g1;
-            gates[16] = i0; gates[18] = f0; gates[20] = g0; gates[22] = o0;
-            c[4] = c0; h[4] = o0 * (ac[4] = global::RnnGen.CompilerServices.Activations.Tanh(c0));
-            gates[17] = i1; gates[19] = f1; gates[21] = g1; gates[23] = o1;
-            c[5] = c1; h[5] = o1 * (ac[5] = global::RnnGen.CompilerServices.Activations.Tanh(c1));
+            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 72) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 48))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 56) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 64)));
+            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 73) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 49))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 57) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 65)));
+            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 74) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 50))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 58) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 66)));
+            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 75) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 51))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 59) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 67)));
+            float g0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 76) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 44) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 52))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 60) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 68)));
+            float g1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 77) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 45) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 53))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 61) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 69)));
+            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 78) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 46) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 54))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 62) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 70)));
+            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 79) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 47) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 55))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 63) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 71)));
+            // c = f c_(s-1) + i g; h = o tanh(c); everything cached for Backward
+            float c0 = f0 * cPrev0 + i0 * g0;
+            float ac0 = global::RnnGen.CompilerServices.Activations.Tanh(c0);
+            float c1 = f1 * cPrev1 + i1 * g1;
+            float ac1 = global::RnnGen.CompilerServices.Activations.Tanh(c1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 16) = i0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 18) = f0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 20) = g0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 22) = o0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 28) = c0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 34) = ac0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 40) = o0 * ac0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 17) = i1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 19) = f1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 21) = g1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 23) = o1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 29) = c1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 35) = ac1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 41) = o1 * ac1;
         }
     }
 
@@ -900,40 +986,88 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L0_Lstm_Fw_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
+        if (p.Length < 40 || x.Length < 2 || state.Length < 4 || y.Length < 2) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float sr = ref RnnSimd.Ref(state);
+        ref float yr = ref RnnSimd.Ref(y);
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        // the state: h, then c
+        float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0);
+        float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1);
+        // c, from the state
+        float cPrev0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 2);
+        float cPrev1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 3);
         // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-        float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[32] + x[0] * p[0] + x[1] * p[8] + state[0] * p[16] + state[1] * p[24]);
-        float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[33] + x[0] * p[1] + x[1] * p[9] + state[0] * p[17] + state[1] * p[25]);
-        float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + x[0] * p[2] + x[1] * p[10] + state[0] * p[18] + state[1] * p[26]);
-        float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + x[0] * p[3] + x[1] * p[11] + state[0] * p[19] + state[1] * p[27]);
-        float g0 = global::RnnGen.CompilerServices.Activations.Tanh(p[36] + x[0] * p[4] + x[1] * p[12] + state[0] * p[20] + state[1] * p[28]);
-        float g1 = global::RnnGen.CompilerServices.Activations.Tanh(p[37] + x[0] * p[5] + x[1] * p[13] + state[0] * p[21] + state[1] * p[29]);
-        float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[38] + x[0] * p[6] + x[1] * p[14] + state[0] * p[22] + state[1] * p[30]);
-        float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[39] + x[0] * p[7] + x[1] * p[15] + state[0] * p[23] + state[1] * p[31]);
-        float c0 = state[2] = f0 * state[2] + i0 * g0;
-        float c1 = state[3] = f1 * state[3] + i1 * g1;
-        y[0] = o0 * global::RnnGen.CompilerServices.Activations.Tanh(c0);
-        y[1] = o1 * global::RnnGen.CompilerServices.Activations.Tanh(c1);
-        y.CopyTo(state.Slice(0, 2));
+        float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24)));
+        float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25)));
+        float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26)));
+        float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27)));
+        float g0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28)));
+        float g1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29)));
+        float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30)));
+        float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31)));
+        // c = f c + i g; y = h = o tanh(c); state = [h, c]
+        float c0 = f0 * cPrev0 + i0 * g0;
+        float y0 = o0 * global::RnnGen.CompilerServices.Activations.Tanh(c0);
+        float c1 = f1 * cPrev1 + i1 * g1;
+        float y1 = o1 * global::RnnGen.CompilerServices.Activations.Tanh(c1);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 2) = c0;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 3) = c1;
     }
 
     // layer 0 (backward_lstm) streaming step: state = [h, c]; c = f c + i g; y = h = o tanh(c)
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L0_Lstm_Bw_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
+        if (p.Length < 80 || x.Length < 2 || state.Length < 4 || y.Length < 2) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float sr = ref RnnSimd.Ref(state);
+        ref float yr = ref RnnSimd.Ref(y);
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        // the state: h, then c
+        float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0);
+        float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1);
+        // c, from the state
+        float cPrev0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 2);
+        float cPrev1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 3);
         // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-        float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[72] + x[0] * p[40] + x[1] * p[48] + state[0] * p[56] + state[1] * p[64]);
-        float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[73] + x[0] * p[41] + x[1] * p[49] + state[0] * p[57] + state[1] * p[65]);
-        float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[74] + x[0] * p[42] + x[1] * p[50] + state[0] * p[58] + state[1] * p[66]);
-        float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[75] + x[0] * p[43] + x[1] * p[51] + state[0] * p[59] + state[1] * p[67]);
-        float g0 = global::RnnGen.CompilerServices.Activations.Tanh(p[76] + x[0] * p[44] + x[1] * p[52] + state[0] * p[60] + state[1] * p[68]);
-        float g1 = global::RnnGen.CompilerServices.Activations.Tanh(p[77] + x[0] * p[45] + x[1] * p[53] + state[0] * p[61] + state[1] * p[69]);
-        float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[78] + x[0] * p[46] + x[1] * p[54] + state[0] * p[62] + state[1] * p[70]);
-        float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[79] + x[0] * p[47] + x[1] * p[55] + state[0] * p[63] + state[1] * p[71]);
-        float c0 = state[2] = f0 * state[2] + i0 * g0;
-        float c1 = state[3] = f1 * state[3] + i1 * g1;
-        y[0] = o0 * global::RnnGen.CompilerServices.Activations.Tanh(c0);
-        y[1] = o1 * global::RnnGen.CompilerServices.Activations.Tanh(c1);
-        y.CopyTo(state.Slice(0, 2));
+        float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 72) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 48))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 56) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 64)));
+        float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 73) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 49))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 57) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 65)));
+        float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 74) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 50))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 58) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 66)));
+        float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 75) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 51))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 59) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 67)));
+        float g0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 76) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 44) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 52))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 60) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 68)));
+        float g1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 77) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 45) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 53))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 61) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 69)));
+        float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 78) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 46) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 54))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 62) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 70)));
+        float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 79) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 47) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 55))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 63) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 71)));
+        // c = f c + i g; y = h = o tanh(c); state = [h, c]
+        float c0 = f0 * cPrev0 + i0 * g0;
+        float y0 = o0 * global::RnnGen.CompilerServices.Activations.Tanh(c0);
+        float c1 = f1 * cPrev1 + i1 * g1;
+        float y1 = o1 * global::RnnGen.CompilerServices.Activations.Tanh(c1);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 2) = c0;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 3) = c1;
     }
 
     // layer 0 (bidirectional) forward in lanes: both directions over x, then y = f_t + b_(T-1-t)
@@ -1764,16 +1898,34 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        global::System.Span<float> y = ws;
+        if (p.Length < 83 || x.Length < 6 || ws.Length < 3) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
 
         // timestep 0
-        y[0] = p[82] + x[0] * p[80] + x[1] * p[81];
+        {
+            // the input x_0
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 82) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 80) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 81);
+        }
 
         // timestep 1
-        y[1] = p[82] + x[2] * p[80] + x[3] * p[81];
+        {
+            // the input x_1
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 82) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 80) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 81);
+        }
 
         // timestep 2
-        y[2] = p[82] + x[4] * p[80] + x[5] * p[81];
+        {
+            // the input x_2
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 4);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 5);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 82) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 80) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 81);
+        }
     }
 
     // layer 1 (dense) backward: dz = dy f'(y); g += x^T dz, dz; dx = dz W^T
@@ -1817,7 +1969,14 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
-        y[0] = p[82] + x[0] * p[80] + x[1] * p[81];
+        if (p.Length < 83 || x.Length < 2 || y.Length < 1) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float yr = ref RnnSimd.Ref(y);
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 82) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 80) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 81);
     }
 
     // layer 1 (dense) forward on a group of samples in lanes: y = (x K + b)

@@ -441,69 +441,112 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L0_Lstm_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        global::System.Span<float> gates = ws.Slice(0, 24); // i, f, g, o per timestep
-        global::System.Span<float> c = ws.Slice(24, 6);
-        global::System.Span<float> ac = ws.Slice(30, 6); // tanh(c)
-        global::System.Span<float> h = ws.Slice(36, 6);
+        if (p.Length < 40 || x.Length < 6 || ws.Length < 42) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
 
         // timestep 0: reads x_0, h_(-1) = c_(-1) = 0
         {
+            // the input x_0
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
             // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[32] + x[0] * p[0] + x[1] * p[8]);
-            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[33] + x[0] * p[1] + x[1] * p[9]);
-            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + x[0] * p[2] + x[1] * p[10]);
-            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + x[0] * p[3] + x[1] * p[11]);
-            float g0 = global::RnnGen.CompilerServices.Activations.Tanh(p[36] + x[0] * p[4] + x[1] * p[12]);
-            float g1 = global::RnnGen.CompilerServices.Activations.Tanh(p[37] + x[0] * p[5] + x[1] * p[13]);
-            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[38] + x[0] * p[6] + x[1] * p[14]);
-            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[39] + x[0] * p[7] + x[1] * p[15]);
-            // c = f c_(s-1) + i g; h = o tanh(c)
+            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8));
+            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9));
+            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10));
+            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11));
+            float g0 = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12));
+            float g1 = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13));
+            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14));
+            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15));
+            // c = f c_(s-1) + i g; h = o tanh(c); everything cached for Backward
             float c0 = i0 * g0;
+            float ac0 = global::RnnGen.CompilerServices.Activations.Tanh(c0);
             float c1 = i1 * g1;
-            gates[0] = i0; gates[2] = f0; gates[4] = g0; gates[6] = o0;
-            c[0] = c0; h[0] = o0 * (ac[0] = global::RnnGen.CompilerServices.Activations.Tanh(c0));
-            gates[1] = i1; gates[3] = f1; gates[5] = g1; gates[7] = o1;
-            c[1] = c1; h[1] = o1 * (ac[1] = global::RnnGen.CompilerServices.Activations.Tanh(c1));
+            float ac1 = global::RnnGen.CompilerServices.Activations.Tanh(c1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = i0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = f0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4) = g0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 6) = o0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 24) = c0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 30) = ac0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 36) = o0 * ac0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = i1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3) = f1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 5) = g1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 7) = o1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 25) = c1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 31) = ac1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 37) = o1 * ac1;
         }
 
         // timestep 1: reads x_1
         {
+            // the input x_1
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
+            // h_0, from the previous timestep
+            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 36);
+            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 37);
+            // c_0, from the previous timestep
+            float cPrev0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 24);
+            float cPrev1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 25);
             // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[32] + x[2] * p[0] + x[3] * p[8] + h[0] * p[16] + h[1] * p[24]);
-            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[33] + x[2] * p[1] + x[3] * p[9] + h[0] * p[17] + h[1] * p[25]);
-            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + x[2] * p[2] + x[3] * p[10] + h[0] * p[18] + h[1] * p[26]);
-            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + x[2] * p[3] + x[3] * p[11] + h[0] * p[19] + h[1] * p[27]);
-            float g0 = global::RnnGen.CompilerServices.Activations.Tanh(p[36] + x[2] * p[4] + x[3] * p[12] + h[0] * p[20] + h[1] * p[28]);
-            float g1 = global::RnnGen.CompilerServices.Activations.Tanh(p[37] + x[2] * p[5] + x[3] * p[13] + h[0] * p[21] + h[1] * p[29]);
-            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[38] + x[2] * p[6] + x[3] * p[14] + h[0] * p[22] + h[1] * p[30]);
-            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[39] + x[2] * p[7] + x[3] * p[15] + h[0] * p[23] + h[1] * p[31]);
-            // c = f c_(s-1) + i g; h = o tanh(c)
-            float c0 = f0 * c[0] + i0 * g0;
-            float c1 = f1 * c[1] + i1 * g1;
-            gates[8] = i0; gates[10] = f0; gates[12] = g0; gates[14] = o0;
-            c[2] = c0; h[2] = o0 * (ac[2] = global::RnnGen.CompilerServices.Activations.Tanh(c0));
-            gates[9] = i1; gates[11] = f1; gates[13] = g1; gates[15] = o1;
-            c[3] = c1; h[3] = o1 * (ac[3] = global::RnnGen.CompilerServices.Activations.Tanh(c1));
+            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24)));
+            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25)));
+            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26)));
+            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27)));
+            float g0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28)));
+            float g1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29)));
+            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30)));
+            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31)));
+            // c = f c_(s-1) + i g; h = o tanh(c); everything cached for Backward
+            float c0 = f0 * cPrev0 + i0 * g0;
+            float ac0 = global::RnnGen.CompilerServices.Activations.Tanh(c0);
+            float c1 = f1 * cPrev1 + i1 * g1;
+            float ac1 = global::RnnGen.CompilerServices.Activations.Tanh(c1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 8) = i0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 10) = f0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 12) = g0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 14) = o0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 26) = c0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 32) = ac0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 38) = o0 * ac0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 9) = i1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 11) = f1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 13) = g1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 15) = o1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 27) = c1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 33) = ac1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 39) = o1 * ac1;
         }
 
         // timestep 2: reads x_2
         {
+            // the input x_2
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 4);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 5);
+            // h_1, from the previous timestep
+            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 38);
+            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 39);
+            // c_1, from the previous timestep
+            float cPrev0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 26);
+            float cPrev1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 27);
             // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[32] + x[4] * p[0] + x[5] * p[8] + h[2] * p[16] + h[3] * p[24]);
-            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[33] + x[4] * p[1] + x[5] * p[9] + h[2] * p[17] + h[3] * p[25]);
-            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + x[4] * p[2] + x[5] * p[10] + h[2] * p[18] + h[3] * p[26]);
-            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + x[4] * p[3] + x[5] * p[11] + h[2] * p[19] + h[3] * p[27]);
-            float g0 = global::RnnGen.CompilerServices.Activations.Tanh(p[36] + x[4] * p[4] + x[5] * p[12] + h[2] * p[20] + h[3] * p[28]);
-            float g1 = global::RnnGen.CompilerServices.Activations.Tanh(p[37] + x[4] * p[5] + x[5] * p[13] + h[2] * p[21] + h[3] * p[29]);
-            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[38] + x[4] * p[6] + x[5] * p[14] + h[2] * p[22] + h[3] * p[30]);
-            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[39] + x[4] * p[7] + x[5] * p[15] + h[2] * p[23] + h[3] * p[31]);
-            // c = f c_(s-1) + i g; h = o tanh(c)
-            float c0 = f0 * c[2] + i0 * g0;
-            float c1 = f1 * c[3] + i1 * g1;
-            gates[16] = i0; gates[18] = f0; gates[20] = g0; gates[22] = o0;
-            c[4] = c0; h[4] = o0 * (ac[4] = global::RnnGen.CompilerServices.Activations.Tanh(c0));
-            gates[17] = i1; gates[19] = f1; gates[21] = g1; gates[23] = o1;
-            c[5] = c1; h[5] = o1 * (ac[5] = global::RnnGen.CompilerServices.Activations.Tanh(c1));
+            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24)));
+            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25)));
+            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26)));
+            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27)));
+            float g0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28)));
+            float g1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29)));
+            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30)));
+            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31)));
+            // c = f c_(s-1) + i g; h = o tanh(c); everything cached for Backward
+            float c0 = f0 * cPrev0 + i0 * g0;
+            float ac0 = global::RnnGen.CompilerServices.Activations.Tanh(c0);
+            float c1 = f1 * cPrev1 + i1 * g1;
+            float ac1 = global::RnnGen.CompilerServices.Activations.Tanh(c1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 16) = i0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 18) = f0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 20) = g0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 22) = o0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 28) = c0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 34) = ac0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 40) = o0 * ac0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 17) = i1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 19) = f1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 21) = g1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 23) = o1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 29) = c1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 35) = ac1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 41) = o1 * ac1;
         }
     }
 
@@ -695,20 +738,44 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L0_Lstm_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
+        if (p.Length < 40 || x.Length < 2 || state.Length < 4 || y.Length < 2) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float sr = ref RnnSimd.Ref(state);
+        ref float yr = ref RnnSimd.Ref(y);
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        // the state: h, then c
+        float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0);
+        float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1);
+        // c, from the state
+        float cPrev0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 2);
+        float cPrev1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 3);
         // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-        float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[32] + x[0] * p[0] + x[1] * p[8] + state[0] * p[16] + state[1] * p[24]);
-        float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[33] + x[0] * p[1] + x[1] * p[9] + state[0] * p[17] + state[1] * p[25]);
-        float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + x[0] * p[2] + x[1] * p[10] + state[0] * p[18] + state[1] * p[26]);
-        float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + x[0] * p[3] + x[1] * p[11] + state[0] * p[19] + state[1] * p[27]);
-        float g0 = global::RnnGen.CompilerServices.Activations.Tanh(p[36] + x[0] * p[4] + x[1] * p[12] + state[0] * p[20] + state[1] * p[28]);
-        float g1 = global::RnnGen.CompilerServices.Activations.Tanh(p[37] + x[0] * p[5] + x[1] * p[13] + state[0] * p[21] + state[1] * p[29]);
-        float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[38] + x[0] * p[6] + x[1] * p[14] + state[0] * p[22] + state[1] * p[30]);
-        float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[39] + x[0] * p[7] + x[1] * p[15] + state[0] * p[23] + state[1] * p[31]);
-        float c0 = state[2] = f0 * state[2] + i0 * g0;
-        float c1 = state[3] = f1 * state[3] + i1 * g1;
-        y[0] = o0 * global::RnnGen.CompilerServices.Activations.Tanh(c0);
-        y[1] = o1 * global::RnnGen.CompilerServices.Activations.Tanh(c1);
-        y.CopyTo(state.Slice(0, 2));
+        float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24)));
+        float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25)));
+        float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26)));
+        float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27)));
+        float g0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28)));
+        float g1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29)));
+        float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30)));
+        float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31)));
+        // c = f c + i g; y = h = o tanh(c); state = [h, c]
+        float c0 = f0 * cPrev0 + i0 * g0;
+        float y0 = o0 * global::RnnGen.CompilerServices.Activations.Tanh(c0);
+        float c1 = f1 * cPrev1 + i1 * g1;
+        float y1 = o1 * global::RnnGen.CompilerServices.Activations.Tanh(c1);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 2) = c0;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 3) = c1;
     }
 
     // layer 0 (lstm) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -1551,19 +1618,47 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_SimpleRnn_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        global::System.Span<float> h = ws;
+        if (p.Length < 50 || x.Length < 6 || ws.Length < 6) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
 
         // timestep 0: reads x_0, h_(-1) = 0
-        h[0] = global::RnnGen.CompilerServices.Activations.Tanh(p[48] + x[0] * p[40] + x[1] * p[42]);
-        h[1] = global::RnnGen.CompilerServices.Activations.Tanh(p[49] + x[0] * p[41] + x[1] * p[43]);
+        {
+            // the input x_0
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 48) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 49) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43));
+        }
 
         // timestep 1: reads x_1
-        h[2] = global::RnnGen.CompilerServices.Activations.Tanh(p[48] + x[2] * p[40] + x[3] * p[42] + h[0] * p[44] + h[1] * p[46]);
-        h[3] = global::RnnGen.CompilerServices.Activations.Tanh(p[49] + x[2] * p[41] + x[3] * p[43] + h[0] * p[45] + h[1] * p[47]);
+        {
+            // the input x_1
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
+            // h_0, from the previous timestep
+            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0);
+            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 48) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 44) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 46)));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3) = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 49) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 45) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 47)));
+        }
 
         // timestep 2: reads x_2
-        h[4] = global::RnnGen.CompilerServices.Activations.Tanh(p[48] + x[4] * p[40] + x[5] * p[42] + h[2] * p[44] + h[3] * p[46]);
-        h[5] = global::RnnGen.CompilerServices.Activations.Tanh(p[49] + x[4] * p[41] + x[5] * p[43] + h[2] * p[45] + h[3] * p[47]);
+        {
+            // the input x_2
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 4);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 5);
+            // h_1, from the previous timestep
+            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2);
+            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4) = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 48) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 44) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 46)));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 5) = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 49) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 45) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 47)));
+        }
     }
 
     // layer 1 (simple_rnn) backward through time: dz = (dy + dh) f'(h); g += dK, dR, db; dx = dz K^T; dh = dz R^T
@@ -1632,9 +1727,23 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_SimpleRnn_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
-        y[0] = global::RnnGen.CompilerServices.Activations.Tanh(p[48] + x[0] * p[40] + x[1] * p[42] + state[0] * p[44] + state[1] * p[46]);
-        y[1] = global::RnnGen.CompilerServices.Activations.Tanh(p[49] + x[0] * p[41] + x[1] * p[43] + state[0] * p[45] + state[1] * p[47]);
-        y.CopyTo(state);
+        if (p.Length < 50 || x.Length < 2 || state.Length < 2 || y.Length < 2) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float sr = ref RnnSimd.Ref(state);
+        ref float yr = ref RnnSimd.Ref(y);
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        // the state: h of the previous step
+        float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0);
+        float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1);
+        float y0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 48) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 44) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 46)));
+        float y1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 49) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 45) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 47)));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0) = y0;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1) = y1;
     }
 
     // layer 1 (simple_rnn) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -2021,9 +2130,15 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L2_Dense_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        global::System.Span<float> y = ws;
+        if (p.Length < 53 || x.Length < 2 || ws.Length < 1) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
 
-        y[0] = p[52] + x[0] * p[50] + x[1] * p[51];
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 52) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 50) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 51);
     }
 
     // layer 2 (dense) backward: dz = dy f'(y); g += x^T dz, dz; dx = dz W^T
@@ -2046,7 +2161,14 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L2_Dense_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
-        y[0] = p[52] + x[0] * p[50] + x[1] * p[51];
+        if (p.Length < 53 || x.Length < 2 || y.Length < 1) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float yr = ref RnnSimd.Ref(y);
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 52) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 50) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 51);
     }
 
     // layer 2 (dense) forward on a group of samples in lanes: y = (x K + b)

@@ -369,11 +369,19 @@ partial class TinyFrozenModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L0_SimpleRnn_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        global::System.Span<float> h = ws;
+        if (p.Length < 10 || x.Length < 2 || ws.Length < 2) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
 
         // timestep 0: reads x_0, h_(-1) = 0
-        h[0] = global::RnnGen.CompilerServices.Activations.Tanh(p[8] + x[0] * p[0] + x[1] * p[2]);
-        h[1] = global::RnnGen.CompilerServices.Activations.Tanh(p[9] + x[0] * p[1] + x[1] * p[3]);
+        {
+            // the input x_0
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3));
+        }
     }
 
     // layer 0 (simple_rnn) backward through time: dz = (dy + dh) f'(h); g += dK, dR, db; dx = dz K^T; dh = dz R^T
@@ -402,9 +410,23 @@ partial class TinyFrozenModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L0_SimpleRnn_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
-        y[0] = global::RnnGen.CompilerServices.Activations.Tanh(p[8] + x[0] * p[0] + x[1] * p[2] + state[0] * p[4] + state[1] * p[6]);
-        y[1] = global::RnnGen.CompilerServices.Activations.Tanh(p[9] + x[0] * p[1] + x[1] * p[3] + state[0] * p[5] + state[1] * p[7]);
-        y.CopyTo(state);
+        if (p.Length < 10 || x.Length < 2 || state.Length < 2 || y.Length < 2) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float sr = ref RnnSimd.Ref(state);
+        ref float yr = ref RnnSimd.Ref(y);
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        // the state: h of the previous step
+        float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0);
+        float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1);
+        float y0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6)));
+        float y1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7)));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0) = y0;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1) = y1;
     }
 
     // layer 0 (simple_rnn) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -635,9 +657,15 @@ partial class TinyFrozenModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        global::System.Span<float> y = ws;
+        if (p.Length < 13 || x.Length < 2 || ws.Length < 1) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
 
-        y[0] = p[12] + x[0] * p[10] + x[1] * p[11];
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11);
     }
 
     // layer 1 (dense) backward: dz = dy f'(y); g += x^T dz, dz; dx = dz W^T
@@ -660,7 +688,14 @@ partial class TinyFrozenModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
-        y[0] = p[12] + x[0] * p[10] + x[1] * p[11];
+        if (p.Length < 13 || x.Length < 2 || y.Length < 1) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float yr = ref RnnSimd.Ref(y);
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11);
     }
 
     // layer 1 (dense) forward on a group of samples in lanes: y = (x K + b)

@@ -365,19 +365,47 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L0_SimpleRnn_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        global::System.Span<float> h = ws;
+        if (p.Length < 8 || x.Length < 6 || ws.Length < 6) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
 
         // timestep 0: reads x_2, h_(-1) = 0
-        h[0] = global::RnnGen.CompilerServices.Activations.Tanh(x[4] * p[0] + x[5] * p[2]);
-        h[1] = global::RnnGen.CompilerServices.Activations.Tanh(x[4] * p[1] + x[5] * p[3]);
+        {
+            // the input x_2
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 4);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 5);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Tanh(x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Tanh(x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3));
+        }
 
         // timestep 1: reads x_1
-        h[2] = global::RnnGen.CompilerServices.Activations.Tanh(x[2] * p[0] + x[3] * p[2] + h[0] * p[4] + h[1] * p[6]);
-        h[3] = global::RnnGen.CompilerServices.Activations.Tanh(x[2] * p[1] + x[3] * p[3] + h[0] * p[5] + h[1] * p[7]);
+        {
+            // the input x_1
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
+            // h_0, from the previous timestep
+            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0);
+            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = global::RnnGen.CompilerServices.Activations.Tanh((x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4))
+                + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3) = global::RnnGen.CompilerServices.Activations.Tanh((x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5))
+                + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7));
+        }
 
         // timestep 2: reads x_0
-        h[4] = global::RnnGen.CompilerServices.Activations.Tanh(x[0] * p[0] + x[1] * p[2] + h[2] * p[4] + h[3] * p[6]);
-        h[5] = global::RnnGen.CompilerServices.Activations.Tanh(x[0] * p[1] + x[1] * p[3] + h[2] * p[5] + h[3] * p[7]);
+        {
+            // the input x_0
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+            // h_1, from the previous timestep
+            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2);
+            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4) = global::RnnGen.CompilerServices.Activations.Tanh((x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4))
+                + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 5) = global::RnnGen.CompilerServices.Activations.Tanh((x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5))
+                + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7));
+        }
     }
 
     // layer 0 (simple_rnn) backward through time: dz = (dy + dh) f'(h); g += dK, dR, db; dx = dz K^T; dh = dz R^T
@@ -440,9 +468,23 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L0_SimpleRnn_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
-        y[0] = global::RnnGen.CompilerServices.Activations.Tanh(x[0] * p[0] + x[1] * p[2] + state[0] * p[4] + state[1] * p[6]);
-        y[1] = global::RnnGen.CompilerServices.Activations.Tanh(x[0] * p[1] + x[1] * p[3] + state[0] * p[5] + state[1] * p[7]);
-        y.CopyTo(state);
+        if (p.Length < 8 || x.Length < 2 || state.Length < 2 || y.Length < 2) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float sr = ref RnnSimd.Ref(state);
+        ref float yr = ref RnnSimd.Ref(y);
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        // the state: h of the previous step
+        float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0);
+        float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1);
+        float y0 = global::RnnGen.CompilerServices.Activations.Tanh((x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4))
+            + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6));
+        float y1 = global::RnnGen.CompilerServices.Activations.Tanh((x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5))
+            + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0) = y0;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1) = y1;
     }
 
     // layer 0 (simple_rnn) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -673,9 +715,15 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        global::System.Span<float> y = ws;
+        if (p.Length < 10 || x.Length < 2 || ws.Length < 1) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
 
-        y[0] = x[0] * p[8] + x[1] * p[9];
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9);
     }
 
     // layer 1 (dense) backward: dz = dy f'(y); g += x^T dz; dx = dz W^T
@@ -697,7 +745,14 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
-        y[0] = x[0] * p[8] + x[1] * p[9];
+        if (p.Length < 10 || x.Length < 2 || y.Length < 1) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float yr = ref RnnSimd.Ref(y);
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9);
     }
 
     // layer 1 (dense) forward on a group of samples in lanes: y = (x K)

@@ -369,44 +369,68 @@ partial class GruModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L0_Gru_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        global::System.Span<float> gates = ws.Slice(0, 12); // z, r, hh per timestep
-        global::System.Span<float> rh = ws.Slice(12, 4); // h_(s-1) R_h + b'_h per timestep
-        global::System.Span<float> h = ws.Slice(16, 4);
+        if (p.Length < 36 || x.Length < 4 || ws.Length < 20) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
 
         // timestep 0: reads x_0, h_(-1) = 0
         {
+            // the input x_0
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
             // gates: z, r = sigmoid(x K + h R + biases)
-            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[24] + p[30] + x[0] * p[0] + x[1] * p[6]);
-            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[25] + p[31] + x[0] * p[1] + x[1] * p[7]);
-            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[26] + p[32] + x[0] * p[2] + x[1] * p[8]);
-            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[27] + p[33] + x[0] * p[3] + x[1] * p[9]);
+            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0))
+                + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6));
+            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1))
+                + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7));
+            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2))
+                + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8));
+            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3))
+                + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9));
             // candidate: rh = h R_h + b'_h; hh = tanh(x K_h + b_h + r rh)
-            float rh0 = p[34];
-            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh(p[28] + x[0] * p[4] + x[1] * p[10] + r0 * rh0);
-            float rh1 = p[35];
-            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh(p[29] + x[0] * p[5] + x[1] * p[11] + r1 * rh1);
-            gates[0] = z0; gates[2] = r0; gates[4] = hh0; rh[0] = rh0;
-            h[0] = (1f - z0) * hh0;
-            gates[1] = z1; gates[3] = r1; gates[5] = hh1; rh[1] = rh1;
-            h[1] = (1f - z1) * hh1;
+            float rh0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34);
+            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
+                + r0 * rh0);
+            float rh1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35);
+            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
+                + r1 * rh1);
+            // h = z h_(s-1) + (1 - z) hh; everything cached for Backward
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = z0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = r0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4) = hh0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 12) = rh0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 16) = (1f - z0) * hh0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = z1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3) = r1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 5) = hh1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 13) = rh1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 17) = (1f - z1) * hh1;
         }
 
         // timestep 1: reads x_1
         {
+            // the input x_1
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
+            // h_0, from the previous timestep
+            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 16);
+            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 17);
             // gates: z, r = sigmoid(x K + h R + biases)
-            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[24] + p[30] + x[2] * p[0] + x[3] * p[6] + h[0] * p[12] + h[1] * p[18]);
-            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[25] + p[31] + x[2] * p[1] + x[3] * p[7] + h[0] * p[13] + h[1] * p[19]);
-            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[26] + p[32] + x[2] * p[2] + x[3] * p[8] + h[0] * p[14] + h[1] * p[20]);
-            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[27] + p[33] + x[2] * p[3] + x[3] * p[9] + h[0] * p[15] + h[1] * p[21]);
+            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0))
+                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18)));
+            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1))
+                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19)));
+            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2))
+                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20)));
+            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3))
+                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21)));
             // candidate: rh = h R_h + b'_h; hh = tanh(x K_h + b_h + r rh)
-            float rh0 = p[34] + h[0] * p[16] + h[1] * p[22];
-            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh(p[28] + x[2] * p[4] + x[3] * p[10] + r0 * rh0);
-            float rh1 = p[35] + h[0] * p[17] + h[1] * p[23];
-            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh(p[29] + x[2] * p[5] + x[3] * p[11] + r1 * rh1);
-            gates[6] = z0; gates[8] = r0; gates[10] = hh0; rh[2] = rh0;
-            h[2] = z0 * h[0] + (1f - z0) * hh0;
-            gates[7] = z1; gates[9] = r1; gates[11] = hh1; rh[3] = rh1;
-            h[3] = z1 * h[1] + (1f - z1) * hh1;
+            float rh0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22);
+            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
+                + r0 * rh0);
+            float rh1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23);
+            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
+                + r1 * rh1);
+            // h = z h_(s-1) + (1 - z) hh; everything cached for Backward
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 6) = z0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 8) = r0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 10) = hh0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 14) = rh0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 18) = z0 * h0 + (1f - z0) * hh0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 7) = z1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 9) = r1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 11) = hh1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 15) = rh1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 19) = z1 * h1 + (1f - z1) * hh1;
         }
     }
 
@@ -524,19 +548,38 @@ partial class GruModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L0_Gru_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
+        if (p.Length < 36 || x.Length < 2 || state.Length < 2 || y.Length < 2) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float sr = ref RnnSimd.Ref(state);
+        ref float yr = ref RnnSimd.Ref(y);
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        // the state: h of the previous step
+        float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0);
+        float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1);
         // gates: z, r = sigmoid(x K + h R + biases)
-        float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[24] + p[30] + x[0] * p[0] + x[1] * p[6] + state[0] * p[12] + state[1] * p[18]);
-        float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[25] + p[31] + x[0] * p[1] + x[1] * p[7] + state[0] * p[13] + state[1] * p[19]);
-        float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[26] + p[32] + x[0] * p[2] + x[1] * p[8] + state[0] * p[14] + state[1] * p[20]);
-        float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[27] + p[33] + x[0] * p[3] + x[1] * p[9] + state[0] * p[15] + state[1] * p[21]);
+        float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0))
+            + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18)));
+        float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1))
+            + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19)));
+        float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2))
+            + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20)));
+        float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3))
+            + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21)));
         // candidate: rh = h R_h + b'_h; hh = tanh(x K_h + b_h + r rh)
-        float rh0 = p[34] + state[0] * p[16] + state[1] * p[22];
-        float hh0 = global::RnnGen.CompilerServices.Activations.Tanh(p[28] + x[0] * p[4] + x[1] * p[10] + r0 * rh0);
-        float rh1 = p[35] + state[0] * p[17] + state[1] * p[23];
-        float hh1 = global::RnnGen.CompilerServices.Activations.Tanh(p[29] + x[0] * p[5] + x[1] * p[11] + r1 * rh1);
-        y[0] = z0 * state[0] + (1f - z0) * hh0;
-        y[1] = z1 * state[1] + (1f - z1) * hh1;
-        y.CopyTo(state);
+        float rh0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22);
+        float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
+            + r0 * rh0);
+        float rh1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23);
+        float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
+            + r1 * rh1);
+        // y = state = z h + (1 - z) hh
+        float y0 = z0 * h0 + (1f - z0) * hh0;
+        float y1 = z1 * h1 + (1f - z1) * hh1;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0) = y0;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1) = y1;
     }
 
     // layer 0 (gru) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -905,9 +948,15 @@ partial class GruModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        global::System.Span<float> y = ws;
+        if (p.Length < 39 || x.Length < 2 || ws.Length < 1) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
 
-        y[0] = p[38] + x[0] * p[36] + x[1] * p[37];
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37);
     }
 
     // layer 1 (dense) backward: dz = dy f'(y); g += x^T dz, dz; dx = dz W^T
@@ -930,7 +979,14 @@ partial class GruModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
-        y[0] = p[38] + x[0] * p[36] + x[1] * p[37];
+        if (p.Length < 39 || x.Length < 2 || y.Length < 1) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float yr = ref RnnSimd.Ref(y);
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37);
     }
 
     // layer 1 (dense) forward on a group of samples in lanes: y = (x K + b)

@@ -369,12 +369,26 @@ partial class LetterModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L0_SimpleRnn_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        global::System.Span<float> h = ws;
+        if (p.Length < 27 || x.Length < 5 || ws.Length < 3) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
 
         // timestep 0: reads x_0, h_(-1) = 0
-        h[0] = global::RnnGen.CompilerServices.Activations.Tanh(p[24] + x[0] * p[0] + x[1] * p[3] + x[2] * p[6] + x[3] * p[9] + x[4] * p[12]);
-        h[1] = global::RnnGen.CompilerServices.Activations.Tanh(p[25] + x[0] * p[1] + x[1] * p[4] + x[2] * p[7] + x[3] * p[10] + x[4] * p[13]);
-        h[2] = global::RnnGen.CompilerServices.Activations.Tanh(p[26] + x[0] * p[2] + x[1] * p[5] + x[2] * p[8] + x[3] * p[11] + x[4] * p[14]);
+        {
+            // the input x_0
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
+            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
+            float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 4);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3))
+                + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + x3 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9) + x4 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12)));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4))
+                + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + x3 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10) + x4 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13)));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5))
+                + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8) + x3 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11) + x4 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14)));
+        }
     }
 
     // layer 0 (simple_rnn) backward through time: dz = (dy + dh) f'(h); g += dK, dR, db; dx = dz K^T; dh = dz R^T
@@ -419,13 +433,33 @@ partial class LetterModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L0_SimpleRnn_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
-        y[0] = global::RnnGen.CompilerServices.Activations.Tanh((p[24] + x[0] * p[0] + x[1] * p[3] + x[2] * p[6] + x[3] * p[9] + x[4] * p[12])
-            + (state[0] * p[15] + state[1] * p[18] + state[2] * p[21]));
-        y[1] = global::RnnGen.CompilerServices.Activations.Tanh((p[25] + x[0] * p[1] + x[1] * p[4] + x[2] * p[7] + x[3] * p[10] + x[4] * p[13])
-            + (state[0] * p[16] + state[1] * p[19] + state[2] * p[22]));
-        y[2] = global::RnnGen.CompilerServices.Activations.Tanh((p[26] + x[0] * p[2] + x[1] * p[5] + x[2] * p[8] + x[3] * p[11] + x[4] * p[14])
-            + (state[0] * p[17] + state[1] * p[20] + state[2] * p[23]));
-        y.CopyTo(state);
+        if (p.Length < 27 || x.Length < 5 || state.Length < 3 || y.Length < 3) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float sr = ref RnnSimd.Ref(state);
+        ref float yr = ref RnnSimd.Ref(y);
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
+        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
+        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 4);
+        // the state: h of the previous step
+        float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0);
+        float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1);
+        float h2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 2);
+        float y0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3))
+            + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + x3 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9) + x4 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21)));
+        float y1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4))
+            + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + x3 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10) + x4 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22)));
+        float y2 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5))
+            + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8) + x3 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11) + x4 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23)));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0) = y0;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1) = y1;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 2) = y2; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 2) = y2;
     }
 
     // layer 0 (simple_rnn) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -656,29 +690,39 @@ partial class LetterModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        global::System.Span<float> y = ws;
+        if (p.Length < 47 || x.Length < 3 || ws.Length < 5) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
 
-        y[0] = p[42] + x[0] * p[27] + x[1] * p[32] + x[2] * p[37];
-        y[1] = p[43] + x[0] * p[28] + x[1] * p[33] + x[2] * p[38];
-        y[2] = p[44] + x[0] * p[29] + x[1] * p[34] + x[2] * p[39];
-        y[3] = p[45] + x[0] * p[30] + x[1] * p[35] + x[2] * p[40];
-        y[4] = p[46] + x[0] * p[31] + x[1] * p[36] + x[2] * p[41];
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
+        // z = x W + b
+        float z0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32))
+            + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37);
+        float z1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33))
+            + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38);
+        float z2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 44) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34))
+            + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39);
+        float z3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 45) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35))
+            + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40);
+        float z4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 46) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36))
+            + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41);
         // softmax: y = exp(z - max z) / sum exp(z - max z)
-        {
-            float max = global::System.MathF.Max(global::System.MathF.Max(y[0], y[1]), global::System.MathF.Max(y[2], global::System.MathF.Max(y[3], y[4])));
-            float sum = 0f;
-            sum += y[0] = global::RnnGen.CompilerServices.Activations.Exp(y[0] - max);
-            sum += y[1] = global::RnnGen.CompilerServices.Activations.Exp(y[1] - max);
-            sum += y[2] = global::RnnGen.CompilerServices.Activations.Exp(y[2] - max);
-            sum += y[3] = global::RnnGen.CompilerServices.Activations.Exp(y[3] - max);
-            sum += y[4] = global::RnnGen.CompilerServices.Activations.Exp(y[4] - max);
-            float scale = 1f / sum;
-            y[0] *= scale;
-            y[1] *= scale;
-            y[2] *= scale;
-            y[3] *= scale;
-            y[4] *= scale;
-        }
+        float max = global::RnnGen.CompilerServices.Activations.Max(global::RnnGen.CompilerServices.Activations.Max(z0, z1), global::RnnGen.CompilerServices.Activations.Max(z2, global::RnnGen.CompilerServices.Activations.Max(z3, z4)));
+        float e0 = global::RnnGen.CompilerServices.Activations.Exp(z0 - max);
+        float e1 = global::RnnGen.CompilerServices.Activations.Exp(z1 - max);
+        float e2 = global::RnnGen.CompilerServices.Activations.Exp(z2 - max);
+        float e3 = global::RnnGen.CompilerServices.Activations.Exp(z3 - max);
+        float e4 = global::RnnGen.CompilerServices.Activations.Exp(z4 - max);
+        float scale = 1f / ((e0 + e1) + (e2 + (e3 + e4)));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = e0 * scale;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = e1 * scale;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = e2 * scale;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3) = e3 * scale;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4) = e4 * scale;
     }
 
     // layer 1 (dense) backward: dz = dy J_softmax; g += x^T dz, dz; dx = dz W^T
@@ -724,27 +768,38 @@ partial class LetterModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
-        y[0] = p[42] + x[0] * p[27] + x[1] * p[32] + x[2] * p[37];
-        y[1] = p[43] + x[0] * p[28] + x[1] * p[33] + x[2] * p[38];
-        y[2] = p[44] + x[0] * p[29] + x[1] * p[34] + x[2] * p[39];
-        y[3] = p[45] + x[0] * p[30] + x[1] * p[35] + x[2] * p[40];
-        y[4] = p[46] + x[0] * p[31] + x[1] * p[36] + x[2] * p[41];
+        if (p.Length < 47 || x.Length < 3 || y.Length < 5) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float yr = ref RnnSimd.Ref(y);
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
+        // z = x W + b
+        float z0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32))
+            + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37);
+        float z1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33))
+            + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38);
+        float z2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 44) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34))
+            + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39);
+        float z3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 45) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35))
+            + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40);
+        float z4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 46) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36))
+            + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41);
         // softmax: y = exp(z - max z) / sum exp(z - max z)
-        {
-            float max = global::System.MathF.Max(global::System.MathF.Max(y[0], y[1]), global::System.MathF.Max(y[2], global::System.MathF.Max(y[3], y[4])));
-            float sum = 0f;
-            sum += y[0] = global::RnnGen.CompilerServices.Activations.Exp(y[0] - max);
-            sum += y[1] = global::RnnGen.CompilerServices.Activations.Exp(y[1] - max);
-            sum += y[2] = global::RnnGen.CompilerServices.Activations.Exp(y[2] - max);
-            sum += y[3] = global::RnnGen.CompilerServices.Activations.Exp(y[3] - max);
-            sum += y[4] = global::RnnGen.CompilerServices.Activations.Exp(y[4] - max);
-            float scale = 1f / sum;
-            y[0] *= scale;
-            y[1] *= scale;
-            y[2] *= scale;
-            y[3] *= scale;
-            y[4] *= scale;
-        }
+        float max = global::RnnGen.CompilerServices.Activations.Max(global::RnnGen.CompilerServices.Activations.Max(z0, z1), global::RnnGen.CompilerServices.Activations.Max(z2, global::RnnGen.CompilerServices.Activations.Max(z3, z4)));
+        float e0 = global::RnnGen.CompilerServices.Activations.Exp(z0 - max);
+        float e1 = global::RnnGen.CompilerServices.Activations.Exp(z1 - max);
+        float e2 = global::RnnGen.CompilerServices.Activations.Exp(z2 - max);
+        float e3 = global::RnnGen.CompilerServices.Activations.Exp(z3 - max);
+        float e4 = global::RnnGen.CompilerServices.Activations.Exp(z4 - max);
+        float scale = 1f / ((e0 + e1) + (e2 + (e3 + e4)));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = e0 * scale;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = e1 * scale;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 2) = e2 * scale;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 3) = e3 * scale;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 4) = e4 * scale;
     }
 
     // layer 1 (dense) forward on a group of samples in lanes: y = softmax(x K + b)

@@ -562,62 +562,99 @@ partial class MaskedModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_Gru_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        global::System.Span<float> gates = ws.Slice(0, 18); // z, r, hh per timestep
-        global::System.Span<float> rh = ws.Slice(18, 6); // h_(s-1) R_h + b'_h per timestep
-        global::System.Span<float> h = ws.Slice(24, 6);
+        if (p.Length < 46 || x.Length < 6 || ws.Length < 30) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
 
         // timestep 0: reads x_0, h_(-1) = 0
         {
+            // the input x_0
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
             // gates: z, r = sigmoid(x K + h R + biases)
-            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + p[40] + x[0] * p[10] + x[1] * p[16]);
-            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + p[41] + x[0] * p[11] + x[1] * p[17]);
-            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[36] + p[42] + x[0] * p[12] + x[1] * p[18]);
-            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[37] + p[43] + x[0] * p[13] + x[1] * p[19]);
+            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
+                + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16));
+            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
+                + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17));
+            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12))
+                + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18));
+            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13))
+                + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19));
             // candidate: rh = h R_h + b'_h; hh = tanh(x K_h + b_h + r rh)
-            float rh0 = p[44];
-            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh(p[38] + x[0] * p[14] + x[1] * p[20] + r0 * rh0);
-            float rh1 = p[45];
-            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh(p[39] + x[0] * p[15] + x[1] * p[21] + r1 * rh1);
-            gates[0] = z0; gates[2] = r0; gates[4] = hh0; rh[0] = rh0;
-            h[0] = (1f - z0) * hh0;
-            gates[1] = z1; gates[3] = r1; gates[5] = hh1; rh[1] = rh1;
-            h[1] = (1f - z1) * hh1;
+            float rh0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 44);
+            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20))
+                + r0 * rh0);
+            float rh1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 45);
+            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21))
+                + r1 * rh1);
+            // h = z h_(s-1) + (1 - z) hh; everything cached for Backward
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = z0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = r0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4) = hh0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 18) = rh0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 24) = (1f - z0) * hh0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = z1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3) = r1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 5) = hh1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 19) = rh1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 25) = (1f - z1) * hh1;
         }
 
         // timestep 1: reads x_1
         {
+            // the input x_1
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
+            // h_0, from the previous timestep
+            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 24);
+            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 25);
             // gates: z, r = sigmoid(x K + h R + biases)
-            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + p[40] + x[2] * p[10] + x[3] * p[16] + h[0] * p[22] + h[1] * p[28]);
-            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + p[41] + x[2] * p[11] + x[3] * p[17] + h[0] * p[23] + h[1] * p[29]);
-            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[36] + p[42] + x[2] * p[12] + x[3] * p[18] + h[0] * p[24] + h[1] * p[30]);
-            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[37] + p[43] + x[2] * p[13] + x[3] * p[19] + h[0] * p[25] + h[1] * p[31]);
+            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
+                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28)));
+            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
+                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29)));
+            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12))
+                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30)));
+            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13))
+                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31)));
             // candidate: rh = h R_h + b'_h; hh = tanh(x K_h + b_h + r rh)
-            float rh0 = p[44] + h[0] * p[26] + h[1] * p[32];
-            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh(p[38] + x[2] * p[14] + x[3] * p[20] + r0 * rh0);
-            float rh1 = p[45] + h[0] * p[27] + h[1] * p[33];
-            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh(p[39] + x[2] * p[15] + x[3] * p[21] + r1 * rh1);
-            gates[6] = z0; gates[8] = r0; gates[10] = hh0; rh[2] = rh0;
-            h[2] = z0 * h[0] + (1f - z0) * hh0;
-            gates[7] = z1; gates[9] = r1; gates[11] = hh1; rh[3] = rh1;
-            h[3] = z1 * h[1] + (1f - z1) * hh1;
+            float rh0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 44) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32);
+            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20))
+                + r0 * rh0);
+            float rh1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 45) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33);
+            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21))
+                + r1 * rh1);
+            // h = z h_(s-1) + (1 - z) hh; everything cached for Backward
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 6) = z0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 8) = r0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 10) = hh0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 20) = rh0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 26) = z0 * h0 + (1f - z0) * hh0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 7) = z1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 9) = r1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 11) = hh1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 21) = rh1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 27) = z1 * h1 + (1f - z1) * hh1;
         }
 
         // timestep 2: reads x_2
         {
+            // the input x_2
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 4);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 5);
+            // h_1, from the previous timestep
+            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 26);
+            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 27);
             // gates: z, r = sigmoid(x K + h R + biases)
-            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + p[40] + x[4] * p[10] + x[5] * p[16] + h[2] * p[22] + h[3] * p[28]);
-            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + p[41] + x[4] * p[11] + x[5] * p[17] + h[2] * p[23] + h[3] * p[29]);
-            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[36] + p[42] + x[4] * p[12] + x[5] * p[18] + h[2] * p[24] + h[3] * p[30]);
-            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[37] + p[43] + x[4] * p[13] + x[5] * p[19] + h[2] * p[25] + h[3] * p[31]);
+            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
+                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28)));
+            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
+                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29)));
+            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12))
+                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30)));
+            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13))
+                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31)));
             // candidate: rh = h R_h + b'_h; hh = tanh(x K_h + b_h + r rh)
-            float rh0 = p[44] + h[2] * p[26] + h[3] * p[32];
-            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh(p[38] + x[4] * p[14] + x[5] * p[20] + r0 * rh0);
-            float rh1 = p[45] + h[2] * p[27] + h[3] * p[33];
-            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh(p[39] + x[4] * p[15] + x[5] * p[21] + r1 * rh1);
-            gates[12] = z0; gates[14] = r0; gates[16] = hh0; rh[4] = rh0;
-            h[4] = z0 * h[2] + (1f - z0) * hh0;
-            gates[13] = z1; gates[15] = r1; gates[17] = hh1; rh[5] = rh1;
-            h[5] = z1 * h[3] + (1f - z1) * hh1;
+            float rh0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 44) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32);
+            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20))
+                + r0 * rh0);
+            float rh1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 45) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33);
+            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21))
+                + r1 * rh1);
+            // h = z h_(s-1) + (1 - z) hh; everything cached for Backward
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 12) = z0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 14) = r0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 16) = hh0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 22) = rh0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 28) = z0 * h0 + (1f - z0) * hh0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 13) = z1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 15) = r1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 17) = hh1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 23) = rh1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 29) = z1 * h1 + (1f - z1) * hh1;
         }
     }
 
@@ -793,19 +830,38 @@ partial class MaskedModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_Gru_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
+        if (p.Length < 46 || x.Length < 2 || state.Length < 2 || y.Length < 2) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float sr = ref RnnSimd.Ref(state);
+        ref float yr = ref RnnSimd.Ref(y);
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        // the state: h of the previous step
+        float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0);
+        float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1);
         // gates: z, r = sigmoid(x K + h R + biases)
-        float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + p[40] + x[0] * p[10] + x[1] * p[16] + state[0] * p[22] + state[1] * p[28]);
-        float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + p[41] + x[0] * p[11] + x[1] * p[17] + state[0] * p[23] + state[1] * p[29]);
-        float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[36] + p[42] + x[0] * p[12] + x[1] * p[18] + state[0] * p[24] + state[1] * p[30]);
-        float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid(p[37] + p[43] + x[0] * p[13] + x[1] * p[19] + state[0] * p[25] + state[1] * p[31]);
+        float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
+            + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28)));
+        float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
+            + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29)));
+        float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12))
+            + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30)));
+        float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13))
+            + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31)));
         // candidate: rh = h R_h + b'_h; hh = tanh(x K_h + b_h + r rh)
-        float rh0 = p[44] + state[0] * p[26] + state[1] * p[32];
-        float hh0 = global::RnnGen.CompilerServices.Activations.Tanh(p[38] + x[0] * p[14] + x[1] * p[20] + r0 * rh0);
-        float rh1 = p[45] + state[0] * p[27] + state[1] * p[33];
-        float hh1 = global::RnnGen.CompilerServices.Activations.Tanh(p[39] + x[0] * p[15] + x[1] * p[21] + r1 * rh1);
-        y[0] = z0 * state[0] + (1f - z0) * hh0;
-        y[1] = z1 * state[1] + (1f - z1) * hh1;
-        y.CopyTo(state);
+        float rh0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 44) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32);
+        float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20))
+            + r0 * rh0);
+        float rh1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 45) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33);
+        float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21))
+            + r1 * rh1);
+        // y = state = z h + (1 - z) hh
+        float y0 = z0 * h0 + (1f - z0) * hh0;
+        float y1 = z1 * h1 + (1f - z1) * hh1;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0) = y0;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1) = y1;
     }
 
     // layer 1 (gru) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -1213,9 +1269,15 @@ partial class MaskedModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L2_Dense_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        global::System.Span<float> y = ws;
+        if (p.Length < 49 || x.Length < 2 || ws.Length < 1) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
 
-        y[0] = global::RnnGen.CompilerServices.Activations.Sigmoid(p[48] + x[0] * p[46] + x[1] * p[47]);
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 48) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 46) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 47));
     }
 
     // layer 2 (dense) backward: dz = dy f'(y); g += x^T dz, dz; dx = dz W^T
@@ -1238,7 +1300,14 @@ partial class MaskedModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L2_Dense_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
-        y[0] = global::RnnGen.CompilerServices.Activations.Sigmoid(p[48] + x[0] * p[46] + x[1] * p[47]);
+        if (p.Length < 49 || x.Length < 2 || y.Length < 1) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float yr = ref RnnSimd.Ref(y);
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 48) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 46) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 47));
     }
 
     // layer 2 (dense) forward on a group of samples in lanes: y = sigmoid(x K + b)

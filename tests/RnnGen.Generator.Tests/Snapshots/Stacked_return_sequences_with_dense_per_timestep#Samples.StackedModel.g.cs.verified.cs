@@ -383,22 +383,54 @@ partial class StackedModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L0_SimpleRnn_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        global::System.Span<float> h = ws;
+        if (p.Length < 18 || x.Length < 6 || ws.Length < 9) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
 
         // timestep 0: reads x_0, h_(-1) = 0
-        h[0] = global::RnnGen.CompilerServices.Activations.Tanh(p[15] + x[0] * p[0] + x[1] * p[3]);
-        h[1] = global::RnnGen.CompilerServices.Activations.Tanh(p[16] + x[0] * p[1] + x[1] * p[4]);
-        h[2] = global::RnnGen.CompilerServices.Activations.Tanh(p[17] + x[0] * p[2] + x[1] * p[5]);
+        {
+            // the input x_0
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5));
+        }
 
         // timestep 1: reads x_1
-        h[3] = global::RnnGen.CompilerServices.Activations.Tanh(p[15] + x[2] * p[0] + x[3] * p[3] + h[0] * p[6] + h[1] * p[9] + h[2] * p[12]);
-        h[4] = global::RnnGen.CompilerServices.Activations.Tanh(p[16] + x[2] * p[1] + x[3] * p[4] + h[0] * p[7] + h[1] * p[10] + h[2] * p[13]);
-        h[5] = global::RnnGen.CompilerServices.Activations.Tanh(p[17] + x[2] * p[2] + x[3] * p[5] + h[0] * p[8] + h[1] * p[11] + h[2] * p[14]);
+        {
+            // the input x_1
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
+            // h_0, from the previous timestep
+            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0);
+            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1);
+            float h2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3) = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12)));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4) = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13)));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 5) = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14)));
+        }
 
         // timestep 2: reads x_2
-        h[6] = global::RnnGen.CompilerServices.Activations.Tanh(p[15] + x[4] * p[0] + x[5] * p[3] + h[3] * p[6] + h[4] * p[9] + h[5] * p[12]);
-        h[7] = global::RnnGen.CompilerServices.Activations.Tanh(p[16] + x[4] * p[1] + x[5] * p[4] + h[3] * p[7] + h[4] * p[10] + h[5] * p[13]);
-        h[8] = global::RnnGen.CompilerServices.Activations.Tanh(p[17] + x[4] * p[2] + x[5] * p[5] + h[3] * p[8] + h[4] * p[11] + h[5] * p[14]);
+        {
+            // the input x_2
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 4);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 5);
+            // h_1, from the previous timestep
+            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3);
+            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4);
+            float h2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 5);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 6) = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12)));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 7) = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13)));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 8) = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14)));
+        }
     }
 
     // layer 0 (simple_rnn) backward through time: dz = (dy + dh) f'(h); g += dK, dR, db; dx = dz K^T; dh = dz R^T
@@ -491,10 +523,27 @@ partial class StackedModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L0_SimpleRnn_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
-        y[0] = global::RnnGen.CompilerServices.Activations.Tanh(p[15] + x[0] * p[0] + x[1] * p[3] + state[0] * p[6] + state[1] * p[9] + state[2] * p[12]);
-        y[1] = global::RnnGen.CompilerServices.Activations.Tanh(p[16] + x[0] * p[1] + x[1] * p[4] + state[0] * p[7] + state[1] * p[10] + state[2] * p[13]);
-        y[2] = global::RnnGen.CompilerServices.Activations.Tanh(p[17] + x[0] * p[2] + x[1] * p[5] + state[0] * p[8] + state[1] * p[11] + state[2] * p[14]);
-        y.CopyTo(state);
+        if (p.Length < 18 || x.Length < 2 || state.Length < 3 || y.Length < 3) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float sr = ref RnnSimd.Ref(state);
+        ref float yr = ref RnnSimd.Ref(y);
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        // the state: h of the previous step
+        float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0);
+        float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1);
+        float h2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 2);
+        float y0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12)));
+        float y1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13)));
+        float y2 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14)));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0) = y0;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1) = y1;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 2) = y2; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 2) = y2;
     }
 
     // layer 0 (simple_rnn) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -731,19 +780,52 @@ partial class StackedModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_SimpleRnn_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        global::System.Span<float> h = ws;
+        if (p.Length < 30 || x.Length < 9 || ws.Length < 6) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
 
         // timestep 0: reads x_0, h_(-1) = 0
-        h[0] = global::RnnGen.CompilerServices.Activations.Relu(p[28] + x[0] * p[18] + x[1] * p[20] + x[2] * p[22]);
-        h[1] = global::RnnGen.CompilerServices.Activations.Relu(p[29] + x[0] * p[19] + x[1] * p[21] + x[2] * p[23]);
+        {
+            // the input x_0
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Relu((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20))
+                + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Relu((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21))
+                + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23));
+        }
 
         // timestep 1: reads x_1
-        h[2] = global::RnnGen.CompilerServices.Activations.Relu(p[28] + x[3] * p[18] + x[4] * p[20] + x[5] * p[22] + h[0] * p[24] + h[1] * p[26]);
-        h[3] = global::RnnGen.CompilerServices.Activations.Relu(p[29] + x[3] * p[19] + x[4] * p[21] + x[5] * p[23] + h[0] * p[25] + h[1] * p[27]);
+        {
+            // the input x_1
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 4);
+            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 5);
+            // h_0, from the previous timestep
+            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0);
+            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = global::RnnGen.CompilerServices.Activations.Relu((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20))
+                + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26)));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3) = global::RnnGen.CompilerServices.Activations.Relu((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21))
+                + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27)));
+        }
 
         // timestep 2: reads x_2
-        h[4] = global::RnnGen.CompilerServices.Activations.Relu(p[28] + x[6] * p[18] + x[7] * p[20] + x[8] * p[22] + h[2] * p[24] + h[3] * p[26]);
-        h[5] = global::RnnGen.CompilerServices.Activations.Relu(p[29] + x[6] * p[19] + x[7] * p[21] + x[8] * p[23] + h[2] * p[25] + h[3] * p[27]);
+        {
+            // the input x_2
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 6);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 7);
+            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 8);
+            // h_1, from the previous timestep
+            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2);
+            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4) = global::RnnGen.CompilerServices.Activations.Relu((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20))
+                + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26)));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 5) = global::RnnGen.CompilerServices.Activations.Relu((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21))
+                + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27)));
+        }
     }
 
     // layer 1 (simple_rnn_1) backward through time: dz = (dy + dh) f'(h); g += dK, dR, db; dx = dz K^T; dh = dz R^T
@@ -821,9 +903,24 @@ partial class StackedModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_SimpleRnn_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
-        y[0] = global::RnnGen.CompilerServices.Activations.Relu(p[28] + x[0] * p[18] + x[1] * p[20] + x[2] * p[22] + state[0] * p[24] + state[1] * p[26]);
-        y[1] = global::RnnGen.CompilerServices.Activations.Relu(p[29] + x[0] * p[19] + x[1] * p[21] + x[2] * p[23] + state[0] * p[25] + state[1] * p[27]);
-        y.CopyTo(state);
+        if (p.Length < 30 || x.Length < 3 || state.Length < 2 || y.Length < 2) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float sr = ref RnnSimd.Ref(state);
+        ref float yr = ref RnnSimd.Ref(y);
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
+        // the state: h of the previous step
+        float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0);
+        float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1);
+        float y0 = global::RnnGen.CompilerServices.Activations.Relu((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20))
+            + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26)));
+        float y1 = global::RnnGen.CompilerServices.Activations.Relu((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21))
+            + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27)));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0) = y0;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1) = y1;
     }
 
     // layer 1 (simple_rnn_1) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -1078,19 +1175,37 @@ partial class StackedModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L2_Dense_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        global::System.Span<float> y = ws;
+        if (p.Length < 36 || x.Length < 6 || ws.Length < 6) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
 
         // timestep 0
-        y[0] = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + x[0] * p[30] + x[1] * p[32]);
-        y[1] = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + x[0] * p[31] + x[1] * p[33]);
+        {
+            // the input x_0
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33));
+        }
 
         // timestep 1
-        y[2] = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + x[2] * p[30] + x[3] * p[32]);
-        y[3] = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + x[2] * p[31] + x[3] * p[33]);
+        {
+            // the input x_1
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3) = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33));
+        }
 
         // timestep 2
-        y[4] = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + x[4] * p[30] + x[5] * p[32]);
-        y[5] = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + x[4] * p[31] + x[5] * p[33]);
+        {
+            // the input x_2
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 4);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 5);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4) = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 5) = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33));
+        }
     }
 
     // layer 2 (dense) backward: dz = dy f'(y); g += x^T dz, dz; dx = dz W^T
@@ -1146,8 +1261,15 @@ partial class StackedModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L2_Dense_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
-        y[0] = global::RnnGen.CompilerServices.Activations.Sigmoid(p[34] + x[0] * p[30] + x[1] * p[32]);
-        y[1] = global::RnnGen.CompilerServices.Activations.Sigmoid(p[35] + x[0] * p[31] + x[1] * p[33]);
+        if (p.Length < 36 || x.Length < 2 || y.Length < 2) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float yr = ref RnnSimd.Ref(y);
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32));
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33));
     }
 
     // layer 2 (dense) forward on a group of samples in lanes: y = sigmoid(x K + b)

@@ -369,39 +369,58 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L0_Gru_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        global::System.Span<float> gates = ws.Slice(0, 12); // z, r, hh per timestep
-        global::System.Span<float> h = ws.Slice(12, 4);
+        if (p.Length < 30 || x.Length < 4 || ws.Length < 16) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
 
         // timestep 0: reads x_0, h_(-1) = 0
         {
+            // the input x_0
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
             // gates: z, r = hardsigmoid(x K + h R + biases)
-            float z0 = global::RnnGen.CompilerServices.Activations.HardSigmoid(p[24] + x[0] * p[0] + x[1] * p[6]);
-            float z1 = global::RnnGen.CompilerServices.Activations.HardSigmoid(p[25] + x[0] * p[1] + x[1] * p[7]);
-            float r0 = global::RnnGen.CompilerServices.Activations.HardSigmoid(p[26] + x[0] * p[2] + x[1] * p[8]);
-            float r1 = global::RnnGen.CompilerServices.Activations.HardSigmoid(p[27] + x[0] * p[3] + x[1] * p[9]);
+            float z0 = global::RnnGen.CompilerServices.Activations.HardSigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6));
+            float z1 = global::RnnGen.CompilerServices.Activations.HardSigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7));
+            float r0 = global::RnnGen.CompilerServices.Activations.HardSigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8));
+            float r1 = global::RnnGen.CompilerServices.Activations.HardSigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9));
             // candidate: hh = tanh(x K_h + (r h) R_h + b_h)
-            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh(p[28] + x[0] * p[4] + x[1] * p[10]);
-            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh(p[29] + x[0] * p[5] + x[1] * p[11]);
-            gates[0] = z0; gates[2] = r0; gates[4] = hh0;
-            h[0] = (1f - z0) * hh0;
-            gates[1] = z1; gates[3] = r1; gates[5] = hh1;
-            h[1] = (1f - z1) * hh1;
+            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10));
+            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11));
+            // h = z h_(s-1) + (1 - z) hh; everything cached for Backward
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = z0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = r0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4) = hh0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 12) = (1f - z0) * hh0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = z1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3) = r1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 5) = hh1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 13) = (1f - z1) * hh1;
         }
 
         // timestep 1: reads x_1
         {
+            // the input x_1
+            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
+            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
+            // h_0, from the previous timestep
+            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 12);
+            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 13);
             // gates: z, r = hardsigmoid(x K + h R + biases)
-            float z0 = global::RnnGen.CompilerServices.Activations.HardSigmoid(p[24] + x[2] * p[0] + x[3] * p[6] + h[0] * p[12] + h[1] * p[18]);
-            float z1 = global::RnnGen.CompilerServices.Activations.HardSigmoid(p[25] + x[2] * p[1] + x[3] * p[7] + h[0] * p[13] + h[1] * p[19]);
-            float r0 = global::RnnGen.CompilerServices.Activations.HardSigmoid(p[26] + x[2] * p[2] + x[3] * p[8] + h[0] * p[14] + h[1] * p[20]);
-            float r1 = global::RnnGen.CompilerServices.Activations.HardSigmoid(p[27] + x[2] * p[3] + x[3] * p[9] + h[0] * p[15] + h[1] * p[21]);
+            float z0 = global::RnnGen.CompilerServices.Activations.HardSigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18)));
+            float z1 = global::RnnGen.CompilerServices.Activations.HardSigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19)));
+            float r0 = global::RnnGen.CompilerServices.Activations.HardSigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20)));
+            float r1 = global::RnnGen.CompilerServices.Activations.HardSigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9))
+                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21)));
             // candidate: hh = tanh(x K_h + (r h) R_h + b_h)
-            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh(p[28] + x[2] * p[4] + x[3] * p[10] + r0 * h[0] * p[16] + r1 * h[1] * p[22]);
-            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh(p[29] + x[2] * p[5] + x[3] * p[11] + r0 * h[0] * p[17] + r1 * h[1] * p[23]);
-            gates[6] = z0; gates[8] = r0; gates[10] = hh0;
-            h[2] = z0 * h[0] + (1f - z0) * hh0;
-            gates[7] = z1; gates[9] = r1; gates[11] = hh1;
-            h[3] = z1 * h[1] + (1f - z1) * hh1;
+            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
+                + (r0 * h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + r1 * h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22)));
+            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
+                + (r0 * h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + r1 * h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23)));
+            // h = z h_(s-1) + (1 - z) hh; everything cached for Backward
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 6) = z0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 8) = r0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 10) = hh0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 14) = z0 * h0 + (1f - z0) * hh0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 7) = z1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 9) = r1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 11) = hh1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 15) = z1 * h1 + (1f - z1) * hh1;
         }
     }
 
@@ -495,17 +514,36 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L0_Gru_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
+        if (p.Length < 30 || x.Length < 2 || state.Length < 2 || y.Length < 2) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float sr = ref RnnSimd.Ref(state);
+        ref float yr = ref RnnSimd.Ref(y);
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        // the state: h of the previous step
+        float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0);
+        float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1);
         // gates: z, r = hardsigmoid(x K + h R + biases)
-        float z0 = global::RnnGen.CompilerServices.Activations.HardSigmoid(p[24] + x[0] * p[0] + x[1] * p[6] + state[0] * p[12] + state[1] * p[18]);
-        float z1 = global::RnnGen.CompilerServices.Activations.HardSigmoid(p[25] + x[0] * p[1] + x[1] * p[7] + state[0] * p[13] + state[1] * p[19]);
-        float r0 = global::RnnGen.CompilerServices.Activations.HardSigmoid(p[26] + x[0] * p[2] + x[1] * p[8] + state[0] * p[14] + state[1] * p[20]);
-        float r1 = global::RnnGen.CompilerServices.Activations.HardSigmoid(p[27] + x[0] * p[3] + x[1] * p[9] + state[0] * p[15] + state[1] * p[21]);
+        float z0 = global::RnnGen.CompilerServices.Activations.HardSigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18)));
+        float z1 = global::RnnGen.CompilerServices.Activations.HardSigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19)));
+        float r0 = global::RnnGen.CompilerServices.Activations.HardSigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20)));
+        float r1 = global::RnnGen.CompilerServices.Activations.HardSigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9))
+            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21)));
         // candidate: hh = tanh(x K_h + (r h) R_h + b_h)
-        float hh0 = global::RnnGen.CompilerServices.Activations.Tanh(p[28] + x[0] * p[4] + x[1] * p[10] + r0 * state[0] * p[16] + r1 * state[1] * p[22]);
-        float hh1 = global::RnnGen.CompilerServices.Activations.Tanh(p[29] + x[0] * p[5] + x[1] * p[11] + r0 * state[0] * p[17] + r1 * state[1] * p[23]);
-        y[0] = z0 * state[0] + (1f - z0) * hh0;
-        y[1] = z1 * state[1] + (1f - z1) * hh1;
-        y.CopyTo(state);
+        float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
+            + (r0 * h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + r1 * h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22)));
+        float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
+            + (r0 * h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + r1 * h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23)));
+        // y = state = z h + (1 - z) hh
+        float y0 = z0 * h0 + (1f - z0) * hh0;
+        float y1 = z1 * h1 + (1f - z1) * hh1;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0) = y0;
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1) = y1;
     }
 
     // layer 0 (gru) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -943,9 +981,15 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws)
     {
-        global::System.Span<float> y = ws;
+        if (p.Length < 33 || x.Length < 2 || ws.Length < 1) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float wr = ref RnnSimd.Ref(ws);
 
-        y[0] = global::RnnGen.CompilerServices.Activations.HardSigmoid(p[32] + x[0] * p[30] + x[1] * p[31]);
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.HardSigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31));
     }
 
     // layer 1 (dense) backward: dz = dy f'(y); g += x^T dz, dz; dx = dz W^T
@@ -968,7 +1012,14 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_Step(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
-        y[0] = global::RnnGen.CompilerServices.Activations.HardSigmoid(p[32] + x[0] * p[30] + x[1] * p[31]);
+        if (p.Length < 33 || x.Length < 2 || y.Length < 1) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        ref float pr = ref RnnSimd.Ref(p);
+        ref float xr = ref RnnSimd.Ref(x);
+        ref float yr = ref RnnSimd.Ref(y);
+        // the input
+        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
+        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = global::RnnGen.CompilerServices.Activations.HardSigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31));
     }
 
     // layer 1 (dense) forward on a group of samples in lanes: y = hardsigmoid(x K + b)

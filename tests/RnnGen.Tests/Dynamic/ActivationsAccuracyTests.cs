@@ -2,7 +2,10 @@ using RnnGen.CompilerServices;
 
 namespace RnnGen.Tests.Dynamic;
 
-/// <summary>The fast scalar activations of straight-line code, held to 2 float ulp of the exact function.</summary>
+/// <summary>
+/// The fast scalar activations of straight-line code, held to 1 float ulp of the exact function (they measure 0.501: the
+/// double-precision evaluation leaves the one rounding to float as about the only error).
+/// </summary>
 public class ActivationsAccuracyTests
 {
     /// <summary>Every float in [-lo, lo] on a fine logarithmic grid, both signs, plus exact edge values.</summary>
@@ -25,32 +28,37 @@ public class ActivationsAccuracyTests
     }
 
     [Fact]
-    public void Tanh_is_within_2_ulp()
+    public void Tanh_is_within_1_ulp()
     {
         double worst = 0;
         foreach (float x in Sweep(20f)) worst = Math.Max(worst, UlpError(Activations.Tanh(x), Math.Tanh(x)));
-        Assert.True(worst <= 2, $"worst tanh error {worst:F2} ulp");
+        Assert.True(worst <= 1, $"worst tanh error {worst:F2} ulp");
     }
 
     [Fact]
-    public void Sigmoid_is_within_2_ulp()
+    public void Sigmoid_is_within_1_ulp()
     {
         double worst = 0;
         foreach (float x in Sweep(120f)) worst = Math.Max(worst, UlpError(Activations.Sigmoid(x), 1.0 / (1.0 + Math.Exp(-(double)x))));
-        Assert.True(worst <= 2, $"worst sigmoid error {worst:F2} ulp");
+        Assert.True(worst <= 1, $"worst sigmoid error {worst:F2} ulp");
     }
 
     [Fact]
-    public void Exp_is_within_2_ulp_and_saturates_like_MathF()
+    public void Exp_is_within_1_ulp_and_saturates_like_MathF()
     {
         double worst = 0;
         foreach (float x in Sweep(88.7f)) worst = Math.Max(worst, UlpError(Activations.Exp(x), Math.Exp(x)));
-        Assert.True(worst <= 2, $"worst exp error {worst:F2} ulp");
+        Assert.True(worst <= 1, $"worst exp error {worst:F2} ulp");
         Assert.Equal(float.PositiveInfinity, Activations.Exp(89f));
         Assert.Equal(0f, Activations.Exp(-105f));
         Assert.True(float.IsNaN(Activations.Exp(float.NaN)));
         Assert.True(float.IsNaN(Activations.Tanh(float.NaN)));
         Assert.Equal(1f, Activations.Tanh(float.PositiveInfinity));
         Assert.Equal(0f, Activations.Sigmoid(float.NegativeInfinity));
+        Assert.Equal(-1f, Activations.Tanh(float.NegativeInfinity));
+        Assert.Equal(1f, Activations.Tanh(9.1f));
+        Assert.Equal(0f, Activations.Tanh(0f));
+        Assert.Equal(3f, Activations.Max(3f, -2f));
+        Assert.Equal(3f, Activations.Max(-2f, 3f));
     }
 }
