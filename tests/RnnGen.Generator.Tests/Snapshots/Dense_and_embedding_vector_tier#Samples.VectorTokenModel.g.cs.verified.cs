@@ -1125,7 +1125,6 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
     }
 
     // layer 1 step with Vector256 (at most 8 lanes per value)
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_SimpleRnn_StepVector256(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
         if (p.Length < 180 || x.Length < 6 || state.Length < 8 || y.Length < 8) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
@@ -1225,7 +1224,6 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
     }
 
     // layer 1 step with Vector128 (at most 4 lanes per value)
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_SimpleRnn_StepVector128(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
         if (p.Length < 180 || x.Length < 6 || state.Length < 8 || y.Length < 8) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
@@ -1830,7 +1828,6 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
     }
 
     // layer 2 step with Vector128 (at most 4 lanes per value)
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L2_Dense_StepVector128(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
         if (p.Length < 225 || x.Length < 8 || y.Length < 5) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();

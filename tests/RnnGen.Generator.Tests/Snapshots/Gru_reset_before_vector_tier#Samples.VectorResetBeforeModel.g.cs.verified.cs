@@ -776,7 +776,6 @@ partial class VectorResetBeforeModel : global::RnnGen.IBatchModel
     }
 
     // layer 0 step with Vector128 (at most 4 lanes per value)
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L0_Gru_StepVector128(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
         if (p.Length < 84 || x.Length < 2 || state.Length < 4 || y.Length < 4) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
@@ -1467,7 +1466,6 @@ partial class VectorResetBeforeModel : global::RnnGen.IBatchModel
     }
 
     // layer 1 step with Vector128 (at most 4 lanes per value)
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_StepVector128(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
         if (p.Length < 89 || x.Length < 4 || y.Length < 1) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();

@@ -1295,7 +1295,6 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
     }
 
     // layer 0 step with Vector256 (at most 8 lanes per value)
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L0_Gru_StepVector256(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
         if (p.Length < 576 || x.Length < 2 || state.Length < 12 || y.Length < 12) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
@@ -1407,7 +1406,6 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
     }
 
     // layer 0 step with Vector128 (at most 4 lanes per value)
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L0_Gru_StepVector128(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
         if (p.Length < 576 || x.Length < 2 || state.Length < 12 || y.Length < 12) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
@@ -2031,7 +2029,6 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
     }
 
     // layer 1 step with Vector256 (at most 8 lanes per value)
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_StepVector256(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
         if (p.Length < 589 || x.Length < 12 || y.Length < 1) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
@@ -2048,7 +2045,6 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
     }
 
     // layer 1 step with Vector128 (at most 4 lanes per value)
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void L1_Dense_StepVector128(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> state, global::System.Span<float> y)
     {
         if (p.Length < 589 || x.Length < 12 || y.Length < 1) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();

@@ -52,7 +52,6 @@ internal abstract class VectorTierEmitter : LayerEmitter
         {
             w.WriteLine();
             w.WriteLine($"// layer {Layer.Index} {pass} with {name} (at most {width} lanes per value)");
-            if (pass == "step") w.WriteLine("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
             using (w.Block($"private static void {method}{name}({parameters})"))
             {
                 foreach (string line in guard) w.WriteLine(line);
