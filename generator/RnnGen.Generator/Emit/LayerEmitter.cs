@@ -201,11 +201,17 @@ internal abstract class LayerEmitter
     protected static string RefName(string span) => span.Substring(0, 1) + "r";
 
     /// <summary>
-    /// <c>Unsafe.Add(ref pr, 24)</c> (fully qualified: a user's type may be named Unsafe): element <paramref name="index"/> of a slice <see cref="WriteRefs"/> checked. <c>Unsafe.Add</c>
+    /// The file's alias for <c>System.Runtime.CompilerServices.Unsafe</c> (a reserved-looking name, like <c>RnnSimd</c>: a
+    /// user's type may be named <c>Unsafe</c>).
+    /// </summary>
+    public const string UnsafeAliasDirective = "using RnnUnsafe = global::System.Runtime.CompilerServices.Unsafe;";
+
+    /// <summary>
+    /// <c>RnnUnsafe.Add(ref pr, 24)</c>: element <paramref name="index"/> of a slice <see cref="WriteRefs"/> checked. <c>Unsafe.Add</c>
     /// is a JIT intrinsic; a helper such as <c>RnnSimd.Load1</c> would be an inlining candidate, and a straight-line method has
     /// hundreds of them, more than the JIT's inlining budget per method, so some would stay calls.
     /// </summary>
-    protected static string Read(string span, int index) => $"global::System.Runtime.CompilerServices.Unsafe.Add(ref {RefName(span)}, {index})";
+    protected static string Read(string span, int index) => $"RnnUnsafe.Add(ref {RefName(span)}, {index})";
 
     /// <summary>Terms per line of a straight-line sum of <see cref="Read"/>s: each line one partial sum, short enough to read.</summary>
     protected const int TermsPerLine = 3;

@@ -255,6 +255,7 @@ internal static class ModelEmitter
             // every model has the batched tier, whose lanes are the vector tier's types
             foreach (string alias in Cells.VectorLowering.AliasDirectives) _w.WriteLine(alias);
             foreach (string alias in Batch.LaneLayer.AliasDirectives) _w.WriteLine(alias);
+            _w.WriteLine(LayerEmitter.UnsafeAliasDirective); // the straight-line code's reads at constant offsets
             _w.WriteLine();
             if (_spec.Namespace is not null)
             {

@@ -17,6 +17,7 @@ using RnnLanes = global::RnnGen.CompilerServices.Lanes;
 using RnnLanes128 = global::RnnGen.CompilerServices.Lanes128;
 using RnnLanes256 = global::RnnGen.CompilerServices.Lanes256;
 using RnnLanes512 = global::RnnGen.CompilerServices.Lanes512;
+using RnnUnsafe = global::System.Runtime.CompilerServices.Unsafe;
 
 namespace Samples;
 
@@ -388,104 +389,104 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
         // timestep 0: reads x_0, h_(-1) = c_(-1) = 0
         {
             // the input x_0
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+            float x0 = RnnUnsafe.Add(ref xr, 0);
+            float x1 = RnnUnsafe.Add(ref xr, 1);
             // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8));
-            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9));
-            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10));
-            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11));
-            float g0 = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12));
-            float g1 = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13));
-            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14));
-            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15));
+            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 8));
+            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 9));
+            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 10));
+            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 3) + x1 * RnnUnsafe.Add(ref pr, 11));
+            float g0 = global::RnnGen.CompilerServices.Activations.Tanh(RnnUnsafe.Add(ref pr, 36) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 12));
+            float g1 = global::RnnGen.CompilerServices.Activations.Tanh(RnnUnsafe.Add(ref pr, 37) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 13));
+            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 6) + x1 * RnnUnsafe.Add(ref pr, 14));
+            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 7) + x1 * RnnUnsafe.Add(ref pr, 15));
             // c = f c_(s-1) + i g; h = o tanh(c); everything cached for Backward
             float c0 = i0 * g0;
             float ac0 = global::RnnGen.CompilerServices.Activations.Tanh(c0);
             float c1 = i1 * g1;
             float ac1 = global::RnnGen.CompilerServices.Activations.Tanh(c1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = i0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = f0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4) = g0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 6) = o0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 24) = c0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 30) = ac0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 36) = o0 * ac0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = i1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3) = f1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 5) = g1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 7) = o1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 25) = c1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 31) = ac1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 37) = o1 * ac1;
+            RnnUnsafe.Add(ref wr, 0) = i0; RnnUnsafe.Add(ref wr, 2) = f0; RnnUnsafe.Add(ref wr, 4) = g0; RnnUnsafe.Add(ref wr, 6) = o0;
+            RnnUnsafe.Add(ref wr, 24) = c0; RnnUnsafe.Add(ref wr, 30) = ac0; RnnUnsafe.Add(ref wr, 36) = o0 * ac0;
+            RnnUnsafe.Add(ref wr, 1) = i1; RnnUnsafe.Add(ref wr, 3) = f1; RnnUnsafe.Add(ref wr, 5) = g1; RnnUnsafe.Add(ref wr, 7) = o1;
+            RnnUnsafe.Add(ref wr, 25) = c1; RnnUnsafe.Add(ref wr, 31) = ac1; RnnUnsafe.Add(ref wr, 37) = o1 * ac1;
         }
 
         // timestep 1: reads x_1
         {
             // the input x_1
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
+            float x0 = RnnUnsafe.Add(ref xr, 2);
+            float x1 = RnnUnsafe.Add(ref xr, 3);
             // h_0, from the previous timestep
-            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 36);
-            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 37);
+            float h0 = RnnUnsafe.Add(ref wr, 36);
+            float h1 = RnnUnsafe.Add(ref wr, 37);
             // c_0, from the previous timestep
-            float cPrev0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 24);
-            float cPrev1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 25);
+            float cPrev0 = RnnUnsafe.Add(ref wr, 24);
+            float cPrev1 = RnnUnsafe.Add(ref wr, 25);
             // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24)));
-            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25)));
-            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26)));
-            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27)));
-            float g0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28)));
-            float g1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29)));
-            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30)));
-            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31)));
+            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 8))
+                + (h0 * RnnUnsafe.Add(ref pr, 16) + h1 * RnnUnsafe.Add(ref pr, 24)));
+            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 9))
+                + (h0 * RnnUnsafe.Add(ref pr, 17) + h1 * RnnUnsafe.Add(ref pr, 25)));
+            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 10))
+                + (h0 * RnnUnsafe.Add(ref pr, 18) + h1 * RnnUnsafe.Add(ref pr, 26)));
+            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 3) + x1 * RnnUnsafe.Add(ref pr, 11))
+                + (h0 * RnnUnsafe.Add(ref pr, 19) + h1 * RnnUnsafe.Add(ref pr, 27)));
+            float g0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 36) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 12))
+                + (h0 * RnnUnsafe.Add(ref pr, 20) + h1 * RnnUnsafe.Add(ref pr, 28)));
+            float g1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 37) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 13))
+                + (h0 * RnnUnsafe.Add(ref pr, 21) + h1 * RnnUnsafe.Add(ref pr, 29)));
+            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 6) + x1 * RnnUnsafe.Add(ref pr, 14))
+                + (h0 * RnnUnsafe.Add(ref pr, 22) + h1 * RnnUnsafe.Add(ref pr, 30)));
+            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 7) + x1 * RnnUnsafe.Add(ref pr, 15))
+                + (h0 * RnnUnsafe.Add(ref pr, 23) + h1 * RnnUnsafe.Add(ref pr, 31)));
             // c = f c_(s-1) + i g; h = o tanh(c); everything cached for Backward
             float c0 = f0 * cPrev0 + i0 * g0;
             float ac0 = global::RnnGen.CompilerServices.Activations.Tanh(c0);
             float c1 = f1 * cPrev1 + i1 * g1;
             float ac1 = global::RnnGen.CompilerServices.Activations.Tanh(c1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 8) = i0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 10) = f0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 12) = g0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 14) = o0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 26) = c0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 32) = ac0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 38) = o0 * ac0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 9) = i1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 11) = f1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 13) = g1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 15) = o1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 27) = c1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 33) = ac1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 39) = o1 * ac1;
+            RnnUnsafe.Add(ref wr, 8) = i0; RnnUnsafe.Add(ref wr, 10) = f0; RnnUnsafe.Add(ref wr, 12) = g0; RnnUnsafe.Add(ref wr, 14) = o0;
+            RnnUnsafe.Add(ref wr, 26) = c0; RnnUnsafe.Add(ref wr, 32) = ac0; RnnUnsafe.Add(ref wr, 38) = o0 * ac0;
+            RnnUnsafe.Add(ref wr, 9) = i1; RnnUnsafe.Add(ref wr, 11) = f1; RnnUnsafe.Add(ref wr, 13) = g1; RnnUnsafe.Add(ref wr, 15) = o1;
+            RnnUnsafe.Add(ref wr, 27) = c1; RnnUnsafe.Add(ref wr, 33) = ac1; RnnUnsafe.Add(ref wr, 39) = o1 * ac1;
         }
 
         // timestep 2: reads x_2
         {
             // the input x_2
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 4);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 5);
+            float x0 = RnnUnsafe.Add(ref xr, 4);
+            float x1 = RnnUnsafe.Add(ref xr, 5);
             // h_1, from the previous timestep
-            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 38);
-            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 39);
+            float h0 = RnnUnsafe.Add(ref wr, 38);
+            float h1 = RnnUnsafe.Add(ref wr, 39);
             // c_1, from the previous timestep
-            float cPrev0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 26);
-            float cPrev1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 27);
+            float cPrev0 = RnnUnsafe.Add(ref wr, 26);
+            float cPrev1 = RnnUnsafe.Add(ref wr, 27);
             // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24)));
-            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25)));
-            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26)));
-            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27)));
-            float g0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28)));
-            float g1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29)));
-            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30)));
-            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31)));
+            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 8))
+                + (h0 * RnnUnsafe.Add(ref pr, 16) + h1 * RnnUnsafe.Add(ref pr, 24)));
+            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 9))
+                + (h0 * RnnUnsafe.Add(ref pr, 17) + h1 * RnnUnsafe.Add(ref pr, 25)));
+            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 10))
+                + (h0 * RnnUnsafe.Add(ref pr, 18) + h1 * RnnUnsafe.Add(ref pr, 26)));
+            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 3) + x1 * RnnUnsafe.Add(ref pr, 11))
+                + (h0 * RnnUnsafe.Add(ref pr, 19) + h1 * RnnUnsafe.Add(ref pr, 27)));
+            float g0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 36) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 12))
+                + (h0 * RnnUnsafe.Add(ref pr, 20) + h1 * RnnUnsafe.Add(ref pr, 28)));
+            float g1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 37) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 13))
+                + (h0 * RnnUnsafe.Add(ref pr, 21) + h1 * RnnUnsafe.Add(ref pr, 29)));
+            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 6) + x1 * RnnUnsafe.Add(ref pr, 14))
+                + (h0 * RnnUnsafe.Add(ref pr, 22) + h1 * RnnUnsafe.Add(ref pr, 30)));
+            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 7) + x1 * RnnUnsafe.Add(ref pr, 15))
+                + (h0 * RnnUnsafe.Add(ref pr, 23) + h1 * RnnUnsafe.Add(ref pr, 31)));
             // c = f c_(s-1) + i g; h = o tanh(c); everything cached for Backward
             float c0 = f0 * cPrev0 + i0 * g0;
             float ac0 = global::RnnGen.CompilerServices.Activations.Tanh(c0);
             float c1 = f1 * cPrev1 + i1 * g1;
             float ac1 = global::RnnGen.CompilerServices.Activations.Tanh(c1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 16) = i0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 18) = f0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 20) = g0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 22) = o0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 28) = c0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 34) = ac0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 40) = o0 * ac0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 17) = i1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 19) = f1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 21) = g1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 23) = o1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 29) = c1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 35) = ac1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 41) = o1 * ac1;
+            RnnUnsafe.Add(ref wr, 16) = i0; RnnUnsafe.Add(ref wr, 18) = f0; RnnUnsafe.Add(ref wr, 20) = g0; RnnUnsafe.Add(ref wr, 22) = o0;
+            RnnUnsafe.Add(ref wr, 28) = c0; RnnUnsafe.Add(ref wr, 34) = ac0; RnnUnsafe.Add(ref wr, 40) = o0 * ac0;
+            RnnUnsafe.Add(ref wr, 17) = i1; RnnUnsafe.Add(ref wr, 19) = f1; RnnUnsafe.Add(ref wr, 21) = g1; RnnUnsafe.Add(ref wr, 23) = o1;
+            RnnUnsafe.Add(ref wr, 29) = c1; RnnUnsafe.Add(ref wr, 35) = ac1; RnnUnsafe.Add(ref wr, 41) = o1 * ac1;
         }
     }
 
@@ -501,104 +502,104 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
         // timestep 0: reads x_2, h_(-1) = c_(-1) = 0
         {
             // the input x_2
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 4);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 5);
+            float x0 = RnnUnsafe.Add(ref xr, 4);
+            float x1 = RnnUnsafe.Add(ref xr, 5);
             // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 72) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 48));
-            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 73) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 49));
-            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 74) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 50));
-            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 75) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 51));
-            float g0 = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 76) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 44) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 52));
-            float g1 = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 77) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 45) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 53));
-            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 78) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 46) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 54));
-            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 79) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 47) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 55));
+            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 72) + x0 * RnnUnsafe.Add(ref pr, 40) + x1 * RnnUnsafe.Add(ref pr, 48));
+            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 73) + x0 * RnnUnsafe.Add(ref pr, 41) + x1 * RnnUnsafe.Add(ref pr, 49));
+            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 74) + x0 * RnnUnsafe.Add(ref pr, 42) + x1 * RnnUnsafe.Add(ref pr, 50));
+            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 75) + x0 * RnnUnsafe.Add(ref pr, 43) + x1 * RnnUnsafe.Add(ref pr, 51));
+            float g0 = global::RnnGen.CompilerServices.Activations.Tanh(RnnUnsafe.Add(ref pr, 76) + x0 * RnnUnsafe.Add(ref pr, 44) + x1 * RnnUnsafe.Add(ref pr, 52));
+            float g1 = global::RnnGen.CompilerServices.Activations.Tanh(RnnUnsafe.Add(ref pr, 77) + x0 * RnnUnsafe.Add(ref pr, 45) + x1 * RnnUnsafe.Add(ref pr, 53));
+            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 78) + x0 * RnnUnsafe.Add(ref pr, 46) + x1 * RnnUnsafe.Add(ref pr, 54));
+            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 79) + x0 * RnnUnsafe.Add(ref pr, 47) + x1 * RnnUnsafe.Add(ref pr, 55));
             // c = f c_(s-1) + i g; h = o tanh(c); everything cached for Backward
             float c0 = i0 * g0;
             float ac0 = global::RnnGen.CompilerServices.Activations.Tanh(c0);
             float c1 = i1 * g1;
             float ac1 = global::RnnGen.CompilerServices.Activations.Tanh(c1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = i0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = f0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4) = g0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 6) = o0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 24) = c0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 30) = ac0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 36) = o0 * ac0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = i1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3) = f1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 5) = g1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 7) = o1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 25) = c1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 31) = ac1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 37) = o1 * ac1;
+            RnnUnsafe.Add(ref wr, 0) = i0; RnnUnsafe.Add(ref wr, 2) = f0; RnnUnsafe.Add(ref wr, 4) = g0; RnnUnsafe.Add(ref wr, 6) = o0;
+            RnnUnsafe.Add(ref wr, 24) = c0; RnnUnsafe.Add(ref wr, 30) = ac0; RnnUnsafe.Add(ref wr, 36) = o0 * ac0;
+            RnnUnsafe.Add(ref wr, 1) = i1; RnnUnsafe.Add(ref wr, 3) = f1; RnnUnsafe.Add(ref wr, 5) = g1; RnnUnsafe.Add(ref wr, 7) = o1;
+            RnnUnsafe.Add(ref wr, 25) = c1; RnnUnsafe.Add(ref wr, 31) = ac1; RnnUnsafe.Add(ref wr, 37) = o1 * ac1;
         }
 
         // timestep 1: reads x_1
         {
             // the input x_1
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
+            float x0 = RnnUnsafe.Add(ref xr, 2);
+            float x1 = RnnUnsafe.Add(ref xr, 3);
             // h_0, from the previous timestep
-            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 36);
-            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 37);
+            float h0 = RnnUnsafe.Add(ref wr, 36);
+            float h1 = RnnUnsafe.Add(ref wr, 37);
             // c_0, from the previous timestep
-            float cPrev0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 24);
-            float cPrev1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 25);
+            float cPrev0 = RnnUnsafe.Add(ref wr, 24);
+            float cPrev1 = RnnUnsafe.Add(ref wr, 25);
             // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 72) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 48))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 56) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 64)));
-            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 73) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 49))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 57) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 65)));
-            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 74) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 50))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 58) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 66)));
-            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 75) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 51))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 59) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 67)));
-            float g0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 76) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 44) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 52))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 60) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 68)));
-            float g1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 77) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 45) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 53))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 61) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 69)));
-            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 78) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 46) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 54))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 62) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 70)));
-            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 79) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 47) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 55))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 63) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 71)));
+            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 72) + x0 * RnnUnsafe.Add(ref pr, 40) + x1 * RnnUnsafe.Add(ref pr, 48))
+                + (h0 * RnnUnsafe.Add(ref pr, 56) + h1 * RnnUnsafe.Add(ref pr, 64)));
+            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 73) + x0 * RnnUnsafe.Add(ref pr, 41) + x1 * RnnUnsafe.Add(ref pr, 49))
+                + (h0 * RnnUnsafe.Add(ref pr, 57) + h1 * RnnUnsafe.Add(ref pr, 65)));
+            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 74) + x0 * RnnUnsafe.Add(ref pr, 42) + x1 * RnnUnsafe.Add(ref pr, 50))
+                + (h0 * RnnUnsafe.Add(ref pr, 58) + h1 * RnnUnsafe.Add(ref pr, 66)));
+            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 75) + x0 * RnnUnsafe.Add(ref pr, 43) + x1 * RnnUnsafe.Add(ref pr, 51))
+                + (h0 * RnnUnsafe.Add(ref pr, 59) + h1 * RnnUnsafe.Add(ref pr, 67)));
+            float g0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 76) + x0 * RnnUnsafe.Add(ref pr, 44) + x1 * RnnUnsafe.Add(ref pr, 52))
+                + (h0 * RnnUnsafe.Add(ref pr, 60) + h1 * RnnUnsafe.Add(ref pr, 68)));
+            float g1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 77) + x0 * RnnUnsafe.Add(ref pr, 45) + x1 * RnnUnsafe.Add(ref pr, 53))
+                + (h0 * RnnUnsafe.Add(ref pr, 61) + h1 * RnnUnsafe.Add(ref pr, 69)));
+            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 78) + x0 * RnnUnsafe.Add(ref pr, 46) + x1 * RnnUnsafe.Add(ref pr, 54))
+                + (h0 * RnnUnsafe.Add(ref pr, 62) + h1 * RnnUnsafe.Add(ref pr, 70)));
+            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 79) + x0 * RnnUnsafe.Add(ref pr, 47) + x1 * RnnUnsafe.Add(ref pr, 55))
+                + (h0 * RnnUnsafe.Add(ref pr, 63) + h1 * RnnUnsafe.Add(ref pr, 71)));
             // c = f c_(s-1) + i g; h = o tanh(c); everything cached for Backward
             float c0 = f0 * cPrev0 + i0 * g0;
             float ac0 = global::RnnGen.CompilerServices.Activations.Tanh(c0);
             float c1 = f1 * cPrev1 + i1 * g1;
             float ac1 = global::RnnGen.CompilerServices.Activations.Tanh(c1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 8) = i0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 10) = f0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 12) = g0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 14) = o0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 26) = c0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 32) = ac0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 38) = o0 * ac0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 9) = i1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 11) = f1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 13) = g1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 15) = o1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 27) = c1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 33) = ac1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 39) = o1 * ac1;
+            RnnUnsafe.Add(ref wr, 8) = i0; RnnUnsafe.Add(ref wr, 10) = f0; RnnUnsafe.Add(ref wr, 12) = g0; RnnUnsafe.Add(ref wr, 14) = o0;
+            RnnUnsafe.Add(ref wr, 26) = c0; RnnUnsafe.Add(ref wr, 32) = ac0; RnnUnsafe.Add(ref wr, 38) = o0 * ac0;
+            RnnUnsafe.Add(ref wr, 9) = i1; RnnUnsafe.Add(ref wr, 11) = f1; RnnUnsafe.Add(ref wr, 13) = g1; RnnUnsafe.Add(ref wr, 15) = o1;
+            RnnUnsafe.Add(ref wr, 27) = c1; RnnUnsafe.Add(ref wr, 33) = ac1; RnnUnsafe.Add(ref wr, 39) = o1 * ac1;
         }
 
         // timestep 2: reads x_0
         {
             // the input x_0
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+            float x0 = RnnUnsafe.Add(ref xr, 0);
+            float x1 = RnnUnsafe.Add(ref xr, 1);
             // h_1, from the previous timestep
-            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 38);
-            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 39);
+            float h0 = RnnUnsafe.Add(ref wr, 38);
+            float h1 = RnnUnsafe.Add(ref wr, 39);
             // c_1, from the previous timestep
-            float cPrev0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 26);
-            float cPrev1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 27);
+            float cPrev0 = RnnUnsafe.Add(ref wr, 26);
+            float cPrev1 = RnnUnsafe.Add(ref wr, 27);
             // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 72) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 48))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 56) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 64)));
-            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 73) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 49))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 57) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 65)));
-            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 74) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 50))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 58) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 66)));
-            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 75) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 51))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 59) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 67)));
-            float g0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 76) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 44) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 52))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 60) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 68)));
-            float g1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 77) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 45) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 53))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 61) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 69)));
-            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 78) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 46) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 54))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 62) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 70)));
-            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 79) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 47) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 55))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 63) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 71)));
+            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 72) + x0 * RnnUnsafe.Add(ref pr, 40) + x1 * RnnUnsafe.Add(ref pr, 48))
+                + (h0 * RnnUnsafe.Add(ref pr, 56) + h1 * RnnUnsafe.Add(ref pr, 64)));
+            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 73) + x0 * RnnUnsafe.Add(ref pr, 41) + x1 * RnnUnsafe.Add(ref pr, 49))
+                + (h0 * RnnUnsafe.Add(ref pr, 57) + h1 * RnnUnsafe.Add(ref pr, 65)));
+            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 74) + x0 * RnnUnsafe.Add(ref pr, 42) + x1 * RnnUnsafe.Add(ref pr, 50))
+                + (h0 * RnnUnsafe.Add(ref pr, 58) + h1 * RnnUnsafe.Add(ref pr, 66)));
+            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 75) + x0 * RnnUnsafe.Add(ref pr, 43) + x1 * RnnUnsafe.Add(ref pr, 51))
+                + (h0 * RnnUnsafe.Add(ref pr, 59) + h1 * RnnUnsafe.Add(ref pr, 67)));
+            float g0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 76) + x0 * RnnUnsafe.Add(ref pr, 44) + x1 * RnnUnsafe.Add(ref pr, 52))
+                + (h0 * RnnUnsafe.Add(ref pr, 60) + h1 * RnnUnsafe.Add(ref pr, 68)));
+            float g1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 77) + x0 * RnnUnsafe.Add(ref pr, 45) + x1 * RnnUnsafe.Add(ref pr, 53))
+                + (h0 * RnnUnsafe.Add(ref pr, 61) + h1 * RnnUnsafe.Add(ref pr, 69)));
+            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 78) + x0 * RnnUnsafe.Add(ref pr, 46) + x1 * RnnUnsafe.Add(ref pr, 54))
+                + (h0 * RnnUnsafe.Add(ref pr, 62) + h1 * RnnUnsafe.Add(ref pr, 70)));
+            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 79) + x0 * RnnUnsafe.Add(ref pr, 47) + x1 * RnnUnsafe.Add(ref pr, 55))
+                + (h0 * RnnUnsafe.Add(ref pr, 63) + h1 * RnnUnsafe.Add(ref pr, 71)));
             // c = f c_(s-1) + i g; h = o tanh(c); everything cached for Backward
             float c0 = f0 * cPrev0 + i0 * g0;
             float ac0 = global::RnnGen.CompilerServices.Activations.Tanh(c0);
             float c1 = f1 * cPrev1 + i1 * g1;
             float ac1 = global::RnnGen.CompilerServices.Activations.Tanh(c1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 16) = i0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 18) = f0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 20) = g0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 22) = o0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 28) = c0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 34) = ac0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 40) = o0 * ac0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 17) = i1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 19) = f1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 21) = g1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 23) = o1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 29) = c1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 35) = ac1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 41) = o1 * ac1;
+            RnnUnsafe.Add(ref wr, 16) = i0; RnnUnsafe.Add(ref wr, 18) = f0; RnnUnsafe.Add(ref wr, 20) = g0; RnnUnsafe.Add(ref wr, 22) = o0;
+            RnnUnsafe.Add(ref wr, 28) = c0; RnnUnsafe.Add(ref wr, 34) = ac0; RnnUnsafe.Add(ref wr, 40) = o0 * ac0;
+            RnnUnsafe.Add(ref wr, 17) = i1; RnnUnsafe.Add(ref wr, 19) = f1; RnnUnsafe.Add(ref wr, 21) = g1; RnnUnsafe.Add(ref wr, 23) = o1;
+            RnnUnsafe.Add(ref wr, 29) = c1; RnnUnsafe.Add(ref wr, 35) = ac1; RnnUnsafe.Add(ref wr, 41) = o1 * ac1;
         }
     }
 
@@ -992,38 +993,38 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
         ref float sr = ref RnnSimd.Ref(state);
         ref float yr = ref RnnSimd.Ref(y);
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
         // the state: h, then c
-        float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0);
-        float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1);
+        float h0 = RnnUnsafe.Add(ref sr, 0);
+        float h1 = RnnUnsafe.Add(ref sr, 1);
         // c, from the state
-        float cPrev0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 2);
-        float cPrev1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 3);
+        float cPrev0 = RnnUnsafe.Add(ref sr, 2);
+        float cPrev1 = RnnUnsafe.Add(ref sr, 3);
         // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-        float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24)));
-        float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25)));
-        float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26)));
-        float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27)));
-        float g0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28)));
-        float g1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29)));
-        float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30)));
-        float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31)));
+        float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 8))
+            + (h0 * RnnUnsafe.Add(ref pr, 16) + h1 * RnnUnsafe.Add(ref pr, 24)));
+        float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 9))
+            + (h0 * RnnUnsafe.Add(ref pr, 17) + h1 * RnnUnsafe.Add(ref pr, 25)));
+        float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 10))
+            + (h0 * RnnUnsafe.Add(ref pr, 18) + h1 * RnnUnsafe.Add(ref pr, 26)));
+        float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 3) + x1 * RnnUnsafe.Add(ref pr, 11))
+            + (h0 * RnnUnsafe.Add(ref pr, 19) + h1 * RnnUnsafe.Add(ref pr, 27)));
+        float g0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 36) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 12))
+            + (h0 * RnnUnsafe.Add(ref pr, 20) + h1 * RnnUnsafe.Add(ref pr, 28)));
+        float g1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 37) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 13))
+            + (h0 * RnnUnsafe.Add(ref pr, 21) + h1 * RnnUnsafe.Add(ref pr, 29)));
+        float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 6) + x1 * RnnUnsafe.Add(ref pr, 14))
+            + (h0 * RnnUnsafe.Add(ref pr, 22) + h1 * RnnUnsafe.Add(ref pr, 30)));
+        float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 7) + x1 * RnnUnsafe.Add(ref pr, 15))
+            + (h0 * RnnUnsafe.Add(ref pr, 23) + h1 * RnnUnsafe.Add(ref pr, 31)));
         // c = f c + i g; y = h = o tanh(c); state = [h, c]
         float c0 = f0 * cPrev0 + i0 * g0;
         float y0 = o0 * global::RnnGen.CompilerServices.Activations.Tanh(c0);
         float c1 = f1 * cPrev1 + i1 * g1;
         float y1 = o1 * global::RnnGen.CompilerServices.Activations.Tanh(c1);
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 2) = c0;
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 3) = c1;
+        RnnUnsafe.Add(ref yr, 0) = y0; RnnUnsafe.Add(ref sr, 0) = y0; RnnUnsafe.Add(ref sr, 2) = c0;
+        RnnUnsafe.Add(ref yr, 1) = y1; RnnUnsafe.Add(ref sr, 1) = y1; RnnUnsafe.Add(ref sr, 3) = c1;
     }
 
     // layer 0 (backward_lstm) streaming step: state = [h, c]; c = f c + i g; y = h = o tanh(c)
@@ -1036,38 +1037,38 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
         ref float sr = ref RnnSimd.Ref(state);
         ref float yr = ref RnnSimd.Ref(y);
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
         // the state: h, then c
-        float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0);
-        float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1);
+        float h0 = RnnUnsafe.Add(ref sr, 0);
+        float h1 = RnnUnsafe.Add(ref sr, 1);
         // c, from the state
-        float cPrev0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 2);
-        float cPrev1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 3);
+        float cPrev0 = RnnUnsafe.Add(ref sr, 2);
+        float cPrev1 = RnnUnsafe.Add(ref sr, 3);
         // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-        float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 72) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 48))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 56) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 64)));
-        float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 73) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 49))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 57) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 65)));
-        float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 74) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 50))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 58) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 66)));
-        float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 75) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 51))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 59) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 67)));
-        float g0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 76) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 44) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 52))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 60) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 68)));
-        float g1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 77) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 45) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 53))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 61) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 69)));
-        float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 78) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 46) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 54))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 62) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 70)));
-        float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 79) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 47) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 55))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 63) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 71)));
+        float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 72) + x0 * RnnUnsafe.Add(ref pr, 40) + x1 * RnnUnsafe.Add(ref pr, 48))
+            + (h0 * RnnUnsafe.Add(ref pr, 56) + h1 * RnnUnsafe.Add(ref pr, 64)));
+        float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 73) + x0 * RnnUnsafe.Add(ref pr, 41) + x1 * RnnUnsafe.Add(ref pr, 49))
+            + (h0 * RnnUnsafe.Add(ref pr, 57) + h1 * RnnUnsafe.Add(ref pr, 65)));
+        float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 74) + x0 * RnnUnsafe.Add(ref pr, 42) + x1 * RnnUnsafe.Add(ref pr, 50))
+            + (h0 * RnnUnsafe.Add(ref pr, 58) + h1 * RnnUnsafe.Add(ref pr, 66)));
+        float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 75) + x0 * RnnUnsafe.Add(ref pr, 43) + x1 * RnnUnsafe.Add(ref pr, 51))
+            + (h0 * RnnUnsafe.Add(ref pr, 59) + h1 * RnnUnsafe.Add(ref pr, 67)));
+        float g0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 76) + x0 * RnnUnsafe.Add(ref pr, 44) + x1 * RnnUnsafe.Add(ref pr, 52))
+            + (h0 * RnnUnsafe.Add(ref pr, 60) + h1 * RnnUnsafe.Add(ref pr, 68)));
+        float g1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 77) + x0 * RnnUnsafe.Add(ref pr, 45) + x1 * RnnUnsafe.Add(ref pr, 53))
+            + (h0 * RnnUnsafe.Add(ref pr, 61) + h1 * RnnUnsafe.Add(ref pr, 69)));
+        float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 78) + x0 * RnnUnsafe.Add(ref pr, 46) + x1 * RnnUnsafe.Add(ref pr, 54))
+            + (h0 * RnnUnsafe.Add(ref pr, 62) + h1 * RnnUnsafe.Add(ref pr, 70)));
+        float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 79) + x0 * RnnUnsafe.Add(ref pr, 47) + x1 * RnnUnsafe.Add(ref pr, 55))
+            + (h0 * RnnUnsafe.Add(ref pr, 63) + h1 * RnnUnsafe.Add(ref pr, 71)));
         // c = f c + i g; y = h = o tanh(c); state = [h, c]
         float c0 = f0 * cPrev0 + i0 * g0;
         float y0 = o0 * global::RnnGen.CompilerServices.Activations.Tanh(c0);
         float c1 = f1 * cPrev1 + i1 * g1;
         float y1 = o1 * global::RnnGen.CompilerServices.Activations.Tanh(c1);
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 2) = c0;
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 3) = c1;
+        RnnUnsafe.Add(ref yr, 0) = y0; RnnUnsafe.Add(ref sr, 0) = y0; RnnUnsafe.Add(ref sr, 2) = c0;
+        RnnUnsafe.Add(ref yr, 1) = y1; RnnUnsafe.Add(ref sr, 1) = y1; RnnUnsafe.Add(ref sr, 3) = c1;
     }
 
     // layer 0 (bidirectional) forward in lanes: both directions over x, then y = f_t + b_(T-1-t)
@@ -1906,25 +1907,25 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
         // timestep 0
         {
             // the input x_0
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 82) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 80) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 81);
+            float x0 = RnnUnsafe.Add(ref xr, 0);
+            float x1 = RnnUnsafe.Add(ref xr, 1);
+            RnnUnsafe.Add(ref wr, 0) = RnnUnsafe.Add(ref pr, 82) + x0 * RnnUnsafe.Add(ref pr, 80) + x1 * RnnUnsafe.Add(ref pr, 81);
         }
 
         // timestep 1
         {
             // the input x_1
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 82) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 80) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 81);
+            float x0 = RnnUnsafe.Add(ref xr, 2);
+            float x1 = RnnUnsafe.Add(ref xr, 3);
+            RnnUnsafe.Add(ref wr, 1) = RnnUnsafe.Add(ref pr, 82) + x0 * RnnUnsafe.Add(ref pr, 80) + x1 * RnnUnsafe.Add(ref pr, 81);
         }
 
         // timestep 2
         {
             // the input x_2
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 4);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 5);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 82) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 80) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 81);
+            float x0 = RnnUnsafe.Add(ref xr, 4);
+            float x1 = RnnUnsafe.Add(ref xr, 5);
+            RnnUnsafe.Add(ref wr, 2) = RnnUnsafe.Add(ref pr, 82) + x0 * RnnUnsafe.Add(ref pr, 80) + x1 * RnnUnsafe.Add(ref pr, 81);
         }
     }
 
@@ -1974,9 +1975,9 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
         ref float xr = ref RnnSimd.Ref(x);
         ref float yr = ref RnnSimd.Ref(y);
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 82) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 80) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 81);
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
+        RnnUnsafe.Add(ref yr, 0) = RnnUnsafe.Add(ref pr, 82) + x0 * RnnUnsafe.Add(ref pr, 80) + x1 * RnnUnsafe.Add(ref pr, 81);
     }
 
     // layer 1 (dense) forward on a group of samples in lanes: y = (x K + b)

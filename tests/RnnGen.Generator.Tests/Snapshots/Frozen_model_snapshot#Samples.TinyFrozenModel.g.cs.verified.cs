@@ -17,6 +17,7 @@ using RnnLanes = global::RnnGen.CompilerServices.Lanes;
 using RnnLanes128 = global::RnnGen.CompilerServices.Lanes128;
 using RnnLanes256 = global::RnnGen.CompilerServices.Lanes256;
 using RnnLanes512 = global::RnnGen.CompilerServices.Lanes512;
+using RnnUnsafe = global::System.Runtime.CompilerServices.Unsafe;
 
 namespace Samples;
 
@@ -377,10 +378,10 @@ partial class TinyFrozenModel : global::RnnGen.IBatchModel
         // timestep 0: reads x_0, h_(-1) = 0
         {
             // the input x_0
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3));
+            float x0 = RnnUnsafe.Add(ref xr, 0);
+            float x1 = RnnUnsafe.Add(ref xr, 1);
+            RnnUnsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Tanh(RnnUnsafe.Add(ref pr, 8) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 2));
+            RnnUnsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Tanh(RnnUnsafe.Add(ref pr, 9) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 3));
         }
     }
 
@@ -416,17 +417,17 @@ partial class TinyFrozenModel : global::RnnGen.IBatchModel
         ref float sr = ref RnnSimd.Ref(state);
         ref float yr = ref RnnSimd.Ref(y);
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
         // the state: h of the previous step
-        float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0);
-        float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1);
-        float y0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6)));
-        float y1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7)));
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0) = y0;
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1) = y1;
+        float h0 = RnnUnsafe.Add(ref sr, 0);
+        float h1 = RnnUnsafe.Add(ref sr, 1);
+        float y0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 8) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 2))
+            + (h0 * RnnUnsafe.Add(ref pr, 4) + h1 * RnnUnsafe.Add(ref pr, 6)));
+        float y1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 9) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 3))
+            + (h0 * RnnUnsafe.Add(ref pr, 5) + h1 * RnnUnsafe.Add(ref pr, 7)));
+        RnnUnsafe.Add(ref yr, 0) = y0; RnnUnsafe.Add(ref sr, 0) = y0;
+        RnnUnsafe.Add(ref yr, 1) = y1; RnnUnsafe.Add(ref sr, 1) = y1;
     }
 
     // layer 0 (simple_rnn) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -663,9 +664,9 @@ partial class TinyFrozenModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
 
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11);
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
+        RnnUnsafe.Add(ref wr, 0) = RnnUnsafe.Add(ref pr, 12) + x0 * RnnUnsafe.Add(ref pr, 10) + x1 * RnnUnsafe.Add(ref pr, 11);
     }
 
     // layer 1 (dense) backward: dz = dy f'(y); g += x^T dz, dz; dx = dz W^T
@@ -693,9 +694,9 @@ partial class TinyFrozenModel : global::RnnGen.IBatchModel
         ref float xr = ref RnnSimd.Ref(x);
         ref float yr = ref RnnSimd.Ref(y);
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11);
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
+        RnnUnsafe.Add(ref yr, 0) = RnnUnsafe.Add(ref pr, 12) + x0 * RnnUnsafe.Add(ref pr, 10) + x1 * RnnUnsafe.Add(ref pr, 11);
     }
 
     // layer 1 (dense) forward on a group of samples in lanes: y = (x K + b)

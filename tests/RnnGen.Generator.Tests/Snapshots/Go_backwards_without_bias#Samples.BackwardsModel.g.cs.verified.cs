@@ -17,6 +17,7 @@ using RnnLanes = global::RnnGen.CompilerServices.Lanes;
 using RnnLanes128 = global::RnnGen.CompilerServices.Lanes128;
 using RnnLanes256 = global::RnnGen.CompilerServices.Lanes256;
 using RnnLanes512 = global::RnnGen.CompilerServices.Lanes512;
+using RnnUnsafe = global::System.Runtime.CompilerServices.Unsafe;
 
 namespace Samples;
 
@@ -373,38 +374,38 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
         // timestep 0: reads x_2, h_(-1) = 0
         {
             // the input x_2
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 4);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 5);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Tanh(x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Tanh(x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3));
+            float x0 = RnnUnsafe.Add(ref xr, 4);
+            float x1 = RnnUnsafe.Add(ref xr, 5);
+            RnnUnsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Tanh(x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 2));
+            RnnUnsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Tanh(x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 3));
         }
 
         // timestep 1: reads x_1
         {
             // the input x_1
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
+            float x0 = RnnUnsafe.Add(ref xr, 2);
+            float x1 = RnnUnsafe.Add(ref xr, 3);
             // h_0, from the previous timestep
-            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0);
-            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = global::RnnGen.CompilerServices.Activations.Tanh((x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4))
-                + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3) = global::RnnGen.CompilerServices.Activations.Tanh((x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5))
-                + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7));
+            float h0 = RnnUnsafe.Add(ref wr, 0);
+            float h1 = RnnUnsafe.Add(ref wr, 1);
+            RnnUnsafe.Add(ref wr, 2) = global::RnnGen.CompilerServices.Activations.Tanh((x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 2) + h0 * RnnUnsafe.Add(ref pr, 4))
+                + h1 * RnnUnsafe.Add(ref pr, 6));
+            RnnUnsafe.Add(ref wr, 3) = global::RnnGen.CompilerServices.Activations.Tanh((x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 3) + h0 * RnnUnsafe.Add(ref pr, 5))
+                + h1 * RnnUnsafe.Add(ref pr, 7));
         }
 
         // timestep 2: reads x_0
         {
             // the input x_0
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+            float x0 = RnnUnsafe.Add(ref xr, 0);
+            float x1 = RnnUnsafe.Add(ref xr, 1);
             // h_1, from the previous timestep
-            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2);
-            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4) = global::RnnGen.CompilerServices.Activations.Tanh((x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4))
-                + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 5) = global::RnnGen.CompilerServices.Activations.Tanh((x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5))
-                + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7));
+            float h0 = RnnUnsafe.Add(ref wr, 2);
+            float h1 = RnnUnsafe.Add(ref wr, 3);
+            RnnUnsafe.Add(ref wr, 4) = global::RnnGen.CompilerServices.Activations.Tanh((x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 2) + h0 * RnnUnsafe.Add(ref pr, 4))
+                + h1 * RnnUnsafe.Add(ref pr, 6));
+            RnnUnsafe.Add(ref wr, 5) = global::RnnGen.CompilerServices.Activations.Tanh((x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 3) + h0 * RnnUnsafe.Add(ref pr, 5))
+                + h1 * RnnUnsafe.Add(ref pr, 7));
         }
     }
 
@@ -474,17 +475,17 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
         ref float sr = ref RnnSimd.Ref(state);
         ref float yr = ref RnnSimd.Ref(y);
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
         // the state: h of the previous step
-        float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0);
-        float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1);
-        float y0 = global::RnnGen.CompilerServices.Activations.Tanh((x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4))
-            + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6));
-        float y1 = global::RnnGen.CompilerServices.Activations.Tanh((x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5))
-            + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7));
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0) = y0;
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1) = y1;
+        float h0 = RnnUnsafe.Add(ref sr, 0);
+        float h1 = RnnUnsafe.Add(ref sr, 1);
+        float y0 = global::RnnGen.CompilerServices.Activations.Tanh((x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 2) + h0 * RnnUnsafe.Add(ref pr, 4))
+            + h1 * RnnUnsafe.Add(ref pr, 6));
+        float y1 = global::RnnGen.CompilerServices.Activations.Tanh((x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 3) + h0 * RnnUnsafe.Add(ref pr, 5))
+            + h1 * RnnUnsafe.Add(ref pr, 7));
+        RnnUnsafe.Add(ref yr, 0) = y0; RnnUnsafe.Add(ref sr, 0) = y0;
+        RnnUnsafe.Add(ref yr, 1) = y1; RnnUnsafe.Add(ref sr, 1) = y1;
     }
 
     // layer 0 (simple_rnn) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -721,9 +722,9 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
 
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9);
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
+        RnnUnsafe.Add(ref wr, 0) = x0 * RnnUnsafe.Add(ref pr, 8) + x1 * RnnUnsafe.Add(ref pr, 9);
     }
 
     // layer 1 (dense) backward: dz = dy f'(y); g += x^T dz; dx = dz W^T
@@ -750,9 +751,9 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
         ref float xr = ref RnnSimd.Ref(x);
         ref float yr = ref RnnSimd.Ref(y);
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9);
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
+        RnnUnsafe.Add(ref yr, 0) = x0 * RnnUnsafe.Add(ref pr, 8) + x1 * RnnUnsafe.Add(ref pr, 9);
     }
 
     // layer 1 (dense) forward on a group of samples in lanes: y = (x K)

@@ -17,6 +17,7 @@ using RnnLanes = global::RnnGen.CompilerServices.Lanes;
 using RnnLanes128 = global::RnnGen.CompilerServices.Lanes128;
 using RnnLanes256 = global::RnnGen.CompilerServices.Lanes256;
 using RnnLanes512 = global::RnnGen.CompilerServices.Lanes512;
+using RnnUnsafe = global::System.Runtime.CompilerServices.Unsafe;
 
 namespace Samples;
 
@@ -377,60 +378,60 @@ partial class GruModel : global::RnnGen.IBatchModel
         // timestep 0: reads x_0, h_(-1) = 0
         {
             // the input x_0
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+            float x0 = RnnUnsafe.Add(ref xr, 0);
+            float x1 = RnnUnsafe.Add(ref xr, 1);
             // gates: z, r = sigmoid(x K + h R + biases)
-            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0))
-                + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6));
-            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1))
-                + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7));
-            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2))
-                + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8));
-            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3))
-                + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9));
+            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 24) + RnnUnsafe.Add(ref pr, 30) + x0 * RnnUnsafe.Add(ref pr, 0))
+                + x1 * RnnUnsafe.Add(ref pr, 6));
+            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 25) + RnnUnsafe.Add(ref pr, 31) + x0 * RnnUnsafe.Add(ref pr, 1))
+                + x1 * RnnUnsafe.Add(ref pr, 7));
+            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 26) + RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 2))
+                + x1 * RnnUnsafe.Add(ref pr, 8));
+            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 27) + RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 3))
+                + x1 * RnnUnsafe.Add(ref pr, 9));
             // candidate: rh = h R_h + b'_h; hh = tanh(x K_h + b_h + r rh)
-            float rh0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34);
-            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
+            float rh0 = RnnUnsafe.Add(ref pr, 34);
+            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 28) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 10))
                 + r0 * rh0);
-            float rh1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35);
-            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
+            float rh1 = RnnUnsafe.Add(ref pr, 35);
+            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 29) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 11))
                 + r1 * rh1);
             // h = z h_(s-1) + (1 - z) hh; everything cached for Backward
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = z0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = r0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4) = hh0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 12) = rh0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 16) = (1f - z0) * hh0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = z1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3) = r1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 5) = hh1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 13) = rh1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 17) = (1f - z1) * hh1;
+            RnnUnsafe.Add(ref wr, 0) = z0; RnnUnsafe.Add(ref wr, 2) = r0; RnnUnsafe.Add(ref wr, 4) = hh0; RnnUnsafe.Add(ref wr, 12) = rh0;
+            RnnUnsafe.Add(ref wr, 16) = (1f - z0) * hh0;
+            RnnUnsafe.Add(ref wr, 1) = z1; RnnUnsafe.Add(ref wr, 3) = r1; RnnUnsafe.Add(ref wr, 5) = hh1; RnnUnsafe.Add(ref wr, 13) = rh1;
+            RnnUnsafe.Add(ref wr, 17) = (1f - z1) * hh1;
         }
 
         // timestep 1: reads x_1
         {
             // the input x_1
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
+            float x0 = RnnUnsafe.Add(ref xr, 2);
+            float x1 = RnnUnsafe.Add(ref xr, 3);
             // h_0, from the previous timestep
-            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 16);
-            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 17);
+            float h0 = RnnUnsafe.Add(ref wr, 16);
+            float h1 = RnnUnsafe.Add(ref wr, 17);
             // gates: z, r = sigmoid(x K + h R + biases)
-            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0))
-                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18)));
-            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1))
-                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19)));
-            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2))
-                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20)));
-            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3))
-                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21)));
+            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 24) + RnnUnsafe.Add(ref pr, 30) + x0 * RnnUnsafe.Add(ref pr, 0))
+                + (x1 * RnnUnsafe.Add(ref pr, 6) + h0 * RnnUnsafe.Add(ref pr, 12) + h1 * RnnUnsafe.Add(ref pr, 18)));
+            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 25) + RnnUnsafe.Add(ref pr, 31) + x0 * RnnUnsafe.Add(ref pr, 1))
+                + (x1 * RnnUnsafe.Add(ref pr, 7) + h0 * RnnUnsafe.Add(ref pr, 13) + h1 * RnnUnsafe.Add(ref pr, 19)));
+            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 26) + RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 2))
+                + (x1 * RnnUnsafe.Add(ref pr, 8) + h0 * RnnUnsafe.Add(ref pr, 14) + h1 * RnnUnsafe.Add(ref pr, 20)));
+            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 27) + RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 3))
+                + (x1 * RnnUnsafe.Add(ref pr, 9) + h0 * RnnUnsafe.Add(ref pr, 15) + h1 * RnnUnsafe.Add(ref pr, 21)));
             // candidate: rh = h R_h + b'_h; hh = tanh(x K_h + b_h + r rh)
-            float rh0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22);
-            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
+            float rh0 = RnnUnsafe.Add(ref pr, 34) + h0 * RnnUnsafe.Add(ref pr, 16) + h1 * RnnUnsafe.Add(ref pr, 22);
+            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 28) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 10))
                 + r0 * rh0);
-            float rh1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23);
-            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
+            float rh1 = RnnUnsafe.Add(ref pr, 35) + h0 * RnnUnsafe.Add(ref pr, 17) + h1 * RnnUnsafe.Add(ref pr, 23);
+            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 29) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 11))
                 + r1 * rh1);
             // h = z h_(s-1) + (1 - z) hh; everything cached for Backward
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 6) = z0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 8) = r0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 10) = hh0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 14) = rh0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 18) = z0 * h0 + (1f - z0) * hh0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 7) = z1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 9) = r1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 11) = hh1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 15) = rh1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 19) = z1 * h1 + (1f - z1) * hh1;
+            RnnUnsafe.Add(ref wr, 6) = z0; RnnUnsafe.Add(ref wr, 8) = r0; RnnUnsafe.Add(ref wr, 10) = hh0; RnnUnsafe.Add(ref wr, 14) = rh0;
+            RnnUnsafe.Add(ref wr, 18) = z0 * h0 + (1f - z0) * hh0;
+            RnnUnsafe.Add(ref wr, 7) = z1; RnnUnsafe.Add(ref wr, 9) = r1; RnnUnsafe.Add(ref wr, 11) = hh1; RnnUnsafe.Add(ref wr, 15) = rh1;
+            RnnUnsafe.Add(ref wr, 19) = z1 * h1 + (1f - z1) * hh1;
         }
     }
 
@@ -554,32 +555,32 @@ partial class GruModel : global::RnnGen.IBatchModel
         ref float sr = ref RnnSimd.Ref(state);
         ref float yr = ref RnnSimd.Ref(y);
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
         // the state: h of the previous step
-        float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0);
-        float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1);
+        float h0 = RnnUnsafe.Add(ref sr, 0);
+        float h1 = RnnUnsafe.Add(ref sr, 1);
         // gates: z, r = sigmoid(x K + h R + biases)
-        float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0))
-            + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18)));
-        float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1))
-            + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19)));
-        float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2))
-            + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20)));
-        float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3))
-            + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21)));
+        float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 24) + RnnUnsafe.Add(ref pr, 30) + x0 * RnnUnsafe.Add(ref pr, 0))
+            + (x1 * RnnUnsafe.Add(ref pr, 6) + h0 * RnnUnsafe.Add(ref pr, 12) + h1 * RnnUnsafe.Add(ref pr, 18)));
+        float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 25) + RnnUnsafe.Add(ref pr, 31) + x0 * RnnUnsafe.Add(ref pr, 1))
+            + (x1 * RnnUnsafe.Add(ref pr, 7) + h0 * RnnUnsafe.Add(ref pr, 13) + h1 * RnnUnsafe.Add(ref pr, 19)));
+        float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 26) + RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 2))
+            + (x1 * RnnUnsafe.Add(ref pr, 8) + h0 * RnnUnsafe.Add(ref pr, 14) + h1 * RnnUnsafe.Add(ref pr, 20)));
+        float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 27) + RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 3))
+            + (x1 * RnnUnsafe.Add(ref pr, 9) + h0 * RnnUnsafe.Add(ref pr, 15) + h1 * RnnUnsafe.Add(ref pr, 21)));
         // candidate: rh = h R_h + b'_h; hh = tanh(x K_h + b_h + r rh)
-        float rh0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22);
-        float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
+        float rh0 = RnnUnsafe.Add(ref pr, 34) + h0 * RnnUnsafe.Add(ref pr, 16) + h1 * RnnUnsafe.Add(ref pr, 22);
+        float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 28) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 10))
             + r0 * rh0);
-        float rh1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23);
-        float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
+        float rh1 = RnnUnsafe.Add(ref pr, 35) + h0 * RnnUnsafe.Add(ref pr, 17) + h1 * RnnUnsafe.Add(ref pr, 23);
+        float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 29) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 11))
             + r1 * rh1);
         // y = state = z h + (1 - z) hh
         float y0 = z0 * h0 + (1f - z0) * hh0;
         float y1 = z1 * h1 + (1f - z1) * hh1;
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0) = y0;
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1) = y1;
+        RnnUnsafe.Add(ref yr, 0) = y0; RnnUnsafe.Add(ref sr, 0) = y0;
+        RnnUnsafe.Add(ref yr, 1) = y1; RnnUnsafe.Add(ref sr, 1) = y1;
     }
 
     // layer 0 (gru) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -954,9 +955,9 @@ partial class GruModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
 
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37);
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
+        RnnUnsafe.Add(ref wr, 0) = RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 36) + x1 * RnnUnsafe.Add(ref pr, 37);
     }
 
     // layer 1 (dense) backward: dz = dy f'(y); g += x^T dz, dz; dx = dz W^T
@@ -984,9 +985,9 @@ partial class GruModel : global::RnnGen.IBatchModel
         ref float xr = ref RnnSimd.Ref(x);
         ref float yr = ref RnnSimd.Ref(y);
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37);
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
+        RnnUnsafe.Add(ref yr, 0) = RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 36) + x1 * RnnUnsafe.Add(ref pr, 37);
     }
 
     // layer 1 (dense) forward on a group of samples in lanes: y = (x K + b)

@@ -17,6 +17,7 @@ using RnnLanes = global::RnnGen.CompilerServices.Lanes;
 using RnnLanes128 = global::RnnGen.CompilerServices.Lanes128;
 using RnnLanes256 = global::RnnGen.CompilerServices.Lanes256;
 using RnnLanes512 = global::RnnGen.CompilerServices.Lanes512;
+using RnnUnsafe = global::System.Runtime.CompilerServices.Unsafe;
 
 namespace Samples;
 

@@ -17,6 +17,7 @@ using RnnLanes = global::RnnGen.CompilerServices.Lanes;
 using RnnLanes128 = global::RnnGen.CompilerServices.Lanes128;
 using RnnLanes256 = global::RnnGen.CompilerServices.Lanes256;
 using RnnLanes512 = global::RnnGen.CompilerServices.Lanes512;
+using RnnUnsafe = global::System.Runtime.CompilerServices.Unsafe;
 
 namespace Samples;
 
@@ -377,17 +378,17 @@ partial class LetterModel : global::RnnGen.IBatchModel
         // timestep 0: reads x_0, h_(-1) = 0
         {
             // the input x_0
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
-            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
-            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
-            float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 4);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3))
-                + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + x3 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9) + x4 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12)));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4))
-                + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + x3 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10) + x4 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13)));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5))
-                + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8) + x3 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11) + x4 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14)));
+            float x0 = RnnUnsafe.Add(ref xr, 0);
+            float x1 = RnnUnsafe.Add(ref xr, 1);
+            float x2 = RnnUnsafe.Add(ref xr, 2);
+            float x3 = RnnUnsafe.Add(ref xr, 3);
+            float x4 = RnnUnsafe.Add(ref xr, 4);
+            RnnUnsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 24) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 3))
+                + (x2 * RnnUnsafe.Add(ref pr, 6) + x3 * RnnUnsafe.Add(ref pr, 9) + x4 * RnnUnsafe.Add(ref pr, 12)));
+            RnnUnsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 25) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 4))
+                + (x2 * RnnUnsafe.Add(ref pr, 7) + x3 * RnnUnsafe.Add(ref pr, 10) + x4 * RnnUnsafe.Add(ref pr, 13)));
+            RnnUnsafe.Add(ref wr, 2) = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 26) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 5))
+                + (x2 * RnnUnsafe.Add(ref pr, 8) + x3 * RnnUnsafe.Add(ref pr, 11) + x4 * RnnUnsafe.Add(ref pr, 14)));
         }
     }
 
@@ -439,27 +440,27 @@ partial class LetterModel : global::RnnGen.IBatchModel
         ref float sr = ref RnnSimd.Ref(state);
         ref float yr = ref RnnSimd.Ref(y);
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
-        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
-        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
-        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 4);
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
+        float x2 = RnnUnsafe.Add(ref xr, 2);
+        float x3 = RnnUnsafe.Add(ref xr, 3);
+        float x4 = RnnUnsafe.Add(ref xr, 4);
         // the state: h of the previous step
-        float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0);
-        float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1);
-        float h2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 2);
-        float y0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3))
-            + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + x3 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9) + x4 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21)));
-        float y1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4))
-            + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + x3 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10) + x4 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22)));
-        float y2 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5))
-            + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8) + x3 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11) + x4 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23)));
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0) = y0;
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1) = y1;
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 2) = y2; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 2) = y2;
+        float h0 = RnnUnsafe.Add(ref sr, 0);
+        float h1 = RnnUnsafe.Add(ref sr, 1);
+        float h2 = RnnUnsafe.Add(ref sr, 2);
+        float y0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 24) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 3))
+            + (x2 * RnnUnsafe.Add(ref pr, 6) + x3 * RnnUnsafe.Add(ref pr, 9) + x4 * RnnUnsafe.Add(ref pr, 12))
+            + (h0 * RnnUnsafe.Add(ref pr, 15) + h1 * RnnUnsafe.Add(ref pr, 18) + h2 * RnnUnsafe.Add(ref pr, 21)));
+        float y1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 25) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 4))
+            + (x2 * RnnUnsafe.Add(ref pr, 7) + x3 * RnnUnsafe.Add(ref pr, 10) + x4 * RnnUnsafe.Add(ref pr, 13))
+            + (h0 * RnnUnsafe.Add(ref pr, 16) + h1 * RnnUnsafe.Add(ref pr, 19) + h2 * RnnUnsafe.Add(ref pr, 22)));
+        float y2 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 26) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 5))
+            + (x2 * RnnUnsafe.Add(ref pr, 8) + x3 * RnnUnsafe.Add(ref pr, 11) + x4 * RnnUnsafe.Add(ref pr, 14))
+            + (h0 * RnnUnsafe.Add(ref pr, 17) + h1 * RnnUnsafe.Add(ref pr, 20) + h2 * RnnUnsafe.Add(ref pr, 23)));
+        RnnUnsafe.Add(ref yr, 0) = y0; RnnUnsafe.Add(ref sr, 0) = y0;
+        RnnUnsafe.Add(ref yr, 1) = y1; RnnUnsafe.Add(ref sr, 1) = y1;
+        RnnUnsafe.Add(ref yr, 2) = y2; RnnUnsafe.Add(ref sr, 2) = y2;
     }
 
     // layer 0 (simple_rnn) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -696,20 +697,20 @@ partial class LetterModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
 
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
-        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
+        float x2 = RnnUnsafe.Add(ref xr, 2);
         // z = x W + b
-        float z0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32))
-            + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37);
-        float z1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33))
-            + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38);
-        float z2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 44) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34))
-            + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39);
-        float z3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 45) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35))
-            + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40);
-        float z4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 46) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36))
-            + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41);
+        float z0 = (RnnUnsafe.Add(ref pr, 42) + x0 * RnnUnsafe.Add(ref pr, 27) + x1 * RnnUnsafe.Add(ref pr, 32))
+            + x2 * RnnUnsafe.Add(ref pr, 37);
+        float z1 = (RnnUnsafe.Add(ref pr, 43) + x0 * RnnUnsafe.Add(ref pr, 28) + x1 * RnnUnsafe.Add(ref pr, 33))
+            + x2 * RnnUnsafe.Add(ref pr, 38);
+        float z2 = (RnnUnsafe.Add(ref pr, 44) + x0 * RnnUnsafe.Add(ref pr, 29) + x1 * RnnUnsafe.Add(ref pr, 34))
+            + x2 * RnnUnsafe.Add(ref pr, 39);
+        float z3 = (RnnUnsafe.Add(ref pr, 45) + x0 * RnnUnsafe.Add(ref pr, 30) + x1 * RnnUnsafe.Add(ref pr, 35))
+            + x2 * RnnUnsafe.Add(ref pr, 40);
+        float z4 = (RnnUnsafe.Add(ref pr, 46) + x0 * RnnUnsafe.Add(ref pr, 31) + x1 * RnnUnsafe.Add(ref pr, 36))
+            + x2 * RnnUnsafe.Add(ref pr, 41);
         // softmax: y = exp(z - max z) / sum exp(z - max z)
         float max = global::RnnGen.CompilerServices.Activations.Max(global::RnnGen.CompilerServices.Activations.Max(z0, z1), global::RnnGen.CompilerServices.Activations.Max(z2, global::RnnGen.CompilerServices.Activations.Max(z3, z4)));
         float e0 = global::RnnGen.CompilerServices.Activations.Exp(z0 - max);
@@ -718,11 +719,11 @@ partial class LetterModel : global::RnnGen.IBatchModel
         float e3 = global::RnnGen.CompilerServices.Activations.Exp(z3 - max);
         float e4 = global::RnnGen.CompilerServices.Activations.Exp(z4 - max);
         float scale = 1f / ((e0 + e1) + (e2 + (e3 + e4)));
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = e0 * scale;
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = e1 * scale;
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = e2 * scale;
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3) = e3 * scale;
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4) = e4 * scale;
+        RnnUnsafe.Add(ref wr, 0) = e0 * scale;
+        RnnUnsafe.Add(ref wr, 1) = e1 * scale;
+        RnnUnsafe.Add(ref wr, 2) = e2 * scale;
+        RnnUnsafe.Add(ref wr, 3) = e3 * scale;
+        RnnUnsafe.Add(ref wr, 4) = e4 * scale;
     }
 
     // layer 1 (dense) backward: dz = dy J_softmax; g += x^T dz, dz; dx = dz W^T
@@ -773,20 +774,20 @@ partial class LetterModel : global::RnnGen.IBatchModel
         ref float xr = ref RnnSimd.Ref(x);
         ref float yr = ref RnnSimd.Ref(y);
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
-        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
+        float x2 = RnnUnsafe.Add(ref xr, 2);
         // z = x W + b
-        float z0 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32))
-            + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37);
-        float z1 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33))
-            + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38);
-        float z2 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 44) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34))
-            + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39);
-        float z3 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 45) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35))
-            + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40);
-        float z4 = (global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 46) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36))
-            + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41);
+        float z0 = (RnnUnsafe.Add(ref pr, 42) + x0 * RnnUnsafe.Add(ref pr, 27) + x1 * RnnUnsafe.Add(ref pr, 32))
+            + x2 * RnnUnsafe.Add(ref pr, 37);
+        float z1 = (RnnUnsafe.Add(ref pr, 43) + x0 * RnnUnsafe.Add(ref pr, 28) + x1 * RnnUnsafe.Add(ref pr, 33))
+            + x2 * RnnUnsafe.Add(ref pr, 38);
+        float z2 = (RnnUnsafe.Add(ref pr, 44) + x0 * RnnUnsafe.Add(ref pr, 29) + x1 * RnnUnsafe.Add(ref pr, 34))
+            + x2 * RnnUnsafe.Add(ref pr, 39);
+        float z3 = (RnnUnsafe.Add(ref pr, 45) + x0 * RnnUnsafe.Add(ref pr, 30) + x1 * RnnUnsafe.Add(ref pr, 35))
+            + x2 * RnnUnsafe.Add(ref pr, 40);
+        float z4 = (RnnUnsafe.Add(ref pr, 46) + x0 * RnnUnsafe.Add(ref pr, 31) + x1 * RnnUnsafe.Add(ref pr, 36))
+            + x2 * RnnUnsafe.Add(ref pr, 41);
         // softmax: y = exp(z - max z) / sum exp(z - max z)
         float max = global::RnnGen.CompilerServices.Activations.Max(global::RnnGen.CompilerServices.Activations.Max(z0, z1), global::RnnGen.CompilerServices.Activations.Max(z2, global::RnnGen.CompilerServices.Activations.Max(z3, z4)));
         float e0 = global::RnnGen.CompilerServices.Activations.Exp(z0 - max);
@@ -795,11 +796,11 @@ partial class LetterModel : global::RnnGen.IBatchModel
         float e3 = global::RnnGen.CompilerServices.Activations.Exp(z3 - max);
         float e4 = global::RnnGen.CompilerServices.Activations.Exp(z4 - max);
         float scale = 1f / ((e0 + e1) + (e2 + (e3 + e4)));
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = e0 * scale;
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = e1 * scale;
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 2) = e2 * scale;
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 3) = e3 * scale;
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 4) = e4 * scale;
+        RnnUnsafe.Add(ref yr, 0) = e0 * scale;
+        RnnUnsafe.Add(ref yr, 1) = e1 * scale;
+        RnnUnsafe.Add(ref yr, 2) = e2 * scale;
+        RnnUnsafe.Add(ref yr, 3) = e3 * scale;
+        RnnUnsafe.Add(ref yr, 4) = e4 * scale;
     }
 
     // layer 1 (dense) forward on a group of samples in lanes: y = softmax(x K + b)

@@ -17,6 +17,7 @@ using RnnLanes = global::RnnGen.CompilerServices.Lanes;
 using RnnLanes128 = global::RnnGen.CompilerServices.Lanes128;
 using RnnLanes256 = global::RnnGen.CompilerServices.Lanes256;
 using RnnLanes512 = global::RnnGen.CompilerServices.Lanes512;
+using RnnUnsafe = global::System.Runtime.CompilerServices.Unsafe;
 
 namespace Samples;
 
@@ -378,65 +379,65 @@ partial class LstmModel : global::RnnGen.IBatchModel
         // timestep 0: reads x_0, h_(-1) = c_(-1) = 0
         {
             // the input x_0
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+            float x0 = RnnUnsafe.Add(ref xr, 0);
+            float x1 = RnnUnsafe.Add(ref xr, 1);
             // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8));
-            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9));
-            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10));
-            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11));
-            float g0 = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12));
-            float g1 = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13));
-            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14));
-            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15));
+            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 8));
+            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 9));
+            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 10));
+            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 3) + x1 * RnnUnsafe.Add(ref pr, 11));
+            float g0 = global::RnnGen.CompilerServices.Activations.Tanh(RnnUnsafe.Add(ref pr, 36) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 12));
+            float g1 = global::RnnGen.CompilerServices.Activations.Tanh(RnnUnsafe.Add(ref pr, 37) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 13));
+            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 6) + x1 * RnnUnsafe.Add(ref pr, 14));
+            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 7) + x1 * RnnUnsafe.Add(ref pr, 15));
             // c = f c_(s-1) + i g; h = o tanh(c); everything cached for Backward
             float c0 = i0 * g0;
             float ac0 = global::RnnGen.CompilerServices.Activations.Tanh(c0);
             float c1 = i1 * g1;
             float ac1 = global::RnnGen.CompilerServices.Activations.Tanh(c1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = i0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = f0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4) = g0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 6) = o0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 16) = c0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 20) = ac0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 24) = o0 * ac0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = i1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3) = f1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 5) = g1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 7) = o1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 17) = c1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 21) = ac1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 25) = o1 * ac1;
+            RnnUnsafe.Add(ref wr, 0) = i0; RnnUnsafe.Add(ref wr, 2) = f0; RnnUnsafe.Add(ref wr, 4) = g0; RnnUnsafe.Add(ref wr, 6) = o0;
+            RnnUnsafe.Add(ref wr, 16) = c0; RnnUnsafe.Add(ref wr, 20) = ac0; RnnUnsafe.Add(ref wr, 24) = o0 * ac0;
+            RnnUnsafe.Add(ref wr, 1) = i1; RnnUnsafe.Add(ref wr, 3) = f1; RnnUnsafe.Add(ref wr, 5) = g1; RnnUnsafe.Add(ref wr, 7) = o1;
+            RnnUnsafe.Add(ref wr, 17) = c1; RnnUnsafe.Add(ref wr, 21) = ac1; RnnUnsafe.Add(ref wr, 25) = o1 * ac1;
         }
 
         // timestep 1: reads x_1
         {
             // the input x_1
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
+            float x0 = RnnUnsafe.Add(ref xr, 2);
+            float x1 = RnnUnsafe.Add(ref xr, 3);
             // h_0, from the previous timestep
-            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 24);
-            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 25);
+            float h0 = RnnUnsafe.Add(ref wr, 24);
+            float h1 = RnnUnsafe.Add(ref wr, 25);
             // c_0, from the previous timestep
-            float cPrev0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 16);
-            float cPrev1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 17);
+            float cPrev0 = RnnUnsafe.Add(ref wr, 16);
+            float cPrev1 = RnnUnsafe.Add(ref wr, 17);
             // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24)));
-            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25)));
-            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26)));
-            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27)));
-            float g0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28)));
-            float g1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29)));
-            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30)));
-            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31)));
+            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 8))
+                + (h0 * RnnUnsafe.Add(ref pr, 16) + h1 * RnnUnsafe.Add(ref pr, 24)));
+            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 9))
+                + (h0 * RnnUnsafe.Add(ref pr, 17) + h1 * RnnUnsafe.Add(ref pr, 25)));
+            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 10))
+                + (h0 * RnnUnsafe.Add(ref pr, 18) + h1 * RnnUnsafe.Add(ref pr, 26)));
+            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 3) + x1 * RnnUnsafe.Add(ref pr, 11))
+                + (h0 * RnnUnsafe.Add(ref pr, 19) + h1 * RnnUnsafe.Add(ref pr, 27)));
+            float g0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 36) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 12))
+                + (h0 * RnnUnsafe.Add(ref pr, 20) + h1 * RnnUnsafe.Add(ref pr, 28)));
+            float g1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 37) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 13))
+                + (h0 * RnnUnsafe.Add(ref pr, 21) + h1 * RnnUnsafe.Add(ref pr, 29)));
+            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 6) + x1 * RnnUnsafe.Add(ref pr, 14))
+                + (h0 * RnnUnsafe.Add(ref pr, 22) + h1 * RnnUnsafe.Add(ref pr, 30)));
+            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 7) + x1 * RnnUnsafe.Add(ref pr, 15))
+                + (h0 * RnnUnsafe.Add(ref pr, 23) + h1 * RnnUnsafe.Add(ref pr, 31)));
             // c = f c_(s-1) + i g; h = o tanh(c); everything cached for Backward
             float c0 = f0 * cPrev0 + i0 * g0;
             float ac0 = global::RnnGen.CompilerServices.Activations.Tanh(c0);
             float c1 = f1 * cPrev1 + i1 * g1;
             float ac1 = global::RnnGen.CompilerServices.Activations.Tanh(c1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 8) = i0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 10) = f0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 12) = g0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 14) = o0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 18) = c0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 22) = ac0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 26) = o0 * ac0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 9) = i1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 11) = f1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 13) = g1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 15) = o1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 19) = c1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 23) = ac1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 27) = o1 * ac1;
+            RnnUnsafe.Add(ref wr, 8) = i0; RnnUnsafe.Add(ref wr, 10) = f0; RnnUnsafe.Add(ref wr, 12) = g0; RnnUnsafe.Add(ref wr, 14) = o0;
+            RnnUnsafe.Add(ref wr, 18) = c0; RnnUnsafe.Add(ref wr, 22) = ac0; RnnUnsafe.Add(ref wr, 26) = o0 * ac0;
+            RnnUnsafe.Add(ref wr, 9) = i1; RnnUnsafe.Add(ref wr, 11) = f1; RnnUnsafe.Add(ref wr, 13) = g1; RnnUnsafe.Add(ref wr, 15) = o1;
+            RnnUnsafe.Add(ref wr, 19) = c1; RnnUnsafe.Add(ref wr, 23) = ac1; RnnUnsafe.Add(ref wr, 27) = o1 * ac1;
         }
     }
 
@@ -566,38 +567,38 @@ partial class LstmModel : global::RnnGen.IBatchModel
         ref float sr = ref RnnSimd.Ref(state);
         ref float yr = ref RnnSimd.Ref(y);
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
         // the state: h, then c
-        float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0);
-        float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1);
+        float h0 = RnnUnsafe.Add(ref sr, 0);
+        float h1 = RnnUnsafe.Add(ref sr, 1);
         // c, from the state
-        float cPrev0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 2);
-        float cPrev1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 3);
+        float cPrev0 = RnnUnsafe.Add(ref sr, 2);
+        float cPrev1 = RnnUnsafe.Add(ref sr, 3);
         // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-        float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24)));
-        float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25)));
-        float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26)));
-        float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27)));
-        float g0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28)));
-        float g1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29)));
-        float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30)));
-        float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31)));
+        float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 8))
+            + (h0 * RnnUnsafe.Add(ref pr, 16) + h1 * RnnUnsafe.Add(ref pr, 24)));
+        float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 9))
+            + (h0 * RnnUnsafe.Add(ref pr, 17) + h1 * RnnUnsafe.Add(ref pr, 25)));
+        float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 10))
+            + (h0 * RnnUnsafe.Add(ref pr, 18) + h1 * RnnUnsafe.Add(ref pr, 26)));
+        float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 3) + x1 * RnnUnsafe.Add(ref pr, 11))
+            + (h0 * RnnUnsafe.Add(ref pr, 19) + h1 * RnnUnsafe.Add(ref pr, 27)));
+        float g0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 36) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 12))
+            + (h0 * RnnUnsafe.Add(ref pr, 20) + h1 * RnnUnsafe.Add(ref pr, 28)));
+        float g1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 37) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 13))
+            + (h0 * RnnUnsafe.Add(ref pr, 21) + h1 * RnnUnsafe.Add(ref pr, 29)));
+        float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 6) + x1 * RnnUnsafe.Add(ref pr, 14))
+            + (h0 * RnnUnsafe.Add(ref pr, 22) + h1 * RnnUnsafe.Add(ref pr, 30)));
+        float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 7) + x1 * RnnUnsafe.Add(ref pr, 15))
+            + (h0 * RnnUnsafe.Add(ref pr, 23) + h1 * RnnUnsafe.Add(ref pr, 31)));
         // c = f c + i g; y = h = o tanh(c); state = [h, c]
         float c0 = f0 * cPrev0 + i0 * g0;
         float y0 = o0 * global::RnnGen.CompilerServices.Activations.Tanh(c0);
         float c1 = f1 * cPrev1 + i1 * g1;
         float y1 = o1 * global::RnnGen.CompilerServices.Activations.Tanh(c1);
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 2) = c0;
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 3) = c1;
+        RnnUnsafe.Add(ref yr, 0) = y0; RnnUnsafe.Add(ref sr, 0) = y0; RnnUnsafe.Add(ref sr, 2) = c0;
+        RnnUnsafe.Add(ref yr, 1) = y1; RnnUnsafe.Add(ref sr, 1) = y1; RnnUnsafe.Add(ref sr, 3) = c1;
     }
 
     // layer 0 (lstm) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -990,9 +991,9 @@ partial class LstmModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
 
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41);
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
+        RnnUnsafe.Add(ref wr, 0) = RnnUnsafe.Add(ref pr, 42) + x0 * RnnUnsafe.Add(ref pr, 40) + x1 * RnnUnsafe.Add(ref pr, 41);
     }
 
     // layer 1 (dense) backward: dz = dy f'(y); g += x^T dz, dz; dx = dz W^T
@@ -1020,9 +1021,9 @@ partial class LstmModel : global::RnnGen.IBatchModel
         ref float xr = ref RnnSimd.Ref(x);
         ref float yr = ref RnnSimd.Ref(y);
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41);
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
+        RnnUnsafe.Add(ref yr, 0) = RnnUnsafe.Add(ref pr, 42) + x0 * RnnUnsafe.Add(ref pr, 40) + x1 * RnnUnsafe.Add(ref pr, 41);
     }
 
     // layer 1 (dense) forward on a group of samples in lanes: y = (x K + b)

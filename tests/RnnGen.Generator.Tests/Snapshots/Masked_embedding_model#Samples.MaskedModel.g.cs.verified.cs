@@ -17,6 +17,7 @@ using RnnLanes = global::RnnGen.CompilerServices.Lanes;
 using RnnLanes128 = global::RnnGen.CompilerServices.Lanes128;
 using RnnLanes256 = global::RnnGen.CompilerServices.Lanes256;
 using RnnLanes512 = global::RnnGen.CompilerServices.Lanes512;
+using RnnUnsafe = global::System.Runtime.CompilerServices.Unsafe;
 
 namespace Samples;
 
@@ -570,91 +571,91 @@ partial class MaskedModel : global::RnnGen.IBatchModel
         // timestep 0: reads x_0, h_(-1) = 0
         {
             // the input x_0
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+            float x0 = RnnUnsafe.Add(ref xr, 0);
+            float x1 = RnnUnsafe.Add(ref xr, 1);
             // gates: z, r = sigmoid(x K + h R + biases)
-            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
-                + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16));
-            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
-                + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17));
-            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12))
-                + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18));
-            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13))
-                + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19));
+            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 34) + RnnUnsafe.Add(ref pr, 40) + x0 * RnnUnsafe.Add(ref pr, 10))
+                + x1 * RnnUnsafe.Add(ref pr, 16));
+            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 35) + RnnUnsafe.Add(ref pr, 41) + x0 * RnnUnsafe.Add(ref pr, 11))
+                + x1 * RnnUnsafe.Add(ref pr, 17));
+            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 36) + RnnUnsafe.Add(ref pr, 42) + x0 * RnnUnsafe.Add(ref pr, 12))
+                + x1 * RnnUnsafe.Add(ref pr, 18));
+            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 37) + RnnUnsafe.Add(ref pr, 43) + x0 * RnnUnsafe.Add(ref pr, 13))
+                + x1 * RnnUnsafe.Add(ref pr, 19));
             // candidate: rh = h R_h + b'_h; hh = tanh(x K_h + b_h + r rh)
-            float rh0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 44);
-            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20))
+            float rh0 = RnnUnsafe.Add(ref pr, 44);
+            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 14) + x1 * RnnUnsafe.Add(ref pr, 20))
                 + r0 * rh0);
-            float rh1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 45);
-            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21))
+            float rh1 = RnnUnsafe.Add(ref pr, 45);
+            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 15) + x1 * RnnUnsafe.Add(ref pr, 21))
                 + r1 * rh1);
             // h = z h_(s-1) + (1 - z) hh; everything cached for Backward
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = z0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = r0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4) = hh0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 18) = rh0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 24) = (1f - z0) * hh0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = z1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3) = r1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 5) = hh1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 19) = rh1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 25) = (1f - z1) * hh1;
+            RnnUnsafe.Add(ref wr, 0) = z0; RnnUnsafe.Add(ref wr, 2) = r0; RnnUnsafe.Add(ref wr, 4) = hh0; RnnUnsafe.Add(ref wr, 18) = rh0;
+            RnnUnsafe.Add(ref wr, 24) = (1f - z0) * hh0;
+            RnnUnsafe.Add(ref wr, 1) = z1; RnnUnsafe.Add(ref wr, 3) = r1; RnnUnsafe.Add(ref wr, 5) = hh1; RnnUnsafe.Add(ref wr, 19) = rh1;
+            RnnUnsafe.Add(ref wr, 25) = (1f - z1) * hh1;
         }
 
         // timestep 1: reads x_1
         {
             // the input x_1
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
+            float x0 = RnnUnsafe.Add(ref xr, 2);
+            float x1 = RnnUnsafe.Add(ref xr, 3);
             // h_0, from the previous timestep
-            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 24);
-            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 25);
+            float h0 = RnnUnsafe.Add(ref wr, 24);
+            float h1 = RnnUnsafe.Add(ref wr, 25);
             // gates: z, r = sigmoid(x K + h R + biases)
-            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
-                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28)));
-            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
-                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29)));
-            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12))
-                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30)));
-            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13))
-                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31)));
+            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 34) + RnnUnsafe.Add(ref pr, 40) + x0 * RnnUnsafe.Add(ref pr, 10))
+                + (x1 * RnnUnsafe.Add(ref pr, 16) + h0 * RnnUnsafe.Add(ref pr, 22) + h1 * RnnUnsafe.Add(ref pr, 28)));
+            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 35) + RnnUnsafe.Add(ref pr, 41) + x0 * RnnUnsafe.Add(ref pr, 11))
+                + (x1 * RnnUnsafe.Add(ref pr, 17) + h0 * RnnUnsafe.Add(ref pr, 23) + h1 * RnnUnsafe.Add(ref pr, 29)));
+            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 36) + RnnUnsafe.Add(ref pr, 42) + x0 * RnnUnsafe.Add(ref pr, 12))
+                + (x1 * RnnUnsafe.Add(ref pr, 18) + h0 * RnnUnsafe.Add(ref pr, 24) + h1 * RnnUnsafe.Add(ref pr, 30)));
+            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 37) + RnnUnsafe.Add(ref pr, 43) + x0 * RnnUnsafe.Add(ref pr, 13))
+                + (x1 * RnnUnsafe.Add(ref pr, 19) + h0 * RnnUnsafe.Add(ref pr, 25) + h1 * RnnUnsafe.Add(ref pr, 31)));
             // candidate: rh = h R_h + b'_h; hh = tanh(x K_h + b_h + r rh)
-            float rh0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 44) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32);
-            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20))
+            float rh0 = RnnUnsafe.Add(ref pr, 44) + h0 * RnnUnsafe.Add(ref pr, 26) + h1 * RnnUnsafe.Add(ref pr, 32);
+            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 14) + x1 * RnnUnsafe.Add(ref pr, 20))
                 + r0 * rh0);
-            float rh1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 45) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33);
-            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21))
+            float rh1 = RnnUnsafe.Add(ref pr, 45) + h0 * RnnUnsafe.Add(ref pr, 27) + h1 * RnnUnsafe.Add(ref pr, 33);
+            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 15) + x1 * RnnUnsafe.Add(ref pr, 21))
                 + r1 * rh1);
             // h = z h_(s-1) + (1 - z) hh; everything cached for Backward
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 6) = z0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 8) = r0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 10) = hh0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 20) = rh0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 26) = z0 * h0 + (1f - z0) * hh0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 7) = z1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 9) = r1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 11) = hh1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 21) = rh1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 27) = z1 * h1 + (1f - z1) * hh1;
+            RnnUnsafe.Add(ref wr, 6) = z0; RnnUnsafe.Add(ref wr, 8) = r0; RnnUnsafe.Add(ref wr, 10) = hh0; RnnUnsafe.Add(ref wr, 20) = rh0;
+            RnnUnsafe.Add(ref wr, 26) = z0 * h0 + (1f - z0) * hh0;
+            RnnUnsafe.Add(ref wr, 7) = z1; RnnUnsafe.Add(ref wr, 9) = r1; RnnUnsafe.Add(ref wr, 11) = hh1; RnnUnsafe.Add(ref wr, 21) = rh1;
+            RnnUnsafe.Add(ref wr, 27) = z1 * h1 + (1f - z1) * hh1;
         }
 
         // timestep 2: reads x_2
         {
             // the input x_2
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 4);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 5);
+            float x0 = RnnUnsafe.Add(ref xr, 4);
+            float x1 = RnnUnsafe.Add(ref xr, 5);
             // h_1, from the previous timestep
-            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 26);
-            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 27);
+            float h0 = RnnUnsafe.Add(ref wr, 26);
+            float h1 = RnnUnsafe.Add(ref wr, 27);
             // gates: z, r = sigmoid(x K + h R + biases)
-            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
-                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28)));
-            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
-                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29)));
-            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12))
-                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30)));
-            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13))
-                + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31)));
+            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 34) + RnnUnsafe.Add(ref pr, 40) + x0 * RnnUnsafe.Add(ref pr, 10))
+                + (x1 * RnnUnsafe.Add(ref pr, 16) + h0 * RnnUnsafe.Add(ref pr, 22) + h1 * RnnUnsafe.Add(ref pr, 28)));
+            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 35) + RnnUnsafe.Add(ref pr, 41) + x0 * RnnUnsafe.Add(ref pr, 11))
+                + (x1 * RnnUnsafe.Add(ref pr, 17) + h0 * RnnUnsafe.Add(ref pr, 23) + h1 * RnnUnsafe.Add(ref pr, 29)));
+            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 36) + RnnUnsafe.Add(ref pr, 42) + x0 * RnnUnsafe.Add(ref pr, 12))
+                + (x1 * RnnUnsafe.Add(ref pr, 18) + h0 * RnnUnsafe.Add(ref pr, 24) + h1 * RnnUnsafe.Add(ref pr, 30)));
+            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 37) + RnnUnsafe.Add(ref pr, 43) + x0 * RnnUnsafe.Add(ref pr, 13))
+                + (x1 * RnnUnsafe.Add(ref pr, 19) + h0 * RnnUnsafe.Add(ref pr, 25) + h1 * RnnUnsafe.Add(ref pr, 31)));
             // candidate: rh = h R_h + b'_h; hh = tanh(x K_h + b_h + r rh)
-            float rh0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 44) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32);
-            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20))
+            float rh0 = RnnUnsafe.Add(ref pr, 44) + h0 * RnnUnsafe.Add(ref pr, 26) + h1 * RnnUnsafe.Add(ref pr, 32);
+            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 14) + x1 * RnnUnsafe.Add(ref pr, 20))
                 + r0 * rh0);
-            float rh1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 45) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33);
-            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21))
+            float rh1 = RnnUnsafe.Add(ref pr, 45) + h0 * RnnUnsafe.Add(ref pr, 27) + h1 * RnnUnsafe.Add(ref pr, 33);
+            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 15) + x1 * RnnUnsafe.Add(ref pr, 21))
                 + r1 * rh1);
             // h = z h_(s-1) + (1 - z) hh; everything cached for Backward
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 12) = z0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 14) = r0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 16) = hh0; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 22) = rh0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 28) = z0 * h0 + (1f - z0) * hh0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 13) = z1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 15) = r1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 17) = hh1; global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 23) = rh1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 29) = z1 * h1 + (1f - z1) * hh1;
+            RnnUnsafe.Add(ref wr, 12) = z0; RnnUnsafe.Add(ref wr, 14) = r0; RnnUnsafe.Add(ref wr, 16) = hh0; RnnUnsafe.Add(ref wr, 22) = rh0;
+            RnnUnsafe.Add(ref wr, 28) = z0 * h0 + (1f - z0) * hh0;
+            RnnUnsafe.Add(ref wr, 13) = z1; RnnUnsafe.Add(ref wr, 15) = r1; RnnUnsafe.Add(ref wr, 17) = hh1; RnnUnsafe.Add(ref wr, 23) = rh1;
+            RnnUnsafe.Add(ref wr, 29) = z1 * h1 + (1f - z1) * hh1;
         }
     }
 
@@ -836,32 +837,32 @@ partial class MaskedModel : global::RnnGen.IBatchModel
         ref float sr = ref RnnSimd.Ref(state);
         ref float yr = ref RnnSimd.Ref(y);
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
         // the state: h of the previous step
-        float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0);
-        float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1);
+        float h0 = RnnUnsafe.Add(ref sr, 0);
+        float h1 = RnnUnsafe.Add(ref sr, 1);
         // gates: z, r = sigmoid(x K + h R + biases)
-        float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 40) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10))
-            + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28)));
-        float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 41) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11))
-            + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29)));
-        float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 36) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 42) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12))
-            + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30)));
-        float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 37) + global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 43) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13))
-            + (x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31)));
+        float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 34) + RnnUnsafe.Add(ref pr, 40) + x0 * RnnUnsafe.Add(ref pr, 10))
+            + (x1 * RnnUnsafe.Add(ref pr, 16) + h0 * RnnUnsafe.Add(ref pr, 22) + h1 * RnnUnsafe.Add(ref pr, 28)));
+        float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 35) + RnnUnsafe.Add(ref pr, 41) + x0 * RnnUnsafe.Add(ref pr, 11))
+            + (x1 * RnnUnsafe.Add(ref pr, 17) + h0 * RnnUnsafe.Add(ref pr, 23) + h1 * RnnUnsafe.Add(ref pr, 29)));
+        float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 36) + RnnUnsafe.Add(ref pr, 42) + x0 * RnnUnsafe.Add(ref pr, 12))
+            + (x1 * RnnUnsafe.Add(ref pr, 18) + h0 * RnnUnsafe.Add(ref pr, 24) + h1 * RnnUnsafe.Add(ref pr, 30)));
+        float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 37) + RnnUnsafe.Add(ref pr, 43) + x0 * RnnUnsafe.Add(ref pr, 13))
+            + (x1 * RnnUnsafe.Add(ref pr, 19) + h0 * RnnUnsafe.Add(ref pr, 25) + h1 * RnnUnsafe.Add(ref pr, 31)));
         // candidate: rh = h R_h + b'_h; hh = tanh(x K_h + b_h + r rh)
-        float rh0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 44) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32);
-        float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 38) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20))
+        float rh0 = RnnUnsafe.Add(ref pr, 44) + h0 * RnnUnsafe.Add(ref pr, 26) + h1 * RnnUnsafe.Add(ref pr, 32);
+        float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 14) + x1 * RnnUnsafe.Add(ref pr, 20))
             + r0 * rh0);
-        float rh1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 45) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33);
-        float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 39) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21))
+        float rh1 = RnnUnsafe.Add(ref pr, 45) + h0 * RnnUnsafe.Add(ref pr, 27) + h1 * RnnUnsafe.Add(ref pr, 33);
+        float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 15) + x1 * RnnUnsafe.Add(ref pr, 21))
             + r1 * rh1);
         // y = state = z h + (1 - z) hh
         float y0 = z0 * h0 + (1f - z0) * hh0;
         float y1 = z1 * h1 + (1f - z1) * hh1;
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0) = y0;
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1) = y1;
+        RnnUnsafe.Add(ref yr, 0) = y0; RnnUnsafe.Add(ref sr, 0) = y0;
+        RnnUnsafe.Add(ref yr, 1) = y1; RnnUnsafe.Add(ref sr, 1) = y1;
     }
 
     // layer 1 (gru) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -1275,9 +1276,9 @@ partial class MaskedModel : global::RnnGen.IBatchModel
         ref float wr = ref RnnSimd.Ref(ws);
 
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 48) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 46) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 47));
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
+        RnnUnsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 48) + x0 * RnnUnsafe.Add(ref pr, 46) + x1 * RnnUnsafe.Add(ref pr, 47));
     }
 
     // layer 2 (dense) backward: dz = dy f'(y); g += x^T dz, dz; dx = dz W^T
@@ -1305,9 +1306,9 @@ partial class MaskedModel : global::RnnGen.IBatchModel
         ref float xr = ref RnnSimd.Ref(x);
         ref float yr = ref RnnSimd.Ref(y);
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 48) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 46) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 47));
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
+        RnnUnsafe.Add(ref yr, 0) = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 48) + x0 * RnnUnsafe.Add(ref pr, 46) + x1 * RnnUnsafe.Add(ref pr, 47));
     }
 
     // layer 2 (dense) forward on a group of samples in lanes: y = sigmoid(x K + b)

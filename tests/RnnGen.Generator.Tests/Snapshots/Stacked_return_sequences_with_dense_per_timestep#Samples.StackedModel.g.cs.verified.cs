@@ -17,6 +17,7 @@ using RnnLanes = global::RnnGen.CompilerServices.Lanes;
 using RnnLanes128 = global::RnnGen.CompilerServices.Lanes128;
 using RnnLanes256 = global::RnnGen.CompilerServices.Lanes256;
 using RnnLanes512 = global::RnnGen.CompilerServices.Lanes512;
+using RnnUnsafe = global::System.Runtime.CompilerServices.Unsafe;
 
 namespace Samples;
 
@@ -391,45 +392,45 @@ partial class StackedModel : global::RnnGen.IBatchModel
         // timestep 0: reads x_0, h_(-1) = 0
         {
             // the input x_0
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = global::RnnGen.CompilerServices.Activations.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5));
+            float x0 = RnnUnsafe.Add(ref xr, 0);
+            float x1 = RnnUnsafe.Add(ref xr, 1);
+            RnnUnsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Tanh(RnnUnsafe.Add(ref pr, 15) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 3));
+            RnnUnsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Tanh(RnnUnsafe.Add(ref pr, 16) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 4));
+            RnnUnsafe.Add(ref wr, 2) = global::RnnGen.CompilerServices.Activations.Tanh(RnnUnsafe.Add(ref pr, 17) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 5));
         }
 
         // timestep 1: reads x_1
         {
             // the input x_1
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
+            float x0 = RnnUnsafe.Add(ref xr, 2);
+            float x1 = RnnUnsafe.Add(ref xr, 3);
             // h_0, from the previous timestep
-            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0);
-            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1);
-            float h2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3) = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12)));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4) = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13)));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 5) = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14)));
+            float h0 = RnnUnsafe.Add(ref wr, 0);
+            float h1 = RnnUnsafe.Add(ref wr, 1);
+            float h2 = RnnUnsafe.Add(ref wr, 2);
+            RnnUnsafe.Add(ref wr, 3) = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 15) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 3))
+                + (h0 * RnnUnsafe.Add(ref pr, 6) + h1 * RnnUnsafe.Add(ref pr, 9) + h2 * RnnUnsafe.Add(ref pr, 12)));
+            RnnUnsafe.Add(ref wr, 4) = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 16) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 4))
+                + (h0 * RnnUnsafe.Add(ref pr, 7) + h1 * RnnUnsafe.Add(ref pr, 10) + h2 * RnnUnsafe.Add(ref pr, 13)));
+            RnnUnsafe.Add(ref wr, 5) = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 17) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 5))
+                + (h0 * RnnUnsafe.Add(ref pr, 8) + h1 * RnnUnsafe.Add(ref pr, 11) + h2 * RnnUnsafe.Add(ref pr, 14)));
         }
 
         // timestep 2: reads x_2
         {
             // the input x_2
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 4);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 5);
+            float x0 = RnnUnsafe.Add(ref xr, 4);
+            float x1 = RnnUnsafe.Add(ref xr, 5);
             // h_1, from the previous timestep
-            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3);
-            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4);
-            float h2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 5);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 6) = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12)));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 7) = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13)));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 8) = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5))
-                + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14)));
+            float h0 = RnnUnsafe.Add(ref wr, 3);
+            float h1 = RnnUnsafe.Add(ref wr, 4);
+            float h2 = RnnUnsafe.Add(ref wr, 5);
+            RnnUnsafe.Add(ref wr, 6) = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 15) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 3))
+                + (h0 * RnnUnsafe.Add(ref pr, 6) + h1 * RnnUnsafe.Add(ref pr, 9) + h2 * RnnUnsafe.Add(ref pr, 12)));
+            RnnUnsafe.Add(ref wr, 7) = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 16) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 4))
+                + (h0 * RnnUnsafe.Add(ref pr, 7) + h1 * RnnUnsafe.Add(ref pr, 10) + h2 * RnnUnsafe.Add(ref pr, 13)));
+            RnnUnsafe.Add(ref wr, 8) = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 17) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 5))
+                + (h0 * RnnUnsafe.Add(ref pr, 8) + h1 * RnnUnsafe.Add(ref pr, 11) + h2 * RnnUnsafe.Add(ref pr, 14)));
         }
     }
 
@@ -529,21 +530,21 @@ partial class StackedModel : global::RnnGen.IBatchModel
         ref float sr = ref RnnSimd.Ref(state);
         ref float yr = ref RnnSimd.Ref(y);
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
         // the state: h of the previous step
-        float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0);
-        float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1);
-        float h2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 2);
-        float y0 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 15) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 0) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 3))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 6) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 9) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 12)));
-        float y1 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 16) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 1) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 4))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 7) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 10) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 13)));
-        float y2 = global::RnnGen.CompilerServices.Activations.Tanh((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 17) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 2) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 5))
-            + (h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 8) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 11) + h2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 14)));
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0) = y0;
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1) = y1;
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 2) = y2; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 2) = y2;
+        float h0 = RnnUnsafe.Add(ref sr, 0);
+        float h1 = RnnUnsafe.Add(ref sr, 1);
+        float h2 = RnnUnsafe.Add(ref sr, 2);
+        float y0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 15) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 3))
+            + (h0 * RnnUnsafe.Add(ref pr, 6) + h1 * RnnUnsafe.Add(ref pr, 9) + h2 * RnnUnsafe.Add(ref pr, 12)));
+        float y1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 16) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 4))
+            + (h0 * RnnUnsafe.Add(ref pr, 7) + h1 * RnnUnsafe.Add(ref pr, 10) + h2 * RnnUnsafe.Add(ref pr, 13)));
+        float y2 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 17) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 5))
+            + (h0 * RnnUnsafe.Add(ref pr, 8) + h1 * RnnUnsafe.Add(ref pr, 11) + h2 * RnnUnsafe.Add(ref pr, 14)));
+        RnnUnsafe.Add(ref yr, 0) = y0; RnnUnsafe.Add(ref sr, 0) = y0;
+        RnnUnsafe.Add(ref yr, 1) = y1; RnnUnsafe.Add(ref sr, 1) = y1;
+        RnnUnsafe.Add(ref yr, 2) = y2; RnnUnsafe.Add(ref sr, 2) = y2;
     }
 
     // layer 0 (simple_rnn) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -788,43 +789,43 @@ partial class StackedModel : global::RnnGen.IBatchModel
         // timestep 0: reads x_0, h_(-1) = 0
         {
             // the input x_0
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
-            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Relu((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20))
-                + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Relu((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21))
-                + x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23));
+            float x0 = RnnUnsafe.Add(ref xr, 0);
+            float x1 = RnnUnsafe.Add(ref xr, 1);
+            float x2 = RnnUnsafe.Add(ref xr, 2);
+            RnnUnsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Relu((RnnUnsafe.Add(ref pr, 28) + x0 * RnnUnsafe.Add(ref pr, 18) + x1 * RnnUnsafe.Add(ref pr, 20))
+                + x2 * RnnUnsafe.Add(ref pr, 22));
+            RnnUnsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Relu((RnnUnsafe.Add(ref pr, 29) + x0 * RnnUnsafe.Add(ref pr, 19) + x1 * RnnUnsafe.Add(ref pr, 21))
+                + x2 * RnnUnsafe.Add(ref pr, 23));
         }
 
         // timestep 1: reads x_1
         {
             // the input x_1
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 4);
-            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 5);
+            float x0 = RnnUnsafe.Add(ref xr, 3);
+            float x1 = RnnUnsafe.Add(ref xr, 4);
+            float x2 = RnnUnsafe.Add(ref xr, 5);
             // h_0, from the previous timestep
-            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0);
-            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = global::RnnGen.CompilerServices.Activations.Relu((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20))
-                + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26)));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3) = global::RnnGen.CompilerServices.Activations.Relu((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21))
-                + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27)));
+            float h0 = RnnUnsafe.Add(ref wr, 0);
+            float h1 = RnnUnsafe.Add(ref wr, 1);
+            RnnUnsafe.Add(ref wr, 2) = global::RnnGen.CompilerServices.Activations.Relu((RnnUnsafe.Add(ref pr, 28) + x0 * RnnUnsafe.Add(ref pr, 18) + x1 * RnnUnsafe.Add(ref pr, 20))
+                + (x2 * RnnUnsafe.Add(ref pr, 22) + h0 * RnnUnsafe.Add(ref pr, 24) + h1 * RnnUnsafe.Add(ref pr, 26)));
+            RnnUnsafe.Add(ref wr, 3) = global::RnnGen.CompilerServices.Activations.Relu((RnnUnsafe.Add(ref pr, 29) + x0 * RnnUnsafe.Add(ref pr, 19) + x1 * RnnUnsafe.Add(ref pr, 21))
+                + (x2 * RnnUnsafe.Add(ref pr, 23) + h0 * RnnUnsafe.Add(ref pr, 25) + h1 * RnnUnsafe.Add(ref pr, 27)));
         }
 
         // timestep 2: reads x_2
         {
             // the input x_2
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 6);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 7);
-            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 8);
+            float x0 = RnnUnsafe.Add(ref xr, 6);
+            float x1 = RnnUnsafe.Add(ref xr, 7);
+            float x2 = RnnUnsafe.Add(ref xr, 8);
             // h_1, from the previous timestep
-            float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2);
-            float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4) = global::RnnGen.CompilerServices.Activations.Relu((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20))
-                + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26)));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 5) = global::RnnGen.CompilerServices.Activations.Relu((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21))
-                + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27)));
+            float h0 = RnnUnsafe.Add(ref wr, 2);
+            float h1 = RnnUnsafe.Add(ref wr, 3);
+            RnnUnsafe.Add(ref wr, 4) = global::RnnGen.CompilerServices.Activations.Relu((RnnUnsafe.Add(ref pr, 28) + x0 * RnnUnsafe.Add(ref pr, 18) + x1 * RnnUnsafe.Add(ref pr, 20))
+                + (x2 * RnnUnsafe.Add(ref pr, 22) + h0 * RnnUnsafe.Add(ref pr, 24) + h1 * RnnUnsafe.Add(ref pr, 26)));
+            RnnUnsafe.Add(ref wr, 5) = global::RnnGen.CompilerServices.Activations.Relu((RnnUnsafe.Add(ref pr, 29) + x0 * RnnUnsafe.Add(ref pr, 19) + x1 * RnnUnsafe.Add(ref pr, 21))
+                + (x2 * RnnUnsafe.Add(ref pr, 23) + h0 * RnnUnsafe.Add(ref pr, 25) + h1 * RnnUnsafe.Add(ref pr, 27)));
         }
     }
 
@@ -909,18 +910,18 @@ partial class StackedModel : global::RnnGen.IBatchModel
         ref float sr = ref RnnSimd.Ref(state);
         ref float yr = ref RnnSimd.Ref(y);
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
-        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
+        float x2 = RnnUnsafe.Add(ref xr, 2);
         // the state: h of the previous step
-        float h0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0);
-        float h1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1);
-        float y0 = global::RnnGen.CompilerServices.Activations.Relu((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 28) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 18) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 20))
-            + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 22) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 24) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 26)));
-        float y1 = global::RnnGen.CompilerServices.Activations.Relu((global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 29) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 19) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 21))
-            + (x2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 23) + h0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 25) + h1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 27)));
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = y0; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 0) = y0;
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = y1; global::System.Runtime.CompilerServices.Unsafe.Add(ref sr, 1) = y1;
+        float h0 = RnnUnsafe.Add(ref sr, 0);
+        float h1 = RnnUnsafe.Add(ref sr, 1);
+        float y0 = global::RnnGen.CompilerServices.Activations.Relu((RnnUnsafe.Add(ref pr, 28) + x0 * RnnUnsafe.Add(ref pr, 18) + x1 * RnnUnsafe.Add(ref pr, 20))
+            + (x2 * RnnUnsafe.Add(ref pr, 22) + h0 * RnnUnsafe.Add(ref pr, 24) + h1 * RnnUnsafe.Add(ref pr, 26)));
+        float y1 = global::RnnGen.CompilerServices.Activations.Relu((RnnUnsafe.Add(ref pr, 29) + x0 * RnnUnsafe.Add(ref pr, 19) + x1 * RnnUnsafe.Add(ref pr, 21))
+            + (x2 * RnnUnsafe.Add(ref pr, 23) + h0 * RnnUnsafe.Add(ref pr, 25) + h1 * RnnUnsafe.Add(ref pr, 27)));
+        RnnUnsafe.Add(ref yr, 0) = y0; RnnUnsafe.Add(ref sr, 0) = y0;
+        RnnUnsafe.Add(ref yr, 1) = y1; RnnUnsafe.Add(ref sr, 1) = y1;
     }
 
     // layer 1 (simple_rnn_1) forward on a group of samples in lanes: per step the gate pre-activations as one product, then the cell unit by unit
@@ -1183,28 +1184,28 @@ partial class StackedModel : global::RnnGen.IBatchModel
         // timestep 0
         {
             // the input x_0
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33));
+            float x0 = RnnUnsafe.Add(ref xr, 0);
+            float x1 = RnnUnsafe.Add(ref xr, 1);
+            RnnUnsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 30) + x1 * RnnUnsafe.Add(ref pr, 32));
+            RnnUnsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 31) + x1 * RnnUnsafe.Add(ref pr, 33));
         }
 
         // timestep 1
         {
             // the input x_1
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 2);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 3);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2) = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 3) = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33));
+            float x0 = RnnUnsafe.Add(ref xr, 2);
+            float x1 = RnnUnsafe.Add(ref xr, 3);
+            RnnUnsafe.Add(ref wr, 2) = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 30) + x1 * RnnUnsafe.Add(ref pr, 32));
+            RnnUnsafe.Add(ref wr, 3) = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 31) + x1 * RnnUnsafe.Add(ref pr, 33));
         }
 
         // timestep 2
         {
             // the input x_2
-            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 4);
-            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 5);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 4) = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 5) = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33));
+            float x0 = RnnUnsafe.Add(ref xr, 4);
+            float x1 = RnnUnsafe.Add(ref xr, 5);
+            RnnUnsafe.Add(ref wr, 4) = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 30) + x1 * RnnUnsafe.Add(ref pr, 32));
+            RnnUnsafe.Add(ref wr, 5) = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 31) + x1 * RnnUnsafe.Add(ref pr, 33));
         }
     }
 
@@ -1266,10 +1267,10 @@ partial class StackedModel : global::RnnGen.IBatchModel
         ref float xr = ref RnnSimd.Ref(x);
         ref float yr = ref RnnSimd.Ref(y);
         // the input
-        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 0);
-        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xr, 1);
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 0) = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 34) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 30) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 32));
-        global::System.Runtime.CompilerServices.Unsafe.Add(ref yr, 1) = global::RnnGen.CompilerServices.Activations.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 35) + x0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 31) + x1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref pr, 33));
+        float x0 = RnnUnsafe.Add(ref xr, 0);
+        float x1 = RnnUnsafe.Add(ref xr, 1);
+        RnnUnsafe.Add(ref yr, 0) = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 30) + x1 * RnnUnsafe.Add(ref pr, 32));
+        RnnUnsafe.Add(ref yr, 1) = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 31) + x1 * RnnUnsafe.Add(ref pr, 33));
     }
 
     // layer 2 (dense) forward on a group of samples in lanes: y = sigmoid(x K + b)
