@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using RnnGen.Generator.Model;
 
 namespace RnnGen.Generator.Emit;
@@ -41,7 +42,7 @@ internal sealed class DenseEmitter : LayerEmitter
         }
 
         EmitChunked(w, ForwardMethod, ForwardParameters, ForwardArguments, comment, Ascending(N), In * U,
-            prologue: () => WriteRefs(w, ("p", LayerParameterEnd), ("x", N * In), ("ws", N * U)), // ws holds y, [N, u]
+            prologue: () => WriteRefs(w, ("p", ParameterEnd), ("x", N * In), ("ws", N * U)), // ws holds y, [N, u]
             emitStep: n =>
             {
                 if (N > 1) w.WriteLine($"// timestep {n}");
@@ -137,7 +138,7 @@ internal sealed class DenseEmitter : LayerEmitter
             }
             else
             {
-                WriteRefs(w, ("p", LayerParameterEnd), ("x", In), ("y", U));
+                WriteRefs(w, ("p", ParameterEnd), ("x", In), ("y", U));
                 WriteLoads(w, "x", "x", 0, In, "the input");
                 EmitApply(w, i => $"x{i}", "y", 0);
             }
@@ -145,9 +146,8 @@ internal sealed class DenseEmitter : LayerEmitter
     }
 
     /// <summary><c>Max(Max(z0, z1), Max(z2, z3))</c> (<c>Activations.Max</c>): a balanced tree, log-depth instead of a chain.</summary>
-    private static string MaxTree(string z, int offset, int count) => count == 1
-        ? $"{z}{offset}"
-        : $"global::RnnGen.CompilerServices.Activations.Max({MaxTree(z, offset, count / 2)}, {MaxTree(z, offset + count / 2, count - count / 2)})";
+    private static string MaxTree(string z, int offset, int count) =>
+        BalancedCall("global::RnnGen.CompilerServices.Activations.Max", Enumerable.Range(offset, count).Select(j => $"{z}{j}").ToList());
 
     /// <summary><c>(e0 + e1) + (e2 + e3)</c>: a balanced sum, log-depth instead of a chain.</summary>
     private static string SumTree(string e, int offset, int count) => count == 1

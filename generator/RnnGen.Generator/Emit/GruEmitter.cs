@@ -96,7 +96,7 @@ internal sealed class GruEmitter : LayerEmitter
         }
 
         EmitChunked(w, ForwardMethod, ForwardParameters, ForwardArguments, comment, Ascending(T), G * (In + U),
-            prologue: () => WriteRefs(w, ("p", LayerParameterEnd), ("x", T * In), ("ws", WorkspaceLength)), // ws holds gates, rh, h
+            prologue: () => WriteRefs(w, ("p", ParameterEnd), ("x", T * In), ("ws", WorkspaceLength)), // ws holds gates, rh, h
             emitStep: s =>
             {
                 w.WriteLine($"// timestep {s}: reads x_{InputStep(s)}{(s == 0 ? ", h_(-1) = 0" : "")}");
@@ -333,7 +333,7 @@ internal sealed class GruEmitter : LayerEmitter
             }
             else
             {
-                WriteRefs(w, ("p", LayerParameterEnd), ("x", In), ("state", U), ("y", U));
+                WriteRefs(w, ("p", ParameterEnd), ("x", In), ("state", U), ("y", U));
                 WriteLoads(w, "x", "x", 0, In, "the input");
                 WriteLoads(w, "h", "state", 0, U, "the state: h of the previous step");
                 EmitCell(w, i => $"x{i}", k => $"h{k}");

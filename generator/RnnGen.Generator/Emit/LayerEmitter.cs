@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using RnnGen.Generator.Model;
 
 namespace RnnGen.Generator.Emit;
@@ -181,7 +182,26 @@ internal abstract class LayerEmitter
     }
 
     /// <summary>One past the last weight of this layer: the length <c>p</c> must have.</summary>
-    protected int LayerParameterEnd => Layer.ParameterOffset + Layer.ParameterCount;
+    protected int ParameterEnd => Layer.ParameterOffset + Layer.ParameterCount;
+
+    /// <summary>What a generated method calls when a slice is shorter than its constant offsets reach.</summary>
+    internal const string ThrowBadSlice = "global::RnnGen.CompilerServices.Guard.ThrowBadSlice();";
+
+    /// <summary>
+    /// The slice check a generated method starts with, <c>if (p.Length &lt; 27 || x.Length &lt; 5) Guard.ThrowBadSlice();</c>:
+    /// every tier's (straight-line, vector, lanes) one check per slice at entry.
+    /// </summary>
+    internal static string SliceGuard(IEnumerable<(string Span, string Length)> checks)
+    {
+        var conditions = new List<string>();
+        foreach (var (span, length) in checks) conditions.Add($"{span}.Length < {length}");
+        return $"if ({string.Join(" || ", conditions)}) {ThrowBadSlice}";
+    }
+
+    /// <summary><c>f(f(a, b), f(c, d))</c>: a balanced tree of calls, log-depth instead of a chain.</summary>
+    protected static string BalancedCall(string f, IReadOnlyList<string> items) => items.Count == 1
+        ? items[0]
+        : $"{f}({BalancedCall(f, items.Take(items.Count / 2).ToList())}, {BalancedCall(f, items.Skip(items.Count / 2).ToList())})";
 
     /// <summary>
     /// Straight-line Forward and Step read and write their slices through refs at constant offsets, as the vector tier does:
@@ -191,9 +211,7 @@ internal abstract class LayerEmitter
     /// </summary>
     protected static void WriteRefs(CodeWriter w, params (string Span, int Length)[] slices)
     {
-        var checks = new List<string>();
-        foreach (var (span, length) in slices) checks.Add($"{span}.Length < {length}");
-        w.WriteLine($"if ({string.Join(" || ", checks)}) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();");
+        w.WriteLine(SliceGuard(slices.Select(s => (s.Span, s.Length.ToString()))));
         foreach (var (span, _) in slices) w.WriteLine($"ref float {RefName(span)} = ref RnnSimd.Ref({span});");
     }
 

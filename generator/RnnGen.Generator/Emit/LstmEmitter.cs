@@ -73,7 +73,7 @@ internal sealed class LstmEmitter : LayerEmitter
         }
 
         EmitChunked(w, ForwardMethod, ForwardParameters, ForwardArguments, comment, Ascending(T), G * (In + U),
-            prologue: () => WriteRefs(w, ("p", LayerParameterEnd), ("x", T * In), ("ws", WorkspaceLength)), // ws holds gates, c, f(c), h
+            prologue: () => WriteRefs(w, ("p", ParameterEnd), ("x", T * In), ("ws", WorkspaceLength)), // ws holds gates, c, f(c), h
             emitStep: s =>
             {
                 w.WriteLine($"// timestep {s}: reads x_{InputStep(s)}{(s == 0 ? ", h_(-1) = c_(-1) = 0" : "")}");
@@ -215,7 +215,7 @@ internal sealed class LstmEmitter : LayerEmitter
             }
             else
             {
-                WriteRefs(w, ("p", LayerParameterEnd), ("x", In), ("state", 2 * U), ("y", U));
+                WriteRefs(w, ("p", ParameterEnd), ("x", In), ("state", 2 * U), ("y", U));
                 WriteLoads(w, "x", "x", 0, In, "the input");
                 WriteLoads(w, "h", "state", 0, U, "the state: h, then c");
                 WriteLoads(w, "cPrev", "state", U, U, "c, from the state");

@@ -45,7 +45,7 @@ internal sealed class SimpleRnnEmitter : LayerEmitter
         }
 
         EmitChunked(w, ForwardMethod, ForwardParameters, ForwardArguments, comment, Ascending(T), U * (In + U),
-            prologue: () => WriteRefs(w, ("p", LayerParameterEnd), ("x", T * In), ("ws", T * U)), // ws holds h, [T, u]
+            prologue: () => WriteRefs(w, ("p", ParameterEnd), ("x", T * In), ("ws", T * U)), // ws holds h, [T, u]
             emitStep: s =>
             {
                 w.WriteLine($"// timestep {s}: reads x_{InputStep(s)}{(s == 0 ? ", h_(-1) = 0" : "")}");
@@ -131,7 +131,7 @@ internal sealed class SimpleRnnEmitter : LayerEmitter
             else
             {
                 // every unit from the old state, then the new state written
-                WriteRefs(w, ("p", LayerParameterEnd), ("x", In), ("state", U), ("y", U));
+                WriteRefs(w, ("p", ParameterEnd), ("x", In), ("state", U), ("y", U));
                 WriteLoads(w, "x", "x", 0, In, "the input");
                 WriteLoads(w, "h", "state", 0, U, "the state: h of the previous step");
                 EmitCell(w, i => $"x{i}", k => $"h{k}", j => $"float y{j} = ", j => ";");

@@ -351,7 +351,7 @@ internal sealed class LaneCell : LaneLayer
         using (w.Block($"private static void {BackwardMethod}({BackwardParameters}{MaskParameter}{DropoutParameter})"))
         {
             EmitBackwardGuard(w, $"{T * In} * lanes", $"{Layer.OutputLength} * lanes", $"{ScratchLength} * lanes");
-            if (HasDropout) w.WriteLine($"if (dropout.Length < {Layer.CellDropoutLength} * lanes) {ThrowBadSlice}");
+            if (HasDropout) w.WriteLine($"if (dropout.Length < {Layer.CellDropoutLength} * lanes) {LayerEmitter.ThrowBadSlice}");
             if (Masked) w.WriteLine($"ref float mr = ref {S}.Ref(mask); // a masked step passes the state's gradient straight to the step before");
             EmitDropoutRefs(w);
             w.WriteLine($"ref float pr = ref {S}.Ref(p);");

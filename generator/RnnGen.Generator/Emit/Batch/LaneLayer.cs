@@ -115,15 +115,12 @@ internal abstract class LaneLayer
 
     protected const string ForwardParameters = "global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> x, global::System.Span<float> ws";
     protected const string BackwardParameters = "global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch";
-    protected const string ThrowBadSlice = "global::RnnGen.CompilerServices.Guard.ThrowBadSlice();";
 
     /// <summary>The slice check every lane method starts with: each span holds what its constant offsets reach.</summary>
     protected void EmitGuard(CodeWriter w, params (string Span, string Length)[] checks)
     {
         w.WriteLine($"const int lanes = {L}.Count;");
-        var conditions = new List<string>();
-        foreach (var (span, length) in checks) conditions.Add($"{span}.Length < {length}");
-        w.WriteLine($"if ({string.Join(" || ", conditions)}) {ThrowBadSlice}");
+        w.WriteLine(LayerEmitter.SliceGuard(checks));
     }
 
     /// <summary>The backward pass's slice check; the first layer has no input gradient to check.</summary>

@@ -123,7 +123,7 @@ internal sealed class VectorDenseEmitter : VectorTierEmitter
         w.WriteLine("// softmax: y = exp(z - max z) / sum exp(z - max z)");
         using (w.Block())
         {
-            w.WriteLine($"float max = {Nest("global::System.MathF.Max", all.Select(a => $"{S}.Max({Load(a.Width, y, a.Column.ToString())})").ToList())};");
+            w.WriteLine($"float max = {BalancedCall("global::System.MathF.Max", all.Select(a => $"{S}.Max({Load(a.Width, y, a.Column.ToString())})").ToList())};");
             w.WriteLine("float sum = 0f;");
             foreach (var a in all)
             {
@@ -138,11 +138,6 @@ internal sealed class VectorDenseEmitter : VectorTierEmitter
     }
 
     private string Activate(string z) => VectorLowering.Activate(Act, z);
-
-    /// <summary><c>f(f(a, b), f(c, d))</c>: a balanced tree, log-depth instead of a chain.</summary>
-    private static string Nest(string f, IReadOnlyList<string> items) => items.Count == 1
-        ? items[0]
-        : $"{f}({Nest(f, items.Take(items.Count / 2).ToList())}, {Nest(f, items.Skip(items.Count / 2).ToList())})";
 
     private void EmitBackwardBody(CodeWriter w, (int Offset, int Width)[] chunks)
     {

@@ -12,14 +12,10 @@ internal abstract class VectorTierEmitter : LayerEmitter
 {
     protected static readonly (int Width, string Name)[] AllWidths = { (16, "Vector512"), (8, "Vector256"), (4, "Vector128") };
 
-    protected const string ThrowBadSlice = "global::RnnGen.CompilerServices.Guard.ThrowBadSlice();";
-
     protected VectorTierEmitter(LayerPlan layer) : base(layer, loops: true) { }
 
     /// <summary>The distinct variants: 12 units split as 8 + 4 whether 16 lanes are available or not, so one variant serves both.</summary>
     protected (int Width, string Name)[] Widths { get; set; } = Array.Empty<(int, string)>();
-
-    protected int ParameterEnd => Layer.ParameterOffset + Layer.ParameterCount;
 
     /// <summary>The widths whose split of <paramref name="units"/> differs, widest first, while <paramref name="fits"/> holds for the split.</summary>
     protected static (int Width, string Name)[] DistinctWidths(int units, Func<(int Offset, int Width)[], bool> fits)
