@@ -449,11 +449,11 @@ public static class Lanes512
     {
         if (!Avx512F.IsSupported)
         {
-        ref float g1 = ref Unsafe.Add(ref g, stride), g2 = ref Unsafe.Add(ref g, 2 * stride), g3 = ref Unsafe.Add(ref g, 3 * stride);
-        AddSumsOf(ref g, columns, w00, w01, w02, w03);
-        if (rows > 1) AddSumsOf(ref g1, columns, w10, w11, w12, w13);
-        if (rows > 2) AddSumsOf(ref g2, columns, w20, w21, w22, w23);
-        if (rows > 3) AddSumsOf(ref g3, columns, w30, w31, w32, w33);
+            ref float g1 = ref Unsafe.Add(ref g, stride), g2 = ref Unsafe.Add(ref g, 2 * stride), g3 = ref Unsafe.Add(ref g, 3 * stride);
+            AddSumsOf(ref g, columns, w00, w01, w02, w03);
+            if (rows > 1) AddSumsOf(ref g1, columns, w10, w11, w12, w13);
+            if (rows > 2) AddSumsOf(ref g2, columns, w20, w21, w22, w23);
+            if (rows > 3) AddSumsOf(ref g3, columns, w30, w31, w32, w33);
             return;
         }
 
@@ -867,11 +867,11 @@ public static class Lanes256
     {
         if (!Avx.IsSupported)
         {
-        ref float g1 = ref Unsafe.Add(ref g, stride), g2 = ref Unsafe.Add(ref g, 2 * stride), g3 = ref Unsafe.Add(ref g, 3 * stride);
-        AddSumsOf(ref g, columns, w00, w01, w02, w03);
-        if (rows > 1) AddSumsOf(ref g1, columns, w10, w11, w12, w13);
-        if (rows > 2) AddSumsOf(ref g2, columns, w20, w21, w22, w23);
-        if (rows > 3) AddSumsOf(ref g3, columns, w30, w31, w32, w33);
+            ref float g1 = ref Unsafe.Add(ref g, stride), g2 = ref Unsafe.Add(ref g, 2 * stride), g3 = ref Unsafe.Add(ref g, 3 * stride);
+            AddSumsOf(ref g, columns, w00, w01, w02, w03);
+            if (rows > 1) AddSumsOf(ref g1, columns, w10, w11, w12, w13);
+            if (rows > 2) AddSumsOf(ref g2, columns, w20, w21, w22, w23);
+            if (rows > 3) AddSumsOf(ref g3, columns, w30, w31, w32, w33);
             return;
         }
 
@@ -1282,11 +1282,11 @@ public static class Lanes128
     {
         if (!Sse.IsSupported)
         {
-        ref float g1 = ref Unsafe.Add(ref g, stride), g2 = ref Unsafe.Add(ref g, 2 * stride), g3 = ref Unsafe.Add(ref g, 3 * stride);
-        AddSumsOf(ref g, columns, w00, w01, w02, w03);
-        if (rows > 1) AddSumsOf(ref g1, columns, w10, w11, w12, w13);
-        if (rows > 2) AddSumsOf(ref g2, columns, w20, w21, w22, w23);
-        if (rows > 3) AddSumsOf(ref g3, columns, w30, w31, w32, w33);
+            ref float g1 = ref Unsafe.Add(ref g, stride), g2 = ref Unsafe.Add(ref g, 2 * stride), g3 = ref Unsafe.Add(ref g, 3 * stride);
+            AddSumsOf(ref g, columns, w00, w01, w02, w03);
+            if (rows > 1) AddSumsOf(ref g1, columns, w10, w11, w12, w13);
+            if (rows > 2) AddSumsOf(ref g2, columns, w20, w21, w22, w23);
+            if (rows > 3) AddSumsOf(ref g3, columns, w30, w31, w32, w33);
             return;
         }
 
