@@ -16,7 +16,7 @@ internal static class FrozenWeightsEmitter
     public static void EmitConstructor(CodeWriter w, ModelSpec spec)
     {
         w.WriteLine($"/// <summary>Creates the model with the weights frozen at build time from <c>{Escape(spec.WeightsFile!)}</c>; no file is read.</summary>");
-        w.WriteLine($"public {spec.ClassName}() => FrozenParameters.CopyTo(_parameters);");
+        w.WriteLine($"public {spec.ClassName}() => FrozenParameters.CopyTo(_parameters.Span);");
     }
 
     /// <summary>The embedded weights, one comment per tensor, in <c>Parameters</c> layout.</summary>

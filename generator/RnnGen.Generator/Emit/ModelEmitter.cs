@@ -224,8 +224,8 @@ internal static class ModelEmitter
 
         /// <summary>Predict's workspace: on the stack, or the thread's buffer when it is too large for it.</summary>
         private string PredictWorkspace => _workspaceSize > StackWorkspaceLimit
-            ? "global::System.Span<float> ws = t_predictWorkspace ??= new float[WorkspaceSize];"
-            : "global::System.Span<float> ws = stackalloc float[WorkspaceSize];";
+            ? "global::System.Span<float> ws = (t_predictWorkspace.Length != 0 ? t_predictWorkspace : t_predictWorkspace = new(WorkspaceSize)).Span;"
+            : "global::System.Span<float> ws = global::RnnGen.CompilerServices.AlignedBuffer.Align(stackalloc float[WorkspaceSize + global::RnnGen.CompilerServices.AlignedBuffer.Slack], WorkspaceSize);";
 
         private string TierDescription =>
             _plan.HasVectorTier && _plan.Layers.All(l => _plan.UsesVectorTier(l) || _plan.UsesVectorFeedForward(l)) ? "vector code for every layer" :
@@ -391,27 +391,27 @@ internal static class ModelEmitter
         private void EmitFields()
         {
             _w.WriteLine();
-            _w.WriteLine("private readonly float[] _parameters = new float[ParameterCount];");
-            _w.WriteLine("private readonly float[] _gradients = new float[ParameterCount];");
+            _w.WriteLine("private readonly global::RnnGen.CompilerServices.AlignedBuffer _parameters = new(ParameterCount);");
+            _w.WriteLine("private readonly global::RnnGen.CompilerServices.AlignedBuffer _gradients = new(ParameterCount);");
             if (!TrainsInLanes)
             {
                 // a masked model, or one with dropout, trains in lanes, so it has no per-sample training cache
-                _w.WriteLine("private readonly float[] _input = new float[InputSize];");
-                _w.WriteLine("private readonly float[] _workspace = new float[WorkspaceSize];");
-                _w.WriteLine("private readonly float[] _deltas = new float[DeltaSize];");
-                _w.WriteLine("private readonly float[] _scratch = new float[ScratchSize];");
+                _w.WriteLine("private readonly global::RnnGen.CompilerServices.AlignedBuffer _input = new(InputSize);");
+                _w.WriteLine("private readonly global::RnnGen.CompilerServices.AlignedBuffer _workspace = new(WorkspaceSize);");
+                _w.WriteLine("private readonly global::RnnGen.CompilerServices.AlignedBuffer _deltas = new(DeltaSize);");
+                _w.WriteLine("private readonly global::RnnGen.CompilerServices.AlignedBuffer _scratch = new(ScratchSize);");
             }
-            _w.WriteLine("private readonly float[] _inputGradient = new float[InputSize];");
-            _w.WriteLine("private readonly float[] _state = new float[StateSize];");
+            _w.WriteLine("private readonly global::RnnGen.CompilerServices.AlignedBuffer _inputGradient = new(InputSize);");
+            _w.WriteLine("private readonly global::RnnGen.CompilerServices.AlignedBuffer _state = new(StateSize);");
             if (StepOutputsSize > 0)
             {
                 _w.WriteLine("// Step's outputs of the layers before the last, fed to the next layer (a field: no stack buffer to clear per step).");
-                _w.WriteLine($"private readonly float[] _stepOutputs = new float[{StepOutputsSize}];");
+                _w.WriteLine($"private readonly global::RnnGen.CompilerServices.AlignedBuffer _stepOutputs = new({StepOutputsSize});");
             }
             if (Masked)
             {
                 _w.WriteLine($"// Step's carried outputs: each recurrent layer's last output, repeated over masked timesteps (zero before any).");
-                _w.WriteLine($"private readonly float[] _carried = new float[{CarriedSize}];");
+                _w.WriteLine($"private readonly global::RnnGen.CompilerServices.AlignedBuffer _carried = new({CarriedSize});");
             }
             _w.WriteLine("private bool _hasForward;");
             _w.WriteLine();
@@ -419,15 +419,15 @@ internal static class ModelEmitter
             if (TrainsInLanes)
             {
                 _w.WriteLine($"// A {(Masked ? "masked model" : "model with dropout")} runs Forward and Backward as a group of one, so one group is allocated up front.");
-                _w.WriteLine("private float[] _batchInputs = new float[InputSize * RnnLanes.Count];");
-                _w.WriteLine($"private float[] _batchWorkspace = new float[{LaneWorkspace} * RnnLanes.Count];");
-                _w.WriteLine("private float[] _batchDeltas = new float[BatchDeltaSize * RnnLanes.Count];");
+                _w.WriteLine("private global::RnnGen.CompilerServices.AlignedBuffer _batchInputs = new(InputSize * RnnLanes.Count);");
+                _w.WriteLine($"private global::RnnGen.CompilerServices.AlignedBuffer _batchWorkspace = new({LaneWorkspace} * RnnLanes.Count);");
+                _w.WriteLine("private global::RnnGen.CompilerServices.AlignedBuffer _batchDeltas = new(BatchDeltaSize * RnnLanes.Count);");
             }
             else
             {
-                _w.WriteLine("private float[] _batchInputs = global::System.Array.Empty<float>();");
-                _w.WriteLine("private float[] _batchWorkspace = global::System.Array.Empty<float>();");
-                _w.WriteLine("private float[] _batchDeltas = global::System.Array.Empty<float>();");
+                _w.WriteLine("private global::RnnGen.CompilerServices.AlignedBuffer _batchInputs;");
+                _w.WriteLine("private global::RnnGen.CompilerServices.AlignedBuffer _batchWorkspace;");
+                _w.WriteLine("private global::RnnGen.CompilerServices.AlignedBuffer _batchDeltas;");
             }
             _w.WriteLine("private int _batchCount;");
             if (HasDropout)
@@ -440,13 +440,13 @@ internal static class ModelEmitter
             _w.WriteLine();
             _w.WriteLine("// PredictBatch's lane buffers: one per thread, allocated on first use.");
             _w.WriteLine("[global::System.ThreadStatic]");
-            _w.WriteLine("private static float[]? t_batchPredict;");
+            _w.WriteLine("private static global::RnnGen.CompilerServices.AlignedBuffer t_batchPredict;");
             if (_workspaceSize > StackWorkspaceLimit)
             {
                 _w.WriteLine();
                 _w.WriteLine("// Predict's workspace is too large for the stack: one buffer per thread, allocated on first use.");
                 _w.WriteLine("[global::System.ThreadStatic]");
-                _w.WriteLine("private static float[]? t_predictWorkspace;");
+                _w.WriteLine("private static global::RnnGen.CompilerServices.AlignedBuffer t_predictWorkspace;");
             }
 
             if (Masked && _stateSize > StackWorkspaceLimit)
@@ -454,7 +454,7 @@ internal static class ModelEmitter
                 _w.WriteLine();
                 _w.WriteLine("// The recurrent state of a masked Predict is too large for the stack: one buffer per thread, allocated on first use.");
                 _w.WriteLine("[global::System.ThreadStatic]");
-                _w.WriteLine("private static float[]? t_predictState;");
+                _w.WriteLine("private static global::RnnGen.CompilerServices.AlignedBuffer t_predictState;");
             }
         }
 
@@ -480,7 +480,7 @@ internal static class ModelEmitter
             using (_w.Block($"public {Identifiers.Escape(_spec.ClassName)}(int seed)"))
             {
                 _w.WriteLine("global::System.Random random = new global::System.Random(seed);");
-                _w.WriteLine("global::System.Span<float> p = _parameters;");
+                _w.WriteLine("global::System.Span<float> p = _parameters.Span;");
                 foreach (LayerPlan layer in _plan.Layers.SelectMany(l => l.Cells))
                 {
                     _w.WriteLine($"// layer {layer.Index}: {layer.Name}");
@@ -511,7 +511,7 @@ internal static class ModelEmitter
         {
             _w.WriteLine();
             _w.WriteLine("// A replica: the same Parameters array, its own gradients and caches (see CreateReplica).");
-            using (_w.Block($"private {Identifiers.Escape(_spec.ClassName)}(float[] sharedParameters, bool replica)"))
+            using (_w.Block($"private {Identifiers.Escape(_spec.ClassName)}(global::RnnGen.CompilerServices.AlignedBuffer sharedParameters, bool replica)"))
             {
                 _w.WriteLine("_parameters = sharedParameters;");
             }
@@ -521,10 +521,10 @@ internal static class ModelEmitter
         {
             _w.WriteLine();
             _w.WriteLine("/// <summary>Every weight, in Keras <c>get_weights()</c> order, flattened (see <see cref=\"Layers\"/> for offsets).</summary>");
-            _w.WriteLine("public global::System.Span<float> Parameters => _parameters;");
+            _w.WriteLine("public global::System.Span<float> Parameters => _parameters.Span;");
             _w.WriteLine();
             _w.WriteLine("/// <summary>Gradient accumulator with the layout of <see cref=\"Parameters\"/>; Backward adds into it.</summary>");
-            _w.WriteLine("public global::System.Span<float> Gradients => _gradients;");
+            _w.WriteLine("public global::System.Span<float> Gradients => _gradients.Span;");
             _w.WriteLine();
             _w.WriteLine("int global::RnnGen.IRnnModel.Timesteps => Timesteps;");
             _w.WriteLine("int global::RnnGen.IRnnModel.Features => Features;");
@@ -560,17 +560,17 @@ internal static class ModelEmitter
                     if (Tokens) _w.WriteLine("CheckTokens(input, nameof(input));");
                     _w.WriteLine(PredictWorkspace);
                     _w.WriteLine(_stateSize > StackWorkspaceLimit
-                        ? "global::System.Span<float> state = t_predictState ??= new float[StateSize];"
+                        ? "global::System.Span<float> state = (t_predictState.Length != 0 ? t_predictState : t_predictState = new(StateSize)).Span;"
                         : "global::System.Span<float> state = stackalloc float[StateSize];");
                     if (_stateSize > StackWorkspaceLimit) _w.WriteLine("state.Clear();");
-                    _w.WriteLine("RunForwardFromState(_parameters, input, ws, state);");
+                    _w.WriteLine("RunForwardFromState(_parameters.Span, input, ws, state);");
                     _w.WriteLine("ws.Slice(OutputOffset, OutputSize).CopyTo(output);");
                 }
                 else
                 {
                     if (Tokens) _w.WriteLine("CheckTokens(input, nameof(input));");
                     _w.WriteLine(PredictWorkspace);
-                    _w.WriteLine("RunForward(_parameters, input, ws);");
+                    _w.WriteLine("RunForward(_parameters.Span, input, ws);");
                     _w.WriteLine("ws.Slice(OutputOffset, OutputSize).CopyTo(output);");
                 }
             }
@@ -588,9 +588,9 @@ internal static class ModelEmitter
                 }
 
                 if (Tokens) _w.WriteLine("CheckTokens(input, nameof(input));");
-                _w.WriteLine("input.CopyTo(_input);");
-                _w.WriteLine("RunForward(_parameters, _input, _workspace);");
-                _w.WriteLine("_workspace.AsSpan(OutputOffset, OutputSize).CopyTo(output);");
+                _w.WriteLine("input.CopyTo(_input.Span);");
+                _w.WriteLine("RunForward(_parameters.Span, _input.Span, _workspace.Span);");
+                _w.WriteLine("_workspace.Span.Slice(OutputOffset, OutputSize).CopyTo(output);");
                 _w.WriteLine("_hasForward = true;");
             }
         }
@@ -600,7 +600,7 @@ internal static class ModelEmitter
             _w.WriteLine();
             _w.WriteLine("/// <summary>Adds dLoss/dParameters for the last Forward into <see cref=\"Gradients\"/>.</summary>");
             _w.WriteLine("/// <param name=\"outputGradient\">dLoss/dOutput, OutputSize values.</param>");
-            _w.WriteLine("public void Backward(global::System.ReadOnlySpan<float> outputGradient) => Backward(outputGradient, _inputGradient);");
+            _w.WriteLine("public void Backward(global::System.ReadOnlySpan<float> outputGradient) => Backward(outputGradient, _inputGradient.Span);");
             _w.WriteLine();
             _w.WriteLine("/// <summary>Adds dLoss/dParameters for the last Forward into <see cref=\"Gradients\"/> and writes dLoss/dInput.</summary>");
             _w.WriteLine("/// <param name=\"outputGradient\">dLoss/dOutput, OutputSize values.</param>");
@@ -616,12 +616,12 @@ internal static class ModelEmitter
                     _w.WriteLine("BackwardBatch(outputGradient); // the group of one the last Forward ran");
                     _w.WriteLine(Tokens
                         ? "inputGradient.Clear();"
-                        : "RnnLanes.Scatter(_batchDeltas.AsSpan((OutputSize + DeltaSize + LaneScratchSize) * RnnLanes.Count, InputSize * RnnLanes.Count), InputSize, inputGradient, 0, 1);");
+                        : "RnnLanes.Scatter(_batchDeltas.Span.Slice((OutputSize + DeltaSize + LaneScratchSize) * RnnLanes.Count, InputSize * RnnLanes.Count), InputSize, inputGradient, 0, 1);");
                     return;
                 }
 
                 if (Tokens) _w.WriteLine("inputGradient.Clear();");
-                _w.WriteLine("RunBackward(_input, _workspace, outputGradient, inputGradient);");
+                _w.WriteLine("RunBackward(_input.Span, _workspace.Span, outputGradient, inputGradient);");
             }
         }
 
@@ -633,20 +633,20 @@ internal static class ModelEmitter
             {
                 using (_w.Block("public void ResetState()"))
                 {
-                    _w.WriteLine("global::System.Array.Clear(_state);");
-                    _w.WriteLine("global::System.Array.Clear(_carried);");
+                    _w.WriteLine("_state.Span.Clear();");
+                    _w.WriteLine("_carried.Span.Clear();");
                 }
             }
             else
             {
-                _w.WriteLine("public void ResetState() => global::System.Array.Clear(_state);");
+                _w.WriteLine("public void ResetState() => _state.Span.Clear();");
             }
             _w.WriteLine();
             _w.WriteLine("/// <summary>Streaming: copies the recurrent state <see cref=\"Step\"/> carries into <paramref name=\"state\"/> (StateSize floats, layout of <see cref=\"StateSize\"/>).</summary>");
             using (_w.Block("public void ReadState(global::System.Span<float> state)"))
             {
                 _w.WriteLine("global::RnnGen.CompilerServices.Guard.Length(state.Length, StateSize, nameof(state));");
-                _w.WriteLine("_state.AsSpan().CopyTo(state);");
+                _w.WriteLine("_state.Span.CopyTo(state);");
             }
 
             _w.WriteLine();
@@ -654,8 +654,8 @@ internal static class ModelEmitter
             using (_w.Block("public void WriteState(global::System.ReadOnlySpan<float> state)"))
             {
                 _w.WriteLine("global::RnnGen.CompilerServices.Guard.Length(state.Length, StateSize, nameof(state));");
-                _w.WriteLine("state.CopyTo(_state);");
-                if (Masked) _w.WriteLine("global::System.Array.Clear(_carried); // a new sequence: no output to carry yet");
+                _w.WriteLine("state.CopyTo(_state.Span);");
+                if (Masked) _w.WriteLine("_carried.Span.Clear(); // a new sequence: no output to carry yet");
             }
             _w.WriteLine();
             _w.WriteLine("/// <summary>Streaming: feeds one timestep and writes the last layer's output for it. Not thread-safe.</summary>");
@@ -673,8 +673,8 @@ internal static class ModelEmitter
                 }
 
                 if (Tokens) _w.WriteLine("CheckTokens(x, nameof(x));");
-                _w.WriteLine("global::System.ReadOnlySpan<float> p = _parameters;");
-                _w.WriteLine("global::System.Span<float> state = _state;");
+                _w.WriteLine("global::System.ReadOnlySpan<float> p = _parameters.Span;");
+                _w.WriteLine("global::System.Span<float> state = _state.Span;");
                 if (Masked)
                 {
                     if (_spec.MaskValue is { } value)
@@ -698,15 +698,15 @@ internal static class ModelEmitter
                     int width = _plan.Layers[i].OutputWidth;
                     if (!last)
                     {
-                        _w.WriteLine($"global::System.Span<float> {output} = _stepOutputs.AsSpan({stepOutput}, {width});");
+                        _w.WriteLine($"global::System.Span<float> {output} = _stepOutputs.Span.Slice({stepOutput}, {width});");
                         stepOutput += width;
                     }
                     string state = _layers[i].StateLength > 0 ? $"state.Slice({_stateOffsets[i]}, {_layers[i].StateLength})" : "global::System.Span<float>.Empty";
                     string call = $"{_layers[i].StepMethod}(p, {input}, {state}, {output});";
                     if (Masked && _plan.Layers[i].IsRecurrent)
                     {
-                        _w.WriteLine($"if (masked) _carried.AsSpan({carried}, {width}).CopyTo({output});");
-                        _w.WriteLine($"else {{ {call} {output}.CopyTo(_carried.AsSpan({carried}, {width})); }}");
+                        _w.WriteLine($"if (masked) _carried.Span.Slice({carried}, {width}).CopyTo({output});");
+                        _w.WriteLine($"else {{ {call} {output}.CopyTo(_carried.Span.Slice({carried}, {width})); }}");
                         carried += width;
                     }
                     else
@@ -736,7 +736,7 @@ internal static class ModelEmitter
                 if (Tokens) _w.WriteLine("CheckTokens(input, nameof(input));");
                 _w.WriteLine(PredictWorkspace);
                 _w.WriteLine("initialState.CopyTo(finalState);");
-                _w.WriteLine("RunForwardFromState(_parameters, input, ws, finalState);");
+                _w.WriteLine("RunForwardFromState(_parameters.Span, input, ws, finalState);");
                 _w.WriteLine("ws.Slice(OutputOffset, OutputSize).CopyTo(output);");
             }
 
@@ -863,15 +863,15 @@ internal static class ModelEmitter
             {
                 BatchGuards("inputs", "outputs");
                 _w.WriteLine("int lanes = RnnLanes.Count;");
-                _w.WriteLine("float[] buffer = t_batchPredict ??= new float[(InputSize + WorkspaceSize) * lanes];");
-                _w.WriteLine("global::System.Span<float> x = buffer.AsSpan(0, InputSize * lanes);");
-                _w.WriteLine("global::System.Span<float> ws = buffer.AsSpan(InputSize * lanes, WorkspaceSize * lanes);");
+                _w.WriteLine("global::System.Span<float> buffer = (t_batchPredict.Length != 0 ? t_batchPredict : t_batchPredict = new((InputSize + WorkspaceSize) * lanes)).Span;");
+                _w.WriteLine("global::System.Span<float> x = buffer.Slice(0, InputSize * lanes);");
+                _w.WriteLine("global::System.Span<float> ws = buffer.Slice(InputSize * lanes, WorkspaceSize * lanes);");
                 using (_w.Block("for (int first = 0; first < n; first += lanes)"))
                 {
                     _w.WriteLine("int count = global::System.Math.Min(lanes, n - first);");
                     _w.WriteLine("RnnLanes.Gather(inputs, InputSize, first, count, x);");
                     if (Masked) _w.WriteLine(MaskLanes("x", "ws", "lanes"));
-                    _w.WriteLine("RunForwardLanes(_parameters, x, ws);");
+                    _w.WriteLine("RunForwardLanes(_parameters.Span, x, ws);");
                     _w.WriteLine("RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);");
                 }
             }
@@ -889,25 +889,25 @@ internal static class ModelEmitter
                 _w.WriteLine("int lanes = RnnLanes.Count, groups = RnnLanes.Groups(n);");
                 using (_w.Block($"if (_batchWorkspace.Length < groups * {LaneWorkspace} * lanes)"))
                 {
-                    _w.WriteLine("_batchInputs = new float[groups * InputSize * lanes];");
-                    _w.WriteLine($"_batchWorkspace = new float[groups * {LaneWorkspace} * lanes];");
+                    _w.WriteLine("_batchInputs = new(groups * InputSize * lanes);");
+                    _w.WriteLine($"_batchWorkspace = new(groups * {LaneWorkspace} * lanes);");
                 }
 
                 using (_w.Block("for (int group = 0; group < groups; group++)"))
                 {
                     _w.WriteLine("int first = group * lanes, count = global::System.Math.Min(lanes, n - first);");
-                    _w.WriteLine("global::System.Span<float> x = _batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes);");
-                    _w.WriteLine($"global::System.Span<float> ws = _batchWorkspace.AsSpan(group * {LaneWorkspace} * lanes, {LaneWorkspace} * lanes);");
+                    _w.WriteLine("global::System.Span<float> x = _batchInputs.Span.Slice(group * InputSize * lanes, InputSize * lanes);");
+                    _w.WriteLine($"global::System.Span<float> ws = _batchWorkspace.Span.Slice(group * {LaneWorkspace} * lanes, {LaneWorkspace} * lanes);");
                     _w.WriteLine("RnnLanes.Gather(inputs, InputSize, first, count, x);");
                     if (Masked) _w.WriteLine(MaskLanes("x", "ws", "lanes"));
                     if (HasDropout)
                     {
                         _w.WriteLine("FillDropoutMasks(ws, lanes, count, _dropoutSequence + first);");
-                        _w.WriteLine("RunTrainingLanes(_parameters, x, ws);");
+                        _w.WriteLine("RunTrainingLanes(_parameters.Span, x, ws);");
                     }
                     else
                     {
-                        _w.WriteLine("RunForwardLanes(_parameters, x, ws);");
+                        _w.WriteLine("RunForwardLanes(_parameters.Span, x, ws);");
                     }
 
                     string outputOffset = HasDropout && TrainingOutputOffset != OutputOffset ? "TrainingOutputOffset" : "OutputOffset";
@@ -928,15 +928,15 @@ internal static class ModelEmitter
                 _w.WriteLine("global::RnnGen.CompilerServices.Guard.Length(outputGradients.Length, n * OutputSize, nameof(outputGradients));");
                 _w.WriteLine("int lanes = RnnLanes.Count;");
                 _w.WriteLine("// one group at a time: its output gradient, the gradients between layers and the scratch, in lanes");
-                _w.WriteLine("if (_batchDeltas.Length == 0) _batchDeltas = new float[BatchDeltaSize * lanes];");
-                _w.WriteLine("global::System.Span<float> dOut = _batchDeltas.AsSpan(0, OutputSize * lanes);");
-                _w.WriteLine("global::System.Span<float> d = _batchDeltas.AsSpan(OutputSize * lanes, DeltaSize * lanes);");
-                _w.WriteLine("global::System.Span<float> scratch = _batchDeltas.AsSpan((OutputSize + DeltaSize) * lanes, LaneScratchSize * lanes);");
-                if (LaneInputGradient) _w.WriteLine("global::System.Span<float> dIn = _batchDeltas.AsSpan((OutputSize + DeltaSize + LaneScratchSize) * lanes, InputSize * lanes); // the last group's input gradient (Backward reads it)");
+                _w.WriteLine("if (_batchDeltas.Length == 0) _batchDeltas = new(BatchDeltaSize * lanes);");
+                _w.WriteLine("global::System.Span<float> dOut = _batchDeltas.Span.Slice(0, OutputSize * lanes);");
+                _w.WriteLine("global::System.Span<float> d = _batchDeltas.Span.Slice(OutputSize * lanes, DeltaSize * lanes);");
+                _w.WriteLine("global::System.Span<float> scratch = _batchDeltas.Span.Slice((OutputSize + DeltaSize) * lanes, LaneScratchSize * lanes);");
+                if (LaneInputGradient) _w.WriteLine("global::System.Span<float> dIn = _batchDeltas.Span.Slice((OutputSize + DeltaSize + LaneScratchSize) * lanes, InputSize * lanes); // the last group's input gradient (Backward reads it)");
                 using (_w.Block("for (int first = 0, group = 0; first < n; first += lanes, group++)"))
                 {
                     _w.WriteLine("RnnLanes.Gather(outputGradients, OutputSize, first, global::System.Math.Min(lanes, n - first), dOut);");
-                    _w.WriteLine($"RunBackwardLanes(_batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes), _batchWorkspace.AsSpan(group * {LaneWorkspace} * lanes, {LaneWorkspace} * lanes), dOut, d, scratch{(LaneInputGradient ? ", dIn" : "")});");
+                    _w.WriteLine($"RunBackwardLanes(_batchInputs.Span.Slice(group * InputSize * lanes, InputSize * lanes), _batchWorkspace.Span.Slice(group * {LaneWorkspace} * lanes, {LaneWorkspace} * lanes), dOut, d, scratch{(LaneInputGradient ? ", dIn" : "")});");
                 }
                 
             }
@@ -1032,8 +1032,8 @@ internal static class ModelEmitter
                 using (_w.Block($"private void RunBackwardLanes{bits}({backwardParameters})"))
                 {
                     _w.WriteLine($"const int lanes = RnnLanes{bits}.Count;");
-                    _w.WriteLine("global::System.ReadOnlySpan<float> p = _parameters;");
-                    _w.WriteLine("global::System.Span<float> g = _gradients;");
+                    _w.WriteLine("global::System.ReadOnlySpan<float> p = _parameters.Span;");
+                    _w.WriteLine("global::System.Span<float> g = _gradients.Span;");
                     for (int i = _layers.Length - 1; i >= 0; i--)
                     {
                         string x = TrainingInput(i);
@@ -1094,10 +1094,10 @@ internal static class ModelEmitter
             _w.WriteLine("// Backward through every layer, last to first; each layer's input gradient is the previous layer's output gradient.");
             using (_w.Block("private void RunBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> dIn)"))
             {
-                _w.WriteLine("global::System.ReadOnlySpan<float> p = _parameters;");
-                _w.WriteLine("global::System.Span<float> g = _gradients;");
-                _w.WriteLine("global::System.Span<float> d = _deltas;");
-                _w.WriteLine("global::System.Span<float> scratch = _scratch;");
+                _w.WriteLine("global::System.ReadOnlySpan<float> p = _parameters.Span;");
+                _w.WriteLine("global::System.Span<float> g = _gradients.Span;");
+                _w.WriteLine("global::System.Span<float> d = _deltas.Span;");
+                _w.WriteLine("global::System.Span<float> scratch = _scratch.Span;");
                 for (int i = _layers.Length - 1; i >= 0; i--)
                 {
                     string x = i == 0 ? "input" : OutputSlice("ws", i - 1);

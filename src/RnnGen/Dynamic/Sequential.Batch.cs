@@ -14,7 +14,7 @@ namespace RnnGen.Dynamic;
 public sealed partial class Sequential
 {
     [ThreadStatic]
-    private static float[]? t_predictBatchWorkspace;
+    private static AlignedBuffer t_predictBatchWorkspace;
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException"><paramref name="inputs"/> is not a whole number of samples, or <paramref name="outputs"/> has not <c>n × OutputSize</c> values.</exception>
@@ -27,13 +27,13 @@ public sealed partial class Sequential
         Span<int> outputOffsets = count <= 64 ? stackalloc int[count] : new int[count];
         Span<int> cacheOffsets = count <= 64 ? stackalloc int[count] : new int[count];
         int length = BatchLayout(n, training: false, outputOffsets, cacheOffsets, out _, out _);
-        float[]? buffer = t_predictBatchWorkspace;
-        if (buffer is null || buffer.Length < length)
+        AlignedBuffer buffer = t_predictBatchWorkspace;
+        if (buffer.Length < length)
         {
-            buffer = t_predictBatchWorkspace = new float[length];
+            buffer = t_predictBatchWorkspace = new AlignedBuffer(length);
         }
 
-        Span<float> ws = buffer.AsSpan(0, length);
+        Span<float> ws = buffer.Span[..length];
         RunForwardBatch(n, inputs, ws, outputOffsets, cacheOffsets, training: false);
         BatchOutput(n, ws, outputOffsets).CopyTo(outputs);
     }
@@ -52,9 +52,9 @@ public sealed partial class Sequential
         }
 
         int length = BatchLayout(n, training: true, _batchOutputOffsets, _batchCacheOffsets, out _batchGradientOffset, out _batchScratchOffset);
-        if (_batchBuffer.Length < length) _batchBuffer = new float[length];
+        if (_batchBuffer.Length < length) _batchBuffer = new(length);
 
-        Span<float> ws = _batchBuffer.AsSpan(0, length);
+        Span<float> ws = _batchBuffer.Span.Slice(0, length);
         Span<float> input = ws[..(n * InputSize)];
         inputs.CopyTo(input);
         RunForwardBatch(n, input, ws, _batchOutputOffsets, _batchCacheOffsets, training: true);
@@ -73,7 +73,7 @@ public sealed partial class Sequential
         Guard.Length(outputGradients.Length, n * OutputSize, nameof(outputGradients));
         if (n == 0) return;
 
-        Span<float> ws = _batchBuffer;
+        Span<float> ws = _batchBuffer.Span;
         int innerLength = n * _innerOutputLength;
         ReadOnlySpan<float> dy = outputGradients;
         ReadOnlySpan<float> mask = BatchMask(n, ws, training: true);

@@ -39,14 +39,14 @@ public sealed partial class Sequential
         Guard.Length(output.Length, OutputSize, nameof(output));
         Guard.Length(initialState.Length, StateSize, nameof(initialState));
         Guard.Length(finalState.Length, StateSize, nameof(finalState));
-        float[]? workspace = t_predictWorkspace;
-        if (workspace is null || workspace.Length < _workspaceLength)
+        AlignedBuffer workspace = t_predictWorkspace;
+        if (workspace.Length < _workspaceLength)
         {
-            workspace = t_predictWorkspace = new float[_workspaceLength];
+            workspace = t_predictWorkspace = new AlignedBuffer(_workspaceLength);
         }
 
         // An empty span means "zero state" to the layers, so a model without state passes nothing.
-        Span<float> ws = workspace.AsSpan(0, _workspaceLength);
+        Span<float> ws = workspace.Span[.._workspaceLength];
         RunForward(input, ws, StateSize == 0 ? default : initialState, StateSize == 0 ? default : finalState, training: false);
         LastOutput(ws).CopyTo(output);
     }
@@ -64,7 +64,7 @@ public sealed partial class Sequential
         for (int i = 0; i < _runtimes.Length; i++)
         {
             LayerRuntime r = _runtimes[i];
-            if (r.StateSize > 0) r.ReadState(_state.AsSpan(_stateOffsets[i], r.StateLength), state.Slice(_publicStateOffsets[i], r.StateSize));
+            if (r.StateSize > 0) r.ReadState(_state.Span.Slice(_stateOffsets[i], r.StateLength), state.Slice(_publicStateOffsets[i], r.StateSize));
         }
     }
 
@@ -82,7 +82,7 @@ public sealed partial class Sequential
         for (int i = 0; i < _runtimes.Length; i++)
         {
             LayerRuntime r = _runtimes[i];
-            if (r.StateSize > 0) r.WriteState(state.Slice(_publicStateOffsets[i], r.StateSize), _state.AsSpan(_stateOffsets[i], r.StateLength));
+            if (r.StateSize > 0) r.WriteState(state.Slice(_publicStateOffsets[i], r.StateSize), _state.Span.Slice(_stateOffsets[i], r.StateLength));
         }
     }
 

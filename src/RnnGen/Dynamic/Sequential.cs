@@ -53,18 +53,18 @@ namespace RnnGen.Dynamic;
 public sealed partial class Sequential : IBatchModel, IDropoutModel
 {
     [ThreadStatic]
-    private static float[]? t_predictWorkspace;
+    private static AlignedBuffer t_predictWorkspace;
 
     private readonly LayerRuntime[] _runtimes;
     private readonly int[] _parameterOffsets;
-    private readonly float[] _parameters;
-    private readonly float[] _gradients;
+    private readonly AlignedBuffer _parameters;
+    private readonly AlignedBuffer _gradients;
 
     // Workspace for Predict/Forward: per layer [output | cache].
     private readonly int[] _outputOffsets;
     private readonly int[] _cacheOffsets;
     private readonly int _workspaceLength;
-    private readonly float[] _workspace;
+    private readonly AlignedBuffer _workspace;
 
     // Masking (Sequential.Masking.cs): the first layer computes the mask; per sample it lives at the end of the workspace.
     private readonly LayerRuntime? _maskSource;
@@ -72,20 +72,20 @@ public sealed partial class Sequential : IBatchModel, IDropoutModel
 
     // States (Sequential.States.cs): each layer's part of the public state.
     private readonly int[] _publicStateOffsets;
-    private readonly float[] _input;
+    private readonly AlignedBuffer _input;
     private bool _hasForward;
 
     // Backward: the gradient w.r.t. the output of layer i (i < last), and a shared scratch.
     private readonly int[] _gradientOffsets;
-    private readonly float[] _outputGradients;
-    private readonly float[] _scratch;
+    private readonly AlignedBuffer _outputGradients;
+    private readonly AlignedBuffer _scratch;
 
     // Streaming.
     private readonly bool _canStep;
     private readonly int[] _stateOffsets;
-    private readonly float[] _state;
+    private readonly AlignedBuffer _state;
     private readonly int[] _stepOutputOffsets;
-    private readonly float[] _stepOutputs;
+    private readonly AlignedBuffer _stepOutputs;
     private int _position;
 
     private readonly ReadOnlyCollection<LayerInfo> _layers;
@@ -94,7 +94,7 @@ public sealed partial class Sequential : IBatchModel, IDropoutModel
     private readonly int[] _batchOutputOffsets;
     private readonly int[] _batchCacheOffsets;
     private readonly int _innerOutputLength;
-    private float[] _batchBuffer = [];
+    private AlignedBuffer _batchBuffer;
     private int _batchCount = -1;
     private int _batchGradientOffset;
     private int _batchScratchOffset;
@@ -213,8 +213,8 @@ public sealed partial class Sequential : IBatchModel, IDropoutModel
         _layers = infos.AsReadOnly();
         Summary = SummaryWriter.Write(summaryRows);
 
-        _parameters = new float[parameterCount];
-        _gradients = new float[parameterCount];
+        _parameters = new(parameterCount);
+        _gradients = new(parameterCount);
         var random = new Random(seed);
         for (int i = 0; i < count; i++)
         {
@@ -257,12 +257,12 @@ public sealed partial class Sequential : IBatchModel, IDropoutModel
         for (int i = 0; i < count - 1; i++) _innerOutputLength = Math.Max(_innerOutputLength, _runtimes[i].OutputLength);
         _batchOutputOffsets = new int[count];
         _batchCacheOffsets = new int[count];
-        _workspace = new float[workspace];
-        _input = new float[InputSize];
-        _outputGradients = new float[gradientsLength];
-        _scratch = new float[scratch];
-        _state = new float[state];
-        _stepOutputs = new float[stepOutputs];
+        _workspace = new(workspace);
+        _input = new(InputSize);
+        _outputGradients = new(gradientsLength);
+        _scratch = new(scratch);
+        _state = new(state);
+        _stepOutputs = new(stepOutputs);
     }
 
     /// <summary>
@@ -299,13 +299,13 @@ public sealed partial class Sequential : IBatchModel, IDropoutModel
         StateSize = source.StateSize;
 
         // Per instance.
-        _gradients = new float[source._gradients.Length];
-        _workspace = new float[source._workspace.Length];
-        _input = new float[source._input.Length];
-        _outputGradients = new float[source._outputGradients.Length];
-        _scratch = new float[source._scratch.Length];
-        _state = new float[source._state.Length];
-        _stepOutputs = new float[source._stepOutputs.Length];
+        _gradients = new(source._gradients.Length);
+        _workspace = new(source._workspace.Length);
+        _input = new(source._input.Length);
+        _outputGradients = new(source._outputGradients.Length);
+        _scratch = new(source._scratch.Length);
+        _state = new(source._state.Length);
+        _stepOutputs = new(source._stepOutputs.Length);
         _batchOutputOffsets = new int[_runtimes.Length];
         _batchCacheOffsets = new int[_runtimes.Length];
     }
@@ -332,10 +332,10 @@ public sealed partial class Sequential : IBatchModel, IDropoutModel
     public int ParameterCount { get; }
 
     /// <inheritdoc/>
-    public Span<float> Parameters => _parameters;
+    public Span<float> Parameters => _parameters.Span;
 
     /// <inheritdoc/>
-    public Span<float> Gradients => _gradients;
+    public Span<float> Gradients => _gradients.Span;
 
     /// <inheritdoc/>
     public IReadOnlyList<LayerInfo> Layers => _layers;
@@ -348,13 +348,13 @@ public sealed partial class Sequential : IBatchModel, IDropoutModel
     {
         Guard.Length(input.Length, InputSize, nameof(input));
         Guard.Length(output.Length, OutputSize, nameof(output));
-        float[]? workspace = t_predictWorkspace;
-        if (workspace is null || workspace.Length < _workspaceLength)
+        AlignedBuffer workspace = t_predictWorkspace;
+        if (workspace.Length < _workspaceLength)
         {
-            workspace = t_predictWorkspace = new float[_workspaceLength];
+            workspace = t_predictWorkspace = new AlignedBuffer(_workspaceLength);
         }
 
-        Span<float> ws = workspace.AsSpan(0, _workspaceLength);
+        Span<float> ws = workspace.Span[.._workspaceLength];
         RunForward(input, ws, default, default, training: false);
         LastOutput(ws).CopyTo(output);
     }
@@ -365,9 +365,9 @@ public sealed partial class Sequential : IBatchModel, IDropoutModel
         Guard.Length(input.Length, InputSize, nameof(input));
         Guard.Length(output.Length, OutputSize, nameof(output));
         _hasForward = false;
-        input.CopyTo(_input);
-        RunForward(_input, _workspace, default, default, training: true);
-        LastOutput(_workspace).CopyTo(output);
+        input.CopyTo(_input.Span);
+        RunForward(_input.Span, _workspace.Span, default, default, training: true);
+        LastOutput(_workspace.Span).CopyTo(output);
         _hasForward = true;
         _dropoutSequence++;
     }
@@ -391,7 +391,7 @@ public sealed partial class Sequential : IBatchModel, IDropoutModel
     /// <inheritdoc/>
     public void ResetState()
     {
-        Array.Clear(_state);
+        _state.Span.Clear();
         _position = 0;
     }
 
@@ -412,8 +412,8 @@ public sealed partial class Sequential : IBatchModel, IDropoutModel
         for (int i = 0; i <= last; i++)
         {
             LayerRuntime r = _runtimes[i];
-            Span<float> next = i == last ? y : _stepOutputs.AsSpan(_stepOutputOffsets[i], r.Units);
-            r.Step(LayerParameters(i), current, next, _state.AsSpan(_stateOffsets[i], r.StateLength), _scratch, _position, masked);
+            Span<float> next = i == last ? y : _stepOutputs.Span.Slice(_stepOutputOffsets[i], r.Units);
+            r.Step(LayerParameters(i), current, next, _state.Span.Slice(_stateOffsets[i], r.StateLength), _scratch.Span, _position, masked);
             current = next;
         }
 
@@ -445,9 +445,9 @@ public sealed partial class Sequential : IBatchModel, IDropoutModel
         Guard.ThrowStepGoBackwards();
     }
 
-    private Span<float> LayerParameters(int i) => _parameters.AsSpan(_parameterOffsets[i], _runtimes[i].ParameterCount);
+    private Span<float> LayerParameters(int i) => _parameters.Span.Slice(_parameterOffsets[i], _runtimes[i].ParameterCount);
 
-    private Span<float> LayerGradients(int i) => _gradients.AsSpan(_parameterOffsets[i], _runtimes[i].ParameterCount);
+    private Span<float> LayerGradients(int i) => _gradients.Span.Slice(_parameterOffsets[i], _runtimes[i].ParameterCount);
 
     private Span<float> LastOutput(Span<float> ws)
     {
@@ -477,18 +477,18 @@ public sealed partial class Sequential : IBatchModel, IDropoutModel
     private void RunBackward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
     {
         if (!_hasForward) Guard.ThrowBackwardWithoutForward();
-        Span<float> ws = _workspace;
+        Span<float> ws = _workspace.Span;
         ReadOnlySpan<float> mask = Mask(ws);
         ReadOnlySpan<float> dy = outputGradient;
         for (int i = _runtimes.Length - 1; i >= 0; i--)
         {
             LayerRuntime r = _runtimes[i];
-            ReadOnlySpan<float> x = i == 0 ? _input : ws.Slice(_outputOffsets[i - 1], r.InputLength);
-            Span<float> dx = i == 0 ? inputGradient : _outputGradients.AsSpan(_gradientOffsets[i - 1], r.InputLength);
+            ReadOnlySpan<float> x = i == 0 ? _input.Span : ws.Slice(_outputOffsets[i - 1], r.InputLength);
+            Span<float> dx = i == 0 ? inputGradient : _outputGradients.Span.Slice(_gradientOffsets[i - 1], r.InputLength);
             r.Backward(
                 LayerParameters(i), LayerGradients(i),
                 x, ws.Slice(_outputOffsets[i], r.OutputLength), ws.Slice(_cacheOffsets[i], r.CacheLength),
-                dy, dx, _scratch, mask);
+                dy, dx, _scratch.Span, mask);
             dy = dx;
         }
     }

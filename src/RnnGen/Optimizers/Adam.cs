@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using RnnGen.CompilerServices;
 
 namespace RnnGen;
 
@@ -19,9 +20,9 @@ namespace RnnGen;
 /// </remarks>
 public sealed class Adam : Optimizer
 {
-    private float[] _m = [];
-    private float[] _v = [];
-    private float[] _scratch = [];
+    private AlignedBuffer _m;
+    private AlignedBuffer _v;
+    private AlignedBuffer _scratch;
 
     /// <summary>Creates the optimizer (Keras defaults).</summary>
     /// <param name="learningRate">Step size <c>lr</c>.</param>
@@ -63,15 +64,15 @@ public sealed class Adam : Optimizer
     /// <inheritdoc/>
     protected override void CreateState(int length)
     {
-        _m = new float[length];
-        _v = new float[length];
-        _scratch = new float[length];
+        _m = new AlignedBuffer(length);
+        _v = new AlignedBuffer(length);
+        _scratch = new AlignedBuffer(length);
     }
 
     /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long iteration)
     {
-        Span<float> m = _m, v = _v, s = _scratch;
+        Span<float> m = _m.Span, v = _v.Span, s = _scratch.Span;
         double t = iteration;
         float alpha = (float)(LearningRate * Math.Sqrt(1.0 - Math.Pow(Beta2, t)) / (1.0 - Math.Pow(Beta1, t)));
 

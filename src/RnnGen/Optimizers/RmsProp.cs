@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using RnnGen.CompilerServices;
 
 namespace RnnGen;
 
@@ -16,8 +17,8 @@ namespace RnnGen;
 /// </remarks>
 public sealed class RmsProp : Optimizer
 {
-    private float[] _v = [];
-    private float[] _scratch = [];
+    private AlignedBuffer _v;
+    private AlignedBuffer _scratch;
 
     /// <summary>Creates the optimizer (Keras defaults).</summary>
     /// <param name="learningRate">Step size <c>lr</c>.</param>
@@ -49,14 +50,14 @@ public sealed class RmsProp : Optimizer
     /// <inheritdoc/>
     protected override void CreateState(int length)
     {
-        _v = new float[length];
-        _scratch = new float[length];
+        _v = new AlignedBuffer(length);
+        _scratch = new AlignedBuffer(length);
     }
 
     /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long iteration)
     {
-        Span<float> v = _v, s = _scratch;
+        Span<float> v = _v.Span, s = _scratch.Span;
 
         // v = rho * v + (1 - rho) * g²
         TensorPrimitives.Multiply(gradients, gradients, s);

@@ -50,27 +50,27 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
     // BackwardBatch's lane elements: the output gradient, the gradients between layers and the scratch.
     private const int BatchDeltaSize = OutputSize + DeltaSize + LaneScratchSize;
 
-    private readonly float[] _parameters = new float[ParameterCount];
-    private readonly float[] _gradients = new float[ParameterCount];
-    private readonly float[] _input = new float[InputSize];
-    private readonly float[] _workspace = new float[WorkspaceSize];
-    private readonly float[] _deltas = new float[DeltaSize];
-    private readonly float[] _scratch = new float[ScratchSize];
-    private readonly float[] _inputGradient = new float[InputSize];
-    private readonly float[] _state = new float[StateSize];
+    private readonly global::RnnGen.CompilerServices.AlignedBuffer _parameters = new(ParameterCount);
+    private readonly global::RnnGen.CompilerServices.AlignedBuffer _gradients = new(ParameterCount);
+    private readonly global::RnnGen.CompilerServices.AlignedBuffer _input = new(InputSize);
+    private readonly global::RnnGen.CompilerServices.AlignedBuffer _workspace = new(WorkspaceSize);
+    private readonly global::RnnGen.CompilerServices.AlignedBuffer _deltas = new(DeltaSize);
+    private readonly global::RnnGen.CompilerServices.AlignedBuffer _scratch = new(ScratchSize);
+    private readonly global::RnnGen.CompilerServices.AlignedBuffer _inputGradient = new(InputSize);
+    private readonly global::RnnGen.CompilerServices.AlignedBuffer _state = new(StateSize);
     // Step's outputs of the layers before the last, fed to the next layer (a field: no stack buffer to clear per step).
-    private readonly float[] _stepOutputs = new float[2];
+    private readonly global::RnnGen.CompilerServices.AlignedBuffer _stepOutputs = new(2);
     private bool _hasForward;
 
     // The last ForwardBatch, one lane group of RnnLanes.Count samples after another: inputs and activations in lanes.
-    private float[] _batchInputs = global::System.Array.Empty<float>();
-    private float[] _batchWorkspace = global::System.Array.Empty<float>();
-    private float[] _batchDeltas = global::System.Array.Empty<float>();
+    private global::RnnGen.CompilerServices.AlignedBuffer _batchInputs;
+    private global::RnnGen.CompilerServices.AlignedBuffer _batchWorkspace;
+    private global::RnnGen.CompilerServices.AlignedBuffer _batchDeltas;
     private int _batchCount;
 
     // PredictBatch's lane buffers: one per thread, allocated on first use.
     [global::System.ThreadStatic]
-    private static float[]? t_batchPredict;
+    private static global::RnnGen.CompilerServices.AlignedBuffer t_batchPredict;
 
     /// <summary>Creates the model with Keras's default initializers and seed 0.</summary>
     public BidirectionalModel() : this(0) { }
@@ -83,7 +83,7 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
     public BidirectionalModel(int seed)
     {
         global::System.Random random = new global::System.Random(seed);
-        global::System.Span<float> p = _parameters;
+        global::System.Span<float> p = _parameters.Span;
         // layer 0: forward_lstm
         global::RnnGen.CompilerServices.Initializers.GlorotUniform(p.Slice(0, 16), 2, 8, random);
         global::RnnGen.CompilerServices.Initializers.Orthogonal(p.Slice(16, 16), 2, 8, random);
@@ -97,16 +97,16 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
     }
 
     // A replica: the same Parameters array, its own gradients and caches (see CreateReplica).
-    private BidirectionalModel(float[] sharedParameters, bool replica)
+    private BidirectionalModel(global::RnnGen.CompilerServices.AlignedBuffer sharedParameters, bool replica)
     {
         _parameters = sharedParameters;
     }
 
     /// <summary>Every weight, in Keras <c>get_weights()</c> order, flattened (see <see cref="Layers"/> for offsets).</summary>
-    public global::System.Span<float> Parameters => _parameters;
+    public global::System.Span<float> Parameters => _parameters.Span;
 
     /// <summary>Gradient accumulator with the layout of <see cref="Parameters"/>; Backward adds into it.</summary>
-    public global::System.Span<float> Gradients => _gradients;
+    public global::System.Span<float> Gradients => _gradients.Span;
 
     int global::RnnGen.IRnnModel.Timesteps => Timesteps;
     int global::RnnGen.IRnnModel.Features => Features;
@@ -124,8 +124,8 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
     {
         global::RnnGen.CompilerServices.Guard.Length(input.Length, InputSize, nameof(input));
         global::RnnGen.CompilerServices.Guard.Length(output.Length, OutputSize, nameof(output));
-        global::System.Span<float> ws = stackalloc float[WorkspaceSize];
-        RunForward(_parameters, input, ws);
+        global::System.Span<float> ws = global::RnnGen.CompilerServices.AlignedBuffer.Align(stackalloc float[WorkspaceSize + global::RnnGen.CompilerServices.AlignedBuffer.Slack], WorkspaceSize);
+        RunForward(_parameters.Span, input, ws);
         ws.Slice(OutputOffset, OutputSize).CopyTo(output);
     }
 
@@ -134,15 +134,15 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
     {
         global::RnnGen.CompilerServices.Guard.Length(input.Length, InputSize, nameof(input));
         global::RnnGen.CompilerServices.Guard.Length(output.Length, OutputSize, nameof(output));
-        input.CopyTo(_input);
-        RunForward(_parameters, _input, _workspace);
-        _workspace.AsSpan(OutputOffset, OutputSize).CopyTo(output);
+        input.CopyTo(_input.Span);
+        RunForward(_parameters.Span, _input.Span, _workspace.Span);
+        _workspace.Span.Slice(OutputOffset, OutputSize).CopyTo(output);
         _hasForward = true;
     }
 
     /// <summary>Adds dLoss/dParameters for the last Forward into <see cref="Gradients"/>.</summary>
     /// <param name="outputGradient">dLoss/dOutput, OutputSize values.</param>
-    public void Backward(global::System.ReadOnlySpan<float> outputGradient) => Backward(outputGradient, _inputGradient);
+    public void Backward(global::System.ReadOnlySpan<float> outputGradient) => Backward(outputGradient, _inputGradient.Span);
 
     /// <summary>Adds dLoss/dParameters for the last Forward into <see cref="Gradients"/> and writes dLoss/dInput.</summary>
     /// <param name="outputGradient">dLoss/dOutput, OutputSize values.</param>
@@ -152,24 +152,24 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
         global::RnnGen.CompilerServices.Guard.Length(outputGradient.Length, OutputSize, nameof(outputGradient));
         global::RnnGen.CompilerServices.Guard.Length(inputGradient.Length, InputSize, nameof(inputGradient));
         if (!_hasForward) global::RnnGen.CompilerServices.Guard.ThrowBackwardWithoutForward();
-        RunBackward(_input, _workspace, outputGradient, inputGradient);
+        RunBackward(_input.Span, _workspace.Span, outputGradient, inputGradient);
     }
 
     /// <summary>Streaming: zeroes the recurrent state used by <see cref="Step"/>.</summary>
-    public void ResetState() => global::System.Array.Clear(_state);
+    public void ResetState() => _state.Span.Clear();
 
     /// <summary>Streaming: copies the recurrent state <see cref="Step"/> carries into <paramref name="state"/> (StateSize floats, layout of <see cref="StateSize"/>).</summary>
     public void ReadState(global::System.Span<float> state)
     {
         global::RnnGen.CompilerServices.Guard.Length(state.Length, StateSize, nameof(state));
-        _state.AsSpan().CopyTo(state);
+        _state.Span.CopyTo(state);
     }
 
     /// <summary>Streaming: sets the recurrent state the next <see cref="Step"/> starts from (StateSize floats, as <see cref="ReadState"/> gives them).</summary>
     public void WriteState(global::System.ReadOnlySpan<float> state)
     {
         global::RnnGen.CompilerServices.Guard.Length(state.Length, StateSize, nameof(state));
-        state.CopyTo(_state);
+        state.CopyTo(_state.Span);
     }
 
     /// <summary>Streaming: feeds one timestep and writes the last layer's output for it. Not thread-safe.</summary>
@@ -194,9 +194,9 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
         global::RnnGen.CompilerServices.Guard.Length(output.Length, OutputSize, nameof(output));
         global::RnnGen.CompilerServices.Guard.Length(initialState.Length, StateSize, nameof(initialState));
         global::RnnGen.CompilerServices.Guard.Length(finalState.Length, StateSize, nameof(finalState));
-        global::System.Span<float> ws = stackalloc float[WorkspaceSize];
+        global::System.Span<float> ws = global::RnnGen.CompilerServices.AlignedBuffer.Align(stackalloc float[WorkspaceSize + global::RnnGen.CompilerServices.AlignedBuffer.Slack], WorkspaceSize);
         initialState.CopyTo(finalState);
-        RunForwardFromState(_parameters, input, ws, finalState);
+        RunForwardFromState(_parameters.Span, input, ws, finalState);
         ws.Slice(OutputOffset, OutputSize).CopyTo(output);
     }
 
@@ -222,14 +222,14 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
         int n = global::RnnGen.CompilerServices.Guard.BatchCount(inputs.Length, InputSize, nameof(inputs));
         global::RnnGen.CompilerServices.Guard.Length(outputs.Length, n * OutputSize, nameof(outputs));
         int lanes = RnnLanes.Count;
-        float[] buffer = t_batchPredict ??= new float[(InputSize + WorkspaceSize) * lanes];
-        global::System.Span<float> x = buffer.AsSpan(0, InputSize * lanes);
-        global::System.Span<float> ws = buffer.AsSpan(InputSize * lanes, WorkspaceSize * lanes);
+        global::System.Span<float> buffer = (t_batchPredict.Length != 0 ? t_batchPredict : t_batchPredict = new((InputSize + WorkspaceSize) * lanes)).Span;
+        global::System.Span<float> x = buffer.Slice(0, InputSize * lanes);
+        global::System.Span<float> ws = buffer.Slice(InputSize * lanes, WorkspaceSize * lanes);
         for (int first = 0; first < n; first += lanes)
         {
             int count = global::System.Math.Min(lanes, n - first);
             RnnLanes.Gather(inputs, InputSize, first, count, x);
-            RunForwardLanes(_parameters, x, ws);
+            RunForwardLanes(_parameters.Span, x, ws);
             RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);
         }
     }
@@ -247,16 +247,16 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
         int lanes = RnnLanes.Count, groups = RnnLanes.Groups(n);
         if (_batchWorkspace.Length < groups * WorkspaceSize * lanes)
         {
-            _batchInputs = new float[groups * InputSize * lanes];
-            _batchWorkspace = new float[groups * WorkspaceSize * lanes];
+            _batchInputs = new(groups * InputSize * lanes);
+            _batchWorkspace = new(groups * WorkspaceSize * lanes);
         }
         for (int group = 0; group < groups; group++)
         {
             int first = group * lanes, count = global::System.Math.Min(lanes, n - first);
-            global::System.Span<float> x = _batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes);
-            global::System.Span<float> ws = _batchWorkspace.AsSpan(group * WorkspaceSize * lanes, WorkspaceSize * lanes);
+            global::System.Span<float> x = _batchInputs.Span.Slice(group * InputSize * lanes, InputSize * lanes);
+            global::System.Span<float> ws = _batchWorkspace.Span.Slice(group * WorkspaceSize * lanes, WorkspaceSize * lanes);
             RnnLanes.Gather(inputs, InputSize, first, count, x);
-            RunForwardLanes(_parameters, x, ws);
+            RunForwardLanes(_parameters.Span, x, ws);
             RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);
         }
         _batchCount = n;
@@ -271,14 +271,14 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
         global::RnnGen.CompilerServices.Guard.Length(outputGradients.Length, n * OutputSize, nameof(outputGradients));
         int lanes = RnnLanes.Count;
         // one group at a time: its output gradient, the gradients between layers and the scratch, in lanes
-        if (_batchDeltas.Length == 0) _batchDeltas = new float[BatchDeltaSize * lanes];
-        global::System.Span<float> dOut = _batchDeltas.AsSpan(0, OutputSize * lanes);
-        global::System.Span<float> d = _batchDeltas.AsSpan(OutputSize * lanes, DeltaSize * lanes);
-        global::System.Span<float> scratch = _batchDeltas.AsSpan((OutputSize + DeltaSize) * lanes, LaneScratchSize * lanes);
+        if (_batchDeltas.Length == 0) _batchDeltas = new(BatchDeltaSize * lanes);
+        global::System.Span<float> dOut = _batchDeltas.Span.Slice(0, OutputSize * lanes);
+        global::System.Span<float> d = _batchDeltas.Span.Slice(OutputSize * lanes, DeltaSize * lanes);
+        global::System.Span<float> scratch = _batchDeltas.Span.Slice((OutputSize + DeltaSize) * lanes, LaneScratchSize * lanes);
         for (int first = 0, group = 0; first < n; first += lanes, group++)
         {
             RnnLanes.Gather(outputGradients, OutputSize, first, global::System.Math.Min(lanes, n - first), dOut);
-            RunBackwardLanes(_batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes), _batchWorkspace.AsSpan(group * WorkspaceSize * lanes, WorkspaceSize * lanes), dOut, d, scratch);
+            RunBackwardLanes(_batchInputs.Span.Slice(group * InputSize * lanes, InputSize * lanes), _batchWorkspace.Span.Slice(group * WorkspaceSize * lanes, WorkspaceSize * lanes), dOut, d, scratch);
         }
     }
 
@@ -295,10 +295,10 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
     // Backward through every layer, last to first; each layer's input gradient is the previous layer's output gradient.
     private void RunBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> dIn)
     {
-        global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.Span<float> g = _gradients;
-        global::System.Span<float> d = _deltas;
-        global::System.Span<float> scratch = _scratch;
+        global::System.ReadOnlySpan<float> p = _parameters.Span;
+        global::System.Span<float> g = _gradients.Span;
+        global::System.Span<float> d = _deltas.Span;
+        global::System.Span<float> scratch = _scratch.Span;
         L1_Dense_Backward(p, g, ws.Slice(84, 6), ws.Slice(90, 3), dOut, d.Slice(0, 6), scratch);
         L0_Bidirectional_Backward(p, g, input, ws.Slice(0, 90), d.Slice(0, 6), dIn, scratch);
     }
@@ -329,8 +329,8 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
     private void RunBackwardLanes512(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)
     {
         const int lanes = RnnLanes512.Count;
-        global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.Span<float> g = _gradients;
+        global::System.ReadOnlySpan<float> p = _parameters.Span;
+        global::System.Span<float> g = _gradients.Span;
         L1_Dense_BackwardLanes512(p, g, ws.Slice(84 * lanes, 6 * lanes), ws.Slice(90 * lanes, 3 * lanes), dOut, d.Slice(0 * lanes, 6 * lanes), scratch);
         L0_Bidirectional_BackwardLanes512(p, g, input, ws.Slice(0 * lanes, 90 * lanes), d.Slice(0 * lanes, 6 * lanes), global::System.Span<float>.Empty, scratch);
     }
@@ -345,8 +345,8 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
     private void RunBackwardLanes256(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)
     {
         const int lanes = RnnLanes256.Count;
-        global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.Span<float> g = _gradients;
+        global::System.ReadOnlySpan<float> p = _parameters.Span;
+        global::System.Span<float> g = _gradients.Span;
         L1_Dense_BackwardLanes256(p, g, ws.Slice(84 * lanes, 6 * lanes), ws.Slice(90 * lanes, 3 * lanes), dOut, d.Slice(0 * lanes, 6 * lanes), scratch);
         L0_Bidirectional_BackwardLanes256(p, g, input, ws.Slice(0 * lanes, 90 * lanes), d.Slice(0 * lanes, 6 * lanes), global::System.Span<float>.Empty, scratch);
     }
@@ -361,8 +361,8 @@ partial class BidirectionalModel : global::RnnGen.IBatchModel
     private void RunBackwardLanes128(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)
     {
         const int lanes = RnnLanes128.Count;
-        global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.Span<float> g = _gradients;
+        global::System.ReadOnlySpan<float> p = _parameters.Span;
+        global::System.Span<float> g = _gradients.Span;
         L1_Dense_BackwardLanes128(p, g, ws.Slice(84 * lanes, 6 * lanes), ws.Slice(90 * lanes, 3 * lanes), dOut, d.Slice(0 * lanes, 6 * lanes), scratch);
         L0_Bidirectional_BackwardLanes128(p, g, input, ws.Slice(0 * lanes, 90 * lanes), d.Slice(0 * lanes, 6 * lanes), global::System.Span<float>.Empty, scratch);
     }

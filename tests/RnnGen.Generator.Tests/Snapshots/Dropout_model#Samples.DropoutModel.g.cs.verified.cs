@@ -52,19 +52,19 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
     // A training pass's workspace in lanes: the above, then the dropout masks and the [Dropout] layers' dropped copies.
     private const int TrainingWorkspaceSize = 79;
 
-    private readonly float[] _parameters = new float[ParameterCount];
-    private readonly float[] _gradients = new float[ParameterCount];
-    private readonly float[] _inputGradient = new float[InputSize];
-    private readonly float[] _state = new float[StateSize];
+    private readonly global::RnnGen.CompilerServices.AlignedBuffer _parameters = new(ParameterCount);
+    private readonly global::RnnGen.CompilerServices.AlignedBuffer _gradients = new(ParameterCount);
+    private readonly global::RnnGen.CompilerServices.AlignedBuffer _inputGradient = new(InputSize);
+    private readonly global::RnnGen.CompilerServices.AlignedBuffer _state = new(StateSize);
     // Step's outputs of the layers before the last, fed to the next layer (a field: no stack buffer to clear per step).
-    private readonly float[] _stepOutputs = new float[4];
+    private readonly global::RnnGen.CompilerServices.AlignedBuffer _stepOutputs = new(4);
     private bool _hasForward;
 
     // The last ForwardBatch, one lane group of RnnLanes.Count samples after another: inputs and activations in lanes.
     // A model with dropout runs Forward and Backward as a group of one, so one group is allocated up front.
-    private float[] _batchInputs = new float[InputSize * RnnLanes.Count];
-    private float[] _batchWorkspace = new float[TrainingWorkspaceSize * RnnLanes.Count];
-    private float[] _batchDeltas = new float[BatchDeltaSize * RnnLanes.Count];
+    private global::RnnGen.CompilerServices.AlignedBuffer _batchInputs = new(InputSize * RnnLanes.Count);
+    private global::RnnGen.CompilerServices.AlignedBuffer _batchWorkspace = new(TrainingWorkspaceSize * RnnLanes.Count);
+    private global::RnnGen.CompilerServices.AlignedBuffer _batchDeltas = new(BatchDeltaSize * RnnLanes.Count);
     private int _batchCount;
 
     // Dropout: the seed of the masks and the sequence number the next training pass's first sample draws.
@@ -73,7 +73,7 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
 
     // PredictBatch's lane buffers: one per thread, allocated on first use.
     [global::System.ThreadStatic]
-    private static float[]? t_batchPredict;
+    private static global::RnnGen.CompilerServices.AlignedBuffer t_batchPredict;
 
     /// <summary>Creates the model with Keras's default initializers and seed 0.</summary>
     public DropoutModel() : this(0) { }
@@ -86,7 +86,7 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
     public DropoutModel(int seed)
     {
         global::System.Random random = new global::System.Random(seed);
-        global::System.Span<float> p = _parameters;
+        global::System.Span<float> p = _parameters.Span;
         // layer 0: lstm
         global::RnnGen.CompilerServices.Initializers.GlorotUniform(p.Slice(0, 16), 2, 8, random);
         global::RnnGen.CompilerServices.Initializers.Orthogonal(p.Slice(16, 16), 2, 8, random);
@@ -99,16 +99,16 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
     }
 
     // A replica: the same Parameters array, its own gradients and caches (see CreateReplica).
-    private DropoutModel(float[] sharedParameters, bool replica)
+    private DropoutModel(global::RnnGen.CompilerServices.AlignedBuffer sharedParameters, bool replica)
     {
         _parameters = sharedParameters;
     }
 
     /// <summary>Every weight, in Keras <c>get_weights()</c> order, flattened (see <see cref="Layers"/> for offsets).</summary>
-    public global::System.Span<float> Parameters => _parameters;
+    public global::System.Span<float> Parameters => _parameters.Span;
 
     /// <summary>Gradient accumulator with the layout of <see cref="Parameters"/>; Backward adds into it.</summary>
-    public global::System.Span<float> Gradients => _gradients;
+    public global::System.Span<float> Gradients => _gradients.Span;
 
     int global::RnnGen.IRnnModel.Timesteps => Timesteps;
     int global::RnnGen.IRnnModel.Features => Features;
@@ -126,8 +126,8 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
     {
         global::RnnGen.CompilerServices.Guard.Length(input.Length, InputSize, nameof(input));
         global::RnnGen.CompilerServices.Guard.Length(output.Length, OutputSize, nameof(output));
-        global::System.Span<float> ws = stackalloc float[WorkspaceSize];
-        RunForward(_parameters, input, ws);
+        global::System.Span<float> ws = global::RnnGen.CompilerServices.AlignedBuffer.Align(stackalloc float[WorkspaceSize + global::RnnGen.CompilerServices.AlignedBuffer.Slack], WorkspaceSize);
+        RunForward(_parameters.Span, input, ws);
         ws.Slice(OutputOffset, OutputSize).CopyTo(output);
     }
 
@@ -142,7 +142,7 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
 
     /// <summary>Adds dLoss/dParameters for the last Forward into <see cref="Gradients"/>.</summary>
     /// <param name="outputGradient">dLoss/dOutput, OutputSize values.</param>
-    public void Backward(global::System.ReadOnlySpan<float> outputGradient) => Backward(outputGradient, _inputGradient);
+    public void Backward(global::System.ReadOnlySpan<float> outputGradient) => Backward(outputGradient, _inputGradient.Span);
 
     /// <summary>Adds dLoss/dParameters for the last Forward into <see cref="Gradients"/> and writes dLoss/dInput.</summary>
     /// <param name="outputGradient">dLoss/dOutput, OutputSize values.</param>
@@ -153,24 +153,24 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
         global::RnnGen.CompilerServices.Guard.Length(inputGradient.Length, InputSize, nameof(inputGradient));
         if (!_hasForward) global::RnnGen.CompilerServices.Guard.ThrowBackwardWithoutForward();
         BackwardBatch(outputGradient); // the group of one the last Forward ran
-        RnnLanes.Scatter(_batchDeltas.AsSpan((OutputSize + DeltaSize + LaneScratchSize) * RnnLanes.Count, InputSize * RnnLanes.Count), InputSize, inputGradient, 0, 1);
+        RnnLanes.Scatter(_batchDeltas.Span.Slice((OutputSize + DeltaSize + LaneScratchSize) * RnnLanes.Count, InputSize * RnnLanes.Count), InputSize, inputGradient, 0, 1);
     }
 
     /// <summary>Streaming: zeroes the recurrent state used by <see cref="Step"/>.</summary>
-    public void ResetState() => global::System.Array.Clear(_state);
+    public void ResetState() => _state.Span.Clear();
 
     /// <summary>Streaming: copies the recurrent state <see cref="Step"/> carries into <paramref name="state"/> (StateSize floats, layout of <see cref="StateSize"/>).</summary>
     public void ReadState(global::System.Span<float> state)
     {
         global::RnnGen.CompilerServices.Guard.Length(state.Length, StateSize, nameof(state));
-        _state.AsSpan().CopyTo(state);
+        _state.Span.CopyTo(state);
     }
 
     /// <summary>Streaming: sets the recurrent state the next <see cref="Step"/> starts from (StateSize floats, as <see cref="ReadState"/> gives them).</summary>
     public void WriteState(global::System.ReadOnlySpan<float> state)
     {
         global::RnnGen.CompilerServices.Guard.Length(state.Length, StateSize, nameof(state));
-        state.CopyTo(_state);
+        state.CopyTo(_state.Span);
     }
 
     /// <summary>Streaming: feeds one timestep and writes the last layer's output for it. Not thread-safe.</summary>
@@ -180,11 +180,11 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
     {
         global::RnnGen.CompilerServices.Guard.Length(x.Length, Features, nameof(x));
         global::RnnGen.CompilerServices.Guard.Length(y.Length, StepOutputSize, nameof(y));
-        global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.Span<float> state = _state;
-        global::System.Span<float> y0 = _stepOutputs.AsSpan(0, 2);
+        global::System.ReadOnlySpan<float> p = _parameters.Span;
+        global::System.Span<float> state = _state.Span;
+        global::System.Span<float> y0 = _stepOutputs.Span.Slice(0, 2);
         L0_Lstm_Step(p, x, state.Slice(0, 4), y0);
-        global::System.Span<float> y1 = _stepOutputs.AsSpan(2, 2);
+        global::System.Span<float> y1 = _stepOutputs.Span.Slice(2, 2);
         L1_SimpleRnn_Step(p, y0, state.Slice(4, 2), y1);
         L2_Dense_Step(p, y1, global::System.Span<float>.Empty, y);
     }
@@ -201,9 +201,9 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
         global::RnnGen.CompilerServices.Guard.Length(output.Length, OutputSize, nameof(output));
         global::RnnGen.CompilerServices.Guard.Length(initialState.Length, StateSize, nameof(initialState));
         global::RnnGen.CompilerServices.Guard.Length(finalState.Length, StateSize, nameof(finalState));
-        global::System.Span<float> ws = stackalloc float[WorkspaceSize];
+        global::System.Span<float> ws = global::RnnGen.CompilerServices.AlignedBuffer.Align(stackalloc float[WorkspaceSize + global::RnnGen.CompilerServices.AlignedBuffer.Slack], WorkspaceSize);
         initialState.CopyTo(finalState);
-        RunForwardFromState(_parameters, input, ws, finalState);
+        RunForwardFromState(_parameters.Span, input, ws, finalState);
         ws.Slice(OutputOffset, OutputSize).CopyTo(output);
     }
 
@@ -228,14 +228,14 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
         int n = global::RnnGen.CompilerServices.Guard.BatchCount(inputs.Length, InputSize, nameof(inputs));
         global::RnnGen.CompilerServices.Guard.Length(outputs.Length, n * OutputSize, nameof(outputs));
         int lanes = RnnLanes.Count;
-        float[] buffer = t_batchPredict ??= new float[(InputSize + WorkspaceSize) * lanes];
-        global::System.Span<float> x = buffer.AsSpan(0, InputSize * lanes);
-        global::System.Span<float> ws = buffer.AsSpan(InputSize * lanes, WorkspaceSize * lanes);
+        global::System.Span<float> buffer = (t_batchPredict.Length != 0 ? t_batchPredict : t_batchPredict = new((InputSize + WorkspaceSize) * lanes)).Span;
+        global::System.Span<float> x = buffer.Slice(0, InputSize * lanes);
+        global::System.Span<float> ws = buffer.Slice(InputSize * lanes, WorkspaceSize * lanes);
         for (int first = 0; first < n; first += lanes)
         {
             int count = global::System.Math.Min(lanes, n - first);
             RnnLanes.Gather(inputs, InputSize, first, count, x);
-            RunForwardLanes(_parameters, x, ws);
+            RunForwardLanes(_parameters.Span, x, ws);
             RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);
         }
     }
@@ -253,17 +253,17 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
         int lanes = RnnLanes.Count, groups = RnnLanes.Groups(n);
         if (_batchWorkspace.Length < groups * TrainingWorkspaceSize * lanes)
         {
-            _batchInputs = new float[groups * InputSize * lanes];
-            _batchWorkspace = new float[groups * TrainingWorkspaceSize * lanes];
+            _batchInputs = new(groups * InputSize * lanes);
+            _batchWorkspace = new(groups * TrainingWorkspaceSize * lanes);
         }
         for (int group = 0; group < groups; group++)
         {
             int first = group * lanes, count = global::System.Math.Min(lanes, n - first);
-            global::System.Span<float> x = _batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes);
-            global::System.Span<float> ws = _batchWorkspace.AsSpan(group * TrainingWorkspaceSize * lanes, TrainingWorkspaceSize * lanes);
+            global::System.Span<float> x = _batchInputs.Span.Slice(group * InputSize * lanes, InputSize * lanes);
+            global::System.Span<float> ws = _batchWorkspace.Span.Slice(group * TrainingWorkspaceSize * lanes, TrainingWorkspaceSize * lanes);
             RnnLanes.Gather(inputs, InputSize, first, count, x);
             FillDropoutMasks(ws, lanes, count, _dropoutSequence + first);
-            RunTrainingLanes(_parameters, x, ws);
+            RunTrainingLanes(_parameters.Span, x, ws);
             RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);
         }
         _batchCount = n;
@@ -279,15 +279,15 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
         global::RnnGen.CompilerServices.Guard.Length(outputGradients.Length, n * OutputSize, nameof(outputGradients));
         int lanes = RnnLanes.Count;
         // one group at a time: its output gradient, the gradients between layers and the scratch, in lanes
-        if (_batchDeltas.Length == 0) _batchDeltas = new float[BatchDeltaSize * lanes];
-        global::System.Span<float> dOut = _batchDeltas.AsSpan(0, OutputSize * lanes);
-        global::System.Span<float> d = _batchDeltas.AsSpan(OutputSize * lanes, DeltaSize * lanes);
-        global::System.Span<float> scratch = _batchDeltas.AsSpan((OutputSize + DeltaSize) * lanes, LaneScratchSize * lanes);
-        global::System.Span<float> dIn = _batchDeltas.AsSpan((OutputSize + DeltaSize + LaneScratchSize) * lanes, InputSize * lanes); // the last group's input gradient (Backward reads it)
+        if (_batchDeltas.Length == 0) _batchDeltas = new(BatchDeltaSize * lanes);
+        global::System.Span<float> dOut = _batchDeltas.Span.Slice(0, OutputSize * lanes);
+        global::System.Span<float> d = _batchDeltas.Span.Slice(OutputSize * lanes, DeltaSize * lanes);
+        global::System.Span<float> scratch = _batchDeltas.Span.Slice((OutputSize + DeltaSize) * lanes, LaneScratchSize * lanes);
+        global::System.Span<float> dIn = _batchDeltas.Span.Slice((OutputSize + DeltaSize + LaneScratchSize) * lanes, InputSize * lanes); // the last group's input gradient (Backward reads it)
         for (int first = 0, group = 0; first < n; first += lanes, group++)
         {
             RnnLanes.Gather(outputGradients, OutputSize, first, global::System.Math.Min(lanes, n - first), dOut);
-            RunBackwardLanes(_batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes), _batchWorkspace.AsSpan(group * TrainingWorkspaceSize * lanes, TrainingWorkspaceSize * lanes), dOut, d, scratch, dIn);
+            RunBackwardLanes(_batchInputs.Span.Slice(group * InputSize * lanes, InputSize * lanes), _batchWorkspace.Span.Slice(group * TrainingWorkspaceSize * lanes, TrainingWorkspaceSize * lanes), dOut, d, scratch, dIn);
         }
     }
 
@@ -346,8 +346,8 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
     private void RunBackwardLanes512(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.Span<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch, global::System.Span<float> dIn)
     {
         const int lanes = RnnLanes512.Count;
-        global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.Span<float> g = _gradients;
+        global::System.ReadOnlySpan<float> p = _parameters.Span;
+        global::System.Span<float> g = _gradients.Span;
         L2_Dense_BackwardLanes512(p, g, ws.Slice(46 * lanes, 2 * lanes), ws.Slice(48 * lanes, 1 * lanes), dOut, d.Slice(6 * lanes, 2 * lanes), scratch);
         L1_SimpleRnn_BackwardLanes512(p, g, ws.Slice(73 * lanes, 6 * lanes), ws.Slice(42 * lanes, 6 * lanes), d.Slice(6 * lanes, 2 * lanes), d.Slice(0 * lanes, 6 * lanes), scratch, ws.Slice(65 * lanes, 2 * lanes));
         global::RnnGen.CompilerServices.Dropout.Apply(d.Slice(0 * lanes, 6 * lanes), ws.Slice(67 * lanes, 6 * lanes), d.Slice(0 * lanes, 6 * lanes)); // back through [Dropout(0.2f)]: the same mask
@@ -374,8 +374,8 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
     private void RunBackwardLanes256(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.Span<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch, global::System.Span<float> dIn)
     {
         const int lanes = RnnLanes256.Count;
-        global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.Span<float> g = _gradients;
+        global::System.ReadOnlySpan<float> p = _parameters.Span;
+        global::System.Span<float> g = _gradients.Span;
         L2_Dense_BackwardLanes256(p, g, ws.Slice(46 * lanes, 2 * lanes), ws.Slice(48 * lanes, 1 * lanes), dOut, d.Slice(6 * lanes, 2 * lanes), scratch);
         L1_SimpleRnn_BackwardLanes256(p, g, ws.Slice(73 * lanes, 6 * lanes), ws.Slice(42 * lanes, 6 * lanes), d.Slice(6 * lanes, 2 * lanes), d.Slice(0 * lanes, 6 * lanes), scratch, ws.Slice(65 * lanes, 2 * lanes));
         global::RnnGen.CompilerServices.Dropout.Apply(d.Slice(0 * lanes, 6 * lanes), ws.Slice(67 * lanes, 6 * lanes), d.Slice(0 * lanes, 6 * lanes)); // back through [Dropout(0.2f)]: the same mask
@@ -402,8 +402,8 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
     private void RunBackwardLanes128(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.Span<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch, global::System.Span<float> dIn)
     {
         const int lanes = RnnLanes128.Count;
-        global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.Span<float> g = _gradients;
+        global::System.ReadOnlySpan<float> p = _parameters.Span;
+        global::System.Span<float> g = _gradients.Span;
         L2_Dense_BackwardLanes128(p, g, ws.Slice(46 * lanes, 2 * lanes), ws.Slice(48 * lanes, 1 * lanes), dOut, d.Slice(6 * lanes, 2 * lanes), scratch);
         L1_SimpleRnn_BackwardLanes128(p, g, ws.Slice(73 * lanes, 6 * lanes), ws.Slice(42 * lanes, 6 * lanes), d.Slice(6 * lanes, 2 * lanes), d.Slice(0 * lanes, 6 * lanes), scratch, ws.Slice(65 * lanes, 2 * lanes));
         global::RnnGen.CompilerServices.Dropout.Apply(d.Slice(0 * lanes, 6 * lanes), ws.Slice(67 * lanes, 6 * lanes), d.Slice(0 * lanes, 6 * lanes)); // back through [Dropout(0.2f)]: the same mask

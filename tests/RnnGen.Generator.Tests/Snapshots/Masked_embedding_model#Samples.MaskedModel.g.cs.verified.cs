@@ -54,26 +54,26 @@ partial class MaskedModel : global::RnnGen.IBatchModel
     // The mask, 1 where a timestep counts and 0 where it is padding, after the layers' activations (Embedding MaskZero: token 0).
     private const int MaskOffset = 37;
 
-    private readonly float[] _parameters = new float[ParameterCount];
-    private readonly float[] _gradients = new float[ParameterCount];
-    private readonly float[] _inputGradient = new float[InputSize];
-    private readonly float[] _state = new float[StateSize];
+    private readonly global::RnnGen.CompilerServices.AlignedBuffer _parameters = new(ParameterCount);
+    private readonly global::RnnGen.CompilerServices.AlignedBuffer _gradients = new(ParameterCount);
+    private readonly global::RnnGen.CompilerServices.AlignedBuffer _inputGradient = new(InputSize);
+    private readonly global::RnnGen.CompilerServices.AlignedBuffer _state = new(StateSize);
     // Step's outputs of the layers before the last, fed to the next layer (a field: no stack buffer to clear per step).
-    private readonly float[] _stepOutputs = new float[4];
+    private readonly global::RnnGen.CompilerServices.AlignedBuffer _stepOutputs = new(4);
     // Step's carried outputs: each recurrent layer's last output, repeated over masked timesteps (zero before any).
-    private readonly float[] _carried = new float[2];
+    private readonly global::RnnGen.CompilerServices.AlignedBuffer _carried = new(2);
     private bool _hasForward;
 
     // The last ForwardBatch, one lane group of RnnLanes.Count samples after another: inputs and activations in lanes.
     // A masked model runs Forward and Backward as a group of one, so one group is allocated up front.
-    private float[] _batchInputs = new float[InputSize * RnnLanes.Count];
-    private float[] _batchWorkspace = new float[WorkspaceSize * RnnLanes.Count];
-    private float[] _batchDeltas = new float[BatchDeltaSize * RnnLanes.Count];
+    private global::RnnGen.CompilerServices.AlignedBuffer _batchInputs = new(InputSize * RnnLanes.Count);
+    private global::RnnGen.CompilerServices.AlignedBuffer _batchWorkspace = new(WorkspaceSize * RnnLanes.Count);
+    private global::RnnGen.CompilerServices.AlignedBuffer _batchDeltas = new(BatchDeltaSize * RnnLanes.Count);
     private int _batchCount;
 
     // PredictBatch's lane buffers: one per thread, allocated on first use.
     [global::System.ThreadStatic]
-    private static float[]? t_batchPredict;
+    private static global::RnnGen.CompilerServices.AlignedBuffer t_batchPredict;
 
     /// <summary>Creates the model with Keras's default initializers and seed 0.</summary>
     public MaskedModel() : this(0) { }
@@ -86,7 +86,7 @@ partial class MaskedModel : global::RnnGen.IBatchModel
     public MaskedModel(int seed)
     {
         global::System.Random random = new global::System.Random(seed);
-        global::System.Span<float> p = _parameters;
+        global::System.Span<float> p = _parameters.Span;
         // layer 0: embedding
         global::RnnGen.CompilerServices.Initializers.Uniform(p.Slice(0, 10), 0.05f, random);
         // layer 1: gru
@@ -97,16 +97,16 @@ partial class MaskedModel : global::RnnGen.IBatchModel
     }
 
     // A replica: the same Parameters array, its own gradients and caches (see CreateReplica).
-    private MaskedModel(float[] sharedParameters, bool replica)
+    private MaskedModel(global::RnnGen.CompilerServices.AlignedBuffer sharedParameters, bool replica)
     {
         _parameters = sharedParameters;
     }
 
     /// <summary>Every weight, in Keras <c>get_weights()</c> order, flattened (see <see cref="Layers"/> for offsets).</summary>
-    public global::System.Span<float> Parameters => _parameters;
+    public global::System.Span<float> Parameters => _parameters.Span;
 
     /// <summary>Gradient accumulator with the layout of <see cref="Parameters"/>; Backward adds into it.</summary>
-    public global::System.Span<float> Gradients => _gradients;
+    public global::System.Span<float> Gradients => _gradients.Span;
 
     int global::RnnGen.IRnnModel.Timesteps => Timesteps;
     int global::RnnGen.IRnnModel.Features => Features;
@@ -125,9 +125,9 @@ partial class MaskedModel : global::RnnGen.IBatchModel
         global::RnnGen.CompilerServices.Guard.Length(input.Length, InputSize, nameof(input));
         global::RnnGen.CompilerServices.Guard.Length(output.Length, OutputSize, nameof(output));
         CheckTokens(input, nameof(input));
-        global::System.Span<float> ws = stackalloc float[WorkspaceSize];
+        global::System.Span<float> ws = global::RnnGen.CompilerServices.AlignedBuffer.Align(stackalloc float[WorkspaceSize + global::RnnGen.CompilerServices.AlignedBuffer.Slack], WorkspaceSize);
         global::System.Span<float> state = stackalloc float[StateSize];
-        RunForwardFromState(_parameters, input, ws, state);
+        RunForwardFromState(_parameters.Span, input, ws, state);
         ws.Slice(OutputOffset, OutputSize).CopyTo(output);
     }
 
@@ -142,7 +142,7 @@ partial class MaskedModel : global::RnnGen.IBatchModel
 
     /// <summary>Adds dLoss/dParameters for the last Forward into <see cref="Gradients"/>.</summary>
     /// <param name="outputGradient">dLoss/dOutput, OutputSize values.</param>
-    public void Backward(global::System.ReadOnlySpan<float> outputGradient) => Backward(outputGradient, _inputGradient);
+    public void Backward(global::System.ReadOnlySpan<float> outputGradient) => Backward(outputGradient, _inputGradient.Span);
 
     /// <summary>Adds dLoss/dParameters for the last Forward into <see cref="Gradients"/> and writes dLoss/dInput.</summary>
     /// <param name="outputGradient">dLoss/dOutput, OutputSize values.</param>
@@ -159,23 +159,23 @@ partial class MaskedModel : global::RnnGen.IBatchModel
     /// <summary>Streaming: zeroes the recurrent state used by <see cref="Step"/>.</summary>
     public void ResetState()
     {
-        global::System.Array.Clear(_state);
-        global::System.Array.Clear(_carried);
+        _state.Span.Clear();
+        _carried.Span.Clear();
     }
 
     /// <summary>Streaming: copies the recurrent state <see cref="Step"/> carries into <paramref name="state"/> (StateSize floats, layout of <see cref="StateSize"/>).</summary>
     public void ReadState(global::System.Span<float> state)
     {
         global::RnnGen.CompilerServices.Guard.Length(state.Length, StateSize, nameof(state));
-        _state.AsSpan().CopyTo(state);
+        _state.Span.CopyTo(state);
     }
 
     /// <summary>Streaming: sets the recurrent state the next <see cref="Step"/> starts from (StateSize floats, as <see cref="ReadState"/> gives them).</summary>
     public void WriteState(global::System.ReadOnlySpan<float> state)
     {
         global::RnnGen.CompilerServices.Guard.Length(state.Length, StateSize, nameof(state));
-        state.CopyTo(_state);
-        global::System.Array.Clear(_carried); // a new sequence: no output to carry yet
+        state.CopyTo(_state.Span);
+        _carried.Span.Clear(); // a new sequence: no output to carry yet
     }
 
     /// <summary>Streaming: feeds one timestep and writes the last layer's output for it. Not thread-safe.</summary>
@@ -186,14 +186,14 @@ partial class MaskedModel : global::RnnGen.IBatchModel
         global::RnnGen.CompilerServices.Guard.Length(x.Length, 1, nameof(x));
         global::RnnGen.CompilerServices.Guard.Length(y.Length, StepOutputSize, nameof(y));
         CheckTokens(x, nameof(x));
-        global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.Span<float> state = _state;
+        global::System.ReadOnlySpan<float> p = _parameters.Span;
+        global::System.Span<float> state = _state.Span;
         bool masked = x[0] == 0f; // token 0 is padding: the recurrent layers carry their state and last output
-        global::System.Span<float> y0 = _stepOutputs.AsSpan(0, 2);
+        global::System.Span<float> y0 = _stepOutputs.Span.Slice(0, 2);
         L0_Embedding_Step(p, x, global::System.Span<float>.Empty, y0);
-        global::System.Span<float> y1 = _stepOutputs.AsSpan(2, 2);
-        if (masked) _carried.AsSpan(0, 2).CopyTo(y1);
-        else { L1_Gru_Step(p, y0, state.Slice(0, 2), y1); y1.CopyTo(_carried.AsSpan(0, 2)); }
+        global::System.Span<float> y1 = _stepOutputs.Span.Slice(2, 2);
+        if (masked) _carried.Span.Slice(0, 2).CopyTo(y1);
+        else { L1_Gru_Step(p, y0, state.Slice(0, 2), y1); y1.CopyTo(_carried.Span.Slice(0, 2)); }
         L2_Dense_Step(p, y1, global::System.Span<float>.Empty, y);
     }
 
@@ -210,9 +210,9 @@ partial class MaskedModel : global::RnnGen.IBatchModel
         global::RnnGen.CompilerServices.Guard.Length(initialState.Length, StateSize, nameof(initialState));
         global::RnnGen.CompilerServices.Guard.Length(finalState.Length, StateSize, nameof(finalState));
         CheckTokens(input, nameof(input));
-        global::System.Span<float> ws = stackalloc float[WorkspaceSize];
+        global::System.Span<float> ws = global::RnnGen.CompilerServices.AlignedBuffer.Align(stackalloc float[WorkspaceSize + global::RnnGen.CompilerServices.AlignedBuffer.Slack], WorkspaceSize);
         initialState.CopyTo(finalState);
-        RunForwardFromState(_parameters, input, ws, finalState);
+        RunForwardFromState(_parameters.Span, input, ws, finalState);
         ws.Slice(OutputOffset, OutputSize).CopyTo(output);
     }
 
@@ -281,15 +281,15 @@ partial class MaskedModel : global::RnnGen.IBatchModel
         global::RnnGen.CompilerServices.Guard.Length(outputs.Length, n * OutputSize, nameof(outputs));
         CheckTokens(inputs, nameof(inputs));
         int lanes = RnnLanes.Count;
-        float[] buffer = t_batchPredict ??= new float[(InputSize + WorkspaceSize) * lanes];
-        global::System.Span<float> x = buffer.AsSpan(0, InputSize * lanes);
-        global::System.Span<float> ws = buffer.AsSpan(InputSize * lanes, WorkspaceSize * lanes);
+        global::System.Span<float> buffer = (t_batchPredict.Length != 0 ? t_batchPredict : t_batchPredict = new((InputSize + WorkspaceSize) * lanes)).Span;
+        global::System.Span<float> x = buffer.Slice(0, InputSize * lanes);
+        global::System.Span<float> ws = buffer.Slice(InputSize * lanes, WorkspaceSize * lanes);
         for (int first = 0; first < n; first += lanes)
         {
             int count = global::System.Math.Min(lanes, n - first);
             RnnLanes.Gather(inputs, InputSize, first, count, x);
             RnnLanes.MaskZero(x, 3, lanes, ws.Slice(37 * lanes, 3 * lanes));
-            RunForwardLanes(_parameters, x, ws);
+            RunForwardLanes(_parameters.Span, x, ws);
             RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);
         }
     }
@@ -308,17 +308,17 @@ partial class MaskedModel : global::RnnGen.IBatchModel
         int lanes = RnnLanes.Count, groups = RnnLanes.Groups(n);
         if (_batchWorkspace.Length < groups * WorkspaceSize * lanes)
         {
-            _batchInputs = new float[groups * InputSize * lanes];
-            _batchWorkspace = new float[groups * WorkspaceSize * lanes];
+            _batchInputs = new(groups * InputSize * lanes);
+            _batchWorkspace = new(groups * WorkspaceSize * lanes);
         }
         for (int group = 0; group < groups; group++)
         {
             int first = group * lanes, count = global::System.Math.Min(lanes, n - first);
-            global::System.Span<float> x = _batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes);
-            global::System.Span<float> ws = _batchWorkspace.AsSpan(group * WorkspaceSize * lanes, WorkspaceSize * lanes);
+            global::System.Span<float> x = _batchInputs.Span.Slice(group * InputSize * lanes, InputSize * lanes);
+            global::System.Span<float> ws = _batchWorkspace.Span.Slice(group * WorkspaceSize * lanes, WorkspaceSize * lanes);
             RnnLanes.Gather(inputs, InputSize, first, count, x);
             RnnLanes.MaskZero(x, 3, lanes, ws.Slice(37 * lanes, 3 * lanes));
-            RunForwardLanes(_parameters, x, ws);
+            RunForwardLanes(_parameters.Span, x, ws);
             RnnLanes.Scatter(ws.Slice(OutputOffset * lanes, OutputSize * lanes), OutputSize, outputs, first, count);
         }
         _batchCount = n;
@@ -333,14 +333,14 @@ partial class MaskedModel : global::RnnGen.IBatchModel
         global::RnnGen.CompilerServices.Guard.Length(outputGradients.Length, n * OutputSize, nameof(outputGradients));
         int lanes = RnnLanes.Count;
         // one group at a time: its output gradient, the gradients between layers and the scratch, in lanes
-        if (_batchDeltas.Length == 0) _batchDeltas = new float[BatchDeltaSize * lanes];
-        global::System.Span<float> dOut = _batchDeltas.AsSpan(0, OutputSize * lanes);
-        global::System.Span<float> d = _batchDeltas.AsSpan(OutputSize * lanes, DeltaSize * lanes);
-        global::System.Span<float> scratch = _batchDeltas.AsSpan((OutputSize + DeltaSize) * lanes, LaneScratchSize * lanes);
+        if (_batchDeltas.Length == 0) _batchDeltas = new(BatchDeltaSize * lanes);
+        global::System.Span<float> dOut = _batchDeltas.Span.Slice(0, OutputSize * lanes);
+        global::System.Span<float> d = _batchDeltas.Span.Slice(OutputSize * lanes, DeltaSize * lanes);
+        global::System.Span<float> scratch = _batchDeltas.Span.Slice((OutputSize + DeltaSize) * lanes, LaneScratchSize * lanes);
         for (int first = 0, group = 0; first < n; first += lanes, group++)
         {
             RnnLanes.Gather(outputGradients, OutputSize, first, global::System.Math.Min(lanes, n - first), dOut);
-            RunBackwardLanes(_batchInputs.AsSpan(group * InputSize * lanes, InputSize * lanes), _batchWorkspace.AsSpan(group * WorkspaceSize * lanes, WorkspaceSize * lanes), dOut, d, scratch);
+            RunBackwardLanes(_batchInputs.Span.Slice(group * InputSize * lanes, InputSize * lanes), _batchWorkspace.Span.Slice(group * WorkspaceSize * lanes, WorkspaceSize * lanes), dOut, d, scratch);
         }
     }
 
@@ -374,8 +374,8 @@ partial class MaskedModel : global::RnnGen.IBatchModel
     private void RunBackwardLanes512(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)
     {
         const int lanes = RnnLanes512.Count;
-        global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.Span<float> g = _gradients;
+        global::System.ReadOnlySpan<float> p = _parameters.Span;
+        global::System.Span<float> g = _gradients.Span;
         L2_Dense_BackwardLanes512(p, g, ws.Slice(34 * lanes, 2 * lanes), ws.Slice(36 * lanes, 1 * lanes), dOut, d.Slice(6 * lanes, 2 * lanes), scratch);
         L1_Gru_BackwardLanes512(p, g, ws.Slice(0 * lanes, 6 * lanes), ws.Slice(6 * lanes, 30 * lanes), d.Slice(6 * lanes, 2 * lanes), d.Slice(0 * lanes, 6 * lanes), scratch, ws.Slice(37 * lanes, 3 * lanes));
         L0_Embedding_BackwardLanes512(p, g, input, ws.Slice(0 * lanes, 6 * lanes), d.Slice(0 * lanes, 6 * lanes), global::System.Span<float>.Empty, scratch);
@@ -392,8 +392,8 @@ partial class MaskedModel : global::RnnGen.IBatchModel
     private void RunBackwardLanes256(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)
     {
         const int lanes = RnnLanes256.Count;
-        global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.Span<float> g = _gradients;
+        global::System.ReadOnlySpan<float> p = _parameters.Span;
+        global::System.Span<float> g = _gradients.Span;
         L2_Dense_BackwardLanes256(p, g, ws.Slice(34 * lanes, 2 * lanes), ws.Slice(36 * lanes, 1 * lanes), dOut, d.Slice(6 * lanes, 2 * lanes), scratch);
         L1_Gru_BackwardLanes256(p, g, ws.Slice(0 * lanes, 6 * lanes), ws.Slice(6 * lanes, 30 * lanes), d.Slice(6 * lanes, 2 * lanes), d.Slice(0 * lanes, 6 * lanes), scratch, ws.Slice(37 * lanes, 3 * lanes));
         L0_Embedding_BackwardLanes256(p, g, input, ws.Slice(0 * lanes, 6 * lanes), d.Slice(0 * lanes, 6 * lanes), global::System.Span<float>.Empty, scratch);
@@ -410,8 +410,8 @@ partial class MaskedModel : global::RnnGen.IBatchModel
     private void RunBackwardLanes128(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dOut, global::System.Span<float> d, global::System.Span<float> scratch)
     {
         const int lanes = RnnLanes128.Count;
-        global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.Span<float> g = _gradients;
+        global::System.ReadOnlySpan<float> p = _parameters.Span;
+        global::System.Span<float> g = _gradients.Span;
         L2_Dense_BackwardLanes128(p, g, ws.Slice(34 * lanes, 2 * lanes), ws.Slice(36 * lanes, 1 * lanes), dOut, d.Slice(6 * lanes, 2 * lanes), scratch);
         L1_Gru_BackwardLanes128(p, g, ws.Slice(0 * lanes, 6 * lanes), ws.Slice(6 * lanes, 30 * lanes), d.Slice(6 * lanes, 2 * lanes), d.Slice(0 * lanes, 6 * lanes), scratch, ws.Slice(37 * lanes, 3 * lanes));
         L0_Embedding_BackwardLanes128(p, g, input, ws.Slice(0 * lanes, 6 * lanes), d.Slice(0 * lanes, 6 * lanes), global::System.Span<float>.Empty, scratch);
