@@ -45,7 +45,7 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
     // between layers, and of backward scratch.
     private const int WorkspaceSize = 76;
     private const int DeltaSize = 56;
-    private const int ScratchSize = 40;
+    private const int ScratchSize = 104;
     private const int OutputOffset = 56;
     // Lane elements of backward scratch in the batched tier.
     private const int LaneScratchSize = 40;
@@ -885,7 +885,7 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
     // layer 1 backward with Vector256 (at most 8 lanes per value)
     private static void L1_SimpleRnn_BackwardVector256(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
     {
-        if (p.Length < 180 || g.Length < 180 || x.Length < 24 || ws.Length < 32 || dy.Length < 32 || dx.Length < 24 || scratch.Length < 40) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        if (p.Length < 180 || g.Length < 180 || x.Length < 24 || ws.Length < 32 || dy.Length < 32 || dx.Length < 24 || scratch.Length < 104) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
         ref float pr = ref RnnSimd.Ref(p);
         ref float gr = ref RnnSimd.Ref(g);
         ref float xr = ref RnnSimd.Ref(x);
@@ -894,8 +894,14 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
         ref float dxr = ref RnnSimd.Ref(dx);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations), input side, [T, 8]
         ref float drr = ref dar; // every gate is fused: the recurrent side is the input side
-        ref float dhr = ref RnnSimd.At(ref dar, 32); // dLoss/dh_(s-1), carried to the earlier step
-        scratch.Slice(32, 8).Clear(); // every step's output is in dy
+        ref float dhr = ref RnnSimd.At(ref dar, 96); // dLoss/dh_(s-1), carried to the earlier step
+        ref float rtr = ref RnnSimd.At(ref dar, 32); // R^T, [8, 8]: row c is column c of R
+        for (int k = 0; k < 8; k++)
+        {
+            ref float row = ref RnnSimd.At(ref pr, 108 + k * 8);
+            for (int c = 0; c < 8; c++) RnnSimd.Store(RnnSimd.Load1(ref row, c), ref rtr, c * 8 + k);
+        }
+        scratch.Slice(96, 8).Clear(); // every step's output is in dy
 
         // backward through time, last step first
         for (int s = 3; s >= 0; s--)
@@ -913,14 +919,55 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
             RnnSimd.Store(da0_0, ref daSlot, 0);
             if (s > 0)
             {
-                // dLoss/dh_(s-1) = (element-wise part) + dA_recurrent R^T, one dot product per unit
-                RnnSimd.Store(RnnSimd.Splat256(0f), ref dhr, 0);
-                for (int k = 0; k < 8; k++)
+                // dLoss/dh_(s-1) = (element-wise part) + dA_recurrent R^T: a row of R^T per column, broadcast from this step's dA
+                RnnVector256 dhPrev_0 = RnnSimd.Splat256(0f);
                 {
-                    ref float row = ref RnnSimd.At(ref pr, 108 + k * 8);
-                    RnnVector256 e256 = da0_0 * RnnSimd.Load256(ref row, 0);
-                    RnnSimd.Store(RnnSimd.Load1(ref dhr, k) + RnnSimd.Sum(e256), ref dhr, k);
+                    RnnVector256 dhPrev_0_1 = RnnSimd.Splat256(0f);
+                    RnnVector256 dhPrev_0_2 = RnnSimd.Splat256(0f);
+                    RnnVector256 dhPrev_0_3 = RnnSimd.Splat256(0f);
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 0);
+                        RnnVector256 b256_0 = RnnSimd.Splat256(RnnSimd.Load1(ref daSlot, 0));
+                        dhPrev_0 = RnnSimd.MultiplyAdd(b256_0, RnnSimd.Load256(ref row, 0), dhPrev_0);
+                    }
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 8);
+                        RnnVector256 b256_1 = RnnSimd.Splat256(RnnSimd.Load1(ref daSlot, 1));
+                        dhPrev_0_1 = RnnSimd.MultiplyAdd(b256_1, RnnSimd.Load256(ref row, 0), dhPrev_0_1);
+                    }
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 16);
+                        RnnVector256 b256_2 = RnnSimd.Splat256(RnnSimd.Load1(ref daSlot, 2));
+                        dhPrev_0_2 = RnnSimd.MultiplyAdd(b256_2, RnnSimd.Load256(ref row, 0), dhPrev_0_2);
+                    }
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 24);
+                        RnnVector256 b256_3 = RnnSimd.Splat256(RnnSimd.Load1(ref daSlot, 3));
+                        dhPrev_0_3 = RnnSimd.MultiplyAdd(b256_3, RnnSimd.Load256(ref row, 0), dhPrev_0_3);
+                    }
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 32);
+                        RnnVector256 b256_0 = RnnSimd.Splat256(RnnSimd.Load1(ref daSlot, 4));
+                        dhPrev_0 = RnnSimd.MultiplyAdd(b256_0, RnnSimd.Load256(ref row, 0), dhPrev_0);
+                    }
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 40);
+                        RnnVector256 b256_1 = RnnSimd.Splat256(RnnSimd.Load1(ref daSlot, 5));
+                        dhPrev_0_1 = RnnSimd.MultiplyAdd(b256_1, RnnSimd.Load256(ref row, 0), dhPrev_0_1);
+                    }
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 48);
+                        RnnVector256 b256_2 = RnnSimd.Splat256(RnnSimd.Load1(ref daSlot, 6));
+                        dhPrev_0_2 = RnnSimd.MultiplyAdd(b256_2, RnnSimd.Load256(ref row, 0), dhPrev_0_2);
+                    }
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 56);
+                        RnnVector256 b256_3 = RnnSimd.Splat256(RnnSimd.Load1(ref daSlot, 7));
+                        dhPrev_0_3 = RnnSimd.MultiplyAdd(b256_3, RnnSimd.Load256(ref row, 0), dhPrev_0_3);
+                    }
+                    dhPrev_0 = dhPrev_0 + dhPrev_0_1 + dhPrev_0_2 + dhPrev_0_3;
                 }
+                RnnSimd.Store(dhPrev_0, ref dhr, 0);
             }
         }
 
@@ -934,32 +981,48 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
             }
             RnnSimd.Store(RnnSimd.Load256(ref gr, 172 + 0) + w0_0, ref gr, 172 + 0);
         }
-        for (int i = 0; i < 6; i++)
+        for (int i = 0; i < 6; i += 2)
         {
-            // dK[i, :] += sum_s x_t[i] dA_s
+            // dK[i..i+1, :] += sum_s x_t[i..] dA_s
             {
                 RnnVector256 w0_0 = RnnSimd.Splat256(0f);
+                RnnVector256 w0_0_1 = RnnSimd.Splat256(0f);
                 for (int s = 0; s < 4; s++)
                 {
                     ref float at = ref RnnSimd.At(ref dar, s * 8);
-                    RnnVector256 v256 = RnnSimd.Splat256(RnnSimd.Load1(ref xr, s * 6 + i));
-                    w0_0 = RnnSimd.MultiplyAdd(v256, RnnSimd.Load256(ref at, 0), w0_0);
+                    RnnVector256 v256_0 = RnnSimd.Splat256(RnnSimd.Load1(ref xr, s * 6 + i));
+                    w0_0 = RnnSimd.MultiplyAdd(v256_0, RnnSimd.Load256(ref at, 0), w0_0);
+                    RnnVector256 v256_1 = RnnSimd.Splat256(RnnSimd.Load1(ref xr, s * 6 + i + 1));
+                    w0_0_1 = RnnSimd.MultiplyAdd(v256_1, RnnSimd.Load256(ref at, 0), w0_0_1);
                 }
                 RnnSimd.Store(RnnSimd.Load256(ref gr, 60 + i * 8 + 0) + w0_0, ref gr, 60 + i * 8 + 0);
+                RnnSimd.Store(RnnSimd.Load256(ref gr, 60 + (i + 1) * 8 + 0) + w0_0_1, ref gr, 60 + (i + 1) * 8 + 0);
             }
         }
-        for (int k = 0; k < 8; k++)
+        for (int k = 0; k < 8; k += 4)
         {
-            // dR[k, :] += sum_(s>0) h_(s-1)[k] dA_recurrent_s
+            // dR[k..k+3, :] += sum_(s>0) h_(s-1)[k..] dA_recurrent_s
             {
                 RnnVector256 w0_0 = RnnSimd.Splat256(0f);
+                RnnVector256 w0_0_1 = RnnSimd.Splat256(0f);
+                RnnVector256 w0_0_2 = RnnSimd.Splat256(0f);
+                RnnVector256 w0_0_3 = RnnSimd.Splat256(0f);
                 for (int s = 1; s < 4; s++)
                 {
                     ref float at = ref RnnSimd.At(ref drr, s * 8);
-                    RnnVector256 v256 = RnnSimd.Splat256(RnnSimd.Load1(ref wr, 0 + (s - 1) * 8 + k));
-                    w0_0 = RnnSimd.MultiplyAdd(v256, RnnSimd.Load256(ref at, 0), w0_0);
+                    RnnVector256 v256_0 = RnnSimd.Splat256(RnnSimd.Load1(ref wr, 0 + (s - 1) * 8 + k));
+                    w0_0 = RnnSimd.MultiplyAdd(v256_0, RnnSimd.Load256(ref at, 0), w0_0);
+                    RnnVector256 v256_1 = RnnSimd.Splat256(RnnSimd.Load1(ref wr, 0 + (s - 1) * 8 + k + 1));
+                    w0_0_1 = RnnSimd.MultiplyAdd(v256_1, RnnSimd.Load256(ref at, 0), w0_0_1);
+                    RnnVector256 v256_2 = RnnSimd.Splat256(RnnSimd.Load1(ref wr, 0 + (s - 1) * 8 + k + 2));
+                    w0_0_2 = RnnSimd.MultiplyAdd(v256_2, RnnSimd.Load256(ref at, 0), w0_0_2);
+                    RnnVector256 v256_3 = RnnSimd.Splat256(RnnSimd.Load1(ref wr, 0 + (s - 1) * 8 + k + 3));
+                    w0_0_3 = RnnSimd.MultiplyAdd(v256_3, RnnSimd.Load256(ref at, 0), w0_0_3);
                 }
                 RnnSimd.Store(RnnSimd.Load256(ref gr, 108 + k * 8 + 0) + w0_0, ref gr, 108 + k * 8 + 0);
+                RnnSimd.Store(RnnSimd.Load256(ref gr, 108 + (k + 1) * 8 + 0) + w0_0_1, ref gr, 108 + (k + 1) * 8 + 0);
+                RnnSimd.Store(RnnSimd.Load256(ref gr, 108 + (k + 2) * 8 + 0) + w0_0_2, ref gr, 108 + (k + 2) * 8 + 0);
+                RnnSimd.Store(RnnSimd.Load256(ref gr, 108 + (k + 3) * 8 + 0) + w0_0_3, ref gr, 108 + (k + 3) * 8 + 0);
             }
         }
         // dx_t = dA_s K^T, one dot product per input feature
@@ -979,7 +1042,7 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
     // layer 1 backward with Vector128 (at most 4 lanes per value)
     private static void L1_SimpleRnn_BackwardVector128(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
     {
-        if (p.Length < 180 || g.Length < 180 || x.Length < 24 || ws.Length < 32 || dy.Length < 32 || dx.Length < 24 || scratch.Length < 40) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        if (p.Length < 180 || g.Length < 180 || x.Length < 24 || ws.Length < 32 || dy.Length < 32 || dx.Length < 24 || scratch.Length < 104) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
         ref float pr = ref RnnSimd.Ref(p);
         ref float gr = ref RnnSimd.Ref(g);
         ref float xr = ref RnnSimd.Ref(x);
@@ -988,8 +1051,14 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
         ref float dxr = ref RnnSimd.Ref(dx);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations), input side, [T, 8]
         ref float drr = ref dar; // every gate is fused: the recurrent side is the input side
-        ref float dhr = ref RnnSimd.At(ref dar, 32); // dLoss/dh_(s-1), carried to the earlier step
-        scratch.Slice(32, 8).Clear(); // every step's output is in dy
+        ref float dhr = ref RnnSimd.At(ref dar, 96); // dLoss/dh_(s-1), carried to the earlier step
+        ref float rtr = ref RnnSimd.At(ref dar, 32); // R^T, [8, 8]: row c is column c of R
+        for (int k = 0; k < 8; k++)
+        {
+            ref float row = ref RnnSimd.At(ref pr, 108 + k * 8);
+            for (int c = 0; c < 8; c++) RnnSimd.Store(RnnSimd.Load1(ref row, c), ref rtr, c * 8 + k);
+        }
+        scratch.Slice(96, 8).Clear(); // every step's output is in dy
 
         // backward through time, last step first
         for (int s = 3; s >= 0; s--)
@@ -1012,16 +1081,69 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
             RnnSimd.Store(da0_1, ref daSlot, 4);
             if (s > 0)
             {
-                // dLoss/dh_(s-1) = (element-wise part) + dA_recurrent R^T, one dot product per unit
-                RnnSimd.Store(RnnSimd.Splat128(0f), ref dhr, 0);
-                RnnSimd.Store(RnnSimd.Splat128(0f), ref dhr, 4);
-                for (int k = 0; k < 8; k++)
+                // dLoss/dh_(s-1) = (element-wise part) + dA_recurrent R^T: a row of R^T per column, broadcast from this step's dA
+                RnnVector128 dhPrev_0 = RnnSimd.Splat128(0f);
+                RnnVector128 dhPrev_1 = RnnSimd.Splat128(0f);
                 {
-                    ref float row = ref RnnSimd.At(ref pr, 108 + k * 8);
-                    RnnVector128 e128 = da0_0 * RnnSimd.Load128(ref row, 0);
-                    e128 = RnnSimd.MultiplyAdd(da0_1, RnnSimd.Load128(ref row, 4), e128);
-                    RnnSimd.Store(RnnSimd.Load1(ref dhr, k) + RnnSimd.Sum(e128), ref dhr, k);
+                    RnnVector128 dhPrev_0_1 = RnnSimd.Splat128(0f);
+                    RnnVector128 dhPrev_1_1 = RnnSimd.Splat128(0f);
+                    RnnVector128 dhPrev_0_2 = RnnSimd.Splat128(0f);
+                    RnnVector128 dhPrev_1_2 = RnnSimd.Splat128(0f);
+                    RnnVector128 dhPrev_0_3 = RnnSimd.Splat128(0f);
+                    RnnVector128 dhPrev_1_3 = RnnSimd.Splat128(0f);
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 0);
+                        RnnVector128 b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref daSlot, 0));
+                        dhPrev_0 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 0), dhPrev_0);
+                        dhPrev_1 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 4), dhPrev_1);
+                    }
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 8);
+                        RnnVector128 b128_1 = RnnSimd.Splat128(RnnSimd.Load1(ref daSlot, 1));
+                        dhPrev_0_1 = RnnSimd.MultiplyAdd(b128_1, RnnSimd.Load128(ref row, 0), dhPrev_0_1);
+                        dhPrev_1_1 = RnnSimd.MultiplyAdd(b128_1, RnnSimd.Load128(ref row, 4), dhPrev_1_1);
+                    }
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 16);
+                        RnnVector128 b128_2 = RnnSimd.Splat128(RnnSimd.Load1(ref daSlot, 2));
+                        dhPrev_0_2 = RnnSimd.MultiplyAdd(b128_2, RnnSimd.Load128(ref row, 0), dhPrev_0_2);
+                        dhPrev_1_2 = RnnSimd.MultiplyAdd(b128_2, RnnSimd.Load128(ref row, 4), dhPrev_1_2);
+                    }
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 24);
+                        RnnVector128 b128_3 = RnnSimd.Splat128(RnnSimd.Load1(ref daSlot, 3));
+                        dhPrev_0_3 = RnnSimd.MultiplyAdd(b128_3, RnnSimd.Load128(ref row, 0), dhPrev_0_3);
+                        dhPrev_1_3 = RnnSimd.MultiplyAdd(b128_3, RnnSimd.Load128(ref row, 4), dhPrev_1_3);
+                    }
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 32);
+                        RnnVector128 b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref daSlot, 4));
+                        dhPrev_0 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 0), dhPrev_0);
+                        dhPrev_1 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 4), dhPrev_1);
+                    }
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 40);
+                        RnnVector128 b128_1 = RnnSimd.Splat128(RnnSimd.Load1(ref daSlot, 5));
+                        dhPrev_0_1 = RnnSimd.MultiplyAdd(b128_1, RnnSimd.Load128(ref row, 0), dhPrev_0_1);
+                        dhPrev_1_1 = RnnSimd.MultiplyAdd(b128_1, RnnSimd.Load128(ref row, 4), dhPrev_1_1);
+                    }
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 48);
+                        RnnVector128 b128_2 = RnnSimd.Splat128(RnnSimd.Load1(ref daSlot, 6));
+                        dhPrev_0_2 = RnnSimd.MultiplyAdd(b128_2, RnnSimd.Load128(ref row, 0), dhPrev_0_2);
+                        dhPrev_1_2 = RnnSimd.MultiplyAdd(b128_2, RnnSimd.Load128(ref row, 4), dhPrev_1_2);
+                    }
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 56);
+                        RnnVector128 b128_3 = RnnSimd.Splat128(RnnSimd.Load1(ref daSlot, 7));
+                        dhPrev_0_3 = RnnSimd.MultiplyAdd(b128_3, RnnSimd.Load128(ref row, 0), dhPrev_0_3);
+                        dhPrev_1_3 = RnnSimd.MultiplyAdd(b128_3, RnnSimd.Load128(ref row, 4), dhPrev_1_3);
+                    }
+                    dhPrev_0 = dhPrev_0 + dhPrev_0_1 + dhPrev_0_2 + dhPrev_0_3;
+                    dhPrev_1 = dhPrev_1 + dhPrev_1_1 + dhPrev_1_2 + dhPrev_1_3;
                 }
+                RnnSimd.Store(dhPrev_0, ref dhr, 0);
+                RnnSimd.Store(dhPrev_1, ref dhr, 4);
             }
         }
 
@@ -1038,38 +1160,66 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
             RnnSimd.Store(RnnSimd.Load128(ref gr, 172 + 0) + w0_0, ref gr, 172 + 0);
             RnnSimd.Store(RnnSimd.Load128(ref gr, 172 + 4) + w0_1, ref gr, 172 + 4);
         }
-        for (int i = 0; i < 6; i++)
+        for (int i = 0; i < 6; i += 2)
         {
-            // dK[i, :] += sum_s x_t[i] dA_s
+            // dK[i..i+1, :] += sum_s x_t[i..] dA_s
             {
                 RnnVector128 w0_0 = RnnSimd.Splat128(0f);
                 RnnVector128 w0_1 = RnnSimd.Splat128(0f);
+                RnnVector128 w0_0_1 = RnnSimd.Splat128(0f);
+                RnnVector128 w0_1_1 = RnnSimd.Splat128(0f);
                 for (int s = 0; s < 4; s++)
                 {
                     ref float at = ref RnnSimd.At(ref dar, s * 8);
-                    RnnVector128 v128 = RnnSimd.Splat128(RnnSimd.Load1(ref xr, s * 6 + i));
-                    w0_0 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 0), w0_0);
-                    w0_1 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 4), w0_1);
+                    RnnVector128 v128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref xr, s * 6 + i));
+                    w0_0 = RnnSimd.MultiplyAdd(v128_0, RnnSimd.Load128(ref at, 0), w0_0);
+                    w0_1 = RnnSimd.MultiplyAdd(v128_0, RnnSimd.Load128(ref at, 4), w0_1);
+                    RnnVector128 v128_1 = RnnSimd.Splat128(RnnSimd.Load1(ref xr, s * 6 + i + 1));
+                    w0_0_1 = RnnSimd.MultiplyAdd(v128_1, RnnSimd.Load128(ref at, 0), w0_0_1);
+                    w0_1_1 = RnnSimd.MultiplyAdd(v128_1, RnnSimd.Load128(ref at, 4), w0_1_1);
                 }
                 RnnSimd.Store(RnnSimd.Load128(ref gr, 60 + i * 8 + 0) + w0_0, ref gr, 60 + i * 8 + 0);
                 RnnSimd.Store(RnnSimd.Load128(ref gr, 60 + i * 8 + 4) + w0_1, ref gr, 60 + i * 8 + 4);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 60 + (i + 1) * 8 + 0) + w0_0_1, ref gr, 60 + (i + 1) * 8 + 0);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 60 + (i + 1) * 8 + 4) + w0_1_1, ref gr, 60 + (i + 1) * 8 + 4);
             }
         }
-        for (int k = 0; k < 8; k++)
+        for (int k = 0; k < 8; k += 4)
         {
-            // dR[k, :] += sum_(s>0) h_(s-1)[k] dA_recurrent_s
+            // dR[k..k+3, :] += sum_(s>0) h_(s-1)[k..] dA_recurrent_s
             {
                 RnnVector128 w0_0 = RnnSimd.Splat128(0f);
                 RnnVector128 w0_1 = RnnSimd.Splat128(0f);
+                RnnVector128 w0_0_1 = RnnSimd.Splat128(0f);
+                RnnVector128 w0_1_1 = RnnSimd.Splat128(0f);
+                RnnVector128 w0_0_2 = RnnSimd.Splat128(0f);
+                RnnVector128 w0_1_2 = RnnSimd.Splat128(0f);
+                RnnVector128 w0_0_3 = RnnSimd.Splat128(0f);
+                RnnVector128 w0_1_3 = RnnSimd.Splat128(0f);
                 for (int s = 1; s < 4; s++)
                 {
                     ref float at = ref RnnSimd.At(ref drr, s * 8);
-                    RnnVector128 v128 = RnnSimd.Splat128(RnnSimd.Load1(ref wr, 0 + (s - 1) * 8 + k));
-                    w0_0 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 0), w0_0);
-                    w0_1 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 4), w0_1);
+                    RnnVector128 v128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref wr, 0 + (s - 1) * 8 + k));
+                    w0_0 = RnnSimd.MultiplyAdd(v128_0, RnnSimd.Load128(ref at, 0), w0_0);
+                    w0_1 = RnnSimd.MultiplyAdd(v128_0, RnnSimd.Load128(ref at, 4), w0_1);
+                    RnnVector128 v128_1 = RnnSimd.Splat128(RnnSimd.Load1(ref wr, 0 + (s - 1) * 8 + k + 1));
+                    w0_0_1 = RnnSimd.MultiplyAdd(v128_1, RnnSimd.Load128(ref at, 0), w0_0_1);
+                    w0_1_1 = RnnSimd.MultiplyAdd(v128_1, RnnSimd.Load128(ref at, 4), w0_1_1);
+                    RnnVector128 v128_2 = RnnSimd.Splat128(RnnSimd.Load1(ref wr, 0 + (s - 1) * 8 + k + 2));
+                    w0_0_2 = RnnSimd.MultiplyAdd(v128_2, RnnSimd.Load128(ref at, 0), w0_0_2);
+                    w0_1_2 = RnnSimd.MultiplyAdd(v128_2, RnnSimd.Load128(ref at, 4), w0_1_2);
+                    RnnVector128 v128_3 = RnnSimd.Splat128(RnnSimd.Load1(ref wr, 0 + (s - 1) * 8 + k + 3));
+                    w0_0_3 = RnnSimd.MultiplyAdd(v128_3, RnnSimd.Load128(ref at, 0), w0_0_3);
+                    w0_1_3 = RnnSimd.MultiplyAdd(v128_3, RnnSimd.Load128(ref at, 4), w0_1_3);
                 }
                 RnnSimd.Store(RnnSimd.Load128(ref gr, 108 + k * 8 + 0) + w0_0, ref gr, 108 + k * 8 + 0);
                 RnnSimd.Store(RnnSimd.Load128(ref gr, 108 + k * 8 + 4) + w0_1, ref gr, 108 + k * 8 + 4);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 108 + (k + 1) * 8 + 0) + w0_0_1, ref gr, 108 + (k + 1) * 8 + 0);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 108 + (k + 1) * 8 + 4) + w0_1_1, ref gr, 108 + (k + 1) * 8 + 4);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 108 + (k + 2) * 8 + 0) + w0_0_2, ref gr, 108 + (k + 2) * 8 + 0);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 108 + (k + 2) * 8 + 4) + w0_1_2, ref gr, 108 + (k + 2) * 8 + 4);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 108 + (k + 3) * 8 + 0) + w0_0_3, ref gr, 108 + (k + 3) * 8 + 0);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 108 + (k + 3) * 8 + 4) + w0_1_3, ref gr, 108 + (k + 3) * 8 + 4);
             }
         }
         // dx_t = dA_s K^T, one dot product per input feature

@@ -43,7 +43,7 @@ partial class VectorResetBeforeModel : global::RnnGen.IBatchModel
     // between layers, and of backward scratch.
     private const int WorkspaceSize = 49;
     private const int DeltaSize = 4;
-    private const int ScratchSize = 76;
+    private const int ScratchSize = 124;
     private const int OutputOffset = 48;
     // Lane elements of backward scratch in the batched tier.
     private const int LaneScratchSize = 96;
@@ -559,7 +559,7 @@ partial class VectorResetBeforeModel : global::RnnGen.IBatchModel
     // layer 0 backward with Vector128 (at most 4 lanes per value)
     private static void L0_Gru_BackwardVector128(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
     {
-        if (p.Length < 84 || g.Length < 84 || x.Length < 6 || ws.Length < 48 || dy.Length < 4 || dx.Length < 6 || scratch.Length < 76) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        if (p.Length < 84 || g.Length < 84 || x.Length < 6 || ws.Length < 48 || dy.Length < 4 || dx.Length < 6 || scratch.Length < 124) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
         ref float pr = ref RnnSimd.Ref(p);
         ref float gr = ref RnnSimd.Ref(g);
         ref float xr = ref RnnSimd.Ref(x);
@@ -569,8 +569,14 @@ partial class VectorResetBeforeModel : global::RnnGen.IBatchModel
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations), input side, [T, 12]
         ref float drr = ref RnnSimd.At(ref dar, 36); // the same, recurrent side (a second product's gate holds dLoss/d(product)), [T, 12]
         ref float mr = ref RnnSimd.Ref(stackalloc float[4]); // the gradient of a second product's source
-        ref float dhr = ref RnnSimd.At(ref dar, 72); // dLoss/dh_(s-1), carried to the earlier step
-        dy.CopyTo(scratch.Slice(72, 4)); // only the last state is an output
+        ref float dhr = ref RnnSimd.At(ref dar, 120); // dLoss/dh_(s-1), carried to the earlier step
+        ref float rtr = ref RnnSimd.At(ref dar, 72); // R^T, [12, 4]: row c is column c of R
+        for (int k = 0; k < 4; k++)
+        {
+            ref float row = ref RnnSimd.At(ref pr, 24 + k * 12);
+            for (int c = 0; c < 12; c++) RnnSimd.Store(RnnSimd.Load1(ref row, c), ref rtr, c * 4 + k);
+        }
+        dy.CopyTo(scratch.Slice(120, 4)); // only the last state is an output
 
         // backward through time, last step first
         for (int s = 2; s >= 0; s--)
@@ -620,15 +626,55 @@ partial class VectorResetBeforeModel : global::RnnGen.IBatchModel
             RnnSimd.Store(dm2_0, ref drSlot, 8);
             if (s > 0)
             {
-                // dLoss/dh_(s-1) = (element-wise part) + dA_recurrent R^T, one dot product per unit
-                RnnSimd.Store(dh_0, ref dhr, 0);
-                for (int k = 0; k < 4; k++)
+                // dLoss/dh_(s-1) = (element-wise part) + dA_recurrent R^T: a row of R^T per column, broadcast from this step's dA
+                RnnVector128 dhPrev_0 = dh_0;
                 {
-                    ref float row = ref RnnSimd.At(ref pr, 24 + k * 12);
-                    RnnVector128 e128 = da0_0 * RnnSimd.Load128(ref row, 0);
-                    e128 = RnnSimd.MultiplyAdd(da1_0, RnnSimd.Load128(ref row, 4), e128);
-                    RnnSimd.Store(RnnSimd.Load1(ref dhr, k) + RnnSimd.Sum(e128), ref dhr, k);
+                    RnnVector128 dhPrev_0_1 = RnnSimd.Splat128(0f);
+                    RnnVector128 dhPrev_0_2 = RnnSimd.Splat128(0f);
+                    RnnVector128 dhPrev_0_3 = RnnSimd.Splat128(0f);
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 0);
+                        RnnVector128 b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref drSlot, 0));
+                        dhPrev_0 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 0), dhPrev_0);
+                    }
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 4);
+                        RnnVector128 b128_1 = RnnSimd.Splat128(RnnSimd.Load1(ref drSlot, 1));
+                        dhPrev_0_1 = RnnSimd.MultiplyAdd(b128_1, RnnSimd.Load128(ref row, 0), dhPrev_0_1);
+                    }
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 8);
+                        RnnVector128 b128_2 = RnnSimd.Splat128(RnnSimd.Load1(ref drSlot, 2));
+                        dhPrev_0_2 = RnnSimd.MultiplyAdd(b128_2, RnnSimd.Load128(ref row, 0), dhPrev_0_2);
+                    }
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 12);
+                        RnnVector128 b128_3 = RnnSimd.Splat128(RnnSimd.Load1(ref drSlot, 3));
+                        dhPrev_0_3 = RnnSimd.MultiplyAdd(b128_3, RnnSimd.Load128(ref row, 0), dhPrev_0_3);
+                    }
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 16);
+                        RnnVector128 b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref drSlot, 4));
+                        dhPrev_0 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 0), dhPrev_0);
+                    }
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 20);
+                        RnnVector128 b128_1 = RnnSimd.Splat128(RnnSimd.Load1(ref drSlot, 5));
+                        dhPrev_0_1 = RnnSimd.MultiplyAdd(b128_1, RnnSimd.Load128(ref row, 0), dhPrev_0_1);
+                    }
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 24);
+                        RnnVector128 b128_2 = RnnSimd.Splat128(RnnSimd.Load1(ref drSlot, 6));
+                        dhPrev_0_2 = RnnSimd.MultiplyAdd(b128_2, RnnSimd.Load128(ref row, 0), dhPrev_0_2);
+                    }
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + 28);
+                        RnnVector128 b128_3 = RnnSimd.Splat128(RnnSimd.Load1(ref drSlot, 7));
+                        dhPrev_0_3 = RnnSimd.MultiplyAdd(b128_3, RnnSimd.Load128(ref row, 0), dhPrev_0_3);
+                    }
+                    dhPrev_0 = dhPrev_0 + dhPrev_0_1 + dhPrev_0_2 + dhPrev_0_3;
                 }
+                RnnSimd.Store(dhPrev_0, ref dhr, 0);
             }
         }
 
@@ -648,24 +694,34 @@ partial class VectorResetBeforeModel : global::RnnGen.IBatchModel
             RnnSimd.Store(RnnSimd.Load128(ref gr, 72 + 4) + w1_0, ref gr, 72 + 4);
             RnnSimd.Store(RnnSimd.Load128(ref gr, 72 + 8) + w2_0, ref gr, 72 + 8);
         }
-        for (int i = 0; i < 2; i++)
+        for (int i = 0; i < 2; i += 2)
         {
-            // dK[i, :] += sum_s x_t[i] dA_s
+            // dK[i..i+1, :] += sum_s x_t[i..] dA_s
             {
                 RnnVector128 w0_0 = RnnSimd.Splat128(0f);
                 RnnVector128 w1_0 = RnnSimd.Splat128(0f);
                 RnnVector128 w2_0 = RnnSimd.Splat128(0f);
+                RnnVector128 w0_0_1 = RnnSimd.Splat128(0f);
+                RnnVector128 w1_0_1 = RnnSimd.Splat128(0f);
+                RnnVector128 w2_0_1 = RnnSimd.Splat128(0f);
                 for (int s = 0; s < 3; s++)
                 {
                     ref float at = ref RnnSimd.At(ref dar, s * 12);
-                    RnnVector128 v128 = RnnSimd.Splat128(RnnSimd.Load1(ref xr, s * 2 + i));
-                    w0_0 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 0), w0_0);
-                    w1_0 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 4), w1_0);
-                    w2_0 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 8), w2_0);
+                    RnnVector128 v128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref xr, s * 2 + i));
+                    w0_0 = RnnSimd.MultiplyAdd(v128_0, RnnSimd.Load128(ref at, 0), w0_0);
+                    w1_0 = RnnSimd.MultiplyAdd(v128_0, RnnSimd.Load128(ref at, 4), w1_0);
+                    w2_0 = RnnSimd.MultiplyAdd(v128_0, RnnSimd.Load128(ref at, 8), w2_0);
+                    RnnVector128 v128_1 = RnnSimd.Splat128(RnnSimd.Load1(ref xr, s * 2 + i + 1));
+                    w0_0_1 = RnnSimd.MultiplyAdd(v128_1, RnnSimd.Load128(ref at, 0), w0_0_1);
+                    w1_0_1 = RnnSimd.MultiplyAdd(v128_1, RnnSimd.Load128(ref at, 4), w1_0_1);
+                    w2_0_1 = RnnSimd.MultiplyAdd(v128_1, RnnSimd.Load128(ref at, 8), w2_0_1);
                 }
                 RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + i * 12 + 0) + w0_0, ref gr, 0 + i * 12 + 0);
                 RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + i * 12 + 4) + w1_0, ref gr, 0 + i * 12 + 4);
                 RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + i * 12 + 8) + w2_0, ref gr, 0 + i * 12 + 8);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + (i + 1) * 12 + 0) + w0_0_1, ref gr, 0 + (i + 1) * 12 + 0);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + (i + 1) * 12 + 4) + w1_0_1, ref gr, 0 + (i + 1) * 12 + 4);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + (i + 1) * 12 + 8) + w2_0_1, ref gr, 0 + (i + 1) * 12 + 8);
             }
         }
         for (int k = 0; k < 4; k++)

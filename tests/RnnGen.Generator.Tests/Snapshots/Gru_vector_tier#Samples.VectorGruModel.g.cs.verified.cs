@@ -43,7 +43,7 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
     // between layers, and of backward scratch.
     private const int WorkspaceSize = 301;
     private const int DeltaSize = 12;
-    private const int ScratchSize = 372;
+    private const int ScratchSize = 804;
     private const int OutputOffset = 300;
     // Lane elements of backward scratch in the batched tier.
     private const int LaneScratchSize = 372;
@@ -711,7 +711,7 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
     // layer 0 backward with Vector256 (at most 8 lanes per value)
     private static void L0_Gru_BackwardVector256(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
     {
-        if (p.Length < 576 || g.Length < 576 || x.Length < 10 || ws.Length < 300 || dy.Length < 12 || dx.Length < 10 || scratch.Length < 372) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        if (p.Length < 576 || g.Length < 576 || x.Length < 10 || ws.Length < 300 || dy.Length < 12 || dx.Length < 10 || scratch.Length < 804) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
         ref float pr = ref RnnSimd.Ref(p);
         ref float gr = ref RnnSimd.Ref(g);
         ref float xr = ref RnnSimd.Ref(x);
@@ -720,8 +720,14 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
         ref float dxr = ref RnnSimd.Ref(dx);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations), input side, [T, 36]
         ref float drr = ref RnnSimd.At(ref dar, 180); // the same, recurrent side (split gates differ), [T, 36]
-        ref float dhr = ref RnnSimd.At(ref dar, 360); // dLoss/dh_(s-1), carried to the earlier step
-        dy.CopyTo(scratch.Slice(360, 12)); // only the last state is an output
+        ref float dhr = ref RnnSimd.At(ref dar, 792); // dLoss/dh_(s-1), carried to the earlier step
+        ref float rtr = ref RnnSimd.At(ref dar, 360); // R^T, [36, 12]: row c is column c of R
+        for (int k = 0; k < 12; k++)
+        {
+            ref float row = ref RnnSimd.At(ref pr, 72 + k * 36);
+            for (int c = 0; c < 36; c++) RnnSimd.Store(RnnSimd.Load1(ref row, c), ref rtr, c * 12 + k);
+        }
+        dy.CopyTo(scratch.Slice(792, 12)); // only the last state is an output
 
         // backward through time, last step first
         for (int s = 4; s >= 0; s--)
@@ -790,20 +796,41 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
             RnnSimd.Store(dr2_1, ref drSlot, 32);
             if (s > 0)
             {
-                // dLoss/dh_(s-1) = (element-wise part) + dA_recurrent R^T, one dot product per unit
-                RnnSimd.Store(dh_0, ref dhr, 0);
-                RnnSimd.Store(dh_1, ref dhr, 8);
-                for (int k = 0; k < 12; k++)
+                // dLoss/dh_(s-1) = (element-wise part) + dA_recurrent R^T: a row of R^T per column, broadcast from this step's dA
+                RnnVector256 dhPrev_0 = dh_0;
+                RnnVector128 dhPrev_1 = dh_1;
                 {
-                    ref float row = ref RnnSimd.At(ref pr, 72 + k * 36);
-                    RnnVector256 e256 = da0_0 * RnnSimd.Load256(ref row, 0);
-                    e256 = RnnSimd.MultiplyAdd(da1_0, RnnSimd.Load256(ref row, 12), e256);
-                    e256 = RnnSimd.MultiplyAdd(dr2_0, RnnSimd.Load256(ref row, 24), e256);
-                    RnnVector128 e128 = da0_1 * RnnSimd.Load128(ref row, 8);
-                    e128 = RnnSimd.MultiplyAdd(da1_1, RnnSimd.Load128(ref row, 20), e128);
-                    e128 = RnnSimd.MultiplyAdd(dr2_1, RnnSimd.Load128(ref row, 32), e128);
-                    RnnSimd.Store(RnnSimd.Load1(ref dhr, k) + RnnSimd.Sum(e256) + RnnSimd.Sum(e128), ref dhr, k);
+                    RnnVector256 dhPrev_0_1 = RnnSimd.Splat256(0f);
+                    RnnVector128 dhPrev_1_1 = RnnSimd.Splat128(0f);
+                    RnnVector256 dhPrev_0_2 = RnnSimd.Splat256(0f);
+                    RnnVector128 dhPrev_1_2 = RnnSimd.Splat128(0f);
+                    RnnVector256 dhPrev_0_3 = RnnSimd.Splat256(0f);
+                    RnnVector128 dhPrev_1_3 = RnnSimd.Splat128(0f);
+                    for (int k = 0; k < 36; k += 4)
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + k * 12);
+                        RnnVector256 b256_0 = RnnSimd.Splat256(RnnSimd.Load1(ref drSlot, k));
+                        RnnVector128 b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref drSlot, k));
+                        dhPrev_0 = RnnSimd.MultiplyAdd(b256_0, RnnSimd.Load256(ref row, 0), dhPrev_0);
+                        dhPrev_1 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 8), dhPrev_1);
+                        RnnVector256 b256_1 = RnnSimd.Splat256(RnnSimd.Load1(ref drSlot, k + 1));
+                        RnnVector128 b128_1 = RnnSimd.Splat128(RnnSimd.Load1(ref drSlot, k + 1));
+                        dhPrev_0_1 = RnnSimd.MultiplyAdd(b256_1, RnnSimd.Load256(ref row, 12), dhPrev_0_1);
+                        dhPrev_1_1 = RnnSimd.MultiplyAdd(b128_1, RnnSimd.Load128(ref row, 20), dhPrev_1_1);
+                        RnnVector256 b256_2 = RnnSimd.Splat256(RnnSimd.Load1(ref drSlot, k + 2));
+                        RnnVector128 b128_2 = RnnSimd.Splat128(RnnSimd.Load1(ref drSlot, k + 2));
+                        dhPrev_0_2 = RnnSimd.MultiplyAdd(b256_2, RnnSimd.Load256(ref row, 24), dhPrev_0_2);
+                        dhPrev_1_2 = RnnSimd.MultiplyAdd(b128_2, RnnSimd.Load128(ref row, 32), dhPrev_1_2);
+                        RnnVector256 b256_3 = RnnSimd.Splat256(RnnSimd.Load1(ref drSlot, k + 3));
+                        RnnVector128 b128_3 = RnnSimd.Splat128(RnnSimd.Load1(ref drSlot, k + 3));
+                        dhPrev_0_3 = RnnSimd.MultiplyAdd(b256_3, RnnSimd.Load256(ref row, 36), dhPrev_0_3);
+                        dhPrev_1_3 = RnnSimd.MultiplyAdd(b128_3, RnnSimd.Load128(ref row, 44), dhPrev_1_3);
+                    }
+                    dhPrev_0 = dhPrev_0 + dhPrev_0_1 + dhPrev_0_2 + dhPrev_0_3;
+                    dhPrev_1 = dhPrev_1 + dhPrev_1_1 + dhPrev_1_2 + dhPrev_1_3;
                 }
+                RnnSimd.Store(dhPrev_0, ref dhr, 0);
+                RnnSimd.Store(dhPrev_1, ref dhr, 8);
             }
         }
 
@@ -857,9 +884,9 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
             RnnSimd.Store(RnnSimd.Load256(ref gr, 540 + 24) + w2_0, ref gr, 540 + 24);
             RnnSimd.Store(RnnSimd.Load128(ref gr, 540 + 32) + w2_1, ref gr, 540 + 32);
         }
-        for (int i = 0; i < 2; i++)
+        for (int i = 0; i < 2; i += 2)
         {
-            // dK[i, :] += sum_s x_t[i] dA_s
+            // dK[i..i+1, :] += sum_s x_t[i..] dA_s
             {
                 RnnVector256 w0_0 = RnnSimd.Splat256(0f);
                 RnnVector128 w0_1 = RnnSimd.Splat128(0f);
@@ -867,17 +894,31 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
                 RnnVector128 w1_1 = RnnSimd.Splat128(0f);
                 RnnVector256 w2_0 = RnnSimd.Splat256(0f);
                 RnnVector128 w2_1 = RnnSimd.Splat128(0f);
+                RnnVector256 w0_0_1 = RnnSimd.Splat256(0f);
+                RnnVector128 w0_1_1 = RnnSimd.Splat128(0f);
+                RnnVector256 w1_0_1 = RnnSimd.Splat256(0f);
+                RnnVector128 w1_1_1 = RnnSimd.Splat128(0f);
+                RnnVector256 w2_0_1 = RnnSimd.Splat256(0f);
+                RnnVector128 w2_1_1 = RnnSimd.Splat128(0f);
                 for (int s = 0; s < 5; s++)
                 {
                     ref float at = ref RnnSimd.At(ref dar, s * 36);
-                    RnnVector256 v256 = RnnSimd.Splat256(RnnSimd.Load1(ref xr, s * 2 + i));
-                    RnnVector128 v128 = RnnSimd.Splat128(RnnSimd.Load1(ref xr, s * 2 + i));
-                    w0_0 = RnnSimd.MultiplyAdd(v256, RnnSimd.Load256(ref at, 0), w0_0);
-                    w0_1 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 8), w0_1);
-                    w1_0 = RnnSimd.MultiplyAdd(v256, RnnSimd.Load256(ref at, 12), w1_0);
-                    w1_1 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 20), w1_1);
-                    w2_0 = RnnSimd.MultiplyAdd(v256, RnnSimd.Load256(ref at, 24), w2_0);
-                    w2_1 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 32), w2_1);
+                    RnnVector256 v256_0 = RnnSimd.Splat256(RnnSimd.Load1(ref xr, s * 2 + i));
+                    RnnVector128 v128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref xr, s * 2 + i));
+                    w0_0 = RnnSimd.MultiplyAdd(v256_0, RnnSimd.Load256(ref at, 0), w0_0);
+                    w0_1 = RnnSimd.MultiplyAdd(v128_0, RnnSimd.Load128(ref at, 8), w0_1);
+                    w1_0 = RnnSimd.MultiplyAdd(v256_0, RnnSimd.Load256(ref at, 12), w1_0);
+                    w1_1 = RnnSimd.MultiplyAdd(v128_0, RnnSimd.Load128(ref at, 20), w1_1);
+                    w2_0 = RnnSimd.MultiplyAdd(v256_0, RnnSimd.Load256(ref at, 24), w2_0);
+                    w2_1 = RnnSimd.MultiplyAdd(v128_0, RnnSimd.Load128(ref at, 32), w2_1);
+                    RnnVector256 v256_1 = RnnSimd.Splat256(RnnSimd.Load1(ref xr, s * 2 + i + 1));
+                    RnnVector128 v128_1 = RnnSimd.Splat128(RnnSimd.Load1(ref xr, s * 2 + i + 1));
+                    w0_0_1 = RnnSimd.MultiplyAdd(v256_1, RnnSimd.Load256(ref at, 0), w0_0_1);
+                    w0_1_1 = RnnSimd.MultiplyAdd(v128_1, RnnSimd.Load128(ref at, 8), w0_1_1);
+                    w1_0_1 = RnnSimd.MultiplyAdd(v256_1, RnnSimd.Load256(ref at, 12), w1_0_1);
+                    w1_1_1 = RnnSimd.MultiplyAdd(v128_1, RnnSimd.Load128(ref at, 20), w1_1_1);
+                    w2_0_1 = RnnSimd.MultiplyAdd(v256_1, RnnSimd.Load256(ref at, 24), w2_0_1);
+                    w2_1_1 = RnnSimd.MultiplyAdd(v128_1, RnnSimd.Load128(ref at, 32), w2_1_1);
                 }
                 RnnSimd.Store(RnnSimd.Load256(ref gr, 0 + i * 36 + 0) + w0_0, ref gr, 0 + i * 36 + 0);
                 RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + i * 36 + 8) + w0_1, ref gr, 0 + i * 36 + 8);
@@ -885,11 +926,17 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
                 RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + i * 36 + 20) + w1_1, ref gr, 0 + i * 36 + 20);
                 RnnSimd.Store(RnnSimd.Load256(ref gr, 0 + i * 36 + 24) + w2_0, ref gr, 0 + i * 36 + 24);
                 RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + i * 36 + 32) + w2_1, ref gr, 0 + i * 36 + 32);
+                RnnSimd.Store(RnnSimd.Load256(ref gr, 0 + (i + 1) * 36 + 0) + w0_0_1, ref gr, 0 + (i + 1) * 36 + 0);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + (i + 1) * 36 + 8) + w0_1_1, ref gr, 0 + (i + 1) * 36 + 8);
+                RnnSimd.Store(RnnSimd.Load256(ref gr, 0 + (i + 1) * 36 + 12) + w1_0_1, ref gr, 0 + (i + 1) * 36 + 12);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + (i + 1) * 36 + 20) + w1_1_1, ref gr, 0 + (i + 1) * 36 + 20);
+                RnnSimd.Store(RnnSimd.Load256(ref gr, 0 + (i + 1) * 36 + 24) + w2_0_1, ref gr, 0 + (i + 1) * 36 + 24);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 0 + (i + 1) * 36 + 32) + w2_1_1, ref gr, 0 + (i + 1) * 36 + 32);
             }
         }
-        for (int k = 0; k < 12; k++)
+        for (int k = 0; k < 12; k += 2)
         {
-            // dR[k, :] += sum_(s>0) h_(s-1)[k] dA_recurrent_s
+            // dR[k..k+1, :] += sum_(s>0) h_(s-1)[k..] dA_recurrent_s
             {
                 RnnVector256 w0_0 = RnnSimd.Splat256(0f);
                 RnnVector128 w0_1 = RnnSimd.Splat128(0f);
@@ -897,17 +944,31 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
                 RnnVector128 w1_1 = RnnSimd.Splat128(0f);
                 RnnVector256 w2_0 = RnnSimd.Splat256(0f);
                 RnnVector128 w2_1 = RnnSimd.Splat128(0f);
+                RnnVector256 w0_0_1 = RnnSimd.Splat256(0f);
+                RnnVector128 w0_1_1 = RnnSimd.Splat128(0f);
+                RnnVector256 w1_0_1 = RnnSimd.Splat256(0f);
+                RnnVector128 w1_1_1 = RnnSimd.Splat128(0f);
+                RnnVector256 w2_0_1 = RnnSimd.Splat256(0f);
+                RnnVector128 w2_1_1 = RnnSimd.Splat128(0f);
                 for (int s = 1; s < 5; s++)
                 {
                     ref float at = ref RnnSimd.At(ref drr, s * 36);
-                    RnnVector256 v256 = RnnSimd.Splat256(RnnSimd.Load1(ref wr, 240 + (s - 1) * 12 + k));
-                    RnnVector128 v128 = RnnSimd.Splat128(RnnSimd.Load1(ref wr, 240 + (s - 1) * 12 + k));
-                    w0_0 = RnnSimd.MultiplyAdd(v256, RnnSimd.Load256(ref at, 0), w0_0);
-                    w0_1 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 8), w0_1);
-                    w1_0 = RnnSimd.MultiplyAdd(v256, RnnSimd.Load256(ref at, 12), w1_0);
-                    w1_1 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 20), w1_1);
-                    w2_0 = RnnSimd.MultiplyAdd(v256, RnnSimd.Load256(ref at, 24), w2_0);
-                    w2_1 = RnnSimd.MultiplyAdd(v128, RnnSimd.Load128(ref at, 32), w2_1);
+                    RnnVector256 v256_0 = RnnSimd.Splat256(RnnSimd.Load1(ref wr, 240 + (s - 1) * 12 + k));
+                    RnnVector128 v128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref wr, 240 + (s - 1) * 12 + k));
+                    w0_0 = RnnSimd.MultiplyAdd(v256_0, RnnSimd.Load256(ref at, 0), w0_0);
+                    w0_1 = RnnSimd.MultiplyAdd(v128_0, RnnSimd.Load128(ref at, 8), w0_1);
+                    w1_0 = RnnSimd.MultiplyAdd(v256_0, RnnSimd.Load256(ref at, 12), w1_0);
+                    w1_1 = RnnSimd.MultiplyAdd(v128_0, RnnSimd.Load128(ref at, 20), w1_1);
+                    w2_0 = RnnSimd.MultiplyAdd(v256_0, RnnSimd.Load256(ref at, 24), w2_0);
+                    w2_1 = RnnSimd.MultiplyAdd(v128_0, RnnSimd.Load128(ref at, 32), w2_1);
+                    RnnVector256 v256_1 = RnnSimd.Splat256(RnnSimd.Load1(ref wr, 240 + (s - 1) * 12 + k + 1));
+                    RnnVector128 v128_1 = RnnSimd.Splat128(RnnSimd.Load1(ref wr, 240 + (s - 1) * 12 + k + 1));
+                    w0_0_1 = RnnSimd.MultiplyAdd(v256_1, RnnSimd.Load256(ref at, 0), w0_0_1);
+                    w0_1_1 = RnnSimd.MultiplyAdd(v128_1, RnnSimd.Load128(ref at, 8), w0_1_1);
+                    w1_0_1 = RnnSimd.MultiplyAdd(v256_1, RnnSimd.Load256(ref at, 12), w1_0_1);
+                    w1_1_1 = RnnSimd.MultiplyAdd(v128_1, RnnSimd.Load128(ref at, 20), w1_1_1);
+                    w2_0_1 = RnnSimd.MultiplyAdd(v256_1, RnnSimd.Load256(ref at, 24), w2_0_1);
+                    w2_1_1 = RnnSimd.MultiplyAdd(v128_1, RnnSimd.Load128(ref at, 32), w2_1_1);
                 }
                 RnnSimd.Store(RnnSimd.Load256(ref gr, 72 + k * 36 + 0) + w0_0, ref gr, 72 + k * 36 + 0);
                 RnnSimd.Store(RnnSimd.Load128(ref gr, 72 + k * 36 + 8) + w0_1, ref gr, 72 + k * 36 + 8);
@@ -915,6 +976,12 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
                 RnnSimd.Store(RnnSimd.Load128(ref gr, 72 + k * 36 + 20) + w1_1, ref gr, 72 + k * 36 + 20);
                 RnnSimd.Store(RnnSimd.Load256(ref gr, 72 + k * 36 + 24) + w2_0, ref gr, 72 + k * 36 + 24);
                 RnnSimd.Store(RnnSimd.Load128(ref gr, 72 + k * 36 + 32) + w2_1, ref gr, 72 + k * 36 + 32);
+                RnnSimd.Store(RnnSimd.Load256(ref gr, 72 + (k + 1) * 36 + 0) + w0_0_1, ref gr, 72 + (k + 1) * 36 + 0);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 72 + (k + 1) * 36 + 8) + w0_1_1, ref gr, 72 + (k + 1) * 36 + 8);
+                RnnSimd.Store(RnnSimd.Load256(ref gr, 72 + (k + 1) * 36 + 12) + w1_0_1, ref gr, 72 + (k + 1) * 36 + 12);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 72 + (k + 1) * 36 + 20) + w1_1_1, ref gr, 72 + (k + 1) * 36 + 20);
+                RnnSimd.Store(RnnSimd.Load256(ref gr, 72 + (k + 1) * 36 + 24) + w2_0_1, ref gr, 72 + (k + 1) * 36 + 24);
+                RnnSimd.Store(RnnSimd.Load128(ref gr, 72 + (k + 1) * 36 + 32) + w2_1_1, ref gr, 72 + (k + 1) * 36 + 32);
             }
         }
         // dx_t = dA_s K^T, one dot product per input feature
@@ -944,7 +1011,7 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
     // layer 0 backward with Vector128 (at most 4 lanes per value)
     private static void L0_Gru_BackwardVector128(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
     {
-        if (p.Length < 576 || g.Length < 576 || x.Length < 10 || ws.Length < 300 || dy.Length < 12 || dx.Length < 10 || scratch.Length < 372) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        if (p.Length < 576 || g.Length < 576 || x.Length < 10 || ws.Length < 300 || dy.Length < 12 || dx.Length < 10 || scratch.Length < 804) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
         ref float pr = ref RnnSimd.Ref(p);
         ref float gr = ref RnnSimd.Ref(g);
         ref float xr = ref RnnSimd.Ref(x);
@@ -953,8 +1020,14 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
         ref float dxr = ref RnnSimd.Ref(dx);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations), input side, [T, 36]
         ref float drr = ref RnnSimd.At(ref dar, 180); // the same, recurrent side (split gates differ), [T, 36]
-        ref float dhr = ref RnnSimd.At(ref dar, 360); // dLoss/dh_(s-1), carried to the earlier step
-        dy.CopyTo(scratch.Slice(360, 12)); // only the last state is an output
+        ref float dhr = ref RnnSimd.At(ref dar, 792); // dLoss/dh_(s-1), carried to the earlier step
+        ref float rtr = ref RnnSimd.At(ref dar, 360); // R^T, [36, 12]: row c is column c of R
+        for (int k = 0; k < 12; k++)
+        {
+            ref float row = ref RnnSimd.At(ref pr, 72 + k * 36);
+            for (int c = 0; c < 36; c++) RnnSimd.Store(RnnSimd.Load1(ref row, c), ref rtr, c * 12 + k);
+        }
+        dy.CopyTo(scratch.Slice(792, 12)); // only the last state is an output
 
         // backward through time, last step first
         for (int s = 4; s >= 0; s--)
@@ -1048,24 +1121,40 @@ partial class VectorGruModel : global::RnnGen.IBatchModel
             RnnSimd.Store(dr2_2, ref drSlot, 32);
             if (s > 0)
             {
-                // dLoss/dh_(s-1) = (element-wise part) + dA_recurrent R^T, one dot product per unit
-                RnnSimd.Store(dh_0, ref dhr, 0);
-                RnnSimd.Store(dh_1, ref dhr, 4);
-                RnnSimd.Store(dh_2, ref dhr, 8);
-                for (int k = 0; k < 12; k++)
+                // dLoss/dh_(s-1) = (element-wise part) + dA_recurrent R^T: a row of R^T per column, broadcast from this step's dA
+                RnnVector128 dhPrev_0 = dh_0;
+                RnnVector128 dhPrev_1 = dh_1;
+                RnnVector128 dhPrev_2 = dh_2;
                 {
-                    ref float row = ref RnnSimd.At(ref pr, 72 + k * 36);
-                    RnnVector128 e128 = da0_0 * RnnSimd.Load128(ref row, 0);
-                    e128 = RnnSimd.MultiplyAdd(da0_1, RnnSimd.Load128(ref row, 4), e128);
-                    e128 = RnnSimd.MultiplyAdd(da0_2, RnnSimd.Load128(ref row, 8), e128);
-                    e128 = RnnSimd.MultiplyAdd(da1_0, RnnSimd.Load128(ref row, 12), e128);
-                    e128 = RnnSimd.MultiplyAdd(da1_1, RnnSimd.Load128(ref row, 16), e128);
-                    e128 = RnnSimd.MultiplyAdd(da1_2, RnnSimd.Load128(ref row, 20), e128);
-                    e128 = RnnSimd.MultiplyAdd(dr2_0, RnnSimd.Load128(ref row, 24), e128);
-                    e128 = RnnSimd.MultiplyAdd(dr2_1, RnnSimd.Load128(ref row, 28), e128);
-                    e128 = RnnSimd.MultiplyAdd(dr2_2, RnnSimd.Load128(ref row, 32), e128);
-                    RnnSimd.Store(RnnSimd.Load1(ref dhr, k) + RnnSimd.Sum(e128), ref dhr, k);
+                    RnnVector128 dhPrev_0_1 = RnnSimd.Splat128(0f);
+                    RnnVector128 dhPrev_1_1 = RnnSimd.Splat128(0f);
+                    RnnVector128 dhPrev_2_1 = RnnSimd.Splat128(0f);
+                    RnnVector128 dhPrev_0_2 = RnnSimd.Splat128(0f);
+                    RnnVector128 dhPrev_1_2 = RnnSimd.Splat128(0f);
+                    RnnVector128 dhPrev_2_2 = RnnSimd.Splat128(0f);
+                    for (int k = 0; k < 36; k += 3)
+                    {
+                        ref float row = ref RnnSimd.At(ref rtr, 0 + k * 12);
+                        RnnVector128 b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref drSlot, k));
+                        dhPrev_0 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 0), dhPrev_0);
+                        dhPrev_1 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 4), dhPrev_1);
+                        dhPrev_2 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 8), dhPrev_2);
+                        RnnVector128 b128_1 = RnnSimd.Splat128(RnnSimd.Load1(ref drSlot, k + 1));
+                        dhPrev_0_1 = RnnSimd.MultiplyAdd(b128_1, RnnSimd.Load128(ref row, 12), dhPrev_0_1);
+                        dhPrev_1_1 = RnnSimd.MultiplyAdd(b128_1, RnnSimd.Load128(ref row, 16), dhPrev_1_1);
+                        dhPrev_2_1 = RnnSimd.MultiplyAdd(b128_1, RnnSimd.Load128(ref row, 20), dhPrev_2_1);
+                        RnnVector128 b128_2 = RnnSimd.Splat128(RnnSimd.Load1(ref drSlot, k + 2));
+                        dhPrev_0_2 = RnnSimd.MultiplyAdd(b128_2, RnnSimd.Load128(ref row, 24), dhPrev_0_2);
+                        dhPrev_1_2 = RnnSimd.MultiplyAdd(b128_2, RnnSimd.Load128(ref row, 28), dhPrev_1_2);
+                        dhPrev_2_2 = RnnSimd.MultiplyAdd(b128_2, RnnSimd.Load128(ref row, 32), dhPrev_2_2);
+                    }
+                    dhPrev_0 = dhPrev_0 + dhPrev_0_1 + dhPrev_0_2;
+                    dhPrev_1 = dhPrev_1 + dhPrev_1_1 + dhPrev_1_2;
+                    dhPrev_2 = dhPrev_2 + dhPrev_2_1 + dhPrev_2_2;
                 }
+                RnnSimd.Store(dhPrev_0, ref dhr, 0);
+                RnnSimd.Store(dhPrev_1, ref dhr, 4);
+                RnnSimd.Store(dhPrev_2, ref dhr, 8);
             }
         }
 

@@ -193,10 +193,17 @@ internal sealed class VectorLowering
 
     /// <summary>
     /// Scratch floats of the vector backward: dA of every step (input side, and recurrent side when a gate is split or
-    /// fed by a second product), and the carried dh.
+    /// fed by a second product), R^T when there is more than one step, and the carried dh.
     /// </summary>
     public static int BackwardScratch(CellProgram cell) =>
-        cell.Layer.Timesteps * cell.Columns * (TwoSided(cell) ? 2 : 1) + cell.Units;
+        cell.Layer.Timesteps * cell.Columns * (TwoSided(cell) ? 2 : 1) + TransposeLength(cell) + cell.Units;
+
+    /// <summary>
+    /// Floats of the transposed recurrent kernel, [Columns, Units]: dh_(s-1) = dA R^T then reads R^T a row per column, so
+    /// it is broadcast multiply-adds like the forward h R, rather than one dot product and horizontal sum per unit. One
+    /// step has no such product.
+    /// </summary>
+    private static int TransposeLength(CellProgram cell) => cell.Layer.Timesteps > 1 ? cell.Columns * cell.Units : 0;
 
     /// <summary>
     /// The variant's backward pass through time. Per step, last to first: the forward values come back from the cache,
@@ -224,6 +231,17 @@ internal sealed class VectorLowering
         if (HasProduct) w.WriteLine($"ref float mr = ref {S}.Ref(stackalloc float[{U}]); // the gradient of a second product's source");
         int dhOffset = BackwardScratch(_cell) - U;
         w.WriteLine($"ref float dhr = ref {S}.At(ref dar, {dhOffset}); // dLoss/dh_(s-1), carried to the earlier step");
+        int rtOffset = dhOffset - TransposeLength(_cell);
+        if (t > 1)
+        {
+            w.WriteLine($"ref float rtr = ref {S}.At(ref dar, {rtOffset}); // R^T, [{cols}, {U}]: row c is column c of R");
+            using (w.Block($"for (int k = 0; k < {U}; k++)"))
+            {
+                w.WriteLine($"ref float row = ref {S}.At(ref pr, {Layer.RecurrentOffset} + k * {cols});");
+                w.WriteLine($"for (int c = 0; c < {cols}; c++) {S}.Store({S}.Load1(ref row, c), ref rtr, c * {U} + k);");
+            }
+        }
+
         w.WriteLine(Layer.Spec.ReturnSequences
             ? $"scratch.Slice({dhOffset}, {U}).Clear(); // every step's output is in dy"
             : $"dy.CopyTo(scratch.Slice({dhOffset}, {U})); // only the last state is an output");
@@ -316,16 +334,25 @@ internal sealed class VectorLowering
                 w.WriteLine(string.Join(" ", Chunked().Select(c => $"carry{state}_{c.Chunk} = {Adjoint(declared, "d" + state, c.Chunk)};")));
             }
 
-            using (w.Block("if (s > 0)"))
+            // one step has no earlier step to pass dh to
+            if (t > 1) using (w.Block("if (s > 0)"))
             {
-                w.WriteLine("// dLoss/dh_(s-1) = (element-wise part) + dA_recurrent R^T, one dot product per unit");
-                foreach (var (o, c) in Chunked()) w.WriteLine($"{S}.Store({Adjoint(declared, "dh", c)}, ref dhr, {o});");
-                using (w.Block($"for (int k = 0; k < {U}; k++)"))
+                w.WriteLine("// dLoss/dh_(s-1) = (element-wise part) + dA_recurrent R^T: a row of R^T per column, broadcast from this step's dA");
+                var dhAcc = Chunked().Select(c => ($"dhPrev_{c.Chunk}", c.Offset, _chunks[c.Chunk].Width)).ToList();
+                foreach (var (o, c) in Chunked()) w.WriteLine($"{TypeOf(_chunks[c].Width)} dhPrev_{c} = {Adjoint(declared, "dh", c)};");
+                string slotRef = split ? "drSlot" : "daSlot";
+                // the gates whose recurrent side is a product with R, in runs of consecutive gates
+                for (int gate = 0; gate < _cell.Gates.Count;)
                 {
-                    w.WriteLine($"ref float row = ref {S}.At(ref pr, {Layer.RecurrentOffset} + k * {cols});");
-                    string sum = EmitDot(w, ColumnChunks(f => f != GateForm.InputOnly).Select(col => (RecurrentAdjoint(declared, col.Gate, col.Chunk), col.Column, col.Width)), "row");
-                    w.WriteLine($"{S}.Store({S}.Load1(ref dhr, k) + {sum}, ref dhr, k);");
+                    if (_cell.Gates[gate] == GateForm.InputOnly) { gate++; continue; }
+                    int first = gate;
+                    while (gate < _cell.Gates.Count && _cell.Gates[gate] != GateForm.InputOnly) gate++;
+                    string source = first == 0 ? slotRef : $"dAr{first}";
+                    if (first != 0) w.WriteLine($"ref float {source} = ref {S}.At(ref {slotRef}, {first * U});");
+                    EmitProduct(w, source, (gate - first) * U, $"{first * U * U}", U, dhAcc, matrix: "rtr");
                 }
+
+                foreach (var (name, o, _) in dhAcc) w.WriteLine($"{S}.Store({name}, ref dhr, {o});");
             }
         }
 
@@ -455,70 +482,104 @@ internal sealed class VectorLowering
         var columns = ColumnChunks(_ => true).ToList();
         CacheSlot output = _cell.OutputSlot;
 
-        void Sums(string comment, string gradientOffset, string source, string? rowValue, int firstStep) =>
-            SumsOver(columns, comment, gradientOffset, source, rowValue, firstStep);
+        void Sums(string comment, Func<string, string> gradientOffset, string source, Func<string, string>? rowValue, int firstStep, string rowVariable = "", int rows = 1) =>
+            SumsOver(columns, comment, gradientOffset, source, rowValue, firstStep, rowVariable, rows: rows);
 
-        void SumsOver(List<(int Gate, int Chunk, int Column, int Width)> blockColumns, string comment, string gradientOffset, string source, string? rowValue, int firstStep,
-            bool hoistRow = false)
+        void SumsOver(List<(int Gate, int Chunk, int Column, int Width)> blockColumns, string comment, Func<string, string> gradientOffset, string source,
+            Func<string, string>? rowValue, int firstStep, string rowVariable, bool hoistRow = false, int rows = 1)
         {
-            // g[gradientOffset + column] += sum_s rowValue(s) * source[s, column], in blocks of accumulators.
+            // g[gradientOffset(row) + column] += sum_s rowValue(row, s) * source[s, column], in blocks of accumulators; with
+            // few columns, `rows` consecutive rows share the loop over s (more independent multiply-add chains).
             w.WriteLine("// " + comment);
+            string Row(int j) => j == 0 ? rowVariable : $"{rowVariable} + {j}";
+            string Acc((int Gate, int Chunk, int Column, int Width) col, int j) => j == 0 ? $"w{col.Gate}_{col.Chunk}" : $"w{col.Gate}_{col.Chunk}_{j}";
             foreach (var block in Blocks(blockColumns))
             {
                 using (w.Block())
                 {
-                    foreach (var col in block) w.WriteLine($"{TypeOf(col.Width)} w{col.Gate}_{col.Chunk} = {Zero(col.Width)};");
+                    for (int j = 0; j < rows; j++)
+                    {
+                        foreach (var col in block) w.WriteLine($"{TypeOf(col.Width)} {Acc(col, j)} = {Zero(col.Width)};");
+                    }
+
                     using (w.Block($"for (int s = {firstStep}; s < {t}; s++)"))
                     {
                         w.WriteLine($"ref float at = ref {S}.At(ref {source}, s * {cols});");
-                        if (hoistRow) w.WriteLine($"float rv = {rowValue};");
-                        foreach (int width in block.Select(col => col.Width).Distinct())
+                        for (int j = 0; j < rows; j++)
                         {
-                            if (rowValue is not null) w.WriteLine($"{TypeOf(width)} v{Suffix(width)} = {Splat(width, hoistRow ? "rv" : rowValue)};");
-                        }
+                            string suffix = rows > 1 ? $"_{j}" : "";
+                            if (hoistRow) w.WriteLine($"float rv{suffix} = {rowValue!(Row(j))};");
+                            foreach (int width in block.Select(col => col.Width).Distinct())
+                            {
+                                if (rowValue is not null) w.WriteLine($"{TypeOf(width)} v{Suffix(width)}{suffix} = {Splat(width, hoistRow ? "rv" + suffix : rowValue(Row(j)))};");
+                            }
 
-                        foreach (var col in block)
-                        {
-                            string load = Load(col.Width, "at", col.Column.ToString());
-                            w.WriteLine(rowValue is null
-                                ? $"w{col.Gate}_{col.Chunk} = w{col.Gate}_{col.Chunk} + {load};"
-                                : $"w{col.Gate}_{col.Chunk} = {S}.MultiplyAdd(v{Suffix(col.Width)}, {load}, w{col.Gate}_{col.Chunk});");
+                            foreach (var col in block)
+                            {
+                                string load = Load(col.Width, "at", col.Column.ToString());
+                                w.WriteLine(rowValue is null
+                                    ? $"{Acc(col, j)} = {Acc(col, j)} + {load};"
+                                    : $"{Acc(col, j)} = {S}.MultiplyAdd(v{Suffix(col.Width)}{suffix}, {load}, {Acc(col, j)});");
+                            }
                         }
                     }
 
-                    foreach (var col in block)
+                    for (int j = 0; j < rows; j++)
                     {
-                        w.WriteLine($"{S}.Store({Load(col.Width, "gr", $"{gradientOffset} + {col.Column}")} + w{col.Gate}_{col.Chunk}, ref gr, {gradientOffset} + {col.Column});");
+                        foreach (var col in block)
+                        {
+                            string at = $"{gradientOffset(Row(j))} + {col.Column}";
+                            w.WriteLine($"{S}.Store({Load(col.Width, "gr", at)} + {Acc(col, j)}, ref gr, {at});");
+                        }
                     }
                 }
             }
         }
 
-        w.WriteLine();
-        if (_cell.InputBiasOffset >= 0) Sums("db += sum_s dA", _cell.InputBiasOffset.ToString(), "dar", null, 0);
-        if (_cell.RecurrentBiasOffset >= 0) Sums("db' (recurrent bias row) += sum_s dA_recurrent", _cell.RecurrentBiasOffset.ToString(), "drr", null, 0);
-        using (w.Block($"for (int i = 0; i < {In}; i++)"))
+        static string Paren(string row) => row.Contains(' ') ? $"({row})" : row;
+
+        // Rows per pass over the steps: enough accumulator chains to hide the multiply-add latency, within the registers.
+        int RowsPerPass(int count, int accumulators)
         {
-            Sums("dK[i, :] += sum_s x_t[i] dA_s", $"{Layer.KernelOffset} + i * {cols}", "dar", $"{S}.Load1(ref xr, {inputStep} * {In} + i)", 0);
+            foreach (int rows in new[] { 4, 2 })
+            {
+                if (count % rows == 0 && accumulators * rows <= 12 && accumulators < ChainsWanted) return rows;
+            }
+
+            return 1;
         }
 
-        using (w.Block($"for (int k = 0; k < {U}; k++)"))
+        w.WriteLine();
+        if (_cell.InputBiasOffset >= 0) Sums("db += sum_s dA", _ => _cell.InputBiasOffset.ToString(), "dar", null, 0);
+        if (_cell.RecurrentBiasOffset >= 0) Sums("db' (recurrent bias row) += sum_s dA_recurrent", _ => _cell.RecurrentBiasOffset.ToString(), "drr", null, 0);
+        int inputRows = RowsPerPass(In, columns.Count);
+        using (w.Block(inputRows == 1 ? $"for (int i = 0; i < {In}; i++)" : $"for (int i = 0; i < {In}; i += {inputRows})"))
         {
+            Sums(inputRows == 1 ? "dK[i, :] += sum_s x_t[i] dA_s" : $"dK[i..i+{inputRows - 1}, :] += sum_s x_t[i..] dA_s",
+                row => $"{Layer.KernelOffset} + {Paren(row)} * {cols}", "dar", row => $"{S}.Load1(ref xr, {inputStep} * {In} + {row})", 0, "i", inputRows);
+        }
+
+        var recurrentColumns = HasProduct ? ColumnChunks(f => f != GateForm.InputOnly).ToList() : columns;
+        int stateRows = HasProduct ? 1 : RowsPerPass(U, recurrentColumns.Count);
+        using (w.Block(stateRows == 1 ? $"for (int k = 0; k < {U}; k++)" : $"for (int k = 0; k < {U}; k += {stateRows})"))
+        {
+            Func<string, string> recurrentRow = row => $"{Layer.RecurrentOffset} + {Paren(row)} * {cols}";
+            Func<string, string> previousState = row => $"{S}.Load1(ref wr, {output.Offset} + (s - 1) * {output.Stride} + {row})";
             if (!HasProduct)
             {
-                Sums("dR[k, :] += sum_(s>0) h_(s-1)[k] dA_recurrent_s", $"{Layer.RecurrentOffset} + k * {cols}", "drr", $"{S}.Load1(ref wr, {output.Offset} + (s - 1) * {output.Stride} + k)", 1);
+                Sums(stateRows == 1 ? "dR[k, :] += sum_(s>0) h_(s-1)[k] dA_recurrent_s" : $"dR[k..k+{stateRows - 1}, :] += sum_(s>0) h_(s-1)[k..] dA_recurrent_s",
+                    recurrentRow, "drr", previousState, 1, "k", stateRows);
             }
             else
             {
                 // Gates fed by h_(s-1) R, then each second product's gate, fed by its source (recomputed from the cache).
-                SumsOver(ColumnChunks(f => f != GateForm.InputOnly).ToList(), "dR[k, gates fed by h] += sum_(s>0) h_(s-1)[k] dA_recurrent_s",
-                    $"{Layer.RecurrentOffset} + k * {cols}", "drr", $"{S}.Load1(ref wr, {output.Offset} + (s - 1) * {output.Stride} + k)", 1);
+                SumsOver(recurrentColumns, "dR[k, gates fed by h] += sum_(s>0) h_(s-1)[k] dA_recurrent_s", recurrentRow, "drr", previousState, 1, "k");
                 foreach (RecurrentProduct product in _cell.Statements.SelectMany(st => Find<RecurrentProduct>(st.Expression)))
                 {
                     CellExpr source = _cell.Statements.First(st => st.Name == product.Source).Expression;
                     SumsOver(ColumnChunks(f => f == GateForm.InputOnly).Where(c => c.Gate == product.Gate).ToList(),
                         $"dR[k, gate {product.Gate}] += sum_(s>0) {product.Source}_s[k] dm_s, {product.Source} = {Describe(source)} recomputed from the cache",
-                        $"{Layer.RecurrentOffset} + k * {cols}", "drr", CachedScalar(source, top: true), 1, hoistRow: true);
+                        recurrentRow, "drr", _ => CachedScalar(source, top: true), 1, "k", hoistRow: true);
                 }
             }
         }
@@ -538,6 +599,8 @@ internal sealed class VectorLowering
     }
 
     private bool HasProduct => _cell.Statements.Any(st => Contains<RecurrentProduct>(st.Expression));
+
+
 
     /// <summary>The accumulators <c>h R</c> adds into: fused gates' <c>a</c>, split gates' <c>r</c>.</summary>
     private List<(string Name, int Column, int Width)> RecurrentAccumulators() =>
@@ -639,8 +702,11 @@ internal sealed class VectorLowering
     private void EmitProduct(CodeWriter w, string source, int length, string weights, IReadOnlyList<(string Name, int Column, int Width)> acc) =>
         EmitProduct(w, source, length, weights, Columns, acc);
 
-    /// <summary>The same over a matrix of <paramref name="stride"/> columns (a Dense kernel).</summary>
-    internal static void EmitProduct(CodeWriter w, string source, int length, string weights, int stride, IReadOnlyList<(string Name, int Column, int Width)> acc)
+    /// <summary>
+    /// The same over a matrix of <paramref name="stride"/> columns (a Dense kernel), at <paramref name="matrix"/> (the
+    /// parameters, or a transposed copy in the scratch).
+    /// </summary>
+    internal static void EmitProduct(CodeWriter w, string source, int length, string weights, int stride, IReadOnlyList<(string Name, int Column, int Width)> acc, string matrix = "pr")
     {
         if (acc.Count == 0 || length == 0) return;
         int sets = Math.Max(1, Math.Min(Math.Min(4, length), (ChainsWanted + acc.Count - 1) / acc.Count));
@@ -673,7 +739,7 @@ internal sealed class VectorLowering
             {
                 using (w.Block())
                 {
-                    w.WriteLine($"ref float row = ref {S}.At(ref pr, {weights} + {k * stride});");
+                    w.WriteLine($"ref float row = ref {S}.At(ref {matrix}, {weights} + {k * stride});");
                     Row("row", k.ToString(), k % sets, inLoop: false);
                 }
             }
@@ -683,7 +749,7 @@ internal sealed class VectorLowering
             int full = length - length % sets;
             using (w.Block($"for (int k = 0; k < {full}; k += {sets})"))
             {
-                w.WriteLine($"ref float row = ref {S}.At(ref pr, {weights} + k * {stride});");
+                w.WriteLine($"ref float row = ref {S}.At(ref {matrix}, {weights} + k * {stride});");
                 for (int j = 0; j < sets; j++) Row("row", j == 0 ? "k" : $"k + {j}", j, inLoop: true);
             }
 
@@ -691,7 +757,7 @@ internal sealed class VectorLowering
             {
                 using (w.Block())
                 {
-                    w.WriteLine($"ref float row = ref {S}.At(ref pr, {weights} + {k * stride});");
+                    w.WriteLine($"ref float row = ref {S}.At(ref {matrix}, {weights} + {k * stride});");
                     Row("row", k.ToString(), 0, inLoop: false);
                 }
             }
