@@ -600,8 +600,6 @@ internal sealed class VectorLowering
 
     private bool HasProduct => _cell.Statements.Any(st => Contains<RecurrentProduct>(st.Expression));
 
-
-
     /// <summary>The accumulators <c>h R</c> adds into: fused gates' <c>a</c>, split gates' <c>r</c>.</summary>
     private List<(string Name, int Column, int Width)> RecurrentAccumulators() =>
         ColumnChunks(f => f != GateForm.InputOnly)
