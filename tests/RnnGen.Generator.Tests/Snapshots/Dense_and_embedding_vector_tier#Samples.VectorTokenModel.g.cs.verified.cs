@@ -45,7 +45,7 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
     // between layers, and of backward scratch.
     private const int WorkspaceSize = 76;
     private const int DeltaSize = 56;
-    private const int ScratchSize = 104;
+    private const int ScratchSize = 152;
     private const int OutputOffset = 56;
     // Lane elements of backward scratch in the batched tier.
     private const int LaneScratchSize = 40;
@@ -885,7 +885,7 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
     // layer 1 backward with Vector256 (at most 8 lanes per value)
     private static void L1_SimpleRnn_BackwardVector256(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
     {
-        if (p.Length < 180 || g.Length < 180 || x.Length < 24 || ws.Length < 32 || dy.Length < 32 || dx.Length < 24 || scratch.Length < 104) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        if (p.Length < 180 || g.Length < 180 || x.Length < 24 || ws.Length < 32 || dy.Length < 32 || dx.Length < 24 || scratch.Length < 152) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
         ref float pr = ref RnnSimd.Ref(p);
         ref float gr = ref RnnSimd.Ref(g);
         ref float xr = ref RnnSimd.Ref(x);
@@ -894,14 +894,14 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
         ref float dxr = ref RnnSimd.Ref(dx);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations), input side, [T, 8]
         ref float drr = ref dar; // every gate is fused: the recurrent side is the input side
-        ref float dhr = ref RnnSimd.At(ref dar, 96); // dLoss/dh_(s-1), carried to the earlier step
-        ref float rtr = ref RnnSimd.At(ref dar, 32); // R^T, [8, 8]: row c is column c of R
+        ref float dhr = ref RnnSimd.At(ref dar, 144); // dLoss/dh_(s-1), carried to the earlier step
+        ref float rtr = ref RnnSimd.At(ref dar, 80); // R^T, [8, 8]: row c is column c of R
         for (int k = 0; k < 8; k++)
         {
             ref float row = ref RnnSimd.At(ref pr, 108 + k * 8);
             for (int c = 0; c < 8; c++) RnnSimd.Store(RnnSimd.Load1(ref row, c), ref rtr, c * 8 + k);
         }
-        scratch.Slice(96, 8).Clear(); // every step's output is in dy
+        scratch.Slice(144, 8).Clear(); // every step's output is in dy
 
         // backward through time, last step first
         for (int s = 3; s >= 0; s--)
@@ -1025,24 +1025,75 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
                 RnnSimd.Store(RnnSimd.Load256(ref gr, 108 + (k + 3) * 8 + 0) + w0_0_3, ref gr, 108 + (k + 3) * 8 + 0);
             }
         }
-        // dx_t = dA_s K^T, one dot product per input feature
+        // dx_t = dA_s K^T over K^T, [8, 6] (row c is column c of K): a broadcast of dA_s[c] per column
+        ref float ktr = ref RnnSimd.At(ref dar, 32);
+        for (int i = 0; i < 6; i++)
+        {
+            ref float row = ref RnnSimd.At(ref pr, 60 + i * 8);
+            for (int c = 0; c < 8; c++) RnnSimd.Store(RnnSimd.Load1(ref row, c), ref ktr, c * 6 + i);
+        }
         for (int s = 0; s < 4; s++)
         {
             ref float at = ref RnnSimd.At(ref dar, s * 8);
-            RnnVector256 v0_0 = RnnSimd.Load256(ref at, 0);
-            for (int i = 0; i < 6; i++)
+            RnnVector128 dx_0 = RnnSimd.Splat128(0f);
+            float dx_1 = 0f;
+            float dx_2 = 0f;
             {
-                ref float row = ref RnnSimd.At(ref pr, 60 + i * 8);
-                RnnVector256 e256 = v0_0 * RnnSimd.Load256(ref row, 0);
-                RnnSimd.Store(RnnSimd.Sum(e256), ref dxr, s * 6 + i);
+                RnnVector128 dx_0_1 = RnnSimd.Splat128(0f);
+                float dx_1_1 = 0f;
+                float dx_2_1 = 0f;
+                RnnVector128 dx_0_2 = RnnSimd.Splat128(0f);
+                float dx_1_2 = 0f;
+                float dx_2_2 = 0f;
+                for (int k = 0; k < 6; k += 3)
+                {
+                    ref float row = ref RnnSimd.At(ref ktr, 0 + k * 6);
+                    RnnVector128 b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref at, k));
+                    float b1_0 = RnnSimd.Splat1(RnnSimd.Load1(ref at, k));
+                    dx_0 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 0), dx_0);
+                    dx_1 = RnnSimd.MultiplyAdd(b1_0, RnnSimd.Load1(ref row, 4), dx_1);
+                    dx_2 = RnnSimd.MultiplyAdd(b1_0, RnnSimd.Load1(ref row, 5), dx_2);
+                    RnnVector128 b128_1 = RnnSimd.Splat128(RnnSimd.Load1(ref at, k + 1));
+                    float b1_1 = RnnSimd.Splat1(RnnSimd.Load1(ref at, k + 1));
+                    dx_0_1 = RnnSimd.MultiplyAdd(b128_1, RnnSimd.Load128(ref row, 6), dx_0_1);
+                    dx_1_1 = RnnSimd.MultiplyAdd(b1_1, RnnSimd.Load1(ref row, 10), dx_1_1);
+                    dx_2_1 = RnnSimd.MultiplyAdd(b1_1, RnnSimd.Load1(ref row, 11), dx_2_1);
+                    RnnVector128 b128_2 = RnnSimd.Splat128(RnnSimd.Load1(ref at, k + 2));
+                    float b1_2 = RnnSimd.Splat1(RnnSimd.Load1(ref at, k + 2));
+                    dx_0_2 = RnnSimd.MultiplyAdd(b128_2, RnnSimd.Load128(ref row, 12), dx_0_2);
+                    dx_1_2 = RnnSimd.MultiplyAdd(b1_2, RnnSimd.Load1(ref row, 16), dx_1_2);
+                    dx_2_2 = RnnSimd.MultiplyAdd(b1_2, RnnSimd.Load1(ref row, 17), dx_2_2);
+                }
+                {
+                    ref float row = ref RnnSimd.At(ref ktr, 0 + 36);
+                    RnnVector128 b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref at, 6));
+                    float b1_0 = RnnSimd.Splat1(RnnSimd.Load1(ref at, 6));
+                    dx_0 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 0), dx_0);
+                    dx_1 = RnnSimd.MultiplyAdd(b1_0, RnnSimd.Load1(ref row, 4), dx_1);
+                    dx_2 = RnnSimd.MultiplyAdd(b1_0, RnnSimd.Load1(ref row, 5), dx_2);
+                }
+                {
+                    ref float row = ref RnnSimd.At(ref ktr, 0 + 42);
+                    RnnVector128 b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref at, 7));
+                    float b1_0 = RnnSimd.Splat1(RnnSimd.Load1(ref at, 7));
+                    dx_0 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 0), dx_0);
+                    dx_1 = RnnSimd.MultiplyAdd(b1_0, RnnSimd.Load1(ref row, 4), dx_1);
+                    dx_2 = RnnSimd.MultiplyAdd(b1_0, RnnSimd.Load1(ref row, 5), dx_2);
+                }
+                dx_0 = dx_0 + dx_0_1 + dx_0_2;
+                dx_1 = dx_1 + dx_1_1 + dx_1_2;
+                dx_2 = dx_2 + dx_2_1 + dx_2_2;
             }
+            RnnSimd.Store(dx_0, ref dxr, s * 6 + 0);
+            RnnSimd.Store(dx_1, ref dxr, s * 6 + 4);
+            RnnSimd.Store(dx_2, ref dxr, s * 6 + 5);
         }
     }
 
     // layer 1 backward with Vector128 (at most 4 lanes per value)
     private static void L1_SimpleRnn_BackwardVector128(global::System.ReadOnlySpan<float> p, global::System.Span<float> g, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> ws, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> scratch)
     {
-        if (p.Length < 180 || g.Length < 180 || x.Length < 24 || ws.Length < 32 || dy.Length < 32 || dx.Length < 24 || scratch.Length < 104) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
+        if (p.Length < 180 || g.Length < 180 || x.Length < 24 || ws.Length < 32 || dy.Length < 32 || dx.Length < 24 || scratch.Length < 152) global::RnnGen.CompilerServices.Guard.ThrowBadSlice();
         ref float pr = ref RnnSimd.Ref(p);
         ref float gr = ref RnnSimd.Ref(g);
         ref float xr = ref RnnSimd.Ref(x);
@@ -1051,14 +1102,14 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
         ref float dxr = ref RnnSimd.Ref(dx);
         ref float dar = ref RnnSimd.Ref(scratch); // dLoss/d(gate pre-activations), input side, [T, 8]
         ref float drr = ref dar; // every gate is fused: the recurrent side is the input side
-        ref float dhr = ref RnnSimd.At(ref dar, 96); // dLoss/dh_(s-1), carried to the earlier step
-        ref float rtr = ref RnnSimd.At(ref dar, 32); // R^T, [8, 8]: row c is column c of R
+        ref float dhr = ref RnnSimd.At(ref dar, 144); // dLoss/dh_(s-1), carried to the earlier step
+        ref float rtr = ref RnnSimd.At(ref dar, 80); // R^T, [8, 8]: row c is column c of R
         for (int k = 0; k < 8; k++)
         {
             ref float row = ref RnnSimd.At(ref pr, 108 + k * 8);
             for (int c = 0; c < 8; c++) RnnSimd.Store(RnnSimd.Load1(ref row, c), ref rtr, c * 8 + k);
         }
-        scratch.Slice(96, 8).Clear(); // every step's output is in dy
+        scratch.Slice(144, 8).Clear(); // every step's output is in dy
 
         // backward through time, last step first
         for (int s = 3; s >= 0; s--)
@@ -1222,19 +1273,68 @@ partial class VectorTokenModel : global::RnnGen.IBatchModel
                 RnnSimd.Store(RnnSimd.Load128(ref gr, 108 + (k + 3) * 8 + 4) + w0_1_3, ref gr, 108 + (k + 3) * 8 + 4);
             }
         }
-        // dx_t = dA_s K^T, one dot product per input feature
+        // dx_t = dA_s K^T over K^T, [8, 6] (row c is column c of K): a broadcast of dA_s[c] per column
+        ref float ktr = ref RnnSimd.At(ref dar, 32);
+        for (int i = 0; i < 6; i++)
+        {
+            ref float row = ref RnnSimd.At(ref pr, 60 + i * 8);
+            for (int c = 0; c < 8; c++) RnnSimd.Store(RnnSimd.Load1(ref row, c), ref ktr, c * 6 + i);
+        }
         for (int s = 0; s < 4; s++)
         {
             ref float at = ref RnnSimd.At(ref dar, s * 8);
-            RnnVector128 v0_0 = RnnSimd.Load128(ref at, 0);
-            RnnVector128 v0_1 = RnnSimd.Load128(ref at, 4);
-            for (int i = 0; i < 6; i++)
+            RnnVector128 dx_0 = RnnSimd.Splat128(0f);
+            float dx_1 = 0f;
+            float dx_2 = 0f;
             {
-                ref float row = ref RnnSimd.At(ref pr, 60 + i * 8);
-                RnnVector128 e128 = v0_0 * RnnSimd.Load128(ref row, 0);
-                e128 = RnnSimd.MultiplyAdd(v0_1, RnnSimd.Load128(ref row, 4), e128);
-                RnnSimd.Store(RnnSimd.Sum(e128), ref dxr, s * 6 + i);
+                RnnVector128 dx_0_1 = RnnSimd.Splat128(0f);
+                float dx_1_1 = 0f;
+                float dx_2_1 = 0f;
+                RnnVector128 dx_0_2 = RnnSimd.Splat128(0f);
+                float dx_1_2 = 0f;
+                float dx_2_2 = 0f;
+                for (int k = 0; k < 6; k += 3)
+                {
+                    ref float row = ref RnnSimd.At(ref ktr, 0 + k * 6);
+                    RnnVector128 b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref at, k));
+                    float b1_0 = RnnSimd.Splat1(RnnSimd.Load1(ref at, k));
+                    dx_0 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 0), dx_0);
+                    dx_1 = RnnSimd.MultiplyAdd(b1_0, RnnSimd.Load1(ref row, 4), dx_1);
+                    dx_2 = RnnSimd.MultiplyAdd(b1_0, RnnSimd.Load1(ref row, 5), dx_2);
+                    RnnVector128 b128_1 = RnnSimd.Splat128(RnnSimd.Load1(ref at, k + 1));
+                    float b1_1 = RnnSimd.Splat1(RnnSimd.Load1(ref at, k + 1));
+                    dx_0_1 = RnnSimd.MultiplyAdd(b128_1, RnnSimd.Load128(ref row, 6), dx_0_1);
+                    dx_1_1 = RnnSimd.MultiplyAdd(b1_1, RnnSimd.Load1(ref row, 10), dx_1_1);
+                    dx_2_1 = RnnSimd.MultiplyAdd(b1_1, RnnSimd.Load1(ref row, 11), dx_2_1);
+                    RnnVector128 b128_2 = RnnSimd.Splat128(RnnSimd.Load1(ref at, k + 2));
+                    float b1_2 = RnnSimd.Splat1(RnnSimd.Load1(ref at, k + 2));
+                    dx_0_2 = RnnSimd.MultiplyAdd(b128_2, RnnSimd.Load128(ref row, 12), dx_0_2);
+                    dx_1_2 = RnnSimd.MultiplyAdd(b1_2, RnnSimd.Load1(ref row, 16), dx_1_2);
+                    dx_2_2 = RnnSimd.MultiplyAdd(b1_2, RnnSimd.Load1(ref row, 17), dx_2_2);
+                }
+                {
+                    ref float row = ref RnnSimd.At(ref ktr, 0 + 36);
+                    RnnVector128 b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref at, 6));
+                    float b1_0 = RnnSimd.Splat1(RnnSimd.Load1(ref at, 6));
+                    dx_0 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 0), dx_0);
+                    dx_1 = RnnSimd.MultiplyAdd(b1_0, RnnSimd.Load1(ref row, 4), dx_1);
+                    dx_2 = RnnSimd.MultiplyAdd(b1_0, RnnSimd.Load1(ref row, 5), dx_2);
+                }
+                {
+                    ref float row = ref RnnSimd.At(ref ktr, 0 + 42);
+                    RnnVector128 b128_0 = RnnSimd.Splat128(RnnSimd.Load1(ref at, 7));
+                    float b1_0 = RnnSimd.Splat1(RnnSimd.Load1(ref at, 7));
+                    dx_0 = RnnSimd.MultiplyAdd(b128_0, RnnSimd.Load128(ref row, 0), dx_0);
+                    dx_1 = RnnSimd.MultiplyAdd(b1_0, RnnSimd.Load1(ref row, 4), dx_1);
+                    dx_2 = RnnSimd.MultiplyAdd(b1_0, RnnSimd.Load1(ref row, 5), dx_2);
+                }
+                dx_0 = dx_0 + dx_0_1 + dx_0_2;
+                dx_1 = dx_1 + dx_1_1 + dx_1_2;
+                dx_2 = dx_2 + dx_2_1 + dx_2_2;
             }
+            RnnSimd.Store(dx_0, ref dxr, s * 6 + 0);
+            RnnSimd.Store(dx_1, ref dxr, s * 6 + 4);
+            RnnSimd.Store(dx_2, ref dxr, s * 6 + 5);
         }
     }
 

@@ -35,10 +35,12 @@ internal sealed class VectorLowering
 
     private readonly CellProgram _cell;
     private readonly (int Offset, int Width)[] _chunks;
+    private readonly int _maxWidth;
 
     public VectorLowering(CellProgram cell, int maxWidth)
     {
         _cell = cell;
+        _maxWidth = maxWidth;
         _chunks = Chunks(cell.Units, maxWidth);
     }
 
@@ -196,7 +198,18 @@ internal sealed class VectorLowering
     /// fed by a second product), R^T when there is more than one step, and the carried dh.
     /// </summary>
     public static int BackwardScratch(CellProgram cell) =>
-        cell.Layer.Timesteps * cell.Columns * (TwoSided(cell) ? 2 : 1) + TransposeLength(cell) + cell.Units;
+        cell.Layer.Timesteps * cell.Columns * (TwoSided(cell) ? 2 : 1) + KernelTransposeLength(cell) + TransposeLength(cell) + cell.Units;
+
+    /// <summary>
+    /// Whether dx = dA K^T reads a transposed copy of K ([Columns, In], a broadcast multiply-add per column into the
+    /// chunks of dx) rather than one dot product and horizontal sum per input feature: when the columns are few
+    /// against what the dot products cost (2 Columns instructions against In (Columns / 16 + 20)), as for a SimpleRnn
+    /// over a handful of features, and dx fills at least one vector of 4.
+    /// </summary>
+    private static bool TransposedKernel(CellProgram cell) =>
+        cell.InputWidth is >= 4 and <= 16 && 2 * cell.Columns < cell.InputWidth * (cell.Columns / 16 + 20);
+
+    private static int KernelTransposeLength(CellProgram cell) => TransposedKernel(cell) ? cell.Columns * cell.InputWidth : 0;
 
     /// <summary>
     /// Floats of the transposed recurrent kernel, [Columns, Units]: dh_(s-1) = dA R^T then reads R^T a row per column, so
@@ -584,6 +597,30 @@ internal sealed class VectorLowering
             }
         }
 
+        if (TransposedKernel(_cell))
+        {
+            w.WriteLine($"// dx_t = dA_s K^T over K^T, [{cols}, {In}] (row c is column c of K): a broadcast of dA_s[c] per column");
+            int ktOffset = BackwardScratch(_cell) - U - TransposeLength(_cell) - KernelTransposeLength(_cell);
+            w.WriteLine($"ref float ktr = ref {S}.At(ref dar, {ktOffset});");
+            using (w.Block($"for (int i = 0; i < {In}; i++)"))
+            {
+                w.WriteLine($"ref float row = ref {S}.At(ref pr, {Layer.KernelOffset} + i * {cols});");
+                w.WriteLine($"for (int c = 0; c < {cols}; c++) {S}.Store({S}.Load1(ref row, c), ref ktr, c * {In} + i);");
+            }
+
+            var dxChunks = Chunks(In, _maxWidth);
+            var dxAcc = dxChunks.Select((c, i) => ($"dx_{i}", c.Offset, c.Width)).ToList();
+            using (w.Block($"for (int s = 0; s < {t}; s++)"))
+            {
+                w.WriteLine($"ref float at = ref {S}.At(ref dar, s * {cols});");
+                foreach (var (name, _, width) in dxAcc) w.WriteLine($"{TypeOf(width)} {name} = {Zero(width)};");
+                EmitProduct(w, "at", cols, "0", In, dxAcc, matrix: "ktr", unrollLimit: 0); // off the sequential path: a loop keeps the source small
+                foreach (var (name, offset, _) in dxAcc) w.WriteLine($"{S}.Store({name}, ref dxr, {inputStep} * {In} + {offset});");
+            }
+
+            return;
+        }
+
         w.WriteLine("// dx_t = dA_s K^T, one dot product per input feature");
         using (w.Block($"for (int s = 0; s < {t}; s++)"))
         {
@@ -702,9 +739,10 @@ internal sealed class VectorLowering
 
     /// <summary>
     /// The same over a matrix of <paramref name="stride"/> columns (a Dense kernel), at <paramref name="matrix"/> (the
-    /// parameters, or a transposed copy in the scratch).
+    /// parameters, or a transposed copy in the scratch), unrolled up to <paramref name="unrollLimit"/> multiply-adds.
     /// </summary>
-    internal static void EmitProduct(CodeWriter w, string source, int length, string weights, int stride, IReadOnlyList<(string Name, int Column, int Width)> acc, string matrix = "pr")
+    internal static void EmitProduct(CodeWriter w, string source, int length, string weights, int stride, IReadOnlyList<(string Name, int Column, int Width)> acc, string matrix = "pr",
+        int unrollLimit = UnrollLimit)
     {
         if (acc.Count == 0 || length == 0) return;
         int sets = Math.Max(1, Math.Min(Math.Min(4, length), (ChainsWanted + acc.Count - 1) / acc.Count));
@@ -731,7 +769,7 @@ internal sealed class VectorLowering
             }
         }
 
-        if (length * acc.Count <= UnrollLimit)
+        if (length * acc.Count <= unrollLimit)
         {
             for (int k = 0; k < length; k++)
             {
