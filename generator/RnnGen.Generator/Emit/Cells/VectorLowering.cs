@@ -211,6 +211,25 @@ internal sealed class VectorLowering
 
     private static int KernelTransposeLength(CellProgram cell) => TransposedKernel(cell) ? cell.Columns * cell.InputWidth : 0;
 
+    // The backward scratch after dA: [K^T][R^T][dh], each part present or empty as above.
+    private int DhOffset => BackwardScratch(_cell) - U;
+    private int RtOffset => DhOffset - TransposeLength(_cell);
+    private int KtOffset => RtOffset - KernelTransposeLength(_cell);
+
+    /// <summary>
+    /// Copies the weight matrix of <paramref name="rows"/> rows × Columns at <c>pr[matrixOffset]</c> transposed into the
+    /// scratch at <paramref name="offset"/>, as <c>ref float name</c>: row c of the copy is column c of the matrix.
+    /// </summary>
+    private void EmitTransposed(CodeWriter w, string name, int offset, int matrixOffset, int rows, string row, string? comment)
+    {
+        w.WriteLine($"ref float {name} = ref {S}.At(ref dar, {offset});{(comment is null ? "" : " // " + comment)}");
+        using (w.Block($"for (int {row} = 0; {row} < {rows}; {row}++)"))
+        {
+            w.WriteLine($"ref float row = ref {S}.At(ref pr, {matrixOffset} + {row} * {Columns});");
+            w.WriteLine($"for (int c = 0; c < {Columns}; c++) {S}.Store({S}.Load1(ref row, c), ref {name}, c * {rows} + {row});");
+        }
+    }
+
     /// <summary>
     /// Floats of the transposed recurrent kernel, [Columns, Units]: dh_(s-1) = dA R^T then reads R^T a row per column, so
     /// it is broadcast multiply-adds like the forward h R, rather than one dot product and horizontal sum per unit. One
@@ -242,18 +261,9 @@ internal sealed class VectorLowering
                 ? $"ref float drr = ref {S}.At(ref dar, {t * cols}); // the same, recurrent side (split gates differ), [T, {cols}]"
                 : $"ref float drr = ref {S}.At(ref dar, {t * cols}); // the same, recurrent side (a second product's gate holds dLoss/d(product)), [T, {cols}]");
         if (HasProduct) w.WriteLine($"ref float mr = ref {S}.Ref(stackalloc float[{U}]); // the gradient of a second product's source");
-        int dhOffset = BackwardScratch(_cell) - U;
+        int dhOffset = DhOffset;
         w.WriteLine($"ref float dhr = ref {S}.At(ref dar, {dhOffset}); // dLoss/dh_(s-1), carried to the earlier step");
-        int rtOffset = dhOffset - TransposeLength(_cell);
-        if (t > 1)
-        {
-            w.WriteLine($"ref float rtr = ref {S}.At(ref dar, {rtOffset}); // R^T, [{cols}, {U}]: row c is column c of R");
-            using (w.Block($"for (int k = 0; k < {U}; k++)"))
-            {
-                w.WriteLine($"ref float row = ref {S}.At(ref pr, {Layer.RecurrentOffset} + k * {cols});");
-                w.WriteLine($"for (int c = 0; c < {cols}; c++) {S}.Store({S}.Load1(ref row, c), ref rtr, c * {U} + k);");
-            }
-        }
+        if (t > 1) EmitTransposed(w, "rtr", RtOffset, Layer.RecurrentOffset, U, "k", $"R^T, [{cols}, {U}]: row c is column c of R");
 
         w.WriteLine(Layer.Spec.ReturnSequences
             ? $"scratch.Slice({dhOffset}, {U}).Clear(); // every step's output is in dy"
@@ -600,13 +610,7 @@ internal sealed class VectorLowering
         if (TransposedKernel(_cell))
         {
             w.WriteLine($"// dx_t = dA_s K^T over K^T, [{cols}, {In}] (row c is column c of K): a broadcast of dA_s[c] per column");
-            int ktOffset = BackwardScratch(_cell) - U - TransposeLength(_cell) - KernelTransposeLength(_cell);
-            w.WriteLine($"ref float ktr = ref {S}.At(ref dar, {ktOffset});");
-            using (w.Block($"for (int i = 0; i < {In}; i++)"))
-            {
-                w.WriteLine($"ref float row = ref {S}.At(ref pr, {Layer.KernelOffset} + i * {cols});");
-                w.WriteLine($"for (int c = 0; c < {cols}; c++) {S}.Store({S}.Load1(ref row, c), ref ktr, c * {In} + i);");
-            }
+            EmitTransposed(w, "ktr", KtOffset, Layer.KernelOffset, In, "i", comment: null);
 
             var dxChunks = Chunks(In, _maxWidth);
             var dxAcc = dxChunks.Select((c, i) => ($"dx_{i}", c.Offset, c.Width)).ToList();
