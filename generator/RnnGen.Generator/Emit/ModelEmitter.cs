@@ -224,7 +224,7 @@ internal static class ModelEmitter
 
         /// <summary>Predict's workspace: on the stack, or the thread's buffer when it is too large for it.</summary>
         private string PredictWorkspace => _workspaceSize > StackWorkspaceLimit
-            ? "global::System.Span<float> ws = (t_predictWorkspace.Length != 0 ? t_predictWorkspace : t_predictWorkspace = new(WorkspaceSize)).Span;"
+            ? "global::System.Span<float> ws = global::RnnGen.CompilerServices.AlignedBuffer.Reserve(ref t_predictWorkspace, WorkspaceSize);"
             : "global::System.Span<float> ws = global::RnnGen.CompilerServices.AlignedBuffer.Align(stackalloc float[WorkspaceSize + global::RnnGen.CompilerServices.AlignedBuffer.Slack], WorkspaceSize);";
 
         private string TierDescription =>
@@ -560,7 +560,7 @@ internal static class ModelEmitter
                     if (Tokens) _w.WriteLine("CheckTokens(input, nameof(input));");
                     _w.WriteLine(PredictWorkspace);
                     _w.WriteLine(_stateSize > StackWorkspaceLimit
-                        ? "global::System.Span<float> state = (t_predictState.Length != 0 ? t_predictState : t_predictState = new(StateSize)).Span;"
+                        ? "global::System.Span<float> state = global::RnnGen.CompilerServices.AlignedBuffer.Reserve(ref t_predictState, StateSize);"
                         : "global::System.Span<float> state = stackalloc float[StateSize];");
                     if (_stateSize > StackWorkspaceLimit) _w.WriteLine("state.Clear();");
                     _w.WriteLine("RunForwardFromState(_parameters.Span, input, ws, state);");
@@ -863,7 +863,7 @@ internal static class ModelEmitter
             {
                 BatchGuards("inputs", "outputs");
                 _w.WriteLine("int lanes = RnnLanes.Count;");
-                _w.WriteLine("global::System.Span<float> buffer = (t_batchPredict.Length != 0 ? t_batchPredict : t_batchPredict = new((InputSize + WorkspaceSize) * lanes)).Span;");
+                _w.WriteLine("global::System.Span<float> buffer = global::RnnGen.CompilerServices.AlignedBuffer.Reserve(ref t_batchPredict, (InputSize + WorkspaceSize) * lanes);");
                 _w.WriteLine("global::System.Span<float> x = buffer.Slice(0, InputSize * lanes);");
                 _w.WriteLine("global::System.Span<float> ws = buffer.Slice(InputSize * lanes, WorkspaceSize * lanes);");
                 using (_w.Block("for (int first = 0; first < n; first += lanes)"))

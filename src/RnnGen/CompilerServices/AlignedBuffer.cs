@@ -45,6 +45,22 @@ public readonly struct AlignedBuffer
     }
 
     /// <summary>
+    /// The first <paramref name="length"/> floats of <paramref name="buffer"/>, after replacing it with a new, zeroed
+    /// buffer of <paramref name="length"/> floats when it is shorter (what it held is not kept): a workspace allocated on
+    /// first use, or grown to the largest request, such as a thread's <c>[ThreadStatic]</c> Predict buffer.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Span<float> Reserve(ref AlignedBuffer buffer, int length)
+    {
+        if (buffer.Length < length)
+        {
+            buffer = new AlignedBuffer(length);
+        }
+
+        return buffer.Span.Slice(0, length);
+    }
+
+    /// <summary>
     /// The 64-byte aligned <paramref name="length"/> floats inside <paramref name="memory"/>, which must be at least
     /// <paramref name="length"/> + <see cref="Slack"/> floats of memory that does not move (a <c>stackalloc</c>): how a generated
     /// <c>Predict</c> aligns its stack workspace.

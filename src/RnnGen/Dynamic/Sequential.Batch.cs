@@ -27,13 +27,7 @@ public sealed partial class Sequential
         Span<int> outputOffsets = count <= 64 ? stackalloc int[count] : new int[count];
         Span<int> cacheOffsets = count <= 64 ? stackalloc int[count] : new int[count];
         int length = BatchLayout(n, training: false, outputOffsets, cacheOffsets, out _, out _);
-        AlignedBuffer buffer = t_predictBatchWorkspace;
-        if (buffer.Length < length)
-        {
-            buffer = t_predictBatchWorkspace = new AlignedBuffer(length);
-        }
-
-        Span<float> ws = buffer.Span[..length];
+        Span<float> ws = AlignedBuffer.Reserve(ref t_predictBatchWorkspace, length);
         RunForwardBatch(n, inputs, ws, outputOffsets, cacheOffsets, training: false);
         BatchOutput(n, ws, outputOffsets).CopyTo(outputs);
     }
@@ -52,9 +46,7 @@ public sealed partial class Sequential
         }
 
         int length = BatchLayout(n, training: true, _batchOutputOffsets, _batchCacheOffsets, out _batchGradientOffset, out _batchScratchOffset);
-        if (_batchBuffer.Length < length) _batchBuffer = new(length);
-
-        Span<float> ws = _batchBuffer.Span.Slice(0, length);
+        Span<float> ws = AlignedBuffer.Reserve(ref _batchBuffer, length);
         Span<float> input = ws[..(n * InputSize)];
         inputs.CopyTo(input);
         RunForwardBatch(n, input, ws, _batchOutputOffsets, _batchCacheOffsets, training: true);

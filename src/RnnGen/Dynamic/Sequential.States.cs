@@ -39,14 +39,9 @@ public sealed partial class Sequential
         Guard.Length(output.Length, OutputSize, nameof(output));
         Guard.Length(initialState.Length, StateSize, nameof(initialState));
         Guard.Length(finalState.Length, StateSize, nameof(finalState));
-        AlignedBuffer workspace = t_predictWorkspace;
-        if (workspace.Length < _workspaceLength)
-        {
-            workspace = t_predictWorkspace = new AlignedBuffer(_workspaceLength);
-        }
 
         // An empty span means "zero state" to the layers, so a model without state passes nothing.
-        Span<float> ws = workspace.Span[.._workspaceLength];
+        Span<float> ws = AlignedBuffer.Reserve(ref t_predictWorkspace, _workspaceLength);
         RunForward(input, ws, StateSize == 0 ? default : initialState, StateSize == 0 ? default : finalState, training: false);
         LastOutput(ws).CopyTo(output);
     }

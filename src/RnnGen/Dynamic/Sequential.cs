@@ -348,13 +348,7 @@ public sealed partial class Sequential : IBatchModel, IDropoutModel
     {
         Guard.Length(input.Length, InputSize, nameof(input));
         Guard.Length(output.Length, OutputSize, nameof(output));
-        AlignedBuffer workspace = t_predictWorkspace;
-        if (workspace.Length < _workspaceLength)
-        {
-            workspace = t_predictWorkspace = new AlignedBuffer(_workspaceLength);
-        }
-
-        Span<float> ws = workspace.Span[.._workspaceLength];
+        Span<float> ws = AlignedBuffer.Reserve(ref t_predictWorkspace, _workspaceLength);
         RunForward(input, ws, default, default, training: false);
         LastOutput(ws).CopyTo(output);
     }

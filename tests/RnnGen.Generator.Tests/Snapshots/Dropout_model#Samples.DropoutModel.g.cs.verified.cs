@@ -228,7 +228,7 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
         int n = global::RnnGen.CompilerServices.Guard.BatchCount(inputs.Length, InputSize, nameof(inputs));
         global::RnnGen.CompilerServices.Guard.Length(outputs.Length, n * OutputSize, nameof(outputs));
         int lanes = RnnLanes.Count;
-        global::System.Span<float> buffer = (t_batchPredict.Length != 0 ? t_batchPredict : t_batchPredict = new((InputSize + WorkspaceSize) * lanes)).Span;
+        global::System.Span<float> buffer = global::RnnGen.CompilerServices.AlignedBuffer.Reserve(ref t_batchPredict, (InputSize + WorkspaceSize) * lanes);
         global::System.Span<float> x = buffer.Slice(0, InputSize * lanes);
         global::System.Span<float> ws = buffer.Slice(InputSize * lanes, WorkspaceSize * lanes);
         for (int first = 0; first < n; first += lanes)

@@ -76,6 +76,27 @@ public class AlignmentTests
     }
 
     [Fact]
+    public void Reserve_allocates_on_first_use_reuses_what_is_long_enough_and_grows_what_is_not()
+    {
+        AlignedBuffer buffer = default;
+        Span<float> first = AlignedBuffer.Reserve(ref buffer, 10);
+        Assert.Equal(10, first.Length);
+        Assert.Equal(0, Misalignment(first));
+        first[0] = 7f;
+
+        Span<float> shorter = AlignedBuffer.Reserve(ref buffer, 4);
+        Assert.Equal(4, shorter.Length);
+        Assert.True(shorter.Overlaps(first, out int offset) && offset == 0); // the same buffer, not a new one
+        Assert.Equal(7f, shorter[0]);
+
+        Span<float> longer = AlignedBuffer.Reserve(ref buffer, 100);
+        Assert.Equal(100, longer.Length);
+        Assert.Equal(100, buffer.Length);
+        Assert.Equal(0, Misalignment(longer));
+        Assert.All(longer.ToArray(), value => Assert.Equal(0f, value)); // a new, zeroed buffer
+    }
+
+    [Fact]
     public void A_generated_model_and_its_replica_keep_parameters_and_gradients_aligned()
     {
         for (int i = 0; i < 20; i++)
