@@ -171,21 +171,25 @@ internal sealed class DenseEmitter : LayerEmitter
     private void EmitApply(CodeWriter w, Func<int, string> x, string y, int yOffset)
     {
         bool softmax = Act == ActivationKind.Softmax;
-        string? f = Function(Act);
-        if (softmax) w.WriteLine($"// z = x W{(HasBias ? " + b" : "")}");
-        for (int j = 0; j < U; j++)
+        List<string> Terms(int j)
         {
             var terms = new List<string>();
             if (HasBias) terms.Add(Read("p", B + j));
             for (int i = 0; i < In; i++) terms.Add($"{x(i)} * {Read("p", K + i * U + j)}");
-            if (softmax) w.WriteSum($"float z{j} = ", terms, ";", TermsPerLine);
-            else w.WriteSum(Read(y, yOffset + j) + " = " + (f is null ? "" : f + "("), terms, (f is null ? "" : ")") + ";", TermsPerLine);
+            return terms;
         }
 
-        if (!softmax) return;
+        if (!softmax)
+        {
+            WriteActivatedUnits(w, Act, U, "a", Terms, j => Read(y, yOffset + j) + " = ", _ => ";");
+            return;
+        }
+
+        w.WriteLine($"// z = x W{(HasBias ? " + b" : "")}");
+        for (int j = 0; j < U; j++) w.WriteSum($"float z{j} = ", Terms(j), ";", TermsPerLine);
         w.WriteLine("// softmax: y = exp(z - max z) / sum exp(z - max z)");
         w.WriteLine($"float max = {MaxTree("z", 0, U)};");
-        for (int j = 0; j < U; j++) w.WriteLine($"float e{j} = global::RnnGen.CompilerServices.Activations.Exp(z{j} - max);");
+        WriteFourAtATime(w, "global::RnnGen.CompilerServices.Activations.Exp", U, j => $"z{j} - max", "ev", (j, value) => $"float e{j} = {value};");
         w.WriteLine($"float scale = 1f / ({SumTree("e", 0, U)});");
         for (int j = 0; j < U; j++) w.WriteLine(Write($"e{j} * scale", y, yOffset + j));
     }

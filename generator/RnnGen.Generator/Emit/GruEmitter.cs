@@ -354,9 +354,10 @@ internal sealed class GruEmitter : LayerEmitter
         string[] names = { "z", "r" };
         for (int q = 0; q < 2; q++)
         {
-            for (int j = 0; j < U; j++)
+            int gate = q;
+            WriteActivatedUnits(w, Rec, U, "a" + names[q], j =>
             {
-                int column = q * U + j;
+                int column = gate * U + j;
                 var terms = new List<string>();
                 if (HasBias) terms.Add(Read("p", InputBias + column));
                 if (HasBias && ResetAfter) terms.Add(Read("p", RecurrentBias + column));
@@ -366,19 +367,18 @@ internal sealed class GruEmitter : LayerEmitter
                     for (int k = 0; k < U; k++) terms.Add($"{prev(k)} * {Read("p", R + k * G + column)}");
                 }
 
-                WriteActivated(w, $"float {names[q]}{j}", Rec, terms, perLine: TermsPerLine);
-            }
+                return terms;
+            }, j => $"float {names[gate]}{j} = ", _ => ";");
         }
 
         w.WriteLine(ResetAfter
             ? $"// candidate: rh = h R_h + b'_h; hh = {Name(Act)}(x K_h + b_h + r rh)"
             : $"// candidate: hh = {Name(Act)}(x K_h + (r h) R_h + b_h)");
-        for (int j = 0; j < U; j++)
+        if (ResetAfter)
         {
-            int column = 2 * U + j;
-            var terms = new List<string>();
-            if (ResetAfter)
+            for (int j = 0; j < U; j++)
             {
+                int column = 2 * U + j;
                 var recurrent = new List<string>();
                 if (HasBias) recurrent.Add(Read("p", RecurrentBias + column));
                 if (prev is not null)
@@ -388,7 +388,12 @@ internal sealed class GruEmitter : LayerEmitter
 
                 w.WriteSum($"float rh{j} = ", recurrent, ";", TermsPerLine);
             }
+        }
 
+        WriteActivatedUnits(w, Act, U, "ahh", j =>
+        {
+            int column = 2 * U + j;
+            var terms = new List<string>();
             if (HasBias) terms.Add(Read("p", InputBias + column));
             for (int i = 0; i < In; i++) terms.Add($"{x(i)} * {Read("p", K + i * G + column)}");
             if (ResetAfter)
@@ -400,7 +405,7 @@ internal sealed class GruEmitter : LayerEmitter
                 for (int k = 0; k < U; k++) terms.Add($"r{k} * {prev(k)} * {Read("p", R + k * G + column)}");
             }
 
-            WriteActivated(w, $"float hh{j}", Act, terms, perLine: TermsPerLine);
-        }
+            return terms;
+        }, j => $"float hh{j} = ", _ => ";");
     }
 }

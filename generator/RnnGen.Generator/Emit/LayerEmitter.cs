@@ -261,11 +261,50 @@ internal abstract class LayerEmitter
     protected static string Apply(ActivationKind activation, string z) =>
         Function(activation) is { } f ? $"{f}({z})" : z;
 
-    /// <summary>Writes <c>target = f(t1 + t2 + ...)</c>, wrapping long sums.</summary>
-    protected static void WriteActivated(CodeWriter w, string target, ActivationKind activation, IReadOnlyList<string> terms, string assign = " = ", int perLine = 6)
+    /// <summary>
+    /// <c>head(j) f(sum of terms(j)) tail(j)</c> for the <paramref name="count"/> units of one step. Tanh and sigmoid of two
+    /// or more units go four per call through the four-value overloads (<c>Activations.Tanh(a, b, c, d)</c>, each lane the
+    /// scalar function's bits, in one vector evaluation): the pre-activations first, into locals <c>{name}j</c>, then the
+    /// calls (see <see cref="WriteFourAtATime"/>). Any other activation is applied unit by unit, inside the expression.
+    /// </summary>
+    protected static void WriteActivatedUnits(CodeWriter w, ActivationKind activation, int count, string name,
+        Func<int, IReadOnlyList<string>> terms, Func<int, string> head, Func<int, string> tail)
     {
         string? f = Function(activation);
-        w.WriteSum(target + assign + (f is null ? "" : f + "("), terms, f is null ? ";" : ");", perLine);
+        if (!HasFourValueFunction(activation) || count < 2)
+        {
+            for (int j = 0; j < count; j++) w.WriteSum(head(j) + (f is null ? "" : f + "("), terms(j), (f is null ? "" : ")") + tail(j), TermsPerLine);
+            return;
+        }
+
+        for (int j = 0; j < count; j++) w.WriteSum($"float {name}{j} = ", terms(j), ";", TermsPerLine);
+        WriteFourAtATime(w, f!, count, j => $"{name}{j}", name + "v", (j, value) => head(j) + value + tail(j));
+    }
+
+    /// <summary>Whether <c>Activations</c> has a four-value overload of the activation's function.</summary>
+    protected static bool HasFourValueFunction(ActivationKind activation) =>
+        activation is ActivationKind.Tanh or ActivationKind.Sigmoid;
+
+    /// <summary>
+    /// <c>statement(j, function(argument(j)))</c> for <c>j</c> in <c>[0, count)</c>, four arguments per call of the four-value
+    /// overload of <paramref name="function"/> (padded with zeros), its result in <c>RnnVector128 {vector}g</c> and each
+    /// unit reading its lane. A group of one calls the scalar function.
+    /// </summary>
+    protected static void WriteFourAtATime(CodeWriter w, string function, int count, Func<int, string> argument, string vector, Func<int, string, string> statement)
+    {
+        for (int first = 0, group = 0; first < count; first += 4, group++)
+        {
+            int lanes = Math.Min(4, count - first);
+            if (lanes == 1)
+            {
+                w.WriteLine(statement(first, $"{function}({argument(first)})"));
+                continue;
+            }
+
+            var arguments = Enumerable.Range(0, 4).Select(lane => lane < lanes ? argument(first + lane) : "0f");
+            w.WriteLine($"RnnVector128 {vector}{group} = {function}({string.Join(", ", arguments)}); // units {first}..{first + lanes - 1}, one lane each");
+            for (int lane = 0; lane < lanes; lane++) w.WriteLine(statement(first + lane, $"{vector}{group}[{lane}]"));
+        }
     }
 
     /// <summary><c>d * f'(z)</c> expressed through the output <c>y = f(z)</c>.</summary>

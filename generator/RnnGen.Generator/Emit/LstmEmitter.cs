@@ -88,11 +88,8 @@ internal sealed class LstmEmitter : LayerEmitter
 
                     EmitGates(w, i => $"x{i}", s == 0 ? null : k => $"h{k}");
                     w.WriteLine($"// c = f c_(s-1) + i g; h = o {Name(Act)}(c); everything cached for Backward");
-                    for (int j = 0; j < U; j++)
-                    {
-                        w.WriteLine(s == 0 ? $"float c{j} = i{j} * g{j};" : $"float c{j} = f{j} * cPrev{j} + i{j} * g{j};");
-                        w.WriteLine($"float ac{j} = {Apply(Act, $"c{j}")};");
-                    }
+                    for (int j = 0; j < U; j++) w.WriteLine(s == 0 ? $"float c{j} = i{j} * g{j};" : $"float c{j} = f{j} * cPrev{j} + i{j} * g{j};");
+                    WriteCellActivation(w, j => $"float ac{j} = ", "");
 
                     for (int j = 0; j < U; j++)
                     {
@@ -221,11 +218,8 @@ internal sealed class LstmEmitter : LayerEmitter
                 WriteLoads(w, "cPrev", "state", U, U, "c, from the state");
                 EmitGates(w, i => $"x{i}", k => $"h{k}");
                 w.WriteLine($"// c = f c + i g; y = h = o {Name(Act)}(c); state = [h, c]");
-                for (int j = 0; j < U; j++)
-                {
-                    w.WriteLine($"float c{j} = f{j} * cPrev{j} + i{j} * g{j};");
-                    w.WriteLine($"float y{j} = o{j} * {Apply(Act, $"c{j}")};");
-                }
+                for (int j = 0; j < U; j++) w.WriteLine($"float c{j} = f{j} * cPrev{j} + i{j} * g{j};");
+                WriteCellActivation(w, j => $"float y{j} = o{j} * ", "");
 
                 for (int j = 0; j < U; j++) w.WriteLine($"{Write($"y{j}", "y", j)} {Write($"y{j}", "state", j)} {Write($"c{j}", "state", U + j)}");
                 return;
@@ -233,6 +227,13 @@ internal sealed class LstmEmitter : LayerEmitter
 
             w.WriteLine($"y.CopyTo(state.Slice(0, {U}));");
         }
+    }
+
+    /// <summary><c>head(j) f(c_j) tail</c> for every unit: the cell state through the activation, four units per call where it has a four-value function.</summary>
+    private void WriteCellActivation(CodeWriter w, Func<int, string> head, string tail)
+    {
+        if (HasFourValueFunction(Act) && U > 1) WriteFourAtATime(w, Function(Act)!, U, j => $"c{j}", "cv", (j, value) => $"{head(j)}{value}{tail};");
+        else for (int j = 0; j < U; j++) w.WriteLine($"{head(j)}{Apply(Act, $"c{j}")}{tail};");
     }
 
     /// <summary>Locals <c>i_j, f_j, g_j, o_j</c>: the activated gates of one timestep, straight-line, from the input and previous-state locals.</summary>
@@ -243,9 +244,10 @@ internal sealed class LstmEmitter : LayerEmitter
         for (int q = 0; q < 4; q++)
         {
             ActivationKind activation = q == 2 ? Act : Rec;
-            for (int j = 0; j < U; j++)
+            int gate = q;
+            WriteActivatedUnits(w, activation, U, "a" + names[q], j =>
             {
-                int column = q * U + j;
+                int column = gate * U + j;
                 var terms = new List<string>();
                 if (HasBias) terms.Add(Read("p", B + column));
                 for (int i = 0; i < In; i++) terms.Add($"{x(i)} * {Read("p", K + i * G + column)}");
@@ -254,8 +256,8 @@ internal sealed class LstmEmitter : LayerEmitter
                     for (int k = 0; k < U; k++) terms.Add($"{prev(k)} * {Read("p", R + k * G + column)}");
                 }
 
-                WriteActivated(w, $"float {names[q]}{j}", activation, terms, perLine: TermsPerLine);
-            }
+                return terms;
+            }, j => $"float {names[gate]}{j} = ", _ => ";");
         }
     }
 }

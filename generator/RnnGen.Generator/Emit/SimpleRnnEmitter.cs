@@ -149,8 +149,7 @@ internal sealed class SimpleRnnEmitter : LayerEmitter
     /// </summary>
     private void EmitCell(CodeWriter w, Func<int, string> x, Func<int, string>? prev, Func<int, string> head, Func<int, string> tail)
     {
-        string? f = Function(Act);
-        for (int j = 0; j < U; j++)
+        WriteActivatedUnits(w, Act, U, "a", j =>
         {
             var terms = new List<string>();
             if (HasBias) terms.Add(Read("p", B + j));
@@ -160,8 +159,8 @@ internal sealed class SimpleRnnEmitter : LayerEmitter
                 for (int k = 0; k < U; k++) terms.Add($"{prev(k)} * {Read("p", R + k * U + j)}");
             }
 
-            w.WriteSum(head(j) + (f is null ? "" : f + "("), terms, (f is null ? "" : ")") + tail(j), TermsPerLine);
-        }
+            return terms;
+        }, head, tail);
     }
 
     /// <summary><c>db += dz</c>, <c>dK += x^T dz</c>, <c>dR += prev^T dz</c>.</summary>

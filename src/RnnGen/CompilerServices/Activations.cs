@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace RnnGen.CompilerServices;
 
@@ -9,9 +11,11 @@ namespace RnnGen.CompilerServices;
 /// nanoseconds and overlap across units because nothing serializes them.
 /// </summary>
 /// <remarks>
-/// Tanh is a rational function of <c>x^2</c> (see <see cref="Tanh"/>). Sigmoid and Exp go through <see cref="Exp2Scaled"/>: <c>x log2(e) = n + r</c> with <c>|r| &lt;= 1/2</c>, <c>2^r</c> by a degree-7
+/// Tanh is a rational function of <c>x^2</c> (see <see cref="Tanh(float)"/>). Sigmoid and Exp go through <see cref="Exp2Scaled(double)"/>: <c>x log2(e) = n + r</c> with <c>|r| &lt;= 1/2</c>, <c>2^r</c> by a degree-7
 /// polynomial fitted on Chebyshev nodes (relative error 5.6e-11, see tests/reference/README.md), <c>2^n</c> by
 /// building the exponent bits. Working in double makes the one rounding to float the only visible error.
+/// The four-value overloads (<see cref="Tanh(float, float, float, float)"/> and its kin) take the same steps on four
+/// lanes at once, so they return the same bits.
 /// </remarks>
 public static class Activations
 {
@@ -98,6 +102,89 @@ public static class Activations
         return (float)Exp2Scaled(x * Log2E);
     }
 
+    /// <summary>
+    /// <see cref="Tanh(float)"/> of four values at once, for straight-line code that activates several units of one step:
+    /// lane <c>i</c> of the result is bit-identical to <c>Tanh</c> of argument <c>i</c>. Where 256-bit vectors and FMA are
+    /// there, the same double-precision steps run on all four lanes together (one division instead of four); elsewhere the
+    /// lanes go through the scalar function.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Tanh(float a, float b, float c, float d)
+    {
+        if (!Vectorized) return Vector128.Create(Tanh(a), Tanh(b), Tanh(c), Tanh(d));
+
+        // the constant first: MAXPD and MINPD return their second operand for a NaN, so a NaN passes through
+        Vector256<double> x = Avx.Min(Vector256.Create(9.1), Avx.Max(Vector256.Create(-9.1), Widen(a, b, c, d)));
+        Vector256<double> y = x * x;
+        Vector256<double> y2 = y * y;
+        Vector256<double> y4 = y2 * y2;
+        Vector256<double> p = Mad(Mad(TanhP5, y, TanhP4), y4, Mad(Mad(TanhP3, y, TanhP2), y2, Mad(TanhP1, y, 1.0)));
+        Vector256<double> q = Mad(Mad(TanhQ5, y, TanhQ4), y4, Mad(Mad(TanhQ3, y, TanhQ2), y2, Mad(TanhQ1, y, 1.0)));
+        return Narrow(x * p / q);
+    }
+
+    /// <summary><see cref="Sigmoid(float)"/> of four values at once; each lane bit-identical to the scalar function (see <see cref="Tanh(float, float, float, float)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sigmoid(float a, float b, float c, float d)
+    {
+        if (!Vectorized) return Vector128.Create(Sigmoid(a), Sigmoid(b), Sigmoid(c), Sigmoid(d));
+
+        Vector128<float> x = Vector128.Create(a, b, c, d);
+        Vector256<double> one = Vector256.Create(1.0);
+        Vector128<float> s = Narrow(one / (one + Exp2Scaled(Widen(-x) * Vector256.Create(Log2E))));
+        s = Vector128.ConditionalSelect(Vector128.GreaterThan(x, Vector128.Create(40f)), Vector128.Create(1f), s);
+        return Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128.Create(-104f)), Vector128<float>.Zero, s);
+    }
+
+    /// <summary><see cref="Exp(float)"/> of four values at once (a softmax's exps); each lane bit-identical to the scalar function (see <see cref="Tanh(float, float, float, float)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Exp(float a, float b, float c, float d)
+    {
+        if (!Vectorized) return Vector128.Create(Exp(a), Exp(b), Exp(c), Exp(d));
+
+        Vector128<float> x = Vector128.Create(a, b, c, d);
+        Vector128<float> e = Narrow(Exp2Scaled(Widen(x) * Vector256.Create(Log2E)));
+        e = Vector128.ConditionalSelect(Vector128.GreaterThan(x, Vector128.Create(88.73f)), Vector128.Create(float.PositiveInfinity), e);
+        e = Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128.Create(-104f)), Vector128<float>.Zero, e);
+        return Vector128.ConditionalSelect(Vector128.Equals(x, x), e, x); // a NaN comes back as itself
+    }
+
+    /// <summary>Whether the four-value functions run as vectors: 256-bit lanes, and FMA so that they round as the scalar <c>Mad</c> does.</summary>
+    private static bool Vectorized => Avx2.IsSupported && Fma.IsSupported;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Widen(float a, float b, float c, float d) => Widen(Vector128.Create(a, b, c, d));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Widen(Vector128<float> x) => Vector256.Create(Vector128.WidenLower(x), Vector128.WidenUpper(x));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Narrow(Vector256<double> x) => Vector128.Narrow(x.GetLower(), x.GetUpper());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Mad(double a, Vector256<double> b, double c) => Fma.MultiplyAdd(Vector256.Create(a), b, Vector256.Create(c));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Mad(Vector256<double> a, Vector256<double> b, Vector256<double> c) => Fma.MultiplyAdd(a, b, c);
+
+    /// <summary>The scalar <c>Exp2Scaled</c> on four lanes: the same steps, so the same bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Exp2Scaled(Vector256<double> t)
+    {
+        Vector256<double> shift = Vector256.Create(RoundingShift);
+        Vector256<double> shifted = t + shift;
+        Vector256<double> r = t - (shifted - shift);
+        Vector256<long> scaleBits = Vector256.ShiftLeft(shifted.AsInt64(), 52) + Vector256.Create(1023L << 52);
+        Vector256<double> r2 = r * r;
+        Vector256<double> r4 = r2 * r2;
+        Vector256<double> p01 = Mad(Exp2C1, r, Exp2C0);
+        Vector256<double> p23 = Mad(Exp2C3, r, Exp2C2);
+        Vector256<double> p45 = Mad(Exp2C5, r, Exp2C4);
+        Vector256<double> p67 = Mad(Exp2C7, r, Exp2C6);
+        Vector256<double> p = Mad(Mad(p67, r2, p45), r4, Mad(p23, r2, p01));
+        return p * scaleBits.AsDouble();
+    }
+
     /// <summary><c>a * b + c</c>, fused where the hardware has FMA (one rounding, half the latency), else plain.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double Mad(double a, double b, double c) =>
@@ -113,7 +200,6 @@ public static class Activations
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double Exp2Scaled(double t)
     {
-        const double RoundingShift = 6755399441055744.0; // 1.5 * 2^52
         double shifted = t + RoundingShift;
         double n = shifted - RoundingShift;
         double r = t - n;
@@ -122,11 +208,23 @@ public static class Activations
         // Estrin's scheme: four independent pairs, then two levels, so the chain is 4 deep instead of Horner's 7.
         double r2 = r * r;
         double r4 = r2 * r2;
-        double p01 = Mad(6.9314718054590910e-01, r, 9.9999999995963100e-01);
-        double p23 = Mad(5.5504109412957810e-02, r, 2.4022651213607954e-01);
-        double p45 = Mad(1.3333450483367518e-03, r, 9.6180256012822220e-03);
-        double p67 = Mad(1.5310101775576584e-05, r, 1.5469732510017215e-04);
+        double p01 = Mad(Exp2C1, r, Exp2C0);
+        double p23 = Mad(Exp2C3, r, Exp2C2);
+        double p45 = Mad(Exp2C5, r, Exp2C4);
+        double p67 = Mad(Exp2C7, r, Exp2C6);
         double p = Mad(Mad(p67, r2, p45), r4, Mad(p23, r2, p01));
         return p * BitConverter.Int64BitsToDouble(scaleBits);
     }
+
+    private const double RoundingShift = 6755399441055744.0; // 1.5 * 2^52
+
+    // 2^r on |r| <= 1/2, degree 7 (tests/reference/README.md): c0 + c1 r + ... + c7 r^7.
+    private const double Exp2C0 = 9.9999999995963100e-01;
+    private const double Exp2C1 = 6.9314718054590910e-01;
+    private const double Exp2C2 = 2.4022651213607954e-01;
+    private const double Exp2C3 = 5.5504109412957810e-02;
+    private const double Exp2C4 = 9.6180256012822220e-03;
+    private const double Exp2C5 = 1.3333450483367518e-03;
+    private const double Exp2C6 = 1.5469732510017215e-04;
+    private const double Exp2C7 = 1.5310101775576584e-05;
 }

@@ -135,11 +135,11 @@ public static class Simd
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MultiplyAdd(float a, float b, float c) => a * b + c;
 
-    /// <summary><see cref="Activations.Tanh"/>.</summary>
+    /// <summary><see cref="Activations.Tanh(float)"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Tanh(float x) => Activations.Tanh(x);
 
-    /// <summary><see cref="Activations.Sigmoid"/>.</summary>
+    /// <summary><see cref="Activations.Sigmoid(float)"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sigmoid(float x) => Activations.Sigmoid(x);
 
@@ -147,7 +147,7 @@ public static class Simd
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Relu(float x) => Activations.Relu(x);
 
-    /// <summary><see cref="Activations.Exp"/>.</summary>
+    /// <summary><see cref="Activations.Exp(float)"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Exp(float x) => Activations.Exp(x);
 

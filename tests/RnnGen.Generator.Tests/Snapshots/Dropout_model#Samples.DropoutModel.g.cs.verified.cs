@@ -453,19 +453,32 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
             float x0 = RnnUnsafe.Add(ref xr, 0);
             float x1 = RnnUnsafe.Add(ref xr, 1);
             // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 8));
-            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 9));
-            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 10));
-            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 3) + x1 * RnnUnsafe.Add(ref pr, 11));
-            float g0 = global::RnnGen.CompilerServices.Activations.Tanh(RnnUnsafe.Add(ref pr, 36) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 12));
-            float g1 = global::RnnGen.CompilerServices.Activations.Tanh(RnnUnsafe.Add(ref pr, 37) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 13));
-            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 6) + x1 * RnnUnsafe.Add(ref pr, 14));
-            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 7) + x1 * RnnUnsafe.Add(ref pr, 15));
+            float ai0 = RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 8);
+            float ai1 = RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 9);
+            RnnVector128 aiv0 = global::RnnGen.CompilerServices.Activations.Sigmoid(ai0, ai1, 0f, 0f); // units 0..1, one lane each
+            float i0 = aiv0[0];
+            float i1 = aiv0[1];
+            float af0 = RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 10);
+            float af1 = RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 3) + x1 * RnnUnsafe.Add(ref pr, 11);
+            RnnVector128 afv0 = global::RnnGen.CompilerServices.Activations.Sigmoid(af0, af1, 0f, 0f); // units 0..1, one lane each
+            float f0 = afv0[0];
+            float f1 = afv0[1];
+            float ag0 = RnnUnsafe.Add(ref pr, 36) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 12);
+            float ag1 = RnnUnsafe.Add(ref pr, 37) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 13);
+            RnnVector128 agv0 = global::RnnGen.CompilerServices.Activations.Tanh(ag0, ag1, 0f, 0f); // units 0..1, one lane each
+            float g0 = agv0[0];
+            float g1 = agv0[1];
+            float ao0 = RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 6) + x1 * RnnUnsafe.Add(ref pr, 14);
+            float ao1 = RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 7) + x1 * RnnUnsafe.Add(ref pr, 15);
+            RnnVector128 aov0 = global::RnnGen.CompilerServices.Activations.Sigmoid(ao0, ao1, 0f, 0f); // units 0..1, one lane each
+            float o0 = aov0[0];
+            float o1 = aov0[1];
             // c = f c_(s-1) + i g; h = o tanh(c); everything cached for Backward
             float c0 = i0 * g0;
-            float ac0 = global::RnnGen.CompilerServices.Activations.Tanh(c0);
             float c1 = i1 * g1;
-            float ac1 = global::RnnGen.CompilerServices.Activations.Tanh(c1);
+            RnnVector128 cv0 = global::RnnGen.CompilerServices.Activations.Tanh(c0, c1, 0f, 0f); // units 0..1, one lane each
+            float ac0 = cv0[0];
+            float ac1 = cv0[1];
             RnnUnsafe.Add(ref wr, 0) = i0; RnnUnsafe.Add(ref wr, 2) = f0; RnnUnsafe.Add(ref wr, 4) = g0; RnnUnsafe.Add(ref wr, 6) = o0;
             RnnUnsafe.Add(ref wr, 24) = c0; RnnUnsafe.Add(ref wr, 30) = ac0; RnnUnsafe.Add(ref wr, 36) = o0 * ac0;
             RnnUnsafe.Add(ref wr, 1) = i1; RnnUnsafe.Add(ref wr, 3) = f1; RnnUnsafe.Add(ref wr, 5) = g1; RnnUnsafe.Add(ref wr, 7) = o1;
@@ -484,27 +497,40 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
             float cPrev0 = RnnUnsafe.Add(ref wr, 24);
             float cPrev1 = RnnUnsafe.Add(ref wr, 25);
             // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 8))
-                + (h0 * RnnUnsafe.Add(ref pr, 16) + h1 * RnnUnsafe.Add(ref pr, 24)));
-            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 9))
-                + (h0 * RnnUnsafe.Add(ref pr, 17) + h1 * RnnUnsafe.Add(ref pr, 25)));
-            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 10))
-                + (h0 * RnnUnsafe.Add(ref pr, 18) + h1 * RnnUnsafe.Add(ref pr, 26)));
-            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 3) + x1 * RnnUnsafe.Add(ref pr, 11))
-                + (h0 * RnnUnsafe.Add(ref pr, 19) + h1 * RnnUnsafe.Add(ref pr, 27)));
-            float g0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 36) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 12))
-                + (h0 * RnnUnsafe.Add(ref pr, 20) + h1 * RnnUnsafe.Add(ref pr, 28)));
-            float g1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 37) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 13))
-                + (h0 * RnnUnsafe.Add(ref pr, 21) + h1 * RnnUnsafe.Add(ref pr, 29)));
-            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 6) + x1 * RnnUnsafe.Add(ref pr, 14))
-                + (h0 * RnnUnsafe.Add(ref pr, 22) + h1 * RnnUnsafe.Add(ref pr, 30)));
-            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 7) + x1 * RnnUnsafe.Add(ref pr, 15))
-                + (h0 * RnnUnsafe.Add(ref pr, 23) + h1 * RnnUnsafe.Add(ref pr, 31)));
+            float ai0 = (RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 8))
+                + (h0 * RnnUnsafe.Add(ref pr, 16) + h1 * RnnUnsafe.Add(ref pr, 24));
+            float ai1 = (RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 9))
+                + (h0 * RnnUnsafe.Add(ref pr, 17) + h1 * RnnUnsafe.Add(ref pr, 25));
+            RnnVector128 aiv0 = global::RnnGen.CompilerServices.Activations.Sigmoid(ai0, ai1, 0f, 0f); // units 0..1, one lane each
+            float i0 = aiv0[0];
+            float i1 = aiv0[1];
+            float af0 = (RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 10))
+                + (h0 * RnnUnsafe.Add(ref pr, 18) + h1 * RnnUnsafe.Add(ref pr, 26));
+            float af1 = (RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 3) + x1 * RnnUnsafe.Add(ref pr, 11))
+                + (h0 * RnnUnsafe.Add(ref pr, 19) + h1 * RnnUnsafe.Add(ref pr, 27));
+            RnnVector128 afv0 = global::RnnGen.CompilerServices.Activations.Sigmoid(af0, af1, 0f, 0f); // units 0..1, one lane each
+            float f0 = afv0[0];
+            float f1 = afv0[1];
+            float ag0 = (RnnUnsafe.Add(ref pr, 36) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 12))
+                + (h0 * RnnUnsafe.Add(ref pr, 20) + h1 * RnnUnsafe.Add(ref pr, 28));
+            float ag1 = (RnnUnsafe.Add(ref pr, 37) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 13))
+                + (h0 * RnnUnsafe.Add(ref pr, 21) + h1 * RnnUnsafe.Add(ref pr, 29));
+            RnnVector128 agv0 = global::RnnGen.CompilerServices.Activations.Tanh(ag0, ag1, 0f, 0f); // units 0..1, one lane each
+            float g0 = agv0[0];
+            float g1 = agv0[1];
+            float ao0 = (RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 6) + x1 * RnnUnsafe.Add(ref pr, 14))
+                + (h0 * RnnUnsafe.Add(ref pr, 22) + h1 * RnnUnsafe.Add(ref pr, 30));
+            float ao1 = (RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 7) + x1 * RnnUnsafe.Add(ref pr, 15))
+                + (h0 * RnnUnsafe.Add(ref pr, 23) + h1 * RnnUnsafe.Add(ref pr, 31));
+            RnnVector128 aov0 = global::RnnGen.CompilerServices.Activations.Sigmoid(ao0, ao1, 0f, 0f); // units 0..1, one lane each
+            float o0 = aov0[0];
+            float o1 = aov0[1];
             // c = f c_(s-1) + i g; h = o tanh(c); everything cached for Backward
             float c0 = f0 * cPrev0 + i0 * g0;
-            float ac0 = global::RnnGen.CompilerServices.Activations.Tanh(c0);
             float c1 = f1 * cPrev1 + i1 * g1;
-            float ac1 = global::RnnGen.CompilerServices.Activations.Tanh(c1);
+            RnnVector128 cv0 = global::RnnGen.CompilerServices.Activations.Tanh(c0, c1, 0f, 0f); // units 0..1, one lane each
+            float ac0 = cv0[0];
+            float ac1 = cv0[1];
             RnnUnsafe.Add(ref wr, 8) = i0; RnnUnsafe.Add(ref wr, 10) = f0; RnnUnsafe.Add(ref wr, 12) = g0; RnnUnsafe.Add(ref wr, 14) = o0;
             RnnUnsafe.Add(ref wr, 26) = c0; RnnUnsafe.Add(ref wr, 32) = ac0; RnnUnsafe.Add(ref wr, 38) = o0 * ac0;
             RnnUnsafe.Add(ref wr, 9) = i1; RnnUnsafe.Add(ref wr, 11) = f1; RnnUnsafe.Add(ref wr, 13) = g1; RnnUnsafe.Add(ref wr, 15) = o1;
@@ -523,27 +549,40 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
             float cPrev0 = RnnUnsafe.Add(ref wr, 26);
             float cPrev1 = RnnUnsafe.Add(ref wr, 27);
             // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-            float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 8))
-                + (h0 * RnnUnsafe.Add(ref pr, 16) + h1 * RnnUnsafe.Add(ref pr, 24)));
-            float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 9))
-                + (h0 * RnnUnsafe.Add(ref pr, 17) + h1 * RnnUnsafe.Add(ref pr, 25)));
-            float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 10))
-                + (h0 * RnnUnsafe.Add(ref pr, 18) + h1 * RnnUnsafe.Add(ref pr, 26)));
-            float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 3) + x1 * RnnUnsafe.Add(ref pr, 11))
-                + (h0 * RnnUnsafe.Add(ref pr, 19) + h1 * RnnUnsafe.Add(ref pr, 27)));
-            float g0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 36) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 12))
-                + (h0 * RnnUnsafe.Add(ref pr, 20) + h1 * RnnUnsafe.Add(ref pr, 28)));
-            float g1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 37) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 13))
-                + (h0 * RnnUnsafe.Add(ref pr, 21) + h1 * RnnUnsafe.Add(ref pr, 29)));
-            float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 6) + x1 * RnnUnsafe.Add(ref pr, 14))
-                + (h0 * RnnUnsafe.Add(ref pr, 22) + h1 * RnnUnsafe.Add(ref pr, 30)));
-            float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 7) + x1 * RnnUnsafe.Add(ref pr, 15))
-                + (h0 * RnnUnsafe.Add(ref pr, 23) + h1 * RnnUnsafe.Add(ref pr, 31)));
+            float ai0 = (RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 8))
+                + (h0 * RnnUnsafe.Add(ref pr, 16) + h1 * RnnUnsafe.Add(ref pr, 24));
+            float ai1 = (RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 9))
+                + (h0 * RnnUnsafe.Add(ref pr, 17) + h1 * RnnUnsafe.Add(ref pr, 25));
+            RnnVector128 aiv0 = global::RnnGen.CompilerServices.Activations.Sigmoid(ai0, ai1, 0f, 0f); // units 0..1, one lane each
+            float i0 = aiv0[0];
+            float i1 = aiv0[1];
+            float af0 = (RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 10))
+                + (h0 * RnnUnsafe.Add(ref pr, 18) + h1 * RnnUnsafe.Add(ref pr, 26));
+            float af1 = (RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 3) + x1 * RnnUnsafe.Add(ref pr, 11))
+                + (h0 * RnnUnsafe.Add(ref pr, 19) + h1 * RnnUnsafe.Add(ref pr, 27));
+            RnnVector128 afv0 = global::RnnGen.CompilerServices.Activations.Sigmoid(af0, af1, 0f, 0f); // units 0..1, one lane each
+            float f0 = afv0[0];
+            float f1 = afv0[1];
+            float ag0 = (RnnUnsafe.Add(ref pr, 36) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 12))
+                + (h0 * RnnUnsafe.Add(ref pr, 20) + h1 * RnnUnsafe.Add(ref pr, 28));
+            float ag1 = (RnnUnsafe.Add(ref pr, 37) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 13))
+                + (h0 * RnnUnsafe.Add(ref pr, 21) + h1 * RnnUnsafe.Add(ref pr, 29));
+            RnnVector128 agv0 = global::RnnGen.CompilerServices.Activations.Tanh(ag0, ag1, 0f, 0f); // units 0..1, one lane each
+            float g0 = agv0[0];
+            float g1 = agv0[1];
+            float ao0 = (RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 6) + x1 * RnnUnsafe.Add(ref pr, 14))
+                + (h0 * RnnUnsafe.Add(ref pr, 22) + h1 * RnnUnsafe.Add(ref pr, 30));
+            float ao1 = (RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 7) + x1 * RnnUnsafe.Add(ref pr, 15))
+                + (h0 * RnnUnsafe.Add(ref pr, 23) + h1 * RnnUnsafe.Add(ref pr, 31));
+            RnnVector128 aov0 = global::RnnGen.CompilerServices.Activations.Sigmoid(ao0, ao1, 0f, 0f); // units 0..1, one lane each
+            float o0 = aov0[0];
+            float o1 = aov0[1];
             // c = f c_(s-1) + i g; h = o tanh(c); everything cached for Backward
             float c0 = f0 * cPrev0 + i0 * g0;
-            float ac0 = global::RnnGen.CompilerServices.Activations.Tanh(c0);
             float c1 = f1 * cPrev1 + i1 * g1;
-            float ac1 = global::RnnGen.CompilerServices.Activations.Tanh(c1);
+            RnnVector128 cv0 = global::RnnGen.CompilerServices.Activations.Tanh(c0, c1, 0f, 0f); // units 0..1, one lane each
+            float ac0 = cv0[0];
+            float ac1 = cv0[1];
             RnnUnsafe.Add(ref wr, 16) = i0; RnnUnsafe.Add(ref wr, 18) = f0; RnnUnsafe.Add(ref wr, 20) = g0; RnnUnsafe.Add(ref wr, 22) = o0;
             RnnUnsafe.Add(ref wr, 28) = c0; RnnUnsafe.Add(ref wr, 34) = ac0; RnnUnsafe.Add(ref wr, 40) = o0 * ac0;
             RnnUnsafe.Add(ref wr, 17) = i1; RnnUnsafe.Add(ref wr, 19) = f1; RnnUnsafe.Add(ref wr, 21) = g1; RnnUnsafe.Add(ref wr, 23) = o1;
@@ -754,27 +793,40 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
         float cPrev0 = RnnUnsafe.Add(ref sr, 2);
         float cPrev1 = RnnUnsafe.Add(ref sr, 3);
         // gates: a = x K + h R + b; i, f, o = sigmoid(a), g = tanh(a)
-        float i0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 8))
-            + (h0 * RnnUnsafe.Add(ref pr, 16) + h1 * RnnUnsafe.Add(ref pr, 24)));
-        float i1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 9))
-            + (h0 * RnnUnsafe.Add(ref pr, 17) + h1 * RnnUnsafe.Add(ref pr, 25)));
-        float f0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 10))
-            + (h0 * RnnUnsafe.Add(ref pr, 18) + h1 * RnnUnsafe.Add(ref pr, 26)));
-        float f1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 3) + x1 * RnnUnsafe.Add(ref pr, 11))
-            + (h0 * RnnUnsafe.Add(ref pr, 19) + h1 * RnnUnsafe.Add(ref pr, 27)));
-        float g0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 36) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 12))
-            + (h0 * RnnUnsafe.Add(ref pr, 20) + h1 * RnnUnsafe.Add(ref pr, 28)));
-        float g1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 37) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 13))
-            + (h0 * RnnUnsafe.Add(ref pr, 21) + h1 * RnnUnsafe.Add(ref pr, 29)));
-        float o0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 6) + x1 * RnnUnsafe.Add(ref pr, 14))
-            + (h0 * RnnUnsafe.Add(ref pr, 22) + h1 * RnnUnsafe.Add(ref pr, 30)));
-        float o1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 7) + x1 * RnnUnsafe.Add(ref pr, 15))
-            + (h0 * RnnUnsafe.Add(ref pr, 23) + h1 * RnnUnsafe.Add(ref pr, 31)));
+        float ai0 = (RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 8))
+            + (h0 * RnnUnsafe.Add(ref pr, 16) + h1 * RnnUnsafe.Add(ref pr, 24));
+        float ai1 = (RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 9))
+            + (h0 * RnnUnsafe.Add(ref pr, 17) + h1 * RnnUnsafe.Add(ref pr, 25));
+        RnnVector128 aiv0 = global::RnnGen.CompilerServices.Activations.Sigmoid(ai0, ai1, 0f, 0f); // units 0..1, one lane each
+        float i0 = aiv0[0];
+        float i1 = aiv0[1];
+        float af0 = (RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 10))
+            + (h0 * RnnUnsafe.Add(ref pr, 18) + h1 * RnnUnsafe.Add(ref pr, 26));
+        float af1 = (RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 3) + x1 * RnnUnsafe.Add(ref pr, 11))
+            + (h0 * RnnUnsafe.Add(ref pr, 19) + h1 * RnnUnsafe.Add(ref pr, 27));
+        RnnVector128 afv0 = global::RnnGen.CompilerServices.Activations.Sigmoid(af0, af1, 0f, 0f); // units 0..1, one lane each
+        float f0 = afv0[0];
+        float f1 = afv0[1];
+        float ag0 = (RnnUnsafe.Add(ref pr, 36) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 12))
+            + (h0 * RnnUnsafe.Add(ref pr, 20) + h1 * RnnUnsafe.Add(ref pr, 28));
+        float ag1 = (RnnUnsafe.Add(ref pr, 37) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 13))
+            + (h0 * RnnUnsafe.Add(ref pr, 21) + h1 * RnnUnsafe.Add(ref pr, 29));
+        RnnVector128 agv0 = global::RnnGen.CompilerServices.Activations.Tanh(ag0, ag1, 0f, 0f); // units 0..1, one lane each
+        float g0 = agv0[0];
+        float g1 = agv0[1];
+        float ao0 = (RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 6) + x1 * RnnUnsafe.Add(ref pr, 14))
+            + (h0 * RnnUnsafe.Add(ref pr, 22) + h1 * RnnUnsafe.Add(ref pr, 30));
+        float ao1 = (RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 7) + x1 * RnnUnsafe.Add(ref pr, 15))
+            + (h0 * RnnUnsafe.Add(ref pr, 23) + h1 * RnnUnsafe.Add(ref pr, 31));
+        RnnVector128 aov0 = global::RnnGen.CompilerServices.Activations.Sigmoid(ao0, ao1, 0f, 0f); // units 0..1, one lane each
+        float o0 = aov0[0];
+        float o1 = aov0[1];
         // c = f c + i g; y = h = o tanh(c); state = [h, c]
         float c0 = f0 * cPrev0 + i0 * g0;
-        float y0 = o0 * global::RnnGen.CompilerServices.Activations.Tanh(c0);
         float c1 = f1 * cPrev1 + i1 * g1;
-        float y1 = o1 * global::RnnGen.CompilerServices.Activations.Tanh(c1);
+        RnnVector128 cv0 = global::RnnGen.CompilerServices.Activations.Tanh(c0, c1, 0f, 0f); // units 0..1, one lane each
+        float y0 = o0 * cv0[0];
+        float y1 = o1 * cv0[1];
         RnnUnsafe.Add(ref yr, 0) = y0; RnnUnsafe.Add(ref sr, 0) = y0; RnnUnsafe.Add(ref sr, 2) = c0;
         RnnUnsafe.Add(ref yr, 1) = y1; RnnUnsafe.Add(ref sr, 1) = y1; RnnUnsafe.Add(ref sr, 3) = c1;
     }
@@ -1629,8 +1681,11 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
             // the input x_0
             float x0 = RnnUnsafe.Add(ref xr, 0);
             float x1 = RnnUnsafe.Add(ref xr, 1);
-            RnnUnsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Tanh(RnnUnsafe.Add(ref pr, 48) + x0 * RnnUnsafe.Add(ref pr, 40) + x1 * RnnUnsafe.Add(ref pr, 42));
-            RnnUnsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Tanh(RnnUnsafe.Add(ref pr, 49) + x0 * RnnUnsafe.Add(ref pr, 41) + x1 * RnnUnsafe.Add(ref pr, 43));
+            float a0 = RnnUnsafe.Add(ref pr, 48) + x0 * RnnUnsafe.Add(ref pr, 40) + x1 * RnnUnsafe.Add(ref pr, 42);
+            float a1 = RnnUnsafe.Add(ref pr, 49) + x0 * RnnUnsafe.Add(ref pr, 41) + x1 * RnnUnsafe.Add(ref pr, 43);
+            RnnVector128 av0 = global::RnnGen.CompilerServices.Activations.Tanh(a0, a1, 0f, 0f); // units 0..1, one lane each
+            RnnUnsafe.Add(ref wr, 0) = av0[0];
+            RnnUnsafe.Add(ref wr, 1) = av0[1];
         }
 
         // timestep 1: reads x_1
@@ -1641,10 +1696,13 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
             // h_0, from the previous timestep
             float h0 = RnnUnsafe.Add(ref wr, 0);
             float h1 = RnnUnsafe.Add(ref wr, 1);
-            RnnUnsafe.Add(ref wr, 2) = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 48) + x0 * RnnUnsafe.Add(ref pr, 40) + x1 * RnnUnsafe.Add(ref pr, 42))
-                + (h0 * RnnUnsafe.Add(ref pr, 44) + h1 * RnnUnsafe.Add(ref pr, 46)));
-            RnnUnsafe.Add(ref wr, 3) = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 49) + x0 * RnnUnsafe.Add(ref pr, 41) + x1 * RnnUnsafe.Add(ref pr, 43))
-                + (h0 * RnnUnsafe.Add(ref pr, 45) + h1 * RnnUnsafe.Add(ref pr, 47)));
+            float a0 = (RnnUnsafe.Add(ref pr, 48) + x0 * RnnUnsafe.Add(ref pr, 40) + x1 * RnnUnsafe.Add(ref pr, 42))
+                + (h0 * RnnUnsafe.Add(ref pr, 44) + h1 * RnnUnsafe.Add(ref pr, 46));
+            float a1 = (RnnUnsafe.Add(ref pr, 49) + x0 * RnnUnsafe.Add(ref pr, 41) + x1 * RnnUnsafe.Add(ref pr, 43))
+                + (h0 * RnnUnsafe.Add(ref pr, 45) + h1 * RnnUnsafe.Add(ref pr, 47));
+            RnnVector128 av0 = global::RnnGen.CompilerServices.Activations.Tanh(a0, a1, 0f, 0f); // units 0..1, one lane each
+            RnnUnsafe.Add(ref wr, 2) = av0[0];
+            RnnUnsafe.Add(ref wr, 3) = av0[1];
         }
 
         // timestep 2: reads x_2
@@ -1655,10 +1713,13 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
             // h_1, from the previous timestep
             float h0 = RnnUnsafe.Add(ref wr, 2);
             float h1 = RnnUnsafe.Add(ref wr, 3);
-            RnnUnsafe.Add(ref wr, 4) = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 48) + x0 * RnnUnsafe.Add(ref pr, 40) + x1 * RnnUnsafe.Add(ref pr, 42))
-                + (h0 * RnnUnsafe.Add(ref pr, 44) + h1 * RnnUnsafe.Add(ref pr, 46)));
-            RnnUnsafe.Add(ref wr, 5) = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 49) + x0 * RnnUnsafe.Add(ref pr, 41) + x1 * RnnUnsafe.Add(ref pr, 43))
-                + (h0 * RnnUnsafe.Add(ref pr, 45) + h1 * RnnUnsafe.Add(ref pr, 47)));
+            float a0 = (RnnUnsafe.Add(ref pr, 48) + x0 * RnnUnsafe.Add(ref pr, 40) + x1 * RnnUnsafe.Add(ref pr, 42))
+                + (h0 * RnnUnsafe.Add(ref pr, 44) + h1 * RnnUnsafe.Add(ref pr, 46));
+            float a1 = (RnnUnsafe.Add(ref pr, 49) + x0 * RnnUnsafe.Add(ref pr, 41) + x1 * RnnUnsafe.Add(ref pr, 43))
+                + (h0 * RnnUnsafe.Add(ref pr, 45) + h1 * RnnUnsafe.Add(ref pr, 47));
+            RnnVector128 av0 = global::RnnGen.CompilerServices.Activations.Tanh(a0, a1, 0f, 0f); // units 0..1, one lane each
+            RnnUnsafe.Add(ref wr, 4) = av0[0];
+            RnnUnsafe.Add(ref wr, 5) = av0[1];
         }
     }
 
@@ -1739,10 +1800,13 @@ partial class DropoutModel : global::RnnGen.IBatchModel, global::RnnGen.IDropout
         // the state: h of the previous step
         float h0 = RnnUnsafe.Add(ref sr, 0);
         float h1 = RnnUnsafe.Add(ref sr, 1);
-        float y0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 48) + x0 * RnnUnsafe.Add(ref pr, 40) + x1 * RnnUnsafe.Add(ref pr, 42))
-            + (h0 * RnnUnsafe.Add(ref pr, 44) + h1 * RnnUnsafe.Add(ref pr, 46)));
-        float y1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 49) + x0 * RnnUnsafe.Add(ref pr, 41) + x1 * RnnUnsafe.Add(ref pr, 43))
-            + (h0 * RnnUnsafe.Add(ref pr, 45) + h1 * RnnUnsafe.Add(ref pr, 47)));
+        float a0 = (RnnUnsafe.Add(ref pr, 48) + x0 * RnnUnsafe.Add(ref pr, 40) + x1 * RnnUnsafe.Add(ref pr, 42))
+            + (h0 * RnnUnsafe.Add(ref pr, 44) + h1 * RnnUnsafe.Add(ref pr, 46));
+        float a1 = (RnnUnsafe.Add(ref pr, 49) + x0 * RnnUnsafe.Add(ref pr, 41) + x1 * RnnUnsafe.Add(ref pr, 43))
+            + (h0 * RnnUnsafe.Add(ref pr, 45) + h1 * RnnUnsafe.Add(ref pr, 47));
+        RnnVector128 av0 = global::RnnGen.CompilerServices.Activations.Tanh(a0, a1, 0f, 0f); // units 0..1, one lane each
+        float y0 = av0[0];
+        float y1 = av0[1];
         RnnUnsafe.Add(ref yr, 0) = y0; RnnUnsafe.Add(ref sr, 0) = y0;
         RnnUnsafe.Add(ref yr, 1) = y1; RnnUnsafe.Add(ref sr, 1) = y1;
     }

@@ -380,8 +380,11 @@ partial class TinyFrozenModel : global::RnnGen.IBatchModel
             // the input x_0
             float x0 = RnnUnsafe.Add(ref xr, 0);
             float x1 = RnnUnsafe.Add(ref xr, 1);
-            RnnUnsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Tanh(RnnUnsafe.Add(ref pr, 8) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 2));
-            RnnUnsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Tanh(RnnUnsafe.Add(ref pr, 9) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 3));
+            float a0 = RnnUnsafe.Add(ref pr, 8) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 2);
+            float a1 = RnnUnsafe.Add(ref pr, 9) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 3);
+            RnnVector128 av0 = global::RnnGen.CompilerServices.Activations.Tanh(a0, a1, 0f, 0f); // units 0..1, one lane each
+            RnnUnsafe.Add(ref wr, 0) = av0[0];
+            RnnUnsafe.Add(ref wr, 1) = av0[1];
         }
     }
 
@@ -422,10 +425,13 @@ partial class TinyFrozenModel : global::RnnGen.IBatchModel
         // the state: h of the previous step
         float h0 = RnnUnsafe.Add(ref sr, 0);
         float h1 = RnnUnsafe.Add(ref sr, 1);
-        float y0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 8) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 2))
-            + (h0 * RnnUnsafe.Add(ref pr, 4) + h1 * RnnUnsafe.Add(ref pr, 6)));
-        float y1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 9) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 3))
-            + (h0 * RnnUnsafe.Add(ref pr, 5) + h1 * RnnUnsafe.Add(ref pr, 7)));
+        float a0 = (RnnUnsafe.Add(ref pr, 8) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 2))
+            + (h0 * RnnUnsafe.Add(ref pr, 4) + h1 * RnnUnsafe.Add(ref pr, 6));
+        float a1 = (RnnUnsafe.Add(ref pr, 9) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 3))
+            + (h0 * RnnUnsafe.Add(ref pr, 5) + h1 * RnnUnsafe.Add(ref pr, 7));
+        RnnVector128 av0 = global::RnnGen.CompilerServices.Activations.Tanh(a0, a1, 0f, 0f); // units 0..1, one lane each
+        float y0 = av0[0];
+        float y1 = av0[1];
         RnnUnsafe.Add(ref yr, 0) = y0; RnnUnsafe.Add(ref sr, 0) = y0;
         RnnUnsafe.Add(ref yr, 1) = y1; RnnUnsafe.Add(ref sr, 1) = y1;
     }

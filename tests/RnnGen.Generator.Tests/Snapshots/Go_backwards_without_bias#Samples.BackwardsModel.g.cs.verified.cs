@@ -376,8 +376,11 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
             // the input x_2
             float x0 = RnnUnsafe.Add(ref xr, 4);
             float x1 = RnnUnsafe.Add(ref xr, 5);
-            RnnUnsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Tanh(x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 2));
-            RnnUnsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Tanh(x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 3));
+            float a0 = x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 2);
+            float a1 = x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 3);
+            RnnVector128 av0 = global::RnnGen.CompilerServices.Activations.Tanh(a0, a1, 0f, 0f); // units 0..1, one lane each
+            RnnUnsafe.Add(ref wr, 0) = av0[0];
+            RnnUnsafe.Add(ref wr, 1) = av0[1];
         }
 
         // timestep 1: reads x_1
@@ -388,10 +391,13 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
             // h_0, from the previous timestep
             float h0 = RnnUnsafe.Add(ref wr, 0);
             float h1 = RnnUnsafe.Add(ref wr, 1);
-            RnnUnsafe.Add(ref wr, 2) = global::RnnGen.CompilerServices.Activations.Tanh((x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 2) + h0 * RnnUnsafe.Add(ref pr, 4))
-                + h1 * RnnUnsafe.Add(ref pr, 6));
-            RnnUnsafe.Add(ref wr, 3) = global::RnnGen.CompilerServices.Activations.Tanh((x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 3) + h0 * RnnUnsafe.Add(ref pr, 5))
-                + h1 * RnnUnsafe.Add(ref pr, 7));
+            float a0 = (x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 2) + h0 * RnnUnsafe.Add(ref pr, 4))
+                + h1 * RnnUnsafe.Add(ref pr, 6);
+            float a1 = (x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 3) + h0 * RnnUnsafe.Add(ref pr, 5))
+                + h1 * RnnUnsafe.Add(ref pr, 7);
+            RnnVector128 av0 = global::RnnGen.CompilerServices.Activations.Tanh(a0, a1, 0f, 0f); // units 0..1, one lane each
+            RnnUnsafe.Add(ref wr, 2) = av0[0];
+            RnnUnsafe.Add(ref wr, 3) = av0[1];
         }
 
         // timestep 2: reads x_0
@@ -402,10 +408,13 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
             // h_1, from the previous timestep
             float h0 = RnnUnsafe.Add(ref wr, 2);
             float h1 = RnnUnsafe.Add(ref wr, 3);
-            RnnUnsafe.Add(ref wr, 4) = global::RnnGen.CompilerServices.Activations.Tanh((x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 2) + h0 * RnnUnsafe.Add(ref pr, 4))
-                + h1 * RnnUnsafe.Add(ref pr, 6));
-            RnnUnsafe.Add(ref wr, 5) = global::RnnGen.CompilerServices.Activations.Tanh((x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 3) + h0 * RnnUnsafe.Add(ref pr, 5))
-                + h1 * RnnUnsafe.Add(ref pr, 7));
+            float a0 = (x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 2) + h0 * RnnUnsafe.Add(ref pr, 4))
+                + h1 * RnnUnsafe.Add(ref pr, 6);
+            float a1 = (x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 3) + h0 * RnnUnsafe.Add(ref pr, 5))
+                + h1 * RnnUnsafe.Add(ref pr, 7);
+            RnnVector128 av0 = global::RnnGen.CompilerServices.Activations.Tanh(a0, a1, 0f, 0f); // units 0..1, one lane each
+            RnnUnsafe.Add(ref wr, 4) = av0[0];
+            RnnUnsafe.Add(ref wr, 5) = av0[1];
         }
     }
 
@@ -480,10 +489,13 @@ partial class BackwardsModel : global::RnnGen.IBatchModel
         // the state: h of the previous step
         float h0 = RnnUnsafe.Add(ref sr, 0);
         float h1 = RnnUnsafe.Add(ref sr, 1);
-        float y0 = global::RnnGen.CompilerServices.Activations.Tanh((x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 2) + h0 * RnnUnsafe.Add(ref pr, 4))
-            + h1 * RnnUnsafe.Add(ref pr, 6));
-        float y1 = global::RnnGen.CompilerServices.Activations.Tanh((x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 3) + h0 * RnnUnsafe.Add(ref pr, 5))
-            + h1 * RnnUnsafe.Add(ref pr, 7));
+        float a0 = (x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 2) + h0 * RnnUnsafe.Add(ref pr, 4))
+            + h1 * RnnUnsafe.Add(ref pr, 6);
+        float a1 = (x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 3) + h0 * RnnUnsafe.Add(ref pr, 5))
+            + h1 * RnnUnsafe.Add(ref pr, 7);
+        RnnVector128 av0 = global::RnnGen.CompilerServices.Activations.Tanh(a0, a1, 0f, 0f); // units 0..1, one lane each
+        float y0 = av0[0];
+        float y1 = av0[1];
         RnnUnsafe.Add(ref yr, 0) = y0; RnnUnsafe.Add(ref sr, 0) = y0;
         RnnUnsafe.Add(ref yr, 1) = y1; RnnUnsafe.Add(ref sr, 1) = y1;
     }

@@ -381,21 +381,30 @@ partial class GruModel : global::RnnGen.IBatchModel
             float x0 = RnnUnsafe.Add(ref xr, 0);
             float x1 = RnnUnsafe.Add(ref xr, 1);
             // gates: z, r = sigmoid(x K + h R + biases)
-            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 24) + RnnUnsafe.Add(ref pr, 30) + x0 * RnnUnsafe.Add(ref pr, 0))
-                + x1 * RnnUnsafe.Add(ref pr, 6));
-            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 25) + RnnUnsafe.Add(ref pr, 31) + x0 * RnnUnsafe.Add(ref pr, 1))
-                + x1 * RnnUnsafe.Add(ref pr, 7));
-            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 26) + RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 2))
-                + x1 * RnnUnsafe.Add(ref pr, 8));
-            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 27) + RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 3))
-                + x1 * RnnUnsafe.Add(ref pr, 9));
+            float az0 = (RnnUnsafe.Add(ref pr, 24) + RnnUnsafe.Add(ref pr, 30) + x0 * RnnUnsafe.Add(ref pr, 0))
+                + x1 * RnnUnsafe.Add(ref pr, 6);
+            float az1 = (RnnUnsafe.Add(ref pr, 25) + RnnUnsafe.Add(ref pr, 31) + x0 * RnnUnsafe.Add(ref pr, 1))
+                + x1 * RnnUnsafe.Add(ref pr, 7);
+            RnnVector128 azv0 = global::RnnGen.CompilerServices.Activations.Sigmoid(az0, az1, 0f, 0f); // units 0..1, one lane each
+            float z0 = azv0[0];
+            float z1 = azv0[1];
+            float ar0 = (RnnUnsafe.Add(ref pr, 26) + RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 2))
+                + x1 * RnnUnsafe.Add(ref pr, 8);
+            float ar1 = (RnnUnsafe.Add(ref pr, 27) + RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 3))
+                + x1 * RnnUnsafe.Add(ref pr, 9);
+            RnnVector128 arv0 = global::RnnGen.CompilerServices.Activations.Sigmoid(ar0, ar1, 0f, 0f); // units 0..1, one lane each
+            float r0 = arv0[0];
+            float r1 = arv0[1];
             // candidate: rh = h R_h + b'_h; hh = tanh(x K_h + b_h + r rh)
             float rh0 = RnnUnsafe.Add(ref pr, 34);
-            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 28) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 10))
-                + r0 * rh0);
             float rh1 = RnnUnsafe.Add(ref pr, 35);
-            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 29) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 11))
-                + r1 * rh1);
+            float ahh0 = (RnnUnsafe.Add(ref pr, 28) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 10))
+                + r0 * rh0;
+            float ahh1 = (RnnUnsafe.Add(ref pr, 29) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 11))
+                + r1 * rh1;
+            RnnVector128 ahhv0 = global::RnnGen.CompilerServices.Activations.Tanh(ahh0, ahh1, 0f, 0f); // units 0..1, one lane each
+            float hh0 = ahhv0[0];
+            float hh1 = ahhv0[1];
             // h = z h_(s-1) + (1 - z) hh; everything cached for Backward
             RnnUnsafe.Add(ref wr, 0) = z0; RnnUnsafe.Add(ref wr, 2) = r0; RnnUnsafe.Add(ref wr, 4) = hh0; RnnUnsafe.Add(ref wr, 12) = rh0;
             RnnUnsafe.Add(ref wr, 16) = (1f - z0) * hh0;
@@ -412,21 +421,30 @@ partial class GruModel : global::RnnGen.IBatchModel
             float h0 = RnnUnsafe.Add(ref wr, 16);
             float h1 = RnnUnsafe.Add(ref wr, 17);
             // gates: z, r = sigmoid(x K + h R + biases)
-            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 24) + RnnUnsafe.Add(ref pr, 30) + x0 * RnnUnsafe.Add(ref pr, 0))
-                + (x1 * RnnUnsafe.Add(ref pr, 6) + h0 * RnnUnsafe.Add(ref pr, 12) + h1 * RnnUnsafe.Add(ref pr, 18)));
-            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 25) + RnnUnsafe.Add(ref pr, 31) + x0 * RnnUnsafe.Add(ref pr, 1))
-                + (x1 * RnnUnsafe.Add(ref pr, 7) + h0 * RnnUnsafe.Add(ref pr, 13) + h1 * RnnUnsafe.Add(ref pr, 19)));
-            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 26) + RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 2))
-                + (x1 * RnnUnsafe.Add(ref pr, 8) + h0 * RnnUnsafe.Add(ref pr, 14) + h1 * RnnUnsafe.Add(ref pr, 20)));
-            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 27) + RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 3))
-                + (x1 * RnnUnsafe.Add(ref pr, 9) + h0 * RnnUnsafe.Add(ref pr, 15) + h1 * RnnUnsafe.Add(ref pr, 21)));
+            float az0 = (RnnUnsafe.Add(ref pr, 24) + RnnUnsafe.Add(ref pr, 30) + x0 * RnnUnsafe.Add(ref pr, 0))
+                + (x1 * RnnUnsafe.Add(ref pr, 6) + h0 * RnnUnsafe.Add(ref pr, 12) + h1 * RnnUnsafe.Add(ref pr, 18));
+            float az1 = (RnnUnsafe.Add(ref pr, 25) + RnnUnsafe.Add(ref pr, 31) + x0 * RnnUnsafe.Add(ref pr, 1))
+                + (x1 * RnnUnsafe.Add(ref pr, 7) + h0 * RnnUnsafe.Add(ref pr, 13) + h1 * RnnUnsafe.Add(ref pr, 19));
+            RnnVector128 azv0 = global::RnnGen.CompilerServices.Activations.Sigmoid(az0, az1, 0f, 0f); // units 0..1, one lane each
+            float z0 = azv0[0];
+            float z1 = azv0[1];
+            float ar0 = (RnnUnsafe.Add(ref pr, 26) + RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 2))
+                + (x1 * RnnUnsafe.Add(ref pr, 8) + h0 * RnnUnsafe.Add(ref pr, 14) + h1 * RnnUnsafe.Add(ref pr, 20));
+            float ar1 = (RnnUnsafe.Add(ref pr, 27) + RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 3))
+                + (x1 * RnnUnsafe.Add(ref pr, 9) + h0 * RnnUnsafe.Add(ref pr, 15) + h1 * RnnUnsafe.Add(ref pr, 21));
+            RnnVector128 arv0 = global::RnnGen.CompilerServices.Activations.Sigmoid(ar0, ar1, 0f, 0f); // units 0..1, one lane each
+            float r0 = arv0[0];
+            float r1 = arv0[1];
             // candidate: rh = h R_h + b'_h; hh = tanh(x K_h + b_h + r rh)
             float rh0 = RnnUnsafe.Add(ref pr, 34) + h0 * RnnUnsafe.Add(ref pr, 16) + h1 * RnnUnsafe.Add(ref pr, 22);
-            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 28) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 10))
-                + r0 * rh0);
             float rh1 = RnnUnsafe.Add(ref pr, 35) + h0 * RnnUnsafe.Add(ref pr, 17) + h1 * RnnUnsafe.Add(ref pr, 23);
-            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 29) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 11))
-                + r1 * rh1);
+            float ahh0 = (RnnUnsafe.Add(ref pr, 28) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 10))
+                + r0 * rh0;
+            float ahh1 = (RnnUnsafe.Add(ref pr, 29) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 11))
+                + r1 * rh1;
+            RnnVector128 ahhv0 = global::RnnGen.CompilerServices.Activations.Tanh(ahh0, ahh1, 0f, 0f); // units 0..1, one lane each
+            float hh0 = ahhv0[0];
+            float hh1 = ahhv0[1];
             // h = z h_(s-1) + (1 - z) hh; everything cached for Backward
             RnnUnsafe.Add(ref wr, 6) = z0; RnnUnsafe.Add(ref wr, 8) = r0; RnnUnsafe.Add(ref wr, 10) = hh0; RnnUnsafe.Add(ref wr, 14) = rh0;
             RnnUnsafe.Add(ref wr, 18) = z0 * h0 + (1f - z0) * hh0;
@@ -561,21 +579,30 @@ partial class GruModel : global::RnnGen.IBatchModel
         float h0 = RnnUnsafe.Add(ref sr, 0);
         float h1 = RnnUnsafe.Add(ref sr, 1);
         // gates: z, r = sigmoid(x K + h R + biases)
-        float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 24) + RnnUnsafe.Add(ref pr, 30) + x0 * RnnUnsafe.Add(ref pr, 0))
-            + (x1 * RnnUnsafe.Add(ref pr, 6) + h0 * RnnUnsafe.Add(ref pr, 12) + h1 * RnnUnsafe.Add(ref pr, 18)));
-        float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 25) + RnnUnsafe.Add(ref pr, 31) + x0 * RnnUnsafe.Add(ref pr, 1))
-            + (x1 * RnnUnsafe.Add(ref pr, 7) + h0 * RnnUnsafe.Add(ref pr, 13) + h1 * RnnUnsafe.Add(ref pr, 19)));
-        float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 26) + RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 2))
-            + (x1 * RnnUnsafe.Add(ref pr, 8) + h0 * RnnUnsafe.Add(ref pr, 14) + h1 * RnnUnsafe.Add(ref pr, 20)));
-        float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 27) + RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 3))
-            + (x1 * RnnUnsafe.Add(ref pr, 9) + h0 * RnnUnsafe.Add(ref pr, 15) + h1 * RnnUnsafe.Add(ref pr, 21)));
+        float az0 = (RnnUnsafe.Add(ref pr, 24) + RnnUnsafe.Add(ref pr, 30) + x0 * RnnUnsafe.Add(ref pr, 0))
+            + (x1 * RnnUnsafe.Add(ref pr, 6) + h0 * RnnUnsafe.Add(ref pr, 12) + h1 * RnnUnsafe.Add(ref pr, 18));
+        float az1 = (RnnUnsafe.Add(ref pr, 25) + RnnUnsafe.Add(ref pr, 31) + x0 * RnnUnsafe.Add(ref pr, 1))
+            + (x1 * RnnUnsafe.Add(ref pr, 7) + h0 * RnnUnsafe.Add(ref pr, 13) + h1 * RnnUnsafe.Add(ref pr, 19));
+        RnnVector128 azv0 = global::RnnGen.CompilerServices.Activations.Sigmoid(az0, az1, 0f, 0f); // units 0..1, one lane each
+        float z0 = azv0[0];
+        float z1 = azv0[1];
+        float ar0 = (RnnUnsafe.Add(ref pr, 26) + RnnUnsafe.Add(ref pr, 32) + x0 * RnnUnsafe.Add(ref pr, 2))
+            + (x1 * RnnUnsafe.Add(ref pr, 8) + h0 * RnnUnsafe.Add(ref pr, 14) + h1 * RnnUnsafe.Add(ref pr, 20));
+        float ar1 = (RnnUnsafe.Add(ref pr, 27) + RnnUnsafe.Add(ref pr, 33) + x0 * RnnUnsafe.Add(ref pr, 3))
+            + (x1 * RnnUnsafe.Add(ref pr, 9) + h0 * RnnUnsafe.Add(ref pr, 15) + h1 * RnnUnsafe.Add(ref pr, 21));
+        RnnVector128 arv0 = global::RnnGen.CompilerServices.Activations.Sigmoid(ar0, ar1, 0f, 0f); // units 0..1, one lane each
+        float r0 = arv0[0];
+        float r1 = arv0[1];
         // candidate: rh = h R_h + b'_h; hh = tanh(x K_h + b_h + r rh)
         float rh0 = RnnUnsafe.Add(ref pr, 34) + h0 * RnnUnsafe.Add(ref pr, 16) + h1 * RnnUnsafe.Add(ref pr, 22);
-        float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 28) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 10))
-            + r0 * rh0);
         float rh1 = RnnUnsafe.Add(ref pr, 35) + h0 * RnnUnsafe.Add(ref pr, 17) + h1 * RnnUnsafe.Add(ref pr, 23);
-        float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 29) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 11))
-            + r1 * rh1);
+        float ahh0 = (RnnUnsafe.Add(ref pr, 28) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 10))
+            + r0 * rh0;
+        float ahh1 = (RnnUnsafe.Add(ref pr, 29) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 11))
+            + r1 * rh1;
+        RnnVector128 ahhv0 = global::RnnGen.CompilerServices.Activations.Tanh(ahh0, ahh1, 0f, 0f); // units 0..1, one lane each
+        float hh0 = ahhv0[0];
+        float hh1 = ahhv0[1];
         // y = state = z h + (1 - z) hh
         float y0 = z0 * h0 + (1f - z0) * hh0;
         float y1 = z1 * h1 + (1f - z1) * hh1;

@@ -383,12 +383,16 @@ partial class LetterModel : global::RnnGen.IBatchModel
             float x2 = RnnUnsafe.Add(ref xr, 2);
             float x3 = RnnUnsafe.Add(ref xr, 3);
             float x4 = RnnUnsafe.Add(ref xr, 4);
-            RnnUnsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 24) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 3))
-                + (x2 * RnnUnsafe.Add(ref pr, 6) + x3 * RnnUnsafe.Add(ref pr, 9) + x4 * RnnUnsafe.Add(ref pr, 12)));
-            RnnUnsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 25) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 4))
-                + (x2 * RnnUnsafe.Add(ref pr, 7) + x3 * RnnUnsafe.Add(ref pr, 10) + x4 * RnnUnsafe.Add(ref pr, 13)));
-            RnnUnsafe.Add(ref wr, 2) = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 26) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 5))
-                + (x2 * RnnUnsafe.Add(ref pr, 8) + x3 * RnnUnsafe.Add(ref pr, 11) + x4 * RnnUnsafe.Add(ref pr, 14)));
+            float a0 = (RnnUnsafe.Add(ref pr, 24) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 3))
+                + (x2 * RnnUnsafe.Add(ref pr, 6) + x3 * RnnUnsafe.Add(ref pr, 9) + x4 * RnnUnsafe.Add(ref pr, 12));
+            float a1 = (RnnUnsafe.Add(ref pr, 25) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 4))
+                + (x2 * RnnUnsafe.Add(ref pr, 7) + x3 * RnnUnsafe.Add(ref pr, 10) + x4 * RnnUnsafe.Add(ref pr, 13));
+            float a2 = (RnnUnsafe.Add(ref pr, 26) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 5))
+                + (x2 * RnnUnsafe.Add(ref pr, 8) + x3 * RnnUnsafe.Add(ref pr, 11) + x4 * RnnUnsafe.Add(ref pr, 14));
+            RnnVector128 av0 = global::RnnGen.CompilerServices.Activations.Tanh(a0, a1, a2, 0f); // units 0..2, one lane each
+            RnnUnsafe.Add(ref wr, 0) = av0[0];
+            RnnUnsafe.Add(ref wr, 1) = av0[1];
+            RnnUnsafe.Add(ref wr, 2) = av0[2];
         }
     }
 
@@ -449,15 +453,19 @@ partial class LetterModel : global::RnnGen.IBatchModel
         float h0 = RnnUnsafe.Add(ref sr, 0);
         float h1 = RnnUnsafe.Add(ref sr, 1);
         float h2 = RnnUnsafe.Add(ref sr, 2);
-        float y0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 24) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 3))
+        float a0 = (RnnUnsafe.Add(ref pr, 24) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 3))
             + (x2 * RnnUnsafe.Add(ref pr, 6) + x3 * RnnUnsafe.Add(ref pr, 9) + x4 * RnnUnsafe.Add(ref pr, 12))
-            + (h0 * RnnUnsafe.Add(ref pr, 15) + h1 * RnnUnsafe.Add(ref pr, 18) + h2 * RnnUnsafe.Add(ref pr, 21)));
-        float y1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 25) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 4))
+            + (h0 * RnnUnsafe.Add(ref pr, 15) + h1 * RnnUnsafe.Add(ref pr, 18) + h2 * RnnUnsafe.Add(ref pr, 21));
+        float a1 = (RnnUnsafe.Add(ref pr, 25) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 4))
             + (x2 * RnnUnsafe.Add(ref pr, 7) + x3 * RnnUnsafe.Add(ref pr, 10) + x4 * RnnUnsafe.Add(ref pr, 13))
-            + (h0 * RnnUnsafe.Add(ref pr, 16) + h1 * RnnUnsafe.Add(ref pr, 19) + h2 * RnnUnsafe.Add(ref pr, 22)));
-        float y2 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 26) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 5))
+            + (h0 * RnnUnsafe.Add(ref pr, 16) + h1 * RnnUnsafe.Add(ref pr, 19) + h2 * RnnUnsafe.Add(ref pr, 22));
+        float a2 = (RnnUnsafe.Add(ref pr, 26) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 5))
             + (x2 * RnnUnsafe.Add(ref pr, 8) + x3 * RnnUnsafe.Add(ref pr, 11) + x4 * RnnUnsafe.Add(ref pr, 14))
-            + (h0 * RnnUnsafe.Add(ref pr, 17) + h1 * RnnUnsafe.Add(ref pr, 20) + h2 * RnnUnsafe.Add(ref pr, 23)));
+            + (h0 * RnnUnsafe.Add(ref pr, 17) + h1 * RnnUnsafe.Add(ref pr, 20) + h2 * RnnUnsafe.Add(ref pr, 23));
+        RnnVector128 av0 = global::RnnGen.CompilerServices.Activations.Tanh(a0, a1, a2, 0f); // units 0..2, one lane each
+        float y0 = av0[0];
+        float y1 = av0[1];
+        float y2 = av0[2];
         RnnUnsafe.Add(ref yr, 0) = y0; RnnUnsafe.Add(ref sr, 0) = y0;
         RnnUnsafe.Add(ref yr, 1) = y1; RnnUnsafe.Add(ref sr, 1) = y1;
         RnnUnsafe.Add(ref yr, 2) = y2; RnnUnsafe.Add(ref sr, 2) = y2;
@@ -713,10 +721,11 @@ partial class LetterModel : global::RnnGen.IBatchModel
             + x2 * RnnUnsafe.Add(ref pr, 41);
         // softmax: y = exp(z - max z) / sum exp(z - max z)
         float max = global::RnnGen.CompilerServices.Activations.Max(global::RnnGen.CompilerServices.Activations.Max(z0, z1), global::RnnGen.CompilerServices.Activations.Max(z2, global::RnnGen.CompilerServices.Activations.Max(z3, z4)));
-        float e0 = global::RnnGen.CompilerServices.Activations.Exp(z0 - max);
-        float e1 = global::RnnGen.CompilerServices.Activations.Exp(z1 - max);
-        float e2 = global::RnnGen.CompilerServices.Activations.Exp(z2 - max);
-        float e3 = global::RnnGen.CompilerServices.Activations.Exp(z3 - max);
+        RnnVector128 ev0 = global::RnnGen.CompilerServices.Activations.Exp(z0 - max, z1 - max, z2 - max, z3 - max); // units 0..3, one lane each
+        float e0 = ev0[0];
+        float e1 = ev0[1];
+        float e2 = ev0[2];
+        float e3 = ev0[3];
         float e4 = global::RnnGen.CompilerServices.Activations.Exp(z4 - max);
         float scale = 1f / ((e0 + e1) + (e2 + (e3 + e4)));
         RnnUnsafe.Add(ref wr, 0) = e0 * scale;
@@ -790,10 +799,11 @@ partial class LetterModel : global::RnnGen.IBatchModel
             + x2 * RnnUnsafe.Add(ref pr, 41);
         // softmax: y = exp(z - max z) / sum exp(z - max z)
         float max = global::RnnGen.CompilerServices.Activations.Max(global::RnnGen.CompilerServices.Activations.Max(z0, z1), global::RnnGen.CompilerServices.Activations.Max(z2, global::RnnGen.CompilerServices.Activations.Max(z3, z4)));
-        float e0 = global::RnnGen.CompilerServices.Activations.Exp(z0 - max);
-        float e1 = global::RnnGen.CompilerServices.Activations.Exp(z1 - max);
-        float e2 = global::RnnGen.CompilerServices.Activations.Exp(z2 - max);
-        float e3 = global::RnnGen.CompilerServices.Activations.Exp(z3 - max);
+        RnnVector128 ev0 = global::RnnGen.CompilerServices.Activations.Exp(z0 - max, z1 - max, z2 - max, z3 - max); // units 0..3, one lane each
+        float e0 = ev0[0];
+        float e1 = ev0[1];
+        float e2 = ev0[2];
+        float e3 = ev0[3];
         float e4 = global::RnnGen.CompilerServices.Activations.Exp(z4 - max);
         float scale = 1f / ((e0 + e1) + (e2 + (e3 + e4)));
         RnnUnsafe.Add(ref yr, 0) = e0 * scale;

@@ -574,21 +574,30 @@ partial class MaskedModel : global::RnnGen.IBatchModel
             float x0 = RnnUnsafe.Add(ref xr, 0);
             float x1 = RnnUnsafe.Add(ref xr, 1);
             // gates: z, r = sigmoid(x K + h R + biases)
-            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 34) + RnnUnsafe.Add(ref pr, 40) + x0 * RnnUnsafe.Add(ref pr, 10))
-                + x1 * RnnUnsafe.Add(ref pr, 16));
-            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 35) + RnnUnsafe.Add(ref pr, 41) + x0 * RnnUnsafe.Add(ref pr, 11))
-                + x1 * RnnUnsafe.Add(ref pr, 17));
-            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 36) + RnnUnsafe.Add(ref pr, 42) + x0 * RnnUnsafe.Add(ref pr, 12))
-                + x1 * RnnUnsafe.Add(ref pr, 18));
-            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 37) + RnnUnsafe.Add(ref pr, 43) + x0 * RnnUnsafe.Add(ref pr, 13))
-                + x1 * RnnUnsafe.Add(ref pr, 19));
+            float az0 = (RnnUnsafe.Add(ref pr, 34) + RnnUnsafe.Add(ref pr, 40) + x0 * RnnUnsafe.Add(ref pr, 10))
+                + x1 * RnnUnsafe.Add(ref pr, 16);
+            float az1 = (RnnUnsafe.Add(ref pr, 35) + RnnUnsafe.Add(ref pr, 41) + x0 * RnnUnsafe.Add(ref pr, 11))
+                + x1 * RnnUnsafe.Add(ref pr, 17);
+            RnnVector128 azv0 = global::RnnGen.CompilerServices.Activations.Sigmoid(az0, az1, 0f, 0f); // units 0..1, one lane each
+            float z0 = azv0[0];
+            float z1 = azv0[1];
+            float ar0 = (RnnUnsafe.Add(ref pr, 36) + RnnUnsafe.Add(ref pr, 42) + x0 * RnnUnsafe.Add(ref pr, 12))
+                + x1 * RnnUnsafe.Add(ref pr, 18);
+            float ar1 = (RnnUnsafe.Add(ref pr, 37) + RnnUnsafe.Add(ref pr, 43) + x0 * RnnUnsafe.Add(ref pr, 13))
+                + x1 * RnnUnsafe.Add(ref pr, 19);
+            RnnVector128 arv0 = global::RnnGen.CompilerServices.Activations.Sigmoid(ar0, ar1, 0f, 0f); // units 0..1, one lane each
+            float r0 = arv0[0];
+            float r1 = arv0[1];
             // candidate: rh = h R_h + b'_h; hh = tanh(x K_h + b_h + r rh)
             float rh0 = RnnUnsafe.Add(ref pr, 44);
-            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 14) + x1 * RnnUnsafe.Add(ref pr, 20))
-                + r0 * rh0);
             float rh1 = RnnUnsafe.Add(ref pr, 45);
-            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 15) + x1 * RnnUnsafe.Add(ref pr, 21))
-                + r1 * rh1);
+            float ahh0 = (RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 14) + x1 * RnnUnsafe.Add(ref pr, 20))
+                + r0 * rh0;
+            float ahh1 = (RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 15) + x1 * RnnUnsafe.Add(ref pr, 21))
+                + r1 * rh1;
+            RnnVector128 ahhv0 = global::RnnGen.CompilerServices.Activations.Tanh(ahh0, ahh1, 0f, 0f); // units 0..1, one lane each
+            float hh0 = ahhv0[0];
+            float hh1 = ahhv0[1];
             // h = z h_(s-1) + (1 - z) hh; everything cached for Backward
             RnnUnsafe.Add(ref wr, 0) = z0; RnnUnsafe.Add(ref wr, 2) = r0; RnnUnsafe.Add(ref wr, 4) = hh0; RnnUnsafe.Add(ref wr, 18) = rh0;
             RnnUnsafe.Add(ref wr, 24) = (1f - z0) * hh0;
@@ -605,21 +614,30 @@ partial class MaskedModel : global::RnnGen.IBatchModel
             float h0 = RnnUnsafe.Add(ref wr, 24);
             float h1 = RnnUnsafe.Add(ref wr, 25);
             // gates: z, r = sigmoid(x K + h R + biases)
-            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 34) + RnnUnsafe.Add(ref pr, 40) + x0 * RnnUnsafe.Add(ref pr, 10))
-                + (x1 * RnnUnsafe.Add(ref pr, 16) + h0 * RnnUnsafe.Add(ref pr, 22) + h1 * RnnUnsafe.Add(ref pr, 28)));
-            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 35) + RnnUnsafe.Add(ref pr, 41) + x0 * RnnUnsafe.Add(ref pr, 11))
-                + (x1 * RnnUnsafe.Add(ref pr, 17) + h0 * RnnUnsafe.Add(ref pr, 23) + h1 * RnnUnsafe.Add(ref pr, 29)));
-            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 36) + RnnUnsafe.Add(ref pr, 42) + x0 * RnnUnsafe.Add(ref pr, 12))
-                + (x1 * RnnUnsafe.Add(ref pr, 18) + h0 * RnnUnsafe.Add(ref pr, 24) + h1 * RnnUnsafe.Add(ref pr, 30)));
-            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 37) + RnnUnsafe.Add(ref pr, 43) + x0 * RnnUnsafe.Add(ref pr, 13))
-                + (x1 * RnnUnsafe.Add(ref pr, 19) + h0 * RnnUnsafe.Add(ref pr, 25) + h1 * RnnUnsafe.Add(ref pr, 31)));
+            float az0 = (RnnUnsafe.Add(ref pr, 34) + RnnUnsafe.Add(ref pr, 40) + x0 * RnnUnsafe.Add(ref pr, 10))
+                + (x1 * RnnUnsafe.Add(ref pr, 16) + h0 * RnnUnsafe.Add(ref pr, 22) + h1 * RnnUnsafe.Add(ref pr, 28));
+            float az1 = (RnnUnsafe.Add(ref pr, 35) + RnnUnsafe.Add(ref pr, 41) + x0 * RnnUnsafe.Add(ref pr, 11))
+                + (x1 * RnnUnsafe.Add(ref pr, 17) + h0 * RnnUnsafe.Add(ref pr, 23) + h1 * RnnUnsafe.Add(ref pr, 29));
+            RnnVector128 azv0 = global::RnnGen.CompilerServices.Activations.Sigmoid(az0, az1, 0f, 0f); // units 0..1, one lane each
+            float z0 = azv0[0];
+            float z1 = azv0[1];
+            float ar0 = (RnnUnsafe.Add(ref pr, 36) + RnnUnsafe.Add(ref pr, 42) + x0 * RnnUnsafe.Add(ref pr, 12))
+                + (x1 * RnnUnsafe.Add(ref pr, 18) + h0 * RnnUnsafe.Add(ref pr, 24) + h1 * RnnUnsafe.Add(ref pr, 30));
+            float ar1 = (RnnUnsafe.Add(ref pr, 37) + RnnUnsafe.Add(ref pr, 43) + x0 * RnnUnsafe.Add(ref pr, 13))
+                + (x1 * RnnUnsafe.Add(ref pr, 19) + h0 * RnnUnsafe.Add(ref pr, 25) + h1 * RnnUnsafe.Add(ref pr, 31));
+            RnnVector128 arv0 = global::RnnGen.CompilerServices.Activations.Sigmoid(ar0, ar1, 0f, 0f); // units 0..1, one lane each
+            float r0 = arv0[0];
+            float r1 = arv0[1];
             // candidate: rh = h R_h + b'_h; hh = tanh(x K_h + b_h + r rh)
             float rh0 = RnnUnsafe.Add(ref pr, 44) + h0 * RnnUnsafe.Add(ref pr, 26) + h1 * RnnUnsafe.Add(ref pr, 32);
-            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 14) + x1 * RnnUnsafe.Add(ref pr, 20))
-                + r0 * rh0);
             float rh1 = RnnUnsafe.Add(ref pr, 45) + h0 * RnnUnsafe.Add(ref pr, 27) + h1 * RnnUnsafe.Add(ref pr, 33);
-            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 15) + x1 * RnnUnsafe.Add(ref pr, 21))
-                + r1 * rh1);
+            float ahh0 = (RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 14) + x1 * RnnUnsafe.Add(ref pr, 20))
+                + r0 * rh0;
+            float ahh1 = (RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 15) + x1 * RnnUnsafe.Add(ref pr, 21))
+                + r1 * rh1;
+            RnnVector128 ahhv0 = global::RnnGen.CompilerServices.Activations.Tanh(ahh0, ahh1, 0f, 0f); // units 0..1, one lane each
+            float hh0 = ahhv0[0];
+            float hh1 = ahhv0[1];
             // h = z h_(s-1) + (1 - z) hh; everything cached for Backward
             RnnUnsafe.Add(ref wr, 6) = z0; RnnUnsafe.Add(ref wr, 8) = r0; RnnUnsafe.Add(ref wr, 10) = hh0; RnnUnsafe.Add(ref wr, 20) = rh0;
             RnnUnsafe.Add(ref wr, 26) = z0 * h0 + (1f - z0) * hh0;
@@ -636,21 +654,30 @@ partial class MaskedModel : global::RnnGen.IBatchModel
             float h0 = RnnUnsafe.Add(ref wr, 26);
             float h1 = RnnUnsafe.Add(ref wr, 27);
             // gates: z, r = sigmoid(x K + h R + biases)
-            float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 34) + RnnUnsafe.Add(ref pr, 40) + x0 * RnnUnsafe.Add(ref pr, 10))
-                + (x1 * RnnUnsafe.Add(ref pr, 16) + h0 * RnnUnsafe.Add(ref pr, 22) + h1 * RnnUnsafe.Add(ref pr, 28)));
-            float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 35) + RnnUnsafe.Add(ref pr, 41) + x0 * RnnUnsafe.Add(ref pr, 11))
-                + (x1 * RnnUnsafe.Add(ref pr, 17) + h0 * RnnUnsafe.Add(ref pr, 23) + h1 * RnnUnsafe.Add(ref pr, 29)));
-            float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 36) + RnnUnsafe.Add(ref pr, 42) + x0 * RnnUnsafe.Add(ref pr, 12))
-                + (x1 * RnnUnsafe.Add(ref pr, 18) + h0 * RnnUnsafe.Add(ref pr, 24) + h1 * RnnUnsafe.Add(ref pr, 30)));
-            float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 37) + RnnUnsafe.Add(ref pr, 43) + x0 * RnnUnsafe.Add(ref pr, 13))
-                + (x1 * RnnUnsafe.Add(ref pr, 19) + h0 * RnnUnsafe.Add(ref pr, 25) + h1 * RnnUnsafe.Add(ref pr, 31)));
+            float az0 = (RnnUnsafe.Add(ref pr, 34) + RnnUnsafe.Add(ref pr, 40) + x0 * RnnUnsafe.Add(ref pr, 10))
+                + (x1 * RnnUnsafe.Add(ref pr, 16) + h0 * RnnUnsafe.Add(ref pr, 22) + h1 * RnnUnsafe.Add(ref pr, 28));
+            float az1 = (RnnUnsafe.Add(ref pr, 35) + RnnUnsafe.Add(ref pr, 41) + x0 * RnnUnsafe.Add(ref pr, 11))
+                + (x1 * RnnUnsafe.Add(ref pr, 17) + h0 * RnnUnsafe.Add(ref pr, 23) + h1 * RnnUnsafe.Add(ref pr, 29));
+            RnnVector128 azv0 = global::RnnGen.CompilerServices.Activations.Sigmoid(az0, az1, 0f, 0f); // units 0..1, one lane each
+            float z0 = azv0[0];
+            float z1 = azv0[1];
+            float ar0 = (RnnUnsafe.Add(ref pr, 36) + RnnUnsafe.Add(ref pr, 42) + x0 * RnnUnsafe.Add(ref pr, 12))
+                + (x1 * RnnUnsafe.Add(ref pr, 18) + h0 * RnnUnsafe.Add(ref pr, 24) + h1 * RnnUnsafe.Add(ref pr, 30));
+            float ar1 = (RnnUnsafe.Add(ref pr, 37) + RnnUnsafe.Add(ref pr, 43) + x0 * RnnUnsafe.Add(ref pr, 13))
+                + (x1 * RnnUnsafe.Add(ref pr, 19) + h0 * RnnUnsafe.Add(ref pr, 25) + h1 * RnnUnsafe.Add(ref pr, 31));
+            RnnVector128 arv0 = global::RnnGen.CompilerServices.Activations.Sigmoid(ar0, ar1, 0f, 0f); // units 0..1, one lane each
+            float r0 = arv0[0];
+            float r1 = arv0[1];
             // candidate: rh = h R_h + b'_h; hh = tanh(x K_h + b_h + r rh)
             float rh0 = RnnUnsafe.Add(ref pr, 44) + h0 * RnnUnsafe.Add(ref pr, 26) + h1 * RnnUnsafe.Add(ref pr, 32);
-            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 14) + x1 * RnnUnsafe.Add(ref pr, 20))
-                + r0 * rh0);
             float rh1 = RnnUnsafe.Add(ref pr, 45) + h0 * RnnUnsafe.Add(ref pr, 27) + h1 * RnnUnsafe.Add(ref pr, 33);
-            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 15) + x1 * RnnUnsafe.Add(ref pr, 21))
-                + r1 * rh1);
+            float ahh0 = (RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 14) + x1 * RnnUnsafe.Add(ref pr, 20))
+                + r0 * rh0;
+            float ahh1 = (RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 15) + x1 * RnnUnsafe.Add(ref pr, 21))
+                + r1 * rh1;
+            RnnVector128 ahhv0 = global::RnnGen.CompilerServices.Activations.Tanh(ahh0, ahh1, 0f, 0f); // units 0..1, one lane each
+            float hh0 = ahhv0[0];
+            float hh1 = ahhv0[1];
             // h = z h_(s-1) + (1 - z) hh; everything cached for Backward
             RnnUnsafe.Add(ref wr, 12) = z0; RnnUnsafe.Add(ref wr, 14) = r0; RnnUnsafe.Add(ref wr, 16) = hh0; RnnUnsafe.Add(ref wr, 22) = rh0;
             RnnUnsafe.Add(ref wr, 28) = z0 * h0 + (1f - z0) * hh0;
@@ -843,21 +870,30 @@ partial class MaskedModel : global::RnnGen.IBatchModel
         float h0 = RnnUnsafe.Add(ref sr, 0);
         float h1 = RnnUnsafe.Add(ref sr, 1);
         // gates: z, r = sigmoid(x K + h R + biases)
-        float z0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 34) + RnnUnsafe.Add(ref pr, 40) + x0 * RnnUnsafe.Add(ref pr, 10))
-            + (x1 * RnnUnsafe.Add(ref pr, 16) + h0 * RnnUnsafe.Add(ref pr, 22) + h1 * RnnUnsafe.Add(ref pr, 28)));
-        float z1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 35) + RnnUnsafe.Add(ref pr, 41) + x0 * RnnUnsafe.Add(ref pr, 11))
-            + (x1 * RnnUnsafe.Add(ref pr, 17) + h0 * RnnUnsafe.Add(ref pr, 23) + h1 * RnnUnsafe.Add(ref pr, 29)));
-        float r0 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 36) + RnnUnsafe.Add(ref pr, 42) + x0 * RnnUnsafe.Add(ref pr, 12))
-            + (x1 * RnnUnsafe.Add(ref pr, 18) + h0 * RnnUnsafe.Add(ref pr, 24) + h1 * RnnUnsafe.Add(ref pr, 30)));
-        float r1 = global::RnnGen.CompilerServices.Activations.Sigmoid((RnnUnsafe.Add(ref pr, 37) + RnnUnsafe.Add(ref pr, 43) + x0 * RnnUnsafe.Add(ref pr, 13))
-            + (x1 * RnnUnsafe.Add(ref pr, 19) + h0 * RnnUnsafe.Add(ref pr, 25) + h1 * RnnUnsafe.Add(ref pr, 31)));
+        float az0 = (RnnUnsafe.Add(ref pr, 34) + RnnUnsafe.Add(ref pr, 40) + x0 * RnnUnsafe.Add(ref pr, 10))
+            + (x1 * RnnUnsafe.Add(ref pr, 16) + h0 * RnnUnsafe.Add(ref pr, 22) + h1 * RnnUnsafe.Add(ref pr, 28));
+        float az1 = (RnnUnsafe.Add(ref pr, 35) + RnnUnsafe.Add(ref pr, 41) + x0 * RnnUnsafe.Add(ref pr, 11))
+            + (x1 * RnnUnsafe.Add(ref pr, 17) + h0 * RnnUnsafe.Add(ref pr, 23) + h1 * RnnUnsafe.Add(ref pr, 29));
+        RnnVector128 azv0 = global::RnnGen.CompilerServices.Activations.Sigmoid(az0, az1, 0f, 0f); // units 0..1, one lane each
+        float z0 = azv0[0];
+        float z1 = azv0[1];
+        float ar0 = (RnnUnsafe.Add(ref pr, 36) + RnnUnsafe.Add(ref pr, 42) + x0 * RnnUnsafe.Add(ref pr, 12))
+            + (x1 * RnnUnsafe.Add(ref pr, 18) + h0 * RnnUnsafe.Add(ref pr, 24) + h1 * RnnUnsafe.Add(ref pr, 30));
+        float ar1 = (RnnUnsafe.Add(ref pr, 37) + RnnUnsafe.Add(ref pr, 43) + x0 * RnnUnsafe.Add(ref pr, 13))
+            + (x1 * RnnUnsafe.Add(ref pr, 19) + h0 * RnnUnsafe.Add(ref pr, 25) + h1 * RnnUnsafe.Add(ref pr, 31));
+        RnnVector128 arv0 = global::RnnGen.CompilerServices.Activations.Sigmoid(ar0, ar1, 0f, 0f); // units 0..1, one lane each
+        float r0 = arv0[0];
+        float r1 = arv0[1];
         // candidate: rh = h R_h + b'_h; hh = tanh(x K_h + b_h + r rh)
         float rh0 = RnnUnsafe.Add(ref pr, 44) + h0 * RnnUnsafe.Add(ref pr, 26) + h1 * RnnUnsafe.Add(ref pr, 32);
-        float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 14) + x1 * RnnUnsafe.Add(ref pr, 20))
-            + r0 * rh0);
         float rh1 = RnnUnsafe.Add(ref pr, 45) + h0 * RnnUnsafe.Add(ref pr, 27) + h1 * RnnUnsafe.Add(ref pr, 33);
-        float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 15) + x1 * RnnUnsafe.Add(ref pr, 21))
-            + r1 * rh1);
+        float ahh0 = (RnnUnsafe.Add(ref pr, 38) + x0 * RnnUnsafe.Add(ref pr, 14) + x1 * RnnUnsafe.Add(ref pr, 20))
+            + r0 * rh0;
+        float ahh1 = (RnnUnsafe.Add(ref pr, 39) + x0 * RnnUnsafe.Add(ref pr, 15) + x1 * RnnUnsafe.Add(ref pr, 21))
+            + r1 * rh1;
+        RnnVector128 ahhv0 = global::RnnGen.CompilerServices.Activations.Tanh(ahh0, ahh1, 0f, 0f); // units 0..1, one lane each
+        float hh0 = ahhv0[0];
+        float hh1 = ahhv0[1];
         // y = state = z h + (1 - z) hh
         float y0 = z0 * h0 + (1f - z0) * hh0;
         float y1 = z1 * h1 + (1f - z1) * hh1;

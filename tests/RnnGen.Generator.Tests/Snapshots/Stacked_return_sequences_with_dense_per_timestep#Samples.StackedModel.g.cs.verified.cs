@@ -394,9 +394,13 @@ partial class StackedModel : global::RnnGen.IBatchModel
             // the input x_0
             float x0 = RnnUnsafe.Add(ref xr, 0);
             float x1 = RnnUnsafe.Add(ref xr, 1);
-            RnnUnsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Tanh(RnnUnsafe.Add(ref pr, 15) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 3));
-            RnnUnsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Tanh(RnnUnsafe.Add(ref pr, 16) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 4));
-            RnnUnsafe.Add(ref wr, 2) = global::RnnGen.CompilerServices.Activations.Tanh(RnnUnsafe.Add(ref pr, 17) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 5));
+            float a0 = RnnUnsafe.Add(ref pr, 15) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 3);
+            float a1 = RnnUnsafe.Add(ref pr, 16) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 4);
+            float a2 = RnnUnsafe.Add(ref pr, 17) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 5);
+            RnnVector128 av0 = global::RnnGen.CompilerServices.Activations.Tanh(a0, a1, a2, 0f); // units 0..2, one lane each
+            RnnUnsafe.Add(ref wr, 0) = av0[0];
+            RnnUnsafe.Add(ref wr, 1) = av0[1];
+            RnnUnsafe.Add(ref wr, 2) = av0[2];
         }
 
         // timestep 1: reads x_1
@@ -408,12 +412,16 @@ partial class StackedModel : global::RnnGen.IBatchModel
             float h0 = RnnUnsafe.Add(ref wr, 0);
             float h1 = RnnUnsafe.Add(ref wr, 1);
             float h2 = RnnUnsafe.Add(ref wr, 2);
-            RnnUnsafe.Add(ref wr, 3) = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 15) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 3))
-                + (h0 * RnnUnsafe.Add(ref pr, 6) + h1 * RnnUnsafe.Add(ref pr, 9) + h2 * RnnUnsafe.Add(ref pr, 12)));
-            RnnUnsafe.Add(ref wr, 4) = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 16) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 4))
-                + (h0 * RnnUnsafe.Add(ref pr, 7) + h1 * RnnUnsafe.Add(ref pr, 10) + h2 * RnnUnsafe.Add(ref pr, 13)));
-            RnnUnsafe.Add(ref wr, 5) = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 17) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 5))
-                + (h0 * RnnUnsafe.Add(ref pr, 8) + h1 * RnnUnsafe.Add(ref pr, 11) + h2 * RnnUnsafe.Add(ref pr, 14)));
+            float a0 = (RnnUnsafe.Add(ref pr, 15) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 3))
+                + (h0 * RnnUnsafe.Add(ref pr, 6) + h1 * RnnUnsafe.Add(ref pr, 9) + h2 * RnnUnsafe.Add(ref pr, 12));
+            float a1 = (RnnUnsafe.Add(ref pr, 16) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 4))
+                + (h0 * RnnUnsafe.Add(ref pr, 7) + h1 * RnnUnsafe.Add(ref pr, 10) + h2 * RnnUnsafe.Add(ref pr, 13));
+            float a2 = (RnnUnsafe.Add(ref pr, 17) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 5))
+                + (h0 * RnnUnsafe.Add(ref pr, 8) + h1 * RnnUnsafe.Add(ref pr, 11) + h2 * RnnUnsafe.Add(ref pr, 14));
+            RnnVector128 av0 = global::RnnGen.CompilerServices.Activations.Tanh(a0, a1, a2, 0f); // units 0..2, one lane each
+            RnnUnsafe.Add(ref wr, 3) = av0[0];
+            RnnUnsafe.Add(ref wr, 4) = av0[1];
+            RnnUnsafe.Add(ref wr, 5) = av0[2];
         }
 
         // timestep 2: reads x_2
@@ -425,12 +433,16 @@ partial class StackedModel : global::RnnGen.IBatchModel
             float h0 = RnnUnsafe.Add(ref wr, 3);
             float h1 = RnnUnsafe.Add(ref wr, 4);
             float h2 = RnnUnsafe.Add(ref wr, 5);
-            RnnUnsafe.Add(ref wr, 6) = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 15) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 3))
-                + (h0 * RnnUnsafe.Add(ref pr, 6) + h1 * RnnUnsafe.Add(ref pr, 9) + h2 * RnnUnsafe.Add(ref pr, 12)));
-            RnnUnsafe.Add(ref wr, 7) = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 16) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 4))
-                + (h0 * RnnUnsafe.Add(ref pr, 7) + h1 * RnnUnsafe.Add(ref pr, 10) + h2 * RnnUnsafe.Add(ref pr, 13)));
-            RnnUnsafe.Add(ref wr, 8) = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 17) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 5))
-                + (h0 * RnnUnsafe.Add(ref pr, 8) + h1 * RnnUnsafe.Add(ref pr, 11) + h2 * RnnUnsafe.Add(ref pr, 14)));
+            float a0 = (RnnUnsafe.Add(ref pr, 15) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 3))
+                + (h0 * RnnUnsafe.Add(ref pr, 6) + h1 * RnnUnsafe.Add(ref pr, 9) + h2 * RnnUnsafe.Add(ref pr, 12));
+            float a1 = (RnnUnsafe.Add(ref pr, 16) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 4))
+                + (h0 * RnnUnsafe.Add(ref pr, 7) + h1 * RnnUnsafe.Add(ref pr, 10) + h2 * RnnUnsafe.Add(ref pr, 13));
+            float a2 = (RnnUnsafe.Add(ref pr, 17) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 5))
+                + (h0 * RnnUnsafe.Add(ref pr, 8) + h1 * RnnUnsafe.Add(ref pr, 11) + h2 * RnnUnsafe.Add(ref pr, 14));
+            RnnVector128 av0 = global::RnnGen.CompilerServices.Activations.Tanh(a0, a1, a2, 0f); // units 0..2, one lane each
+            RnnUnsafe.Add(ref wr, 6) = av0[0];
+            RnnUnsafe.Add(ref wr, 7) = av0[1];
+            RnnUnsafe.Add(ref wr, 8) = av0[2];
         }
     }
 
@@ -536,12 +548,16 @@ partial class StackedModel : global::RnnGen.IBatchModel
         float h0 = RnnUnsafe.Add(ref sr, 0);
         float h1 = RnnUnsafe.Add(ref sr, 1);
         float h2 = RnnUnsafe.Add(ref sr, 2);
-        float y0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 15) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 3))
-            + (h0 * RnnUnsafe.Add(ref pr, 6) + h1 * RnnUnsafe.Add(ref pr, 9) + h2 * RnnUnsafe.Add(ref pr, 12)));
-        float y1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 16) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 4))
-            + (h0 * RnnUnsafe.Add(ref pr, 7) + h1 * RnnUnsafe.Add(ref pr, 10) + h2 * RnnUnsafe.Add(ref pr, 13)));
-        float y2 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 17) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 5))
-            + (h0 * RnnUnsafe.Add(ref pr, 8) + h1 * RnnUnsafe.Add(ref pr, 11) + h2 * RnnUnsafe.Add(ref pr, 14)));
+        float a0 = (RnnUnsafe.Add(ref pr, 15) + x0 * RnnUnsafe.Add(ref pr, 0) + x1 * RnnUnsafe.Add(ref pr, 3))
+            + (h0 * RnnUnsafe.Add(ref pr, 6) + h1 * RnnUnsafe.Add(ref pr, 9) + h2 * RnnUnsafe.Add(ref pr, 12));
+        float a1 = (RnnUnsafe.Add(ref pr, 16) + x0 * RnnUnsafe.Add(ref pr, 1) + x1 * RnnUnsafe.Add(ref pr, 4))
+            + (h0 * RnnUnsafe.Add(ref pr, 7) + h1 * RnnUnsafe.Add(ref pr, 10) + h2 * RnnUnsafe.Add(ref pr, 13));
+        float a2 = (RnnUnsafe.Add(ref pr, 17) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 5))
+            + (h0 * RnnUnsafe.Add(ref pr, 8) + h1 * RnnUnsafe.Add(ref pr, 11) + h2 * RnnUnsafe.Add(ref pr, 14));
+        RnnVector128 av0 = global::RnnGen.CompilerServices.Activations.Tanh(a0, a1, a2, 0f); // units 0..2, one lane each
+        float y0 = av0[0];
+        float y1 = av0[1];
+        float y2 = av0[2];
         RnnUnsafe.Add(ref yr, 0) = y0; RnnUnsafe.Add(ref sr, 0) = y0;
         RnnUnsafe.Add(ref yr, 1) = y1; RnnUnsafe.Add(ref sr, 1) = y1;
         RnnUnsafe.Add(ref yr, 2) = y2; RnnUnsafe.Add(ref sr, 2) = y2;
@@ -1186,8 +1202,11 @@ partial class StackedModel : global::RnnGen.IBatchModel
             // the input x_0
             float x0 = RnnUnsafe.Add(ref xr, 0);
             float x1 = RnnUnsafe.Add(ref xr, 1);
-            RnnUnsafe.Add(ref wr, 0) = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 30) + x1 * RnnUnsafe.Add(ref pr, 32));
-            RnnUnsafe.Add(ref wr, 1) = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 31) + x1 * RnnUnsafe.Add(ref pr, 33));
+            float a0 = RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 30) + x1 * RnnUnsafe.Add(ref pr, 32);
+            float a1 = RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 31) + x1 * RnnUnsafe.Add(ref pr, 33);
+            RnnVector128 av0 = global::RnnGen.CompilerServices.Activations.Sigmoid(a0, a1, 0f, 0f); // units 0..1, one lane each
+            RnnUnsafe.Add(ref wr, 0) = av0[0];
+            RnnUnsafe.Add(ref wr, 1) = av0[1];
         }
 
         // timestep 1
@@ -1195,8 +1214,11 @@ partial class StackedModel : global::RnnGen.IBatchModel
             // the input x_1
             float x0 = RnnUnsafe.Add(ref xr, 2);
             float x1 = RnnUnsafe.Add(ref xr, 3);
-            RnnUnsafe.Add(ref wr, 2) = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 30) + x1 * RnnUnsafe.Add(ref pr, 32));
-            RnnUnsafe.Add(ref wr, 3) = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 31) + x1 * RnnUnsafe.Add(ref pr, 33));
+            float a0 = RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 30) + x1 * RnnUnsafe.Add(ref pr, 32);
+            float a1 = RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 31) + x1 * RnnUnsafe.Add(ref pr, 33);
+            RnnVector128 av0 = global::RnnGen.CompilerServices.Activations.Sigmoid(a0, a1, 0f, 0f); // units 0..1, one lane each
+            RnnUnsafe.Add(ref wr, 2) = av0[0];
+            RnnUnsafe.Add(ref wr, 3) = av0[1];
         }
 
         // timestep 2
@@ -1204,8 +1226,11 @@ partial class StackedModel : global::RnnGen.IBatchModel
             // the input x_2
             float x0 = RnnUnsafe.Add(ref xr, 4);
             float x1 = RnnUnsafe.Add(ref xr, 5);
-            RnnUnsafe.Add(ref wr, 4) = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 30) + x1 * RnnUnsafe.Add(ref pr, 32));
-            RnnUnsafe.Add(ref wr, 5) = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 31) + x1 * RnnUnsafe.Add(ref pr, 33));
+            float a0 = RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 30) + x1 * RnnUnsafe.Add(ref pr, 32);
+            float a1 = RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 31) + x1 * RnnUnsafe.Add(ref pr, 33);
+            RnnVector128 av0 = global::RnnGen.CompilerServices.Activations.Sigmoid(a0, a1, 0f, 0f); // units 0..1, one lane each
+            RnnUnsafe.Add(ref wr, 4) = av0[0];
+            RnnUnsafe.Add(ref wr, 5) = av0[1];
         }
     }
 
@@ -1269,8 +1294,11 @@ partial class StackedModel : global::RnnGen.IBatchModel
         // the input
         float x0 = RnnUnsafe.Add(ref xr, 0);
         float x1 = RnnUnsafe.Add(ref xr, 1);
-        RnnUnsafe.Add(ref yr, 0) = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 30) + x1 * RnnUnsafe.Add(ref pr, 32));
-        RnnUnsafe.Add(ref yr, 1) = global::RnnGen.CompilerServices.Activations.Sigmoid(RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 31) + x1 * RnnUnsafe.Add(ref pr, 33));
+        float a0 = RnnUnsafe.Add(ref pr, 34) + x0 * RnnUnsafe.Add(ref pr, 30) + x1 * RnnUnsafe.Add(ref pr, 32);
+        float a1 = RnnUnsafe.Add(ref pr, 35) + x0 * RnnUnsafe.Add(ref pr, 31) + x1 * RnnUnsafe.Add(ref pr, 33);
+        RnnVector128 av0 = global::RnnGen.CompilerServices.Activations.Sigmoid(a0, a1, 0f, 0f); // units 0..1, one lane each
+        RnnUnsafe.Add(ref yr, 0) = av0[0];
+        RnnUnsafe.Add(ref yr, 1) = av0[1];
     }
 
     // layer 2 (dense) forward on a group of samples in lanes: y = sigmoid(x K + b)

@@ -386,8 +386,11 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
             float r0 = global::RnnGen.CompilerServices.Activations.HardSigmoid(RnnUnsafe.Add(ref pr, 26) + x0 * RnnUnsafe.Add(ref pr, 2) + x1 * RnnUnsafe.Add(ref pr, 8));
             float r1 = global::RnnGen.CompilerServices.Activations.HardSigmoid(RnnUnsafe.Add(ref pr, 27) + x0 * RnnUnsafe.Add(ref pr, 3) + x1 * RnnUnsafe.Add(ref pr, 9));
             // candidate: hh = tanh(x K_h + (r h) R_h + b_h)
-            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh(RnnUnsafe.Add(ref pr, 28) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 10));
-            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh(RnnUnsafe.Add(ref pr, 29) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 11));
+            float ahh0 = RnnUnsafe.Add(ref pr, 28) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 10);
+            float ahh1 = RnnUnsafe.Add(ref pr, 29) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 11);
+            RnnVector128 ahhv0 = global::RnnGen.CompilerServices.Activations.Tanh(ahh0, ahh1, 0f, 0f); // units 0..1, one lane each
+            float hh0 = ahhv0[0];
+            float hh1 = ahhv0[1];
             // h = z h_(s-1) + (1 - z) hh; everything cached for Backward
             RnnUnsafe.Add(ref wr, 0) = z0; RnnUnsafe.Add(ref wr, 2) = r0; RnnUnsafe.Add(ref wr, 4) = hh0;
             RnnUnsafe.Add(ref wr, 12) = (1f - z0) * hh0;
@@ -413,10 +416,13 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
             float r1 = global::RnnGen.CompilerServices.Activations.HardSigmoid((RnnUnsafe.Add(ref pr, 27) + x0 * RnnUnsafe.Add(ref pr, 3) + x1 * RnnUnsafe.Add(ref pr, 9))
                 + (h0 * RnnUnsafe.Add(ref pr, 15) + h1 * RnnUnsafe.Add(ref pr, 21)));
             // candidate: hh = tanh(x K_h + (r h) R_h + b_h)
-            float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 28) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 10))
-                + (r0 * h0 * RnnUnsafe.Add(ref pr, 16) + r1 * h1 * RnnUnsafe.Add(ref pr, 22)));
-            float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 29) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 11))
-                + (r0 * h0 * RnnUnsafe.Add(ref pr, 17) + r1 * h1 * RnnUnsafe.Add(ref pr, 23)));
+            float ahh0 = (RnnUnsafe.Add(ref pr, 28) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 10))
+                + (r0 * h0 * RnnUnsafe.Add(ref pr, 16) + r1 * h1 * RnnUnsafe.Add(ref pr, 22));
+            float ahh1 = (RnnUnsafe.Add(ref pr, 29) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 11))
+                + (r0 * h0 * RnnUnsafe.Add(ref pr, 17) + r1 * h1 * RnnUnsafe.Add(ref pr, 23));
+            RnnVector128 ahhv0 = global::RnnGen.CompilerServices.Activations.Tanh(ahh0, ahh1, 0f, 0f); // units 0..1, one lane each
+            float hh0 = ahhv0[0];
+            float hh1 = ahhv0[1];
             // h = z h_(s-1) + (1 - z) hh; everything cached for Backward
             RnnUnsafe.Add(ref wr, 6) = z0; RnnUnsafe.Add(ref wr, 8) = r0; RnnUnsafe.Add(ref wr, 10) = hh0;
             RnnUnsafe.Add(ref wr, 14) = z0 * h0 + (1f - z0) * hh0;
@@ -536,10 +542,13 @@ partial class TfjsGruModel : global::RnnGen.IBatchModel
         float r1 = global::RnnGen.CompilerServices.Activations.HardSigmoid((RnnUnsafe.Add(ref pr, 27) + x0 * RnnUnsafe.Add(ref pr, 3) + x1 * RnnUnsafe.Add(ref pr, 9))
             + (h0 * RnnUnsafe.Add(ref pr, 15) + h1 * RnnUnsafe.Add(ref pr, 21)));
         // candidate: hh = tanh(x K_h + (r h) R_h + b_h)
-        float hh0 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 28) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 10))
-            + (r0 * h0 * RnnUnsafe.Add(ref pr, 16) + r1 * h1 * RnnUnsafe.Add(ref pr, 22)));
-        float hh1 = global::RnnGen.CompilerServices.Activations.Tanh((RnnUnsafe.Add(ref pr, 29) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 11))
-            + (r0 * h0 * RnnUnsafe.Add(ref pr, 17) + r1 * h1 * RnnUnsafe.Add(ref pr, 23)));
+        float ahh0 = (RnnUnsafe.Add(ref pr, 28) + x0 * RnnUnsafe.Add(ref pr, 4) + x1 * RnnUnsafe.Add(ref pr, 10))
+            + (r0 * h0 * RnnUnsafe.Add(ref pr, 16) + r1 * h1 * RnnUnsafe.Add(ref pr, 22));
+        float ahh1 = (RnnUnsafe.Add(ref pr, 29) + x0 * RnnUnsafe.Add(ref pr, 5) + x1 * RnnUnsafe.Add(ref pr, 11))
+            + (r0 * h0 * RnnUnsafe.Add(ref pr, 17) + r1 * h1 * RnnUnsafe.Add(ref pr, 23));
+        RnnVector128 ahhv0 = global::RnnGen.CompilerServices.Activations.Tanh(ahh0, ahh1, 0f, 0f); // units 0..1, one lane each
+        float hh0 = ahhv0[0];
+        float hh1 = ahhv0[1];
         // y = state = z h + (1 - z) hh
         float y0 = z0 * h0 + (1f - z0) * hh0;
         float y1 = z1 * h1 + (1f - z1) * hh1;

@@ -61,4 +61,42 @@ public class ActivationsAccuracyTests
         Assert.Equal(3f, Activations.Max(3f, -2f));
         Assert.Equal(3f, Activations.Max(-2f, 3f));
     }
+
+    /// <summary>Edge values every four-value function must treat like its scalar twin.</summary>
+    private static readonly float[] Specials =
+    [
+        float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, float.Epsilon, -float.Epsilon,
+        9.1f, -9.1f, 9.01f, 40f, 40.0001f, -104f, -104.0001f, 88.72f, 88.73f, 88.7301f, -87.4f, 1e-30f, float.MaxValue, float.MinValue,
+    ];
+
+    [Theory]
+    [InlineData("tanh")]
+    [InlineData("sigmoid")]
+    [InlineData("exp")]
+    public void Four_value_functions_return_the_scalar_bits_in_every_lane(string function)
+    {
+        Func<float, float> scalar = function switch { "tanh" => Activations.Tanh, "sigmoid" => Activations.Sigmoid, _ => Activations.Exp };
+        Func<float, float, float, float, System.Runtime.Intrinsics.Vector128<float>> four = function switch
+        {
+            "tanh" => Activations.Tanh,
+            "sigmoid" => Activations.Sigmoid,
+            _ => Activations.Exp,
+        };
+        var values = Sweep(130f).Concat(Specials).ToArray();
+        int checkedLanes = 0;
+        for (int i = 0; i + 4 <= values.Length; i += 3) // overlapping groups, so every value lands in several lanes
+        {
+            var result = four(values[i], values[i + 1], values[i + 2], values[i + 3]);
+            for (int lane = 0; lane < 4; lane++)
+            {
+                float expected = scalar(values[i + lane]);
+                float actual = System.Runtime.Intrinsics.Vector128.GetElement(result, lane);
+                if (BitConverter.SingleToInt32Bits(actual) != BitConverter.SingleToInt32Bits(expected) && !(float.IsNaN(actual) && float.IsNaN(expected)))
+                    Assert.Fail($"{function}({values[i + lane]:R}) in lane {lane}: expected {expected:R}, got {actual:R}");
+                checkedLanes++;
+            }
+        }
+
+        Assert.True(checkedLanes > 100_000, $"only {checkedLanes} lanes checked");
+    }
 }
