@@ -354,10 +354,9 @@ internal sealed class GruEmitter : LayerEmitter
         string[] names = { "z", "r" };
         for (int q = 0; q < 2; q++)
         {
-            int gate = q;
             WriteActivatedUnits(w, Rec, U, "a" + names[q], j =>
             {
-                int column = gate * U + j;
+                int column = q * U + j;
                 var terms = new List<string>();
                 if (HasBias) terms.Add(Read("p", InputBias + column));
                 if (HasBias && ResetAfter) terms.Add(Read("p", RecurrentBias + column));
@@ -368,7 +367,7 @@ internal sealed class GruEmitter : LayerEmitter
                 }
 
                 return terms;
-            }, j => $"float {names[gate]}{j} = ", _ => ";");
+            }, j => $"float {names[q]}{j} = ", _ => ";");
         }
 
         w.WriteLine(ResetAfter
