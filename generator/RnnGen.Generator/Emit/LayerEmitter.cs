@@ -281,8 +281,19 @@ internal abstract class LayerEmitter
         WriteFourAtATime(w, f!, count, j => $"{name}{j}", name + "v", (j, value) => head(j) + value + tail(j));
     }
 
+    /// <summary>
+    /// <c>statement(j, f(argument(j)))</c> for the <paramref name="count"/> units: four per call (see
+    /// <see cref="WriteFourAtATime"/>) where the activation has a four-value function and there are two or more units, else
+    /// one call each.
+    /// </summary>
+    protected static void WriteActivatedValues(CodeWriter w, ActivationKind activation, int count, Func<int, string> argument, string vector, Func<int, string, string> statement)
+    {
+        if (HasFourValueFunction(activation) && count > 1) WriteFourAtATime(w, Function(activation)!, count, argument, vector, statement);
+        else for (int j = 0; j < count; j++) w.WriteLine(statement(j, Apply(activation, argument(j))));
+    }
+
     /// <summary>Whether <c>Activations</c> has a four-value overload of the activation's function.</summary>
-    protected static bool HasFourValueFunction(ActivationKind activation) =>
+    private static bool HasFourValueFunction(ActivationKind activation) =>
         activation is ActivationKind.Tanh or ActivationKind.Sigmoid;
 
     /// <summary>

@@ -89,7 +89,7 @@ internal sealed class LstmEmitter : LayerEmitter
                     EmitGates(w, i => $"x{i}", s == 0 ? null : k => $"h{k}");
                     w.WriteLine($"// c = f c_(s-1) + i g; h = o {Name(Act)}(c); everything cached for Backward");
                     for (int j = 0; j < U; j++) w.WriteLine(s == 0 ? $"float c{j} = i{j} * g{j};" : $"float c{j} = f{j} * cPrev{j} + i{j} * g{j};");
-                    WriteCellActivation(w, j => $"float ac{j} = ");
+                    WriteActivatedValues(w, Act, U, j => $"c{j}", "cv", (j, value) => $"float ac{j} = {value};");
 
                     for (int j = 0; j < U; j++)
                     {
@@ -219,7 +219,7 @@ internal sealed class LstmEmitter : LayerEmitter
                 EmitGates(w, i => $"x{i}", k => $"h{k}");
                 w.WriteLine($"// c = f c + i g; y = h = o {Name(Act)}(c); state = [h, c]");
                 for (int j = 0; j < U; j++) w.WriteLine($"float c{j} = f{j} * cPrev{j} + i{j} * g{j};");
-                WriteCellActivation(w, j => $"float y{j} = o{j} * ");
+                WriteActivatedValues(w, Act, U, j => $"c{j}", "cv", (j, value) => $"float y{j} = o{j} * {value};");
 
                 for (int j = 0; j < U; j++) w.WriteLine($"{Write($"y{j}", "y", j)} {Write($"y{j}", "state", j)} {Write($"c{j}", "state", U + j)}");
                 return;
@@ -227,13 +227,6 @@ internal sealed class LstmEmitter : LayerEmitter
 
             w.WriteLine($"y.CopyTo(state.Slice(0, {U}));");
         }
-    }
-
-    /// <summary><c>head(j) f(c_j);</c> for every unit: the cell state through the activation, four units per call where it has a four-value function.</summary>
-    private void WriteCellActivation(CodeWriter w, Func<int, string> head)
-    {
-        if (HasFourValueFunction(Act) && U > 1) WriteFourAtATime(w, Function(Act)!, U, j => $"c{j}", "cv", (j, value) => $"{head(j)}{value};");
-        else for (int j = 0; j < U; j++) w.WriteLine($"{head(j)}{Apply(Act, $"c{j}")};");
     }
 
     /// <summary>Locals <c>i_j, f_j, g_j, o_j</c>: the activated gates of one timestep, straight-line, from the input and previous-state locals.</summary>

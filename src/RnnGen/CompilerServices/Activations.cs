@@ -114,7 +114,7 @@ public static class Activations
         if (!Vectorized) return Vector128.Create(Tanh(a), Tanh(b), Tanh(c), Tanh(d));
 
         // the constant first: MAXPD and MINPD return their second operand for a NaN, so a NaN passes through
-        Vector256<double> x = Avx.Min(Vector256.Create(9.1), Avx.Max(Vector256.Create(-9.1), Widen(a, b, c, d)));
+        Vector256<double> x = Avx.Min(Vector256.Create(9.1), Avx.Max(Vector256.Create(-9.1), Widen(Vector128.Create(a, b, c, d))));
         Vector256<double> y = x * x;
         Vector256<double> y2 = y * y;
         Vector256<double> y4 = y2 * y2;
@@ -151,9 +151,6 @@ public static class Activations
 
     /// <summary>Whether the four-value functions run as vectors: 256-bit lanes, and FMA so that they round as the scalar <c>Mad</c> does.</summary>
     private static bool Vectorized => Avx2.IsSupported && Fma.IsSupported;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Widen(float a, float b, float c, float d) => Widen(Vector128.Create(a, b, c, d));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> Widen(Vector128<float> x) => Vector256.Create(Vector128.WidenLower(x), Vector128.WidenUpper(x));
