@@ -11,8 +11,8 @@ namespace RnnGen.CompilerServices;
 /// picks the widest accelerated width at JIT time.
 /// </summary>
 /// <remarks>
-/// Error bounds (relative to the double-precision function, held by a dense sweep in SimdTests): exp below 3e-7,
-/// sigmoid and tanh below 1e-6. The three widths are the same code; only the vector type differs.
+/// Error bounds (relative to the double-precision function, held by a dense sweep in SimdAccuracyTests): exp and tanh
+/// below 3e-7, sigmoid below 1e-6. The three widths are the same code; only the vector type differs.
 /// </remarks>
 public static class Simd
 {
@@ -24,13 +24,6 @@ public static class Simd
     private const float MinExpArgument = -87f;
     private const float MaxExpArgument = 88f;
     private const float TanhSaturation = 10f;
-    private const float TanhSeriesLimit = 0.4f;
-    private const float Tanh3 = -1f / 3f;
-    private const float Tanh5 = 2f / 15f;
-    private const float Tanh7 = -17f / 315f;
-    private const float Tanh9 = 62f / 2835f;
-    private const float Tanh11 = -1382f / 155925f;
-    private const float Tanh13 = 21844f / 6081075f;
 
     // ---- memory access for generated code: refs at constant offsets, bounds checked once by the caller ----
 
@@ -192,7 +185,7 @@ public static class Simd
     public static Vector512<float> Exp(Vector512<float> x)
     {
         x = Vector512.Min(Vector512.Max(x, Vector512.Create(MinExpArgument)), Vector512.Create(MaxExpArgument));
-        Vector512<float> p = ExpParts(x, MultiplyAdd(x, Vector512.Create(Log2E), Vector512.Create(RoundingShift)), out Vector512<float> scale);
+        Vector512<float> p = ExpParts(x, MultiplyAdd(x, Vector512.Create(Log2E), Vector512.Create(RoundingShift)), minusOne: false, out Vector512<float> scale);
         return p * scale;
     }
 
@@ -202,16 +195,18 @@ public static class Simd
     /// r = x - n ln 2 in two parts (Cody-Waite), |r| &lt;= ln2 / 2; p = e^r by its Taylor polynomial to degree 7
     /// (truncation below 6e-9 on |r| &lt;= 0.347) in Estrin form, three multiply-adds deep instead of seven; scale = 2^n from
     /// its exponent bits, which are the low bits of <paramref name="shifted"/> itself (no float-to-int conversion). Callers
-    /// fuse the last multiply with what follows it.
+    /// fuse the last multiply with what follows it. With <paramref name="minusOne"/> (a constant at every call, so the JIT
+    /// keeps one branch) p is <c>e^r - 1</c> instead: the polynomial without its constant term, which keeps its relative
+    /// precision however small r is.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> ExpParts(Vector512<float> x, Vector512<float> shifted, out Vector512<float> scale)
+    private static Vector512<float> ExpParts(Vector512<float> x, Vector512<float> shifted, bool minusOne, out Vector512<float> scale)
     {
         Vector512<float> n = shifted - Vector512.Create(RoundingShift);
         Vector512<float> r = MultiplyAdd(n, Vector512.Create(-Ln2High), x);
         r = MultiplyAdd(n, Vector512.Create(-Ln2Low), r);
         Vector512<float> r2 = r * r;
-        Vector512<float> low = MultiplyAdd(r2, MultiplyAdd(r, Vector512.Create(1f / 6f), Vector512.Create(0.5f)), r + Vector512<float>.One);
+        Vector512<float> low = MultiplyAdd(r2, MultiplyAdd(r, Vector512.Create(1f / 6f), Vector512.Create(0.5f)), minusOne ? r : r + Vector512<float>.One);
         Vector512<float> high = MultiplyAdd(r2, MultiplyAdd(r, Vector512.Create(1f / 5040f), Vector512.Create(1f / 720f)), MultiplyAdd(r, Vector512.Create(1f / 120f), Vector512.Create(1f / 24f)));
         scale = Vector512.ShiftLeft(shifted.AsInt32() - Vector512.Create(ShiftedBias), 23).AsSingle();
         return MultiplyAdd(r2 * r2, high, low);
@@ -222,30 +217,24 @@ public static class Simd
     public static Vector512<float> Sigmoid(Vector512<float> x)
     {
         Vector512<float> m = Vector512.Min(Vector512.Max(-x, Vector512.Create(MinExpArgument)), Vector512.Create(MaxExpArgument));
-        Vector512<float> p = ExpParts(m, MultiplyAdd(m, Vector512.Create(Log2E), Vector512.Create(RoundingShift)), out Vector512<float> scale);
+        Vector512<float> p = ExpParts(m, MultiplyAdd(m, Vector512.Create(Log2E), Vector512.Create(RoundingShift)), minusOne: false, out Vector512<float> scale);
         return Vector512<float>.One / MultiplyAdd(p, scale, Vector512<float>.One);
     }
 
     /// <summary>
-    /// <c>tanh(x)</c> per lane, relative error below 1e-6: an odd Taylor polynomial to degree 13 below |x| = 0.4,
-    /// <c>1 - 2 / (e^2|x| + 1)</c> with the sign of x above it (|x| is clamped to 10, where tanh rounds to 1, so e^2|x| needs
-    /// no clamp; n comes from |x| itself, and <c>e^2|x| + 1</c> is one multiply-add).
+    /// <c>tanh(x)</c> per lane, relative error below 3e-7 (2.2e-7 in the sweep): <c>m / (m + 2)</c> with <c>m = e^2|x| - 1</c>,
+    /// and the sign of x put back. m is <c>q · 2^n + (2^n - 1)</c> with <c>q = e^r - 1</c>, so it has no cancellation for small
+    /// |x| (n = 0: m is q itself) and needs no separate series or select; |x| is clamped to 10, where tanh rounds to 1, so
+    /// e^2|x| needs no clamp, and n comes from |x| itself.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Tanh(Vector512<float> x)
     {
         Vector512<float> sign = x & Vector512.Create(-0f);
         Vector512<float> a = Vector512.Min(x ^ sign, Vector512.Create(TanhSaturation));
-        Vector512<float> p = ExpParts(a + a, MultiplyAdd(a, Vector512.Create(2f * Log2E), Vector512.Create(RoundingShift)), out Vector512<float> scale);
-        Vector512<float> large = Vector512<float>.One - Vector512.Create(2f) / MultiplyAdd(p, scale, Vector512<float>.One);
-        Vector512<float> x2 = x * x;
-        Vector512<float> q = MultiplyAdd(Vector512.Create(Tanh13), x2, Vector512.Create(Tanh11));
-        q = MultiplyAdd(q, x2, Vector512.Create(Tanh9));
-        q = MultiplyAdd(q, x2, Vector512.Create(Tanh7));
-        q = MultiplyAdd(q, x2, Vector512.Create(Tanh5));
-        q = MultiplyAdd(q, x2, Vector512.Create(Tanh3));
-        Vector512<float> small = MultiplyAdd(x * x2, q, x);
-        return Vector512.ConditionalSelect(Vector512.LessThan(a, Vector512.Create(TanhSeriesLimit)), small, large | sign);
+        Vector512<float> q = ExpParts(a + a, MultiplyAdd(a, Vector512.Create(2f * Log2E), Vector512.Create(RoundingShift)), minusOne: true, out Vector512<float> scale);
+        Vector512<float> m = MultiplyAdd(q, scale, scale - Vector512<float>.One);
+        return m / (m + Vector512.Create(2f)) | sign;
     }
 
     /// <summary><c>max(0, x)</c> per lane.</summary>
@@ -284,7 +273,7 @@ public static class Simd
     public static Vector256<float> Exp(Vector256<float> x)
     {
         x = Vector256.Min(Vector256.Max(x, Vector256.Create(MinExpArgument)), Vector256.Create(MaxExpArgument));
-        Vector256<float> p = ExpParts(x, MultiplyAdd(x, Vector256.Create(Log2E), Vector256.Create(RoundingShift)), out Vector256<float> scale);
+        Vector256<float> p = ExpParts(x, MultiplyAdd(x, Vector256.Create(Log2E), Vector256.Create(RoundingShift)), minusOne: false, out Vector256<float> scale);
         return p * scale;
     }
 
@@ -294,16 +283,18 @@ public static class Simd
     /// r = x - n ln 2 in two parts (Cody-Waite), |r| &lt;= ln2 / 2; p = e^r by its Taylor polynomial to degree 7
     /// (truncation below 6e-9 on |r| &lt;= 0.347) in Estrin form, three multiply-adds deep instead of seven; scale = 2^n from
     /// its exponent bits, which are the low bits of <paramref name="shifted"/> itself (no float-to-int conversion). Callers
-    /// fuse the last multiply with what follows it.
+    /// fuse the last multiply with what follows it. With <paramref name="minusOne"/> (a constant at every call, so the JIT
+    /// keeps one branch) p is <c>e^r - 1</c> instead: the polynomial without its constant term, which keeps its relative
+    /// precision however small r is.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> ExpParts(Vector256<float> x, Vector256<float> shifted, out Vector256<float> scale)
+    private static Vector256<float> ExpParts(Vector256<float> x, Vector256<float> shifted, bool minusOne, out Vector256<float> scale)
     {
         Vector256<float> n = shifted - Vector256.Create(RoundingShift);
         Vector256<float> r = MultiplyAdd(n, Vector256.Create(-Ln2High), x);
         r = MultiplyAdd(n, Vector256.Create(-Ln2Low), r);
         Vector256<float> r2 = r * r;
-        Vector256<float> low = MultiplyAdd(r2, MultiplyAdd(r, Vector256.Create(1f / 6f), Vector256.Create(0.5f)), r + Vector256<float>.One);
+        Vector256<float> low = MultiplyAdd(r2, MultiplyAdd(r, Vector256.Create(1f / 6f), Vector256.Create(0.5f)), minusOne ? r : r + Vector256<float>.One);
         Vector256<float> high = MultiplyAdd(r2, MultiplyAdd(r, Vector256.Create(1f / 5040f), Vector256.Create(1f / 720f)), MultiplyAdd(r, Vector256.Create(1f / 120f), Vector256.Create(1f / 24f)));
         scale = Vector256.ShiftLeft(shifted.AsInt32() - Vector256.Create(ShiftedBias), 23).AsSingle();
         return MultiplyAdd(r2 * r2, high, low);
@@ -314,30 +305,24 @@ public static class Simd
     public static Vector256<float> Sigmoid(Vector256<float> x)
     {
         Vector256<float> m = Vector256.Min(Vector256.Max(-x, Vector256.Create(MinExpArgument)), Vector256.Create(MaxExpArgument));
-        Vector256<float> p = ExpParts(m, MultiplyAdd(m, Vector256.Create(Log2E), Vector256.Create(RoundingShift)), out Vector256<float> scale);
+        Vector256<float> p = ExpParts(m, MultiplyAdd(m, Vector256.Create(Log2E), Vector256.Create(RoundingShift)), minusOne: false, out Vector256<float> scale);
         return Vector256<float>.One / MultiplyAdd(p, scale, Vector256<float>.One);
     }
 
     /// <summary>
-    /// <c>tanh(x)</c> per lane, relative error below 1e-6: an odd Taylor polynomial to degree 13 below |x| = 0.4,
-    /// <c>1 - 2 / (e^2|x| + 1)</c> with the sign of x above it (|x| is clamped to 10, where tanh rounds to 1, so e^2|x| needs
-    /// no clamp; n comes from |x| itself, and <c>e^2|x| + 1</c> is one multiply-add).
+    /// <c>tanh(x)</c> per lane, relative error below 3e-7 (2.2e-7 in the sweep): <c>m / (m + 2)</c> with <c>m = e^2|x| - 1</c>,
+    /// and the sign of x put back. m is <c>q · 2^n + (2^n - 1)</c> with <c>q = e^r - 1</c>, so it has no cancellation for small
+    /// |x| (n = 0: m is q itself) and needs no separate series or select; |x| is clamped to 10, where tanh rounds to 1, so
+    /// e^2|x| needs no clamp, and n comes from |x| itself.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Tanh(Vector256<float> x)
     {
         Vector256<float> sign = x & Vector256.Create(-0f);
         Vector256<float> a = Vector256.Min(x ^ sign, Vector256.Create(TanhSaturation));
-        Vector256<float> p = ExpParts(a + a, MultiplyAdd(a, Vector256.Create(2f * Log2E), Vector256.Create(RoundingShift)), out Vector256<float> scale);
-        Vector256<float> large = Vector256<float>.One - Vector256.Create(2f) / MultiplyAdd(p, scale, Vector256<float>.One);
-        Vector256<float> x2 = x * x;
-        Vector256<float> q = MultiplyAdd(Vector256.Create(Tanh13), x2, Vector256.Create(Tanh11));
-        q = MultiplyAdd(q, x2, Vector256.Create(Tanh9));
-        q = MultiplyAdd(q, x2, Vector256.Create(Tanh7));
-        q = MultiplyAdd(q, x2, Vector256.Create(Tanh5));
-        q = MultiplyAdd(q, x2, Vector256.Create(Tanh3));
-        Vector256<float> small = MultiplyAdd(x * x2, q, x);
-        return Vector256.ConditionalSelect(Vector256.LessThan(a, Vector256.Create(TanhSeriesLimit)), small, large | sign);
+        Vector256<float> q = ExpParts(a + a, MultiplyAdd(a, Vector256.Create(2f * Log2E), Vector256.Create(RoundingShift)), minusOne: true, out Vector256<float> scale);
+        Vector256<float> m = MultiplyAdd(q, scale, scale - Vector256<float>.One);
+        return m / (m + Vector256.Create(2f)) | sign;
     }
 
     /// <summary><c>max(0, x)</c> per lane.</summary>
@@ -376,7 +361,7 @@ public static class Simd
     public static Vector128<float> Exp(Vector128<float> x)
     {
         x = Vector128.Min(Vector128.Max(x, Vector128.Create(MinExpArgument)), Vector128.Create(MaxExpArgument));
-        Vector128<float> p = ExpParts(x, MultiplyAdd(x, Vector128.Create(Log2E), Vector128.Create(RoundingShift)), out Vector128<float> scale);
+        Vector128<float> p = ExpParts(x, MultiplyAdd(x, Vector128.Create(Log2E), Vector128.Create(RoundingShift)), minusOne: false, out Vector128<float> scale);
         return p * scale;
     }
 
@@ -386,16 +371,18 @@ public static class Simd
     /// r = x - n ln 2 in two parts (Cody-Waite), |r| &lt;= ln2 / 2; p = e^r by its Taylor polynomial to degree 7
     /// (truncation below 6e-9 on |r| &lt;= 0.347) in Estrin form, three multiply-adds deep instead of seven; scale = 2^n from
     /// its exponent bits, which are the low bits of <paramref name="shifted"/> itself (no float-to-int conversion). Callers
-    /// fuse the last multiply with what follows it.
+    /// fuse the last multiply with what follows it. With <paramref name="minusOne"/> (a constant at every call, so the JIT
+    /// keeps one branch) p is <c>e^r - 1</c> instead: the polynomial without its constant term, which keeps its relative
+    /// precision however small r is.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> ExpParts(Vector128<float> x, Vector128<float> shifted, out Vector128<float> scale)
+    private static Vector128<float> ExpParts(Vector128<float> x, Vector128<float> shifted, bool minusOne, out Vector128<float> scale)
     {
         Vector128<float> n = shifted - Vector128.Create(RoundingShift);
         Vector128<float> r = MultiplyAdd(n, Vector128.Create(-Ln2High), x);
         r = MultiplyAdd(n, Vector128.Create(-Ln2Low), r);
         Vector128<float> r2 = r * r;
-        Vector128<float> low = MultiplyAdd(r2, MultiplyAdd(r, Vector128.Create(1f / 6f), Vector128.Create(0.5f)), r + Vector128<float>.One);
+        Vector128<float> low = MultiplyAdd(r2, MultiplyAdd(r, Vector128.Create(1f / 6f), Vector128.Create(0.5f)), minusOne ? r : r + Vector128<float>.One);
         Vector128<float> high = MultiplyAdd(r2, MultiplyAdd(r, Vector128.Create(1f / 5040f), Vector128.Create(1f / 720f)), MultiplyAdd(r, Vector128.Create(1f / 120f), Vector128.Create(1f / 24f)));
         scale = Vector128.ShiftLeft(shifted.AsInt32() - Vector128.Create(ShiftedBias), 23).AsSingle();
         return MultiplyAdd(r2 * r2, high, low);
@@ -406,30 +393,24 @@ public static class Simd
     public static Vector128<float> Sigmoid(Vector128<float> x)
     {
         Vector128<float> m = Vector128.Min(Vector128.Max(-x, Vector128.Create(MinExpArgument)), Vector128.Create(MaxExpArgument));
-        Vector128<float> p = ExpParts(m, MultiplyAdd(m, Vector128.Create(Log2E), Vector128.Create(RoundingShift)), out Vector128<float> scale);
+        Vector128<float> p = ExpParts(m, MultiplyAdd(m, Vector128.Create(Log2E), Vector128.Create(RoundingShift)), minusOne: false, out Vector128<float> scale);
         return Vector128<float>.One / MultiplyAdd(p, scale, Vector128<float>.One);
     }
 
     /// <summary>
-    /// <c>tanh(x)</c> per lane, relative error below 1e-6: an odd Taylor polynomial to degree 13 below |x| = 0.4,
-    /// <c>1 - 2 / (e^2|x| + 1)</c> with the sign of x above it (|x| is clamped to 10, where tanh rounds to 1, so e^2|x| needs
-    /// no clamp; n comes from |x| itself, and <c>e^2|x| + 1</c> is one multiply-add).
+    /// <c>tanh(x)</c> per lane, relative error below 3e-7 (2.2e-7 in the sweep): <c>m / (m + 2)</c> with <c>m = e^2|x| - 1</c>,
+    /// and the sign of x put back. m is <c>q · 2^n + (2^n - 1)</c> with <c>q = e^r - 1</c>, so it has no cancellation for small
+    /// |x| (n = 0: m is q itself) and needs no separate series or select; |x| is clamped to 10, where tanh rounds to 1, so
+    /// e^2|x| needs no clamp, and n comes from |x| itself.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Tanh(Vector128<float> x)
     {
         Vector128<float> sign = x & Vector128.Create(-0f);
         Vector128<float> a = Vector128.Min(x ^ sign, Vector128.Create(TanhSaturation));
-        Vector128<float> p = ExpParts(a + a, MultiplyAdd(a, Vector128.Create(2f * Log2E), Vector128.Create(RoundingShift)), out Vector128<float> scale);
-        Vector128<float> large = Vector128<float>.One - Vector128.Create(2f) / MultiplyAdd(p, scale, Vector128<float>.One);
-        Vector128<float> x2 = x * x;
-        Vector128<float> q = MultiplyAdd(Vector128.Create(Tanh13), x2, Vector128.Create(Tanh11));
-        q = MultiplyAdd(q, x2, Vector128.Create(Tanh9));
-        q = MultiplyAdd(q, x2, Vector128.Create(Tanh7));
-        q = MultiplyAdd(q, x2, Vector128.Create(Tanh5));
-        q = MultiplyAdd(q, x2, Vector128.Create(Tanh3));
-        Vector128<float> small = MultiplyAdd(x * x2, q, x);
-        return Vector128.ConditionalSelect(Vector128.LessThan(a, Vector128.Create(TanhSeriesLimit)), small, large | sign);
+        Vector128<float> q = ExpParts(a + a, MultiplyAdd(a, Vector128.Create(2f * Log2E), Vector128.Create(RoundingShift)), minusOne: true, out Vector128<float> scale);
+        Vector128<float> m = MultiplyAdd(q, scale, scale - Vector128<float>.One);
+        return m / (m + Vector128.Create(2f)) | sign;
     }
 
     /// <summary><c>max(0, x)</c> per lane.</summary>
