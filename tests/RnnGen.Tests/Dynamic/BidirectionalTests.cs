@@ -1,4 +1,5 @@
 using RnnGen.Dynamic;
+using RnnGen.Tests.Helpers;
 
 namespace RnnGen.Tests.Dynamic;
 
@@ -74,14 +75,14 @@ public class BidirectionalTests
             return s;
         }
 
-        AssertClose(CentralDifferences(p, Loss), model.Gradients, "parameter", model);
+        AssertClose(FiniteDifferences.Central(p, Loss), model.Gradients, "parameter", model);
         if (model.Layers[0].Kind == LayerKind.Embedding)
         {
             Assert.All(inputGradient, v => Assert.Equal(0f, v));
             return;
         }
 
-        AssertClose(CentralDifferences(x, Loss), inputGradient, "input", model);
+        AssertClose(FiniteDifferences.Central(x, Loss), inputGradient, "input", model);
     }
 
     [Theory]
@@ -408,24 +409,6 @@ public class BidirectionalTests
         inputs = new float[n * model.InputSize];
         for (int i = 0; i < n; i++) ModelCases.Input(model, random).CopyTo(inputs, i * model.InputSize);
         return model;
-    }
-
-    private static double[] CentralDifferences(double[] values, Func<double> loss)
-    {
-        const double eps = 1e-6;
-        var numeric = new double[values.Length];
-        for (int k = 0; k < values.Length; k++)
-        {
-            double saved = values[k];
-            values[k] = saved + eps;
-            double plus = loss();
-            values[k] = saved - eps;
-            double minus = loss();
-            values[k] = saved;
-            numeric[k] = (plus - minus) / (2 * eps);
-        }
-
-        return numeric;
     }
 
     private static void AssertClose(double[] expected, ReadOnlySpan<float> actual, string what, Sequential model)

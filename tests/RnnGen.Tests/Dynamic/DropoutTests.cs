@@ -1,4 +1,5 @@
 using RnnGen.Dynamic;
+using RnnGen.Tests.Helpers;
 
 namespace RnnGen.Tests.Dynamic;
 
@@ -68,14 +69,14 @@ public class DropoutTests
             return s;
         }
 
-        AssertClose(CentralDifferences(p, v => Loss(v, x)), model.Gradients, "parameter");
+        AssertClose(FiniteDifferences.Central(p, () => Loss(p, x)), model.Gradients, "parameter");
         if (c.Layers[0] is EmbeddingLayer)
         {
             Assert.All(inputGradient, v => Assert.Equal(0f, v));
             return;
         }
 
-        AssertClose(CentralDifferences(x, v => Loss(p, v)), inputGradient, "input");
+        AssertClose(FiniteDifferences.Central(x, () => Loss(p, x)), inputGradient, "input");
     }
 
     [Theory]
@@ -333,24 +334,6 @@ public class DropoutTests
     {
         var layer = new BidirectionalLayer(new LstmLayer(3, dropout: 0.25f, recurrentDropout: 0.5f));
         Assert.Equal((0.25f, 0.5f), (layer.BackwardLayer.Dropout, layer.BackwardLayer.RecurrentDropout));
-    }
-
-    internal static double[] CentralDifferences(double[] v, Func<double[], double> loss)
-    {
-        const double eps = 1e-6;
-        var numeric = new double[v.Length];
-        for (int k = 0; k < v.Length; k++)
-        {
-            double saved = v[k];
-            v[k] = saved + eps;
-            double plus = loss(v);
-            v[k] = saved - eps;
-            double minus = loss(v);
-            v[k] = saved;
-            numeric[k] = (plus - minus) / (2 * eps);
-        }
-
-        return numeric;
     }
 
     internal static void AssertClose(double[] expected, ReadOnlySpan<float> actual, string what)

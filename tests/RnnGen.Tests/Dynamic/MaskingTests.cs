@@ -1,4 +1,5 @@
 using RnnGen.Dynamic;
+using RnnGen.Tests.Helpers;
 using static RnnGen.Tests.Dynamic.MaskingCases;
 
 namespace RnnGen.Tests.Dynamic;
@@ -60,14 +61,14 @@ public class MaskingTests
             return s;
         }
 
-        AssertClose(CentralDifferences(p, Loss), model.Gradients, 1e-4, "parameter gradient");
+        AssertClose(FiniteDifferences.Central(p, Loss), model.Gradients, 1e-4, "parameter gradient");
         if (c.Tokens)
         {
             Assert.All(inputGradient, v => Assert.Equal(0f, v));
         }
         else
         {
-            double[] numeric = CentralDifferences(x, Loss);
+            double[] numeric = FiniteDifferences.Central(x, Loss);
             AssertClose(numeric, inputGradient, 1e-4, "input gradient");
 
             // Masking multiplies by the mask: masked steps get exactly zero.
@@ -237,24 +238,6 @@ public class MaskingTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int k = 0; k < 3; k++) Run();
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-    }
-
-    private static double[] CentralDifferences(double[] values, Func<double> loss)
-    {
-        const double eps = 1e-6;
-        var numeric = new double[values.Length];
-        for (int k = 0; k < values.Length; k++)
-        {
-            double saved = values[k];
-            values[k] = saved + eps;
-            double plus = loss();
-            values[k] = saved - eps;
-            double minus = loss();
-            values[k] = saved;
-            numeric[k] = (plus - minus) / (2 * eps);
-        }
-
-        return numeric;
     }
 
     internal static void AssertClose(IReadOnlyList<double> expected, ReadOnlySpan<float> actual, double tolerance, string what)

@@ -1,4 +1,5 @@
 using RnnGen.Tests.Dynamic;
+using RnnGen.Tests.Helpers;
 using DynamicDropoutTests = RnnGen.Tests.Dynamic.DropoutTests;
 
 namespace RnnGen.Tests.Generated;
@@ -106,8 +107,8 @@ public class DropoutGradientTests
             Assert.True(Math.Abs(output[k] - expected[k]) <= 1e-5 * Math.Max(1, Math.Abs(expected[k])), $"output[{k}] = {output[k]}, reference {expected[k]}");
         }
 
-        DynamicDropoutTests.AssertClose(DynamicDropoutTests.CentralDifferences(p, v => Loss(v, x)), model.Gradients, "parameter");
-        if (c.Layers[0] is not RnnGen.Dynamic.EmbeddingLayer) DynamicDropoutTests.AssertClose(DynamicDropoutTests.CentralDifferences(x, v => Loss(p, v)), inputGradient, "input");
+        DynamicDropoutTests.AssertClose(FiniteDifferences.Central(p, () => Loss(p, x)), model.Gradients, "parameter");
+        if (c.Layers[0] is not RnnGen.Dynamic.EmbeddingLayer) DynamicDropoutTests.AssertClose(FiniteDifferences.Central(x, () => Loss(p, x)), inputGradient, "input");
     }
 
     [Theory]
