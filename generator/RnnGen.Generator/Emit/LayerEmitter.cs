@@ -191,7 +191,7 @@ internal abstract class LayerEmitter
     /// The slice check a generated method starts with, <c>if (p.Length &lt; 27 || x.Length &lt; 5) Guard.ThrowBadSlice();</c>:
     /// every tier's (straight-line, vector, lanes) one check per slice at entry.
     /// </summary>
-    internal static string SliceGuard(IEnumerable<(string Span, string Length)> checks)
+    internal static string SliceGuard(params (string Span, string Length)[] checks)
     {
         var conditions = new List<string>();
         foreach (var (span, length) in checks) conditions.Add($"{span}.Length < {length}");
@@ -211,7 +211,7 @@ internal abstract class LayerEmitter
     /// </summary>
     protected static void WriteRefs(CodeWriter w, params (string Span, int Length)[] slices)
     {
-        w.WriteLine(SliceGuard(slices.Select(s => (s.Span, s.Length.ToString()))));
+        w.WriteLine(SliceGuard(slices.Select(s => (s.Span, s.Length.ToString())).ToArray()));
         foreach (var (span, _) in slices) w.WriteLine($"ref float {RefName(span)} = ref RnnSimd.Ref({span});");
     }
 

@@ -46,7 +46,7 @@ internal sealed class VectorCellEmitter : VectorTierEmitter
             new[]
             {
                 "// bounds checked once: the loops below read through refs at constant offsets",
-                $"if (p.Length < {ParameterEnd} || x.Length < {Layer.Timesteps * Layer.InputWidth} || ws.Length < {WorkspaceLength}) {ThrowBadSlice}",
+                SliceGuard(("p", $"{ParameterEnd}"), ("x", $"{Layer.Timesteps * Layer.InputWidth}"), ("ws", $"{WorkspaceLength}")),
             },
             width => new VectorLowering(_cell, width).EmitForwardBody(w), () => _loops.EmitForward(w));
 
@@ -60,13 +60,13 @@ internal sealed class VectorCellEmitter : VectorTierEmitter
 
         EmitTier(w, "backward", BackwardMethod, BackwardParameters, BackwardArguments, _loops.BackwardMethod,
             $"layer {Layer.Index} ({Layer.Name}) backward through time, vector tier: reverse mode over the cell, weight gradients as outer products after the recurrence",
-            new[] { $"if (p.Length < {ParameterEnd} || g.Length < {ParameterEnd} || x.Length < {Layer.Timesteps * Layer.InputWidth} || ws.Length < {WorkspaceLength} || dy.Length < {Layer.OutputLength} || dx.Length < {Layer.Timesteps * Layer.InputWidth} || scratch.Length < {VectorLowering.BackwardScratch(_cell)}) {ThrowBadSlice}" },
+            new[] { SliceGuard(("p", $"{ParameterEnd}"), ("g", $"{ParameterEnd}"), ("x", $"{Layer.Timesteps * Layer.InputWidth}"), ("ws", $"{WorkspaceLength}"), ("dy", $"{Layer.OutputLength}"), ("dx", $"{Layer.Timesteps * Layer.InputWidth}"), ("scratch", $"{VectorLowering.BackwardScratch(_cell)}")) },
             width => new VectorLowering(_cell, width).EmitBackwardBody(w), () => _loops.EmitBackward(w));
     }
 
     public override void EmitStep(CodeWriter w) =>
         EmitTier(w, "step", StepMethod, StepParameters, "p, x, state, y", _loops.StepMethod,
             $"layer {Layer.Index} ({Layer.Name}) streaming step, vector tier",
-            new[] { $"if (p.Length < {ParameterEnd} || x.Length < {Layer.InputWidth} || state.Length < {StateLength} || y.Length < {Layer.Units}) {ThrowBadSlice}" },
+            new[] { SliceGuard(("p", $"{ParameterEnd}"), ("x", $"{Layer.InputWidth}"), ("state", $"{StateLength}"), ("y", $"{Layer.Units}")) },
             width => new VectorLowering(_cell, width).EmitStepBody(w), () => _loops.EmitStep(w));
 }

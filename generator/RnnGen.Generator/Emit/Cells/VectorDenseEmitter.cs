@@ -47,7 +47,7 @@ internal sealed class VectorDenseEmitter : VectorTierEmitter
     public override void EmitForward(CodeWriter w) =>
         EmitTier(w, "forward", ForwardMethod, ForwardParameters, ForwardArguments, _loops.ForwardMethod,
             $"layer {Layer.Index} ({Layer.Name}) forward, vector tier: {Formula}{(N > 1 ? $", at each of {N} timesteps" : "")}, output units in vector accumulators",
-            new[] { $"if (p.Length < {ParameterEnd} || x.Length < {N * In} || ws.Length < {N * U}) {ThrowBadSlice}" },
+            new[] { SliceGuard(("p", $"{ParameterEnd}"), ("x", $"{N * In}"), ("ws", $"{N * U}")) },
             width =>
             {
                 w.WriteLine($"ref float pr = ref {S}.Ref(p);");
@@ -65,7 +65,7 @@ internal sealed class VectorDenseEmitter : VectorTierEmitter
     public override void EmitStep(CodeWriter w) =>
         EmitTier(w, "step", StepMethod, StepParameters, "p, x, state, y", _loops.StepMethod,
             $"layer {Layer.Index} ({Layer.Name}) streaming step, vector tier: {Formula}",
-            new[] { $"if (p.Length < {ParameterEnd} || x.Length < {In} || y.Length < {U}) {ThrowBadSlice}" },
+            new[] { SliceGuard(("p", $"{ParameterEnd}"), ("x", $"{In}"), ("y", $"{U}")) },
             width =>
             {
                 w.WriteLine($"ref float pr = ref {S}.Ref(p);");
@@ -78,7 +78,7 @@ internal sealed class VectorDenseEmitter : VectorTierEmitter
     public override void EmitBackward(CodeWriter w) =>
         EmitTier(w, "backward", BackwardMethod, BackwardParameters, BackwardArguments, _loops.BackwardMethod,
             $"layer {Layer.Index} ({Layer.Name}) backward, vector tier: dz = dy {(Act == ActivationKind.Softmax ? "J_softmax" : "f'(y)")} and dx = dz W^T per application, then g += X^T dz{(HasBias ? ", sum dz" : "")}",
-            new[] { $"if (p.Length < {ParameterEnd} || g.Length < {ParameterEnd} || x.Length < {N * In} || ws.Length < {N * U} || dy.Length < {N * U} || dx.Length < {N * In} || scratch.Length < {N * U}) {ThrowBadSlice}" },
+            new[] { SliceGuard(("p", $"{ParameterEnd}"), ("g", $"{ParameterEnd}"), ("x", $"{N * In}"), ("ws", $"{N * U}"), ("dy", $"{N * U}"), ("dx", $"{N * In}"), ("scratch", $"{N * U}")) },
             width => EmitBackwardBody(w, Chunks(U, width)),
             () => _loops.EmitBackward(w), _unitWidths);
 

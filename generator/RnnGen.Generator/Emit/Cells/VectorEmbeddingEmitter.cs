@@ -33,7 +33,7 @@ internal sealed class VectorEmbeddingEmitter : VectorTierEmitter
     public override void EmitBackward(CodeWriter w) =>
         EmitTier(w, "backward", BackwardMethod, BackwardParameters, BackwardArguments, _loops.BackwardMethod,
             $"layer {Layer.Index} ({Layer.Name}) backward, vector tier: dE[id_t] += dy_t, a scatter-add of vectors (only the rows that were used)",
-            new[] { $"if (g.Length < {ParameterEnd} || x.Length < {T} || dy.Length < {T * U}) {ThrowBadSlice}" },
+            new[] { SliceGuard(("g", $"{ParameterEnd}"), ("x", $"{T}"), ("dy", $"{T * U}")) },
             width =>
             {
                 w.WriteLine($"ref float gr = ref {S}.Ref(g);");
