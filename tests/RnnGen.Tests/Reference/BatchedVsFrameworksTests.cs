@@ -1,3 +1,5 @@
+using RnnGen.Tests.Helpers;
+
 namespace RnnGen.Tests.Reference;
 
 /// <summary>
@@ -116,9 +118,6 @@ public class BatchedVsFrameworksTests
             model.BackwardBatch(dOut.AsSpan(0, 3 * model.OutputSize));
         }
 
-        Run();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Run();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.SteadyState(Run, calls: 1));
     }
 }
