@@ -95,6 +95,10 @@ CASES = [
     ("gru_lanes_reset_before", 4, 3, [gru(12, resetAfter=False, returnSequences=True), gru(9),
                                       dense(1)]),
     ("emb_gru_lanes16", 6, 8, [emb(20, 8), gru(16), dense(2, "softmax")]),
+    # recurrent kernels above the vector tier's L1 budget (24 KB: 48 and 36 KB), whose forward reads R's rows in
+    # alternating order from step to step
+    ("gru_rows64", 5, 3, [gru(64), dense(2)]),
+    ("lstm_rows48_seq", 4, 3, [lstm(48, returnSequences=True), dense(1)]),
 ]
 
 

@@ -665,16 +665,49 @@ public partial class EmbGruLanes16Loops;
 [Dense(2, Activation = Activation.Softmax)]
 public partial class EmbGruLanes16Vector;
 
+// Recurrent kernels above the vector tier's L1 budget (48 and 36 KB): the forward reads R's rows in alternating order.
+// Also declared in the three other modes only.
+[RnnModel(5, 3)]
+[Gru(64)]
+[Dense(2)]
+public partial class GruRows64;
+
+[RnnModel(5, 3, Unroll = UnrollMode.Loops)]
+[Gru(64)]
+[Dense(2)]
+public partial class GruRows64Loops;
+
+[RnnModel(5, 3, Unroll = UnrollMode.Vector)]
+[Gru(64)]
+[Dense(2)]
+public partial class GruRows64Vector;
+
+[RnnModel(4, 3)]
+[Lstm(48, ReturnSequences = true)]
+[Dense(1)]
+public partial class LstmRows48Seq;
+
+[RnnModel(4, 3, Unroll = UnrollMode.Loops)]
+[Lstm(48, ReturnSequences = true)]
+[Dense(1)]
+public partial class LstmRows48SeqLoops;
+
+[RnnModel(4, 3, Unroll = UnrollMode.Vector)]
+[Lstm(48, ReturnSequences = true)]
+[Dense(1)]
+public partial class LstmRows48SeqVector;
+
 /// <summary>Creates the generated model for a fixture case.</summary>
 public static class ReferenceModels
 {
     public static readonly string[] Modes = ["Auto", "Loops", "Full", "Vector"];
 
     /// <summary>
-    /// Whether the case is declared in <paramref name="mode"/>: the large cases (the lane cases, srnn_64) have no
-    /// straight-line twin, being above UnrollMode.Full's size limit (RNNG016).
+    /// Whether the case is declared in <paramref name="mode"/>: the large cases (the lane cases, the rows cases, srnn_64)
+    /// have no straight-line twin, being above UnrollMode.Full's size limit (RNNG016).
     /// </summary>
-    public static bool Has(string name, string mode) => !((name.Contains("_lanes") || name == "srnn_64") && mode == "Full");
+    public static bool Has(string name, string mode) =>
+        !((name.Contains("_lanes") || name.Contains("_rows") || name == "srnn_64") && mode == "Full");
 
     public static IRnnModel Create(string name, string mode) => (name, mode) switch
     {
@@ -799,6 +832,12 @@ public static class ReferenceModels
         ("emb_gru_lanes16", "Auto") => new EmbGruLanes16(),
         ("emb_gru_lanes16", "Loops") => new EmbGruLanes16Loops(),
         ("emb_gru_lanes16", "Vector") => new EmbGruLanes16Vector(),
+        ("gru_rows64", "Auto") => new GruRows64(),
+        ("gru_rows64", "Loops") => new GruRows64Loops(),
+        ("gru_rows64", "Vector") => new GruRows64Vector(),
+        ("lstm_rows48_seq", "Auto") => new LstmRows48Seq(),
+        ("lstm_rows48_seq", "Loops") => new LstmRows48SeqLoops(),
+        ("lstm_rows48_seq", "Vector") => new LstmRows48SeqVector(),
         ("lstm_tfjs_defaults", "Auto") => new LstmTfjsDefaults(),
         ("lstm_tfjs_defaults", "Loops") => new LstmTfjsDefaultsLoops(),
         ("lstm_tfjs_defaults", "Full") => new LstmTfjsDefaultsFull(),
