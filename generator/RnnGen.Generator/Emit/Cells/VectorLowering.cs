@@ -799,7 +799,7 @@ internal sealed class VectorLowering
         else
         {
             int full = length - length % sets;
-            if (alternate) w.WriteLine($"// rows first to last on even steps, last to first on odd ones: the rows this step reads first are the ones the last step left in L1");
+            if (alternate) w.WriteLine("// rows first to last on even steps, last to first on odd ones: the rows this step reads first are the ones the last step left in L1");
             using (w.Block(alternate ? $"for (int i = 0; i < {full}; i += {sets})" : $"for (int k = 0; k < {full}; k += {sets})"))
             {
                 if (alternate) w.WriteLine($"int k = (s & 1) == 0 ? i : {full - sets} - i;");
