@@ -30,7 +30,7 @@ public static class Activations
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Tanh(float x)
     {
-        double d = Math.Clamp((double)x, -9.1, 9.1); // NaN passes through
+        double d = Math.Clamp((double)x, -TanhClamp, TanhClamp); // NaN passes through
         double y = d * d;
         double y2 = y * y;
         double y4 = y2 * y2;
@@ -40,6 +40,12 @@ public static class Activations
         double q = Mad(Mad(TanhQ5, y, TanhQ4), y4, Mad(Mad(TanhQ3, y, TanhQ2), y2, Mad(TanhQ1, y, 1.0)));
         return (float)(d * p / q);
     }
+
+    // The edges the scalar and four-value functions share, so that their lanes agree there too.
+    private const double TanhClamp = 9.1;           // from 9.01 on, float tanh is ±1
+    private const float SigmoidOneAbove = 40f;      // 1 - e^-40 rounds to 1
+    private const float ExpInfinityAbove = 88.73f;  // e^x overflows float
+    private const float ZeroBelow = -104f;          // e^x is below the smallest subnormal
 
     // Tanh's P and Q from tests/reference/tanh_rational_scalar.py (the constant terms are 1).
     private const double TanhP1 = 1.40972489822887015e-01;
@@ -57,8 +63,8 @@ public static class Activations
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sigmoid(float x)
     {
-        if (x > 40f) return 1f;        // 1 - e^-40 rounds to 1
-        if (x < -104f) return 0f;      // below the smallest subnormal
+        if (x > SigmoidOneAbove) return 1f;
+        if (x < ZeroBelow) return 0f;
         return (float)(1.0 / (1.0 + Exp2Scaled(-x * Log2E)));
     }
 
@@ -96,8 +102,8 @@ public static class Activations
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Exp(float x)
     {
-        if (x > 88.73f) return float.PositiveInfinity;
-        if (x < -104f) return 0f;
+        if (x > ExpInfinityAbove) return float.PositiveInfinity;
+        if (x < ZeroBelow) return 0f;
         if (float.IsNaN(x)) return x;
         return (float)Exp2Scaled(x * Log2E);
     }
@@ -114,7 +120,7 @@ public static class Activations
         if (!Vectorized) return Vector128.Create(Tanh(a), Tanh(b), Tanh(c), Tanh(d));
 
         // the constant first: MAXPD and MINPD return their second operand for a NaN, so a NaN passes through
-        Vector256<double> x = Avx.Min(Vector256.Create(9.1), Avx.Max(Vector256.Create(-9.1), Widen(Vector128.Create(a, b, c, d))));
+        Vector256<double> x = Avx.Min(Vector256.Create(TanhClamp), Avx.Max(Vector256.Create(-TanhClamp), Widen(Vector128.Create(a, b, c, d))));
         Vector256<double> y = x * x;
         Vector256<double> y2 = y * y;
         Vector256<double> y4 = y2 * y2;
@@ -132,8 +138,8 @@ public static class Activations
         Vector128<float> x = Vector128.Create(a, b, c, d);
         Vector256<double> one = Vector256.Create(1.0);
         Vector128<float> s = Narrow(one / (one + Exp2Scaled(Widen(-x) * Vector256.Create(Log2E))));
-        s = Vector128.ConditionalSelect(Vector128.GreaterThan(x, Vector128.Create(40f)), Vector128.Create(1f), s);
-        return Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128.Create(-104f)), Vector128<float>.Zero, s);
+        s = Vector128.ConditionalSelect(Vector128.GreaterThan(x, Vector128.Create(SigmoidOneAbove)), Vector128.Create(1f), s);
+        return Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128.Create(ZeroBelow)), Vector128<float>.Zero, s);
     }
 
     /// <summary><see cref="Exp(float)"/> of four values at once (a softmax's exps); each lane bit-identical to the scalar function (see <see cref="Tanh(float, float, float, float)"/>).</summary>
@@ -144,8 +150,8 @@ public static class Activations
 
         Vector128<float> x = Vector128.Create(a, b, c, d);
         Vector128<float> e = Narrow(Exp2Scaled(Widen(x) * Vector256.Create(Log2E)));
-        e = Vector128.ConditionalSelect(Vector128.GreaterThan(x, Vector128.Create(88.73f)), Vector128.Create(float.PositiveInfinity), e);
-        e = Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128.Create(-104f)), Vector128<float>.Zero, e);
+        e = Vector128.ConditionalSelect(Vector128.GreaterThan(x, Vector128.Create(ExpInfinityAbove)), Vector128.Create(float.PositiveInfinity), e);
+        e = Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128.Create(ZeroBelow)), Vector128<float>.Zero, e);
         return Vector128.ConditionalSelect(Vector128.Equals(x, x), e, x); // a NaN comes back as itself
     }
 
