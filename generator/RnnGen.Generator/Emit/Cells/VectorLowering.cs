@@ -145,7 +145,7 @@ internal sealed class VectorLowering
             {
                 w.WriteLine($"// + h_(s-1) R, reading h_(s-1) where the previous step cached it");
                 w.WriteLine($"ref float hp = ref {S}.At(ref wr, {output.Offset} + (s - 1) * {output.Stride});");
-                EmitProduct(w, "hp", U, $"{Layer.RecurrentOffset}", Columns, RecurrentAccumulators(), alternate: U * Columns * sizeof(float) > L1KernelBytes);
+                EmitProduct(w, "hp", U, $"{Layer.RecurrentOffset}", Columns, RecurrentAccumulators(), acrossSteps: true);
             }
 
             EmitCellStatements(w, cache: true);
@@ -380,8 +380,7 @@ internal sealed class VectorLowering
                     while (gate < _cell.Gates.Count && _cell.Gates[gate] != GateForm.InputOnly) gate++;
                     string source = first == 0 ? slotRef : $"dAr{first}";
                     if (first != 0) w.WriteLine($"ref float {source} = ref {S}.At(ref {slotRef}, {first * U});");
-                    int rows = (gate - first) * U;
-                    EmitProduct(w, source, rows, $"{first * U * U}", U, dhAcc, matrix: "rtr", alternate: rows * U * sizeof(float) > L1KernelBytes);
+                    EmitProduct(w, source, (gate - first) * U, $"{first * U * U}", U, dhAcc, matrix: "rtr", acrossSteps: true);
                 }
 
                 foreach (var (name, o, _) in dhAcc) w.WriteLine($"{S}.Store({name}, ref dhr, {o});");
@@ -753,14 +752,16 @@ internal sealed class VectorLowering
     /// <summary>
     /// The same over a matrix of <paramref name="stride"/> columns (a Dense kernel), at <paramref name="matrix"/> (the
     /// parameters, or a transposed copy in the scratch), unrolled up to <paramref name="unrollLimit"/> multiply-adds.
-    /// With <paramref name="alternate"/> (inside the loop over steps <c>s</c>), a looped product reads its rows first to
-    /// last on even steps and last to first on odd ones, so a matrix larger than L1 is read from L1 where the previous
-    /// step left off instead of from L2 throughout (gru64 Predict: 1.22x faster).
+    /// With <paramref name="acrossSteps"/> (the product is inside the loop over steps <c>s</c>), a looped product over a
+    /// matrix larger than <see cref="L1KernelBytes"/> reads its rows first to last on even steps and last to first on odd
+    /// ones, so it is read from L1 where the previous step left off instead of from L2 throughout (gru64 Predict: 1.22x
+    /// faster).
     /// </summary>
     internal static void EmitProduct(CodeWriter w, string source, int length, string weights, int stride, IReadOnlyList<(string Name, int Column, int Width)> acc, string matrix = "pr",
-        int unrollLimit = UnrollLimit, bool alternate = false)
+        int unrollLimit = UnrollLimit, bool acrossSteps = false)
     {
         if (acc.Count == 0 || length == 0) return;
+        bool alternate = acrossSteps && length * stride * sizeof(float) > L1KernelBytes;
         int sets = Math.Max(1, Math.Min(Math.Min(4, length), (ChainsWanted + acc.Count - 1) / acc.Count));
         using var scope = sets > 1 ? w.Block() : default(CodeWriter.Scope?);
         for (int j = 1; j < sets; j++)
